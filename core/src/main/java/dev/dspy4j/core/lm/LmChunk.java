@@ -1,0 +1,108 @@
+package dev.dspy4j.core.lm;
+
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One decoded server-sent event of a streamed chat completion.
+ *
+ * <p>{@link #text()} is the content delta of choice {@link #index()} (never null, {@code ""} when the
+ * event carries no text, such as a role-only first chunk or the final usage chunk). {@link #usage()}
+ * is present on the usage chunk that servers send last when {@code stream_options.include_usage}
+ * is on; {@link #finishReason()} is present on the chunk that ends a choice.
+ */
+public final class LmChunk {
+
+  private final int index;
+  private final String text;
+  private final @Nullable String reasoning;
+  private final @Nullable String finishReason;
+  private final @Nullable Usage usage;
+
+  private LmChunk(
+      int index,
+      String text,
+      @Nullable String reasoning,
+      @Nullable String finishReason,
+      @Nullable Usage usage) {
+    if (index < 0) {
+      throw new IllegalArgumentException("index must not be negative");
+    }
+    this.index = index;
+    this.text = Objects.requireNonNull(text, "text must not be null");
+    this.reasoning = reasoning;
+    this.finishReason = finishReason;
+    this.usage = usage;
+  }
+
+  /** A text delta of choice 0. */
+  public static LmChunk ofText(String text) {
+    return new LmChunk(0, text, null, null, null);
+  }
+
+  /** A fully specified chunk; {@code reasoning}, {@code finishReason} and {@code usage} may be null. */
+  public static LmChunk of(
+      int index,
+      String text,
+      @Nullable String reasoning,
+      @Nullable String finishReason,
+      @Nullable Usage usage) {
+    return new LmChunk(index, text, reasoning, finishReason, usage);
+  }
+
+  /** A usage-only chunk (no choices). */
+  public static LmChunk ofUsage(Usage usage) {
+    return new LmChunk(0, "", null, null, Objects.requireNonNull(usage, "usage"));
+  }
+
+  /** The choice this chunk belongs to (0 unless {@code n > 1}). */
+  public int index() {
+    return index;
+  }
+
+  /** The content delta; {@code ""} when the chunk has no text. */
+  public String text() {
+    return text;
+  }
+
+  /** A non-standard {@code delta.reasoning} some providers add, if present. */
+  public Optional<String> reasoning() {
+    return Optional.ofNullable(reasoning);
+  }
+
+  /** The wire finish reason ({@code "stop"}, {@code "length"}, ...) on the chunk that ends a choice. */
+  public Optional<String> finishReason() {
+    return Optional.ofNullable(finishReason);
+  }
+
+  /** Token usage, present on the usage chunk. */
+  public Optional<Usage> usage() {
+    return Optional.ofNullable(usage);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LmChunk c
+        && index == c.index
+        && text.equals(c.text)
+        && Objects.equals(reasoning, c.reasoning)
+        && Objects.equals(finishReason, c.finishReason)
+        && Objects.equals(usage, c.usage);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(index, text, reasoning, finishReason, usage);
+  }
+
+  @Override
+  public String toString() {
+    var sb = new StringBuilder("LmChunk[index=").append(index).append(", text=\"").append(text);
+    sb.append('"');
+    if (reasoning != null) sb.append(", reasoning=\"").append(reasoning).append('"');
+    if (finishReason != null) sb.append(", finishReason=").append(finishReason);
+    if (usage != null) sb.append(", usage=").append(usage);
+    return sb.append(']').toString();
+  }
+}

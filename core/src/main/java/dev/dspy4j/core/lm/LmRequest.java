@@ -1,0 +1,268 @@
+package dev.dspy4j.core.lm;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One chat-completion request: the messages plus per-call settings that override the LM's defaults
+ * (DSPy merges {@code {**lm.kwargs, **call_kwargs}}; so does dspy4j). Immutable; every {@code with}
+ * method returns a new request.
+ */
+public final class LmRequest {
+
+  private final List<Message> messages;
+  private final @Nullable Integer n;
+  private final @Nullable Double temperature;
+  private final @Nullable Integer maxTokens;
+  private final List<String> stop;
+  private final @Nullable Map<String, Object> responseFormat;
+  private final Map<String, String> headers;
+  private final Map<String, Object> extraBody;
+  private final @Nullable Boolean cache;
+  private final @Nullable String rolloutId;
+
+  private LmRequest(Builder b) {
+    if (b.messages.isEmpty()) {
+      throw new IllegalArgumentException("an LmRequest needs at least one message");
+    }
+    this.messages = List.copyOf(b.messages);
+    this.n = b.n;
+    this.temperature = b.temperature;
+    this.maxTokens = b.maxTokens;
+    this.stop = List.copyOf(b.stop);
+    this.responseFormat =
+        b.responseFormat == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.responseFormat));
+    this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
+    this.extraBody = Collections.unmodifiableMap(new LinkedHashMap<>(b.extraBody));
+    this.cache = b.cache;
+    this.rolloutId = b.rolloutId;
+  }
+
+  /** A request with these messages and no per-call overrides. */
+  public static LmRequest of(List<Message> messages) {
+    return builder(messages).build();
+  }
+
+  /** A request of one user message. */
+  public static LmRequest ofUser(String prompt) {
+    return of(List.of(Message.user(prompt)));
+  }
+
+  /** A builder starting from these messages. */
+  public static Builder builder(List<Message> messages) {
+    return new Builder().messages(messages);
+  }
+
+  /** A builder holding this request's values. */
+  public Builder toBuilder() {
+    var b = new Builder().messages(messages);
+    b.n = n;
+    b.temperature = temperature;
+    b.maxTokens = maxTokens;
+    b.stop = new ArrayList<>(stop);
+    b.responseFormat = responseFormat == null ? null : new LinkedHashMap<>(responseFormat);
+    b.headers = new LinkedHashMap<>(headers);
+    b.extraBody = new LinkedHashMap<>(extraBody);
+    b.cache = cache;
+    b.rolloutId = rolloutId;
+    return b;
+  }
+
+  public List<Message> messages() {
+    return messages;
+  }
+
+  /** Number of choices to generate, when set for this call. */
+  public OptionalInt n() {
+    return n == null ? OptionalInt.empty() : OptionalInt.of(n);
+  }
+
+  public OptionalDouble temperature() {
+    return temperature == null ? OptionalDouble.empty() : OptionalDouble.of(temperature);
+  }
+
+  public OptionalInt maxTokens() {
+    return maxTokens == null ? OptionalInt.empty() : OptionalInt.of(maxTokens);
+  }
+
+  /** Stop sequences; empty when none. */
+  public List<String> stop() {
+    return stop;
+  }
+
+  /** The OpenAI {@code response_format} object, when set. */
+  public Optional<Map<String, Object>> responseFormat() {
+    return Optional.ofNullable(responseFormat);
+  }
+
+  /** Extra HTTP headers for this call; they win over the LM's headers of the same name. */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /** Extra top-level JSON body fields for this call, merged over the LM's extra body. */
+  public Map<String, Object> extraBody() {
+    return extraBody;
+  }
+
+  /** Per-call cache switch; empty means "as the LM is configured". */
+  public Optional<Boolean> cache() {
+    return Optional.ofNullable(cache);
+  }
+
+  /** DSPy's {@code rollout_id}: part of the cache key, never sent to the server. */
+  public Optional<String> rolloutId() {
+    return Optional.ofNullable(rolloutId);
+  }
+
+  public LmRequest withTemperature(double temperature) {
+    return toBuilder().temperature(temperature).build();
+  }
+
+  public LmRequest withMaxTokens(int maxTokens) {
+    return toBuilder().maxTokens(maxTokens).build();
+  }
+
+  public LmRequest withN(int n) {
+    return toBuilder().n(n).build();
+  }
+
+  public LmRequest withCache(boolean cache) {
+    return toBuilder().cache(cache).build();
+  }
+
+  public LmRequest withHeader(String name, String value) {
+    return toBuilder().header(name, value).build();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LmRequest r
+        && messages.equals(r.messages)
+        && Objects.equals(n, r.n)
+        && Objects.equals(temperature, r.temperature)
+        && Objects.equals(maxTokens, r.maxTokens)
+        && stop.equals(r.stop)
+        && Objects.equals(responseFormat, r.responseFormat)
+        && headers.equals(r.headers)
+        && extraBody.equals(r.extraBody)
+        && Objects.equals(cache, r.cache)
+        && Objects.equals(rolloutId, r.rolloutId);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        messages, n, temperature, maxTokens, stop, responseFormat, headers, extraBody, cache, rolloutId);
+  }
+
+  /** Lists header names only: header values may hold credentials. */
+  @Override
+  public String toString() {
+    return "LmRequest[messages="
+        + messages.size()
+        + (n == null ? "" : ", n=" + n)
+        + (temperature == null ? "" : ", temperature=" + temperature)
+        + (maxTokens == null ? "" : ", maxTokens=" + maxTokens)
+        + (stop.isEmpty() ? "" : ", stop=" + stop)
+        + (responseFormat == null ? "" : ", responseFormat=" + responseFormat.get("type"))
+        + (headers.isEmpty() ? "" : ", headers=" + headers.keySet())
+        + (extraBody.isEmpty() ? "" : ", extraBody=" + extraBody.keySet())
+        + (cache == null ? "" : ", cache=" + cache)
+        + "]";
+  }
+
+  /** Mutable builder for {@link LmRequest}. */
+  public static final class Builder {
+    private List<Message> messages = List.of();
+    private @Nullable Integer n;
+    private @Nullable Double temperature;
+    private @Nullable Integer maxTokens;
+    private List<String> stop = new ArrayList<>();
+    private @Nullable Map<String, Object> responseFormat;
+    private Map<String, String> headers = new LinkedHashMap<>();
+    private Map<String, Object> extraBody = new LinkedHashMap<>();
+    private @Nullable Boolean cache;
+    private @Nullable String rolloutId;
+
+    private Builder() {}
+
+    public Builder messages(List<Message> messages) {
+      Objects.requireNonNull(messages, "messages must not be null");
+      messages.forEach(m -> Objects.requireNonNull(m, "messages must not contain null"));
+      this.messages = List.copyOf(messages);
+      return this;
+    }
+
+    public Builder n(int n) {
+      if (n < 1) throw new IllegalArgumentException("n must be at least 1, was " + n);
+      this.n = n;
+      return this;
+    }
+
+    public Builder temperature(double temperature) {
+      if (!(temperature >= 0.0 && temperature <= 2.0)) {
+        throw new IllegalArgumentException("temperature must be between 0 and 2, was " + temperature);
+      }
+      this.temperature = temperature;
+      return this;
+    }
+
+    public Builder maxTokens(int maxTokens) {
+      if (maxTokens < 1) throw new IllegalArgumentException("maxTokens must be positive, was " + maxTokens);
+      this.maxTokens = maxTokens;
+      return this;
+    }
+
+    public Builder stop(List<String> stop) {
+      Objects.requireNonNull(stop, "stop must not be null");
+      stop.forEach(s -> Objects.requireNonNull(s, "stop must not contain null"));
+      this.stop = new ArrayList<>(stop);
+      return this;
+    }
+
+    /** The OpenAI {@code response_format} object, e.g. {@code Map.of("type", "json_object")}. */
+    public Builder responseFormat(Map<String, ?> responseFormat) {
+      this.responseFormat = new LinkedHashMap<>(Objects.requireNonNull(responseFormat, "responseFormat"));
+      return this;
+    }
+
+    public Builder header(String name, String value) {
+      headers.put(Objects.requireNonNull(name, "header name"), Objects.requireNonNull(value, "header value"));
+      return this;
+    }
+
+    public Builder headers(Map<String, String> headers) {
+      Objects.requireNonNull(headers, "headers").forEach(this::header);
+      return this;
+    }
+
+    public Builder extraBody(Map<String, ?> extraBody) {
+      Objects.requireNonNull(extraBody, "extraBody").forEach((k, v) -> this.extraBody.put(
+          Objects.requireNonNull(k, "extraBody key"), v));
+      return this;
+    }
+
+    public Builder cache(boolean cache) {
+      this.cache = cache;
+      return this;
+    }
+
+    public Builder rolloutId(String rolloutId) {
+      this.rolloutId = Objects.requireNonNull(rolloutId, "rolloutId");
+      return this;
+    }
+
+    public LmRequest build() {
+      return new LmRequest(this);
+    }
+  }
+}

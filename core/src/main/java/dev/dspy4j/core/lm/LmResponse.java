@@ -1,0 +1,173 @@
+package dev.dspy4j.core.lm;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The result of one chat completion: one text per choice, usage, finish reason, the response
+ * headers (case-insensitive names) and whether it was served from a cache.
+ */
+public final class LmResponse {
+
+  private final List<String> texts;
+  private final Usage usage;
+  private final @Nullable String finishReason;
+  private final Map<String, String> headers;
+  private final boolean cacheHit;
+  private final @Nullable String model;
+
+  private LmResponse(Builder b) {
+    if (b.texts.isEmpty()) {
+      throw new IllegalArgumentException("an LmResponse needs at least one choice");
+    }
+    this.texts = List.copyOf(b.texts);
+    this.usage = b.usage;
+    this.finishReason = b.finishReason;
+    var h = new TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
+    h.putAll(b.headers);
+    this.headers = Collections.unmodifiableMap(h);
+    this.cacheHit = b.cacheHit;
+    this.model = b.model;
+  }
+
+  /** A response of one choice with no usage and no headers (handy in tests). */
+  public static LmResponse of(String text) {
+    return builder(List.of(text)).build();
+  }
+
+  public static Builder builder(List<String> texts) {
+    return new Builder(texts);
+  }
+
+  /** A builder holding this response's values. */
+  public Builder toBuilder() {
+    return new Builder(texts)
+        .usage(usage)
+        .finishReason(finishReason)
+        .headers(headers)
+        .cacheHit(cacheHit)
+        .model(model);
+  }
+
+  /** One text per choice, in choice order. */
+  public List<String> texts() {
+    return texts;
+  }
+
+  /** The text of choice 0. */
+  public String text() {
+    return texts.get(0);
+  }
+
+  /** Token usage; {@link Usage#ZERO} when unknown or on a cache hit. */
+  public Usage usage() {
+    return usage;
+  }
+
+  /** The wire finish reason of choice 0 ({@code "stop"}, {@code "length"}, ...), when known. */
+  public Optional<String> finishReason() {
+    return Optional.ofNullable(finishReason);
+  }
+
+  /** Response headers; lookups ignore case. Empty for a client-cache hit. */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /** The value of one response header, ignoring case. */
+  public Optional<String> header(String name) {
+    return Optional.ofNullable(headers.get(name));
+  }
+
+  /**
+   * The gateway's id for this request ({@code Helicone-Id}, else {@code Helicone-Request-Id}, else
+   * {@code x-request-id}).
+   */
+  public Optional<String> requestId() {
+    return header("Helicone-Id")
+        .or(() -> header("Helicone-Request-Id"))
+        .or(() -> header("x-request-id"));
+  }
+
+  /** True when served from the client cache or when the gateway answered {@code Helicone-Cache: HIT}. */
+  public boolean cacheHit() {
+    return cacheHit || header("Helicone-Cache").map(v -> v.trim().equalsIgnoreCase("HIT")).orElse(false);
+  }
+
+  /** The model the server says it used, when it said. */
+  public Optional<String> model() {
+    return Optional.ofNullable(model);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LmResponse r
+        && texts.equals(r.texts)
+        && usage.equals(r.usage)
+        && Objects.equals(finishReason, r.finishReason)
+        && headers.equals(r.headers)
+        && cacheHit == r.cacheHit
+        && Objects.equals(model, r.model);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(texts, usage, finishReason, headers, cacheHit, model);
+  }
+
+  @Override
+  public String toString() {
+    return "LmResponse[texts=" + texts + ", usage=" + usage + ", finishReason=" + finishReason
+        + ", cacheHit=" + cacheHit() + requestId().map(id -> ", requestId=" + id).orElse("") + "]";
+  }
+
+  /** Mutable builder for {@link LmResponse}. */
+  public static final class Builder {
+    private final List<String> texts;
+    private Usage usage = Usage.ZERO;
+    private @Nullable String finishReason;
+    private Map<String, String> headers = Map.of();
+    private boolean cacheHit;
+    private @Nullable String model;
+
+    private Builder(List<String> texts) {
+      Objects.requireNonNull(texts, "texts must not be null");
+      texts.forEach(t -> Objects.requireNonNull(t, "texts must not contain null"));
+      this.texts = List.copyOf(texts);
+    }
+
+    public Builder usage(Usage usage) {
+      this.usage = Objects.requireNonNull(usage, "usage");
+      return this;
+    }
+
+    public Builder finishReason(@Nullable String finishReason) {
+      this.finishReason = finishReason;
+      return this;
+    }
+
+    public Builder headers(Map<String, String> headers) {
+      this.headers = Objects.requireNonNull(headers, "headers");
+      return this;
+    }
+
+    public Builder cacheHit(boolean cacheHit) {
+      this.cacheHit = cacheHit;
+      return this;
+    }
+
+    public Builder model(@Nullable String model) {
+      this.model = model;
+      return this;
+    }
+
+    public LmResponse build() {
+      return new LmResponse(this);
+    }
+  }
+}
