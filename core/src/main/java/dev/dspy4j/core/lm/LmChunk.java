@@ -19,13 +19,15 @@ public final class LmChunk {
   private final @Nullable String reasoning;
   private final @Nullable String finishReason;
   private final @Nullable Usage usage;
+  private final boolean cacheHit;
 
   private LmChunk(
       int index,
       String text,
       @Nullable String reasoning,
       @Nullable String finishReason,
-      @Nullable Usage usage) {
+      @Nullable Usage usage,
+      boolean cacheHit) {
     if (index < 0) {
       throw new IllegalArgumentException("index must not be negative");
     }
@@ -34,11 +36,12 @@ public final class LmChunk {
     this.reasoning = reasoning;
     this.finishReason = finishReason;
     this.usage = usage;
+    this.cacheHit = cacheHit;
   }
 
   /** A text delta of choice 0. */
   public static LmChunk ofText(String text) {
-    return new LmChunk(0, text, null, null, null);
+    return new LmChunk(0, text, null, null, null, false);
   }
 
   /** A fully specified chunk; {@code reasoning}, {@code finishReason} and {@code usage} may be null. */
@@ -48,12 +51,25 @@ public final class LmChunk {
       @Nullable String reasoning,
       @Nullable String finishReason,
       @Nullable Usage usage) {
-    return new LmChunk(index, text, reasoning, finishReason, usage);
+    return new LmChunk(index, text, reasoning, finishReason, usage, false);
   }
 
   /** A usage-only chunk (no choices). */
   public static LmChunk ofUsage(Usage usage) {
-    return new LmChunk(0, "", null, null, Objects.requireNonNull(usage, "usage"));
+    return new LmChunk(0, "", null, null, Objects.requireNonNull(usage, "usage"), false);
+  }
+
+  /**
+   * A whole cached answer of one choice replayed as a single chunk (a cache hit on {@code stream()});
+   * {@link #cacheHit()} is true so that field streaming can emit no partial chunks, as DSPy does.
+   */
+  public static LmChunk cacheReplay(int index, String text, @Nullable String finishReason) {
+    return new LmChunk(index, text, null, finishReason, null, true);
+  }
+
+  /** True when this chunk replays a cached answer rather than streaming from the server. */
+  public boolean cacheHit() {
+    return cacheHit;
   }
 
   /** The choice this chunk belongs to (0 unless {@code n > 1}). */
@@ -88,12 +104,13 @@ public final class LmChunk {
         && text.equals(c.text)
         && Objects.equals(reasoning, c.reasoning)
         && Objects.equals(finishReason, c.finishReason)
-        && Objects.equals(usage, c.usage);
+        && Objects.equals(usage, c.usage)
+        && cacheHit == c.cacheHit;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(index, text, reasoning, finishReason, usage);
+    return Objects.hash(index, text, reasoning, finishReason, usage, cacheHit);
   }
 
   @Override
@@ -103,6 +120,7 @@ public final class LmChunk {
     if (reasoning != null) sb.append(", reasoning=\"").append(reasoning).append('"');
     if (finishReason != null) sb.append(", finishReason=").append(finishReason);
     if (usage != null) sb.append(", usage=").append(usage);
+    if (cacheHit) sb.append(", cacheHit");
     return sb.append(']').toString();
   }
 }
