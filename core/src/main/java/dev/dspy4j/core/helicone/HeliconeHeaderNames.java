@@ -104,6 +104,11 @@ public final class HeliconeHeaderNames {
     return suggestion;
   }
 
+  /** Forgets which names were warned about, so a test can observe the warning again. */
+  static void forgetWarnings() {
+    warned.clear();
+  }
+
   /** The right name for a misspelt Helicone header, without logging; empty when not misspelt. */
   public static Optional<String> suggestion(String name) {
     Objects.requireNonNull(name, "header name must not be null");

@@ -63,7 +63,7 @@ public record HeliconeMetadata(
         number(h, HeliconeHeaderNames.RATE_LIMIT_LIMIT),
         number(h, HeliconeHeaderNames.RATE_LIMIT_REMAINING),
         number(h, HeliconeHeaderNames.RATE_LIMIT_RESET),
-        text(h, "Helicone-RateLimit-Policy"));
+        text(h, HeliconeHeaderNames.RATE_LIMIT_POLICY));
     boolean anyRate = rate.limit().isPresent() || rate.remaining().isPresent()
         || rate.resetSeconds().isPresent() || rate.policy().isPresent();
     boolean limited = text(h, HeliconeHeaderNames.ERROR).map(v -> v.equalsIgnoreCase("rate_limited")).orElse(false);
