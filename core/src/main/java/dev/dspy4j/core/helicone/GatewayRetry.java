@@ -79,6 +79,7 @@ public final class GatewayRetry {
     return new GatewayRetry(true, retries, factor, minTimeoutMillis, millis("maxTimeout", wait));
   }
 
+  /** True unless this is {@link #disabled()}. */
   public boolean isEnabled() {
     return enabled;
   }

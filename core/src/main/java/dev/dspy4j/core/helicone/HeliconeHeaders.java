@@ -196,10 +196,12 @@ public final class HeliconeHeaders {
     return toMap().isEmpty();
   }
 
+  /** {@code Helicone-Session-Id}, if set. */
   public Optional<String> sessionId() {
     return Optional.ofNullable(sessionId);
   }
 
+  /** {@code Helicone-Session-Name}, if set. */
   public Optional<String> sessionName() {
     return Optional.ofNullable(sessionName);
   }
@@ -214,6 +216,7 @@ public final class HeliconeHeaders {
     return sessionPath != null && sessionPathRelative;
   }
 
+  /** {@code Helicone-User-Id}, if set. */
   public Optional<String> userId() {
     return Optional.ofNullable(userId);
   }
@@ -223,14 +226,17 @@ public final class HeliconeHeaders {
     return properties;
   }
 
+  /** {@code Helicone-Request-Id} (lower-case UUID), if set. */
   public Optional<String> requestId() {
     return Optional.ofNullable(requestId);
   }
 
+  /** The gateway cache mode, if set. */
   public Optional<CacheMode> cacheMode() {
     return Optional.ofNullable(cacheMode);
   }
 
+  /** {@code Helicone-RateLimit-Policy}, if set. */
   public Optional<RateLimitPolicy> rateLimitPolicy() {
     return Optional.ofNullable(rateLimitPolicy);
   }
@@ -484,6 +490,7 @@ public final class HeliconeHeaders {
       return this;
     }
 
+    /** The immutable headers; the builder may be reused afterwards without affecting them. */
     public HeliconeHeaders build() {
       return new HeliconeHeaders(this);
     }

@@ -29,6 +29,7 @@ public record HeliconeMetadata(
     Optional<RateLimitStatus> rateLimit,
     boolean rateLimitedByGateway) {
 
+  /** Rejects null components; use empty optionals for absent values. */
   public HeliconeMetadata {
     Objects.requireNonNull(requestId, "requestId");
     Objects.requireNonNull(status, "status");

@@ -134,14 +134,17 @@ public final class RateLimitPolicy {
     return new RateLimitPolicy(quota, windowSeconds, unit, false, null);
   }
 
+  /** How many requests or cents the window allows. */
   public BigDecimal quota() {
     return quota;
   }
 
+  /** The window the quota applies to (whole seconds). */
   public Duration window() {
     return Duration.ofSeconds(windowSeconds);
   }
 
+  /** What the quota counts. */
   public Unit unit() {
     return unit;
   }

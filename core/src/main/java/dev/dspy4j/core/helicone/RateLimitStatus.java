@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 public record RateLimitStatus(
     OptionalLong limit, OptionalLong remaining, OptionalLong resetSeconds, Optional<String> policy) {
 
+  /** Rejects null components; use empty optionals for absent values. */
   public RateLimitStatus {
     Objects.requireNonNull(limit, "limit");
     Objects.requireNonNull(remaining, "remaining");
