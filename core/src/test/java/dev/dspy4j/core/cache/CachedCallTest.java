@@ -14,8 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -289,21 +291,44 @@ class CachedCallTest {
   void streamLeaderCancellingDoesNotCancelTheFollower() {
     Sinks.Many<LmChunk> server = Sinks.many().unicast().onBackpressureBuffer();
     var net = network.streaming(server.asFlux());
-    var followerAnswer = complete(request, network.replying(FakeNetwork.answer("unused")));
+    var follower = new AtomicReference<CompletableFuture<List<LmChunk>>>();
 
     StepVerifier.create(CachedCall.stream(cache, MODEL, request, true, net))
         .then(() -> server.tryEmitNext(LmChunk.ofText("Hel")))
         .expectNext(LmChunk.ofText("Hel"))
-        .then(() -> followerAnswer.toFuture()) // joins while the stream is in flight
+        // a second identical stream joins while the first is in flight
+        .then(() -> follower.set(CachedCall.stream(cache, MODEL, request, true, net).collectList().toFuture()))
         .thenCancel()
         .verify(TIMEOUT);
-    var follower = complete(request, network.replying(FakeNetwork.answer("unused"))).toFuture();
     server.tryEmitNext(LmChunk.ofText("lo"));
     server.tryEmitComplete();
 
-    assertThat(follower.join().text()).isEqualTo("Hello");
+    assertThat(follower.get().join()).containsExactly(LmChunk.cacheReplay(0, "Hello", null));
     assertThat(network.cancels).hasValue(0);
     assertThat(network.calls).hasValue(1);
+    StepVerifier.create(cache.get(CacheKey.of(MODEL, request)))
+        .assertNext(r -> assertThat(r.text()).isEqualTo("Hello"))
+        .expectComplete()
+        .verify(TIMEOUT);
+  }
+
+  @Test
+  void streamIsCancelledWhenTheLeaderAndEveryFollowerLeft() {
+    Sinks.Many<LmChunk> server = Sinks.many().unicast().onBackpressureBuffer();
+    var net = network.streaming(server.asFlux());
+    var follower = new AtomicReference<reactor.core.Disposable>();
+
+    StepVerifier.create(CachedCall.stream(cache, MODEL, request, true, net))
+        .then(() -> server.tryEmitNext(LmChunk.ofText("Hel")))
+        .expectNext(LmChunk.ofText("Hel"))
+        .then(() -> follower.set(complete(request, network.replying(LmResponse.of("unused"))).subscribe()))
+        .thenCancel()
+        .verify(TIMEOUT);
+    assertThat(network.cancels).hasValue(0);
+    follower.get().dispose();
+
+    assertThat(network.cancels).hasValue(1);
+    assertThat(InFlightCalls.of(cache).size()).isZero();
   }
 
   @Test
