@@ -3,7 +3,6 @@ package dev.dspy4j.core.cache;
 import dev.dspy4j.core.cache.internal.CanonicalRequest;
 import dev.dspy4j.core.lm.LmRequest;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The key of one cached LM answer: the lower-case hex SHA-256 of the canonical JSON of the model
@@ -15,11 +14,9 @@ import java.util.regex.Pattern;
  */
 public record CacheKey(String value) {
 
-  private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-f]{64}");
-
   public CacheKey {
     Objects.requireNonNull(value, "value must not be null");
-    if (!HEX_SHA256.matcher(value).matches()) {
+    if (!isHexSha256(value)) {
       throw new IllegalArgumentException(
           "a cache key is 64 lower-case hex digits (a SHA-256), was " + value.length() + " characters");
     }
@@ -33,7 +30,7 @@ public record CacheKey(String value) {
    *     as JSON
    */
   public static CacheKey of(String model, LmRequest request) {
-    return new CacheKey(CanonicalRequest.sha256Hex(canonicalJson(model, request)));
+    return new CacheKey(CanonicalRequest.sha256Hex(model, request));
   }
 
   /**
@@ -48,6 +45,15 @@ public record CacheKey(String value) {
    */
   public static String canonicalJson(String model, LmRequest request) {
     return CanonicalRequest.json(model, request);
+  }
+
+  private static boolean isHexSha256(String value) {
+    if (value.length() != 64) return false;
+    for (int i = 0; i < 64; i++) {
+      char c = value.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    }
+    return true;
   }
 
   /** Only the first 12 hex digits: enough to tell keys apart in a log. */

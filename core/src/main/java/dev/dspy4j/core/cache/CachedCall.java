@@ -174,7 +174,8 @@ public final class CachedCall {
   private static Mono<LmResponse> lookup(LmCache cache, CacheKey key) {
     return Mono.defer(() -> cache.get(key))
         .map(CachedCall::asHit)
-        .onErrorResume(e -> {
+        // Exceptions only: an Error is a bug (e.g. a cache that blocks) and must not look like a miss.
+        .onErrorResume(Exception.class, e -> {
           LOG.warn("dspy4j cache: lookup of {} failed, treating it as a miss ({})", key, e.getMessage());
           return Mono.empty();
         });
@@ -182,7 +183,7 @@ public final class CachedCall {
 
   private static Mono<Void> store(LmCache cache, CacheKey key, LmResponse answer) {
     return Mono.defer(() -> cache.put(key, forStorage(answer)))
-        .onErrorResume(e -> {
+        .onErrorResume(Exception.class, e -> {
           LOG.warn("dspy4j cache: could not store {}; the answer is not cached ({})", key, e.getMessage());
           return Mono.empty();
         });

@@ -99,7 +99,8 @@ public final class DefaultLmCache implements LmCache {
     if (disk == null) return Mono.empty();
     return disk.read(key)
         .doOnNext(found -> memory.put(key, found))
-        .onErrorResume(e -> {
+        // Exceptions only: an Error (a bug, such as a blocking call caught by BlockHound) surfaces.
+        .onErrorResume(Exception.class, e -> {
           LOG.warn("dspy4j cache: disk lookup failed, treating it as a miss ({})", e.getMessage());
           return Mono.empty();
         });

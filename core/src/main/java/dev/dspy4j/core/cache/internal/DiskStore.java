@@ -73,11 +73,13 @@ public final class DiskStore {
 
   private long totalBytes;
 
+  /** A store in {@code directory} (created on first use) holding at most {@code maxBytes} of entry files. */
   public DiskStore(Path directory, long maxBytes) {
     this.directory = directory.toAbsolutePath().normalize();
     this.maxBytes = maxBytes;
   }
 
+  /** The absolute directory of the entry files. */
   public Path directory() {
     return directory;
   }
@@ -162,13 +164,6 @@ public final class DiskStore {
     } catch (IOException e) {
       throw new UncheckedIOException(
           "could not write a cache entry in " + directory + " (" + e.getMessage() + ")", e);
-    }
-  }
-
-  /** Total bytes of the entries this process knows of. */
-  public long sizeBytes() {
-    synchronized (lock) {
-      return totalBytes;
     }
   }
 
