@@ -14,6 +14,7 @@ import java.util.Objects;
  */
 public record CacheKey(String value) {
 
+  /** Checks that {@code value} is 64 lower-case hex digits. */
   public CacheKey {
     Objects.requireNonNull(value, "value must not be null");
     if (!isHexSha256(value)) {

@@ -87,8 +87,8 @@ public final class DefaultLmCache implements LmCache {
   }
 
   /**
-   * Emits the entry from memory, else from disk (copying it into memory), else completes empty. Never
-   * errors: a disk failure is logged and treated as a miss. A memory hit completes on the caller's
+   * Emits the entry from memory, else from disk (copying it into memory), else completes empty. A
+   * disk failure is logged and treated as a miss, never an error. A memory hit completes on the caller's
    * thread; a disk lookup completes on a disk I/O thread.
    */
   @Override

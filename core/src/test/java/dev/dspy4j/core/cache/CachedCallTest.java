@@ -135,13 +135,13 @@ class CachedCallTest {
 
   @Test
   void cancelledWaiterDoesNotCancelTheOthers() {
-    var net = network.replying(FakeNetwork.answer("4"), Duration.ofMillis(300));
-    Mono<LmResponse> first = complete(request, net);
-    Mono<LmResponse> second = complete(request, net);
+    Sinks.One<LmResponse> server = Sinks.one();
+    var net = network.answeringFrom(server);
 
-    var firstSubscription = first.subscribe();
-    StepVerifier.create(second)
-        .then(firstSubscription::dispose) // the caller that started the call leaves
+    var first = complete(request, net).subscribe(); // starts the network call
+    StepVerifier.create(complete(request, net))
+        .then(first::dispose) // the caller that started it leaves
+        .then(() -> server.tryEmitValue(FakeNetwork.answer("4")))
         .assertNext(r -> assertThat(r.texts()).containsExactly("4"))
         .expectComplete()
         .verify(TIMEOUT);
@@ -172,19 +172,19 @@ class CachedCallTest {
 
   @Test
   void failureReachesEveryWaiterAndIsNotCached() {
-    var net = network.failing(new RateLimitException("slow down", 429, null, null, null, null), Duration.ofMillis(300));
-    List<Object> outcomes =
-        Flux.merge(
-                complete(request, net).map(r -> (Object) r).onErrorResume(e -> Mono.just(e)),
-                complete(request, net).map(r -> (Object) r).onErrorResume(e -> Mono.just(e)),
-                complete(request, net).map(r -> (Object) r).onErrorResume(e -> Mono.just(e)))
-            .collectList()
-            .block(TIMEOUT);
-    assertThat(outcomes).hasSize(3).allSatisfy(o -> assertThat(o).isInstanceOf(RateLimitException.class));
+    Sinks.One<LmResponse> server = Sinks.one();
+    var net = network.answeringFrom(server);
+    var outcomes = new ArrayList<CompletableFuture<LmResponse>>();
+    for (int i = 0; i < 3; i++) outcomes.add(complete(request, net).toFuture());
+    server.tryEmitError(new RateLimitException("slow down", 429, null, null, null, null));
+
+    assertThat(outcomes).allSatisfy(f ->
+        assertThat(f).failsWithin(TIMEOUT).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+            .withCauseInstanceOf(RateLimitException.class));
     assertThat(network.calls).hasValue(1);
 
     StepVerifier.create(complete(request, network.replying(FakeNetwork.answer("4"))))
-        .expectNextCount(1)
+        .assertNext(r -> assertThat(r.cacheHit()).isFalse())
         .expectComplete()
         .verify(TIMEOUT);
     assertThat(network.calls).hasValue(2);

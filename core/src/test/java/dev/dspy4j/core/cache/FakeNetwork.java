@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /** A stand-in for the LM's network call that counts how often it is subscribed and cancelled. */
 final class FakeNetwork {
@@ -36,6 +37,13 @@ final class FakeNetwork {
 
   Supplier<Mono<LmResponse>> replying(LmResponse response) {
     return replying(response, Duration.ZERO);
+  }
+
+  /** A network call that answers when the test says so, through {@code server}. */
+  Supplier<Mono<LmResponse>> answeringFrom(Sinks.One<LmResponse> server) {
+    return () -> server.asMono()
+        .doOnSubscribe(s -> calls.incrementAndGet())
+        .doOnCancel(cancels::incrementAndGet);
   }
 
   Supplier<Mono<LmResponse>> failing(RuntimeException error, Duration delay) {
