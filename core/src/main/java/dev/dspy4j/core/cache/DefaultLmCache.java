@@ -108,8 +108,8 @@ public final class DefaultLmCache implements LmCache {
 
   /**
    * Stores the entry in memory at once and, with the disk layer on, completes when the disk file is
-   * written (on a disk I/O thread). Errors only when the disk write failed; the entry is then in
-   * memory only.
+   * written (on a disk I/O thread). A failed disk write is logged and the entry stays in memory
+   * only; it is not an error.
    */
   @Override
   public Mono<Void> put(CacheKey key, LmResponse response) {
@@ -117,7 +117,12 @@ public final class DefaultLmCache implements LmCache {
     Objects.requireNonNull(response, "response must not be null");
     return Mono.defer(() -> {
       memory.put(key, response);
-      return disk == null ? Mono.empty() : disk.write(key, response);
+      if (disk == null) return Mono.empty();
+      return disk.write(key, response)
+          .onErrorResume(Exception.class, e -> {
+            LOG.warn("dspy4j cache: disk write failed, the entry is kept in memory only ({})", e.getMessage());
+            return Mono.empty();
+          });
     });
   }
 

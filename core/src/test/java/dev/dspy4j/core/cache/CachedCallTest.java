@@ -288,6 +288,20 @@ class CachedCallTest {
   }
 
   @Test
+  void streamJoiningAPlainCallInFlightGetsItsAnswerAsReplay() {
+    Sinks.One<LmResponse> server = Sinks.one();
+    var plain = complete(request, network.answeringFrom(server)).toFuture();
+    var streamed = CachedCall.stream(cache, MODEL, request, true, network.streaming(Flux.never()))
+        .collectList()
+        .toFuture();
+    server.tryEmitValue(FakeNetwork.answer("4"));
+
+    assertThat(plain.join().cacheHit()).isFalse();
+    assertThat(streamed.join()).containsExactly(LmChunk.cacheReplay(0, "4", "stop"));
+    assertThat(network.calls).hasValue(1);
+  }
+
+  @Test
   void streamLeaderCancellingDoesNotCancelTheFollower() {
     Sinks.Many<LmChunk> server = Sinks.many().unicast().onBackpressureBuffer();
     var net = network.streaming(server.asFlux());

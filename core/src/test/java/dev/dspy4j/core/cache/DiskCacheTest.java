@@ -176,10 +176,21 @@ class DiskCacheTest {
   void unusableDirectoryIsAMissNeverAFailedGet() throws IOException {
     Path notADirectory = Files.writeString(temp.resolve("file"), "x");
     DefaultLmCache cache = diskCache(notADirectory.resolve("cache"));
-    StepVerifier.create(cache.put(key("q"), answer("a"))).expectError().verify(TIMEOUT);
-    // The answer is still served from memory; a lookup of another key is a plain miss.
+    StepVerifier.create(cache.put(key("q"), answer("a"))).expectComplete().verify(TIMEOUT);
+    // The answer is served from memory; a lookup of another key is a plain miss.
     StepVerifier.create(cache.get(key("q"))).expectNextCount(1).expectComplete().verify(TIMEOUT);
     StepVerifier.create(cache.get(key("other"))).expectComplete().verify(TIMEOUT);
+  }
+
+  @Test
+  void fileLargerThanTheLimitIsNotReadButRemoved() throws IOException {
+    Path dir = temp.resolve("cache");
+    DefaultLmCache cache = DefaultLmCache.builder().diskDirectory(dir).diskMaxBytes(1_000).build();
+    StepVerifier.create(cache.get(key("warm-up"))).expectComplete().verify(TIMEOUT); // creates dir
+    Path file = dir.resolve(key("q").value() + ".json");
+    Files.writeString(file, "x".repeat(5_000));
+    StepVerifier.create(cache.get(key("q"))).expectComplete().verify(TIMEOUT);
+    assertThat(file).doesNotExist();
   }
 
   @Test

@@ -99,15 +99,18 @@ public final class DiskStore {
     Path file = directory.resolve(key + SUFFIX);
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
+      // Never read more than an entry may weigh: a larger file was not written by this cache.
+      bytes = Files.size(file) > maxBytes ? null : Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       return null;
     }
-    DiskEntry entry;
-    try {
-      entry = MAPPER.readValue(bytes, DiskEntry.class);
-    } catch (IOException e) {
-      entry = null;
+    DiskEntry entry = null;
+    if (bytes != null) {
+      try {
+        entry = MAPPER.readValue(bytes, DiskEntry.class);
+      } catch (IOException e) {
+        entry = null;
+      }
     }
     if (entry == null || !entry.isValidFor(key)) {
       LOG.warn("dspy4j cache: the entry {} in {} is unreadable (truncated or corrupt); removing it",
@@ -117,7 +120,7 @@ public final class DiskStore {
     }
     synchronized (lock) {
       Long size = index().get(key); // marks it most recently used
-      if (size == null) {
+      if (size == null && bytes != null) {
         // Written by another process: count it from now on.
         index().put(key, (long) bytes.length);
         totalBytes += bytes.length;
