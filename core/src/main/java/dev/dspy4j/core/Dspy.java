@@ -1,5 +1,7 @@
 package dev.dspy4j.core;
 
+import dev.dspy4j.core.cache.DefaultLmCache;
+import dev.dspy4j.core.cache.LmCache;
 import dev.dspy4j.core.lm.LanguageModel;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,6 +30,8 @@ public final class Dspy {
 
   private static volatile @Nullable LanguageModel defaultLm;
 
+  private static volatile @Nullable LmCache cache;
+
   private Dspy() {}
 
   /** Sets the process-wide default LM used by modules that have no LM of their own. */
@@ -43,6 +47,29 @@ public final class Dspy {
   /** Clears the process-wide default LM (mainly for tests). */
   public static void reset() {
     defaultLm = null;
+  }
+
+  /**
+   * Replaces the process-wide cache shared by every LM that caches (like {@code dspy.cache}), e.g.
+   * {@code Dspy.configureCache(DefaultLmCache.builder().diskDirectory(dir).build())}. LMs look the
+   * cache up per call, so calls made after this use the new one.
+   */
+  public static void configureCache(LmCache lmCache) {
+    cache = Objects.requireNonNull(lmCache, "lmCache must not be null");
+  }
+
+  /**
+   * The process-wide cache: the one configured, else (created on first use) a
+   * {@link DefaultLmCache#fromEnvironment()}: memory only, plus a disk layer when the environment
+   * variable {@code DSPY4J_CACHEDIR} names a directory.
+   */
+  public static LmCache cache() {
+    LmCache c = cache;
+    if (c != null) return c;
+    synchronized (Dspy.class) {
+      if (cache == null) cache = DefaultLmCache.fromEnvironment();
+      return cache;
+    }
   }
 
   /** A Context change, for {@code contextWrite}, that makes {@code lm} the LM of that pipeline. */
