@@ -51,15 +51,16 @@ final class SignatureParser {
     int partStart = start;
     char quote = 0;
     for (int i = start; i <= end; i++) {
-      char c = i < end ? text.charAt(i) : ',';
-      if (quote != 0) {
+      boolean atEnd = i == end;
+      char c = atEnd ? ',' : text.charAt(i);
+      if (quote != 0 && !atEnd) {
         if (c == quote) quote = 0;
         continue;
       }
       if (c == '\'' || c == '"') quote = c;
       else if (c == '[') depth++;
       else if (c == ']') depth--;
-      else if (c == ',' && depth == 0) {
+      else if (c == ',' && (depth == 0 || atEnd)) {
         var f = field(partStart, i, role);
         if (names.put(f.name(), partStart) != null) {
           throw error("duplicate field '" + f.name() + "' in " + what, partStart + leading(partStart, i));
@@ -79,10 +80,10 @@ final class SignatureParser {
 
   private Field field(int start, int end, Field.Role role) {
     String part = text.substring(start, end);
-    int pos = start + leading(start, end);
     if (part.isBlank()) {
-      throw error("empty field name", pos);
+      throw error("empty field name", start);
     }
+    int pos = start + leading(start, end);
     int colon = part.indexOf(':');
     String name = (colon < 0 ? part : part.substring(0, colon)).strip();
     if (!Field.isIdentifier(name)) {
