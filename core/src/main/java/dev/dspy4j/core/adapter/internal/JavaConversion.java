@@ -1,5 +1,6 @@
 package dev.dspy4j.core.adapter.internal;
 
+import dev.dspy4j.core.signature.JavaTypes;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
@@ -30,6 +31,11 @@ public final class JavaConversion {
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static @Nullable Object convert(@Nullable Object value, Type target) {
+    if (value instanceof String s && target != String.class && target != Object.class
+        && target != CharSequence.class) {
+      // text such as "4" or "[1, 2]" is read the way an LM answer for that type would be
+      value = ValueParser.parse(s, JavaTypes.fieldType(target));
+    }
     if (target instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw) {
       Type[] args = p.getActualTypeArguments();
       if (Optional.class.equals(raw)) {
