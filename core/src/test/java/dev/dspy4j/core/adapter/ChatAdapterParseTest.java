@@ -118,4 +118,12 @@ class ChatAdapterParseTest {
     var parsed = adapter.parse(sig, "[[ ## summary ## ]]\n{\"headline\": \"Hi\", \"score\": \"0.5\"}");
     assertThat(parsed).containsEntry("summary", new Summary("Hi", 0.5));
   }
+
+  @Test
+  void indentedHeaderLineIsSlicedLikeDspy() {
+    // DSPy matches the header on line.strip() but slices the unstripped line at the match end.
+    var sig = Signature.parse("q -> answer");
+    assertThat(adapter.parse(sig, "  [[ ## answer ## ]] Paris")).containsEntry("answer", "]] Paris");
+    assertThat(adapter.parse(sig, "  [[ ## answer ## ]]\nParis")).containsEntry("answer", "]]\nParis");
+  }
 }

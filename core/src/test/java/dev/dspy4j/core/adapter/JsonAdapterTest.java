@@ -13,19 +13,49 @@ class JsonAdapterTest {
 
   private final JsonAdapter adapter = new JsonAdapter();
 
+  /** DSPy tests/adapters/test_json_adapter.py::test_json_adapter_format_exact_messages_with_demo_and_typed_output. */
   @Test
-  void asksForAJsonObjectWithTheOutputsInOrder() {
-    var sig = Signature.parse("question -> answer, confidence: float");
-    List<Message> messages = adapter.format(sig, List.of(), Map.of("question", "Q"));
-    assertThat(messages.get(0).content()).contains(
-        "All interactions will be structured in the following way, with the appropriate values filled in.\n\n"
-            + "Inputs will have the following structure:\n\n[[ ## question ## ]]\n{question}\n\n"
-            + "Outputs will be a JSON object with the following fields.\n\n{\n  \"answer\": \"{answer}\",\n"
-            + "  \"confidence\": \"{confidence}        # note: the value you produce must be a single float value\"\n}\n"
-            + "In adhering to this structure, your objective is: ");
-    assertThat(messages.get(1).content()).isEqualTo("[[ ## question ## ]]\nQ\n\n"
-        + "Respond with a JSON object in the following order of fields: `answer`, then `confidence` (must be "
-        + "formatted as a valid Python float).");
+  void demoAndTypedOutputMatchDspyByteForByte() {
+    var sig = Signature.parse("question: str -> answer: str, confidence: float");
+    var demo = new java.util.LinkedHashMap<String, Object>();
+    demo.put("question", "Q1");
+    demo.put("answer", "A1");
+    demo.put("confidence", 0.9);
+    List<Message> messages = adapter.format(sig, List.of(demo), Map.of("question", "Q2"));
+    assertThat(messages).containsExactly(
+        Message.system("""
+            Your input fields are:
+            1. `question` (str):
+            Your output fields are:
+            1. `answer` (str):\s
+            2. `confidence` (float):
+            All interactions will be structured in the following way, with the appropriate values filled in.
+
+            Inputs will have the following structure:
+
+            [[ ## question ## ]]
+            {question}
+
+            Outputs will be a JSON object with the following fields.
+
+            {
+              "answer": "{answer}",
+              "confidence": "{confidence}        # note: the value you produce must be a single float value"
+            }
+            In adhering to this structure, your objective is:\s
+                    Given the fields `question`, produce the fields `answer`, `confidence`."""),
+        Message.user("[[ ## question ## ]]\nQ1"),
+        Message.assistant("""
+            {
+              "answer": "A1",
+              "confidence": 0.9
+            }"""),
+        Message.user("""
+            [[ ## question ## ]]
+            Q2
+
+            Respond with a JSON object in the following order of fields: `answer`, then `confidence` (must be \
+            formatted as a valid Python float)."""));
   }
 
   @Test
@@ -59,10 +89,4 @@ class JsonAdapterTest {
             e -> assertThat(e.parsedFields()).contains(List.of("answer")));
   }
 
-  @Test
-  void demoOutputsAreIndentedJson() {
-    var sig = Signature.parse("q -> answer");
-    var messages = adapter.format(sig, List.of(Map.of("q", "Q1", "answer", "A1")), Map.of("q", "Q2"));
-    assertThat(messages.get(2)).isEqualTo(Message.assistant("{\n  \"answer\": \"A1\"\n}"));
-  }
 }

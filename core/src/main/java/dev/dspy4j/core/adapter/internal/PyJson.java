@@ -108,7 +108,7 @@ public final class PyJson {
     if (d == 0) return (1 / d < 0) ? "-0.0" : "0.0";
     var bd = new BigDecimal(Double.toString(d)).stripTrailingZeros();
     int exponent = bd.precision() - bd.scale() - 1; // position of the leading digit
-    if (exponent >= -5 && exponent < 16) {
+    if (exponent >= -4 && exponent < 16) {
       String plain = bd.toPlainString();
       return plain.contains(".") ? plain : plain + ".0";
     }
