@@ -211,4 +211,38 @@ class PredictTest {
     assertThat(call.block(TIMEOUT).get("answer")).isEqualTo("1");
     assertThat(call.block(TIMEOUT).get("answer")).isEqualTo("2");
   }
+
+  record Topic(String topic) {}
+
+  record Haiku(String poem, List<Integer> syllables) {}
+
+  @Test
+  void typedDemosAreRenderedAndTypedStreamsEndWithDone() {
+    var answer = new java.util.LinkedHashMap<String, Object>();
+    answer.put("poem", "Leaves fall");
+    answer.put("syllables", List.of(5, 7, 5));
+    var lm = DummyLM.byInput(Map.of("autumn", answer));
+    var typed = Predict.typed(Topic.class, Haiku.class).withLm(lm)
+        .withDemos(List.of(Map.entry(new Topic("spring"), new Haiku("Blossoms", List.of(5, 7, 5)))));
+    StepVerifier.create(typed.call(new Topic("autumn")))
+        .expectNext(new Haiku("Leaves fall", List.of(5, 7, 5)))
+        .verifyComplete();
+    assertThat(lm.lastRequest().messages().get(2).content())
+        .isEqualTo("[[ ## poem ## ]]\nBlossoms\n\n[[ ## syllables ## ]]\n[5, 7, 5]\n\n[[ ## completed ## ]]\n");
+    StepVerifier.create(typed.stream(new Topic("autumn"), "poem"))
+        .expectNext(new StreamEvent.FieldChunk("poem", "L", false))
+        .thenConsumeWhile(e -> e instanceof StreamEvent.FieldChunk c && c.field().equals("poem"))
+        .expectNextMatches(e -> e instanceof StreamEvent.Done d && d.prediction().get("poem").equals("Leaves fall"))
+        .verifyComplete();
+  }
+
+  @Test
+  void predictionTextOfListsIsJsonAndMissingFieldsAreReported() {
+    var p = Prediction.of(Map.of("items", List.of("a", "b"), "ok", true));
+    assertThat(p.get("items")).isEqualTo("[\"a\", \"b\"]");
+    assertThat(p.get("ok")).isEqualTo("True");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.get("nope"))
+        .isInstanceOf(java.util.NoSuchElementException.class)
+        .hasMessageContaining("no value for output field 'nope'");
+  }
 }
