@@ -81,6 +81,11 @@ public final class ChainOfThought implements Module {
     return new ChainOfThought(predict.withMaxTokens(maxTokens));
   }
 
+  /** This module with another adapter (see {@link Predict#withAdapter}). */
+  public ChainOfThought withAdapter(dev.dspy4j.core.adapter.Adapter adapter) {
+    return new ChainOfThought(predict.withAdapter(adapter));
+  }
+
   /** This module with the cache switched on or off. */
   public ChainOfThought withCache(boolean cache) {
     return new ChainOfThought(predict.withCache(cache));

@@ -86,11 +86,27 @@ public final class Signature {
     return new Signature(ins, outs, instr == null ? null : instr.value());
   }
 
-  /** A signature of these fields (inputs and outputs in any order, each keeping its role). */
-  public static Signature of(List<Field> fields, @Nullable String instructions) {
+  /**
+   * A signature of these fields (inputs and outputs in any order, each keeping its role) with
+   * DSPy's default instructions.
+   */
+  public static Signature of(List<Field> fields) {
+    return fromFields(fields, null);
+  }
+
+  /** A signature of these fields with these instructions. */
+  public static Signature of(List<Field> fields, String instructions) {
+    return fromFields(fields, Objects.requireNonNull(instructions, "instructions must not be null"));
+  }
+
+  private static Signature fromFields(List<Field> fields, @Nullable String instructions) {
     Objects.requireNonNull(fields, "fields must not be null");
+    fields.forEach(f -> Objects.requireNonNull(f, "fields must not contain null"));
     var ins = fields.stream().filter(Field::isInput).toList();
     var outs = fields.stream().filter(f -> !f.isInput()).toList();
+    if (ins.isEmpty() || outs.isEmpty()) {
+      throw new IllegalArgumentException("a signature needs at least one input and one output field, got " + fields);
+    }
     return new Signature(ins, outs, instructions);
   }
 
@@ -98,6 +114,10 @@ public final class Signature {
     if (!type.isRecord()) {
       throw new IllegalArgumentException(
           type.getName() + " is not a record; Signature.of takes an input record and an output record");
+    }
+    if (type.getRecordComponents().length == 0) {
+      throw new IllegalArgumentException(type.getSimpleName() + " has no components; a signature needs at least one "
+          + (role == Field.Role.INPUT ? "input" : "output") + " field");
     }
     var fields = new ArrayList<Field>();
     for (RecordComponent c : type.getRecordComponents()) {
