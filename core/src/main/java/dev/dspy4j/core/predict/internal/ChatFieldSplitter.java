@@ -35,6 +35,7 @@ public final class ChatFieldSplitter implements FieldSplitter {
   private final List<FieldChunk> events = new ArrayList<>();
 
   private boolean lineHeld = true;
+  private int leading; // whitespace characters at the start of the held line
   private boolean onHeaderLine;
   private boolean lastWasCr;
   private boolean started;
@@ -81,18 +82,23 @@ public final class ChatFieldSplitter implements FieldSplitter {
       return;
     }
     line.append(c);
-    String candidate = PyText.lstrip(line.toString());
+    if (leading == line.length() - 1 && PyText.isSpace(c)) {
+      leading++;
+      return; // only whitespace so far: the line may still become a header
+    }
+    String candidate = line.substring(leading);
     Matcher m = ChatAdapter.FIELD_HEADER.matcher(candidate);
     if (m.lookingAt()) {
-      int leading = line.length() - candidate.length();
       String header = candidate.substring(0, m.end());
       line.setLength(0);
+      int indent = leading;
+      leading = 0;
       lineHeld = false;
       startSection(m.group(1));
       onHeaderLine = true;
       // DSPy slices the unstripped line at the match end found in the stripped line, so with
       // leading whitespace the last characters of the marker become part of the value.
-      String quirk = header.substring(Math.max(0, header.length() - leading));
+      String quirk = header.substring(Math.max(0, header.length() - indent));
       for (int k = 0; k < quirk.length(); k++) content(quirk.charAt(k));
     } else if (!m.hitEnd()) {
       resolveHeldAsContent();
@@ -102,6 +108,7 @@ public final class ChatFieldSplitter implements FieldSplitter {
   private void resolveHeldAsContent() {
     String text = line.toString();
     line.setLength(0);
+    leading = 0;
     lineHeld = false;
     for (int k = 0; k < text.length(); k++) content(text.charAt(k));
   }
@@ -112,6 +119,7 @@ public final class ChatFieldSplitter implements FieldSplitter {
       if (started) pending.append('\n');
     }
     lineHeld = true;
+    leading = 0;
     onHeaderLine = false;
   }
 
