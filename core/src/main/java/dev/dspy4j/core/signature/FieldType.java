@@ -20,6 +20,8 @@ public sealed interface FieldType {
   FieldType FLOAT = new Float();
   /** {@code bool}. */
   FieldType BOOL = new Bool();
+  /** {@code Any}: any JSON value (Java {@code Object}). */
+  FieldType ANY = new AnyType();
   /** {@code dspy.History}: conversation turns rendered as user/assistant message pairs. */
   FieldType HISTORY = new HistoryType();
 
@@ -80,6 +82,14 @@ public sealed interface FieldType {
     @Override
     public String dspyName() {
       return "bool";
+    }
+  }
+
+  /** Any JSON value, {@code typing.Any}. */
+  record AnyType() implements FieldType {
+    @Override
+    public String dspyName() {
+      return "Any";
     }
   }
 

@@ -16,7 +16,8 @@ import java.util.Optional;
  * short/byte/BigInteger}→{@code int}; {@code double/float/BigDecimal}→{@code float};
  * {@code boolean}→{@code bool}; {@code List<T>}→{@code list[T]}; {@code Map<String, T>}→
  * {@code dict[str, T]}; enums→{@code Literal} of their constant names; records→their class name
- * (described by a JSON schema); {@code Optional<T>}→an optional {@code T}; {@link History}→history.
+ * (described by a JSON schema); {@code Optional<T>}→an optional {@code T}; {@code Object}→{@code Any};
+ * {@link History}→history.
  */
 public final class JavaTypes {
 
@@ -55,6 +56,7 @@ public final class JavaTypes {
       }
       if (c == boolean.class || c == Boolean.class) return FieldType.BOOL;
       if (c == History.class) return FieldType.HISTORY;
+      if (c == Object.class) return FieldType.ANY;
       if (c.isEnum()) {
         @SuppressWarnings("unchecked")
         var e = (Class<? extends Enum<?>>) c;

@@ -63,6 +63,8 @@ final class TypeExpression {
         return FieldType.BOOL;
       case "History":
         return FieldType.HISTORY;
+      case "Any":
+        return FieldType.ANY;
       case "list":
       case "List": {
         var args = args(name);
@@ -87,7 +89,7 @@ final class TypeExpression {
       default:
         throw new IllegalArgumentException(
             "unknown type '" + s.substring(at, i) + "' (known: str, int, float, bool, list[T], dict[str, T],"
-                + " Optional[T], T | None, Literal['a', 'b'], History)");
+                + " Optional[T], T | None, Literal['a', 'b'], Any, History)");
     }
   }
 

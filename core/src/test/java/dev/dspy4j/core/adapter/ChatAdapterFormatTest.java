@@ -345,4 +345,30 @@ class ChatAdapterFormatTest {
     assertThat(adapter.systemMessage(sig)).endsWith(
         "In adhering to this structure, your objective is: \n        First line.\n          Second, indented.");
   }
+
+  record ToolCall(String name, Map<String, Object> args) {}
+
+  record ToolCalls(List<ToolCall> tool_calls) {}
+
+  record Ask(String question) {}
+
+  record Act(String next_thought, ToolCalls tool_calls) {}
+
+  /** Schema with $defs, a $ref inside an array and dict[str, Any], from DSPy's tool-history test. */
+  @Test
+  void nestedRecordsGoToDefsWithDspysKeyOrder() {
+    var sig = Signature.of(Ask.class, Act.class);
+    assertThat(adapter.systemMessage(sig)).contains("[[ ## next_thought ## ]]\n{next_thought}\n\n"
+        + "[[ ## tool_calls ## ]]\n"
+        + "{tool_calls}        # note: the value you produce must adhere to the JSON schema: {\"type\": \"object\", "
+        + "\"$defs\": {\"ToolCall\": {\"type\": \"object\", \"properties\": {\"args\": {\"type\": \"object\", "
+        + "\"additionalProperties\": true, \"title\": \"Args\"}, \"name\": {\"type\": \"string\", \"title\": \"Name\"}}, "
+        + "\"required\": [\"name\", \"args\"], \"title\": \"ToolCall\"}}, \"properties\": {\"tool_calls\": {\"type\": \"array\", "
+        + "\"items\": {\"$ref\": \"#/$defs/ToolCall\"}, \"title\": \"Tool Calls\"}}, \"required\": [\"tool_calls\"], \"title\": "
+        + "\"ToolCalls\"}\n\n[[ ## completed ## ]]\n");
+    var parsed = adapter.parse(sig, "[[ ## next_thought ## ]]\nsearch\n[[ ## tool_calls ## ]]\n"
+        + "{\"tool_calls\": [{\"name\": \"search\", \"args\": {\"q\": \"x\", \"k\": 3}}]}");
+    assertThat(parsed.get("tool_calls"))
+        .isEqualTo(new ToolCalls(List.of(new ToolCall("search", Map.of("q", "x", "k", 3L)))));
+  }
 }

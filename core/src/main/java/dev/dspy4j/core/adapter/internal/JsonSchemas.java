@@ -27,7 +27,7 @@ public final class JsonSchemas {
   /** The schema DSPy puts in a prompt note, with its key order. */
   public static Map<String, Object> forPrompt(FieldType type) {
     var defs = new LinkedHashMap<String, Object>();
-    var schema = schema(type, defs);
+    var schema = type instanceof FieldType.Structured st ? recordSchema(st.type(), defs) : schema(type, defs);
     if (!defs.isEmpty()) schema.put("$defs", defs);
     @SuppressWarnings("unchecked")
     var sorted = (Map<String, Object>) typeFirst(schema);
@@ -102,7 +102,8 @@ public final class JsonSchemas {
       s.put("items", schema(l.element(), defs));
       s.put("type", "array");
     } else if (type instanceof FieldType.DictOf d) {
-      s.put("additionalProperties", schema(d.value(), defs));
+      // pydantic writes `true` rather than `{}` for dict[str, Any]
+      s.put("additionalProperties", d.value() instanceof FieldType.AnyType ? (Object) true : schema(d.value(), defs));
       s.put("type", "object");
     } else if (type instanceof FieldType.OptionalOf o) {
       var nul = new LinkedHashMap<String, Object>();
@@ -122,7 +123,12 @@ public final class JsonSchemas {
         s.put("type", "string");
       }
     } else if (type instanceof FieldType.Structured st) {
-      return recordSchema(st.type(), defs);
+      String name = st.type().getSimpleName();
+      if (!defs.containsKey(name)) {
+        defs.put(name, Map.of()); // placeholder against recursive records
+        defs.put(name, recordSchema(st.type(), defs));
+      }
+      s.put("$ref", "#/$defs/" + name);
     } else if (type instanceof FieldType.HistoryType) {
       s.put("type", "object");
     }
@@ -134,15 +140,8 @@ public final class JsonSchemas {
     var required = new ArrayList<String>();
     for (RecordComponent c : type.getRecordComponents()) {
       FieldType ft = JavaTypes.fieldType(c.getGenericType());
-      LinkedHashMap<String, Object> p;
-      if (ft instanceof FieldType.Structured nested) {
-        defs.putIfAbsent(nested.type().getSimpleName(), recordSchema(nested.type(), defs));
-        p = new LinkedHashMap<>();
-        p.put("$ref", "#/$defs/" + nested.type().getSimpleName());
-      } else {
-        p = schema(ft, defs);
-        if (!p.containsKey("$ref")) p.put("title", title(c.getName()));
-      }
+      LinkedHashMap<String, Object> p = schema(ft, defs);
+      if (!p.containsKey("$ref")) p.put("title", title(c.getName()));
       if (ft.isOptional()) p.put("default", null);
       else required.add(c.getName());
       props.put(c.getName(), p);

@@ -83,6 +83,7 @@ public final class ValueParser {
     if (type instanceof FieldType.OptionalOf opt) {
       return v == null ? null : validate(v, opt.inner(), path);
     }
+    if (type instanceof FieldType.AnyType) return v;
     if (v == null) throw new IllegalArgumentException("missing value" + where + " (expected " + type.dspyName() + ")");
     if (type instanceof FieldType.Str) {
       if (v instanceof String) return v;
