@@ -68,7 +68,7 @@ public final class TypedPredict<I, O> {
   /**
    * Runs the module on a record. Emits the output record and completes; errors as {@link
    * Predict#call} does, or with {@code IllegalArgumentException} when an output value does not
-   * fit its component.
+   * fit its component. Lazy; cancelling cancels the LM call.
    */
   public Mono<O> call(I in) {
     Objects.requireNonNull(in, "input must not be null");
