@@ -340,10 +340,13 @@ class ChatAdapterFormatTest {
   }
 
   @Test
-  void multiLineInstructionsAreDedentedAndIndentedByEightSpaces() {
-    var sig = Signature.parse("q -> a", "  First line.\n    Second, indented.\n");
+  void multiLineInstructionsAreCleanedLikeADocstringAndIndentedByEightSpaces() {
+    // DSPy reads instructions through inspect.cleandoc, then dedents and indents each line.
+    var sig = Signature.parse("q -> a", "  First line.\n    Second, indented.\n      Third, deeper.\n\n");
+    assertThat(sig.instructions()).isEqualTo("First line.\nSecond, indented.\n  Third, deeper.");
     assertThat(adapter.systemMessage(sig)).endsWith(
-        "In adhering to this structure, your objective is: \n        First line.\n          Second, indented.");
+        "In adhering to this structure, your objective is: \n        First line.\n        Second, indented.\n"
+            + "          Third, deeper.");
   }
 
   record ToolCall(String name, Map<String, Object> args) {}

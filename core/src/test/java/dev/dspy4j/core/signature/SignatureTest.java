@@ -76,14 +76,14 @@ class SignatureTest {
         "note:Union[str, NoneType]");
   }
 
-  record Bad(Object thing) {}
+  record Bad(Thread thing) {}
 
   @Test
   void recordWithAnUnsupportedTypeIsRejected() {
     assertThatThrownBy(() -> Signature.of(Question.class, Bad.class))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("component 'thing' of Bad")
-        .hasMessageContaining("no DSPy type for java.lang.Object");
+        .hasMessageContaining("no DSPy type for java.lang.Thread");
     assertThatThrownBy(() -> Signature.of(String.class, Bad.class))
         .hasMessageContaining("java.lang.String is not a record");
   }
