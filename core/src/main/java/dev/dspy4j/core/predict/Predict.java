@@ -54,14 +54,21 @@ public final class Predict implements Module {
   private final @Nullable LanguageModel lm;
   private final CallConfig config;
   private final Adapter adapter;
+  private final boolean jsonFallback;
 
   private Predict(
-      Signature signature, List<Example> demos, @Nullable LanguageModel lm, CallConfig config, Adapter adapter) {
+      Signature signature,
+      List<Example> demos,
+      @Nullable LanguageModel lm,
+      CallConfig config,
+      Adapter adapter,
+      boolean jsonFallback) {
     this.signature = signature;
     this.demos = List.copyOf(demos);
     this.lm = lm;
     this.config = config;
     this.adapter = adapter;
+    this.jsonFallback = jsonFallback;
   }
 
   /**
@@ -76,7 +83,7 @@ public final class Predict implements Module {
   /** A Predict for this signature. */
   public static Predict of(Signature signature) {
     return new Predict(Objects.requireNonNull(signature, "signature must not be null"), List.of(), null,
-        CallConfig.DEFAULT, CHAT);
+        CallConfig.DEFAULT, CHAT, true);
   }
 
   /**
@@ -116,17 +123,17 @@ public final class Predict implements Module {
   public Predict withDemos(List<Example> demos) {
     Objects.requireNonNull(demos, "demos must not be null");
     demos.forEach(d -> Objects.requireNonNull(d, "demos must not contain null"));
-    return new Predict(signature, demos, lm, config, adapter);
+    return new Predict(signature, demos, lm, config, adapter, jsonFallback);
   }
 
   /** This module bound to an LM (wins over the Context and the process default). */
   public Predict withLm(LanguageModel lm) {
-    return new Predict(signature, demos, Objects.requireNonNull(lm, "lm must not be null"), config, adapter);
+    return new Predict(signature, demos, Objects.requireNonNull(lm, "lm must not be null"), config, adapter, jsonFallback);
   }
 
   /** This module with these per-call settings. */
   public Predict withConfig(CallConfig config) {
-    return new Predict(signature, demos, lm, Objects.requireNonNull(config, "config must not be null"), adapter);
+    return new Predict(signature, demos, lm, Objects.requireNonNull(config, "config must not be null"), adapter, jsonFallback);
   }
 
   /** This module with a sampling temperature. */
@@ -151,12 +158,20 @@ public final class Predict implements Module {
 
   /** This module with another adapter (a {@link JsonAdapter} asks for JSON and has no fallback). */
   public Predict withAdapter(Adapter adapter) {
-    return new Predict(signature, demos, lm, config, Objects.requireNonNull(adapter, "adapter must not be null"));
+    return new Predict(signature, demos, lm, config, Objects.requireNonNull(adapter, "adapter must not be null"), jsonFallback);
+  }
+
+  /**
+   * This module with the one-time JSON-adapter retry after a ChatAdapter parse failure switched on
+   * (the default, as DSPy's {@code use_json_adapter_fallback=True}) or off.
+   */
+  public Predict withJsonFallback(boolean enabled) {
+    return new Predict(signature, demos, lm, config, adapter, enabled);
   }
 
   /** This module with another signature, keeping demos, LM, settings and adapter. */
   public Predict withSignature(Signature signature) {
-    return new Predict(Objects.requireNonNull(signature, "signature must not be null"), demos, lm, config, adapter);
+    return new Predict(Objects.requireNonNull(signature, "signature must not be null"), demos, lm, config, adapter, jsonFallback);
   }
 
   /**
@@ -252,7 +267,10 @@ public final class Predict implements Module {
   }
 
   private boolean fallsBack(Throwable error) {
-    return error instanceof AdapterParseException && adapter instanceof ChatAdapter && !(adapter instanceof JsonAdapter);
+    return jsonFallback
+        && error instanceof AdapterParseException
+        && adapter instanceof ChatAdapter
+        && !(adapter instanceof JsonAdapter);
   }
 
   private static AdapterParseException withCause(AdapterParseException second, Throwable first) {

@@ -163,6 +163,15 @@ class PredictTest {
   }
 
   @Test
+  void fallbackCanBeSwitchedOff() {
+    var lm = DummyLM.builder().text("no markers").json(Map.of("answer", "never used")).build();
+    StepVerifier.create(Predict.of("question -> answer").withLm(lm).withJsonFallback(false).call(Map.of("question", "Q")))
+        .expectErrorSatisfies(e -> assertThat(((AdapterParseException) e).adapterName()).isEqualTo("ChatAdapter"))
+        .verify(TIMEOUT);
+    assertThat(lm.requests()).hasSize(1);
+  }
+
+  @Test
   void noFallbackAfterAnLmError() {
     var lm = DummyLM.builder().error(new ServerException("upstream 503", 503, "req-1", null, null, null))
         .json(Map.of("answer", "never used")).build();
