@@ -1,58 +1,147 @@
 package dev.dspy4j.core.predict;
 
+import dev.dspy4j.core.adapter.internal.JavaConversion;
+import dev.dspy4j.core.adapter.internal.PyJson;
 import dev.dspy4j.core.lm.Usage;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The result of a module call: the parsed output fields. (Being completed by the Predict issue:
- * completions, usage, response metadata, typed access.)
+ * The result of a module call, like {@code dspy.Prediction}: the parsed output fields of the first
+ * choice, all choices when {@code n > 1}, token usage and the LM response's metadata (gateway
+ * request id, cache hit). Immutable.
+ *
+ * <p>An optional output the LM did not produce is absent from {@link #fields()}; {@link #value}
+ * returns empty for it. Equality compares fields, completions and usage, not the metadata.
  */
 public final class Prediction {
 
   private final Map<String, Object> fields;
+  private final List<Map<String, Object>> completions;
   private final Usage usage;
+  private final @Nullable String requestId;
+  private final boolean cacheHit;
 
-  private Prediction(Map<String, ?> fields, Usage usage) {
-    this.fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+  private Prediction(
+      Map<String, ?> fields,
+      List<? extends Map<String, ?>> completions,
+      Usage usage,
+      @Nullable String requestId,
+      boolean cacheHit) {
+    this.fields = present(fields);
+    var all = new ArrayList<Map<String, Object>>();
+    for (var c : completions) all.add(present(c));
+    if (all.isEmpty()) all.add(this.fields);
+    this.completions = List.copyOf(all);
     this.usage = Objects.requireNonNull(usage, "usage");
+    this.requestId = requestId;
+    this.cacheHit = cacheHit;
   }
 
-  /** A prediction of these field values. */
+  private static Map<String, Object> present(Map<String, ?> values) {
+    Objects.requireNonNull(values, "fields must not be null");
+    var out = new LinkedHashMap<String, Object>();
+    values.forEach((k, v) -> {
+      if (v != null) out.put(Objects.requireNonNull(k, "field names must not be null"), v);
+    });
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** A prediction of these field values (no usage, no metadata). */
   public static Prediction of(Map<String, ?> fields) {
-    return new Prediction(fields, Usage.ZERO);
+    return new Prediction(fields, List.of(), Usage.ZERO, null, false);
   }
 
-  /** The value of a field as text. */
+  /** A prediction with every part given; used by modules. */
+  static Prediction of(
+      List<? extends Map<String, ?>> completions, Usage usage, @Nullable String requestId, boolean cacheHit) {
+    return new Prediction(completions.get(0), completions, usage, requestId, cacheHit);
+  }
+
+  /**
+   * The value of a field as text: strings as they are, lists and maps as JSON, booleans as
+   * {@code True}/{@code False} (what DSPy would show).
+   *
+   * @throws NoSuchElementException when there is no such field (or an optional one was not produced)
+   */
   public String get(String field) {
+    return PyJson.render(require(field));
+  }
+
+  /**
+   * The value of a field converted to {@code type}: {@code Double.class} for a float, {@code
+   * Integer.class} or {@code Long.class} for an int, a record class for a structured output, an
+   * enum, {@code List.class}, {@code String.class}...
+   *
+   * @throws NoSuchElementException when there is no such field
+   * @throws IllegalArgumentException when the value cannot be converted
+   */
+  public <T> T get(String field, Class<T> type) {
+    Objects.requireNonNull(type, "type must not be null");
+    Object converted = JavaConversion.convert(require(field), type);
+    @SuppressWarnings("unchecked")
+    T t = (T) converted;
+    return t;
+  }
+
+  /** The parsed value of a field (String, Long, Double, Boolean, List, Map, enum or record), if present. */
+  public Optional<Object> value(String field) {
+    return Optional.ofNullable(fields.get(Objects.requireNonNull(field, "field must not be null")));
+  }
+
+  private Object require(String field) {
+    Objects.requireNonNull(field, "field must not be null");
     Object v = fields.get(field);
     if (v == null) {
-      throw new NoSuchElementException("no output field '" + field + "'; fields are " + fields.keySet());
+      throw new NoSuchElementException(
+          "no value for output field '" + field + "'; fields with values are " + fields.keySet());
     }
-    return v.toString();
+    return v;
   }
 
-  /** All field values, in signature order. */
+  /** All field values of the first choice, in signature order. */
   public Map<String, Object> fields() {
     return fields;
   }
 
-  /** Tokens used to produce this prediction. */
+  /** The field values of every choice (one when {@code n} is 1); the first is {@link #fields()}. */
+  public List<Map<String, Object>> completions() {
+    return completions;
+  }
+
+  /** Tokens used to produce this prediction ({@link Usage#ZERO} on a cache hit or when unknown). */
   public Usage usage() {
     return usage;
   }
 
+  /** The gateway's request id of the LM response, when the LM reported one. */
+  public Optional<String> requestId() {
+    return Optional.ofNullable(requestId);
+  }
+
+  /** True when the LM answer came from a cache. */
+  public boolean cacheHit() {
+    return cacheHit;
+  }
+
   @Override
   public boolean equals(Object o) {
-    return o instanceof Prediction p && fields.equals(p.fields) && usage.equals(p.usage);
+    return o instanceof Prediction p
+        && fields.equals(p.fields)
+        && completions.equals(p.completions)
+        && usage.equals(p.usage);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(fields, usage);
+    return Objects.hash(fields, completions, usage);
   }
 
   @Override

@@ -1,0 +1,275 @@
+package dev.dspy4j.core.adapter;
+
+import dev.dspy4j.core.adapter.internal.JsonSchemas;
+import dev.dspy4j.core.adapter.internal.PyJson;
+import dev.dspy4j.core.adapter.internal.PyText;
+import dev.dspy4j.core.adapter.internal.ValueParser;
+import dev.dspy4j.core.lm.Message;
+import dev.dspy4j.core.signature.Field;
+import dev.dspy4j.core.signature.FieldType;
+import dev.dspy4j.core.signature.History;
+import dev.dspy4j.core.signature.Signature;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * DSPy's default adapter: fields delimited by {@code [[ ## name ## ]]} markers. The prompt is
+ * byte-identical to DSPy's {@code ChatAdapter} and parsing follows the same rules (header lines,
+ * first occurrence wins, unknown headers ignored, lenient values). Stateless and thread-safe.
+ */
+public class ChatAdapter implements Adapter {
+
+  /**
+   * DSPy's {@code field_header_pattern}: {@code \[\[ ## (\w+) ## \]\]} (with Python's Unicode
+   * {@code \w}). Matched at the start of a stripped line.
+   */
+  public static final Pattern FIELD_HEADER =
+      Pattern.compile("\\[\\[ ## (\\w+) ## \\]\\]", Pattern.UNICODE_CHARACTER_CLASS);
+
+  static final String INCOMPLETE_DEMO_PREFIX =
+      "This is an example of the task, though some input or output fields are not supplied.";
+  static final String NOT_SUPPLIED = "Not supplied for this particular example. ";
+  static final String NOT_SUPPLIED_COMPLETE = "Not supplied for this conversation history message. ";
+
+  /** A ChatAdapter. */
+  public ChatAdapter() {}
+
+  @Override
+  public String name() {
+    return "ChatAdapter";
+  }
+
+  @Override
+  public List<Message> format(Signature signature, List<? extends Map<String, ?>> demos, Map<String, ?> inputs) {
+    Objects.requireNonNull(signature, "signature must not be null");
+    Objects.requireNonNull(demos, "demos must not be null");
+    Objects.requireNonNull(inputs, "inputs must not be null");
+    var messages = new ArrayList<Message>();
+    messages.add(Message.system(systemMessage(signature)));
+    messages.addAll(formatDemos(signature, demos));
+    Optional<Field> history = signature.inputs().stream().filter(f -> f.type() instanceof FieldType.HistoryType).findFirst();
+    String content;
+    if (history.isPresent()) {
+      String name = history.get().name();
+      Signature withoutHistory = signature.delete(name);
+      Object h = inputs.get(name);
+      if (h != null) {
+        if (!(h instanceof History hist)) {
+          throw new IllegalArgumentException(
+              "input '" + name + "' must be a dev.dspy4j.core.signature.History, was " + h.getClass().getName());
+        }
+        for (var turn : hist.messages()) {
+          String user = userContent(withoutHistory, turn, "", "", false);
+          if (!user.isEmpty()) messages.add(Message.user(user));
+          String assistant = assistantContent(withoutHistory, turn, null);
+          if (!assistant.isEmpty()) messages.add(Message.assistant(assistant));
+        }
+      }
+      var rest = new LinkedHashMap<String, Object>(inputs);
+      rest.remove(name);
+      content = userContent(withoutHistory, rest, "", "", true);
+    } else {
+      content = userContent(signature, inputs, "", "", true);
+    }
+    if (!content.isEmpty()) messages.add(Message.user(content));
+    return List.copyOf(messages);
+  }
+
+  /** The system message: field descriptions, field structure and the task. */
+  public String systemMessage(Signature signature) {
+    return fieldDescription(signature) + "\n" + fieldStructure(signature) + "\n" + taskDescription(signature);
+  }
+
+  String fieldDescription(Signature signature) {
+    return "Your input fields are:\n" + describe(signature.inputs()) + "\nYour output fields are:\n"
+        + describe(signature.outputs());
+  }
+
+  private static String describe(List<Field> fields) {
+    var lines = new ArrayList<String>();
+    for (int i = 0; i < fields.size(); i++) {
+      var f = fields.get(i);
+      lines.add((i + 1) + ". `" + f.name() + "` (" + f.type().dspyName() + "): " + f.description());
+    }
+    return PyText.strip(String.join("\n", lines));
+  }
+
+  String fieldStructure(Signature signature) {
+    var parts = new ArrayList<String>();
+    parts.add("All interactions will be structured in the following way, with the appropriate values filled in.");
+    parts.add(placeholders(signature.inputs()));
+    parts.add(placeholders(signature.outputs()));
+    parts.add("[[ ## completed ## ]]\n");
+    return PyText.strip(String.join("\n\n", parts));
+  }
+
+  String placeholders(List<Field> fields) {
+    return PyText.strip(fields.stream()
+        .map(f -> "[[ ## " + f.name() + " ## ]]\n" + placeholder(f))
+        .collect(Collectors.joining("\n\n")));
+  }
+
+  /** DSPy's {@code translate_field_type}: {@code {name}} plus a type note for non-str outputs. */
+  static String placeholder(Field f) {
+    String note = "";
+    FieldType t = f.type();
+    if (!f.isInput() && !(t instanceof FieldType.Str)) {
+      if (t instanceof FieldType.Bool) {
+        note = "must be True or False";
+      } else if (t instanceof FieldType.Int || t instanceof FieldType.Float) {
+        note = "must be a single " + t.dspyName() + " value";
+      } else if (t instanceof FieldType.LiteralOf lit) {
+        note = "must exactly match (no extra characters) one of: " + String.join("; ", lit.values());
+      } else {
+        note = "must adhere to the JSON schema: " + PyJson.dumps(JsonSchemas.forPrompt(t));
+      }
+      note = " ".repeat(8) + "# note: the value you produce " + note;
+    }
+    return "{" + f.name() + "}" + note;
+  }
+
+  String taskDescription(Signature signature) {
+    var sb = new StringBuilder("In adhering to this structure, your objective is: ");
+    for (String line : PyText.splitlines(PyText.dedent(signature.instructions()))) {
+      sb.append('\n').append(" ".repeat(8)).append(line);
+    }
+    return sb.toString();
+  }
+
+  String userContent(Signature signature, Map<String, ?> inputs, String prefix, String suffix, boolean main) {
+    var parts = new ArrayList<String>();
+    parts.add(prefix);
+    for (var f : signature.inputs()) {
+      if (inputs.containsKey(f.name())) {
+        parts.add("[[ ## " + f.name() + " ## ]]\n" + formatValue(f, inputs.get(f.name())));
+      }
+    }
+    if (main) parts.add(outputRequirements(signature));
+    parts.add(suffix);
+    return PyText.strip(String.join("\n\n", parts));
+  }
+
+  String outputRequirements(Signature signature) {
+    return "Respond with the corresponding output fields, starting with the field "
+        + signature.outputs().stream()
+            .map(f -> "`[[ ## " + f.name() + " ## ]]`" + typeInfo(f))
+            .collect(Collectors.joining(", then "))
+        + ", and then ending with the marker for `[[ ## completed ## ]]`.";
+  }
+
+  static String typeInfo(Field f) {
+    return f.type() instanceof FieldType.Str ? "" : " (must be formatted as a valid Python " + f.type().dspyName() + ")";
+  }
+
+  String assistantContent(Signature signature, Map<String, ?> outputs, @Nullable String missing) {
+    String fields = PyText.strip(signature.outputs().stream()
+        .map(f -> "[[ ## " + f.name() + " ## ]]\n"
+            + formatValue(f, outputs.containsKey(f.name()) ? outputs.get(f.name()) : missing))
+        .collect(Collectors.joining("\n\n")));
+    return fields + "\n\n[[ ## completed ## ]]\n";
+  }
+
+  /** DSPy's {@code format_field_value}. */
+  static String formatValue(Field f, @Nullable Object value) {
+    if (value instanceof List<?> list && f.type() instanceof FieldType.Str) {
+      if (list.isEmpty()) return "N/A";
+      if (list.size() == 1) return blob(list.get(0));
+      var lines = new ArrayList<String>();
+      for (int i = 0; i < list.size(); i++) lines.add("[" + (i + 1) + "] " + blob(list.get(i)));
+      return String.join("\n", lines);
+    }
+    return PyJson.render(value);
+  }
+
+  private static String blob(@Nullable Object item) {
+    String s = item instanceof String str ? str : PyJson.render(item);
+    if (s.indexOf('\n') < 0 && s.indexOf('«') < 0 && s.indexOf('»') < 0) return "«" + s + "»";
+    return "«««\n    " + s.replace("\n", "\n    ") + "\n»»»";
+  }
+
+  private List<Message> formatDemos(Signature signature, List<? extends Map<String, ?>> demos) {
+    var complete = new ArrayList<Map<String, ?>>();
+    var incomplete = new ArrayList<Map<String, ?>>();
+    for (var demo : demos) {
+      Objects.requireNonNull(demo, "demos must not contain null");
+      boolean isComplete = signature.fields().stream().allMatch(f -> demo.get(f.name()) != null);
+      boolean hasInput = signature.inputs().stream().anyMatch(f -> demo.containsKey(f.name()));
+      boolean hasOutput = signature.outputs().stream().anyMatch(f -> demo.containsKey(f.name()));
+      if (isComplete) complete.add(demo);
+      else if (hasInput && hasOutput) incomplete.add(demo);
+    }
+    var out = new ArrayList<Message>();
+    for (var demo : incomplete) {
+      out.add(Message.user(userContent(signature, demo, INCOMPLETE_DEMO_PREFIX, "", false)));
+      out.add(Message.assistant(assistantContent(signature, demo, NOT_SUPPLIED)));
+    }
+    for (var demo : complete) {
+      out.add(Message.user(userContent(signature, demo, "", "", false)));
+      out.add(Message.assistant(assistantContent(signature, demo, NOT_SUPPLIED_COMPLETE)));
+    }
+    return out;
+  }
+
+  @Override
+  public Map<String, Object> parse(Signature signature, String completion) {
+    Objects.requireNonNull(signature, "signature must not be null");
+    Objects.requireNonNull(completion, "completion must not be null");
+    var sections = new ArrayList<Map.Entry<String, List<String>>>();
+    sections.add(new java.util.AbstractMap.SimpleEntry<>(null, new ArrayList<>()));
+    for (String line : PyText.splitlines(completion)) {
+      Matcher m = FIELD_HEADER.matcher(PyText.strip(line));
+      if (m.lookingAt()) {
+        // DSPy slices the unstripped line at the end offset of the match in the stripped line.
+        String rest = PyText.strip(line.substring(Math.min(m.end(), line.length())));
+        var lines = new ArrayList<String>();
+        if (!rest.isEmpty()) lines.add(rest);
+        sections.add(new java.util.AbstractMap.SimpleEntry<>(m.group(1), lines));
+      } else {
+        sections.get(sections.size() - 1).getValue().add(line);
+      }
+    }
+    var parsed = new LinkedHashMap<String, Object>();
+    for (var section : sections) {
+      String k = section.getKey();
+      if (k == null || parsed.containsKey(k)) continue;
+      Optional<Field> field = signature.output(k);
+      if (field.isEmpty()) continue;
+      String v = PyText.strip(String.join("\n", section.getValue()));
+      try {
+        parsed.put(k, ValueParser.parse(v, field.get().type()));
+      } catch (IllegalArgumentException e) {
+        throw new AdapterParseException(name(), completion, outputNames(signature), null,
+            "Failed to parse field " + k + " with value " + v + " from the LM response. Error message: "
+                + e.getMessage(), e);
+      }
+    }
+    return complete(signature, completion, parsed);
+  }
+
+  /** Fills absent optional outputs with null and fails when a required output is missing. */
+  Map<String, Object> complete(Signature signature, String completion, Map<String, Object> parsed) {
+    var out = new LinkedHashMap<String, Object>();
+    boolean missing = false;
+    for (var f : signature.outputs()) {
+      if (parsed.containsKey(f.name())) out.put(f.name(), parsed.get(f.name()));
+      else if (f.type().isOptional()) out.put(f.name(), null);
+      else missing = true;
+    }
+    if (missing) {
+      throw new AdapterParseException(name(), completion, outputNames(signature), List.copyOf(out.keySet()), null, null);
+    }
+    return out;
+  }
+
+  static List<String> outputNames(Signature signature) {
+    return signature.outputs().stream().map(Field::name).toList();
+  }
+}

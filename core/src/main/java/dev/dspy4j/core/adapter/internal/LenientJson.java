@@ -1,0 +1,222 @@
+package dev.dspy4j.core.adapter.internal;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A forgiving reader for values LMs write: JSON plus Python literal syntax, as DSPy accepts through
+ * {@code json_repair} and {@code ast.literal_eval}: single-quoted strings, {@code True/False/None},
+ * trailing commas, tuples, digits grouped with {@code _}, unquoted object keys. Produces
+ * LinkedHashMap, ArrayList, String, Long/BigInteger, Double, Boolean and null.
+ */
+public final class LenientJson {
+
+  private final String s;
+  private int i;
+
+  private LenientJson(String s) {
+    this.s = s;
+  }
+
+  /**
+   * Parses the whole text as one value.
+   *
+   * @throws IllegalArgumentException when it is not one complete value
+   */
+  public static @Nullable Object parse(String text) {
+    var p = new LenientJson(text);
+    p.ws();
+    Object v = p.value();
+    p.ws();
+    if (p.i != text.length()) throw p.fail("unexpected trailing text");
+    return v;
+  }
+
+  /** The first balanced {@code {...}} in the text (strings respected), if any. */
+  public static Optional<String> firstObject(String text) {
+    int start = text.indexOf('{');
+    while (start >= 0) {
+      int depth = 0;
+      char quote = 0;
+      for (int k = start; k < text.length(); k++) {
+        char c = text.charAt(k);
+        if (quote != 0) {
+          if (c == '\\') k++;
+          else if (c == quote) quote = 0;
+        } else if (c == '"' || c == '\'') {
+          quote = c;
+        } else if (c == '{') {
+          depth++;
+        } else if (c == '}' && --depth == 0) {
+          return Optional.of(text.substring(start, k + 1));
+        }
+      }
+      start = text.indexOf('{', start + 1);
+    }
+    return Optional.empty();
+  }
+
+  private @Nullable Object value() {
+    if (i >= s.length()) throw fail("unexpected end");
+    char c = s.charAt(i);
+    switch (c) {
+      case '{':
+        return object();
+      case '[':
+        return array(']');
+      case '(':
+        return array(')');
+      case '"':
+      case '\'':
+        return string();
+      default:
+        if (c == '-' || c == '+' || c == '.' || Character.isDigit(c)) return number();
+        String word = word();
+        switch (word) {
+          case "true":
+          case "True":
+            return Boolean.TRUE;
+          case "false":
+          case "False":
+            return Boolean.FALSE;
+          case "null":
+          case "None":
+            return null;
+          default:
+            throw fail("unexpected '" + word + "'");
+        }
+    }
+  }
+
+  private LinkedHashMap<String, Object> object() {
+    i++;
+    var out = new LinkedHashMap<String, Object>();
+    while (true) {
+      ws();
+      if (peek('}')) {
+        i++;
+        return out;
+      }
+      String key;
+      if (peek('"') || peek('\'')) key = string();
+      else {
+        key = word();
+        if (key.isEmpty()) throw fail("expected a key");
+      }
+      ws();
+      if (!peek(':')) throw fail("expected ':'");
+      i++;
+      ws();
+      out.put(key, value());
+      ws();
+      if (peek(',')) {
+        i++;
+      } else if (!peek('}')) {
+        throw fail("expected ',' or '}'");
+      }
+    }
+  }
+
+  private ArrayList<Object> array(char close) {
+    i++;
+    var out = new ArrayList<Object>();
+    while (true) {
+      ws();
+      if (peek(close)) {
+        i++;
+        return out;
+      }
+      out.add(value());
+      ws();
+      if (peek(',')) {
+        i++;
+      } else if (!peek(close)) {
+        throw fail("expected ',' or '" + close + "'");
+      }
+    }
+  }
+
+  private String string() {
+    char q = s.charAt(i++);
+    var sb = new StringBuilder();
+    while (i < s.length()) {
+      char c = s.charAt(i++);
+      if (c == q) return sb.toString();
+      if (c != '\\') {
+        sb.append(c);
+        continue;
+      }
+      if (i >= s.length()) break;
+      char e = s.charAt(i++);
+      switch (e) {
+        case 'n' -> sb.append('\n');
+        case 't' -> sb.append('\t');
+        case 'r' -> sb.append('\r');
+        case 'b' -> sb.append('\b');
+        case 'f' -> sb.append('\f');
+        case '0' -> sb.append('\0');
+        case 'u' -> {
+          if (i + 4 > s.length()) throw fail("bad \\u escape");
+          try {
+            sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+          } catch (NumberFormatException ex) {
+            throw fail("bad \\u escape");
+          }
+          i += 4;
+        }
+        default -> sb.append(e);
+      }
+    }
+    throw fail("unterminated string");
+  }
+
+  private Object number() {
+    int start = i;
+    if (peek('-') || peek('+')) i++;
+    boolean isFloat = false;
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      if (Character.isDigit(c) || c == '_') {
+        i++;
+      } else if (c == '.' || c == 'e' || c == 'E') {
+        isFloat = true;
+        i++;
+        if ((c == 'e' || c == 'E') && (peek('-') || peek('+'))) i++;
+      } else {
+        break;
+      }
+    }
+    String text = s.substring(start, i);
+    if (text.startsWith("_") || text.endsWith("_") || text.contains("__")) throw fail("bad number '" + text + "'");
+    String digits = text.replace("_", "");
+    if (digits.startsWith("+")) digits = digits.substring(1);
+    try {
+      if (isFloat) return Double.parseDouble(digits);
+      var big = new BigInteger(digits);
+      return big.bitLength() < 64 ? (Object) big.longValue() : big;
+    } catch (NumberFormatException e) {
+      throw fail("bad number '" + text + "'");
+    }
+  }
+
+  private String word() {
+    int start = i;
+    while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) i++;
+    return s.substring(start, i);
+  }
+
+  private boolean peek(char c) {
+    return i < s.length() && s.charAt(i) == c;
+  }
+
+  private void ws() {
+    while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
+  }
+
+  private IllegalArgumentException fail(String problem) {
+    return new IllegalArgumentException(problem + " at position " + i);
+  }
+}

@@ -1,0 +1,315 @@
+package dev.dspy4j.core.predict;
+
+import dev.dspy4j.core.Dspy;
+import dev.dspy4j.core.adapter.Adapter;
+import dev.dspy4j.core.adapter.AdapterParseException;
+import dev.dspy4j.core.adapter.ChatAdapter;
+import dev.dspy4j.core.adapter.JsonAdapter;
+import dev.dspy4j.core.lm.LanguageModel;
+import dev.dspy4j.core.lm.LmRequest;
+import dev.dspy4j.core.lm.LmResponse;
+import dev.dspy4j.core.predict.StreamEvent.Done;
+import dev.dspy4j.core.predict.StreamEvent.Status;
+import dev.dspy4j.core.predict.internal.ChatFieldSplitter;
+import dev.dspy4j.core.predict.internal.FieldSplitter;
+import dev.dspy4j.core.predict.internal.JsonFieldSplitter;
+import dev.dspy4j.core.predict.internal.StreamAssembler;
+import dev.dspy4j.core.signature.Field;
+import dev.dspy4j.core.signature.FieldType;
+import dev.dspy4j.core.signature.Signature;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
+
+/**
+ * The basic module, like {@code dspy.Predict}: formats the inputs with the {@link ChatAdapter}, calls
+ * the LM, parses the answer into a {@link Prediction}. When the ChatAdapter cannot parse the answer
+ * it retries once with the {@link JsonAdapter} (a second LM call), never after an LM error.
+ *
+ * <p>Immutable and thread-safe: every {@code with...} returns a new module; one instance can serve
+ * any number of concurrent calls. The LM is the one given by {@link #withLm}, else the one in the
+ * Reactor Context ({@code Dspy.withLm}), else the process default ({@code Dspy.configure}).
+ *
+ * <pre>{@code
+ * Predict qa = Predict.of("question -> answer");
+ * Mono<Prediction> p = qa.call(Map.of("question", "What is the capital of France?"));
+ * }</pre>
+ */
+public final class Predict implements Module {
+
+  private static final ChatAdapter CHAT = new ChatAdapter();
+  private static final JsonAdapter JSON = new JsonAdapter();
+
+  private final Signature signature;
+  private final List<Example> demos;
+  private final @Nullable LanguageModel lm;
+  private final CallConfig config;
+  private final Adapter adapter;
+  private final boolean jsonFallback;
+
+  private Predict(
+      Signature signature,
+      List<Example> demos,
+      @Nullable LanguageModel lm,
+      CallConfig config,
+      Adapter adapter,
+      boolean jsonFallback) {
+    this.signature = signature;
+    this.demos = List.copyOf(demos);
+    this.lm = lm;
+    this.config = config;
+    this.adapter = adapter;
+    this.jsonFallback = jsonFallback;
+  }
+
+  /**
+   * A Predict for a string signature such as {@code "question -> answer"}.
+   *
+   * @throws IllegalArgumentException when the signature is malformed
+   */
+  public static Predict of(String signature) {
+    return of(Signature.parse(signature));
+  }
+
+  /** A Predict for this signature. */
+  public static Predict of(Signature signature) {
+    return new Predict(Objects.requireNonNull(signature, "signature must not be null"), List.of(), null,
+        CallConfig.DEFAULT, CHAT, true);
+  }
+
+  /**
+   * A typed Predict whose signature comes from an input and an output record ({@link
+   * Signature#of(Class, Class)}).
+   */
+  public static <I, O> TypedPredict<I, O> typed(Class<I> input, Class<O> output) {
+    return new TypedPredict<>(of(Signature.of(input, output)), input, output);
+  }
+
+  /** The signature this module runs. */
+  public Signature signature() {
+    return signature;
+  }
+
+  /** The few-shot demos shown before the inputs. */
+  public List<Example> demos() {
+    return demos;
+  }
+
+  /** The per-call LM settings. */
+  public CallConfig config() {
+    return config;
+  }
+
+  /** The LM set on this module, if any. */
+  public Optional<LanguageModel> lm() {
+    return Optional.ofNullable(lm);
+  }
+
+  /** The adapter formatting prompts and parsing answers. */
+  public Adapter adapter() {
+    return adapter;
+  }
+
+  /** This module with few-shot demos (complete ones, and incomplete ones as DSPy renders them). */
+  public Predict withDemos(List<Example> demos) {
+    Objects.requireNonNull(demos, "demos must not be null");
+    demos.forEach(d -> Objects.requireNonNull(d, "demos must not contain null"));
+    return new Predict(signature, demos, lm, config, adapter, jsonFallback);
+  }
+
+  /** This module bound to an LM (wins over the Context and the process default). */
+  public Predict withLm(LanguageModel lm) {
+    return new Predict(signature, demos, Objects.requireNonNull(lm, "lm must not be null"), config, adapter, jsonFallback);
+  }
+
+  /** This module with these per-call settings. */
+  public Predict withConfig(CallConfig config) {
+    return new Predict(signature, demos, lm, Objects.requireNonNull(config, "config must not be null"), adapter, jsonFallback);
+  }
+
+  /** This module with a sampling temperature. */
+  public Predict withTemperature(double temperature) {
+    return withConfig(config.withTemperature(temperature));
+  }
+
+  /** This module asking for {@code n} choices; all land in {@link Prediction#completions()}. */
+  public Predict withN(int n) {
+    return withConfig(config.withN(n));
+  }
+
+  /** This module with a completion token limit. */
+  public Predict withMaxTokens(int maxTokens) {
+    return withConfig(config.withMaxTokens(maxTokens));
+  }
+
+  /** This module with the LM cache switched on or off for its calls. */
+  public Predict withCache(boolean cache) {
+    return withConfig(config.withCache(cache));
+  }
+
+  /** This module with another adapter (a {@link JsonAdapter} asks for JSON and has no fallback). */
+  public Predict withAdapter(Adapter adapter) {
+    return new Predict(signature, demos, lm, config, Objects.requireNonNull(adapter, "adapter must not be null"), jsonFallback);
+  }
+
+  /**
+   * This module with the one-time JSON-adapter retry after a ChatAdapter parse failure switched on
+   * (the default, as DSPy's {@code use_json_adapter_fallback=True}) or off.
+   */
+  public Predict withJsonFallback(boolean enabled) {
+    return new Predict(signature, demos, lm, config, adapter, enabled);
+  }
+
+  /** This module with another signature, keeping demos, LM, settings and adapter. */
+  public Predict withSignature(Signature signature) {
+    return new Predict(Objects.requireNonNull(signature, "signature must not be null"), demos, lm, config, adapter, jsonFallback);
+  }
+
+  /**
+   * Runs the module. Emits one {@link Prediction} and completes. Errors with {@link
+   * MissingInputException} (before any LM call) when a required input is missing, {@link
+   * NoLanguageModelException} when no LM is configured, an {@code LmException} when the LM call
+   * fails, {@link AdapterParseException} when neither the ChatAdapter nor the JSON fallback could
+   * parse the answer. Lazy; cancelling cancels the LM call.
+   */
+  @Override
+  public Mono<Prediction> call(Map<String, ?> inputs) {
+    Objects.requireNonNull(inputs, "inputs must not be null");
+    Optional<MissingInputException> missing = checkInputs(inputs);
+    if (missing.isPresent()) return Mono.error(missing.get());
+    return Mono.deferContextual(ctx -> {
+      LanguageModel model = resolveLm(ctx);
+      return complete(model, adapter, inputs)
+          .onErrorResume(this::fallsBack, first -> complete(model, JSON, inputs)
+              .onErrorMap(AdapterParseException.class, second -> withCause(second, first)));
+    });
+  }
+
+  /**
+   * Streams the output fields as they are generated: {@link StreamEvent.FieldChunk}s of every
+   * output field (markers removed, {@code last=true} on each field's final chunk), then exactly one
+   * {@link Done} with the Prediction {@link #call} would have returned. See {@link #stream(Map,
+   * String...)}.
+   */
+  @Override
+  public Flux<StreamEvent> stream(Map<String, ?> inputs) {
+    return stream(inputs, new String[0]);
+  }
+
+  /**
+   * Streams the chosen output fields (all when none are named) as they are generated, then one
+   * {@link Done} with the same Prediction {@link #call} returns, parsed the same way and with the
+   * same errors. A cache hit emits no chunks, only Done. When the ChatAdapter cannot parse the
+   * answer, a {@link Status} announces the JSON fallback, whose chunks and Done follow. Cancelling
+   * the Flux cancels the LM stream (and so closes its HTTP exchange).
+   *
+   * @throws IllegalArgumentException when a named field is not an output of the signature
+   */
+  public Flux<StreamEvent> stream(Map<String, ?> inputs, String... fields) {
+    Objects.requireNonNull(inputs, "inputs must not be null");
+    Set<String> chosen = chooseFields(fields);
+    Optional<MissingInputException> missing = checkInputs(inputs);
+    if (missing.isPresent()) return Flux.error(missing.get());
+    return Flux.deferContextual(ctx -> {
+      LanguageModel model = resolveLm(ctx);
+      return streamWith(model, adapter, inputs, chosen)
+          .onErrorResume(this::fallsBack, first -> Flux.concat(
+              Mono.just(new Status(adapter.name() + " could not parse the answer; retrying with "
+                  + JSON.name())),
+              streamWith(model, JSON, inputs, chosen)
+                  .onErrorMap(AdapterParseException.class, second -> withCause(second, first))));
+    });
+  }
+
+  private Set<String> chooseFields(String... fields) {
+    Objects.requireNonNull(fields, "fields must not be null");
+    var names = signature.outputs().stream().map(Field::name).toList();
+    if (fields.length == 0) return new LinkedHashSet<>(names);
+    var chosen = new LinkedHashSet<String>();
+    for (String f : fields) {
+      Objects.requireNonNull(f, "fields must not contain null");
+      if (!names.contains(f)) {
+        throw new IllegalArgumentException("cannot stream '" + f + "': it is not an output field; outputs are " + names);
+      }
+      chosen.add(f);
+    }
+    return chosen;
+  }
+
+  private Mono<Prediction> complete(LanguageModel model, Adapter with, Map<String, ?> inputs) {
+    return Mono.fromCallable(() -> request(with, inputs))
+        .flatMap(model::complete)
+        .map(response -> prediction(response, with));
+  }
+
+  private Flux<StreamEvent> streamWith(LanguageModel model, Adapter with, Map<String, ?> inputs, Set<String> fields) {
+    return Flux.defer(() -> {
+      LmRequest request = request(with, inputs);
+      var outputs = signature.outputs().stream().map(Field::name).collect(Collectors.toSet());
+      FieldSplitter splitter = with instanceof JsonAdapter
+          ? new JsonFieldSplitter(outputs, fields)
+          : new ChatFieldSplitter(outputs, fields);
+      var assembler = new StreamAssembler(splitter);
+      return model.stream(request)
+          .concatMapIterable(assembler::accept)
+          .concatWith(Flux.defer(() -> Flux.fromIterable(assembler.finish())))
+          .concatWith(Mono.fromCallable(() -> new Done(prediction(assembler.response(), with))));
+    });
+  }
+
+  private boolean fallsBack(Throwable error) {
+    return jsonFallback
+        && error instanceof AdapterParseException
+        && adapter instanceof ChatAdapter
+        && !(adapter instanceof JsonAdapter);
+  }
+
+  private static AdapterParseException withCause(AdapterParseException second, Throwable first) {
+    second.addSuppressed(first);
+    return second;
+  }
+
+  private LmRequest request(Adapter with, Map<String, ?> inputs) {
+    var demoValues = demos.stream().map(Example::values).toList();
+    var builder = LmRequest.builder(with.format(signature, demoValues, inputs));
+    config.applyTo(builder);
+    with.responseFormat(signature).ifPresent(builder::responseFormat);
+    return builder.build();
+  }
+
+  private Prediction prediction(LmResponse response, Adapter with) {
+    var completions = new ArrayList<Map<String, Object>>();
+    for (String text : response.texts()) completions.add(with.parse(signature, text));
+    return Prediction.of(completions, response.usage(), response.requestId().orElse(null), response.cacheHit());
+  }
+
+  private LanguageModel resolveLm(ContextView ctx) {
+    if (lm != null) return lm;
+    return Dspy.lm(ctx).orElseThrow(() -> new NoLanguageModelException(toString()));
+  }
+
+  private Optional<MissingInputException> checkInputs(Map<String, ?> inputs) {
+    var missing = new ArrayList<String>();
+    for (var f : signature.inputs()) {
+      boolean optional = f.type().isOptional() || f.type() instanceof FieldType.HistoryType;
+      if (!optional && inputs.get(f.name()) == null) missing.add(f.name());
+    }
+    if (missing.isEmpty()) return Optional.empty();
+    return Optional.of(new MissingInputException(
+        missing, signature.inputs().stream().map(Field::name).toList(), inputs.keySet()));
+  }
+
+  @Override
+  public String toString() {
+    return "Predict" + signature.toString().substring("Signature".length());
+  }
+}

@@ -1,0 +1,165 @@
+package dev.dspy4j.core.predict.internal;
+
+import dev.dspy4j.core.adapter.ChatAdapter;
+import dev.dspy4j.core.adapter.internal.PyText;
+import dev.dspy4j.core.predict.StreamEvent.FieldChunk;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Splits ChatAdapter output ({@code [[ ## field ## ]]} sections) into field chunks, following the
+ * same rules as {@link ChatAdapter#parse} so that the concatenated chunks of a field equal its
+ * parsed value:
+ *
+ * <ul>
+ *   <li>a header is a line whose stripped text starts with a complete marker; the start of a line is
+ *       held back only while it could still become one ({@code [}, {@code [[ #}, ...);
+ *   <li>marker characters are never emitted; whitespace after the marker (the newline) and before
+ *       the next marker is dropped; whitespace inside a value is emitted once more text follows;
+ *   <li>the first section of a field wins; unknown headers end a section and are skipped;
+ *   <li>each streamed field's final chunk has {@code last=true}.
+ * </ul>
+ */
+public final class ChatFieldSplitter implements FieldSplitter {
+
+  private final Set<String> outputs;
+  private final Set<String> streamed;
+  private final Set<String> seen = new HashSet<>();
+  private final StringBuilder line = new StringBuilder();
+  private final StringBuilder pending = new StringBuilder();
+  private final StringBuilder out = new StringBuilder();
+  private final List<FieldChunk> events = new ArrayList<>();
+
+  private boolean lineHeld = true;
+  private int leading; // whitespace characters at the start of the held line
+  private boolean onHeaderLine;
+  private boolean lastWasCr;
+  private boolean started;
+  private @Nullable String current;
+
+  /**
+   * @param outputs all output field names of the signature
+   * @param streamed the output fields to emit chunks for
+   */
+  public ChatFieldSplitter(Set<String> outputs, Set<String> streamed) {
+    this.outputs = Set.copyOf(outputs);
+    this.streamed = Set.copyOf(streamed);
+  }
+
+  @Override
+  public List<FieldChunk> accept(String delta) {
+    for (int i = 0; i < delta.length(); i++) {
+      onChar(delta.charAt(i));
+    }
+    flush(false);
+    return drain();
+  }
+
+  @Override
+  public List<FieldChunk> finish() {
+    if (lineHeld && line.length() > 0) resolveHeldAsContent();
+    closeField();
+    return drain();
+  }
+
+  private void onChar(char c) {
+    if (lastWasCr && c == '\n') {
+      lastWasCr = false;
+      return;
+    }
+    lastWasCr = c == '\r';
+    if (PyText.isLineBreak(c)) {
+      if (lineHeld) resolveHeldAsContent();
+      endLine();
+      return;
+    }
+    if (!lineHeld) {
+      content(c);
+      return;
+    }
+    line.append(c);
+    if (leading == line.length() - 1 && PyText.isSpace(c)) {
+      leading++;
+      return; // only whitespace so far: the line may still become a header
+    }
+    String candidate = line.substring(leading);
+    Matcher m = ChatAdapter.FIELD_HEADER.matcher(candidate);
+    if (m.lookingAt()) {
+      String header = candidate.substring(0, m.end());
+      line.setLength(0);
+      int indent = leading;
+      leading = 0;
+      lineHeld = false;
+      startSection(m.group(1));
+      onHeaderLine = true;
+      // DSPy slices the unstripped line at the match end found in the stripped line, so with
+      // leading whitespace the last characters of the marker become part of the value.
+      String quirk = header.substring(Math.max(0, header.length() - indent));
+      for (int k = 0; k < quirk.length(); k++) content(quirk.charAt(k));
+    } else if (!m.hitEnd()) {
+      resolveHeldAsContent();
+    }
+  }
+
+  private void resolveHeldAsContent() {
+    String text = line.toString();
+    line.setLength(0);
+    leading = 0;
+    lineHeld = false;
+    for (int k = 0; k < text.length(); k++) content(text.charAt(k));
+  }
+
+  private void endLine() {
+    if (current != null) {
+      if (onHeaderLine) pending.setLength(0);
+      if (started) pending.append('\n');
+    }
+    lineHeld = true;
+    leading = 0;
+    onHeaderLine = false;
+  }
+
+  private void content(char c) {
+    if (current == null) return;
+    if (PyText.isSpace(c)) {
+      if (started) pending.append(c);
+      return;
+    }
+    out.append(pending).append(c);
+    pending.setLength(0);
+    started = true;
+  }
+
+  private void startSection(String name) {
+    closeField();
+    if (outputs.contains(name) && seen.add(name) && streamed.contains(name)) {
+      current = name;
+      started = false;
+      pending.setLength(0);
+    }
+  }
+
+  private void closeField() {
+    flush(true);
+    current = null;
+  }
+
+  private void flush(boolean last) {
+    if (current == null) return;
+    if (out.length() > 0 || last) {
+      events.add(new FieldChunk(current, out.toString(), last));
+      out.setLength(0);
+    }
+  }
+
+  private List<FieldChunk> drain() {
+    if (events.isEmpty()) return List.of();
+    var result = List.copyOf(events);
+    events.clear();
+    return result;
+  }
+}

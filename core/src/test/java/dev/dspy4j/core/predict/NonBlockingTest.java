@@ -1,0 +1,40 @@
+package dev.dspy4j.core.predict;
+
+import dev.dspy4j.core.testing.DummyLM;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.blockhound.BlockHound;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+/** Formatting, parsing and field splitting run on non-blocking threads without blocking them. */
+class NonBlockingTest {
+
+  @BeforeAll
+  static void installBlockHound() {
+    BlockHound.install();
+  }
+
+  @Test
+  void callAndStreamDoNotBlockAParallelSchedulerThread() {
+    var answer = new LinkedHashMap<String, Object>();
+    answer.put("reasoning", "Because.");
+    answer.put("answer", "4");
+    var lm = DummyLM.builder().when("2+2", answer).tokenSize(2).build();
+    var cot = ChainOfThought.of("question -> answer").withLm(lm);
+    StepVerifier.create(Flux.range(0, 20)
+            .parallel(4)
+            .runOn(Schedulers.parallel())
+            .flatMap(i -> i % 2 == 0
+                ? cot.call(Map.of("question", "2+2")).map(p -> p.get("answer"))
+                : cot.stream(Map.of("question", "2+2")).last().map(e -> ((StreamEvent.Done) e).prediction().get("answer")))
+            .sequential())
+        .expectNextCount(20)
+        .expectComplete()
+        .verify(Duration.ofSeconds(60));
+  }
+}
