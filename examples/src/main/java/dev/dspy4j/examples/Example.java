@@ -1,0 +1,25 @@
+package dev.dspy4j.examples;
+
+/** One runnable example: {@code java -jar dspy4j-examples.jar <name>}. */
+public interface Example {
+
+  /** The name on the command line, e.g. {@code basic-cot}. */
+  String name();
+
+  /** One line for the example list. */
+  String summary();
+
+  /**
+   * Runs the example and returns the process exit code (0 for success). Output goes to {@code
+   * runtime.out()}.
+   */
+  int run(ExampleRuntime runtime) throws Exception;
+
+  /**
+   * True when the example calls an LM, so that without an API key {@link Main} starts the embedded
+   * local gateway for it.
+   */
+  default boolean callsLm() {
+    return true;
+  }
+}
