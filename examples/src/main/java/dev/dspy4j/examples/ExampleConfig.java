@@ -86,9 +86,9 @@ public record ExampleConfig(Optional<String> apiKey, String baseUrl, String mode
               file + " line " + lineNumber + " is not KEY=VALUE; fix or remove that line");
         }
         String value = line.substring(eq + 1).strip();
-        if (value.length() >= 2
-            && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
-          value = value.substring(1, value.length() - 1);
+        int closing = value.isEmpty() ? -1 : value.indexOf(value.charAt(0), 1);
+        if ((value.startsWith("\"") || value.startsWith("'")) && closing > 0) {
+          value = value.substring(1, closing);
         } else {
           int comment = value.indexOf(" #");
           value = comment >= 0 ? value.substring(0, comment).strip() : value;
