@@ -1,20 +1,180 @@
 package dev.dspy4j.core.helicone;
 
+import dev.dspy4j.core.http.HeaderValues;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 /**
- * Helicone sessions, users and properties carried by the Reactor Context. (Being built: issue 4.)
+ * Helicone sessions, users and properties carried by the Reactor {@link Context}: set them once where
+ * a request enters, and every LM call made downstream in that pipeline sends them, across
+ * {@code flatMap}, {@code publishOn}, retries and any number of concurrent pipelines, with no
+ * parameter threading and no ThreadLocal.
+ *
+ * <pre>{@code
+ * cot.call(inputs)
+ *    .contextWrite(Helicone.session(sessionId, "Customer Support", "/support/chat"))
+ *    .contextWrite(Helicone.user("user-123"))
+ *    .contextWrite(Helicone.property("Environment", "production"));
+ * }</pre>
+ *
+ * <p>Each method returns a Context change for {@code contextWrite}. Changes layer: the one closest
+ * to the call (written first in the chain, applied last by Reactor) wins for the same header;
+ * properties accumulate; {@link #childPath(String)} appends to the session path set further out.
  */
 public final class Helicone {
 
+  private static final Object KEY = new Object() {
+    @Override
+    public String toString() {
+      return "dspy4j.helicone";
+    }
+  };
+
   private Helicone() {}
+
+  /** Puts a whole typed set of headers in the Context, layered over what is already there. */
+  public static Function<Context, Context> with(HeliconeHeaders headers) {
+    Objects.requireNonNull(headers, "headers must not be null");
+    return ctx -> ctx.put(KEY, current(ctx).overriddenBy(headers));
+  }
+
+  /** Session id, name and path ({@code Helicone-Session-*}); the path is normalised to {@code /a/b}. */
+  public static Function<Context, Context> session(String id, String name, String path) {
+    return with(HeliconeHeaders.builder().session(id, name, path).build());
+  }
+
+  /**
+   * A new session with a random UUID (version 4) id. The id is drawn each time the Context is built,
+   * that is once per subscription: every subscription of the pipeline is its own session, and all
+   * LM calls inside one subscription (including their retries) share it.
+   */
+  public static Function<Context, Context> newSession(String name, String path) {
+    HeliconeHeaders template = HeliconeHeaders.builder().sessionName(name).sessionPath(path).build();
+    return ctx -> with(template.toBuilder().sessionId(UUID.randomUUID().toString()).build()).apply(ctx);
+  }
+
+  /** {@code Helicone-User-Id}. */
+  public static Function<Context, Context> user(String id) {
+    return with(HeliconeHeaders.builder().userId(id).build());
+  }
+
+  /** {@code Helicone-Property-<name>: value}; properties from several writes accumulate. */
+  public static Function<Context, Context> property(String name, String value) {
+    return with(HeliconeHeaders.builder().property(name, value).build());
+  }
+
+  /**
+   * Appends {@code /segment} to the session path already in the Context (or, at request time, to the
+   * LM's default path); with no path anywhere the request is sent with {@code /segment}. Modules use
+   * this to form a tree: {@code /support/chat/retrieve}, {@code /support/chat/answer}.
+   */
+  public static Function<Context, Context> childPath(String segment) {
+    return with(HeliconeHeaders.builder().childPath(segment).build());
+  }
+
+  /**
+   * {@code Helicone-Request-Id} (a UUID of version 1 to 5). Put it closest to a single call: every
+   * request made under this Context sends it, and two requests must not share an id.
+   */
+  public static Function<Context, Context> requestId(UUID id) {
+    return with(HeliconeHeaders.builder().requestId(id).build());
+  }
+
+  /** {@code Helicone-RateLimit-Policy}, validated against the gateway's grammar. */
+  public static Function<Context, Context> rateLimit(RateLimitPolicy policy) {
+    return with(HeliconeHeaders.builder().rateLimitPolicy(policy).build());
+  }
+
+  /** The typed Helicone headers written into this Context; {@link HeliconeHeaders#empty()} if none. */
+  public static HeliconeHeaders current(ContextView context) {
+    Objects.requireNonNull(context, "context must not be null");
+    return context.getOrDefault(KEY, HeliconeHeaders.empty());
+  }
 
   /**
    * The Helicone request headers written into this Context, in the order they should be sent. An
-   * LM merges them over its own default headers when it makes a request.
+   * LM merges them over its own default headers when it makes a request; prefer
+   * {@link #requestHeaders}, which also merges, validates and checks spelling.
    */
   public static Map<String, String> headers(ContextView context) {
-    return Map.of();
+    return current(context).toMap();
+  }
+
+  /**
+   * The headers an LM sends for one request, assembled and checked. Layers, each winning over the
+   * one before for the same header (names compared ignoring case):
+   *
+   * <ol>
+   *   <li>{@code lmHeaders}: the LM's raw default headers ({@code LM.builder(...).header(..)});
+   *   <li>{@code lmHelicone}: the LM's typed defaults ({@code .helicone(..)}), with the Context's
+   *       Helicone headers ({@link #current}) layered on top; a Context child path is appended to the
+   *       default path, raw or typed;
+   *   <li>{@code callHeaders}: the request's own headers ({@code LmRequest.headers()}).
+   * </ol>
+   *
+   * Then every header is checked: {@link HeaderValues#validate} (no CR/LF/control characters, ASCII
+   * only, token names), {@link HeliconeHeaderNames#checkSpelling} (warns on near-misses such as
+   * {@code Helicone-Rate-Limit-Policy}), a {@code Helicone-RateLimit-Policy} must parse and its
+   * {@code s=user}/{@code s=<property>} segment header must be present, a {@code Helicone-Request-Id}
+   * must be a UUID, a raw {@code Helicone-Session-Path} is normalised.
+   *
+   * @return the headers to send, in order (unmodifiable)
+   * @throws IllegalArgumentException naming the header, if any header is invalid; nothing may be sent
+   */
+  public static Map<String, String> requestHeaders(
+      Map<String, String> lmHeaders, HeliconeHeaders lmHelicone, ContextView context, Map<String, String> callHeaders) {
+    Objects.requireNonNull(lmHeaders, "lmHeaders must not be null");
+    Objects.requireNonNull(lmHelicone, "lmHelicone must not be null");
+    Objects.requireNonNull(callHeaders, "callHeaders must not be null");
+    HeliconeHeaders typed = lmHelicone.overriddenBy(current(context));
+
+    var merged = new LinkedHashMap<String, String>();
+    lmHeaders.forEach((name, value) -> putIgnoringCase(merged, name, value));
+    String rawDefaultPath = getIgnoringCase(merged, HeliconeHeaderNames.SESSION_PATH);
+    typed.toMap().forEach((name, value) -> {
+      if (name.equals(HeliconeHeaderNames.SESSION_PATH) && typed.sessionPathIsRelative() && rawDefaultPath != null) {
+        value = SessionPaths.join(SessionPaths.normalise(rawDefaultPath), value);
+      }
+      putIgnoringCase(merged, name, value);
+    });
+    callHeaders.forEach((name, value) -> putIgnoringCase(merged, name, value));
+
+    for (var e : merged.entrySet()) {
+      HeaderValues.validate(e.getKey(), e.getValue());
+      HeliconeHeaderNames.checkSpelling(e.getKey());
+      if (e.getKey().equalsIgnoreCase(HeliconeHeaderNames.SESSION_PATH)) {
+        e.setValue(SessionPaths.normalise(e.getValue()));
+      } else if (e.getKey().equalsIgnoreCase(HeliconeHeaderNames.REQUEST_ID)) {
+        RequestIds.requireValid(e.getValue());
+      }
+    }
+    String policy = getIgnoringCase(merged, HeliconeHeaderNames.RATE_LIMIT_POLICY);
+    if (policy != null) {
+      RateLimitPolicy.parse(policy).requireSegmentHeaders(merged);
+    }
+    return Collections.unmodifiableMap(merged);
+  }
+
+  private static void putIgnoringCase(Map<String, String> headers, String name, String value) {
+    Objects.requireNonNull(name, "header name must not be null");
+    for (Iterator<String> it = headers.keySet().iterator(); it.hasNext(); ) {
+      if (it.next().equalsIgnoreCase(name)) it.remove();
+    }
+    headers.put(name, value);
+  }
+
+  private static @Nullable String getIgnoringCase(Map<String, String> headers, String name) {
+    for (var e : headers.entrySet()) {
+      if (e.getKey().equalsIgnoreCase(name)) return e.getValue();
+    }
+    return null;
   }
 }
