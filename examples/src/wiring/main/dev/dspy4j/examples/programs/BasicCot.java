@@ -11,6 +11,7 @@ import java.util.Map;
 /** The page's "Basic Chain of Thought". */
 public final class BasicCot implements Example {
 
+  /** The page's question. */
   public static final String QUESTION = "How many floors are in the castle David Gregory inherited?";
 
   @Override
