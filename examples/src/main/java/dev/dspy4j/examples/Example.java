@@ -1,5 +1,7 @@
 package dev.dspy4j.examples;
 
+import java.time.Duration;
+
 /** One runnable example: {@code java -jar dspy4j-examples.jar <name>}. */
 public interface Example {
 
@@ -21,5 +23,13 @@ public interface Example {
    */
   default boolean callsLm() {
     return true;
+  }
+
+  /**
+   * The pause between streamed tokens when the example runs against the embedded local gateway:
+   * zero by default; streaming demos slow it down so that streaming can be seen.
+   */
+  default Duration localTokenDelay() {
+    return Duration.ZERO;
   }
 }

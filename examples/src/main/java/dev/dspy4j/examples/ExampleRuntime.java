@@ -2,6 +2,7 @@ package dev.dspy4j.examples;
 
 import dev.dspy4j.examples.gateway.LocalGateway;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -31,20 +32,21 @@ public final class ExampleRuntime implements AutoCloseable {
 
   /** Runs against the configured gateway, or a new local one when there is no API key. */
   public static ExampleRuntime start(ExampleConfig config, PrintStream out) {
-    return start(config, out, true);
+    return start(config, out, true, Duration.ZERO);
   }
 
   /**
    * Like {@link #start(ExampleConfig, PrintStream)}; with {@code callsLm} false no local gateway is
-   * started (the example needs none).
+   * started (the example needs none); a local gateway waits {@code tokenDelay} between streamed tokens.
    */
-  public static ExampleRuntime start(ExampleConfig config, PrintStream out, boolean callsLm) {
+  public static ExampleRuntime start(
+      ExampleConfig config, PrintStream out, boolean callsLm, Duration tokenDelay) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(out, "out");
     if (!callsLm || !config.useLocalGateway()) {
       return new ExampleRuntime(config, out, null, false);
     }
-    var gateway = LocalGateway.builder().log(out).start();
+    var gateway = LocalGateway.builder().log(out).tokenDelay(tokenDelay).start();
     out.println("No HELICONE_API_KEY set: using the embedded LOCAL GATEWAY at " + gateway.baseUrl());
     out.println("(a stand-in for the Helicone AI Gateway with deterministic answers, no model; set");
     out.println(" HELICONE_API_KEY in the environment or ./.env to talk to " + ExampleConfig.DEFAULT_BASE_URL + ")");

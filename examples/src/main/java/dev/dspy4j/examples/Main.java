@@ -36,7 +36,8 @@ public final class Main {
           + ". Run without arguments to see what each one does.");
       return USAGE;
     }
-    try (var runtime = ExampleRuntime.start(config.get(), out, example.get().callsLm())) {
+    try (var runtime = ExampleRuntime.start(
+        config.get(), out, example.get().callsLm(), example.get().localTokenDelay())) {
       return example.get().run(runtime);
     } catch (Exception e) {
       err.println("Example '" + args[0] + "' failed: " + e);

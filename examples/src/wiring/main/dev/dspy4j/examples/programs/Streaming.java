@@ -6,6 +6,7 @@ import dev.dspy4j.core.predict.StreamEvent;
 import dev.dspy4j.examples.Example;
 import dev.dspy4j.examples.ExampleRuntime;
 import dev.dspy4j.streaming.LM;
+import java.time.Duration;
 import java.util.Map;
 
 /** ChainOfThought streamed to the terminal, field by field, as the tokens arrive. */
@@ -19,6 +20,11 @@ public final class Streaming implements Example {
   @Override
   public String summary() {
     return "ChainOfThought streamed to the terminal field by field";
+  }
+
+  @Override
+  public Duration localTokenDelay() {
+    return Duration.ofMillis(40); // so that the local gateway's tokens visibly trickle in
   }
 
   @Override

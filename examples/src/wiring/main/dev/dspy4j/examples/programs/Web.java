@@ -6,6 +6,7 @@ import dev.dspy4j.examples.Example;
 import dev.dspy4j.examples.ExampleRuntime;
 import dev.dspy4j.examples.web.StreamingWebServer;
 import dev.dspy4j.streaming.LM;
+import java.time.Duration;
 import java.util.Map;
 
 /** Serves the streaming page: ask a question, watch reasoning and answer stream, Stop cancels. */
@@ -19,6 +20,11 @@ public final class Web implements Example {
   @Override
   public String summary() {
     return "serve the streaming page on localhost and print its URL (Ctrl-C to stop)";
+  }
+
+  @Override
+  public Duration localTokenDelay() {
+    return Duration.ofMillis(40); // so that the local gateway's tokens visibly trickle in
   }
 
   @Override
