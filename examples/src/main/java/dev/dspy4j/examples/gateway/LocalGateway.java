@@ -54,6 +54,7 @@ public final class LocalGateway implements AutoCloseable {
   private final PrintStream log;
   private final DisposableServer server;
   private final AtomicInteger sequence = new AtomicInteger();
+  private final AtomicInteger cancelledStreams = new AtomicInteger();
   private final ArrayDeque<RecordedRequest> recorded = new ArrayDeque<>();
   private final Set<String> cachedBodies = new HashSet<>();
   private final Map<String, Integer> rateLimitCounts = new HashMap<>();
@@ -108,8 +109,17 @@ public final class LocalGateway implements AutoCloseable {
     }
   }
 
-  /** Forgets the recorded requests, the gateway-side cache and the rate-limit counters. */
+  /**
+   * How many streamed responses the client closed before {@code [DONE]} (a cancelled LM stream
+   * closes its HTTP exchange, and this is where that is seen).
+   */
+  public int cancelledStreams() {
+    return cancelledStreams.get();
+  }
+
+  /** Forgets the recorded requests, the gateway-side cache, the rate-limit and cancel counters. */
   public void reset() {
+    cancelledStreams.set(0);
     synchronized (recorded) {
       recorded.clear();
       cachedBodies.clear();
@@ -218,7 +228,13 @@ public final class LocalGateway implements AutoCloseable {
           .header(HttpHeaderNames.CACHE_CONTROL, "no-cache")
           .send(
               reactor.netty.ByteBufFlux.fromString(
-                  streamEvents(id, model, n, tokens, finishReason, usage), StandardCharsets.UTF_8, response.alloc()),
+                  streamEvents(id, model, n, tokens, finishReason, usage)
+                      .doOnCancel(() -> {
+                        cancelledStreams.incrementAndGet();
+                        log.println("[local gateway] #" + recordedRequest.sequence() + " stream closed by the client before [DONE]");
+                      }),
+                  StandardCharsets.UTF_8,
+                  response.alloc()),
               buf -> true);
     }
     String text = String.join("", tokens);

@@ -187,6 +187,41 @@ class LocalGatewayTest {
   }
 
   @Test
+  void aClientClosingAStreamIsCountedAsACancelledStream() throws Exception {
+    start(Duration.ofMillis(100));
+    byte[] body = cotBody(true).getBytes(StandardCharsets.UTF_8);
+    try (var socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(20_000);
+      var out = socket.getOutputStream();
+      out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      var received = new StringBuilder();
+      var buffer = new byte[512];
+      while (!received.toString().contains("\"content\":\"[[\"")) {
+        int n = socket.getInputStream().read(buffer);
+        assertThat(n).as("stream ended early: %s", received).isPositive();
+        received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+      }
+    } // the client goes away mid-stream
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (gateway.cancelledStreams() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(gateway.cancelledStreams()).isEqualTo(1);
+    assertThat(printed.toString(StandardCharsets.UTF_8)).contains("#1 stream closed by the client before [DONE]");
+  }
+
+  @Test
+  void aCompleteStreamIsNotCountedAsCancelled() throws Exception {
+    start(Duration.ZERO);
+    assertThat(dataEvents(post(cotBody(true)).body())).last().isEqualTo("[DONE]");
+    assertThat(gateway.cancelledStreams()).isZero();
+  }
+
+  @Test
   void enforcesAValidRateLimitPolicyAndReportsOnesTheRealGatewayWouldIgnore() throws Exception {
     start(Duration.ZERO);
     String body = cotBody(false);

@@ -15,30 +15,19 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The streaming page in a real headless Chromium (Debian's {@code chromium} + {@code
- * chromium-driver}), driven by Selenium with an explicit driver so Selenium Manager never runs.
- * Without the browser the test is skipped on a developer machine and fails in CI ({@code CI=true}):
- * {@code .ci/run} installs it.
+ * The streaming page in a real headless Chromium (see {@link Chromium}). Without the browser the
+ * test is skipped on a developer machine and fails in CI ({@code CI=true}): {@code .ci/run} installs it.
  */
 class StreamingPageBrowserTest {
 
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   static final Path SCREENSHOT = Path.of("target", "web-page.png");
 
   private static Path profile;
@@ -47,17 +36,7 @@ class StreamingPageBrowserTest {
 
   @BeforeAll
   static void requireBrowser() throws IOException {
-    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    if (!present) {
-      String missing = "chromium and chromium-driver are needed at " + CHROMIUM + " and " + CHROMEDRIVER
-          + " (apt-get install -y chromium chromium-driver; .ci/run does this)";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        throw new IllegalStateException("CI=true but " + missing);
-      }
-      Assumptions.abort(missing);
-    }
-    // An explicit driver: Selenium Manager (which would try to download one) is never consulted.
-    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+    Chromium.requireInstalled();
     profile = Files.createTempDirectory("dspy4j-chromium-profile");
   }
 
@@ -71,20 +50,7 @@ class StreamingPageBrowserTest {
   }
 
   private WebDriver openBrowser() throws IOException {
-    var options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--window-size=1000,860", "--user-data-dir=" + Files.createTempDirectory(profile, "run"));
-    // One driver service per browser: quit() stops the service it was started with.
-    var service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort()
-        .withLogFile(new File("target/chromedriver.log"))
-        .build();
-    driver = new ChromeDriver(service, options);
-    driver.manage().window().setSize(new Dimension(1000, 860));
+    driver = Chromium.open(profile);
     return driver;
   }
 
@@ -99,22 +65,19 @@ class StreamingPageBrowserTest {
   }
 
   private static String text(WebDriver driver, String field) {
-    return driver.findElement(By.cssSelector("#field-" + field + " .text")).getText();
+    return Chromium.fieldText(driver, field);
   }
 
   private static String status(WebDriver driver) {
-    return driver.findElement(By.id("status")).getText();
+    return Chromium.status(driver);
   }
 
   private static void ask(WebDriver driver, String question) {
-    WebElement input = driver.findElement(By.id("question"));
-    input.clear();
-    input.sendKeys(question);
-    driver.findElement(By.id("ask")).click();
+    Chromium.ask(driver, question);
   }
 
   private static void waitFor(WebDriver driver, Duration timeout, Supplier<Boolean> condition) {
-    new WebDriverWait(driver, timeout, Duration.ofMillis(50)).until(d -> condition.get());
+    Chromium.waitFor(driver, timeout, condition);
   }
 
   @Test
