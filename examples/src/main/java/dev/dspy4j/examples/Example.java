@@ -1,0 +1,35 @@
+package dev.dspy4j.examples;
+
+import java.time.Duration;
+
+/** One runnable example: {@code java -jar dspy4j-examples.jar <name>}. */
+public interface Example {
+
+  /** The name on the command line, e.g. {@code basic-cot}. */
+  String name();
+
+  /** One line for the example list. */
+  String summary();
+
+  /**
+   * Runs the example and returns the process exit code (0 for success). Output goes to {@code
+   * runtime.out()}.
+   */
+  int run(ExampleRuntime runtime) throws Exception;
+
+  /**
+   * True when the example calls an LM, so that without an API key {@link Main} starts the embedded
+   * local gateway for it.
+   */
+  default boolean callsLm() {
+    return true;
+  }
+
+  /**
+   * The pause between streamed tokens when the example runs against the embedded local gateway:
+   * zero by default; streaming demos slow it down so that streaming can be seen.
+   */
+  default Duration localTokenDelay() {
+    return Duration.ZERO;
+  }
+}

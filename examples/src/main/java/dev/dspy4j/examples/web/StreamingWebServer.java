@@ -1,0 +1,143 @@
+package dev.dspy4j.examples.web;
+
+import dev.dspy4j.core.predict.StreamEvent;
+import dev.dspy4j.streaming.relay.SseRelay;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * Serves the streaming page on loopback: {@code GET /} is the page, {@code GET
+ * /stream?question=...} relays {@code stream.apply(question)} as server-sent events through an
+ * {@link SseRelay}. Plug in any module, e.g. {@code q -> ChainOfThought.of("question ->
+ * answer").stream(Map.of("question", q))}. A browser closing the stream (the page's Stop button)
+ * cancels the module's stream.
+ */
+public final class StreamingWebServer implements AutoCloseable {
+
+  /** The longest question accepted, so a request cannot make the server hold arbitrary text. */
+  public static final int MAX_QUESTION_LENGTH = 2_000;
+
+  private static final String PAGE_RESOURCE = "/dev/dspy4j/examples/web/index.html";
+
+  private final byte[] page;
+  private final SseRelay relay;
+  private final Function<String, ? extends Publisher<? extends StreamEvent>> stream;
+  private final DisposableServer server;
+
+  private StreamingWebServer(
+      int port, SseRelay relay, Function<String, ? extends Publisher<? extends StreamEvent>> stream) {
+    this.page = loadPage();
+    this.relay = relay;
+    this.stream = stream;
+    this.server =
+        HttpServer.create()
+            .host("127.0.0.1")
+            .port(port)
+            .route(
+                routes ->
+                    routes
+                        .get("/", this::page)
+                        .get("/index.html", this::page)
+                        .get("/stream", this::stream)
+                        .route(request -> true, (request, response) -> text(response, HttpResponseStatus.NOT_FOUND, "not found")))
+            .bindNow(Duration.ofSeconds(30));
+  }
+
+  /**
+   * Starts the server on a free loopback port with a relay that coalesces tokens every 50 ms.
+   *
+   * @param stream from a question to the events of a module answering it
+   */
+  public static StreamingWebServer start(Function<String, ? extends Publisher<? extends StreamEvent>> stream) {
+    return start(0, SseRelay.create().withCoalescing(Duration.ofMillis(50), 512), stream);
+  }
+
+  /** Starts the server on this loopback port (0 for a free one) with this relay. */
+  public static StreamingWebServer start(
+      int port, SseRelay relay, Function<String, ? extends Publisher<? extends StreamEvent>> stream) {
+    Objects.requireNonNull(relay, "relay");
+    Objects.requireNonNull(stream, "stream");
+    return new StreamingWebServer(port, relay, stream);
+  }
+
+  /** The page's URL, {@code http://127.0.0.1:<port>/}. */
+  public String url() {
+    return "http://127.0.0.1:" + server.port() + "/";
+  }
+
+  /** The loopback port. */
+  public int port() {
+    return server.port();
+  }
+
+  /** Completes when the server has been closed. */
+  public Mono<Void> onClose() {
+    return server.onDispose();
+  }
+
+  /** Stops the server. */
+  @Override
+  public void close() {
+    server.disposeNow(Duration.ofSeconds(10));
+  }
+
+  private Publisher<Void> page(HttpServerRequest request, HttpServerResponse response) {
+    return response
+        .header(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(HttpHeaderNames.CACHE_CONTROL, "no-store")
+        .sendByteArray(Mono.just(page));
+  }
+
+  private Publisher<Void> stream(HttpServerRequest request, HttpServerResponse response) {
+    List<String> values = new QueryStringDecoder(request.uri()).parameters().getOrDefault("question", List.of());
+    String question = values.isEmpty() ? "" : values.get(0).strip();
+    if (question.isEmpty()) {
+      return text(response, HttpResponseStatus.BAD_REQUEST, "missing query parameter 'question', e.g. /stream?question=What+is+DSPy%3F");
+    }
+    if (question.length() > MAX_QUESTION_LENGTH) {
+      return text(response, HttpResponseStatus.BAD_REQUEST, "question is longer than " + MAX_QUESTION_LENGTH + " characters");
+    }
+    // defer: a function that throws becomes an error event on this stream, not a dropped connection
+    return relay.send(response, Flux.<StreamEvent>defer(() -> Flux.from(stream.apply(question))));
+  }
+
+  private static Publisher<Void> text(HttpServerResponse response, HttpResponseStatus status, String message) {
+    return response
+        .status(status)
+        .header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .sendString(Mono.just(message + "\n"));
+  }
+
+  private static byte[] loadPage() {
+    try (InputStream in = StreamingWebServer.class.getResourceAsStream(PAGE_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("the page " + PAGE_RESOURCE + " is missing from the classpath; rebuild the examples jar");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + PAGE_RESOURCE, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "StreamingWebServer[" + url() + ", " + relay + "]";
+  }
+
+}

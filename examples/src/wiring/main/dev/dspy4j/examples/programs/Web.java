@@ -1,0 +1,42 @@
+package dev.dspy4j.examples.programs;
+
+import dev.dspy4j.core.Dspy;
+import dev.dspy4j.core.predict.ChainOfThought;
+import dev.dspy4j.examples.Example;
+import dev.dspy4j.examples.ExampleRuntime;
+import dev.dspy4j.examples.web.StreamingWebServer;
+import dev.dspy4j.streaming.LM;
+import java.time.Duration;
+import java.util.Map;
+
+/** Serves the streaming page: ask a question, watch reasoning and answer stream, Stop cancels. */
+public final class Web implements Example {
+
+  @Override
+  public String name() {
+    return "web";
+  }
+
+  @Override
+  public String summary() {
+    return "serve the streaming page on localhost and print its URL (Ctrl-C to stop)";
+  }
+
+  @Override
+  public Duration localTokenDelay() {
+    return Duration.ofMillis(40); // so that the local gateway's tokens visibly trickle in
+  }
+
+  @Override
+  public int run(ExampleRuntime runtime) {
+    LM lm = LM.builder(runtime.model()).apiKey(runtime.apiKey()).apiBase(runtime.apiBase()).build();
+    Dspy.configure(lm);
+    ChainOfThought qa = ChainOfThought.of("question -> answer");
+
+    try (var server = StreamingWebServer.start(q -> qa.stream(Map.of("question", q)))) {
+      runtime.out().println("Streaming page: " + server.url() + "  (Ctrl-C to stop)");
+      server.onClose().block();
+    }
+    return 0;
+  }
+}
