@@ -231,7 +231,10 @@ public final class RateLimiter {
     synchronized (lock) {
       inFlight--;
       settleTokens(permit, usage);
-      if (fromServer && adaptive && !budgetHeaders(permit.sequence(), headers)) {
+      // Only requests sent at the current pace say it is sustainable; older ones were already in
+      // flight when the server pushed back.
+      if (fromServer && adaptive && !budgetHeaders(permit.sequence(), headers)
+          && permit.sequence() > lastDecreaseAtGrant) {
         pace = Math.min(1.0, pace + recoveryStep);
       }
     }
