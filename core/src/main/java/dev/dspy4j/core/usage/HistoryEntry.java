@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One LM call as kept in {@link LmHistory}, like an entry of DSPy's {@code lm.history}. Holds no
@@ -54,7 +55,7 @@ public record HistoryEntry(
     Objects.requireNonNull(request, "request must not be null");
     Objects.requireNonNull(response, "response must not be null");
     return new HistoryEntry(
-        UUID.randomUUID(),
+        randomUuid(),
         timestamp,
         model,
         request.messages(),
@@ -62,6 +63,17 @@ public record HistoryEntry(
         response.texts(),
         response.cacheHit() ? Usage.ZERO : response.usage(),
         response.cacheHit());
+  }
+
+  /**
+   * A version-4 UUID from {@link ThreadLocalRandom}: an entry id needs no cryptographic strength, and
+   * {@link UUID#randomUUID()}'s SecureRandom would be contended by thousands of concurrent calls.
+   */
+  private static UUID randomUuid() {
+    var random = ThreadLocalRandom.current();
+    long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long lsb = (random.nextLong() & ~(0xC000_0000_0000_0000L)) | 0x8000_0000_0000_0000L;
+    return new UUID(msb, lsb);
   }
 
   private static Map<String, Object> kwargs(LmRequest r) {
