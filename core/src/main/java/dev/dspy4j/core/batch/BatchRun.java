@@ -32,7 +32,7 @@ final class BatchRun<I, O> {
   private final List<BatchResult.Failure<?, ?>> firstFailures = new ArrayList<>(); // guarded by itself
 
   private volatile long startedAt;
-  private long lastProgressAt = Long.MIN_VALUE; // touched only on the serialized result path
+  private long lastProgressAt = Long.MIN_VALUE; // guarded by this
 
   BatchRun(Function<? super I, ? extends Mono<? extends O>> call, BatchOptions options) {
     this.call = call;
@@ -160,7 +160,8 @@ final class BatchRun<I, O> {
     });
   }
 
-  private void progress(boolean last) {
+  /** Synchronized: a cancel may report the final progress while a result is being delivered. */
+  private synchronized void progress(boolean last) {
     Consumer<BatchProgress> listener = options.onProgress().orElse(null);
     if (listener == null) {
       return;

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -147,7 +148,8 @@ public final class RateLimiter {
 
   /**
    * Runs a streamed call under one permit, held until the stream completes, errors or is cancelled.
-   * The usage of an {@link LmChunk} usage chunk is charged to the tokens-per-minute budget.
+   * The usage of an {@link LmChunk} usage chunk is charged to the tokens-per-minute budget; a cache
+   * replay counts as neither success nor failure.
    */
   public <T> Flux<T> runStream(Flux<T> call) {
     Objects.requireNonNull(call, "call must not be null");
@@ -155,13 +157,23 @@ public final class RateLimiter {
         acquire(),
         permit -> {
           var usage = new AtomicReference<>(Usage.ZERO);
+          var cacheReplay = new AtomicBoolean();
           return call
               .doOnNext(value -> {
-                if (value instanceof LmChunk chunk && chunk.usage().isPresent()) {
-                  usage.set(chunk.usage().get());
+                if (value instanceof LmChunk chunk) {
+                  chunk.usage().ifPresent(usage::set);
+                  if (chunk.cacheHit()) {
+                    cacheReplay.set(true);
+                  }
                 }
               })
-              .doOnComplete(() -> permit.success(usage.get()));
+              .doOnComplete(() -> {
+                if (cacheReplay.get()) {
+                  permit.release(); // the server was not asked: no signal about its limits
+                } else {
+                  permit.success(usage.get());
+                }
+              });
         },
         permit -> Mono.fromRunnable(() -> permit.success(Usage.ZERO)),
         (permit, error) -> Mono.fromRunnable(() -> permit.failure(error)),

@@ -120,6 +120,31 @@ class RateLimitedLanguageModelTest {
   }
 
   @Test
+  void aStreamedCacheReplayDoesNotCountAsTheServerKeepingUp() {
+    var limiter = RateLimiter.builder().recoveryStep(0.5).build();
+    limiter.onRateLimited(new RateLimitException("429", 429, null, null, null, null));
+    var lm = limiter.wrap(streamingLm(attempt -> Flux.just(LmChunk.cacheReplay(0, "cached answer", "stop"))));
+
+    StepVerifier.create(lm.stream(LmRequest.ofUser("hi"))).expectNextCount(1).expectComplete()
+        .verify(Duration.ofSeconds(5));
+
+    assertThat(limiter.state().pace()).isEqualTo(0.5);
+    assertThat(limiter.state().inFlight()).isZero();
+  }
+
+  @Test
+  void aStreamedAnswerCountsAsTheServerKeepingUp() {
+    var limiter = RateLimiter.builder().recoveryStep(0.5).build();
+    limiter.onRateLimited(new RateLimitException("429", 429, null, null, null, null));
+    var lm = limiter.wrap(streamingLm(attempt -> Flux.just(LmChunk.ofText("fresh"), LmChunk.ofUsage(new Usage(1, 1, 2)))));
+
+    StepVerifier.create(lm.stream(LmRequest.ofUser("hi"))).expectNextCount(2).expectComplete()
+        .verify(Duration.ofSeconds(5));
+
+    assertThat(limiter.state().pace()).isEqualTo(1.0);
+  }
+
+  @Test
   void completeGoesThroughTheLimiterAndKeepsTheModelName() {
     var limiter = RateLimiter.builder().build();
     var lm = limiter.wrap(streamingLm(attempt -> Flux.empty()));
