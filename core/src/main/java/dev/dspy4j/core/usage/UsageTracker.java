@@ -17,8 +17,10 @@ import reactor.util.context.Context;
  *
  * <pre>{@code
  * UsageTracker tracker = UsageTracker.create();
- * program.call(inputs).contextWrite(tracker.context()).block();
- * tracker.byModel();   // {gpt-4o-mini=ModelUsage[calls=3, cacheHits=1, promptTokens=..., ...]}
+ * program.call(inputs)
+ *     .contextWrite(tracker.context())
+ *     .doOnSuccess(p -> log.info("usage {}", tracker.byModel()))   // {gpt-4o-mini=ModelUsage[calls=3, ...]}
+ *     .subscribe();
  * }</pre>
  *
  * <p>Thread-safe; recording is lock-free.
