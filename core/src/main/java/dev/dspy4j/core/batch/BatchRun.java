@@ -89,8 +89,7 @@ final class BatchRun<I, O> {
         .<BatchResult<I, O>>map(o -> new BatchResult.Success<>(item.index(), item.input(), o))
         .switchIfEmpty(Mono.fromSupplier(() -> new BatchResult.Failure<>(item.index(), item.input(),
             new NoSuchElementException("the call for input #" + item.index() + " completed without a value"))))
-        .onErrorResume(e -> !(e instanceof BatchFailedException),
-            e -> Mono.just(new BatchResult.Failure<>(item.index(), item.input(), e)))
+        .onErrorResume(e -> Mono.just(new BatchResult.Failure<>(item.index(), item.input(), e)))
         .flatMap(this::finished);
   }
 

@@ -117,6 +117,21 @@ class RateLimiterTest {
   }
 
   @Test
+  void disposingTheSubscriptionAfterTheGrantKeepsThePermitHeld() {
+    var limiter = RateLimiter.builder().maxConcurrent(1).scheduler(clock).build();
+    var permit = new AtomicReference<Permit>();
+
+    Disposable subscription = limiter.acquire().subscribe(permit::set);
+    subscription.dispose();
+
+    // The permit was delivered: only the holder can hand it back.
+    assertThat(permit.get().isReleased()).isFalse();
+    assertThat(limiter.state().inFlight()).isEqualTo(1);
+    permit.get().release();
+    assertThat(limiter.state().inFlight()).isZero();
+  }
+
+  @Test
   void aPermitHandedBackTwiceFreesOneSlot() {
     var limiter = RateLimiter.builder().maxConcurrent(2).scheduler(clock).build();
     var permits = new ArrayList<Permit>();
