@@ -119,7 +119,10 @@ public final class ChatCompletionsClient {
           return content
               .timeout(settings.idleTimeout(), Flux.defer(() -> Flux.error(new LmErrors.IdleTimeoutException())))
               .map(chunks::decode)
-              .concatMapIterable(list -> list, 1)
+              // One buffer at a time: the next socket read waits until this buffer's chunks were requested.
+              .concatMap(batch -> batch.failure() == null
+                  ? Flux.fromIterable(batch.chunks())
+                  : Flux.fromIterable(batch.chunks()).concatWith(Mono.error(batch.failure())), 1)
               .concatWith(Mono.fromRunnable(chunks::end))
               .onErrorMap(t -> errors.fromTransport(t, status, requestId));
         })

@@ -41,19 +41,29 @@ public final class ChunkStream implements SseDecoder.Listener {
   }
 
   /**
-   * Decodes one buffer (not retained, not released) and returns the chunks it completed, in order.
-   *
-   * @throws RuntimeException an {@code LmException} for an error event or a malformed payload, or
-   *     {@link SseDecoder.LineTooLongException}
+   * The chunks one buffer completed, in order, and the failure that stopped decoding it, if any: an
+   * {@code LmException} for an error event or a malformed payload, or a
+   * {@link SseDecoder.LineTooLongException}. Chunks decoded before the failure are kept, so that
+   * the subscriber sees them before the error.
    */
-  public List<LmChunk> decode(ByteBuf buf) {
-    decoder.decode(buf);
-    if (out.isEmpty()) {
-      return List.of();
+  public record Batch(List<LmChunk> chunks, @Nullable RuntimeException failure) {}
+
+  private static final Batch EMPTY = new Batch(List.of(), null);
+
+  /** Decodes one buffer (not retained, not released). */
+  public Batch decode(ByteBuf buf) {
+    RuntimeException failure = null;
+    try {
+      decoder.decode(buf);
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    if (out.isEmpty() && failure == null) {
+      return EMPTY;
     }
     List<LmChunk> completed = out;
     out = new ArrayList<>();
-    return completed;
+    return new Batch(completed, failure);
   }
 
   /**

@@ -34,8 +34,8 @@ public final class EffectiveRequest {
 
     LmRequest.Builder b = LmRequest.builder(call.messages()).stop(call.stop()).headers(headers).extraBody(extraBody);
     call.n().ifPresent(b::n);
-    Double temperature = call.temperature().isPresent() ? call.temperature().getAsDouble() : lm.temperature();
-    Integer maxTokens = call.maxTokens().isPresent() ? call.maxTokens().getAsInt() : lm.maxTokens();
+    Double temperature = call.temperature().isPresent() ? Double.valueOf(call.temperature().getAsDouble()) : lm.temperature();
+    Integer maxTokens = call.maxTokens().isPresent() ? Integer.valueOf(call.maxTokens().getAsInt()) : lm.maxTokens();
     if (temperature != null) {
       b.temperature(temperature);
     }

@@ -28,7 +28,10 @@ public final class RequestBody {
     body.put("model", model);
     List<Map<String, String>> messages = new ArrayList<>(effective.messages().size());
     for (Message m : effective.messages()) {
-      messages.add(Map.of("role", m.role(), "content", m.content()));
+      var message = new LinkedHashMap<String, String>();
+      message.put("role", m.role());
+      message.put("content", m.content());
+      messages.add(message);
     }
     body.put("messages", messages);
     effective.temperature().ifPresent(t -> body.put("temperature", t));

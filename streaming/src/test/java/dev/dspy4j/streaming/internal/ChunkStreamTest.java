@@ -33,7 +33,11 @@ class ChunkStreamTest {
     ByteBuf buf = ByteBufAllocator.DEFAULT.buffer();
     try {
       buf.writeCharSequence(body, StandardCharsets.UTF_8);
-      return new ArrayList<>(stream.decode(buf));
+      ChunkStream.Batch batch = stream.decode(buf);
+      if (batch.failure() != null) {
+        throw batch.failure();
+      }
+      return new ArrayList<>(batch.chunks());
     } finally {
       buf.release();
     }
@@ -75,6 +79,19 @@ class ChunkStreamTest {
         .isInstanceOf(ServerException.class)
         .hasMessageContaining("upstream overloaded")
         .hasMessageContaining("req-1");
+  }
+
+  @Test
+  void chunksBeforeAnErrorInTheSameBufferAreKept() {
+    ByteBuf buf = ByteBufAllocator.DEFAULT.buffer();
+    try {
+      buf.writeCharSequence(Sse.text("kept") + Sse.event("{\"error\":\"bad\"}") + Sse.text("dropped"), StandardCharsets.UTF_8);
+      ChunkStream.Batch batch = stream.decode(buf);
+      assertThat(batch.chunks()).containsExactly(LmChunk.ofText("kept"));
+      assertThat(batch.failure()).isInstanceOf(ServerException.class).hasMessageContaining("bad");
+    } finally {
+      buf.release();
+    }
   }
 
   @Test
