@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ReasoningModels {
 
-  /** DSPy's pattern, extended with the dated and {@code -pro} variants OpenAI publishes. */
+  /** DSPy's pattern, extended with {@code -pro} and with {@code gpt-5.x} (any {@code gpt-5*} but {@code gpt-5-chat*}). */
   private static final Pattern REASONING =
-      Pattern.compile("^(?:o[1345](?:-(?:mini|nano|pro))?(?:-\\d{4}-\\d{2}-\\d{2})?|gpt-5(?!-chat)(?:-.*)?)$");
+      Pattern.compile("^(?:o[1345](?:-(?:mini|nano|pro))?(?:-\\d{4}-\\d{2}-\\d{2})?|gpt-5(?!-chat).*)$");
 
   /** The smallest max tokens DSPy accepts for a reasoning model. */
   public static final int MIN_MAX_TOKENS = 16_000;
