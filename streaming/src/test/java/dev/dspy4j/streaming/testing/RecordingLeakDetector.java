@@ -23,6 +23,7 @@ public final class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
     INSTANCES.incrementAndGet();
   }
 
+  @SuppressWarnings("deprecation") // Netty still calls this constructor when it exists
   public RecordingLeakDetector(Class<?> resourceType, int samplingInterval, long maxActive) {
     super(resourceType, samplingInterval, maxActive);
     INSTANCES.incrementAndGet();
