@@ -32,7 +32,7 @@ class LmBackpressureTest {
       long[] plateau = new long[2];
       StepVerifier.create(lm.stream(LmRequest.ofUser("hi")), 1)
           .expectNextCount(1)
-          .thenAwait(Duration.ofSeconds(2))
+          .thenAwait(Duration.ofSeconds(3))
           .then(() -> plateau[0] = produced.get())
           .thenAwait(Duration.ofSeconds(1))
           .then(() -> plateau[1] = produced.get())
@@ -45,7 +45,8 @@ class LmBackpressureTest {
           + "(%d KiB one second later)%n", plateau[0] / 1024, plateau[1] / 1024);
       assertThat(plateau[1]).as("bytes the server could write while the subscriber requested 1 chunk")
           .isLessThan(16L << 20);
-      assertThat(plateau[1] - plateau[0]).as("the server is stalled, not just slow").isLessThan(1L << 20);
+      // Loopback TCP windows may still grow a little; an unthrottled pipe moves tens of MiB per second.
+      assertThat(plateau[1] - plateau[0]).as("the server is stalled, not just slow").isLessThan(4L << 20);
     }
   }
 }

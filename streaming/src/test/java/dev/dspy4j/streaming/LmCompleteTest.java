@@ -22,6 +22,7 @@ import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.netty.http.client.HttpClient;
 import reactor.test.StepVerifier;
 
 class LmCompleteTest {
@@ -190,6 +191,15 @@ class LmCompleteTest {
     lm.stream(LmRequest.ofUser("lazy"));
     Thread.sleep(200);
     assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
+  void aCustomHttpClientIsUsedWithTheLmTimeoutsOnTop() throws Exception {
+    enqueueCompletion("via custom client");
+    HttpClient custom = HttpClient.create().headers(h -> h.set("X-Custom-Client", "yes"));
+    LM lm = TestLms.builder(server).httpClient(custom).build();
+    StepVerifier.create(lm.call("x")).expectNext(List.of("via custom client")).expectComplete().verify(WAIT);
+    assertThat(takeRequest().getHeaders().get("X-Custom-Client")).isEqualTo("yes");
   }
 
   @Test

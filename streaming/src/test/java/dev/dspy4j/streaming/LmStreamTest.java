@@ -87,6 +87,22 @@ class LmStreamTest {
   }
 
   @Test
+  void aDribbledStreamIntoASlowSubscriberArrivesCompleteAndInOrder() {
+    String[] tokens = new String[40];
+    for (int i = 0; i < tokens.length; i++) {
+      tokens[i] = "w" + i + "\u00e9 ";
+    }
+    server.enqueue(sse(Sse.stream(tokens)).throttleBody(7, 1, TimeUnit.MILLISECONDS).build());
+    StepVerifier.create(TestLms.builder(server).build().tokens("hi")
+            .limitRate(1)
+            .delayElements(Duration.ofMillis(3))
+            .reduce(String::concat))
+        .expectNext(String.join("", tokens))
+        .expectComplete()
+        .verify(WAIT);
+  }
+
+  @Test
   void crLfLineEndsCommentsAndEventFieldsAreUnderstood() {
     String body = (": keep-alive\n\nevent: message\nid: 1\nretry: 100\n" + Sse.text("x") + Sse.finish("stop") + Sse.done())
         .replace("\n", "\r\n");
