@@ -16,16 +16,17 @@ import reactor.test.StepVerifier;
 class LmBackpressureTest {
 
   private static final long LIMIT_BYTES = 64L << 20;
-  private static final String EVENT = Sse.text("x".repeat(1000));
+  /** 64 events of about 1 KB per write, so that the server is fast even with PARANOID leak detection. */
+  private static final String BLOCK = Sse.text("x".repeat(1000)).repeat(64);
 
   @Test
   void aSlowSubscriberStopsTheSocketReadsAndTheServerStalls() throws Exception {
     var produced = new AtomicLong();
     // Unbounded if nothing pushed back: the server emits events as fast as the socket takes them.
     try (var server = LoopbackServer.start((req, res) -> res.header("Content-Type", "text/event-stream")
-        .sendString(Flux.<String>generate(sink -> sink.next(EVENT))
+        .sendString(Flux.<String>generate(sink -> sink.next(BLOCK))
             .doOnNext(e -> produced.addAndGet(e.length()))
-            .take(LIMIT_BYTES / EVENT.length()))
+            .take(LIMIT_BYTES / BLOCK.length()))
         .then())) {
       LM lm = TestLms.builder(server.apiBase()).idleTimeout(Duration.ofMinutes(1)).build();
 
