@@ -14,7 +14,6 @@ public final class BoundedBytes {
   private final boolean truncate;
   private byte[] bytes = new byte[512];
   private int length;
-  private boolean overflowed;
 
   private BoundedBytes(int limit, boolean truncate) {
     this.limit = limit;
@@ -38,7 +37,6 @@ public final class BoundedBytes {
       if (!truncate) {
         throw new TooLargeException("the response body is larger than the limit of " + limit + " bytes");
       }
-      overflowed = true;
       n = limit - length;
     }
     if (length + n > bytes.length) {
@@ -55,11 +53,6 @@ public final class BoundedBytes {
 
   public int length() {
     return length;
-  }
-
-  /** True when bytes were dropped because of the limit. */
-  public boolean truncated() {
-    return overflowed;
   }
 
   /** The body passed the limit. */

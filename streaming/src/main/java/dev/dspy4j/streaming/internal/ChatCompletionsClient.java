@@ -5,6 +5,7 @@ import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.lm.ServerException;
+import dev.dspy4j.core.lm.Usage;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -168,7 +169,7 @@ public final class ChatCompletionsClient {
     for (int i = 0; i < response.texts().size(); i++) {
       chunks.add(LmChunk.of(i, response.texts().get(i), null, i == 0 ? response.finishReason().orElse("stop") : "stop", null));
     }
-    if (!response.usage().equals(dev.dspy4j.core.lm.Usage.ZERO)) {
+    if (!response.usage().equals(Usage.ZERO)) {
       chunks.add(LmChunk.ofUsage(response.usage()));
     }
     return chunks;

@@ -3,7 +3,6 @@ package dev.dspy4j.streaming.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,11 +18,6 @@ import org.jspecify.annotations.Nullable;
 public record ErrorBody(@Nullable String message, @Nullable String code, int status) {
 
   private static final int MAX_MESSAGE_CHARS = 2000;
-
-  /** The message, when the body had one. */
-  public Optional<String> messageText() {
-    return Optional.ofNullable(message);
-  }
 
   /** Parses {@code body[0, length)}; never fails. */
   public static ErrorBody parse(ObjectMapper mapper, byte[] body, int length) {
