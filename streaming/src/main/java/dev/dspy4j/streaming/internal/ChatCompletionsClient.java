@@ -42,6 +42,7 @@ public final class ChatCompletionsClient {
   private final LmRetry retry;
   private final Clock clock = Clock.systemUTC();
 
+  /** The client for {@code settings}: its HttpClient (or the shared pool) with the LM's timeouts applied. */
   public ChatCompletionsClient(LmSettings settings) {
     this.settings = settings;
     HttpClient base = settings.httpClient() != null

@@ -26,6 +26,7 @@ public final class ChunkParser {
 
   private final JsonFactory factory;
 
+  /** A parser creating its {@link JsonParser}s from {@code factory}. */
   public ChunkParser(JsonFactory factory) {
     this.factory = factory;
   }

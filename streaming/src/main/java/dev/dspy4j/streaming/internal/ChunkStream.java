@@ -30,6 +30,7 @@ public final class ChunkStream implements SseDecoder.Listener {
   private boolean done;
   private boolean finishReasonSeen;
 
+  /** The chunk stream of one response with this status and request id. */
   public ChunkStream(int maxLineBytes, ChunkParser parser, ObjectMapper mapper, LmErrors errors,
       int status, @Nullable String requestId) {
     this.decoder = new SseDecoder(maxLineBytes, this);

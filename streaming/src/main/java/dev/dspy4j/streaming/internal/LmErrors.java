@@ -27,6 +27,7 @@ public final class LmErrors {
 
   private final LmSettings settings;
 
+  /** Error mapping for the LM configured by {@code settings} (its URL, limits and key to scrub). */
   public LmErrors(LmSettings settings) {
     this.settings = settings;
   }

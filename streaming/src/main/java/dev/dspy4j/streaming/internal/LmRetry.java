@@ -27,6 +27,7 @@ public final class LmRetry extends Retry {
   private final Duration maxBackoff;
   private final Duration maxRetryAfter;
 
+  /** Up to {@code numRetries} retries, backing off from {@code base} up to {@code maxBackoff}. */
   public LmRetry(int numRetries, Duration base, Duration maxBackoff, Duration maxRetryAfter) {
     this.numRetries = numRetries;
     this.base = base;

@@ -60,6 +60,7 @@ public final class SseDecoder {
   private @Nullable String lastEventId;
   private long retryMillis = -1;
 
+  /** A decoder that hands complete events to {@code listener} and bounds lines and events by {@code maxLineBytes}. */
   public SseDecoder(int maxLineBytes, Listener listener) {
     if (maxLineBytes < 16) {
       throw new IllegalArgumentException("maxLineBytes must be at least 16, was " + maxLineBytes);
