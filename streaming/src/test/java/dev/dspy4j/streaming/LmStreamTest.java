@@ -52,7 +52,6 @@ class LmStreamTest {
     LM lm = TestLms.builder(server).build();
 
     StepVerifier.create(lm.stream(LmRequest.ofUser("hi")))
-        .expectNext(LmChunk.of(0, "", null, null, null))
         .expectNext(LmChunk.ofText("Hel"), LmChunk.ofText("lo"))
         .assertNext(c -> assertThat(c.finishReason()).contains("stop"))
         .assertNext(c -> assertThat(c.usage()).contains(new Usage(10, 2, 12)))
@@ -156,6 +155,30 @@ class LmStreamTest {
         .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(ServerException.class)
             .hasMessageContaining("upstream timeout"))
         .verify(WAIT);
+  }
+
+  @Test
+  void aStreamRetriedAfterACutBeforeAnyTextDeliversNothingTwice() {
+    enqueueSse(Sse.roleChunk()); // cut after the role-only chunk
+    enqueueSse(Sse.stream("once"));
+    StepVerifier.create(TestLms.builder(server).build().stream(LmRequest.ofUser("hi")))
+        .expectNext(LmChunk.ofText("once"))
+        .assertNext(c -> assertThat(c.finishReason()).contains("stop"))
+        .assertNext(c -> assertThat(c.usage()).isPresent())
+        .expectComplete()
+        .verify(WAIT);
+    assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void reasoningDeliveredBeforeAFailureIsNotRetriedEither() {
+    enqueueSse(Sse.event("{\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"Let me think\"}}]}"));
+    enqueueSse(Sse.stream("must not be requested"));
+    StepVerifier.create(TestLms.builder(server).build().stream(LmRequest.ofUser("hi")))
+        .assertNext(c -> assertThat(c.reasoning()).contains("Let me think"))
+        .expectError(StreamInterruptedException.class)
+        .verify(WAIT);
+    assertThat(server.getRequestCount()).isEqualTo(1);
   }
 
   @Test

@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads one {@code chat.completion.chunk} JSON payload with Jackson's streaming parser (no tree) and
- * turns it into {@link LmChunk}s: one per choice, or one usage chunk when {@code choices} is empty and
- * {@code usage} is present. Unknown fields are skipped. Stateless and thread-safe.
+ * turns it into {@link LmChunk}s: one per choice that carries text, reasoning or a finish reason (a
+ * role-only delta yields none), or one usage chunk when {@code choices} is empty and {@code usage}
+ * is present. Unknown fields are skipped. Stateless and thread-safe.
  */
 public final class ChunkParser {
 
@@ -51,7 +52,12 @@ public final class ChunkParser {
           case "choices" -> {
             if (value == JsonToken.START_ARRAY) {
               while (p.nextToken() == JsonToken.START_OBJECT) {
-                out.add(readChoice(p));
+                LmChunk chunk = readChoice(p);
+                // A role-only delta carries nothing a subscriber can use; emitting it would also be
+                // repeated by a transparent retry.
+                if (!chunk.text().isEmpty() || chunk.reasoning().isPresent() || chunk.finishReason().isPresent()) {
+                  out.add(chunk);
+                }
               }
             } else {
               p.skipChildren();
@@ -76,7 +82,7 @@ public final class ChunkParser {
       return Kind.ERROR;
     }
     if (usage != null) {
-      if (out.size() > firstChoice) {
+      if (out.size() > firstChoice) { // usage sent on a choice chunk: keep it on the first choice
         LmChunk c = out.get(firstChoice);
         out.set(firstChoice, LmChunk.of(c.index(), c.text(), c.reasoning().orElse(null),
             c.finishReason().orElse(null), usage));

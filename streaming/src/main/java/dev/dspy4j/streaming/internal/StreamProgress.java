@@ -6,7 +6,7 @@ import dev.dspy4j.core.lm.StreamInterruptedException;
 
 /**
  * What one streamed call has delivered to its subscriber so far, across retries. Until a chunk with
- * text has gone downstream, a failure stays as it is (and may be retried); afterwards it becomes a
+ * text or reasoning has gone downstream, a failure stays as it is (and may be retried); afterwards it becomes a
  * {@link StreamInterruptedException} carrying the text of choice 0 received so far, which is not
  * retried: the subscriber has seen part of an answer. One per subscription; signals are serialised.
  */
@@ -17,7 +17,8 @@ public final class StreamProgress {
 
   /** Records a chunk on its way downstream. */
   public void onChunk(LmChunk chunk) {
-    if (!chunk.text().isEmpty()) {
+    if (!chunk.text().isEmpty() || chunk.reasoning().isPresent()) {
+      // Reasoning shown in a UI counts as delivered too: a retry would repeat it.
       textEmitted = true;
       if (chunk.index() == 0) {
         partialText.append(chunk.text());

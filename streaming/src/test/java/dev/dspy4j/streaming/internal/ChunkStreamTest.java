@@ -44,15 +44,14 @@ class ChunkStreamTest {
   }
 
   @Test
-  void aRoleOnlyFirstChunkHasEmptyText() {
-    assertThat(decode(Sse.roleChunk())).containsExactly(LmChunk.of(0, "", null, null, null));
+  void aRoleOnlyFirstChunkYieldsNoChunk() {
+    assertThat(decode(Sse.roleChunk())).isEmpty();
   }
 
   @Test
   void textFinishReasonUsageAndDoneAreDecoded() {
     List<LmChunk> chunks = decode(Sse.stream("Hel", "lo"));
     assertThat(chunks).containsExactly(
-        LmChunk.of(0, "", null, null, null),
         LmChunk.ofText("Hel"),
         LmChunk.ofText("lo"),
         LmChunk.of(0, "", null, "stop", null),
