@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 import org.reactivestreams.Publisher;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -22,8 +23,9 @@ public final class LoopbackServer implements AutoCloseable {
   private final AtomicInteger closed = new AtomicInteger();
   private volatile CountDownLatch closeLatch = new CountDownLatch(1);
 
-  private LoopbackServer(BiFunction<? super HttpServerRequest, ? super HttpServerResponse, ? extends Publisher<Void>> handler) {
-    this.server = HttpServer.create()
+  private LoopbackServer(UnaryOperator<HttpServer> configure,
+      BiFunction<? super HttpServerRequest, ? super HttpServerResponse, ? extends Publisher<Void>> handler) {
+    this.server = configure.apply(HttpServer.create())
         .host("127.0.0.1")
         .port(0)
         .doOnConnection(connection -> {
@@ -40,7 +42,13 @@ public final class LoopbackServer implements AutoCloseable {
   /** Starts a server answering every request with {@code handler}. */
   public static LoopbackServer start(
       BiFunction<? super HttpServerRequest, ? super HttpServerResponse, ? extends Publisher<Void>> handler) {
-    return new LoopbackServer(handler);
+    return new LoopbackServer(UnaryOperator.identity(), handler);
+  }
+
+  /** Starts a server configured by {@code configure} (socket options, ...) answering with {@code handler}. */
+  public static LoopbackServer start(UnaryOperator<HttpServer> configure,
+      BiFunction<? super HttpServerRequest, ? super HttpServerResponse, ? extends Publisher<Void>> handler) {
+    return new LoopbackServer(configure, handler);
   }
 
   /** The apiBase for an LM talking to this server. */
