@@ -9,6 +9,7 @@ import dev.dspy4j.core.lm.LmConfigurationException;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.Message;
 import dev.dspy4j.core.lm.Usage;
+import dev.dspy4j.streaming.testing.MockServers;
 import dev.dspy4j.streaming.testing.Sse;
 import dev.dspy4j.streaming.testing.TestLms;
 import java.time.Duration;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.QueueDispatcher;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,8 +35,7 @@ class LmCompleteTest {
 
   @BeforeEach
   void unexpectedRequestsFailInsteadOfHanging() {
-    ((QueueDispatcher) server.getDispatcher()).setFailFast(
-        new MockResponse.Builder().code(418).body("no response enqueued for this request").build());
+    MockServers.failUnexpectedRequests(server);
   }
 
   private void enqueueCompletion(String... texts) {

@@ -12,6 +12,7 @@ import dev.dspy4j.core.lm.LmTimeoutException;
 import dev.dspy4j.core.lm.RateLimitException;
 import dev.dspy4j.core.lm.ResponseTooLargeException;
 import dev.dspy4j.core.lm.ServerException;
+import dev.dspy4j.streaming.testing.MockServers;
 import dev.dspy4j.streaming.testing.Sse;
 import dev.dspy4j.streaming.testing.TestLms;
 import java.net.ServerSocket;
@@ -20,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.QueueDispatcher;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,8 +38,7 @@ class LmErrorsTest {
 
   @BeforeEach
   void unexpectedRequestsFailInsteadOfHanging() {
-    ((QueueDispatcher) server.getDispatcher()).setFailFast(
-        new MockResponse.Builder().code(418).body("no response enqueued for this request").build());
+    MockServers.failUnexpectedRequests(server);
   }
 
   private LM lm() {

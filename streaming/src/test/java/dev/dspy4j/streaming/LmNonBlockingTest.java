@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.StreamInterruptedException;
+import dev.dspy4j.streaming.testing.MockServers;
 import dev.dspy4j.streaming.testing.Sse;
 import dev.dspy4j.streaming.testing.TestLms;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.QueueDispatcher;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,7 +47,7 @@ class LmNonBlockingTest {
   @BeforeEach
   void reset() {
     BLOCKING_CALLS.clear();
-    ((QueueDispatcher) server.getDispatcher()).setFailFast(new MockResponse.Builder().code(418).build());
+    MockServers.failUnexpectedRequests(server);
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.dspy4j.core.lm.InvalidRequestException;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.RateLimitException;
 import dev.dspy4j.core.lm.ServerException;
+import dev.dspy4j.streaming.testing.MockServers;
 import dev.dspy4j.streaming.testing.Sse;
 import dev.dspy4j.streaming.testing.TestLms;
 import java.time.Duration;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.QueueDispatcher;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import mockwebserver3.junit5.StartStop;
@@ -31,8 +31,7 @@ class LmRetryTest {
 
   @BeforeEach
   void unexpectedRequestsFailInsteadOfHanging() {
-    ((QueueDispatcher) server.getDispatcher()).setFailFast(
-        new MockResponse.Builder().code(418).body("no response enqueued for this request").build());
+    MockServers.failUnexpectedRequests(server);
   }
 
   private void enqueueStatus(int code) {

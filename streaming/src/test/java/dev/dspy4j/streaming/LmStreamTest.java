@@ -9,13 +9,13 @@ import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.ServerException;
 import dev.dspy4j.core.lm.StreamInterruptedException;
 import dev.dspy4j.core.lm.Usage;
+import dev.dspy4j.streaming.testing.MockServers;
 import dev.dspy4j.streaming.testing.Sse;
 import dev.dspy4j.streaming.testing.TestLms;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.QueueDispatcher;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,8 +31,7 @@ class LmStreamTest {
 
   @BeforeEach
   void unexpectedRequestsFailInsteadOfHanging() {
-    ((QueueDispatcher) server.getDispatcher()).setFailFast(
-        new MockResponse.Builder().code(418).body("no response enqueued for this request").build());
+    MockServers.failUnexpectedRequests(server);
   }
 
   private void enqueueSse(String body) {

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
@@ -87,48 +88,51 @@ public final class ChatCompletionsClient {
   }
 
   private Mono<LmResponse> completeOnce(byte[] body, Map<String, String> headers) {
-    return post(body, headers)
-        .response((res, content) -> {
-          int status = res.status().code();
-          String requestId = requestId(res.responseHeaders());
-          if (status < 200 || status > 299) {
-            return errorResponse(res, content, requestId);
-          }
-          return content.reduceWith(() -> BoundedBytes.failingAbove(settings.maxResponseBytes()), BoundedBytes::append)
-              .map(bytes -> toResponse(bytes, responseHeaders(res.responseHeaders()), status, requestId))
-              .onErrorMap(t -> errors.fromTransport(t, status, requestId));
-        })
-        .single()
-        .onErrorMap(t -> errors.fromTransport(t, 0, null));
+    return exchange(body, headers, (res, content, status, requestId) ->
+        readBody(content).map(bytes -> toResponse(bytes, responseHeaders(res.responseHeaders()), status, requestId)))
+        .single();
   }
 
   private Flux<LmChunk> streamOnce(byte[] body, Map<String, String> headers) {
+    return exchange(body, headers, (res, content, status, requestId) -> {
+      String contentType = res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE, "");
+      if (contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        // The server ignored "stream": true and answered with one JSON completion.
+        return readBody(content).flatMapIterable(bytes -> toChunks(toResponse(bytes, Map.of(), status, requestId)));
+      }
+      var chunks = new ChunkStream(settings.maxLineBytes(), CHUNK_PARSER, MAPPER, errors, status, requestId);
+      return content
+          .timeout(settings.idleTimeout(), Flux.defer(() -> Flux.error(new LmErrors.IdleTimeoutException())))
+          .map(chunks::decode)
+          // One buffer at a time: the next socket read waits until this buffer's chunks were requested.
+          .concatMap(batch -> batch.failure() == null
+              ? Flux.fromIterable(batch.chunks())
+              : Flux.fromIterable(batch.chunks()).concatWith(Mono.error(batch.failure())), 1)
+          .concatWith(Mono.fromRunnable(chunks::end));
+    });
+  }
+
+  /** Reads a 2xx response with {@code onSuccess}, or turns an error status into its typed exception. */
+  private interface SuccessHandler<T> {
+    Publisher<T> handle(HttpClientResponse res, ByteBufFlux content, int status, @Nullable String requestId);
+  }
+
+  /** One HTTP exchange; every failure leaves it as an {@code LmException} with status and request id. */
+  private <T> Flux<T> exchange(byte[] body, Map<String, String> headers, SuccessHandler<T> onSuccess) {
     return post(body, headers)
         .response((res, content) -> {
           int status = res.status().code();
           String requestId = requestId(res.responseHeaders());
-          if (status < 200 || status > 299) {
-            return errorResponse(res, content, requestId);
-          }
-          String contentType = res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE, "");
-          if (contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            // The server ignored "stream": true and answered with one JSON completion.
-            return content.reduceWith(() -> BoundedBytes.failingAbove(settings.maxResponseBytes()), BoundedBytes::append)
-                .flatMapIterable(bytes -> toChunks(toResponse(bytes, Map.of(), status, requestId)))
-                .onErrorMap(t -> errors.fromTransport(t, status, requestId));
-          }
-          var chunks = new ChunkStream(settings.maxLineBytes(), CHUNK_PARSER, MAPPER, errors, status, requestId);
-          return content
-              .timeout(settings.idleTimeout(), Flux.defer(() -> Flux.error(new LmErrors.IdleTimeoutException())))
-              .map(chunks::decode)
-              // One buffer at a time: the next socket read waits until this buffer's chunks were requested.
-              .concatMap(batch -> batch.failure() == null
-                  ? Flux.fromIterable(batch.chunks())
-                  : Flux.fromIterable(batch.chunks()).concatWith(Mono.error(batch.failure())), 1)
-              .concatWith(Mono.fromRunnable(chunks::end))
-              .onErrorMap(t -> errors.fromTransport(t, status, requestId));
+          Publisher<T> result = status < 200 || status > 299
+              ? errorResponse(res, content, requestId)
+              : onSuccess.handle(res, content, status, requestId);
+          return Flux.from(result).onErrorMap(t -> errors.fromTransport(t, status, requestId));
         })
         .onErrorMap(t -> errors.fromTransport(t, 0, null));
+  }
+
+  private Mono<BoundedBytes> readBody(ByteBufFlux content) {
+    return content.reduceWith(() -> BoundedBytes.failingAbove(settings.maxResponseBytes()), BoundedBytes::append);
   }
 
   private HttpClient.ResponseReceiver<?> post(byte[] body, Map<String, String> headers) {
@@ -146,8 +150,7 @@ public final class ChatCompletionsClient {
     Duration retryAfter = RetryAfter.from(name -> res.responseHeaders().get(name), clock).orElse(null);
     return content.reduceWith(() -> BoundedBytes.truncatingAt(MAX_ERROR_BODY_BYTES), BoundedBytes::append)
         .flatMap(bytes -> Mono.<T>error(errors.fromStatus(status, res.status().reasonPhrase(), requestId,
-            retryAfter, ErrorBody.parse(MAPPER, bytes.array(), bytes.length()))))
-        .onErrorMap(t -> errors.fromTransport(t, status, requestId));
+            retryAfter, ErrorBody.parse(MAPPER, bytes.array(), bytes.length()))));
   }
 
   private LmResponse toResponse(BoundedBytes bytes, Map<String, String> headers, int status, @Nullable String requestId) {
