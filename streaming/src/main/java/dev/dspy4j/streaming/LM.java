@@ -1,0 +1,463 @@
+package dev.dspy4j.streaming;
+
+import dev.dspy4j.core.helicone.Helicone;
+import dev.dspy4j.core.lm.LanguageModel;
+import dev.dspy4j.core.lm.LmChunk;
+import dev.dspy4j.core.lm.LmConfigurationException;
+import dev.dspy4j.core.lm.LmRequest;
+import dev.dspy4j.core.lm.LmResponse;
+import dev.dspy4j.streaming.internal.ChatCompletionsClient;
+import dev.dspy4j.streaming.internal.EffectiveRequest;
+import dev.dspy4j.streaming.internal.HttpHeaderRules;
+import dev.dspy4j.streaming.internal.LmSettings;
+import dev.dspy4j.streaming.internal.ReasoningModels;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.util.context.ContextView;
+
+/**
+ * An OpenAI-compatible chat-completions {@link LanguageModel} on Reactor Netty, by default against the
+ * Helicone AI Gateway. Non-blocking end to end: {@link #complete} and {@link #stream} return lazy
+ * publishers; each subscription is one call ({@code POST {apiBase}/chat/completions}), decoded on the
+ * event loop, retried on transient failures, and aborted (connection closed) when cancelled.
+ *
+ * <pre>{@code
+ * LM lm = LM.builder("gpt-4o-mini").apiKey(System.getenv("HELICONE_API_KEY")).temperature(0.7).build();
+ * lm.call("Hello, world!").subscribe(System.out::println);
+ * lm.tokens("Tell me a story").subscribe(System.out::print);
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe: share one LM between any number of concurrent calls; the
+ * {@code with...} methods return cheap modified copies. {@link #toString()} never shows the API key.
+ */
+public final class LM implements LanguageModel {
+
+  /** The Helicone AI Gateway. */
+  public static final String DEFAULT_API_BASE = "https://ai-gateway.helicone.ai/v1";
+  /** Retries after the first attempt, as in DSPy. */
+  public static final int DEFAULT_NUM_RETRIES = 3;
+  /** TCP/TLS connect timeout. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** Longest wait for the response headers (a non-streamed answer arrives all at once): 10 min, as LiteLLM. */
+  public static final Duration DEFAULT_FIRST_BYTE_TIMEOUT = Duration.ofMinutes(10);
+  /** Longest silence between two pieces of a streamed body. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(2);
+  /** First retry backoff; doubles per retry (with jitter), as DSPy's 1 s, 2 s, 4 s. */
+  public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
+  /** Longest computed backoff. */
+  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+  /** Longest {@code Retry-After} honoured; a longer one fails the call at once. */
+  public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(60);
+  /** Longest SSE line (and event data) accepted: 1 MiB. */
+  public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
+  /** Largest non-streamed response body accepted: 16 MiB. */
+  public static final int DEFAULT_MAX_RESPONSE_BYTES = 16 << 20;
+
+  private final LmSettings settings;
+  private final ChatCompletionsClient client;
+
+  private LM(LmSettings settings) {
+    this.settings = settings;
+    this.client = new ChatCompletionsClient(settings);
+  }
+
+  /** A builder for an LM of {@code model} (e.g. {@code gpt-4o-mini}, {@code gpt-4o-mini/openai}). */
+  public static Builder builder(String model) {
+    return new Builder(model);
+  }
+
+  /** A builder holding this LM's configuration. */
+  public Builder toBuilder() {
+    return new Builder(settings);
+  }
+
+  @Override
+  public String model() {
+    return settings.model();
+  }
+
+  /** The base URL requests go to ({@code POST {apiBase}/chat/completions}), without a trailing slash. */
+  public String apiBase() {
+    return settings.apiBase();
+  }
+
+  /** The default temperature, when set. */
+  public OptionalDouble temperature() {
+    return settings.temperature() == null ? OptionalDouble.empty() : OptionalDouble.of(settings.temperature());
+  }
+
+  /** The default max tokens, when set. */
+  public OptionalInt maxTokens() {
+    return settings.maxTokens() == null ? OptionalInt.empty() : OptionalInt.of(settings.maxTokens());
+  }
+
+  /** Whether this LM's calls use the cache unless a request says otherwise. */
+  public boolean cache() {
+    return settings.cache();
+  }
+
+  /** How many times a failed call is retried. */
+  public int numRetries() {
+    return settings.numRetries();
+  }
+
+  /** This LM with another default temperature. */
+  public LM withTemperature(double temperature) {
+    return toBuilder().temperature(temperature).build();
+  }
+
+  /** This LM with another default max tokens. */
+  public LM withMaxTokens(int maxTokens) {
+    return toBuilder().maxTokens(maxTokens).build();
+  }
+
+  /** This LM with one more (or a replaced) default header. */
+  public LM withHeader(String name, String value) {
+    return toBuilder().header(name, value).build();
+  }
+
+  /** This LM with the cache switched on or off. */
+  public LM withCache(boolean cache) {
+    return toBuilder().cache(cache).build();
+  }
+
+  /** This LM with another retry count. */
+  public LM withNumRetries(int numRetries) {
+    return toBuilder().numRetries(numRetries).build();
+  }
+
+  /**
+   * One non-streamed completion. Emits one {@link LmResponse} (texts, usage, finish reason, response
+   * headers) and completes; errors with a typed {@code LmException} ({@code LmConfigurationException}
+   * before any request for an invalid per-call setting). Transient failures are retried. Cancelling
+   * closes the HTTP exchange.
+   */
+  @Override
+  public Mono<LmResponse> complete(LmRequest request) {
+    Objects.requireNonNull(request, "request must not be null");
+    return Mono.deferContextual(context -> {
+      LmRequest effective;
+      try {
+        effective = effectiveRequest(request, context);
+      } catch (LmConfigurationException e) {
+        return Mono.error(e);
+      }
+      return completeEffective(effective);
+    });
+  }
+
+  /**
+   * One streamed completion (SSE). Emits the chunks in order: text deltas per choice, the chunk with
+   * the finish reason, and a final usage chunk; completes at {@code [DONE]} (or when the server closes
+   * cleanly after a finish reason). Errors with a typed {@code LmException}; a failure after text was
+   * emitted is a {@code StreamInterruptedException} carrying the partial text (earlier failures are
+   * retried). Honours backpressure; cancelling closes the HTTP exchange.
+   */
+  @Override
+  public Flux<LmChunk> stream(LmRequest request) {
+    Objects.requireNonNull(request, "request must not be null");
+    return Flux.deferContextual(context -> {
+      LmRequest effective;
+      try {
+        effective = effectiveRequest(request, context);
+      } catch (LmConfigurationException e) {
+        return Flux.error(e);
+      }
+      return streamEffective(effective);
+    });
+  }
+
+  /**
+   * The request actually sent: {@code request} merged over this LM's defaults, with the Helicone
+   * headers of the Reactor Context in between (see {@link EffectiveRequest}). Computed once per call.
+   */
+  private LmRequest effectiveRequest(LmRequest request, ContextView context) {
+    return EffectiveRequest.resolve(settings, request, Helicone.headers(context));
+  }
+
+  // ---- Cache seam --------------------------------------------------------------------------------
+  // The cache (wired by the cache issue) wraps exactly these two methods, keyed on
+  // (model(), effective) without credential and tracing headers, and honouring effective.cache().
+  // Everything the network call sends is determined by (model(), effective).
+
+  private Mono<LmResponse> completeEffective(LmRequest effective) {
+    return client.complete(effective);
+  }
+
+  private Flux<LmChunk> streamEffective(LmRequest effective) {
+    return client.stream(effective);
+  }
+
+  // -------------------------------------------------------------------------------------------------
+
+  /** The model, base URL and settings; header values and the API key are never shown. */
+  @Override
+  public String toString() {
+    return "LM[model=" + settings.model() + ", apiBase=" + settings.apiBase()
+        + (settings.apiKey() == null ? "" : ", apiKey=***")
+        + (settings.temperature() == null ? "" : ", temperature=" + settings.temperature())
+        + (settings.maxTokens() == null ? "" : ", maxTokens=" + settings.maxTokens())
+        + (settings.headers().isEmpty() ? "" : ", headers=" + settings.headers().keySet())
+        + (settings.extraBody().isEmpty() ? "" : ", extraBody=" + settings.extraBody().keySet())
+        + ", cache=" + settings.cache() + ", numRetries=" + settings.numRetries() + "]";
+  }
+
+  /**
+   * Configures an {@link LM}. Not thread-safe; {@link #build()} validates and produces the
+   * immutable LM. Setters reject bad values at once with {@code IllegalArgumentException} or
+   * {@code NullPointerException}.
+   */
+  public static final class Builder {
+    private String model;
+    private @Nullable String apiKey;
+    private String apiBase = DEFAULT_API_BASE;
+    private @Nullable Double temperature;
+    private @Nullable Integer maxTokens;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private final Map<String, Object> extraBody = new LinkedHashMap<>();
+    private boolean cache = true;
+    private int numRetries = DEFAULT_NUM_RETRIES;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration firstByteTimeout = DEFAULT_FIRST_BYTE_TIMEOUT;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
+    private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+    private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
+    private int maxLineBytes = DEFAULT_MAX_LINE_BYTES;
+    private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+    private @Nullable HttpClient httpClient;
+
+    private Builder(String model) {
+      model(model);
+    }
+
+    private Builder(LmSettings s) {
+      this.model = s.model();
+      this.apiKey = s.apiKey();
+      this.apiBase = s.apiBase();
+      this.temperature = s.temperature();
+      this.maxTokens = s.maxTokens();
+      this.headers.putAll(s.headers());
+      this.extraBody.putAll(s.extraBody());
+      this.cache = s.cache();
+      this.numRetries = s.numRetries();
+      this.connectTimeout = s.connectTimeout();
+      this.firstByteTimeout = s.firstByteTimeout();
+      this.idleTimeout = s.idleTimeout();
+      this.retryBackoff = s.retryBackoff();
+      this.maxBackoff = s.maxBackoff();
+      this.maxRetryAfter = s.maxRetryAfter();
+      this.maxLineBytes = s.maxLineBytes();
+      this.maxResponseBytes = s.maxResponseBytes();
+      this.httpClient = s.httpClient();
+    }
+
+    /** The model name sent in the body. */
+    public Builder model(String model) {
+      Objects.requireNonNull(model, "model must not be null");
+      if (model.isBlank()) {
+        throw new IllegalArgumentException("model must not be blank, e.g. \"gpt-4o-mini\"");
+      }
+      this.model = model;
+      return this;
+    }
+
+    /** The key sent as {@code Authorization: Bearer <key>} (for Helicone: your HELICONE_API_KEY). */
+    public Builder apiKey(String apiKey) {
+      Objects.requireNonNull(apiKey, "apiKey must not be null");
+      if (apiKey.isBlank() || apiKey.chars().anyMatch(c -> c < ' ' || c > '~')) {
+        throw new IllegalArgumentException("apiKey must be non-blank printable ASCII (is the variable set?)");
+      }
+      this.apiKey = apiKey;
+      return this;
+    }
+
+    /** The base URL, e.g. {@code https://ai-gateway.helicone.ai/v1}; a trailing slash is ignored. */
+    public Builder apiBase(String apiBase) {
+      Objects.requireNonNull(apiBase, "apiBase must not be null");
+      String base = apiBase.strip();
+      while (base.endsWith("/")) {
+        base = base.substring(0, base.length() - 1);
+      }
+      try {
+        URI uri = new URI(base);
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+          throw new IllegalArgumentException("apiBase must be an http(s) URL such as " + DEFAULT_API_BASE
+              + ", was " + apiBase);
+        }
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("apiBase is not a valid URL: " + e.getMessage(), e);
+      }
+      this.apiBase = base;
+      return this;
+    }
+
+    /** The default sampling temperature, 0 to 2. */
+    public Builder temperature(double temperature) {
+      if (!(temperature >= 0.0 && temperature <= 2.0)) {
+        throw new IllegalArgumentException("temperature must be between 0 and 2, was " + temperature);
+      }
+      this.temperature = temperature;
+      return this;
+    }
+
+    /** The default max tokens (sent as {@code max_completion_tokens} to reasoning models). */
+    public Builder maxTokens(int maxTokens) {
+      if (maxTokens < 1) {
+        throw new IllegalArgumentException("maxTokens must be positive, was " + maxTokens);
+      }
+      this.maxTokens = maxTokens;
+      return this;
+    }
+
+    /** A header sent with every request (a per-request header of the same name wins). */
+    public Builder header(String name, String value) {
+      Objects.requireNonNull(name, "header name must not be null");
+      Objects.requireNonNull(value, "header value must not be null");
+      try {
+        HttpHeaderRules.validate(name, value);
+      } catch (LmConfigurationException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+      headers.put(name, value);
+      return this;
+    }
+
+    /** Several headers, as {@link #header} each. */
+    public Builder headers(Map<String, String> headers) {
+      Objects.requireNonNull(headers, "headers must not be null").forEach(this::header);
+      return this;
+    }
+
+    /** Extra top-level JSON body fields for every request (e.g. Helicone {@code prompt_id}, {@code inputs}). */
+    public Builder extraBody(Map<String, ?> extraBody) {
+      Objects.requireNonNull(extraBody, "extraBody must not be null").forEach((k, v) ->
+          this.extraBody.put(Objects.requireNonNull(k, "extraBody keys must not be null"), v));
+      return this;
+    }
+
+    /** Whether calls use the process-wide cache (default true, as DSPy); a request may override it. */
+    public Builder cache(boolean cache) {
+      this.cache = cache;
+      return this;
+    }
+
+    /** Retries after a transient failure (default 3); 0 disables retries. */
+    public Builder numRetries(int numRetries) {
+      if (numRetries < 0) {
+        throw new IllegalArgumentException("numRetries must not be negative, was " + numRetries);
+      }
+      this.numRetries = numRetries;
+      return this;
+    }
+
+    /** TCP/TLS connect timeout (default 10 s). */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /** Longest wait for the response headers and between reads (default 10 min). */
+    public Builder firstByteTimeout(Duration timeout) {
+      this.firstByteTimeout = positive(timeout, "firstByteTimeout");
+      return this;
+    }
+
+    /** Longest silence between two reads of a streamed body (default 2 min). */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = positive(timeout, "idleTimeout");
+      return this;
+    }
+
+    /** The first retry backoff (default 1 s); it doubles per retry, with jitter, up to {@link #maxBackoff}. */
+    public Builder retryBackoff(Duration backoff) {
+      this.retryBackoff = positive(backoff, "retryBackoff");
+      return this;
+    }
+
+    /** The longest computed backoff (default 30 s). */
+    public Builder maxBackoff(Duration maxBackoff) {
+      this.maxBackoff = positive(maxBackoff, "maxBackoff");
+      return this;
+    }
+
+    /** The longest server {@code Retry-After} honoured (default 60 s); a longer one fails at once. */
+    public Builder maxRetryAfter(Duration maxRetryAfter) {
+      Objects.requireNonNull(maxRetryAfter, "maxRetryAfter must not be null");
+      if (maxRetryAfter.isNegative()) {
+        throw new IllegalArgumentException("maxRetryAfter must not be negative");
+      }
+      this.maxRetryAfter = maxRetryAfter;
+      return this;
+    }
+
+    /** The longest SSE line or event accepted (default 1 MiB). */
+    public Builder maxLineBytes(int maxLineBytes) {
+      if (maxLineBytes < 1024) {
+        throw new IllegalArgumentException("maxLineBytes must be at least 1024, was " + maxLineBytes);
+      }
+      this.maxLineBytes = maxLineBytes;
+      return this;
+    }
+
+    /** The largest non-streamed response body accepted (default 16 MiB). */
+    public Builder maxResponseBytes(int maxResponseBytes) {
+      if (maxResponseBytes < 1024) {
+        throw new IllegalArgumentException("maxResponseBytes must be at least 1024, was " + maxResponseBytes);
+      }
+      this.maxResponseBytes = maxResponseBytes;
+      return this;
+    }
+
+    /**
+     * A Reactor Netty client to send requests with (proxy, TLS, metrics, event loops...). The LM
+     * applies its connect and first-byte timeouts on top. Default: a shared pool of 500 connections.
+     */
+    public Builder httpClient(HttpClient httpClient) {
+      this.httpClient = Objects.requireNonNull(httpClient, "httpClient must not be null");
+      return this;
+    }
+
+    /** A connection pool to send requests with (shorthand for {@code httpClient(HttpClient.create(provider))}). */
+    public Builder connectionProvider(ConnectionProvider provider) {
+      return httpClient(HttpClient.create(Objects.requireNonNull(provider, "provider must not be null")));
+    }
+
+    /**
+     * The immutable LM.
+     *
+     * @throws LmConfigurationException when a reasoning model is given a temperature other than 1.0
+     *     or max tokens below 16000
+     */
+    public LM build() {
+      ReasoningModels.check(model, temperature, maxTokens);
+      return new LM(new LmSettings(model, apiKey, apiBase, temperature, maxTokens,
+          Collections.unmodifiableMap(new LinkedHashMap<>(headers)),
+          Collections.unmodifiableMap(new LinkedHashMap<>(extraBody)),
+          cache, numRetries, connectTimeout, firstByteTimeout, idleTimeout, retryBackoff, maxBackoff,
+          maxRetryAfter, maxLineBytes, maxResponseBytes, httpClient));
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name + " must not be null");
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,210 @@
+package dev.dspy4j.streaming.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dspy4j.core.lm.LmChunk;
+import dev.dspy4j.core.lm.LmRequest;
+import dev.dspy4j.core.lm.LmResponse;
+import dev.dspy4j.core.lm.ServerException;
+import dev.dspy4j.core.lm.Usage;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+
+/**
+ * The network side of an LM: {@code POST {apiBase}/chat/completions} over Reactor Netty, one attempt
+ * at a time, wrapped in {@link LmRetry}. Request body and headers are computed once per call, so
+ * every retry sends exactly the same bytes and headers. Immutable and thread-safe.
+ */
+public final class ChatCompletionsClient {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ChunkParser CHUNK_PARSER = new ChunkParser(MAPPER.getFactory());
+  private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+  private final LmSettings settings;
+  private final HttpClient http;
+  private final LmErrors errors;
+  private final LmRetry retry;
+  private final Clock clock = Clock.systemUTC();
+
+  /** The client for {@code settings}: its HttpClient (or the shared pool) with the LM's timeouts applied. */
+  public ChatCompletionsClient(LmSettings settings) {
+    this.settings = settings;
+    HttpClient base = settings.httpClient() != null
+        ? settings.httpClient()
+        : HttpClient.create(DefaultConnectionPool.get());
+    this.http = base
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
+        .responseTimeout(settings.firstByteTimeout());
+    this.errors = new LmErrors(settings);
+    this.retry = new LmRetry(settings.numRetries(), settings.retryBackoff(), settings.maxBackoff(),
+        settings.maxRetryAfter());
+  }
+
+  /**
+   * One non-streamed completion of {@code effective}, retried per {@link LmRetry}. Emits the response
+   * or a typed {@code LmException}; cancelling closes the exchange in flight.
+   */
+  public Mono<LmResponse> complete(LmRequest effective) {
+    return Mono.defer(() -> {
+      byte[] body = RequestBody.json(MAPPER, settings.model(), effective, false);
+      Map<String, String> headers = requestHeaders(effective, "application/json");
+      return Mono.defer(() -> completeOnce(body, headers)).retryWhen(retry);
+    });
+  }
+
+  /**
+   * One streamed completion of {@code effective}. Retried per {@link LmRetry} only while no chunk
+   * with text has gone downstream; afterwards a failure is a {@code StreamInterruptedException}.
+   * Honours backpressure (a buffer is read from the socket only when the previous one's chunks were
+   * requested); cancelling closes the exchange.
+   */
+  public Flux<LmChunk> stream(LmRequest effective) {
+    return Flux.defer(() -> {
+      byte[] body = RequestBody.json(MAPPER, settings.model(), effective, true);
+      Map<String, String> headers = requestHeaders(effective, "text/event-stream");
+      var progress = new StreamProgress();
+      return Flux.defer(() -> streamOnce(body, headers))
+          .doOnNext(progress::onChunk)
+          .onErrorMap(progress::onFailure)
+          .retryWhen(retry);
+    });
+  }
+
+  private Mono<LmResponse> completeOnce(byte[] body, Map<String, String> headers) {
+    return exchange(body, headers, (res, content, status, requestId) ->
+        readBody(content).map(bytes -> toResponse(bytes, responseHeaders(res.responseHeaders()), status, requestId)))
+        .single();
+  }
+
+  private Flux<LmChunk> streamOnce(byte[] body, Map<String, String> headers) {
+    return exchange(body, headers, (res, content, status, requestId) -> {
+      String contentType = res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE, "");
+      if (contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        // The server ignored "stream": true and answered with one JSON completion.
+        return readBody(content).flatMapIterable(bytes -> toChunks(toResponse(bytes, Map.of(), status, requestId)));
+      }
+      var chunks = new ChunkStream(settings.maxLineBytes(), CHUNK_PARSER, MAPPER, errors, status, requestId);
+      return content
+          .timeout(settings.idleTimeout(), Flux.defer(() -> Flux.error(new LmErrors.IdleTimeoutException())))
+          .map(chunks::decode)
+          // One buffer at a time: the next socket read waits until this buffer's chunks were requested.
+          .concatMap(batch -> batch.failure() == null
+              ? Flux.fromIterable(batch.chunks())
+              : Flux.fromIterable(batch.chunks()).concatWith(Mono.error(batch.failure())), 1)
+          .concatWith(Mono.fromRunnable(chunks::end));
+    });
+  }
+
+  /** Reads a 2xx response with {@code onSuccess}, or turns an error status into its typed exception. */
+  private interface SuccessHandler<T> {
+    Publisher<T> handle(HttpClientResponse res, ByteBufFlux content, int status, @Nullable String requestId);
+  }
+
+  /** One HTTP exchange; every failure leaves it as an {@code LmException} with status and request id. */
+  private <T> Flux<T> exchange(byte[] body, Map<String, String> headers, SuccessHandler<T> onSuccess) {
+    return post(body, headers)
+        .response((res, content) -> {
+          int status = res.status().code();
+          String requestId = requestId(res.responseHeaders());
+          Publisher<T> result = status < 200 || status > 299
+              ? errorResponse(res, content, requestId)
+              : onSuccess.handle(res, content, status, requestId);
+          return Flux.from(result).onErrorMap(t -> errors.fromTransport(t, status, requestId));
+        })
+        .onErrorMap(t -> errors.fromTransport(t, 0, null));
+  }
+
+  private Mono<BoundedBytes> readBody(ByteBufFlux content) {
+    return content.reduceWith(() -> BoundedBytes.failingAbove(settings.maxResponseBytes()), BoundedBytes::append);
+  }
+
+  private HttpClient.ResponseReceiver<?> post(byte[] body, Map<String, String> headers) {
+    return http.post()
+        .uri(settings.completionsUrl())
+        .send((req, out) -> {
+          headers.forEach(req::header);
+          req.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
+          return out.sendByteArray(Mono.just(body));
+        });
+  }
+
+  private <T> Mono<T> errorResponse(HttpClientResponse res, ByteBufFlux content, @Nullable String requestId) {
+    int status = res.status().code();
+    Duration retryAfter = RetryAfter.from(name -> res.responseHeaders().get(name), clock).orElse(null);
+    return content.reduceWith(() -> BoundedBytes.truncatingAt(MAX_ERROR_BODY_BYTES), BoundedBytes::append)
+        .flatMap(bytes -> Mono.<T>error(errors.fromStatus(status, res.status().reasonPhrase(), requestId,
+            retryAfter, ErrorBody.parse(MAPPER, bytes.array(), bytes.length()))));
+  }
+
+  private LmResponse toResponse(BoundedBytes bytes, Map<String, String> headers, int status, @Nullable String requestId) {
+    CompletionParser.Result result;
+    try {
+      result = CompletionParser.parse(MAPPER, bytes.array(), bytes.length(), headers);
+    } catch (IOException e) {
+      throw new ServerException("the response from " + settings.completionsUrl() + " is not a chat completion ("
+          + e.getMessage() + ")" + (requestId == null ? "" : " [request id " + requestId + "]"),
+          status, requestId, null, null, e);
+    }
+    if (result instanceof CompletionParser.ErrorInBody e) {
+      throw errors.fromErrorEvent(status, requestId, e.error());
+    }
+    return ((CompletionParser.Completion) result).response();
+  }
+
+  private static List<LmChunk> toChunks(LmResponse response) {
+    var chunks = new ArrayList<LmChunk>();
+    for (int i = 0; i < response.texts().size(); i++) {
+      chunks.add(LmChunk.of(i, response.texts().get(i), null, i == 0 ? response.finishReason().orElse("stop") : "stop", null));
+    }
+    if (!response.usage().equals(Usage.ZERO)) {
+      chunks.add(LmChunk.ofUsage(response.usage()));
+    }
+    return chunks;
+  }
+
+  private Map<String, String> requestHeaders(LmRequest effective, String accept) {
+    var base = new LinkedHashMap<String, String>();
+    base.put("Content-Type", "application/json");
+    base.put("Accept", accept);
+    base.put("User-Agent", "dspy4j");
+    if (settings.apiKey() != null) {
+      base.put("Authorization", "Bearer " + settings.apiKey());
+    }
+    return HttpHeaderRules.merge(base, effective.headers());
+  }
+
+  private static Map<String, String> responseHeaders(HttpHeaders headers) {
+    var map = new TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
+    for (String name : headers.names()) {
+      map.put(name, String.join(", ", headers.getAll(name)));
+    }
+    return map;
+  }
+
+  private static @Nullable String requestId(HttpHeaders headers) {
+    for (String name : new String[] {"Helicone-Id", "Helicone-Request-Id", "x-request-id"}) {
+      String value = headers.get(name);
+      if (value != null && !value.isBlank()) {
+        return value;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,66 @@
+package dev.dspy4j.streaming.internal;
+
+import java.time.Duration;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * Everything an {@code LM} is configured with. Immutable; validated by the LM's builder.
+ * {@link #toString()} never shows the API key or header values.
+ *
+ * @param model the model name sent in the body
+ * @param apiKey sent as {@code Authorization: Bearer}; null sends no Authorization header
+ * @param apiBase base URL without a trailing slash
+ * @param temperature default temperature, or null
+ * @param maxTokens default max tokens, or null
+ * @param headers default request headers
+ * @param extraBody default extra top-level body fields
+ * @param cache whether the LM caches (honoured by the cache layer)
+ * @param numRetries retries after the first attempt
+ * @param connectTimeout TCP (and TLS) connect timeout
+ * @param firstByteTimeout longest wait for the response headers, and between two reads
+ * @param idleTimeout longest gap between two body reads of a streamed response
+ * @param retryBackoff first backoff; doubles per retry, with jitter
+ * @param maxBackoff longest computed backoff
+ * @param maxRetryAfter longest server-requested wait honoured; beyond it the call fails at once
+ * @param maxLineBytes longest SSE line or event data
+ * @param maxResponseBytes largest non-streamed response body
+ * @param httpClient a caller-supplied client, or null for the shared default pool
+ */
+public record LmSettings(
+    String model,
+    @Nullable String apiKey,
+    String apiBase,
+    @Nullable Double temperature,
+    @Nullable Integer maxTokens,
+    Map<String, String> headers,
+    Map<String, Object> extraBody,
+    boolean cache,
+    int numRetries,
+    Duration connectTimeout,
+    Duration firstByteTimeout,
+    Duration idleTimeout,
+    Duration retryBackoff,
+    Duration maxBackoff,
+    Duration maxRetryAfter,
+    int maxLineBytes,
+    int maxResponseBytes,
+    @Nullable HttpClient httpClient) {
+
+  /** The chat-completions URL. */
+  public String completionsUrl() {
+    return apiBase + "/chat/completions";
+  }
+
+  @Override
+  public String toString() {
+    return "LmSettings[model=" + model + ", apiBase=" + apiBase
+        + (apiKey == null ? "" : ", apiKey=***")
+        + (temperature == null ? "" : ", temperature=" + temperature)
+        + (maxTokens == null ? "" : ", maxTokens=" + maxTokens)
+        + (headers.isEmpty() ? "" : ", headers=" + headers.keySet())
+        + (extraBody.isEmpty() ? "" : ", extraBody=" + extraBody.keySet())
+        + ", cache=" + cache + ", numRetries=" + numRetries + "]";
+  }
+}

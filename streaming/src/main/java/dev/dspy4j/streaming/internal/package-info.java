@@ -1,0 +1,5 @@
+/**
+ * Implementation of {@link dev.dspy4j.streaming.LM}: SSE decoding, chunk parsing, request merging,
+ * error mapping and retries. Not part of the API: anything here may change without notice.
+ */
+package dev.dspy4j.streaming.internal;

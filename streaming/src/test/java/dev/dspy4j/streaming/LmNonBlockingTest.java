@@ -1,0 +1,89 @@
+package dev.dspy4j.streaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dspy4j.core.lm.LmRequest;
+import dev.dspy4j.core.lm.StreamInterruptedException;
+import dev.dspy4j.streaming.testing.MockServers;
+import dev.dspy4j.streaming.testing.Sse;
+import dev.dspy4j.streaming.testing.TestLms;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import reactor.blockhound.BlockHound;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+/**
+ * With BlockHound installed, every blocking call on a non-blocking thread (Netty event loops,
+ * Reactor's parallel timers) is recorded; the LM's paths must record none. Runs in its own JVM
+ * (tag "blockhound", see the streaming pom) because BlockHound instruments the whole JVM.
+ */
+@Tag("blockhound")
+class LmNonBlockingTest {
+
+  private static final Queue<String> BLOCKING_CALLS = new ConcurrentLinkedQueue<>();
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @StartStop
+  private final MockWebServer server = new MockWebServer();
+
+  @BeforeAll
+  static void installBlockHound() {
+    // install(...) also loads the Reactor and Netty integrations (which mark their threads non-blocking).
+    BlockHound.install(builder -> builder.blockingMethodCallback(
+        method -> BLOCKING_CALLS.add(method + " on " + Thread.currentThread().getName())));
+  }
+
+  @BeforeEach
+  void reset() {
+    BLOCKING_CALLS.clear();
+    MockServers.failUnexpectedRequests(server);
+  }
+
+  @Test
+  void blockHoundCatchesASleepOnANonBlockingThread() {
+    StepVerifier.create(Mono.delay(Duration.ofMillis(1)).doOnNext(x -> {
+          try {
+            Thread.sleep(5);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }))
+        .expectNextCount(1)
+        .expectComplete()
+        .verify(WAIT);
+    assertThat(BLOCKING_CALLS).as("the detector works").anyMatch(call -> call.contains("sleep"));
+  }
+
+  @Test
+  void completeStreamRetriesAndErrorsNeverBlockANonBlockingThread() {
+    LM lm = TestLms.builder(server).build();
+
+    server.enqueue(new MockResponse.Builder().code(503).addHeader("retry-after-ms", "50").body("busy").build());
+    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json").body(Sse.completion("ok")).build());
+    StepVerifier.create(lm.call("hi")).expectNext(List.of("ok")).expectComplete().verify(WAIT);
+
+    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
+        .body(Sse.stream("a", "b", "c")).throttleBody(64, 5, TimeUnit.MILLISECONDS).build());
+    StepVerifier.create(lm.tokens("hi")).expectNext("a", "b", "c").expectComplete().verify(WAIT);
+
+    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
+        .body(Sse.text("part")).build());
+    StepVerifier.create(lm.stream(LmRequest.ofUser("hi")))
+        .expectNextCount(1)
+        .expectError(StreamInterruptedException.class)
+        .verify(WAIT);
+
+    assertThat(BLOCKING_CALLS).as("blocking calls on non-blocking threads").isEmpty();
+  }
+}

@@ -1,0 +1,76 @@
+package dev.dspy4j.streaming.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dspy4j.core.lm.LmConfigurationException;
+import dev.dspy4j.core.lm.LmRequest;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EffectiveRequestTest {
+
+  private static LmSettings lm(String model, Double temperature, Integer maxTokens, Map<String, String> headers,
+      Map<String, Object> extraBody, boolean cache) {
+    return new LmSettings(model, "sk-x", "http://localhost/v1", temperature, maxTokens, headers, extraBody, cache, 3,
+        Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(1), Duration.ofMillis(1),
+        Duration.ofSeconds(60), 4096, 4096, null);
+  }
+
+  @Test
+  void headersMergeLmDefaultsThenContextThenCallIgnoringCase() {
+    var lmHeaders = new LinkedHashMap<String, String>();
+    lmHeaders.put("Helicone-Property-Env", "lm");
+    lmHeaders.put("Helicone-Session-Id", "lm-session");
+    lmHeaders.put("X-Only-Lm", "1");
+    var context = Map.of("helicone-session-id", "ctx-session", "Helicone-User-Id", "ctx-user");
+    LmRequest call = LmRequest.ofUser("q").withHeader("HELICONE-USER-ID", "call-user");
+
+    LmRequest effective = EffectiveRequest.resolve(lm("gpt-4o-mini", null, null, lmHeaders, Map.of(), true), call, context);
+
+    assertThat(effective.headers()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "Helicone-Property-Env", "lm",
+        "helicone-session-id", "ctx-session",
+        "X-Only-Lm", "1",
+        "HELICONE-USER-ID", "call-user"));
+  }
+
+  @Test
+  void perCallSettingsWinAndExtraBodyMergesKeyByKey() {
+    LmRequest call = LmRequest.builder(List.of(dev.dspy4j.core.lm.Message.user("q")))
+        .temperature(0.9).extraBody(Map.of("b", 2)).cache(false).rolloutId("r1").build();
+    LmRequest effective = EffectiveRequest.resolve(
+        lm("gpt-4o-mini", 0.1, 300, Map.of(), Map.of("a", 1, "b", 1), true), call, Map.of());
+
+    assertThat(effective.temperature()).hasValue(0.9);
+    assertThat(effective.maxTokens()).hasValue(300);
+    assertThat(effective.extraBody()).isEqualTo(Map.of("a", 1, "b", 2));
+    assertThat(effective.cache()).contains(false);
+    assertThat(effective.rolloutId()).contains("r1");
+  }
+
+  @Test
+  void theLmCacheSwitchIsTheDefault() {
+    assertThat(EffectiveRequest.resolve(lm("m", null, null, Map.of(), Map.of(), false), LmRequest.ofUser("q"), Map.of())
+        .cache()).contains(false);
+  }
+
+  @Test
+  void anIllegalContextHeaderIsAConfigurationError() {
+    assertThatThrownBy(() -> EffectiveRequest.resolve(lm("m", null, null, Map.of(), Map.of(), true),
+        LmRequest.ofUser("q"), Map.of("Helicone-Property-Name", "a\nb")))
+        .isInstanceOf(LmConfigurationException.class)
+        .hasMessageContaining("Helicone-Property-Name");
+  }
+
+  @Test
+  void reasoningModelRulesApplyToTheMergedValues() {
+    LmSettings o3 = lm("o3", null, 20_000, Map.of(), Map.of(), true);
+    assertThat(EffectiveRequest.resolve(o3, LmRequest.ofUser("q").withTemperature(1.0), Map.of()).temperature()).hasValue(1.0);
+    assertThatThrownBy(() -> EffectiveRequest.resolve(o3, LmRequest.ofUser("q").withMaxTokens(15_999), Map.of()))
+        .isInstanceOf(LmConfigurationException.class);
+  }
+}
