@@ -8,24 +8,22 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import java.util.Random;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 
 /** Whatever the line ends and wherever TCP splits the bytes, the decoder yields the same events. */
 class SseDecoderSplitPropertyTest {
 
   record Wire(List<List<String>> events, List<String> lineEnds) {}
 
-  @Property(tries = 300)
-  void anySplitOfAnyStreamDecodesToTheSameEvents(
-      @ForAll("streams") Wire wire,
-      @ForAll @Size(max = 12) List<@IntRange(min = 0, max = 10_000) Integer> cuts) {
+  /** 300 seeded random streams and split points, reproducible from the repetition number. */
+  @RepeatedTest(300)
+  void anySplitOfAnyStreamDecodesToTheSameEvents(RepetitionInfo repetition) {
+    var random = new Random(repetition.getCurrentRepetition());
+    Wire wire = randomWire(random);
+    var cuts = new ArrayList<Integer>();
+    for (int i = random.nextInt(13); i > 0; i--) cuts.add(random.nextInt(10_001));
     var sb = new StringBuilder();
     var expected = new ArrayList<String>();
     var ends = new LineEnds(wire.lineEnds());
@@ -79,13 +77,25 @@ class SseDecoderSplitPropertyTest {
     }
   }
 
-  @Provide
-  Arbitrary<Wire> streams() {
-    // Whole code points (one to four UTF-8 bytes), so that splits fall inside multi-byte characters.
-    Arbitrary<String> line = Arbitraries.of("a", "b", " ", "{", "}", "\"", ":", ",", "é", "€", "😀", "\u00a0")
-        .list().ofMaxSize(20).map(parts -> String.join("", parts));
-    Arbitrary<List<List<String>>> events = line.list().ofMinSize(1).ofMaxSize(3).list().ofMinSize(1).ofMaxSize(6);
-    Arbitrary<List<String>> ends = Arbitraries.of("\n", "\r\n", "\r").list().ofMinSize(1).ofMaxSize(5);
-    return Combinators.combine(events, ends).as(Wire::new);
+  private static final String[] PARTS = {
+    "a", "b", " ", "{", "}", "\"", ":", ",", "é", "€", "😀", "\u00a0"
+  };
+  private static final String[] LINE_ENDS = {"\n", "\r\n", "\r"};
+
+  /** Whole code points (one to four UTF-8 bytes), so that splits fall inside multi-byte characters. */
+  private static Wire randomWire(Random random) {
+    var events = new ArrayList<List<String>>();
+    for (int e = 1 + random.nextInt(6); e > 0; e--) {
+      var lines = new ArrayList<String>();
+      for (int l = 1 + random.nextInt(3); l > 0; l--) {
+        var line = new StringBuilder();
+        for (int p = random.nextInt(21); p > 0; p--) line.append(PARTS[random.nextInt(PARTS.length)]);
+        lines.add(line.toString());
+      }
+      events.add(lines);
+    }
+    var ends = new ArrayList<String>();
+    for (int i = 1 + random.nextInt(5); i > 0; i--) ends.add(LINE_ENDS[random.nextInt(LINE_ENDS.length)]);
+    return new Wire(events, ends);
   }
 }
