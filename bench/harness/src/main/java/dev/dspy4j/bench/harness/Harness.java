@@ -1,0 +1,124 @@
+package dev.dspy4j.bench.harness;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * The main of every client JVM: builds the client, warms it up, then measures one scenario and
+ * prints one {@link ScenarioResult} line.
+ *
+ * <p>Arguments ({@code --key value}): {@code client}, {@code scenario}, {@code base} (base URL),
+ * {@code total}, {@code concurrency}, {@code tokens} (text deltas the server sends per response),
+ * {@code warmup} (completions before measuring), {@code timeout-s}, {@code mode}
+ * ({@code stream}|{@code cot}), {@code live-heap} ({@code true}: force one full GC when every stream
+ * has received its first token, to record the heap that all open streams hold).
+ */
+public final class Harness {
+
+    /** The prompt every client sends. */
+    public static final String PROMPT = "Count slowly and say nothing else.";
+
+    private Harness() {
+    }
+
+    /** Parses {@code args}, runs the scenario with the client {@code factory} builds, prints the result, exits. */
+    public static void run(String[] args, Function<ClientConfig, StreamClient> factory) {
+        int status = 0;
+        try {
+            System.out.println(measure(parse(args), factory).toLine());
+        } catch (Throwable t) {
+            t.printStackTrace();
+            status = 1;
+        }
+        System.out.flush();
+        // Some libraries leave non-daemon threads behind; the measurement is over either way.
+        Runtime.getRuntime().halt(status);
+    }
+
+    static ScenarioResult measure(Map<String, String> a, Function<ClientConfig, StreamClient> factory)
+            throws InterruptedException {
+        String clientName = req(a, "client");
+        String scenario = req(a, "scenario");
+        int total = Integer.parseInt(req(a, "total"));
+        int concurrency = Integer.parseInt(req(a, "concurrency"));
+        int tokens = Integer.parseInt(req(a, "tokens"));
+        int warmup = Integer.parseInt(a.getOrDefault("warmup", "0"));
+        long timeoutS = Long.parseLong(a.getOrDefault("timeout-s", "600"));
+        boolean liveHeap = Boolean.parseBoolean(a.getOrDefault("live-heap", "false"));
+
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        HeapWatcher heap = new HeapWatcher();
+        int baselineThreads = threads.getThreadCount();
+
+        ClientConfig config = new ClientConfig(req(a, "base"), "bench-key", "bench-model",
+                Math.max(concurrency, 1), Duration.ofSeconds(timeoutS), a.getOrDefault("mode", ClientConfig.STREAM));
+        try (StreamClient client = factory.apply(config)) {
+            if (warmup > 0) {
+                Batch w = new Batch(client, PROMPT, warmup, Math.min(concurrency, Math.max(1, warmup / 4)), tokens, null);
+                w.run(timeoutS);
+                if (w.completed() == 0) {
+                    System.err.println("warm-up completed nothing; first error: " + w.firstError());
+                }
+            }
+            System.gc();
+            Thread.sleep(200);
+
+            AtomicBoolean liveMeasured = new AtomicBoolean();
+            Runnable onAllStreaming = liveHeap
+                    ? () -> {
+                        if (liveMeasured.compareAndSet(false, true)) {
+                            // Off the library's thread: a full GC is a pause either way, but not a callback hog.
+                            Thread t = new Thread(heap::measureLiveNow, "bench-live-heap");
+                            t.setDaemon(true);
+                            t.start();
+                        }
+                    }
+                    : null;
+
+            threads.resetPeakThreadCount();
+            long started0 = threads.getTotalStartedThreadCount();
+            heap.arm();
+            long cpu0 = os.getProcessCpuTime();
+            long t0 = System.nanoTime();
+
+            Batch batch = new Batch(client, PROMPT, total, concurrency, tokens, onAllStreaming);
+            batch.run(timeoutS);
+
+            long wall = System.nanoTime() - t0;
+            long cpu = os.getProcessCpuTime() - cpu0;
+            heap.disarm();
+            int peak = threads.getPeakThreadCount() - (liveMeasured.get() ? 1 : 0);
+            long startedThreads = threads.getTotalStartedThreadCount() - started0 - (liveMeasured.get() ? 1 : 0);
+
+            return new ScenarioResult(clientName, scenario, batch.completed(), batch.errors(),
+                    wall / 1e9, batch.tokens(), cpu / 1e9,
+                    batch.ttftPercentileMicros(50), batch.ttftPercentileMicros(99),
+                    baselineThreads, peak, startedThreads, batch.maxInFlight(), heap.maxMb(), batch.firstError());
+        }
+    }
+
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --key value pairs, got '" + args[i] + "'");
+            }
+            m.put(args[i].substring(2), args[++i]);
+        }
+        return m;
+    }
+
+    private static String req(Map<String, String> a, String key) {
+        String v = a.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("missing --" + key);
+        }
+        return v;
+    }
+}
