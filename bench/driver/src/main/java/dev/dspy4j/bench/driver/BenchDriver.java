@@ -82,7 +82,7 @@ public final class BenchDriver {
                     if (!s.runsFor(c.name())) {
                         continue;
                     }
-                    Outcome o = runOne(benchDir, logs, server, s, c);
+                    Outcome o = runOne(benchDir, logs, server, s, c, quick ? 5 : 20);
                     outcomes.add(o);
                     System.out.printf("%-12s %-3s %s%n", c.name(), s.id(),
                             o.result().map(r -> String.format("%d ok, %d errors, %.1f s, %.2f CPU s/M tok, peak threads %d",
@@ -103,7 +103,8 @@ public final class BenchDriver {
         System.out.printf("wrote %s, %s and BENCHMARKS.md in %.1f min%n", root.relativize(md), root.relativize(png), minutes);
     }
 
-    private static Outcome runOne(Path benchDir, Path logs, ServerProcess server, Scenario s, ClientModule c)
+    private static Outcome runOne(Path benchDir, Path logs, ServerProcess server, Scenario s, ClientModule c,
+                                  int warmupCpuS)
             throws IOException, InterruptedException {
         Optional<String> cp = c.classpath(benchDir);
         if (cp.isEmpty()) {
@@ -120,6 +121,7 @@ public final class BenchDriver {
                 "--client", c.name(), "--scenario", s.id(), "--base", s.path(server.port()),
                 "--total", Integer.toString(s.total()), "--concurrency", Integer.toString(s.concurrency()),
                 "--tokens", Integer.toString(s.expectedDeltas()), "--warmup", Integer.toString(s.warmup()),
+                "--warmup-cpu-s", Integer.toString(warmupCpuS),
                 "--timeout-s", Long.toString(timeoutS), "--mode", s.mode(), "--live-heap", Boolean.toString(s.liveHeap())));
         Path out = logs.resolve(c.name() + "-" + s.id() + ".out");
         Path err = logs.resolve(c.name() + "-" + s.id() + ".err");

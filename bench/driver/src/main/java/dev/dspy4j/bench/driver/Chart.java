@@ -46,7 +46,7 @@ final class Chart {
             Optional<ScenarioResult> r = report.result(c.name(), scenario);
             if (r.isPresent() && r.get().completed() > 0) {
                 names.add(c.name());
-                values.add(value.applyAsDouble(r.get()));
+                values.add(Math.round(value.applyAsDouble(r.get()) * 10) / 10.0);
             }
         }
         CategoryChart chart = new CategoryChartBuilder().width(640).height(420).title(title)

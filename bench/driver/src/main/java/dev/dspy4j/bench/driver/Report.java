@@ -52,7 +52,7 @@ final class Report {
         Scenario b = scenario("b");
         StringBuilder sb = new StringBuilder();
         sb.append("| client | (a) completions/s | (a) CPU s per M tokens | (a) CPU vs floor | (c) TTFT p50 / p99 µs "
-                + "| (c) added TTFT p50 / p99 µs | (b) streams completed | (b) max open | (b) peak threads (added) "
+                + "| (c) added TTFT p50 / p99 µs | (b) streams completed | (b) max in flight | (b) peak threads (added) "
                 + "| (b) peak heap after GC MB | errors a / b / c |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (ClientModule c : clients) {
@@ -155,7 +155,7 @@ final class Report {
     /** Every measurement of the run, for whoever wants to check the derived columns. */
     String rawTable() {
         StringBuilder sb = new StringBuilder("| client | scenario | completed | errors | wall s | tokens | CPU s "
-                + "| TTFT p50 µs | TTFT p99 µs | baseline threads | peak threads | threads started | max open "
+                + "| TTFT p50 µs | TTFT p99 µs | baseline threads | peak threads | threads started | max in flight "
                 + "| peak heap MB | server CPU s | first error |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Outcome o : outcomes) {
             if (o.result().isEmpty()) {
@@ -179,7 +179,9 @@ final class Report {
     String scenarioList() {
         StringBuilder sb = new StringBuilder();
         for (Scenario s : scenarios) {
-            sb.append("- ").append(s.title()).append(" (warm-up ").append(s.warmup()).append(" completions first)\n");
+            sb.append("- ").append(s.title()).append(" (warm-up: rounds of ").append(s.warmup())
+                    .append(" completions, then sized to ~1.5 CPU s, until CPU per completion is steady within 10 %; at most 6 rounds or "
+                    + (quick ? 5 : 20) + " CPU s)\n");
         }
         return sb.toString();
     }

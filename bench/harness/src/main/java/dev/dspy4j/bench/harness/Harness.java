@@ -14,7 +14,7 @@ import java.util.function.Function;
  *
  * <p>Arguments ({@code --key value}): {@code client}, {@code scenario}, {@code base} (base URL),
  * {@code total}, {@code concurrency}, {@code tokens} (text deltas the server sends per response),
- * {@code warmup} (completions before measuring), {@code timeout-s}, {@code mode}
+ * {@code warmup} (first warm-up round), {@code warmup-cpu-s} (warm-up CPU budget), {@code timeout-s}, {@code mode}
  * ({@code stream}|{@code cot}), {@code live-heap} ({@code true}: force one full GC when every stream
  * has received its first token, to record the heap that all open streams hold).
  */
@@ -50,6 +50,7 @@ public final class Harness {
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "0"));
         long timeoutS = Long.parseLong(a.getOrDefault("timeout-s", "600"));
         boolean liveHeap = Boolean.parseBoolean(a.getOrDefault("live-heap", "false"));
+        double warmupCpuS = Double.parseDouble(a.getOrDefault("warmup-cpu-s", "10"));
 
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -59,13 +60,8 @@ public final class Harness {
         ClientConfig config = new ClientConfig(req(a, "base"), "bench-key", "bench-model",
                 Math.max(concurrency, 1), Duration.ofSeconds(timeoutS), a.getOrDefault("mode", ClientConfig.STREAM));
         try (StreamClient client = factory.apply(config)) {
-            if (warmup > 0) {
-                Batch w = new Batch(client, PROMPT, warmup, Math.min(concurrency, Math.max(1, warmup / 4)), tokens, null);
-                w.run(timeoutS);
-                if (w.completed() == 0) {
-                    System.err.println("warm-up completed nothing; first error: " + w.firstError());
-                }
-            }
+            warmUp(client, warmup, concurrency, tokens, timeoutS, warmupCpuS, os);
+            awaitJitQuiet();
             System.gc();
             Thread.sleep(200);
 
@@ -100,6 +96,62 @@ public final class Harness {
                     wall / 1e9, batch.tokens(), cpu / 1e9,
                     batch.ttftPercentileMicros(50), batch.ttftPercentileMicros(99),
                     baselineThreads, peak, startedThreads, batch.maxInFlight(), heap.maxMb(), batch.firstError());
+        }
+    }
+
+    /**
+     * Runs warm-up rounds until the CPU cost per completion of one round is within 10 % of the one
+     * before (steady state), at most 6 rounds or {@code warmup-cpu-s} CPU seconds in all. The first round has
+     * {@code warmup} completions; later rounds are sized to cost about 1.5 CPU seconds (between
+     * {@code warmup} and 20 × {@code warmup}), so a cheap client runs long enough for the JIT to
+     * finish and an expensive one does not blow the budget. Rounds are logged to stderr.
+     */
+    private static void warmUp(StreamClient client, int warmup, int concurrency, int tokens, long timeoutS,
+                               double budgetCpuS, com.sun.management.OperatingSystemMXBean os) throws InterruptedException {
+        if (warmup <= 0) {
+            return;
+        }
+        long budgetEnd = os.getProcessCpuTime() + (long) (budgetCpuS * 1e9);
+        double previous = Double.NaN;
+        int size = warmup;
+        for (int round = 1; round <= 6; round++) {
+            long cpu0 = os.getProcessCpuTime();
+            Batch w = new Batch(client, PROMPT, size, Math.min(concurrency, Math.max(1, size / 4)), tokens, null);
+            w.run(timeoutS);
+            long cpu1 = os.getProcessCpuTime();
+            if (w.completed() == 0) {
+                System.err.println("warm-up completed nothing; first error: " + w.firstError());
+                return;
+            }
+            double perCompletion = (cpu1 - cpu0) / (double) w.completed();
+            System.err.printf("warm-up round %d: %d completions, %.3f ms CPU each%n", round, w.completed(), perCompletion / 1e6);
+            if (Math.abs(perCompletion / previous - 1) < 0.10 || cpu1 > budgetEnd) {
+                return;
+            }
+            previous = perCompletion;
+            size = (int) Math.max(warmup, Math.min(20L * warmup, (long) (1.5e9 / Math.max(perCompletion, 1))));
+        }
+    }
+
+    /**
+     * Waits (at most 5 s) until the JIT has compiled nothing for a second, so compiler threads
+     * finishing the warm-up's work do not bill their CPU to the measured window.
+     */
+    private static void awaitJitQuiet() throws InterruptedException {
+        var jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            Thread.sleep(1000);
+            return;
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        long last = jit.getTotalCompilationTime();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            long now = jit.getTotalCompilationTime();
+            if (now == last) {
+                return;
+            }
+            last = now;
         }
     }
 
