@@ -82,7 +82,7 @@ public final class BenchDriver {
                     if (!s.runsFor(c.name())) {
                         continue;
                     }
-                    Outcome o = runOne(benchDir, logs, server, s, c, quick ? 5 : 20);
+                    Outcome o = runOne(benchDir, logs, server, s, c, quick ? 3 : 20);
                     outcomes.add(o);
                     System.out.printf("%-12s %-3s %s%n", c.name(), s.id(),
                             o.result().map(r -> String.format("%d ok, %d errors, %.1f s, %.2f CPU s/M tok, peak threads %d",

@@ -181,7 +181,7 @@ final class Report {
         for (Scenario s : scenarios) {
             sb.append("- ").append(s.title()).append(" (warm-up: rounds of ").append(s.warmup())
                     .append(" completions, then sized to ~1.5 CPU s, until CPU per completion is steady within 10 %; at most 6 rounds or "
-                    + (quick ? 5 : 20) + " CPU s)\n");
+                    + (quick ? 3 : 20) + " CPU s)\n");
         }
         return sb.toString();
     }

@@ -60,7 +60,7 @@ public final class Harness {
         ClientConfig config = new ClientConfig(req(a, "base"), "bench-key", "bench-model",
                 Math.max(concurrency, 1), Duration.ofSeconds(timeoutS), a.getOrDefault("mode", ClientConfig.STREAM));
         try (StreamClient client = factory.apply(config)) {
-            warmUp(client, warmup, concurrency, tokens, timeoutS, warmupCpuS, os);
+            warmUp(client, warmup, Math.max(warmup, total), concurrency, tokens, timeoutS, warmupCpuS, os);
             awaitJitQuiet();
             System.gc();
             Thread.sleep(200);
@@ -103,10 +103,10 @@ public final class Harness {
      * Runs warm-up rounds until the CPU cost per completion of one round is within 10 % of the one
      * before (steady state), at most 6 rounds or {@code warmup-cpu-s} CPU seconds in all. The first round has
      * {@code warmup} completions; later rounds are sized to cost about 1.5 CPU seconds (between
-     * {@code warmup} and 20 × {@code warmup}), so a cheap client runs long enough for the JIT to
+     * {@code warmup} and 20 × {@code warmup}, and no more than the measured count), so a cheap client runs long enough for the JIT to
      * finish and an expensive one does not blow the budget. Rounds are logged to stderr.
      */
-    private static void warmUp(StreamClient client, int warmup, int concurrency, int tokens, long timeoutS,
+    private static void warmUp(StreamClient client, int warmup, int maxRound, int concurrency, int tokens, long timeoutS,
                                double budgetCpuS, com.sun.management.OperatingSystemMXBean os) throws InterruptedException {
         if (warmup <= 0) {
             return;
@@ -129,7 +129,8 @@ public final class Harness {
                 return;
             }
             previous = perCompletion;
-            size = (int) Math.max(warmup, Math.min(20L * warmup, (long) (1.5e9 / Math.max(perCompletion, 1))));
+            size = (int) Math.max(warmup, Math.min(Math.min(20L * warmup, maxRound),
+                    (long) (1.5e9 / Math.max(perCompletion, 1))));
         }
     }
 
