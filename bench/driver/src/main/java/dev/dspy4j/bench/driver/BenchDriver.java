@@ -45,14 +45,16 @@ public final class BenchDriver {
         System.setProperty("java.awt.headless", "true");
         boolean quick = !Arrays.asList(args).contains("--full");
         List<String> only = List.of();
+        List<String> onlyScenarios = List.of();
         Path benchDir = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" -> only = List.of(args[++i].split(","));
+                case "--scenarios" -> onlyScenarios = List.of(args[++i].split(","));
                 case "--bench-dir" -> benchDir = Path.of(args[++i]);
                 case "--quick", "--full" -> { }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use [--quick|--full] [--clients floor,dspy4j,...] [--bench-dir bench]");
+                        + "; use [--quick|--full] [--clients floor,dspy4j,...] [--scenarios a,b,c,d0,d1] [--bench-dir bench]");
             }
         }
         if (benchDir == null) {
@@ -66,7 +68,12 @@ public final class BenchDriver {
         Files.createDirectories(logs);
 
         Machine machine = Machine.read(javaBin());
-        List<Scenario> scenarios = Scenario.all(quick);
+        List<Scenario> scenarios = new ArrayList<>();
+        for (Scenario s : Scenario.all(quick)) {
+            if (onlyScenarios.isEmpty() || onlyScenarios.contains(s.id())) {
+                scenarios.add(s);
+            }
+        }
         List<ClientModule> clients = new ArrayList<>();
         for (ClientModule c : ClientModule.ALL) {
             if (only.isEmpty() || only.contains(c.name())) {
@@ -98,9 +105,14 @@ public final class BenchDriver {
         Path png = results.resolve(stamp + ".png");
         Chart.write(report, png);
         Files.writeString(md, report.resultsFile(png.getFileName().toString()));
-        Files.writeString(root.resolve("BENCHMARKS.md"),
-                report.benchmarksFile(root.relativize(md).toString(), root.relativize(png).toString()));
-        System.out.printf("wrote %s, %s and BENCHMARKS.md in %.1f min%n", root.relativize(md), root.relativize(png), minutes);
+        boolean complete = only.isEmpty() && onlyScenarios.isEmpty();
+        if (complete) {
+            // Only a run of every client and scenario may stand as the project's benchmark table.
+            Files.writeString(root.resolve("BENCHMARKS.md"),
+                    report.benchmarksFile(root.relativize(md).toString(), root.relativize(png).toString()));
+        }
+        System.out.printf("wrote %s, %s%s in %.1f min%n", root.relativize(md), root.relativize(png),
+                complete ? " and BENCHMARKS.md" : " (partial run: BENCHMARKS.md left as it was)", minutes);
     }
 
     private static Outcome runOne(Path benchDir, Path logs, ServerProcess server, Scenario s, ClientModule c,

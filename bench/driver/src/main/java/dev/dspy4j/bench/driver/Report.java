@@ -49,7 +49,7 @@ final class Report {
     String table() {
         Optional<ScenarioResult> floorA = result(ClientModule.FLOOR, "a");
         Optional<ScenarioResult> floorC = result(ClientModule.FLOOR, "c");
-        Scenario b = scenario("b");
+        int bTotal = scenarios.stream().filter(s -> s.id().equals("b")).mapToInt(Scenario::total).findFirst().orElse(0);
         StringBuilder sb = new StringBuilder();
         sb.append("| client | (a) completions/s | (a) CPU s per M tokens | (a) CPU vs floor | (c) TTFT p50 / p99 µs "
                 + "| (c) added TTFT p50 / p99 µs | (b) streams completed | (b) max in flight | (b) peak threads (added) "
@@ -72,10 +72,10 @@ final class Report {
             sb.append(" | ").append(rc.map(r -> f0(r.ttftP50Micros()) + " / " + f0(r.ttftP99Micros())).orElse(fail(c, "c")));
             sb.append(" | ").append(rc.flatMap(r -> floorC.map(fl -> signed(r.ttftP50Micros() - fl.ttftP50Micros())
                     + " / " + signed(r.ttftP99Micros() - fl.ttftP99Micros()))).orElse("–"));
-            sb.append(" | ").append(rb.map(r -> r.completed() + " / " + b.total()).orElse(fail(c, "b")));
+            sb.append(" | ").append(rb.map(r -> r.completed() + " / " + bTotal).orElse(fail(c, "b")));
             sb.append(" | ").append(rb.map(r -> Integer.toString(r.maxInFlight())).orElse("–"));
             sb.append(" | ").append(rb.map(r -> r.peakThreads() + " (+" + r.threadsAddedAtPeak() + ")").orElse("–"));
-            sb.append(" | ").append(rb.map(r -> f0(r.peakHeapAfterGcMb())).orElse("–"));
+            sb.append(" | ").append(rb.map(r -> r.peakHeapAfterGcMb() > 0 ? f0(r.peakHeapAfterGcMb()) : "no GC").orElse("–"));
             sb.append(" | ").append(a.map(r -> Integer.toString(r.errors())).orElse("–")).append(" / ")
                     .append(rb.map(r -> Integer.toString(r.errors())).orElse("–")).append(" / ")
                     .append(rc.map(r -> Integer.toString(r.errors())).orElse("–"));
@@ -169,7 +169,8 @@ final class Report {
                     .append(" | ").append(f2(r.cpuSeconds())).append(" | ").append(f0(r.ttftP50Micros()))
                     .append(" | ").append(f0(r.ttftP99Micros())).append(" | ").append(r.baselineThreads())
                     .append(" | ").append(r.peakThreads()).append(" | ").append(r.threadsStarted())
-                    .append(" | ").append(r.maxInFlight()).append(" | ").append(f0(r.peakHeapAfterGcMb()))
+                    .append(" | ").append(r.maxInFlight()).append(" | ")
+                    .append(r.peakHeapAfterGcMb() > 0 ? f0(r.peakHeapAfterGcMb()) : "no GC in window")
                     .append(" | ").append(f2(o.serverCpuSec())).append(" | ").append(r.firstError().replace("|", "/"))
                     .append(" |\n");
         }
