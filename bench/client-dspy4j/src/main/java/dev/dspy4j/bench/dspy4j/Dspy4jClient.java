@@ -1,0 +1,90 @@
+package dev.dspy4j.bench.dspy4j;
+
+import dev.dspy4j.bench.harness.ClientConfig;
+import dev.dspy4j.bench.harness.Harness;
+import dev.dspy4j.bench.harness.StreamClient;
+import dev.dspy4j.bench.harness.StreamListener;
+import dev.dspy4j.core.lm.LmRequest;
+import dev.dspy4j.core.lm.Message;
+import dev.dspy4j.core.predict.ChainOfThought;
+import dev.dspy4j.core.predict.StreamEvent;
+import dev.dspy4j.streaming.LM;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * dspy4j under test. Mode {@code stream}: {@code LM.stream} (one {@code onToken} per non-empty
+ * {@code LmChunk.text()}). Mode {@code cot}: {@code ChainOfThought("question -> answer").stream}
+ * end to end (format, stream, field split, parse); a stream counts as complete only if its
+ * {@code Done} prediction parsed the answer the server scripted ({@code 42}).
+ *
+ * <p>Fair settings: retries off and the response cache off (the prompt is the same every time, and
+ * DSPy's LM caches by default; a cache hit would not be a stream).
+ */
+public final class Dspy4jClient implements StreamClient {
+
+    private static final String SCRIPTED_ANSWER = "42";
+
+    private final LM lm;
+    private final boolean cot;
+    private final LmRequest request;
+    private final ChainOfThought program;
+
+    Dspy4jClient(ClientConfig c) {
+        this.cot = "cot".equals(c.mode());
+        if (!cot) {
+            c.requireStreamMode("dspy4j");
+        }
+        this.lm = LM.builder(c.model())
+                .apiKey(c.apiKey())
+                .apiBase(c.baseUrl())
+                .numRetries(0)
+                .cache(false)
+                .build();
+        this.request = LmRequest.of(List.of(Message.user(Harness.PROMPT)));
+        this.program = ChainOfThought.of("question -> answer").withLm(lm);
+    }
+
+    @Override
+    public void start(String prompt, StreamListener listener) {
+        if (!cot) {
+            lm.stream(request).subscribe(chunk -> {
+                if (!chunk.text().isEmpty()) {
+                    listener.onToken();
+                }
+            }, listener::onError, listener::onComplete);
+            return;
+        }
+        boolean[] answered = new boolean[1];
+        program.stream(Map.of("question", prompt)).subscribe(event -> {
+            if (event instanceof StreamEvent.FieldChunk f && !f.text().isEmpty()) {
+                listener.onToken();
+            } else if (event instanceof StreamEvent.Done d) {
+                answered[0] = SCRIPTED_ANSWER.equals(d.prediction().get("answer").strip());
+            }
+        }, listener::onError, () -> {
+            if (answered[0]) {
+                listener.onComplete();
+            } else {
+                listener.onError(new IllegalStateException("ChainOfThought did not parse answer 42"));
+            }
+        });
+    }
+
+    @Override
+    public boolean countsTokens() {
+        // Field chunks are not one per server delta; the cot mode checks the parsed answer instead.
+        return !cot;
+    }
+
+    @Override
+    public void close() {
+        // LM has no close in the API contract; the JVM exits after the scenario.
+    }
+
+    /** Client JVM entry point; see {@link Harness}. */
+    public static void main(String[] args) {
+        Harness.run(args, Dspy4jClient::new);
+    }
+}
