@@ -33,4 +33,13 @@ public interface Example {
   default Duration localTokenDelay() {
     return Duration.ZERO;
   }
+
+  /**
+   * Whether the embedded local gateway prints one line per request it receives (default true: that
+   * line shows the Helicone headers that reached the gateway). An example whose own output would be
+   * broken up by those lines, such as a progress bar, turns them off.
+   */
+  default boolean localGatewayPrintsRequests() {
+    return true;
+  }
 }

@@ -364,6 +364,9 @@ public final class LocalGateway implements AutoCloseable {
         .map(v -> "Authorization: " + RecordedRequest.displayValue("Authorization", v)).orElse("no Authorization"));
     request.heliconeHeaders().forEach((name, value) ->
         line.append(" | ").append(name).append(": ").append(RecordedRequest.displayValue(name, value)));
+    if (request.heliconeHeaders().isEmpty()) {
+      line.append(" | no Helicone-* headers");
+    }
     if (json != null && json.isObject()) {
       List<String> extra = new ArrayList<>();
       json.fieldNames().forEachRemaining(f -> { if (!STANDARD_BODY_FIELDS.contains(f)) extra.add(f + "=" + json.get(f)); });

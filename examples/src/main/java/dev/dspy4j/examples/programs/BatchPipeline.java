@@ -37,7 +37,12 @@ public final class BatchPipeline implements Example {
 
   @Override
   public Duration localTokenDelay() {
-    return Duration.ofMillis(10); // each local answer takes a few hundred ms, so the bar can be watched
+    return Duration.ofMillis(5); // each local answer takes a few hundred ms, so the bar can be watched
+  }
+
+  @Override
+  public boolean localGatewayPrintsRequests() {
+    return false; // a hundred request lines would break up the progress bar
   }
 
   @Override
