@@ -102,6 +102,21 @@ class CompositeStreamTest {
   }
 
   @Test
+  void subModulesSeeTheSubscribersContext() {
+    var lm = script().build();
+    var retrieve = Predict.of("question -> query").withSessionPath("retrieve");
+    var answer = ChainOfThought.of("query, question -> answer").withSessionPath("answer");
+    Module bot = inputs -> retrieve.call(inputs)
+        .flatMap(r -> answer.call(Map.of("query", r.get("query"), "question", inputs.get("question"))));
+
+    List<StreamEvent> events = bot.stream(QUESTION).contextWrite(dev.dspy4j.core.Dspy.withLm(lm))
+        .collectList().block(TIMEOUT);
+
+    assertThat(joinedByPathAndField(events)).containsEntry("/answer:answer", "Yes, within 30 days.");
+    assertThat(lm.requests()).hasSize(2);
+  }
+
+  @Test
   void aFailingSubModuleFailsTheStreamAfterTheEarlierChunksWithTheSameErrorAsCall() {
     var boom = new ServerException("HTTP 500 from the provider", 500, null, null, null, null);
     var lm = DummyLM.builder().answer(Map.of("query", "refund policy")).error(boom).tokenSize(4).build();
