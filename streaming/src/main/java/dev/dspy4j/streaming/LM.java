@@ -2,7 +2,6 @@ package dev.dspy4j.streaming;
 
 import dev.dspy4j.core.Dspy;
 import dev.dspy4j.core.cache.CachedCall;
-import dev.dspy4j.core.helicone.Helicone;
 import dev.dspy4j.core.helicone.HeliconeHeaderNames;
 import dev.dspy4j.core.helicone.HeliconeHeaders;
 import dev.dspy4j.core.helicone.HeliconePrompt;

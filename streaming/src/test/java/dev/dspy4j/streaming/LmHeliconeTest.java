@@ -193,7 +193,7 @@ class LmHeliconeTest {
               .contextWrite(Helicone.user("user-" + i))
               .contextWrite(Helicone.property("Pipeline", "p-" + i)), pipelines)
           .collectList()
-          .block(Duration.ofSeconds(60));
+          .block(Duration.ofSeconds(120));
 
       assertThat(answers).hasSize(pipelines);
       assertThat(seen).hasSize(pipelines);
