@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +41,8 @@ public final class ChatCompletionsClient {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final ChunkParser CHUNK_PARSER = new ChunkParser(MAPPER.getFactory());
   private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
+  /** How long the rest of a streamed body may take to end after {@code [DONE]}. */
+  private static final Duration DONE_GRACE = Duration.ofSeconds(1);
 
   private final LmSettings settings;
   private final HttpClient http;
@@ -124,8 +127,14 @@ public final class ChatCompletionsClient {
         return readBody(content).flatMapIterable(bytes -> toChunks(toResponse(bytes, Map.of(), status, requestId)));
       }
       var chunks = new ChunkStream(settings.maxLineBytes(), CHUNK_PARSER, MAPPER, errors, status, requestId);
+      // After [DONE] the answer is complete: the rest of the body (normally just the end of the
+      // chunked encoding, so that the connection can be reused) gets a short grace; a server that
+      // keeps sending is cut off then, instead of holding the call open until the idle timeout.
+      Mono<Long> afterDone = Mono.delay(min(DONE_GRACE, settings.idleTimeout())).cache();
       return content
-          .timeout(settings.idleTimeout(), Flux.defer(() -> Flux.error(new LmErrors.IdleTimeoutException())))
+          .timeout(Mono.delay(settings.idleTimeout()),
+              buf -> chunks.done() ? afterDone : Mono.delay(settings.idleTimeout()),
+              Flux.defer(() -> chunks.done() ? Flux.empty() : Flux.error(new LmErrors.IdleTimeoutException())))
           .map(chunks::decode)
           // One buffer at a time: the next socket read waits until this buffer's chunks were requested.
           .concatMap(batch -> batch.failure() == null
@@ -146,12 +155,44 @@ public final class ChatCompletionsClient {
         .response((res, content) -> {
           int status = res.status().code();
           String requestId = requestId(res.responseHeaders());
+          Mono<T> unreadable = status < 200 || status > 299 ? null : unreadableSuccess(res, content, requestId);
           Publisher<T> result = status < 200 || status > 299
               ? errorResponse(res, content, requestId)
-              : onSuccess.handle(res, content, status, requestId);
+              : unreadable != null ? unreadable : onSuccess.handle(res, content, status, requestId);
           return Flux.from(result).onErrorMap(t -> errors.fromTransport(t, status, requestId));
         })
         .onErrorMap(t -> errors.fromTransport(t, 0, null));
+  }
+
+  /**
+   * The error for a 2xx response that cannot be an answer, or null: a body in a content encoding
+   * that was not asked for (a compressing proxy; decoding it as text would yield garbage), or an
+   * HTML page (a proxy or captive portal answering in the gateway's place). Only the first buffer
+   * is read, for a sample of the page; the connection is then closed.
+   */
+  private <T> @Nullable Mono<T> unreadableSuccess(HttpClientResponse res, ByteBufFlux content, @Nullable String requestId) {
+    int status = res.status().code();
+    String at = (requestId == null ? "" : " [request id " + requestId + "]");
+    String encoding = res.responseHeaders().get(HttpHeaderNames.CONTENT_ENCODING, "").trim();
+    if (!encoding.isEmpty() && !encoding.equalsIgnoreCase("identity")) {
+      return content.asByteArray().next().then(Mono.error(() -> new ServerException("POST " + settings.completionsUrl()
+          + " answered HTTP " + status + " with Content-Encoding " + encoding + " although the request accepted no"
+          + " encoding, so the body cannot be read (is a proxy compressing responses?)" + at + ". Turn compression"
+          + " off at the proxy, or give the LM an HttpClient with .compress(true) to accept and decode it.",
+          status, requestId, null, null, null)));
+    }
+    String type = res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE, "");
+    if (type.toLowerCase(Locale.ROOT).startsWith("text/html")) {
+      return content.asString(StandardCharsets.UTF_8).next().defaultIfEmpty("").flatMap(page -> {
+        String sample = page.replaceAll("\\s+", " ").strip();
+        sample = errors.scrub(sample.length() > 300 ? sample.substring(0, 300) + "..." : sample);
+        return Mono.error(new ServerException("POST " + settings.completionsUrl() + " answered HTTP " + status
+            + " with a text/html page instead of a chat completion or event stream, probably from a proxy or"
+            + " captive portal in between: " + sample + at + ". Check apiBase and any proxy on the way.",
+            status, requestId, null, sample, null));
+      });
+    }
+    return null;
   }
 
   private Mono<BoundedBytes> readBody(ByteBufFlux content) {
@@ -189,6 +230,10 @@ public final class ChatCompletionsClient {
       throw errors.fromErrorEvent(status, requestId, e.error());
     }
     return ((CompletionParser.Completion) result).response();
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private static List<LmChunk> toChunks(LmResponse response) {

@@ -53,11 +53,16 @@ public final class ChunkStream implements SseDecoder.Listener {
 
   /** Decodes one buffer (not retained, not released). */
   public Batch decode(ByteBuf buf) {
+    if (done) {
+      return EMPTY; // [DONE] is final: whatever follows is not even decoded
+    }
     RuntimeException failure = null;
     try {
       decoder.decode(buf);
     } catch (RuntimeException e) {
-      failure = e;
+      if (!done) {
+        failure = e; // a bad line after [DONE] in the same buffer does not spoil a complete answer
+      }
     }
     if (out.isEmpty() && failure == null) {
       return EMPTY;

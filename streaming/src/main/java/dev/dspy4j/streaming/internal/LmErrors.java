@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLHandshakeException;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.channel.AbortedException;
 import reactor.netty.http.client.PrematureCloseException;
@@ -126,6 +127,12 @@ public final class LmErrors {
           + (requestId == null ? "" : " [request id " + requestId + "]")
           + "; raise LM.builder().maxLineBytes(...) / maxResponseBytes(...) if this is legitimate",
           status, requestId);
+    }
+    if (t instanceof SSLHandshakeException) {
+      return new ConnectionException("the TLS handshake with " + url + " failed: " + describe(t)
+          + ". The server's certificate is not trusted here (self-signed, expired, issued for another host,"
+          + " or replaced by a TLS-intercepting proxy): check apiBase, or give the LM an HttpClient whose"
+          + " .secure(...) trusts that certificate", status, requestId, null, null, t);
     }
     if (t instanceof PrematureCloseException || t instanceof IOException || t instanceof AbortedException) {
       return new ConnectionException("the connection to " + url + " failed: " + describe(t)

@@ -14,8 +14,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LenientJson {
 
+  /** Deeper nesting is refused: the reader is recursive, and LM output may nest without end. */
+  static final int MAX_DEPTH = 500;
+
   private final String s;
   private int i;
+  private int depth;
 
   private LenientJson(String s) {
     this.s = s;
@@ -59,6 +63,10 @@ public final class LenientJson {
     return Optional.empty();
   }
 
+  private void enter() {
+    if (++depth > MAX_DEPTH) throw fail("nested deeper than " + MAX_DEPTH + " levels");
+  }
+
   private @Nullable Object value() {
     if (i >= s.length()) throw fail("unexpected end");
     char c = s.charAt(i);
@@ -92,12 +100,14 @@ public final class LenientJson {
   }
 
   private LinkedHashMap<String, Object> object() {
+    enter();
     i++;
     var out = new LinkedHashMap<String, Object>();
     while (true) {
       ws();
       if (peek('}')) {
         i++;
+        depth--;
         return out;
       }
       String key;
@@ -121,12 +131,14 @@ public final class LenientJson {
   }
 
   private ArrayList<Object> array(char close) {
+    enter();
     i++;
     var out = new ArrayList<Object>();
     while (true) {
       ws();
       if (peek(close)) {
         i++;
+        depth--;
         return out;
       }
       out.add(value());
