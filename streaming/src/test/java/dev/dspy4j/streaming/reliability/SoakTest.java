@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import reactor.core.publisher.Flux;
@@ -23,8 +24,10 @@ import reactor.core.publisher.Mono;
  * completes, whole streams, cancelled streams, retried 503s and cut connections against a loopback
  * server, for the whole duration. The heap after a full GC, sampled every 10 s after a warm-up
  * fifth, must stay flat: the median of the last three samples within 10% of the median of the
- * first three. Not part of the default build.
+ * first three. Not part of the default build (tag {@code soak} is excluded there): run it with
+ * {@code -Ddefault.excludedGroups=blockhound,trace-logging -Dsoak=true -Dtest=SoakTest}.
  */
+@Tag("soak")
 @EnabledIfSystemProperty(named = "soak", matches = "true")
 class SoakTest {
 
