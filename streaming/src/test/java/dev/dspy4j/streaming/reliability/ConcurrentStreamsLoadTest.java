@@ -62,7 +62,9 @@ class ConcurrentStreamsLoadTest {
         (req, res) -> req.receive().then(res.header("Content-Type", "text/event-stream")
             .sendString(Flux.just(Sse.roleChunk())
                 // Demand-driven (not Flux.interval): a slow reader slows the server instead of failing it.
-                .concatWith(Flux.range(0, 200).delayElements(Duration.ofMillis(50)).map(i -> Sse.text("t" + i + " "))))
+                .concatWith(Flux.range(0, 200).delayElements(Duration.ofMillis(50)).map(i -> Sse.text("t" + i + " ")))
+                // A stream whose timeout never fires (tokens keep coming) reaches a proper end.
+                .concatWith(Flux.just(Sse.finish("stop"), Sse.done())))
             .then()))) {
       // Warm up: event loops, timers and the parallel scheduler exist before the baseline.
       try (PoolProbe warm = PoolProbe.create("load-warm-up", 10)) {
@@ -80,12 +82,14 @@ class ConcurrentStreamsLoadTest {
       LM lm = lm(server.apiBase(), pool);
       var random = new Random(10_000);
       var tokens = new AtomicInteger();
+      var completed = new AtomicInteger();
       var unexpected = new ArrayList<Throwable>();
       var disposables = new ArrayList<Disposable>(STREAMS);
       int peakAcquired = 0;
       long start = System.nanoTime();
       for (int i = 0; i < STREAMS; i++) {
-        Flux<String> stream = lm.tokens("stream " + i).doOnNext(t -> tokens.incrementAndGet());
+        Flux<String> stream = lm.tokens("stream " + i).doOnNext(t -> tokens.incrementAndGet())
+            .doOnComplete(completed::incrementAndGet);
         int mode = random.nextInt(3);
         Disposable d;
         if (mode == 0) {
@@ -127,11 +131,14 @@ class ConcurrentStreamsLoadTest {
       assertThat(unexpected).as("no stream failed").isEmpty();
 
       pool.assertNoActiveConnections(WAIT);
-      int allocatedAfter = pool.allocated();
+      // Streams that ran to [DONE] hand their connection back for reuse: those may stay idle in the
+      // pool (kept alive); every cancelled exchange must have been closed instead.
+      int idleAfter = pool.allocated();
       int serverConnections = server.connectionsOpened() - serverOpenedBefore;
+      int completedStreams = completed.get();
+      pool.close();
       awaitServerConnectionsClosed(server);
       int openAtServer = server.connectionsOpened() - server.connectionsClosed();
-      pool.close();
 
       List<String> leaks = NettyLeakDetectionExtension.collectLeaks(3);
       long threadDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -143,13 +150,14 @@ class ConcurrentStreamsLoadTest {
 
       System.out.printf("load: %d streams in %d ms, %d tokens delivered, %d server connections, peak %d acquired "
               + "(pool max %d)%n", STREAMS, elapsedMs, tokens.get(), serverConnections, peakAcquired, MAX_CONNECTIONS);
-      System.out.printf("load: afterwards acquired=%d pending=%d allocated=%d, open at the server=%d, leaks=%d%n",
-          pool.acquired(), pool.pending(), allocatedAfter, openAtServer, leaks.size());
+      System.out.printf("load: afterwards acquired=%d pending=%d idle (kept alive)=%d, open at the server after the pool closed=%d, leaks=%d%n",
+          pool.acquired(), pool.pending(), idleAfter, openAtServer, leaks.size());
       System.out.printf("load: live threads %d before, %d after; heap after GC %.1f MiB before, %.1f MiB after%n",
           threadsBefore, threadsAfter, heapBefore / 1048576.0, heapAfter / 1048576.0);
 
-      assertThat(allocatedAfter).as("no connection left in the pool: every cancelled exchange was closed").isZero();
-      assertThat(openAtServer).as("the server sees every connection closed").isZero();
+      assertThat(idleAfter).as("only connections of streams that ran to [DONE] may stay idle in the pool")
+          .isLessThanOrEqualTo(completedStreams);
+      assertThat(openAtServer).as("the server sees every connection closed once the pool is closed").isZero();
       assertThat(leaks).as("no Netty buffer leaked").isEmpty();
       assertThat(threadsAfter).as("live threads back to the baseline").isLessThanOrEqualTo(threadsBefore + 2);
       assertThat(heapAfter).as("the streams' memory was released").isLessThan(heapBefore + (64L << 20));
