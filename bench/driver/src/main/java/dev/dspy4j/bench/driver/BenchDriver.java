@@ -120,9 +120,7 @@ public final class BenchDriver {
             throws IOException, InterruptedException {
         Optional<String> cp = c.classpath(benchDir);
         if (cp.isEmpty()) {
-            String why = ClientModule.DSPY4J.equals(c.name())
-                    ? "not built: the dspy4j client is enabled with -Pbench,bench-dspy4j once LM and ChainOfThought are on main"
-                    : "not built (bench/" + c.module() + " has no target/classpath.txt)";
+            String why = "not built (bench/" + c.module() + " has no target/classpath.txt)";
             return new Outcome(c.name(), s.id(), Optional.empty(), why, 0);
         }
         long timeoutS = Math.max(120, s.total() / 20);
