@@ -26,10 +26,20 @@ public interface Example {
   }
 
   /**
-   * The pause between streamed tokens when the example runs against the embedded local gateway:
-   * zero by default; streaming demos slow it down so that streaming can be seen.
+   * The time per generated token when the example runs against the embedded local gateway (between
+   * streamed chunks; a non-streamed answer waits for all its tokens): zero by default; streaming and
+   * batch demos slow it down so that what they show can be seen.
    */
   default Duration localTokenDelay() {
     return Duration.ZERO;
+  }
+
+  /**
+   * Whether the embedded local gateway prints one line per request it receives (default true: that
+   * line shows the Helicone headers that reached the gateway). An example whose own output would be
+   * broken up by those lines, such as a progress bar, turns them off.
+   */
+  default boolean localGatewayPrintsRequests() {
+    return true;
   }
 }

@@ -1,7 +1,9 @@
 package dev.dspy4j.examples;
 
 import dev.dspy4j.examples.gateway.LocalGateway;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,15 +43,28 @@ public final class ExampleRuntime implements AutoCloseable {
    */
   public static ExampleRuntime start(
       ExampleConfig config, PrintStream out, boolean callsLm, Duration tokenDelay) {
+    return start(config, out, callsLm, tokenDelay, true);
+  }
+
+  /**
+   * Like {@link #start(ExampleConfig, PrintStream, boolean, Duration)}; with {@code printRequests}
+   * false a local gateway does not print a line per request.
+   */
+  public static ExampleRuntime start(
+      ExampleConfig config, PrintStream out, boolean callsLm, Duration tokenDelay, boolean printRequests) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(out, "out");
     if (!callsLm || !config.useLocalGateway()) {
       return new ExampleRuntime(config, out, null, false);
     }
-    var gateway = LocalGateway.builder().log(out).tokenDelay(tokenDelay).start();
+    PrintStream log = printRequests ? out : new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+    var gateway = LocalGateway.builder().log(log).tokenDelay(tokenDelay).start();
     out.println("No HELICONE_API_KEY set: using the embedded LOCAL GATEWAY at " + gateway.baseUrl());
     out.println("(a stand-in for the Helicone AI Gateway with deterministic answers, no model; set");
     out.println(" HELICONE_API_KEY in the environment or ./.env to talk to " + ExampleConfig.DEFAULT_BASE_URL + ")");
+    if (!printRequests) {
+      out.println("(its line per request is off for this example, so as not to break up the output)");
+    }
     return new ExampleRuntime(config, out, gateway, true);
   }
 

@@ -1,13 +1,27 @@
 package dev.dspy4j.examples;
 
 import dev.dspy4j.examples.gateway.GatewayExample;
+import dev.dspy4j.examples.programs.BasicCot;
+import dev.dspy4j.examples.programs.BatchPipeline;
+import dev.dspy4j.examples.programs.Caching;
+import dev.dspy4j.examples.programs.CustomProperties;
+import dev.dspy4j.examples.programs.GenerationConfig;
+import dev.dspy4j.examples.programs.Hello;
+import dev.dspy4j.examples.programs.Prompts;
+import dev.dspy4j.examples.programs.RateLimit;
+import dev.dspy4j.examples.programs.Sessions;
+import dev.dspy4j.examples.programs.Streaming;
+import dev.dspy4j.examples.programs.Web;
 import java.util.List;
 import java.util.Optional;
 
 /** The examples {@link Main} knows, in the order of the Helicone DSPy page. */
 public final class Examples {
 
-  private static final List<Example> ALL = List.of(new GatewayExample());
+  private static final List<Example> ALL = List.of(
+      new Hello(), new BasicCot(), new GenerationConfig(), new CustomProperties(), new Prompts(),
+      new RateLimit(), new Caching(), new Sessions(), new Streaming(), new BatchPipeline(), new Web(),
+      new GatewayExample());
 
   private Examples() {}
 

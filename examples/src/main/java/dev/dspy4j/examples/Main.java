@@ -37,7 +37,8 @@ public final class Main {
       return USAGE;
     }
     try (var runtime = ExampleRuntime.start(
-        config.get(), out, example.get().callsLm(), example.get().localTokenDelay())) {
+        config.get(), out, example.get().callsLm(), example.get().localTokenDelay(),
+        example.get().localGatewayPrintsRequests())) {
       return example.get().run(runtime);
     } catch (Exception e) {
       err.println("Example '" + args[0] + "' failed: " + e);

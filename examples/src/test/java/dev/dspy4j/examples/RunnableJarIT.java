@@ -27,7 +27,7 @@ class RunnableJarIT {
   private static ProcessBuilder java(String... args) {
     assertThat(JAR).exists();
     var command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toAbsolutePath().toString()));
     command.addAll(List.of(args));
     var builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().remove("HELICONE_API_KEY"); // always the embedded local gateway here
@@ -93,5 +93,49 @@ class RunnableJarIT {
       }
     }
     assertThat(Files.size(JAR)).isPositive();
+  }
+
+  /** A working directory without a {@code .env}, as on a fresh checkout. */
+  private static ProcessBuilder inEmptyDirectory(ProcessBuilder builder) throws Exception {
+    return builder.directory(Files.createTempDirectory("dspy4j-examples-run").toFile());
+  }
+
+  @Test
+  void theReadmesMainCommandRunsBasicCotAgainstTheEmbeddedGateway() throws Exception {
+    Process process = inEmptyDirectory(java("basic-cot")).start();
+    String output = runToEnd(process);
+
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output)
+        .contains("No HELICONE_API_KEY set: using the embedded LOCAL GATEWAY at http://127.0.0.1:")
+        .contains("[local gateway] #1 POST /v1/chat/completions model=gpt-4o-mini | Authorization: Bearer **** | no Helicone-* headers")
+        .containsPattern("(?m)^Answer: A deterministic answer from the local gateway to "
+            + "\"How many floors are in the castle David Gregory inherited\\?\"\\.$")
+        .containsPattern("(?m)^Reasoning: Let's think step by step\\. ");
+  }
+
+  @Test
+  void theLocalGatewayPrintsTheHeliconeHeadersItReceived() throws Exception {
+    Process process = inEmptyDirectory(java("custom-properties")).start();
+    String output = runToEnd(process);
+
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output.lines().filter(l -> l.startsWith("[local gateway] #")))
+        .hasSize(2)
+        .allSatisfy(line -> assertThat(line).endsWith(
+            "| Helicone-Session-Id: dspy-example-session | Helicone-Session-Name: Question Answering"
+                + " | Helicone-User-Id: user-123 | Helicone-Property-Environment: production"
+                + " | Helicone-Property-Module: chain-of-thought | Helicone-Property-Version: 1.0.0"));
+  }
+
+  @Test
+  void theBatchExampleDrawsItsProgressBarWithoutGatewayLinesInBetween() throws Exception {
+    Process process = inEmptyDirectory(java("batch")).start();
+    String output = runToEnd(process);
+
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output).doesNotContain("[local gateway] #")
+        .contains("\r[##############################] 100/100 0 in flight ")
+        .contains("100 answers in ");
   }
 }

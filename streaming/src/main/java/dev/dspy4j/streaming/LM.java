@@ -1,14 +1,22 @@
 package dev.dspy4j.streaming;
 
-import dev.dspy4j.core.helicone.Helicone;
+import dev.dspy4j.core.Dspy;
+import dev.dspy4j.core.cache.CachedCall;
+import dev.dspy4j.core.helicone.HeliconeHeaderNames;
+import dev.dspy4j.core.helicone.HeliconeHeaders;
+import dev.dspy4j.core.helicone.HeliconePrompt;
+import dev.dspy4j.core.helicone.RateLimitPolicy;
+import dev.dspy4j.core.http.HeaderValues;
 import dev.dspy4j.core.lm.LanguageModel;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmConfigurationException;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
+import dev.dspy4j.core.ratelimit.RateLimiter;
+import dev.dspy4j.core.usage.LmHistory;
+import dev.dspy4j.streaming.internal.CallRecording;
 import dev.dspy4j.streaming.internal.ChatCompletionsClient;
 import dev.dspy4j.streaming.internal.EffectiveRequest;
-import dev.dspy4j.streaming.internal.HttpHeaderRules;
 import dev.dspy4j.streaming.internal.LmSettings;
 import dev.dspy4j.streaming.internal.ReasoningModels;
 import java.net.URI;
@@ -19,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
@@ -40,8 +49,15 @@ import reactor.util.context.ContextView;
  * lm.tokens("Tell me a story").subscribe(System.out::print);
  * }</pre>
  *
+ * <p>Each call goes: merge (per-call values over the LM's defaults, Helicone headers from the Reactor
+ * Context in between, every header checked) → the process-wide cache ({@link Dspy#cache()}: a hit
+ * sends nothing; identical calls in flight share one request) → HTTP with retries, each attempt under
+ * the optional {@link RateLimiter} → usage recorded into the Context's {@code UsageTracker}s and the
+ * call appended to {@link #history()}.
+ *
  * <p>Immutable and thread-safe: share one LM between any number of concurrent calls; the
- * {@code with...} methods return cheap modified copies. {@link #toString()} never shows the API key.
+ * {@code with...} methods return cheap modified copies, which share this LM's history and rate
+ * limiter. {@link #toString()} never shows the API key.
  */
 public final class LM implements LanguageModel {
 
@@ -109,6 +125,24 @@ public final class LM implements LanguageModel {
     return settings.cache();
   }
 
+  /**
+   * The calls this LM made, most recent last (like DSPy's {@code lm.history}): bounded, without
+   * credentials. {@link LmHistory#disabled()} when switched off with {@code history(LmHistory.disabled())}.
+   */
+  public LmHistory history() {
+    return settings.history();
+  }
+
+  /** The typed Helicone headers sent with every request (under those of the Reactor Context). */
+  public HeliconeHeaders helicone() {
+    return settings.helicone();
+  }
+
+  /** The rate limiter every HTTP attempt of this LM goes through, when one was set. */
+  public Optional<RateLimiter> rateLimiter() {
+    return Optional.ofNullable(settings.rateLimiter());
+  }
+
   /** How many times a failed call is retried. */
   public int numRetries() {
     return settings.numRetries();
@@ -141,9 +175,11 @@ public final class LM implements LanguageModel {
 
   /**
    * One non-streamed completion. Emits one {@link LmResponse} (texts, usage, finish reason, response
-   * headers) and completes; errors with a typed {@code LmException} ({@code LmConfigurationException}
-   * before any request for an invalid per-call setting). Transient failures are retried. Cancelling
-   * closes the HTTP exchange.
+   * headers) and completes; errors with a typed {@code LmException}: {@code LmConfigurationException}
+   * before any request for an invalid per-call setting or header. Answered from the cache when an
+   * identical call was made before ({@code cacheHit()} true, zero usage, nothing sent). Transient
+   * failures are retried. Cancelling closes the HTTP exchange (unless an identical call still waits
+   * for the same shared request).
    */
   @Override
   public Mono<LmResponse> complete(LmRequest request) {
@@ -155,16 +191,17 @@ public final class LM implements LanguageModel {
       } catch (LmConfigurationException e) {
         return Mono.error(e);
       }
-      return completeEffective(effective);
+      return CallRecording.complete(completeEffective(effective), context, model(), effective, settings.history());
     });
   }
 
   /**
    * One streamed completion (SSE). Emits the chunks in order: text deltas per choice, the chunk with
    * the finish reason, and a final usage chunk; completes at {@code [DONE]} (or when the server closes
-   * cleanly after a finish reason). Errors with a typed {@code LmException}; a failure after text was
-   * emitted is a {@code StreamInterruptedException} carrying the partial text (earlier failures are
-   * retried). Honours backpressure; cancelling closes the HTTP exchange.
+   * cleanly after a finish reason). On a cache hit, emits one replay chunk per choice
+   * ({@code cacheHit()} true) and sends nothing. Errors with a typed {@code LmException}; a failure
+   * after text was emitted is a {@code StreamInterruptedException} carrying the partial text (earlier
+   * failures are retried). Honours backpressure; cancelling closes the HTTP exchange.
    */
   @Override
   public Flux<LmChunk> stream(LmRequest request) {
@@ -176,29 +213,37 @@ public final class LM implements LanguageModel {
       } catch (LmConfigurationException e) {
         return Flux.error(e);
       }
-      return streamEffective(effective);
+      return CallRecording.stream(streamEffective(effective), context, model(), effective, settings.history());
     });
   }
 
   /**
    * The request actually sent: {@code request} merged over this LM's defaults, with the Helicone
-   * headers of the Reactor Context in between (see {@link EffectiveRequest}). Computed once per call.
+   * headers of the Reactor Context in between (see {@link EffectiveRequest}). Computed once per call,
+   * so every retry sends the same headers (and the same {@code Helicone-Request-Id}).
    */
   private LmRequest effectiveRequest(LmRequest request, ContextView context) {
-    return EffectiveRequest.resolve(settings, request, Helicone.headers(context));
+    return EffectiveRequest.resolve(settings, request, context);
   }
 
   // ---- Cache seam --------------------------------------------------------------------------------
-  // The cache (wired by the cache issue) wraps exactly these two methods, keyed on
-  // (model(), effective) without credential and tracing headers, and honouring effective.cache().
-  // Everything the network call sends is determined by (model(), effective).
+  // The process-wide cache is looked up per call (Dspy.configureCache applies to existing LMs), keyed
+  // on (model(), effective) without credential and tracing headers. effective.cache() is the per-call
+  // switch falling back to the LM's, so a per-call cache(true) on an LM built with cache(false) uses
+  // the cache, as in DSPy. The network call (retries and rate limiter included) is cold.
 
   private Mono<LmResponse> completeEffective(LmRequest effective) {
-    return client.complete(effective);
+    return CachedCall.complete(Dspy.cache(), model(), effective, usesCache(effective),
+        () -> client.complete(effective));
   }
 
   private Flux<LmChunk> streamEffective(LmRequest effective) {
-    return client.stream(effective);
+    return CachedCall.stream(Dspy.cache(), model(), effective, usesCache(effective),
+        () -> client.stream(effective));
+  }
+
+  private boolean usesCache(LmRequest effective) {
+    return effective.cache().orElse(settings.cache());
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -212,6 +257,8 @@ public final class LM implements LanguageModel {
         + (settings.maxTokens() == null ? "" : ", maxTokens=" + settings.maxTokens())
         + (settings.headers().isEmpty() ? "" : ", headers=" + settings.headers().keySet())
         + (settings.extraBody().isEmpty() ? "" : ", extraBody=" + settings.extraBody().keySet())
+        + (settings.helicone().toMap().isEmpty() ? "" : ", helicone=" + settings.helicone().toMap().keySet())
+        + (settings.rateLimiter() == null ? "" : ", rateLimiter=" + settings.rateLimiter())
         + ", cache=" + settings.cache() + ", numRetries=" + settings.numRetries() + "]";
   }
 
@@ -239,6 +286,9 @@ public final class LM implements LanguageModel {
     private int maxLineBytes = DEFAULT_MAX_LINE_BYTES;
     private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
     private @Nullable HttpClient httpClient;
+    private HeliconeHeaders helicone = HeliconeHeaders.empty();
+    private @Nullable RateLimiter rateLimiter;
+    private @Nullable LmHistory history;
 
     private Builder(String model) {
       model(model);
@@ -263,6 +313,9 @@ public final class LM implements LanguageModel {
       this.maxLineBytes = s.maxLineBytes();
       this.maxResponseBytes = s.maxResponseBytes();
       this.httpClient = s.httpClient();
+      this.helicone = s.helicone();
+      this.rateLimiter = s.rateLimiter();
+      this.history = s.history();
     }
 
     /** The model name sent in the body. */
@@ -324,15 +377,17 @@ public final class LM implements LanguageModel {
       return this;
     }
 
-    /** A header sent with every request (a per-request header of the same name wins). */
+    /**
+     * A header sent with every request (a Context or per-request header of the same name wins).
+     *
+     * @throws IllegalArgumentException at once when the name is not an HTTP token or the value has
+     *     CR, LF, another control character or non-ASCII text (encode it with
+     *     {@code HeaderValues.percentEncode}); the message names the header, never its value
+     */
     public Builder header(String name, String value) {
       Objects.requireNonNull(name, "header name must not be null");
       Objects.requireNonNull(value, "header value must not be null");
-      try {
-        HttpHeaderRules.validate(name, value);
-      } catch (LmConfigurationException e) {
-        throw new IllegalArgumentException(e.getMessage(), e);
-      }
+      HeaderValues.validate(name, value);
       headers.put(name, value);
       return this;
     }
@@ -347,6 +402,44 @@ public final class LM implements LanguageModel {
     public Builder extraBody(Map<String, ?> extraBody) {
       Objects.requireNonNull(extraBody, "extraBody must not be null").forEach((k, v) ->
           this.extraBody.put(Objects.requireNonNull(k, "extraBody keys must not be null"), v));
+      return this;
+    }
+
+    /**
+     * Typed Helicone headers sent with every request (session, user, properties, cache, rate-limit
+     * policy, ...): they override raw {@link #header} defaults of the same name, and the Reactor
+     * Context's Helicone headers ({@code contextWrite(Helicone.user(..))}) override them. Replaces
+     * earlier typed defaults.
+     */
+    public Builder helicone(HeliconeHeaders helicone) {
+      this.helicone = Objects.requireNonNull(helicone, "helicone must not be null (use HeliconeHeaders.empty())");
+      return this;
+    }
+
+    /**
+     * A Helicone prompt: its {@code prompt_id}, {@code version_id}, {@code environment} and
+     * {@code inputs} are merged into the extra body of every request ({@code model} is still sent).
+     */
+    public Builder prompt(HeliconePrompt prompt) {
+      return extraBody(Objects.requireNonNull(prompt, "prompt must not be null").toBody());
+    }
+
+    /**
+     * Where completed calls are recorded (default: a new {@code LmHistory.create()}, the last 10,000
+     * calls); {@code LmHistory.disabled()} keeps nothing. A history may be shared by several LMs.
+     */
+    public Builder history(LmHistory history) {
+      this.history = Objects.requireNonNull(history, "history must not be null (use LmHistory.disabled())");
+      return this;
+    }
+
+    /**
+     * A rate limiter every HTTP attempt of this LM waits for (retries included); 429s and the
+     * server's rate-limit headers adapt its pace. Share one limiter between LMs drawing on one quota.
+     * Default: none.
+     */
+    public Builder rateLimiter(RateLimiter rateLimiter) {
+      this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter must not be null");
       return this;
     }
 
@@ -440,16 +533,32 @@ public final class LM implements LanguageModel {
     /**
      * The immutable LM.
      *
+     * <p>Checks every default header again and logs a warning for a misspelt Helicone header name
+     * (e.g. {@code Helicone-Rate-Limit-Policy}, which the gateway silently ignores: the right name
+     * is {@code Helicone-RateLimit-Policy}).
+     *
      * @throws LmConfigurationException when a reasoning model is given a temperature other than 1.0
      *     or max tokens below 16000
+     * @throws IllegalArgumentException when a default header is invalid, or a raw
+     *     {@code Helicone-RateLimit-Policy} does not parse (the message names the header)
      */
     public LM build() {
       ReasoningModels.check(model, temperature, maxTokens);
+      headers.forEach((name, value) -> {
+        HeaderValues.validate(name, value);
+        HeliconeHeaderNames.checkSpelling(name);
+        if (name.equalsIgnoreCase(HeliconeHeaderNames.RATE_LIMIT_POLICY)) {
+          // The grammar only: a segment header (s=user) may still come from the Context per call.
+          RateLimitPolicy.parse(value);
+        }
+      });
+      helicone.toMap().forEach(HeaderValues::validate);
       return new LM(new LmSettings(model, apiKey, apiBase, temperature, maxTokens,
           Collections.unmodifiableMap(new LinkedHashMap<>(headers)),
           Collections.unmodifiableMap(new LinkedHashMap<>(extraBody)),
           cache, numRetries, connectTimeout, firstByteTimeout, idleTimeout, retryBackoff, maxBackoff,
-          maxRetryAfter, maxLineBytes, maxResponseBytes, httpClient));
+          maxRetryAfter, maxLineBytes, maxResponseBytes, httpClient,
+          helicone, rateLimiter, history == null ? LmHistory.create() : history));
     }
 
     private static Duration positive(Duration d, String name) {

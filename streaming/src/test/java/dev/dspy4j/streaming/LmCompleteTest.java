@@ -177,7 +177,7 @@ class LmCompleteTest {
     LM lm = TestLms.builder(server).build();
     StepVerifier.create(lm.complete(LmRequest.ofUser("x").withHeader("X-Bad", "a\r\nInjected: 1")))
         .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(LmConfigurationException.class)
-            .hasMessageContaining("X-Bad").hasMessageContaining("line break"))
+            .hasMessageContaining("X-Bad").hasMessageContaining("CR, LF"))
         .verify(WAIT);
     assertThat(server.getRequestCount()).isZero();
     assertThatThrownBy(() -> LM.builder("m").header("X-Bad", "a\nb")).isInstanceOf(IllegalArgumentException.class);
@@ -215,8 +215,9 @@ class LmCompleteTest {
     LM hot = lm.withTemperature(1.0);
     assertThat(hot.temperature()).hasValue(1.0);
     assertThat(lm.temperature()).hasValue(0.1);
-    assertThat(lm.withCache(false).cache()).isFalse();
-    assertThat(lm.cache()).isTrue();
+    assertThat(lm.cache()).isFalse(); // TestLms switches the cache off
+    assertThat(lm.withCache(true).cache()).isTrue();
+    assertThat(lm.cache()).isFalse();
     assertThat(lm.withNumRetries(0).numRetries()).isZero();
     assertThat(lm.numRetries()).isEqualTo(3);
   }

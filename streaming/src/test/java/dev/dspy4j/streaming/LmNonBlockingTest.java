@@ -2,7 +2,11 @@ package dev.dspy4j.streaming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dspy4j.core.Dspy;
+import dev.dspy4j.core.cache.DefaultLmCache;
 import dev.dspy4j.core.lm.LmRequest;
+import dev.dspy4j.core.ratelimit.RateLimiter;
+import dev.dspy4j.core.usage.UsageTracker;
 import dev.dspy4j.core.lm.StreamInterruptedException;
 import dev.dspy4j.streaming.testing.MockServers;
 import dev.dspy4j.streaming.testing.Sse;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import reactor.blockhound.BlockHound;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -85,5 +90,27 @@ class LmNonBlockingTest {
         .verify(WAIT);
 
     assertThat(BLOCKING_CALLS).as("blocking calls on non-blocking threads").isEmpty();
+  }
+
+  @Test
+  void cachedCoalescedAndRateLimitedCallsNeverBlockANonBlockingThread() {
+    Dspy.configureCache(DefaultLmCache.builder().build());
+    RateLimiter limiter = RateLimiter.builder().maxConcurrent(2).build();
+    LM lm = TestLms.builder(server).cache(true).rateLimiter(limiter).build();
+    UsageTracker tracker = UsageTracker.create();
+
+    server.enqueue(new MockResponse.Builder().code(429).addHeader("retry-after-ms", "50").body("slow down").build());
+    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
+        .headersDelay(200, TimeUnit.MILLISECONDS).body(Sse.completion("ok")).build());
+    // Ten identical calls: one request (429, then retried under the limiter), the rest join or hit.
+    StepVerifier.create(Flux.range(0, 10).flatMap(i -> lm.complete(LmRequest.ofUser("hi")), 10)
+            .contextWrite(tracker.context()))
+        .expectNextCount(10).expectComplete().verify(WAIT);
+    StepVerifier.create(lm.tokens("hi")).expectNext("ok").expectComplete().verify(WAIT);
+
+    assertThat(server.getRequestCount()).isEqualTo(2);
+    assertThat(lm.history().entries()).hasSize(11);
+    assertThat(BLOCKING_CALLS).as("blocking calls on non-blocking threads").isEmpty();
+    Dspy.configureCache(DefaultLmCache.builder().build());
   }
 }

@@ -91,6 +91,18 @@ public final class ChainOfThought implements Module {
     return new ChainOfThought(predict.withCache(cache));
   }
 
+  /**
+   * This module running under a session path segment: its LM calls send the caller's Helicone
+   * session path with {@code /segment} appended and its stream's chunks carry the segment in their
+   * path. See {@link Predict#withSessionPath}.
+   *
+   * @throws IllegalArgumentException when the segment is blank or not a valid header value
+   */
+  @Override
+  public ChainOfThought withSessionPath(String segment) {
+    return new ChainOfThought(predict.withSessionPath(segment));
+  }
+
   /** Runs the module; emits a Prediction with {@code reasoning} and the outputs. See {@link Predict#call}. */
   @Override
   public Mono<Prediction> call(Map<String, ?> inputs) {

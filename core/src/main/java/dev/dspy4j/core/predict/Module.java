@@ -1,11 +1,18 @@
 package dev.dspy4j.core.predict;
 
+import dev.dspy4j.core.batch.Batch;
+import dev.dspy4j.core.batch.BatchOptions;
+import dev.dspy4j.core.batch.BatchResult;
 import dev.dspy4j.core.predict.StreamEvent.Done;
+import dev.dspy4j.core.predict.StreamEvent.FieldChunk;
+import dev.dspy4j.core.predict.internal.ModulePath;
+import dev.dspy4j.core.predict.internal.StreamChannel;
 import java.util.Map;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 /**
  * A DSPy program: a lazy function from input field values to a {@link Prediction}, like
@@ -14,7 +21,8 @@ import reactor.core.publisher.Mono;
  *
  * <pre>{@code
  * Module rag = inputs -> retrieve(inputs.get("question"))
- *     .flatMap(context -> cot.call(Map.of("context", context, "question", inputs.get("question"))));
+ *     .flatMap(context -> cot.withSessionPath("answer")
+ *         .call(Map.of("context", context, "question", inputs.get("question"))));
  * }</pre>
  */
 @FunctionalInterface
@@ -27,21 +35,38 @@ public interface Module {
   Mono<Prediction> call(Map<String, ?> inputs);
 
   /**
-   * The program's progress as events, ending with one {@link Done}. The default runs {@link #call}
-   * and emits only the Done; {@code Predict} and {@code ChainOfThought} stream their fields.
+   * The program's progress as events: the {@link FieldChunk}s and {@link StreamEvent.Status}es of
+   * whichever {@code Predict} or {@code ChainOfThought} beneath is running (each chunk tagged with
+   * that sub-module's {@linkplain FieldChunk#path() path}), then exactly one {@link Done} with the
+   * Prediction {@link #call} returns. For this, sub-modules called beneath stream their LM answers
+   * instead of completing them. Errors as {@link #call} does; cancelling cancels the sub-modules'
+   * LM streams. Sub-calls running at the same time interleave their chunks.
    */
   default Flux<StreamEvent> stream(Map<String, ?> inputs) {
-    return call(inputs).<StreamEvent>map(Done::new).flux();
+    return StreamChannel.stream(Mono.defer(() -> call(inputs)));
   }
 
   /**
    * Runs the program on every input with at most {@code concurrency} calls in flight and emits the
-   * predictions in input order. Errors at the first failed call (use {@code onErrorResume} inside
-   * {@link #call} to keep going); cancelling cancels the calls in flight.
+   * predictions in input order ({@link Batch#outputs}). Inputs are requested only as slots free up.
+   * Errors with the first failed call's own error and cancels the calls in flight; cancelling
+   * cancels the calls in flight.
+   *
+   * @throws IllegalArgumentException when {@code concurrency} is below 1
    */
   default Flux<Prediction> batch(Publisher<? extends Map<String, ?>> inputs, int concurrency) {
-    if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
-    return Flux.from(inputs).flatMapSequential(this::call, concurrency);
+    return Batch.outputs(inputs, this::call, concurrency);
+  }
+
+  /**
+   * Runs the program on every input under {@code options} (concurrency, order, {@code maxErrors},
+   * per-item timeout, failed items returned, progress; see {@link Batch#run}) and emits one
+   * {@link BatchResult} per input. Errors with a {@code BatchFailedException} once {@code maxErrors}
+   * inputs failed; cancelling cancels the calls in flight.
+   */
+  default Flux<BatchResult<Map<String, ?>, Prediction>> batch(
+      Publisher<? extends Map<String, ?>> inputs, BatchOptions options) {
+    return Batch.run(inputs, this::call, options);
   }
 
   /**
@@ -50,5 +75,28 @@ public interface Module {
    */
   default Function<Flux<? extends Map<String, ?>>, Flux<Prediction>> operator(int concurrency) {
     return flux -> batch(flux, concurrency);
+  }
+
+  /**
+   * This module running under a session path segment: its LM calls send the Helicone session path
+   * with {@code /segment} appended ({@code /support/chat} becomes {@code /support/chat/retrieve}),
+   * and its stream's chunks carry the segment in their path. Replaces a segment set before.
+   *
+   * @throws IllegalArgumentException when the segment is blank or not a valid header value
+   */
+  default Module withSessionPath(String segment) {
+    return new SessionPathModule(this, ModulePath.segment(segment));
+  }
+
+  /**
+   * A Context change that runs the calls beneath under a session path segment, for steps of a
+   * composite module that are not modules themselves: {@code
+   * retrieve(question).contextWrite(Module.sessionPath("retrieve"))}. Same effect as {@link
+   * #withSessionPath}.
+   *
+   * @throws IllegalArgumentException when the segment is blank or not a valid header value
+   */
+  static Function<Context, Context> sessionPath(String segment) {
+    return ModulePath.child(ModulePath.segment(segment));
   }
 }

@@ -9,11 +9,14 @@ import dev.dspy4j.core.lm.LanguageModel;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.predict.StreamEvent.Done;
+import dev.dspy4j.core.predict.StreamEvent.FieldChunk;
 import dev.dspy4j.core.predict.StreamEvent.Status;
 import dev.dspy4j.core.predict.internal.ChatFieldSplitter;
 import dev.dspy4j.core.predict.internal.FieldSplitter;
 import dev.dspy4j.core.predict.internal.JsonFieldSplitter;
+import dev.dspy4j.core.predict.internal.ModulePath;
 import dev.dspy4j.core.predict.internal.StreamAssembler;
+import dev.dspy4j.core.predict.internal.StreamChannel;
 import dev.dspy4j.core.signature.Field;
 import dev.dspy4j.core.signature.FieldType;
 import dev.dspy4j.core.signature.Signature;
@@ -55,6 +58,7 @@ public final class Predict implements Module {
   private final CallConfig config;
   private final Adapter adapter;
   private final boolean jsonFallback;
+  private final @Nullable String sessionPath;
 
   private Predict(
       Signature signature,
@@ -62,13 +66,15 @@ public final class Predict implements Module {
       @Nullable LanguageModel lm,
       CallConfig config,
       Adapter adapter,
-      boolean jsonFallback) {
+      boolean jsonFallback,
+      @Nullable String sessionPath) {
     this.signature = signature;
     this.demos = List.copyOf(demos);
     this.lm = lm;
     this.config = config;
     this.adapter = adapter;
     this.jsonFallback = jsonFallback;
+    this.sessionPath = sessionPath;
   }
 
   /**
@@ -83,7 +89,7 @@ public final class Predict implements Module {
   /** A Predict for this signature. */
   public static Predict of(Signature signature) {
     return new Predict(Objects.requireNonNull(signature, "signature must not be null"), List.of(), null,
-        CallConfig.DEFAULT, CHAT, true);
+        CallConfig.DEFAULT, CHAT, true, null);
   }
 
   /**
@@ -123,17 +129,17 @@ public final class Predict implements Module {
   public Predict withDemos(List<Example> demos) {
     Objects.requireNonNull(demos, "demos must not be null");
     demos.forEach(d -> Objects.requireNonNull(d, "demos must not contain null"));
-    return new Predict(signature, demos, lm, config, adapter, jsonFallback);
+    return new Predict(signature, demos, lm, config, adapter, jsonFallback, sessionPath);
   }
 
   /** This module bound to an LM (wins over the Context and the process default). */
   public Predict withLm(LanguageModel lm) {
-    return new Predict(signature, demos, Objects.requireNonNull(lm, "lm must not be null"), config, adapter, jsonFallback);
+    return new Predict(signature, demos, Objects.requireNonNull(lm, "lm must not be null"), config, adapter, jsonFallback, sessionPath);
   }
 
   /** This module with these per-call settings. */
   public Predict withConfig(CallConfig config) {
-    return new Predict(signature, demos, lm, Objects.requireNonNull(config, "config must not be null"), adapter, jsonFallback);
+    return new Predict(signature, demos, lm, Objects.requireNonNull(config, "config must not be null"), adapter, jsonFallback, sessionPath);
   }
 
   /** This module with a sampling temperature. */
@@ -158,7 +164,7 @@ public final class Predict implements Module {
 
   /** This module with another adapter (a {@link JsonAdapter} asks for JSON and has no fallback). */
   public Predict withAdapter(Adapter adapter) {
-    return new Predict(signature, demos, lm, config, Objects.requireNonNull(adapter, "adapter must not be null"), jsonFallback);
+    return new Predict(signature, demos, lm, config, Objects.requireNonNull(adapter, "adapter must not be null"), jsonFallback, sessionPath);
   }
 
   /**
@@ -166,12 +172,31 @@ public final class Predict implements Module {
    * (the default, as DSPy's {@code use_json_adapter_fallback=True}) or off.
    */
   public Predict withJsonFallback(boolean enabled) {
-    return new Predict(signature, demos, lm, config, adapter, enabled);
+    return new Predict(signature, demos, lm, config, adapter, enabled, sessionPath);
+  }
+
+  /**
+   * This module running under a session path segment: its LM calls (the JSON fallback included)
+   * send the Helicone session path of the caller's Context with {@code /segment} appended, so the
+   * sub-calls of a composite module form a tree ({@code /support/chat/retrieve}, {@code
+   * /support/chat/answer}); its stream's chunks carry the segment in their {@linkplain
+   * FieldChunk#path() path}. The caller's Context is not changed. Replaces a segment set before.
+   *
+   * @throws IllegalArgumentException when the segment is blank or not a valid header value
+   */
+  @Override
+  public Predict withSessionPath(String segment) {
+    return new Predict(signature, demos, lm, config, adapter, jsonFallback, ModulePath.segment(segment));
+  }
+
+  /** The session path segment set by {@link #withSessionPath} ({@code "/answer"}), if any. */
+  public Optional<String> sessionPath() {
+    return Optional.ofNullable(sessionPath);
   }
 
   /** This module with another signature, keeping demos, LM, settings and adapter. */
   public Predict withSignature(Signature signature) {
-    return new Predict(Objects.requireNonNull(signature, "signature must not be null"), demos, lm, config, adapter, jsonFallback);
+    return new Predict(Objects.requireNonNull(signature, "signature must not be null"), demos, lm, config, adapter, jsonFallback, sessionPath);
   }
 
   /**
@@ -180,18 +205,32 @@ public final class Predict implements Module {
    * NoLanguageModelException} when no LM is configured, an {@code LmException} when the LM call
    * fails, {@link AdapterParseException} when neither the ChatAdapter nor the JSON fallback could
    * parse the answer. Lazy; cancelling cancels the LM call.
+   *
+   * <p>Inside a composite module's {@link Module#stream}, the call streams its LM answer instead and
+   * hands its events to that stream, then emits the same Prediction.
    */
   @Override
   public Mono<Prediction> call(Map<String, ?> inputs) {
     Objects.requireNonNull(inputs, "inputs must not be null");
     Optional<MissingInputException> missing = checkInputs(inputs);
     if (missing.isPresent()) return Mono.error(missing.get());
-    return Mono.deferContextual(ctx -> {
+    Mono<Prediction> call = Mono.deferContextual(ctx -> {
+      Optional<StreamChannel> channel = StreamChannel.in(ctx);
+      if (channel.isPresent()) return relayed(channel.get(), inputs, ctx);
       LanguageModel model = resolveLm(ctx);
       return complete(model, adapter, inputs)
           .onErrorResume(this::fallsBack, first -> complete(model, JSON, inputs)
               .onErrorMap(AdapterParseException.class, second -> withCause(second, first)));
     });
+    return sessionPath == null ? call : call.contextWrite(ModulePath.child(sessionPath));
+  }
+
+  private Mono<Prediction> relayed(StreamChannel channel, Map<String, ?> inputs, ContextView ctx) {
+    return streamAll(inputs, chooseFields(), ctx)
+        .concatMap(event -> event instanceof Done done
+            ? Mono.just(done.prediction())
+            : channel.send(event).then(Mono.<Prediction>empty()))
+        .last();
   }
 
   /**
@@ -219,15 +258,19 @@ public final class Predict implements Module {
     Set<String> chosen = chooseFields(fields);
     Optional<MissingInputException> missing = checkInputs(inputs);
     if (missing.isPresent()) return Flux.error(missing.get());
-    return Flux.deferContextual(ctx -> {
-      LanguageModel model = resolveLm(ctx);
-      return streamWith(model, adapter, inputs, chosen)
-          .onErrorResume(this::fallsBack, first -> Flux.concat(
-              Mono.just(new Status(adapter.name() + " could not parse the answer; retrying with "
-                  + JSON.name())),
-              streamWith(model, JSON, inputs, chosen)
-                  .onErrorMap(AdapterParseException.class, second -> withCause(second, first))));
-    });
+    Flux<StreamEvent> stream = Flux.deferContextual(ctx -> streamAll(inputs, chosen, ctx));
+    return sessionPath == null ? stream : stream.contextWrite(ModulePath.child(sessionPath));
+  }
+
+  private Flux<StreamEvent> streamAll(Map<String, ?> inputs, Set<String> chosen, ContextView ctx) {
+    LanguageModel model = resolveLm(ctx);
+    String path = ModulePath.current(ctx);
+    return streamWith(model, adapter, inputs, chosen, path)
+        .onErrorResume(this::fallsBack, first -> Flux.concat(
+            Mono.just(new Status(adapter.name() + " could not parse the answer; retrying with "
+                + JSON.name())),
+            streamWith(model, JSON, inputs, chosen, path)
+                .onErrorMap(AdapterParseException.class, second -> withCause(second, first))));
   }
 
   private Set<String> chooseFields(String... fields) {
@@ -251,7 +294,8 @@ public final class Predict implements Module {
         .map(response -> prediction(response, with));
   }
 
-  private Flux<StreamEvent> streamWith(LanguageModel model, Adapter with, Map<String, ?> inputs, Set<String> fields) {
+  private Flux<StreamEvent> streamWith(
+      LanguageModel model, Adapter with, Map<String, ?> inputs, Set<String> fields, String path) {
     return Flux.defer(() -> {
       LmRequest request = request(with, inputs);
       var outputs = signature.outputs().stream().map(Field::name).collect(Collectors.toSet());
@@ -259,11 +303,17 @@ public final class Predict implements Module {
           ? new JsonFieldSplitter(outputs, fields)
           : new ChatFieldSplitter(outputs, fields);
       var assembler = new StreamAssembler(splitter);
-      return model.stream(request)
+      Flux<StreamEvent> chunks = model.stream(request)
           .concatMapIterable(assembler::accept)
-          .concatWith(Flux.defer(() -> Flux.fromIterable(assembler.finish())))
+          .concatWith(Flux.defer(() -> Flux.fromIterable(assembler.finish())));
+      if (!path.isEmpty()) chunks = chunks.map(event -> tagged(event, path));
+      return chunks
           .concatWith(Mono.fromCallable(() -> new Done(prediction(assembler.response(), with))));
     });
+  }
+
+  private static StreamEvent tagged(StreamEvent event, String path) {
+    return event instanceof FieldChunk c ? new FieldChunk(c.field(), c.text(), c.last(), path) : event;
   }
 
   private boolean fallsBack(Throwable error) {
@@ -289,7 +339,7 @@ public final class Predict implements Module {
   private Prediction prediction(LmResponse response, Adapter with) {
     var completions = new ArrayList<Map<String, Object>>();
     for (String text : response.texts()) completions.add(with.parse(signature, text));
-    return Prediction.of(completions, response.usage(), response.requestId().orElse(null), response.cacheHit());
+    return Prediction.of(completions, response);
   }
 
   private LanguageModel resolveLm(ContextView ctx) {
@@ -310,6 +360,7 @@ public final class Predict implements Module {
 
   @Override
   public String toString() {
-    return "Predict" + signature.toString().substring("Signature".length());
+    return "Predict" + signature.toString().substring("Signature".length())
+        + (sessionPath == null ? "" : " at " + sessionPath);
   }
 }

@@ -2,6 +2,8 @@ package dev.dspy4j.core.predict;
 
 import dev.dspy4j.core.adapter.internal.JavaConversion;
 import dev.dspy4j.core.adapter.internal.PyJson;
+import dev.dspy4j.core.helicone.HeliconeMetadata;
+import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.lm.Usage;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The result of a module call, like {@code dspy.Prediction}: the parsed output fields of the first
  * choice, all choices when {@code n > 1}, token usage and the LM response's metadata (gateway
- * request id, cache hit). Immutable.
+ * request id, cache hit, the Helicone response headers). Immutable.
  *
  * <p>An optional output the LM did not produce is absent from {@link #fields()}; {@link #value}
  * returns empty for it. Equality compares fields, completions and usage, not the metadata.
@@ -28,13 +30,17 @@ public final class Prediction {
   private final Usage usage;
   private final @Nullable String requestId;
   private final boolean cacheHit;
+  private final HeliconeMetadata helicone;
+
+  private static final HeliconeMetadata NO_METADATA = HeliconeMetadata.from(Map.of());
 
   private Prediction(
       Map<String, ?> fields,
       List<? extends Map<String, ?>> completions,
       Usage usage,
       @Nullable String requestId,
-      boolean cacheHit) {
+      boolean cacheHit,
+      HeliconeMetadata helicone) {
     this.fields = present(fields);
     var all = new ArrayList<Map<String, Object>>();
     for (var c : completions) all.add(present(c));
@@ -43,6 +49,7 @@ public final class Prediction {
     this.usage = Objects.requireNonNull(usage, "usage");
     this.requestId = requestId;
     this.cacheHit = cacheHit;
+    this.helicone = Objects.requireNonNull(helicone, "helicone");
   }
 
   private static Map<String, Object> present(Map<String, ?> values) {
@@ -56,13 +63,13 @@ public final class Prediction {
 
   /** A prediction of these field values (no usage, no metadata). */
   public static Prediction of(Map<String, ?> fields) {
-    return new Prediction(fields, List.of(), Usage.ZERO, null, false);
+    return new Prediction(fields, List.of(), Usage.ZERO, null, false, NO_METADATA);
   }
 
-  /** A prediction with every part given; used by modules. */
-  static Prediction of(
-      List<? extends Map<String, ?>> completions, Usage usage, @Nullable String requestId, boolean cacheHit) {
-    return new Prediction(completions.get(0), completions, usage, requestId, cacheHit);
+  /** The prediction parsed from {@code response}: its usage and metadata, one completion per choice. */
+  static Prediction of(List<? extends Map<String, ?>> completions, LmResponse response) {
+    return new Prediction(completions.get(0), completions, response.usage(), response.requestId().orElse(null),
+        response.cacheHit(), HeliconeMetadata.from(response));
   }
 
   /**
@@ -129,6 +136,16 @@ public final class Prediction {
   /** True when the LM answer came from a cache. */
   public boolean cacheHit() {
     return cacheHit;
+  }
+
+  /**
+   * What the Helicone gateway said about the LM response (request id, cache status, rate-limit
+   * budget...), read from its response headers. Every part is empty when there was no response
+   * with headers: a prediction built with {@link #of(Map)}, a client-cache hit, a streamed call (the
+   * stream's chunks carry no headers) or an endpoint other than Helicone.
+   */
+  public HeliconeMetadata helicone() {
+    return helicone;
   }
 
   @Override

@@ -14,11 +14,20 @@ public sealed interface StreamEvent {
    * @param field the output field name
    * @param text the new text (may be empty only on a {@code last} chunk)
    * @param last true on the final chunk of this field
+   * @param path which module produced the chunk: {@code ""} for a module without a session path,
+   *     else the path formed by {@code withSessionPath} segments from the streamed module down to
+   *     the producing one, such as {@code "/answer"} or {@code "/chat/answer"}
    */
-  record FieldChunk(String field, String text, boolean last) implements StreamEvent {
+  record FieldChunk(String field, String text, boolean last, String path) implements StreamEvent {
     public FieldChunk {
       Objects.requireNonNull(field, "field");
       Objects.requireNonNull(text, "text");
+      Objects.requireNonNull(path, "path");
+    }
+
+    /** A chunk of a module without a session path ({@code path} is {@code ""}). */
+    public FieldChunk(String field, String text, boolean last) {
+      this(field, text, last, "");
     }
   }
 

@@ -1,6 +1,9 @@
 package dev.dspy4j.core.predict;
 
 import dev.dspy4j.core.adapter.internal.JavaConversion;
+import dev.dspy4j.core.batch.Batch;
+import dev.dspy4j.core.batch.BatchOptions;
+import dev.dspy4j.core.batch.BatchResult;
 import dev.dspy4j.core.lm.LanguageModel;
 import dev.dspy4j.core.signature.Signature;
 import java.lang.reflect.RecordComponent;
@@ -8,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -54,6 +58,17 @@ public final class TypedPredict<I, O> {
     return new TypedPredict<>(predict.withConfig(config), input, output);
   }
 
+  /**
+   * This module running under a session path segment: its LM calls send the caller's Helicone
+   * session path with {@code /segment} appended and its stream's chunks carry the segment in their
+   * path. See {@link Predict#withSessionPath}.
+   *
+   * @throws IllegalArgumentException when the segment is blank or not a valid header value
+   */
+  public TypedPredict<I, O> withSessionPath(String segment) {
+    return new TypedPredict<>(predict.withSessionPath(segment), input, output);
+  }
+
   /** This module with demos given as input/output record pairs. */
   public TypedPredict<I, O> withDemos(List<Map.Entry<I, O>> demos) {
     Objects.requireNonNull(demos, "demos must not be null");
@@ -73,6 +88,28 @@ public final class TypedPredict<I, O> {
   public Mono<O> call(I in) {
     Objects.requireNonNull(in, "input must not be null");
     return Mono.defer(() -> predict.call(components(in))).map(this::toOutput);
+  }
+
+  /**
+   * Runs the module on every input record with at most {@code concurrency} calls in flight and emits
+   * the output records in input order ({@link Batch#outputs}). Inputs are requested only as slots
+   * free up. Errors with the first failed call's own error and cancels the calls in flight;
+   * cancelling cancels the calls in flight.
+   *
+   * @throws IllegalArgumentException when {@code concurrency} is below 1
+   */
+  public Flux<O> batch(Publisher<? extends I> inputs, int concurrency) {
+    return Batch.outputs(inputs, this::call, concurrency);
+  }
+
+  /**
+   * Runs the module on every input record under {@code options} ({@link Batch#run}): one {@link
+   * BatchResult} per input, carrying the input record and the output record or the error. Errors with
+   * a {@code BatchFailedException} once {@code maxErrors} inputs failed; cancelling cancels the calls
+   * in flight.
+   */
+  public Flux<BatchResult<I, O>> batch(Publisher<? extends I> inputs, BatchOptions options) {
+    return Batch.run(inputs, this::call, options);
   }
 
   /** Streams the output fields of a call, then one Done. See {@link Predict#stream(Map, String...)}. */

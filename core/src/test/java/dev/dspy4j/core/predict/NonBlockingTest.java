@@ -20,20 +20,24 @@ class NonBlockingTest {
   }
 
   @Test
-  void callAndStreamDoNotBlockAParallelSchedulerThread() {
+  void callStreamAndCompositeStreamDoNotBlockAParallelSchedulerThread() {
     var answer = new LinkedHashMap<String, Object>();
     answer.put("reasoning", "Because.");
     answer.put("answer", "4");
     var lm = DummyLM.builder().when("2+2", answer).tokenSize(2).build();
     var cot = ChainOfThought.of("question -> answer").withLm(lm);
-    StepVerifier.create(Flux.range(0, 20)
+    Module composite = inputs -> cot.withSessionPath("answer").call(inputs);
+    StepVerifier.create(Flux.range(0, 30)
             .parallel(4)
             .runOn(Schedulers.parallel())
-            .flatMap(i -> i % 2 == 0
-                ? cot.call(Map.of("question", "2+2")).map(p -> p.get("answer"))
-                : cot.stream(Map.of("question", "2+2")).last().map(e -> ((StreamEvent.Done) e).prediction().get("answer")))
+            .flatMap(i -> switch (i % 3) {
+              case 0 -> cot.call(Map.of("question", "2+2")).map(p -> p.get("answer"));
+              case 1 -> cot.stream(Map.of("question", "2+2")).last().map(e -> ((StreamEvent.Done) e).prediction().get("answer"));
+              default -> composite.stream(Map.of("question", "2+2")).last()
+                  .map(e -> ((StreamEvent.Done) e).prediction().get("answer"));
+            })
             .sequential())
-        .expectNextCount(20)
+        .expectNextCount(30)
         .expectComplete()
         .verify(Duration.ofSeconds(60));
   }

@@ -55,6 +55,8 @@ public final class LocalGateway implements AutoCloseable {
   private final DisposableServer server;
   private final AtomicInteger sequence = new AtomicInteger();
   private final AtomicInteger cancelledStreams = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger peakInFlight = new AtomicInteger();
   private final ArrayDeque<RecordedRequest> recorded = new ArrayDeque<>();
   private final Set<String> cachedBodies = new HashSet<>();
   private final Map<String, Integer> rateLimitCounts = new HashMap<>();
@@ -117,9 +119,18 @@ public final class LocalGateway implements AutoCloseable {
     return cancelledStreams.get();
   }
 
-  /** Forgets the recorded requests, the gateway-side cache, the rate-limit and cancel counters. */
+  /**
+   * The most chat completion requests this gateway was answering at the same time (since start or
+   * {@link #reset()}): how a client's concurrency bound is seen from the server side.
+   */
+  public int peakConcurrentRequests() {
+    return peakInFlight.get();
+  }
+
+  /** Forgets the recorded requests, the gateway-side cache, the rate-limit, cancel and concurrency counters. */
   public void reset() {
     cancelledStreams.set(0);
+    peakInFlight.set(inFlight.get());
     synchronized (recorded) {
       recorded.clear();
       cachedBodies.clear();
@@ -157,7 +168,10 @@ public final class LocalGateway implements AutoCloseable {
         .aggregate()
         .asString(StandardCharsets.UTF_8)
         .defaultIfEmpty("")
-        .flatMap(body -> Mono.from(respond(request, response, body)));
+        .flatMap(body -> {
+          peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          return Mono.from(respond(request, response, body)).doFinally(signal -> inFlight.decrementAndGet());
+        });
   }
 
   private Publisher<Void> respond(HttpServerRequest request, HttpServerResponse response, String body) {
@@ -247,9 +261,14 @@ public final class LocalGateway implements AutoCloseable {
       choice.put("finish_reason", finishReason);
     }
     completion.set("usage", usage);
+    // A non-streamed answer arrives when its last token would have been generated.
+    Mono<String> answer = Mono.just(completion.toString());
+    if (!tokenDelay.isZero()) {
+      answer = answer.delayElement(tokenDelay.multipliedBy(tokens.size()));
+    }
     return response
         .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
-        .sendString(Mono.just(completion.toString()));
+        .sendString(answer);
   }
 
   private Flux<String> streamEvents(
@@ -345,6 +364,9 @@ public final class LocalGateway implements AutoCloseable {
         .map(v -> "Authorization: " + RecordedRequest.displayValue("Authorization", v)).orElse("no Authorization"));
     request.heliconeHeaders().forEach((name, value) ->
         line.append(" | ").append(name).append(": ").append(RecordedRequest.displayValue(name, value)));
+    if (request.heliconeHeaders().isEmpty()) {
+      line.append(" | no Helicone-* headers");
+    }
     if (json != null && json.isObject()) {
       List<String> extra = new ArrayList<>();
       json.fieldNames().forEachRemaining(f -> { if (!STANDARD_BODY_FIELDS.contains(f)) extra.add(f + "=" + json.get(f)); });
@@ -380,7 +402,10 @@ public final class LocalGateway implements AutoCloseable {
       return this;
     }
 
-    /** Wait this long before each streamed chunk, so a streaming demo is visible (default none). */
+    /**
+     * Wait this long before each streamed chunk, and a non-streamed answer this long per token, as a
+     * model generating it would, so streaming and batch demos are visible (default none).
+     */
     public Builder tokenDelay(Duration delay) {
       Objects.requireNonNull(delay, "delay");
       if (delay.isNegative()) {

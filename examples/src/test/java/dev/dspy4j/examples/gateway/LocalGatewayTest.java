@@ -187,6 +187,45 @@ class LocalGatewayTest {
   }
 
   @Test
+  void aTokenDelayAlsoHoldsBackAJsonAnswerForAllItsTokens() throws Exception {
+    start(Duration.ofMillis(20));
+    long started = System.nanoTime();
+    var response = post(cotBody(false));
+    long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    String text = json(response.body()).at("/choices/0/message/content").asText();
+    // a lower bound only: a loaded machine may be slower, never faster
+    assertThat(elapsedMillis).isGreaterThanOrEqualTo(LocalAnswers.tokens(text).size() * 20L - 20);
+  }
+
+  @Test
+  void overlappingRequestsAreCountedAtTheirPeakAndResetForgetsThePeak() throws Exception {
+    start(Duration.ofMillis(100)); // each answer takes seconds, so three requests sent at once overlap
+    var responses = List.of(
+        http.sendAsync(chatRequest(cotBody(false)), HttpResponse.BodyHandlers.ofString()),
+        http.sendAsync(chatRequest(cotBody(false)), HttpResponse.BodyHandlers.ofString()),
+        http.sendAsync(chatRequest(cotBody(false)), HttpResponse.BodyHandlers.ofString()));
+    for (var response : responses) {
+      assertThat(response.get(60, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+
+    assertThat(gateway.peakConcurrentRequests()).isEqualTo(3);
+    gateway.reset();
+    assertThat(gateway.peakConcurrentRequests()).isZero();
+    post(cotBody(false));
+    assertThat(gateway.peakConcurrentRequests()).isEqualTo(1);
+  }
+
+  private HttpRequest chatRequest(String body) {
+    return HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/chat/completions"))
+        .timeout(Duration.ofSeconds(60))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+  }
+
+  @Test
   void aClientClosingAStreamIsCountedAsACancelledStream() throws Exception {
     start(Duration.ofMillis(100));
     byte[] body = cotBody(true).getBytes(StandardCharsets.UTF_8);

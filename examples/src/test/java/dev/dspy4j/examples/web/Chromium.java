@@ -1,10 +1,13 @@
 package dev.dspy4j.examples.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
@@ -93,5 +96,21 @@ public final class Chromium {
   /** Waits until the condition holds, polling every 50 ms. */
   public static void waitFor(WebDriver driver, Duration timeout, Supplier<Boolean> condition) {
     new WebDriverWait(driver, timeout, Duration.ofMillis(50)).until(d -> condition.get());
+  }
+
+  /**
+   * Asserts that a page text grew as it streamed: every sample is a prefix of the final text, and
+   * partial texts of at least three different lengths were seen.
+   */
+  public static void assertGrewIncrementally(List<String> samples, String finalText) {
+    assertThat(samples).allSatisfy(s -> assertThat(finalText).startsWith(s));
+    long partialLengths = samples.stream()
+        .filter(s -> !s.isEmpty() && s.length() < finalText.length())
+        .map(String::length)
+        .distinct()
+        .count();
+    assertThat(partialLengths)
+        .as("distinct partial lengths of a text growing on the page: %s", samples)
+        .isGreaterThanOrEqualTo(3);
   }
 }

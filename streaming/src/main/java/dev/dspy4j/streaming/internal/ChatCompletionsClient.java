@@ -6,6 +6,7 @@ import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.lm.ServerException;
 import dev.dspy4j.core.lm.Usage;
+import dev.dspy4j.core.ratelimit.RateLimiter;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -29,7 +30,10 @@ import reactor.netty.http.client.HttpClientResponse;
 /**
  * The network side of an LM: {@code POST {apiBase}/chat/completions} over Reactor Netty, one attempt
  * at a time, wrapped in {@link LmRetry}. Request body and headers are computed once per call, so
- * every retry sends exactly the same bytes and headers. Immutable and thread-safe.
+ * every retry sends exactly the same bytes and headers. With a {@link RateLimiter}, every attempt
+ * (not just every call) waits for a permit and reports back to it: a 429 lowers the pace of every
+ * caller, response headers ({@code Helicone-RateLimit-*}, {@code x-ratelimit-*}) adjust it, and a
+ * retry queues for a new permit. Immutable and thread-safe.
  */
 public final class ChatCompletionsClient {
 
@@ -41,6 +45,7 @@ public final class ChatCompletionsClient {
   private final HttpClient http;
   private final LmErrors errors;
   private final LmRetry retry;
+  private final @Nullable RateLimiter limiter;
   private final Clock clock = Clock.systemUTC();
 
   /** The client for {@code settings}: its HttpClient (or the shared pool) with the LM's timeouts applied. */
@@ -55,6 +60,7 @@ public final class ChatCompletionsClient {
     this.errors = new LmErrors(settings);
     this.retry = new LmRetry(settings.numRetries(), settings.retryBackoff(), settings.maxBackoff(),
         settings.maxRetryAfter());
+    this.limiter = settings.rateLimiter();
   }
 
   /**
@@ -65,7 +71,7 @@ public final class ChatCompletionsClient {
     return Mono.defer(() -> {
       byte[] body = RequestBody.json(MAPPER, settings.model(), effective, false);
       Map<String, String> headers = requestHeaders(effective, "application/json");
-      return Mono.defer(() -> completeOnce(body, headers)).retryWhen(retry);
+      return Mono.defer(() -> limited(completeOnce(body, headers))).retryWhen(retry);
     });
   }
 
@@ -80,11 +86,24 @@ public final class ChatCompletionsClient {
       byte[] body = RequestBody.json(MAPPER, settings.model(), effective, true);
       Map<String, String> headers = requestHeaders(effective, "text/event-stream");
       var progress = new StreamProgress();
-      return Flux.defer(() -> streamOnce(body, headers))
+      return Flux.defer(() -> limited(streamOnce(body, headers)))
           .doOnNext(progress::onChunk)
           .onErrorMap(progress::onFailure)
           .retryWhen(retry);
     });
+  }
+
+  /**
+   * One attempt under a permit of the limiter, if any. The permit is returned when the attempt ends;
+   * the response (usage, rate-limit headers) or the failure (a 429 with its Retry-After) is reported.
+   */
+  private Mono<LmResponse> limited(Mono<LmResponse> attempt) {
+    return limiter == null ? attempt : limiter.run(attempt);
+  }
+
+  /** One streamed attempt holding a permit until it completes, fails or is cancelled. */
+  private Flux<LmChunk> limited(Flux<LmChunk> attempt) {
+    return limiter == null ? attempt : limiter.runStream(attempt);
   }
 
   private Mono<LmResponse> completeOnce(byte[] body, Map<String, String> headers) {
@@ -95,6 +114,10 @@ public final class ChatCompletionsClient {
 
   private Flux<LmChunk> streamOnce(byte[] body, Map<String, String> headers) {
     return exchange(body, headers, (res, content, status, requestId) -> {
+      if (limiter != null) {
+        // A stream's chunks carry no headers: the limiter hears about the server's budget here.
+        limiter.onResponseHeaders(responseHeaders(res.responseHeaders()));
+      }
       String contentType = res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE, "");
       if (contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
         // The server ignored "stream": true and answered with one JSON completion.

@@ -1,5 +1,8 @@
 package dev.dspy4j.streaming.internal;
 
+import dev.dspy4j.core.helicone.HeliconeHeaders;
+import dev.dspy4j.core.ratelimit.RateLimiter;
+import dev.dspy4j.core.usage.LmHistory;
 import java.time.Duration;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +30,9 @@ import reactor.netty.http.client.HttpClient;
  * @param maxLineBytes longest SSE line or event data
  * @param maxResponseBytes largest non-streamed response body
  * @param httpClient a caller-supplied client, or null for the shared default pool
+ * @param helicone typed Helicone default headers, layered under the Reactor Context's
+ * @param rateLimiter the limiter every HTTP attempt goes through, or null for none
+ * @param history where completed calls are recorded ({@link LmHistory#disabled()} keeps nothing)
  */
 public record LmSettings(
     String model,
@@ -46,7 +52,21 @@ public record LmSettings(
     Duration maxRetryAfter,
     int maxLineBytes,
     int maxResponseBytes,
-    @Nullable HttpClient httpClient) {
+    @Nullable HttpClient httpClient,
+    HeliconeHeaders helicone,
+    @Nullable RateLimiter rateLimiter,
+    LmHistory history) {
+
+  /** Settings without typed Helicone defaults, rate limiter or history (for tests of the transport). */
+  public LmSettings(String model, @Nullable String apiKey, String apiBase, @Nullable Double temperature,
+      @Nullable Integer maxTokens, Map<String, String> headers, Map<String, Object> extraBody, boolean cache,
+      int numRetries, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout,
+      Duration retryBackoff, Duration maxBackoff, Duration maxRetryAfter, int maxLineBytes, int maxResponseBytes,
+      @Nullable HttpClient httpClient) {
+    this(model, apiKey, apiBase, temperature, maxTokens, headers, extraBody, cache, numRetries, connectTimeout,
+        firstByteTimeout, idleTimeout, retryBackoff, maxBackoff, maxRetryAfter, maxLineBytes, maxResponseBytes,
+        httpClient, HeliconeHeaders.empty(), null, LmHistory.disabled());
+  }
 
   /** The chat-completions URL. */
   public String completionsUrl() {
@@ -61,6 +81,8 @@ public record LmSettings(
         + (maxTokens == null ? "" : ", maxTokens=" + maxTokens)
         + (headers.isEmpty() ? "" : ", headers=" + headers.keySet())
         + (extraBody.isEmpty() ? "" : ", extraBody=" + extraBody.keySet())
+        + (helicone.toMap().isEmpty() ? "" : ", helicone=" + helicone.toMap().keySet())
+        + (rateLimiter == null ? "" : ", rateLimiter=" + rateLimiter)
         + ", cache=" + cache + ", numRetries=" + numRetries + "]";
   }
 }

@@ -12,8 +12,9 @@ import reactor.core.publisher.Signal;
 
 /**
  * Merges consecutive chunks of the same field into larger ones, so a UI under heavy load gets fewer
- * frames. Text is only ever concatenated, never split or reordered; a chunk of another field, a
- * {@code last} chunk, any other event and the end of the stream flush what is held first.
+ * frames. Text is only ever concatenated, never split or reordered; a chunk of another field (or of
+ * the same field from another sub-module path), a {@code last} chunk, any other event and the end
+ * of the stream flush what is held first.
  */
 final class Coalescer {
 
@@ -21,6 +22,7 @@ final class Coalescer {
 
   private final int maxChars;
   private @Nullable String field;
+  private String path = "";
   private final StringBuilder text = new StringBuilder();
 
   private Coalescer(int maxChars) {
@@ -72,13 +74,14 @@ final class Coalescer {
       out.add(signal);
       return out;
     }
-    if (field != null && !field.equals(chunk.field())) {
+    if (field != null && !(field.equals(chunk.field()) && path.equals(chunk.path()))) {
       flushInto(out);
     }
     field = chunk.field();
+    path = chunk.path();
     text.append(chunk.text());
     if (chunk.last()) {
-      out.add(Signal.next(new FieldChunk(field, text.toString(), true)));
+      out.add(Signal.next(new FieldChunk(field, text.toString(), true, path)));
       reset();
     } else if (text.length() >= maxChars) {
       flushInto(out);
@@ -88,13 +91,14 @@ final class Coalescer {
 
   private void flushInto(List<Signal<StreamEvent>> out) {
     if (field != null && text.length() > 0) {
-      out.add(Signal.next(new FieldChunk(field, text.toString(), false)));
+      out.add(Signal.next(new FieldChunk(field, text.toString(), false, path)));
     }
     reset();
   }
 
   private void reset() {
     field = null;
+    path = "";
     text.setLength(0);
   }
 }

@@ -26,7 +26,8 @@ import reactor.netty.http.server.HttpServerResponse;
  * text/event-stream}). Each {@link StreamEvent} becomes one event with JSON data:
  *
  * <ul>
- *   <li>{@code event: field}, data {@code {"field":"answer","text":"...","last":false}}
+ *   <li>{@code event: field}, data {@code {"field":"answer","text":"...","last":false}}, plus
+ *       {@code "path":"/answer"} when the chunk comes from a sub-module with a session path
  *   <li>{@code event: status}, data {@code {"message":"..."}}
  *   <li>{@code event: done}, data: the prediction's fields as a JSON object
  *   <li>{@code event: error}, data {@code {"type":"...","message":"..."}} when the stream fails (or
@@ -162,6 +163,8 @@ public final class SseRelay {
       data.put("field", c.field());
       data.put("text", c.text());
       data.put("last", c.last());
+      // Only a composite module's sub-modules have a path; plain modules keep the short form.
+      if (!c.path().isEmpty()) data.put("path", c.path());
       return SseFrame.event("field", json(data));
     }
     if (event instanceof Status s) {

@@ -3,6 +3,8 @@ package dev.dspy4j.streaming.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dspy4j.core.helicone.Helicone;
+import dev.dspy4j.core.helicone.HeliconeHeaders;
 import dev.dspy4j.core.lm.LmConfigurationException;
 import dev.dspy4j.core.lm.LmRequest;
 import java.time.Duration;
@@ -10,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import reactor.util.context.Context;
 
 class EffectiveRequestTest {
 
@@ -26,14 +29,15 @@ class EffectiveRequestTest {
     lmHeaders.put("Helicone-Property-Env", "lm");
     lmHeaders.put("Helicone-Session-Id", "lm-session");
     lmHeaders.put("X-Only-Lm", "1");
-    var context = Map.of("helicone-session-id", "ctx-session", "Helicone-User-Id", "ctx-user");
+    Context context = Helicone.with(HeliconeHeaders.builder().sessionId("ctx-session").userId("ctx-user").build())
+        .apply(Context.empty());
     LmRequest call = LmRequest.ofUser("q").withHeader("HELICONE-USER-ID", "call-user");
 
     LmRequest effective = EffectiveRequest.resolve(lm("gpt-4o-mini", null, null, lmHeaders, Map.of(), true), call, context);
 
     assertThat(effective.headers()).containsExactlyInAnyOrderEntriesOf(Map.of(
         "Helicone-Property-Env", "lm",
-        "helicone-session-id", "ctx-session",
+        "Helicone-Session-Id", "ctx-session",
         "X-Only-Lm", "1",
         "HELICONE-USER-ID", "call-user"));
   }
@@ -43,7 +47,7 @@ class EffectiveRequestTest {
     LmRequest call = LmRequest.builder(List.of(dev.dspy4j.core.lm.Message.user("q")))
         .temperature(0.9).extraBody(Map.of("b", 2)).cache(false).rolloutId("r1").build();
     LmRequest effective = EffectiveRequest.resolve(
-        lm("gpt-4o-mini", 0.1, 300, Map.of(), Map.of("a", 1, "b", 1), true), call, Map.of());
+        lm("gpt-4o-mini", 0.1, 300, Map.of(), Map.of("a", 1, "b", 1), true), call, Context.empty());
 
     assertThat(effective.temperature()).hasValue(0.9);
     assertThat(effective.maxTokens()).hasValue(300);
@@ -54,23 +58,24 @@ class EffectiveRequestTest {
 
   @Test
   void theLmCacheSwitchIsTheDefault() {
-    assertThat(EffectiveRequest.resolve(lm("m", null, null, Map.of(), Map.of(), false), LmRequest.ofUser("q"), Map.of())
+    assertThat(EffectiveRequest.resolve(lm("m", null, null, Map.of(), Map.of(), false), LmRequest.ofUser("q"), Context.empty())
         .cache()).contains(false);
   }
 
   @Test
-  void anIllegalContextHeaderIsAConfigurationError() {
+  void anIllegalCallHeaderIsAConfigurationErrorNamingTheHeaderButNotItsValue() {
     assertThatThrownBy(() -> EffectiveRequest.resolve(lm("m", null, null, Map.of(), Map.of(), true),
-        LmRequest.ofUser("q"), Map.of("Helicone-Property-Name", "a\nb")))
+        LmRequest.ofUser("q").withHeader("Helicone-Property-Name", "secret-part\nb"), Context.empty()))
         .isInstanceOf(LmConfigurationException.class)
-        .hasMessageContaining("Helicone-Property-Name");
+        .hasMessageContaining("Helicone-Property-Name")
+        .hasMessageNotContaining("secret-part");
   }
 
   @Test
   void reasoningModelRulesApplyToTheMergedValues() {
     LmSettings o3 = lm("o3", null, 20_000, Map.of(), Map.of(), true);
-    assertThat(EffectiveRequest.resolve(o3, LmRequest.ofUser("q").withTemperature(1.0), Map.of()).temperature()).hasValue(1.0);
-    assertThatThrownBy(() -> EffectiveRequest.resolve(o3, LmRequest.ofUser("q").withMaxTokens(15_999), Map.of()))
+    assertThat(EffectiveRequest.resolve(o3, LmRequest.ofUser("q").withTemperature(1.0), Context.empty()).temperature()).hasValue(1.0);
+    assertThatThrownBy(() -> EffectiveRequest.resolve(o3, LmRequest.ofUser("q").withMaxTokens(15_999), Context.empty()))
         .isInstanceOf(LmConfigurationException.class);
   }
 }

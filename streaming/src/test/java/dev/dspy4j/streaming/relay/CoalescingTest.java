@@ -111,6 +111,21 @@ class CoalescingTest {
   }
 
   @Test
+  void chunksOfTheSameFieldFromTwoSubModulesAreNotMerged() {
+    StepVerifier.create(
+            Coalescer.coalesce(
+                Flux.<StreamEvent>just(
+                    new FieldChunk("answer", "a", false, "/draft"),
+                    new FieldChunk("answer", "b", false, "/draft"),
+                    new FieldChunk("answer", "c", false, "/final"),
+                    new FieldChunk("answer", "d", true, "/final")),
+                NEVER,
+                1_000))
+        .expectNext(new FieldChunk("answer", "ab", false, "/draft"), new FieldChunk("answer", "cd", true, "/final"))
+        .verifyComplete();
+  }
+
+  @Test
   void heldTextIsSentBeforeAnUpstreamError() {
     var boom = new IllegalStateException("connection reset");
     StepVerifier.create(

@@ -99,6 +99,19 @@ class SseRelayTest {
   }
 
   @Test
+  void aFieldEventNamesItsSubModulePathOnlyWhenItHasOne() {
+    var parsed = SseParser.parse(encodeAll(SseRelay.create().withoutHeartbeat().encoded(Flux.just(
+        new FieldChunk("answer", "Par", false),
+        new FieldChunk("answer", "is", true, "/chat/answer"),
+        new Done(Prediction.of(Map.of("answer", "Paris")))))));
+
+    assertThat(parsed.events()).extracting(Event::type).containsExactly("field", "field", "done");
+    assertThat(parsed.events().get(0).data()).isEqualTo("{\"field\":\"answer\",\"text\":\"Par\",\"last\":false}");
+    assertThat(parsed.events().get(1).data())
+        .isEqualTo("{\"field\":\"answer\",\"text\":\"is\",\"last\":true,\"path\":\"/chat/answer\"}");
+  }
+
+  @Test
   void doneCarriesNonTextFieldValuesAsJson() {
     var fields = new LinkedHashMap<String, Object>();
     fields.put("answer", "yes");

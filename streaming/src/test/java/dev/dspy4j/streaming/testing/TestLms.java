@@ -4,7 +4,11 @@ import dev.dspy4j.streaming.LM;
 import java.time.Duration;
 import mockwebserver3.MockWebServer;
 
-/** LMs configured for loopback tests: fast backoff, a recognisable fake key. */
+/**
+ * LMs configured for loopback transport tests: fast backoff, a recognisable fake key, and the cache
+ * off, because these tests check what reaches the server on every call (and the process-wide cache
+ * would otherwise carry answers from one test into the next). Cache tests switch it back on.
+ */
 public final class TestLms {
 
   /** The API key the test LMs send; no message may ever contain it. */
@@ -12,13 +16,14 @@ public final class TestLms {
 
   private TestLms() {}
 
-  /** An LM builder for {@code apiBase} with a 5 ms retry backoff. */
+  /** An LM builder for {@code apiBase} with a 5 ms retry backoff and the cache off. */
   public static LM.Builder builder(String apiBase) {
     return LM.builder("gpt-4o-mini")
         .apiKey(API_KEY)
         .apiBase(apiBase)
         .retryBackoff(Duration.ofMillis(5))
-        .maxBackoff(Duration.ofMillis(50));
+        .maxBackoff(Duration.ofMillis(50))
+        .cache(false);
   }
 
   /** An LM builder for a MockWebServer. */

@@ -29,14 +29,26 @@ public final class Web implements Example {
 
   @Override
   public int run(ExampleRuntime runtime) {
-    LM lm = LM.builder(runtime.model()).apiKey(runtime.apiKey()).apiBase(runtime.apiBase()).build();
-    Dspy.configure(lm);
-    ChainOfThought qa = ChainOfThought.of("question -> answer");
-
-    try (var server = StreamingWebServer.start(q -> qa.stream(Map.of("question", q)))) {
+    try (var server = serve(runtime)) {
       runtime.out().println("Streaming page: " + server.url() + "  (Ctrl-C to stop)");
       server.onClose().block();
     }
     return 0;
+  }
+
+  /**
+   * Starts the page's server: each question is a ChainOfThought streamed through the LM of {@code
+   * runtime}; closing the browser's stream (Stop) cancels the module's stream and so the LM request.
+   */
+  public static StreamingWebServer serve(ExampleRuntime runtime) {
+    LM lm = LM.builder(runtime.model()).apiKey(runtime.apiKey()).apiBase(runtime.apiBase())
+        // Every question streams from the LM: a repeated question would otherwise come back from
+        // the client cache as one piece, with no request for Stop to close.
+        .cache(false)
+        .build();
+    Dspy.configure(lm);
+    ChainOfThought qa = ChainOfThought.of("question -> answer");
+
+    return StreamingWebServer.start(question -> qa.stream(Map.of("question", question)));
   }
 }

@@ -49,6 +49,10 @@ class ExamplesAgainstLocalGatewayTest {
   }
 
   private String run(Example example) throws Exception {
+    return run(example, gateway);
+  }
+
+  private String run(Example example, LocalGateway gateway) throws Exception {
     var config = new ExampleConfig(Optional.empty(), ExampleConfig.DEFAULT_BASE_URL, ExampleConfig.DEFAULT_MODEL);
     var print = new PrintStream(out, true, StandardCharsets.UTF_8);
     int exit;
@@ -71,6 +75,21 @@ class ExamplesAgainstLocalGatewayTest {
     assertThat(request.json().get("model").asText()).isEqualTo("gpt-4o-mini");
   }
 
+  /** The top-level fields of the request's JSON body, in any order. */
+  private static List<String> bodyFields(RecordedRequest request) {
+    var names = new java.util.ArrayList<String>();
+    request.json().fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static final Map<String, String> PAGE_CUSTOM_PROPERTY_HEADERS = Map.of(
+      "Helicone-Session-Id", "dspy-example-session",
+      "Helicone-Session-Name", "Question Answering",
+      "Helicone-User-Id", "user-123",
+      "Helicone-Property-Environment", "production",
+      "Helicone-Property-Module", "chain-of-thought",
+      "Helicone-Property-Version", "1.0.0");
+
   @Test
   void helloPrintsTheLmsReplyToHelloWorld() throws Exception {
     String printed = run(new Hello());
@@ -78,6 +97,8 @@ class ExamplesAgainstLocalGatewayTest {
     var request = onlyRequest();
     assertAuthorizedChatCompletion(request);
     assertThat(request.json().at("/messages/0/content").asText()).isEqualTo("Hello, world!");
+    assertThat(bodyFields(request)).containsExactlyInAnyOrder("model", "messages");
+    assertThat(request.heliconeHeaders()).isEmpty();
   }
 
   @Test
@@ -90,35 +111,45 @@ class ExamplesAgainstLocalGatewayTest {
     assertAuthorizedChatCompletion(request);
     assertThat(request.heliconeHeaders()).isEmpty();
     assertThat(request.json().at("/messages/1/content").asText()).contains("[[ ## question ## ]]\n" + BasicCot.QUESTION);
+    assertThat(bodyFields(request)).containsExactlyInAnyOrder("model", "messages");
   }
 
   @Test
   void generationConfigSendsTemperatureAndMaxTokens() throws Exception {
     String printed = run(new GenerationConfig());
     assertThat(printed).contains("A deterministic creative answer from the local gateway to \"Write a creative story about AI\"");
-    var body = onlyRequest().json();
+    var request = onlyRequest();
+    var body = request.json();
     assertThat(body.get("temperature").asDouble()).isEqualTo(0.9);
     assertThat(body.get("max_tokens").asInt()).isEqualTo(2000);
+    assertThat(bodyFields(request)).containsExactlyInAnyOrder("model", "messages", "temperature", "max_tokens");
+    assertThat(body.at("/messages/1/content").asText()).contains("[[ ## creative_answer ## ]]");
   }
 
   @Test
-  void customPropertiesSendsThePagesSessionUserAndPropertyHeaders() throws Exception {
-    run(new CustomProperties());
-    assertThat(onlyRequest().heliconeHeaders())
-        .containsOnly(
-            Map.entry("Helicone-Session-Id", "dspy-example-session"),
-            Map.entry("Helicone-Session-Name", "Question Answering"),
-            Map.entry("Helicone-User-Id", "user-123"),
-            Map.entry("Helicone-Property-Environment", "production"),
-            Map.entry("Helicone-Property-Module", "chain-of-thought"),
-            Map.entry("Helicone-Property-Version", "1.0.0"));
+  void customPropertiesSendsThePagesHeadersFromTheLmAndFromTheReactorContext() throws Exception {
+    String printed = run(new CustomProperties());
+    assertThat(printed).contains("A deterministic answer from the local gateway to \"" + CustomProperties.QUESTION + "\"")
+        .contains("A deterministic answer from the local gateway to \"" + CustomProperties.CONTEXT_QUESTION + "\"");
+    List<RecordedRequest> requests = gateway.requests();
+    assertThat(requests).hasSize(2);
+    assertThat(requests.get(0).json().at("/messages/1/content").asText()).contains(CustomProperties.QUESTION);
+    assertThat(requests.get(1).json().at("/messages/1/content").asText()).contains(CustomProperties.CONTEXT_QUESTION);
+    assertThat(requests).allSatisfy(r -> {
+      assertThat(r.heliconeHeaders()).containsExactlyInAnyOrderEntriesOf(PAGE_CUSTOM_PROPERTY_HEADERS);
+      assertThat(bodyFields(r)).containsExactlyInAnyOrder("model", "messages");
+    });
     assertThat(gatewayLog.toString(StandardCharsets.UTF_8)).contains("Helicone-User-Id: user-123");
   }
 
   @Test
   void promptsPutsThePromptFieldsBesideModelAndMessages() throws Exception {
     run(new Prompts());
-    var body = onlyRequest().json();
+    var request = onlyRequest();
+    var body = request.json();
+    assertThat(bodyFields(request)).containsExactlyInAnyOrder(
+        "model", "messages", "prompt_id", "version_id", "environment", "inputs");
+    assertThat(body.get("inputs").size()).isEqualTo(2);
     assertThat(body.get("prompt_id").asText()).isEqualTo("customer-support-prompt-id");
     assertThat(body.get("version_id").asText()).isEqualTo("version-uuid");
     assertThat(body.get("environment").asText()).isEqualTo("production");
@@ -128,19 +159,25 @@ class ExamplesAgainstLocalGatewayTest {
   }
 
   @Test
-  void rateLimitSendsAPolicyTheGatewayParses() throws Exception {
+  void rateLimitSendsAPolicyTheGatewayParsesAndExplainsThePagesMistake() throws Exception {
     String printed = run(new RateLimit());
-    assertThat(printed).contains("Helicone-RateLimit-Policy: 100;w=3600;u=request");
+    assertThat(printed)
+        .contains("'Helicone-Rate-Limit-Policy' is not a Helicone header; did you mean 'Helicone-RateLimit-Policy'?")
+        .contains("'basic-100' is not a policy")
+        .contains("Sending Helicone-RateLimit-Policy: 100;w=3600;u=request");
     var request = onlyRequest();
     assertThat(request.heliconeHeaders()).containsOnly(Map.entry("Helicone-RateLimit-Policy", "100;w=3600;u=request"));
-    assertThat(gatewayLog.toString(StandardCharsets.UTF_8)).doesNotContain("does not parse");
+    assertThat(bodyFields(request)).containsExactlyInAnyOrder("model", "messages");
+    String log = gatewayLog.toString(StandardCharsets.UTF_8);
+    assertThat(log).contains("Helicone-RateLimit-Policy: 100;w=3600;u=request").doesNotContain("NOTE:");
   }
 
   @Test
   void cachingAnswersTheSecondCallFromTheClientCache() throws Exception {
     String printed = run(new Caching());
-    assertThat(printed).contains("(from the LM)").contains("Second: ").contains("(from the cache)");
-    assertThat(gateway.requests()).hasSize(1);
+    assertThat(printed).containsPattern("(?m)^First: .*\\(from the LM\\)$").containsPattern("(?m)^Second: .*\\(from the cache\\)$");
+    assertThat(gateway.requests()).as("the second call never reached the gateway").hasSize(1);
+    assertThat(bodyFields(gateway.requests().get(0))).containsExactlyInAnyOrder("model", "messages");
   }
 
   @Test
@@ -164,13 +201,34 @@ class ExamplesAgainstLocalGatewayTest {
     assertThat(printed.indexOf("\nreasoning: Let's think")).isNotNegative();
     assertThat(printed.indexOf("\nanswer: A deterministic answer")).isGreaterThan(printed.indexOf("\nreasoning: "));
     assertThat(printed).doesNotContain("[[ ##");
-    assertThat(onlyRequest().json().get("stream").asBoolean()).isTrue();
+    var request = onlyRequest();
+    assertThat(request.json().get("stream").asBoolean()).isTrue();
+    assertThat(bodyFields(request)).containsExactlyInAnyOrder("model", "messages", "stream", "stream_options");
   }
 
   @Test
-  void batchAnswersEveryQuestion() throws Exception {
-    String printed = run(new Batch());
-    assertThat(printed).contains(Batch.QUESTIONS + "/" + Batch.QUESTIONS).contains(Batch.QUESTIONS + " answers");
-    assertThat(gateway.requests()).hasSize(Batch.QUESTIONS);
+  void batchAnswersEveryQuestionWithBoundedConcurrencyAndAProgressBar() throws Exception {
+    // A gateway as slow as the example asks for, so that calls overlap and the bound matters.
+    try (var slow = LocalGateway.builder()
+        .log(new PrintStream(gatewayLog, true, StandardCharsets.UTF_8))
+        .tokenDelay(new BatchPipeline().localTokenDelay())
+        .start()) {
+      String printed = run(new BatchPipeline(), slow);
+
+      int n = BatchPipeline.QUESTIONS;
+      assertThat(printed)
+          .contains("\r[" + "#".repeat(30) + "] " + n + "/" + n + " 0 in flight ")
+          .containsPattern("\\d+\\.\\d/s")
+          .contains(" ETA ")
+          .contains(n + " answers in ")
+          .contains("What is 1 squared? -> A deterministic answer from the local gateway to \"What is 1 squared?\".")
+          .contains("What is " + n + " squared? -> A deterministic answer from the local gateway to \"What is " + n + " squared?\".");
+      assertThat(slow.requests()).hasSize(n);
+      assertThat(slow.requests()).extracting(r -> r.json().at("/messages/1/content").asText())
+          .allSatisfy(content -> assertThat(content).containsPattern("What is \\d+ squared\\?"));
+      assertThat(slow.peakConcurrentRequests())
+          .as("the gateway saw calls overlap, never more than the bound")
+          .isBetween(2, BatchPipeline.CONCURRENCY);
+    }
   }
 }

@@ -11,7 +11,13 @@ import java.util.Map;
 import java.util.UUID;
 import reactor.core.publisher.Flux;
 
-/** The page's "Session Tracking for Multi-Turn Conversations": three turns in one session. */
+/**
+ * The page's "Session Tracking for Multi-Turn Conversations": three turns in one session. The page
+ * puts the session headers on the LM ({@code extra_headers}); here they travel in the Reactor Context
+ * of the conversation's pipeline, so one LM can serve many concurrent sessions. The gateway receives
+ * exactly the page's three headers on every turn. ({@code Helicone.newSession(name, path)} draws a
+ * fresh UUID per subscription instead.)
+ */
 public final class Sessions implements Example {
 
   @Override
