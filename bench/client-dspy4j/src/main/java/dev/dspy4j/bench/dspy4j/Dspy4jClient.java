@@ -9,6 +9,7 @@ import dev.dspy4j.core.lm.Message;
 import dev.dspy4j.core.predict.ChainOfThought;
 import dev.dspy4j.core.predict.StreamEvent;
 import dev.dspy4j.streaming.LM;
+import reactor.netty.resources.ConnectionProvider;
 
 import java.util.List;
 import java.util.Map;
@@ -19,13 +20,17 @@ import java.util.Map;
  * end to end (format, stream, field split, parse); a stream counts as complete only if its
  * {@code Done} prediction parsed the answer the server scripted ({@code 42}).
  *
- * <p>Fair settings: retries off and the response cache off (the prompt is the same every time, and
- * DSPy's LM caches by default; a cache hit would not be a stream).
+ * <p>Fair settings: retries off, the response cache off on the LM and on the module (the prompt is
+ * the same every time, and DSPy's LM caches by default; a cache hit would not be a stream), connect,
+ * first-byte and idle timeouts at the harness's generous timeout, and a connection pool sized to the
+ * scenario's concurrency like every other client's (the LM's default shared pool holds 500). The
+ * LM's HTTP client is otherwise its default: Reactor Netty's shared event loops, HTTP/1.1.
  */
 public final class Dspy4jClient implements StreamClient {
 
     private static final String SCRIPTED_ANSWER = "42";
 
+    private final ConnectionProvider pool;
     private final LM lm;
     private final boolean cot;
     private final LmRequest request;
@@ -36,14 +41,23 @@ public final class Dspy4jClient implements StreamClient {
         if (!cot) {
             c.requireStreamMode("dspy4j");
         }
+        this.pool = ConnectionProvider.builder("bench-dspy4j")
+                .maxConnections(c.maxConcurrency())
+                .pendingAcquireMaxCount(-1)
+                .pendingAcquireTimeout(c.timeout())
+                .build();
         this.lm = LM.builder(c.model())
                 .apiKey(c.apiKey())
                 .apiBase(c.baseUrl())
                 .numRetries(0)
                 .cache(false)
+                .connectTimeout(c.timeout())
+                .firstByteTimeout(c.timeout())
+                .idleTimeout(c.timeout())
+                .connectionProvider(pool)
                 .build();
         this.request = LmRequest.of(List.of(Message.user(Harness.PROMPT)));
-        this.program = ChainOfThought.of("question -> answer").withLm(lm);
+        this.program = ChainOfThought.of("question -> answer").withLm(lm).withCache(false);
     }
 
     @Override
@@ -80,7 +94,8 @@ public final class Dspy4jClient implements StreamClient {
 
     @Override
     public void close() {
-        // LM has no close in the API contract; the JVM exits after the scenario.
+        // LM has no close in its API; the pool it was given is the bench's to dispose.
+        pool.dispose();
     }
 
     /** Client JVM entry point; see {@link Harness}. */

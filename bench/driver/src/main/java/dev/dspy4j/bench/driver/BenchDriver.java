@@ -27,7 +27,10 @@ import java.util.concurrent.TimeUnit;
  * {@code BENCHMARKS.md}.
  *
  * <p>Usage: {@code java -jar bench/driver/target/bench-driver.jar [--quick|--full] [--clients a,b]
- * [--bench-dir bench]}.
+ * [--scenarios a,b] [--warmup-cpu-s N] [--jfr] [--bench-dir bench]}. {@code --warmup-cpu-s} overrides
+ * the warm-up budget (3 CPU s quick, 20 full); {@code --jfr} records each client's measured window
+ * with JDK Flight Recorder into the run's log directory (a profiling run: it never updates
+ * BENCHMARKS.md, since the recorder costs CPU).
  */
 public final class BenchDriver {
 
@@ -47,14 +50,18 @@ public final class BenchDriver {
         List<String> only = List.of();
         List<String> onlyScenarios = List.of();
         Path benchDir = null;
+        Integer warmupOverride = null;
+        boolean jfr = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" -> only = List.of(args[++i].split(","));
                 case "--scenarios" -> onlyScenarios = List.of(args[++i].split(","));
                 case "--bench-dir" -> benchDir = Path.of(args[++i]);
+                case "--warmup-cpu-s" -> warmupOverride = Integer.parseInt(args[++i]);
+                case "--jfr" -> jfr = true;
                 case "--quick", "--full" -> { }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use [--quick|--full] [--clients floor,dspy4j,...] [--scenarios a,b,c,d0,d1] [--bench-dir bench]");
+                        + "; use [--quick|--full] [--clients floor,dspy4j,...] [--scenarios a,b,c,d0,d1] [--warmup-cpu-s N] [--jfr] [--bench-dir bench]");
             }
         }
         if (benchDir == null) {
@@ -81,6 +88,7 @@ public final class BenchDriver {
             }
         }
 
+        int warmupCpuS = warmupOverride != null ? warmupOverride : quick ? 3 : 20;
         long t0 = System.nanoTime();
         List<Outcome> outcomes = new ArrayList<>();
         try (ServerProcess server = ServerProcess.start(benchDir, logs)) {
@@ -89,7 +97,7 @@ public final class BenchDriver {
                     if (!s.runsFor(c.name())) {
                         continue;
                     }
-                    Outcome o = runOne(benchDir, logs, server, s, c, quick ? 3 : 20);
+                    Outcome o = runOne(benchDir, logs, server, s, c, warmupCpuS, jfr);
                     outcomes.add(o);
                     System.out.printf("%-12s %-3s %s%n", c.name(), s.id(),
                             o.result().map(r -> String.format("%d ok, %d errors, %.1f s, %.2f CPU s/M tok, peak threads %d",
@@ -100,41 +108,47 @@ public final class BenchDriver {
         }
         double minutes = (System.nanoTime() - t0) / 60e9;
 
-        Report report = new Report(quick, stamp, machine, scenarios, clients, outcomes, minutes);
+        Report report = new Report(quick, stamp, machine, scenarios, clients, outcomes, minutes, warmupCpuS, jfr);
         Path md = results.resolve(stamp + ".md");
         Path png = results.resolve(stamp + ".png");
         Chart.write(report, png);
         Files.writeString(md, report.resultsFile(png.getFileName().toString()));
-        boolean complete = only.isEmpty() && onlyScenarios.isEmpty();
+        boolean complete = only.isEmpty() && onlyScenarios.isEmpty() && warmupOverride == null && !jfr;
         if (complete) {
             // Only a run of every client and scenario may stand as the project's benchmark table.
             Files.writeString(root.resolve("BENCHMARKS.md"),
                     report.benchmarksFile(root.relativize(md).toString(), root.relativize(png).toString()));
         }
         System.out.printf("wrote %s, %s%s in %.1f min%n", root.relativize(md), root.relativize(png),
-                complete ? " and BENCHMARKS.md" : " (partial run: BENCHMARKS.md left as it was)", minutes);
+                complete ? " and BENCHMARKS.md" : " (partial, re-tuned or profiling run: BENCHMARKS.md left as it was)", minutes);
     }
 
     private static Outcome runOne(Path benchDir, Path logs, ServerProcess server, Scenario s, ClientModule c,
-                                  int warmupCpuS)
+                                  int warmupCpuS, boolean jfr)
             throws IOException, InterruptedException {
         Optional<String> cp = c.classpath(benchDir);
         if (cp.isEmpty()) {
-            String why = ClientModule.DSPY4J.equals(c.name())
-                    ? "not built: the dspy4j client is enabled with -Pbench,bench-dspy4j once LM and ChainOfThought are on main"
-                    : "not built (bench/" + c.module() + " has no target/classpath.txt)";
+            String why = "not built (bench/" + c.module() + " has no target/classpath.txt)";
             return new Outcome(c.name(), s.id(), Optional.empty(), why, 0);
         }
         long timeoutS = Math.max(120, s.total() / 20);
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin());
         cmd.addAll(CLIENT_JVM);
+        if (jfr) {
+            // Method samples every 10 ms (profile settings), and the recorder's own thread.
+            cmd.add("-XX:+UnlockDiagnosticVMOptions");
+            cmd.add("-XX:+DebugNonSafepoints");
+        }
         cmd.addAll(List.of("-cp", cp.get(), c.mainClass(),
                 "--client", c.name(), "--scenario", s.id(), "--base", s.path(server.port()),
                 "--total", Integer.toString(s.total()), "--concurrency", Integer.toString(s.concurrency()),
                 "--tokens", Integer.toString(s.expectedDeltas()), "--warmup", Integer.toString(s.warmup()),
                 "--warmup-cpu-s", Integer.toString(warmupCpuS),
                 "--timeout-s", Long.toString(timeoutS), "--mode", s.mode(), "--live-heap", Boolean.toString(s.liveHeap())));
+        if (jfr) {
+            cmd.addAll(List.of("--jfr", logs.resolve(c.name() + "-" + s.id() + ".jfr").toString()));
+        }
         Path out = logs.resolve(c.name() + "-" + s.id() + ".out");
         Path err = logs.resolve(c.name() + "-" + s.id() + ".err");
         double cpu0 = server.cpuSeconds();

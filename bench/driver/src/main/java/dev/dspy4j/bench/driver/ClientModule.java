@@ -27,7 +27,7 @@ record ClientModule(String name, String label, String module, String mainClass) 
             new ClientModule("langchain4j", "LangChain4j 1.19.0 OpenAiStreamingChatModel", "client-langchain4j", "dev.dspy4j.bench.langchain4j.LangChain4jClient"),
             new ClientModule("spring-ai", "Spring AI 2.0.1 OpenAiChatModel.stream", "client-springai", "dev.dspy4j.bench.springai.SpringAiClient"));
 
-    /** The JVM classpath, or empty when the module was not built (e.g. dspy4j before its profile is on). */
+    /** The JVM classpath, or empty when the module was not built (e.g. its build failed). */
     Optional<String> classpath(Path benchDir) throws IOException {
         Path dir = benchDir.resolve(module).resolve("target");
         Path cp = dir.resolve("classpath.txt");

@@ -17,9 +17,13 @@ final class Report {
     private final List<ClientModule> clients;
     private final List<Outcome> outcomes;
     private final double minutes;
+    private final int warmupCpuS;
+    private final boolean jfr;
 
     Report(boolean quick, String stamp, Machine machine, List<Scenario> scenarios, List<ClientModule> clients,
-           List<Outcome> outcomes, double minutes) {
+           List<Outcome> outcomes, double minutes, int warmupCpuS, boolean jfr) {
+        this.warmupCpuS = warmupCpuS;
+        this.jfr = jfr;
         this.quick = quick;
         this.stamp = stamp;
         this.machine = machine;
@@ -182,13 +186,15 @@ final class Report {
         for (Scenario s : scenarios) {
             sb.append("- ").append(s.title()).append(" (warm-up: rounds of ").append(s.warmup())
                     .append(" completions, then sized to ~1.5 CPU s, until CPU per completion is steady within 10 %; at most 6 rounds or "
-                    + (quick ? 3 : 20) + " CPU s)\n");
+                    + warmupCpuS + " CPU s)\n");
         }
         return sb.toString();
     }
 
     String resultsFile(String pngName) {
         return "# Bench run " + stamp + " (" + mode() + " mode, " + f1(minutes) + " min)\n\n"
+                + (jfr ? "**Profiling run** (JDK Flight Recorder on in every client's measured window, which costs CPU):"
+                        + " the recordings are in bench/results/logs/" + stamp + "/; compare these figures only with each other.\n\n" : "")
                 + "![CPU per million tokens and peak threads](" + pngName + ")\n\n"
                 + "## Clients side by side\n\n" + table() + "\n"
                 + "## ChainOfThought end to end vs LM.stream (dspy4j)\n\n" + cotTable() + "\n"
@@ -217,7 +223,11 @@ final class Report {
                 + "(added) those beyond the JVM's own before the client was built; peak heap is the largest heap\n"
                 + "occupancy right after a GC, including one full GC forced once every stream is open.\n\n"
                 + "## ChainOfThought end to end vs LM.stream\n\n" + cotTable() + "\n"
-                + "## dspy4j targets\n\n" + targets() + "\n"
+                + "## dspy4j targets\n\n"
+                + (quick ? "Quick mode: short windows after a warm-up capped at " + warmupCpuS + " CPU s, so these verdicts are\n"
+                        + "indicative only (the JIT may still be compiling); judge the targets on `--full` runs (see\n"
+                        + "docs/notes/bench.md).\n\n" : "")
+                + targets() + "\n"
                 + "## Scenarios in this run\n\n" + scenarioList() + "\n"
                 + "## Machine\n\n" + String.join("\n", machine.lines()) + "\n\n"
                 + "## How each client is configured\n\n" + fairness();

@@ -1,6 +1,12 @@
 package dev.dspy4j.bench.harness;
 
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.text.ParseException;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,7 +22,8 @@ import java.util.function.Function;
  * {@code total}, {@code concurrency}, {@code tokens} (text deltas the server sends per response),
  * {@code warmup} (first warm-up round), {@code warmup-cpu-s} (warm-up CPU budget), {@code timeout-s}, {@code mode}
  * ({@code stream}|{@code cot}), {@code live-heap} ({@code true}: force one full GC when every stream
- * has received its first token, to record the heap that all open streams hold).
+ * has received its first token, to record the heap that all open streams hold), {@code jfr} (a file:
+ * record the measured window, and only it, with JDK Flight Recorder's {@code profile} settings).
  */
 public final class Harness {
 
@@ -77,6 +84,7 @@ public final class Harness {
                     }
                     : null;
 
+            Recording recording = startRecording(a.get("jfr"));
             threads.resetPeakThreadCount();
             long started0 = threads.getTotalStartedThreadCount();
             heap.arm();
@@ -89,6 +97,7 @@ public final class Harness {
             long wall = System.nanoTime() - t0;
             long cpu = os.getProcessCpuTime() - cpu0;
             heap.disarm();
+            stopRecording(recording, a.get("jfr"));
             int peak = threads.getPeakThreadCount() - (liveMeasured.get() ? 1 : 0);
             long startedThreads = threads.getTotalStartedThreadCount() - started0 - (liveMeasured.get() ? 1 : 0);
 
@@ -96,6 +105,35 @@ public final class Harness {
                     wall / 1e9, batch.tokens(), cpu / 1e9,
                     batch.ttftPercentileMicros(50), batch.ttftPercentileMicros(99),
                     baselineThreads, peak, startedThreads, batch.maxInFlight(), heap.maxMb(), batch.firstError());
+        }
+    }
+
+    /** A JFR recording of the measured window when {@code file} is given (profiling runs only). */
+    private static Recording startRecording(String file) {
+        if (file == null) {
+            return null;
+        }
+        try {
+            Recording r = new Recording(Configuration.getConfiguration("profile"));
+            r.setName("bench-window");
+            r.start();
+            return r;
+        } catch (IOException | ParseException e) {
+            throw new IllegalStateException("cannot start the JFR recording: " + e.getMessage(), e);
+        }
+    }
+
+    private static void stopRecording(Recording recording, String file) {
+        if (recording == null) {
+            return;
+        }
+        recording.stop();
+        try {
+            recording.dump(Path.of(file));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the JFR recording to " + file + ": " + e.getMessage(), e);
+        } finally {
+            recording.close();
         }
     }
 
