@@ -25,6 +25,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 
@@ -39,7 +40,7 @@ import reactor.netty.http.client.HttpClientResponse;
 public final class ChatCompletionsClient {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final ChunkParser CHUNK_PARSER = new ChunkParser(MAPPER.getFactory());
+  private static final ChunkParser CHUNK_PARSER = new ChunkParser();
   private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
   /** How long the rest of a streamed body may take to end after {@code [DONE]}. */
   private static final Duration DONE_GRACE = Duration.ofSeconds(1);
@@ -110,13 +111,13 @@ public final class ChatCompletionsClient {
   }
 
   private Mono<LmResponse> completeOnce(byte[] body, Map<String, String> headers) {
-    return exchange(body, headers, (res, content, status, requestId) ->
+    return exchange(body, headers, (res, connection, content, status, requestId) ->
         readBody(content).map(bytes -> toResponse(bytes, responseHeaders(res.responseHeaders()), status, requestId)))
         .single();
   }
 
   private Flux<LmChunk> streamOnce(byte[] body, Map<String, String> headers) {
-    return exchange(body, headers, (res, content, status, requestId) -> {
+    return exchange(body, headers, (res, connection, content, status, requestId) -> {
       if (limiter != null) {
         // A stream's chunks carry no headers: the limiter hears about the server's budget here.
         limiter.onResponseHeaders(responseHeaders(res.responseHeaders()));
@@ -127,38 +128,41 @@ public final class ChatCompletionsClient {
         return readBody(content).flatMapIterable(bytes -> toChunks(toResponse(bytes, Map.of(), status, requestId)));
       }
       var chunks = new ChunkStream(settings.maxLineBytes(), CHUNK_PARSER, MAPPER, errors, status, requestId);
-      // After [DONE] the answer is complete: the rest of the body (normally just the end of the
-      // chunked encoding, so that the connection can be reused) gets a short grace; a server that
-      // keeps sending is cut off then, instead of holding the call open until the idle timeout.
-      Mono<Long> afterDone = Mono.delay(min(DONE_GRACE, settings.idleTimeout())).cache();
+      var timers = StreamTimers.start(connection, settings.idleTimeout(), min(DONE_GRACE, settings.idleTimeout()), chunks::done);
       return content
-          .timeout(Mono.delay(settings.idleTimeout()),
-              buf -> chunks.done() ? afterDone : Mono.delay(settings.idleTimeout()),
-              Flux.defer(() -> chunks.done() ? Flux.empty() : Flux.error(new LmErrors.IdleTimeoutException())))
-          .map(chunks::decode)
+          .map(buf -> {
+            ChunkStream.Batch batch = chunks.decode(buf);
+            if (chunks.done()) {
+              timers.onDone();
+            }
+            return batch;
+          })
           // One buffer at a time: the next socket read waits until this buffer's chunks were requested.
-          .concatMap(batch -> batch.failure() == null
-              ? Flux.fromIterable(batch.chunks())
-              : Flux.fromIterable(batch.chunks()).concatWith(Mono.error(batch.failure())), 1)
-          .concatWith(Mono.fromRunnable(chunks::end));
+          .flatMapIterable(batch -> batch, 1)
+          // After [DONE] the answer is complete: a failure of the rest of the body does not spoil it.
+          .onErrorResume(t -> chunks.done() ? Mono.empty() : Mono.error(t))
+          .concatWith(Mono.fromRunnable(chunks::end))
+          .doFinally(signal -> timers.finish());
     });
   }
 
   /** Reads a 2xx response with {@code onSuccess}, or turns an error status into its typed exception. */
   private interface SuccessHandler<T> {
-    Publisher<T> handle(HttpClientResponse res, ByteBufFlux content, int status, @Nullable String requestId);
+    Publisher<T> handle(HttpClientResponse res, Connection connection, ByteBufFlux content, int status,
+        @Nullable String requestId);
   }
 
   /** One HTTP exchange; every failure leaves it as an {@code LmException} with status and request id. */
   private <T> Flux<T> exchange(byte[] body, Map<String, String> headers, SuccessHandler<T> onSuccess) {
     return post(body, headers)
-        .response((res, content) -> {
+        .responseConnection((res, connection) -> {
+          ByteBufFlux content = connection.inbound().receive();
           int status = res.status().code();
           String requestId = requestId(res.responseHeaders());
           Mono<T> unreadable = status < 200 || status > 299 ? null : unreadableSuccess(res, content, requestId);
           Publisher<T> result = status < 200 || status > 299
               ? errorResponse(res, content, requestId)
-              : unreadable != null ? unreadable : onSuccess.handle(res, content, status, requestId);
+              : unreadable != null ? unreadable : onSuccess.handle(res, connection, content, status, requestId);
           return Flux.from(result).onErrorMap(t -> errors.fromTransport(t, status, requestId));
         })
         .onErrorMap(t -> errors.fromTransport(t, 0, null));

@@ -1,19 +1,22 @@
 package dev.dspy4j.streaming.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.Usage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads one {@code chat.completion.chunk} JSON payload with Jackson's streaming parser (no tree) and
- * turns it into {@link LmChunk}s: one per choice that carries text, reasoning or a finish reason (a
- * role-only delta yields none), or one usage chunk when {@code choices} is empty and {@code usage}
- * is present. Unknown fields are skipped. Stateless and thread-safe.
+ * Reads one {@code chat.completion.chunk} JSON payload and turns it into {@link LmChunk}s: one per
+ * choice that carries text, reasoning or a finish reason (a role-only delta yields none), or one usage
+ * chunk when {@code choices} is empty and {@code usage} is present. Unknown fields are skipped.
+ *
+ * <p>This is the hottest code of a stream (it runs once per token), so it is a small strict JSON
+ * reader over the payload's bytes rather than a general parser: field names are compared as bytes
+ * (nothing is allocated for the fields it skips), and only the strings it returns are decoded. It
+ * still validates everything it skips: malformed JSON anywhere in the payload is an
+ * {@link IOException}, as it would be from Jackson. Stateless and thread-safe.
  */
 public final class ChunkParser {
 
@@ -25,140 +28,483 @@ public final class ChunkParser {
     ERROR
   }
 
-  private final JsonFactory factory;
+  private static final int MAX_DEPTH = 1000;
 
-  /** A parser creating its {@link JsonParser}s from {@code factory}. */
-  public ChunkParser(JsonFactory factory) {
-    this.factory = factory;
-  }
+  private static final byte[] CHOICES = ascii("choices");
+  private static final byte[] USAGE = ascii("usage");
+  private static final byte[] ERROR = ascii("error");
+  private static final byte[] INDEX = ascii("index");
+  private static final byte[] FINISH_REASON = ascii("finish_reason");
+  private static final byte[] DELTA = ascii("delta");
+  private static final byte[] MESSAGE = ascii("message");
+  private static final byte[] CONTENT = ascii("content");
+  private static final byte[] REASONING = ascii("reasoning");
+  private static final byte[] REASONING_CONTENT = ascii("reasoning_content");
+  private static final byte[] PROMPT_TOKENS = ascii("prompt_tokens");
+  private static final byte[] COMPLETION_TOKENS = ascii("completion_tokens");
+  private static final byte[] TOTAL_TOKENS = ascii("total_tokens");
 
   /**
    * Parses {@code data[0, length)} and appends its chunks to {@code out}.
    *
-   * @throws IOException when the payload is not a JSON object
+   * @throws IOException when the payload is not a well-formed JSON object
    */
   public Kind parse(byte[] data, int length, List<LmChunk> out) throws IOException {
-    int firstChoice = out.size();
-    Usage usage = null;
-    boolean error = false;
-    try (JsonParser p = factory.createParser(data, 0, length)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new IOException("expected a JSON object");
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken value = p.nextToken();
-        switch (field) {
-          case "choices" -> {
-            if (value == JsonToken.START_ARRAY) {
-              while (p.nextToken() == JsonToken.START_OBJECT) {
-                LmChunk chunk = readChoice(p);
-                // A role-only delta carries nothing a subscriber can use; emitting it would also be
-                // repeated by a transparent retry.
-                if (!chunk.text().isEmpty() || chunk.reasoning().isPresent() || chunk.finishReason().isPresent()) {
-                  out.add(chunk);
-                }
-              }
-            } else {
-              p.skipChildren();
-            }
-          }
-          case "usage" -> usage = value == JsonToken.START_OBJECT ? readUsage(p) : null;
-          case "error" -> {
-            error = value != JsonToken.VALUE_NULL;
-            p.skipChildren();
-          }
-          default -> p.skipChildren();
-        }
-      }
-      if (p.currentToken() != JsonToken.END_OBJECT) {
-        throw new IOException("truncated JSON object");
-      }
-    }
-    if (error) {
-      while (out.size() > firstChoice) {
-        out.remove(out.size() - 1);
-      }
-      return Kind.ERROR;
-    }
-    if (usage != null) {
-      if (out.size() > firstChoice) { // usage sent on a choice chunk: keep it on the first choice
-        LmChunk c = out.get(firstChoice);
-        out.set(firstChoice, LmChunk.of(c.index(), c.text(), c.reasoning().orElse(null),
-            c.finishReason().orElse(null), usage));
-      } else {
-        out.add(LmChunk.ofUsage(usage));
-      }
-    }
-    return Kind.CHUNKS;
+    return new Reader(data, length).chunk(out);
   }
 
-  private static LmChunk readChoice(JsonParser p) throws IOException {
-    int index = 0;
-    String text = "";
-    String reasoning = null;
-    String finishReason = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken value = p.nextToken();
-      switch (field) {
-        case "index" -> index = value == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : 0;
-        case "finish_reason" -> finishReason = textOrNull(p, value);
-        case "delta", "message" -> {
-          if (value == JsonToken.START_OBJECT) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-              String deltaField = p.currentName();
-              JsonToken deltaValue = p.nextToken();
-              switch (deltaField) {
-                case "content" -> {
-                  String content = textOrNull(p, deltaValue);
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** A cursor over one payload. */
+  private static final class Reader {
+    private final byte[] b;
+    private final int end;
+    private int pos;
+    /** Where the last field name read by {@link #fieldName()} starts and ends (between the quotes). */
+    private int nameStart;
+    private int nameEnd;
+
+    Reader(byte[] b, int end) {
+      this.b = b;
+      this.end = end;
+    }
+
+    Kind chunk(List<LmChunk> out) throws IOException {
+      int firstChoice = out.size();
+      Usage usage = null;
+      boolean error = false;
+      if (peek() != '{') {
+        throw fail("expected a JSON object");
+      }
+      pos++;
+      if (!endOfObject()) {
+        do {
+          fieldName();
+          if (nameIs(CHOICES)) {
+            out.subList(firstChoice, out.size()).clear(); // a repeated field: the last one counts
+            if (peek() == '[') {
+              choices(out);
+            } else {
+              skipValue(1);
+            }
+          } else if (nameIs(USAGE)) {
+            usage = peek() == '{' ? usage() : skipToNull();
+          } else if (nameIs(ERROR)) {
+            error = !isNull();
+            skipValue(1);
+          } else {
+            skipValue(1);
+          }
+        } while (nextMember('}'));
+      }
+      pos++;
+      if (error) {
+        out.subList(firstChoice, out.size()).clear();
+        return Kind.ERROR;
+      }
+      if (usage != null) {
+        if (out.size() > firstChoice) { // usage sent on a choice chunk: keep it on the first choice
+          LmChunk c = out.get(firstChoice);
+          out.set(firstChoice, LmChunk.of(c.index(), c.text(), c.reasoning().orElse(null),
+              c.finishReason().orElse(null), usage));
+        } else {
+          out.add(LmChunk.ofUsage(usage));
+        }
+      }
+      return Kind.CHUNKS;
+    }
+
+    private void choices(List<LmChunk> out) throws IOException {
+      pos++; // [
+      if (endOfArray()) {
+        pos++;
+        return;
+      }
+      do {
+        if (peek() == '{') {
+          LmChunk chunk = choice();
+          // A role-only delta carries nothing a subscriber can use; emitting it would also be
+          // repeated by a transparent retry.
+          if (!chunk.text().isEmpty() || chunk.reasoning().isPresent() || chunk.finishReason().isPresent()) {
+            out.add(chunk);
+          }
+        } else {
+          skipValue(2);
+        }
+      } while (nextMember(']'));
+      pos++;
+    }
+
+    private LmChunk choice() throws IOException {
+      int index = 0;
+      String text = "";
+      String reasoning = null;
+      String finishReason = null;
+      pos++; // {
+      if (!endOfObject()) {
+        do {
+          fieldName();
+          if (nameIs(INDEX)) {
+            Integer i = intOrNull();
+            index = i == null ? 0 : i;
+          } else if (nameIs(FINISH_REASON)) {
+            finishReason = stringOrSkip(3);
+          } else if ((nameIs(DELTA) || nameIs(MESSAGE)) && peek() == '{') {
+            pos++;
+            if (!endOfObject()) {
+              do {
+                fieldName();
+                if (nameIs(CONTENT)) {
+                  String content = stringOrSkip(4);
                   text = content == null ? "" : content;
-                }
-                case "reasoning", "reasoning_content" -> {
-                  String r = textOrNull(p, deltaValue);
+                } else if (nameIs(REASONING) || nameIs(REASONING_CONTENT)) {
+                  String r = stringOrSkip(4);
                   if (r != null) {
                     reasoning = r;
                   }
+                } else {
+                  skipValue(4);
                 }
-                default -> p.skipChildren();
-              }
+              } while (nextMember('}'));
             }
+            pos++;
           } else {
-            p.skipChildren();
+            skipValue(3);
+          }
+        } while (nextMember('}'));
+      }
+      pos++;
+      return LmChunk.of(Math.max(index, 0), text, reasoning, finishReason, null);
+    }
+
+    private Usage usage() throws IOException {
+      int prompt = 0;
+      int completion = 0;
+      int total = -1;
+      pos++; // {
+      if (!endOfObject()) {
+        do {
+          fieldName();
+          if (nameIs(PROMPT_TOKENS)) {
+            Integer v = intOrNull();
+            prompt = v == null ? prompt : Math.max(0, v);
+          } else if (nameIs(COMPLETION_TOKENS)) {
+            Integer v = intOrNull();
+            completion = v == null ? completion : Math.max(0, v);
+          } else if (nameIs(TOTAL_TOKENS)) {
+            Integer v = intOrNull();
+            total = v == null ? total : Math.max(0, v);
+          } else {
+            skipValue(2);
+          }
+        } while (nextMember('}'));
+      }
+      pos++;
+      return new Usage(prompt, completion, total < 0 ? (int) Math.min(Integer.MAX_VALUE, (long) prompt + completion) : total);
+    }
+
+    // ---- structure --------------------------------------------------------------------------------
+
+    /** Skips whitespace and returns the next byte without consuming it. */
+    private int peek() throws IOException {
+      while (pos < end) {
+        byte c = b[pos];
+        if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+          return c;
+        }
+        pos++;
+      }
+      throw fail("truncated JSON");
+    }
+
+    /** True (cursor on the '}') when the object just opened is empty. */
+    private boolean endOfObject() throws IOException {
+      return peek() == '}';
+    }
+
+    private boolean endOfArray() throws IOException {
+      return peek() == ']';
+    }
+
+    /** After a member: true when a ',' follows (consumed), false when {@code close} does (not consumed). */
+    private boolean nextMember(char close) throws IOException {
+      int c = peek();
+      if (c == ',') {
+        pos++;
+        return true;
+      }
+      if (c == close) {
+        return false;
+      }
+      throw fail("expected ',' or '" + close + "'");
+    }
+
+    /** Reads {@code "name" :}, remembering where the name's bytes are. */
+    private void fieldName() throws IOException {
+      if (peek() != '"') {
+        throw fail("expected a field name");
+      }
+      pos++;
+      nameStart = pos;
+      boolean escaped = skipStringBody();
+      nameEnd = escaped ? -1 : pos - 1; // an escaped name never equals one of ours
+      if (peek() != ':') {
+        throw fail("expected ':'");
+      }
+      pos++;
+    }
+
+    private boolean nameIs(byte[] name) {
+      if (nameEnd - nameStart != name.length) {
+        return false;
+      }
+      for (int i = 0; i < name.length; i++) {
+        if (b[nameStart + i] != name[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private boolean isNull() throws IOException {
+      return peek() == 'n';
+    }
+
+    private <T> @Nullable T skipToNull() throws IOException {
+      skipValue(2);
+      return null;
+    }
+
+    // ---- values -----------------------------------------------------------------------------------
+
+    /** The string value here, or null after skipping any other value. */
+    private @Nullable String stringOrSkip(int depth) throws IOException {
+      if (peek() != '"') {
+        skipValue(depth);
+        return null;
+      }
+      pos++;
+      int start = pos;
+      boolean escaped = skipStringBody();
+      return escaped ? unescape(start, pos - 1) : new String(b, start, pos - 1 - start, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The integer value here, saturated to the int range (a token count beyond it is nonsense, but no
+     * reason to fail the stream); null after skipping a value that is not an integer.
+     */
+    private @Nullable Integer intOrNull() throws IOException {
+      int c = peek();
+      if (c != '-' && (c < '0' || c > '9')) {
+        skipValue(3);
+        return null;
+      }
+      int start = pos;
+      if (!skipNumber()) {
+        return null;
+      }
+      boolean negative = b[start] == '-';
+      long value = 0;
+      for (int i = negative ? start + 1 : start; i < pos && value <= Integer.MAX_VALUE; i++) {
+        value = value * 10 + (b[i] - '0');
+      }
+      value = negative ? -value : value;
+      return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
+    }
+
+    /** Skips one value of any kind, checking that it is well-formed. */
+    private void skipValue(int depth) throws IOException {
+      if (depth > MAX_DEPTH) {
+        throw fail("JSON nested deeper than " + MAX_DEPTH);
+      }
+      int c = peek();
+      switch (c) {
+        case '"' -> {
+          pos++;
+          skipStringBody();
+        }
+        case '{' -> {
+          pos++;
+          if (!endOfObject()) {
+            do {
+              fieldName();
+              skipValue(depth + 1);
+            } while (nextMember('}'));
+          }
+          pos++;
+        }
+        case '[' -> {
+          pos++;
+          if (!endOfArray()) {
+            do {
+              skipValue(depth + 1);
+            } while (nextMember(']'));
+          }
+          pos++;
+        }
+        case 't' -> literal("true");
+        case 'f' -> literal("false");
+        case 'n' -> literal("null");
+        default -> {
+          if (c == '-' || (c >= '0' && c <= '9')) {
+            skipNumber();
+          } else {
+            throw fail("unexpected character");
           }
         }
-        default -> p.skipChildren();
       }
     }
-    return LmChunk.of(Math.max(index, 0), text, reasoning, finishReason, null);
-  }
 
-  private static Usage readUsage(JsonParser p) throws IOException {
-    int prompt = 0;
-    int completion = 0;
-    int total = -1;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken value = p.nextToken();
-      if (value == JsonToken.VALUE_NUMBER_INT) {
-        switch (field) {
-          case "prompt_tokens" -> prompt = Math.max(0, p.getIntValue());
-          case "completion_tokens" -> completion = Math.max(0, p.getIntValue());
-          case "total_tokens" -> total = Math.max(0, p.getIntValue());
-          default -> { }
+    private void literal(String word) throws IOException {
+      if (end - pos < word.length()) {
+        throw fail("truncated JSON");
+      }
+      for (int i = 0; i < word.length(); i++) {
+        if (b[pos + i] != word.charAt(i)) {
+          throw fail("unexpected character");
         }
-      } else {
-        p.skipChildren();
+      }
+      pos += word.length();
+      if (pos < end && isWordChar(b[pos])) {
+        throw fail("unexpected character");
       }
     }
-    return new Usage(prompt, completion, total < 0 ? prompt + completion : total);
-  }
 
-  private static @Nullable String textOrNull(JsonParser p, JsonToken value) throws IOException {
-    if (value == JsonToken.VALUE_STRING) {
-      return p.getText();
+    /** Skips a JSON number (the cursor is on its first byte); true when it is an integer. */
+    private boolean skipNumber() throws IOException {
+      if (b[pos] == '-') {
+        pos++;
+      }
+      int intStart = pos;
+      skipDigits();
+      if (pos == intStart || (b[intStart] == '0' && pos - intStart > 1)) {
+        throw fail("malformed number");
+      }
+      boolean integer = true;
+      if (pos < end && b[pos] == '.') {
+        pos++;
+        integer = false;
+        if (skipDigits() == 0) {
+          throw fail("malformed number");
+        }
+      }
+      if (pos < end && (b[pos] == 'e' || b[pos] == 'E')) {
+        pos++;
+        integer = false;
+        if (pos < end && (b[pos] == '+' || b[pos] == '-')) {
+          pos++;
+        }
+        if (skipDigits() == 0) {
+          throw fail("malformed number");
+        }
+      }
+      if (pos < end && isWordChar(b[pos])) {
+        throw fail("malformed number");
+      }
+      return integer;
     }
-    p.skipChildren();
-    return null;
+
+    private int skipDigits() {
+      int start = pos;
+      while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
+        pos++;
+      }
+      return pos - start;
+    }
+
+    /**
+     * Skips a string's body (the cursor is just after the opening quote) up to and including the
+     * closing quote; true when it contains escapes. Unescaped control characters are malformed JSON.
+     */
+    private boolean skipStringBody() throws IOException {
+      boolean escaped = false;
+      while (pos < end) {
+        byte c = b[pos++];
+        if (c == '"') {
+          return escaped;
+        }
+        if (c == '\\') {
+          escaped = true;
+          skipEscape();
+        } else if (c >= 0 && c < 0x20) {
+          throw fail("unescaped control character in a string");
+        }
+      }
+      throw fail("truncated string");
+    }
+
+    /** Checks and skips the escape after a backslash: one of {@code "\/bfnrt}, or {@code u} and four hex digits. */
+    private void skipEscape() throws IOException {
+      if (pos >= end) {
+        throw fail("truncated string");
+      }
+      switch (b[pos++]) {
+        case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> { }
+        case 'u' -> {
+          for (int k = 0; k < 4; k++) {
+            if (pos >= end || Character.digit(b[pos++], 16) < 0) {
+              throw fail("malformed \\u escape");
+            }
+          }
+        }
+        default -> throw fail("unknown escape");
+      }
+    }
+
+    /** Decodes the string body {@code b[start, close)}, whose escapes were checked. */
+    private String unescape(int start, int close) throws IOException {
+      var sb = new StringBuilder(close - start);
+      int run = start;
+      int i = start;
+      while (i < close) {
+        if (b[i] != '\\') {
+          i++;
+          continue;
+        }
+        sb.append(new String(b, run, i - run, StandardCharsets.UTF_8));
+        char e = (char) b[i + 1];
+        i += 2;
+        switch (e) {
+          case '"' -> sb.append('"');
+          case '\\' -> sb.append('\\');
+          case '/' -> sb.append('/');
+          case 'b' -> sb.append('\b');
+          case 'f' -> sb.append('\f');
+          case 'n' -> sb.append('\n');
+          case 'r' -> sb.append('\r');
+          case 't' -> sb.append('\t');
+          case 'u' -> {
+            if (close - i < 4) {
+              throw fail("truncated \\u escape");
+            }
+            int cp = 0;
+            for (int k = 0; k < 4; k++) {
+              int d = Character.digit(b[i + k], 16);
+              if (d < 0) {
+                throw fail("malformed \\u escape");
+              }
+              cp = cp * 16 + d;
+            }
+            sb.append((char) cp);
+            i += 4;
+          }
+          default -> throw fail("unknown escape \\" + e);
+        }
+        run = i;
+      }
+      sb.append(new String(b, run, close - run, StandardCharsets.UTF_8));
+      return sb.toString();
+    }
+
+    private static boolean isWordChar(byte c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '.' || c == '+' || c == '-' || c == '_';
+    }
+
+    private IOException fail(String what) {
+      return new IOException(what + " at byte " + Math.min(pos, end));
+    }
   }
 }

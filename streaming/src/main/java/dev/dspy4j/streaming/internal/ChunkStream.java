@@ -8,7 +8,11 @@ import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,7 +51,36 @@ public final class ChunkStream implements SseDecoder.Listener {
    * {@link SseDecoder.LineTooLongException}. Chunks decoded before the failure are kept, so that
    * the subscriber sees them before the error.
    */
-  public record Batch(List<LmChunk> chunks, @Nullable RuntimeException failure) {}
+  public record Batch(List<LmChunk> chunks, @Nullable RuntimeException failure) implements Iterable<LmChunk> {
+
+    /** The chunks, then the failure (if any) thrown where the next chunk would be. */
+    @Override
+    public Iterator<LmChunk> iterator() {
+      return Spliterators.iterator(spliterator());
+    }
+
+    /**
+     * The chunks, then the failure (if any) thrown by the {@code tryAdvance} after the last one, so
+     * that {@code Flux.flatMapIterable} delivers the chunks and then the error.
+     */
+    @Override
+    public Spliterator<LmChunk> spliterator() {
+      if (failure == null) {
+        return chunks.spliterator();
+      }
+      Iterator<LmChunk> it = chunks.iterator();
+      return new Spliterators.AbstractSpliterator<>(chunks.size(), Spliterator.ORDERED) {
+        @Override
+        public boolean tryAdvance(Consumer<? super LmChunk> action) {
+          if (!it.hasNext()) {
+            throw failure;
+          }
+          action.accept(it.next());
+          return true;
+        }
+      };
+    }
+  }
 
   private static final Batch EMPTY = new Batch(List.of(), null);
 

@@ -1,8 +1,6 @@
 package dev.dspy4j.streaming.internal;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
@@ -14,9 +12,11 @@ import org.jspecify.annotations.Nullable;
  * {@code data}/{@code event}/{@code id}/{@code retry} fields, multi-line data, a leading BOM.
  *
  * <p>It works on bytes, so a UTF-8 character split across buffers needs no special handling: text is
- * only decoded when a complete event's data reaches the {@link Listener}. A line that fits in one
- * buffer is read straight from that buffer; only a line split across buffers is assembled in a
- * reusable array. Both a line and an event's data are bounded by {@code maxLineBytes}.
+ * only decoded when a complete event's data reaches the {@link Listener}. A heap buffer is scanned in
+ * place; a direct buffer is first copied to a reusable array in windows of at most 8 KiB (one bulk
+ * copy is far cheaper than reading it byte by byte through its checks). A line split across buffers
+ * is assembled in another reusable array. Both a line and an event's data are bounded by
+ * {@code maxLineBytes}.
  *
  * <p>Not thread-safe: one decoder per response. Never retains or releases the buffers it is given.
  */
@@ -45,9 +45,13 @@ public final class SseDecoder {
   private static final byte[] ID = "id".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] RETRY = "retry".getBytes(StandardCharsets.US_ASCII);
 
+  /** The most bytes of a direct buffer copied to the heap at once. */
+  private static final int WINDOW = 8 * 1024;
+
   private final int maxLineBytes;
   private final Listener listener;
 
+  private byte[] window = new byte[256];
   private byte[] pendingLine = new byte[256];
   private int pendingLength;
   private boolean skipLineFeed;
@@ -73,29 +77,50 @@ public final class SseDecoder {
   public void decode(ByteBuf buf) {
     int index = buf.readerIndex();
     int end = buf.writerIndex();
+    if (buf.hasArray()) {
+      decode(buf.array(), buf.arrayOffset() + index, end - index);
+      return;
+    }
+    // Scanning a byte[] is several times cheaper than reading a (sliced, direct) ByteBuf byte by byte
+    // with its bounds and reference-count checks: copy it over in windows of at most WINDOW bytes.
+    while (index < end) {
+      int length = Math.min(WINDOW, end - index);
+      if (window.length < length) {
+        window = new byte[Math.max(length, Math.min(WINDOW, window.length * 2))];
+      }
+      buf.getBytes(index, window, 0, length);
+      decode(window, 0, length);
+      index += length;
+    }
+  }
+
+  /** Decodes {@code bytes[offset, offset + length)}, dispatching events. */
+  public void decode(byte[] bytes, int offset, int length) {
+    int index = offset;
+    int end = offset + length;
     if (skipLineFeed && index < end) {
       // The previous buffer ended with \r; a \n here belongs to that same line end.
-      if (buf.getByte(index) == '\n') {
+      if (bytes[index] == '\n') {
         index++;
       }
       skipLineFeed = false;
     }
     while (index < end) {
-      int eol = buf.forEachByte(index, end - index, ByteProcessor.FIND_CRLF);
+      int eol = lineEnd(bytes, index, end);
       if (eol < 0) {
-        appendPending(buf, index, end - index);
+        appendPending(bytes, index, end - index);
         return;
       }
       if (pendingLength == 0) {
-        processLine(buf, index, eol - index);
+        processLine(bytes, index, eol - index);
       } else {
-        appendPending(buf, index, eol - index);
-        processLine(Unpooled.wrappedBuffer(pendingLine, 0, pendingLength), 0, pendingLength);
+        appendPending(bytes, index, eol - index);
+        processLine(pendingLine, 0, pendingLength);
         pendingLength = 0;
       }
-      if (buf.getByte(eol) == '\r') {
+      if (bytes[eol] == '\r') {
         if (eol + 1 < end) {
-          index = buf.getByte(eol + 1) == '\n' ? eol + 2 : eol + 1;
+          index = bytes[eol + 1] == '\n' ? eol + 2 : eol + 1;
         } else {
           skipLineFeed = true;
           index = eol + 1;
@@ -104,6 +129,16 @@ public final class SseDecoder {
         index = eol + 1;
       }
     }
+  }
+
+  private static int lineEnd(byte[] bytes, int from, int end) {
+    for (int i = from; i < end; i++) {
+      byte b = bytes[i];
+      if (b == '\n' || b == '\r') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The last {@code id:} field seen, if any. */
@@ -121,7 +156,7 @@ public final class SseDecoder {
     return pendingLength > 0 || hasData;
   }
 
-  private void appendPending(ByteBuf buf, int index, int length) {
+  private void appendPending(byte[] bytes, int index, int length) {
     int needed = pendingLength + length;
     if (needed > maxLineBytes) {
       throw new LineTooLongException(
@@ -130,11 +165,11 @@ public final class SseDecoder {
     if (needed > pendingLine.length) {
       pendingLine = Arrays.copyOf(pendingLine, Math.min(maxLineBytes, Math.max(needed, pendingLine.length * 2)));
     }
-    buf.getBytes(index, pendingLine, pendingLength, length);
+    System.arraycopy(bytes, index, pendingLine, pendingLength, length);
     pendingLength = needed;
   }
 
-  private void processLine(ByteBuf line, int start, int length) {
+  private void processLine(byte[] line, int start, int length) {
     if (length > maxLineBytes) {
       throw new LineTooLongException(
           "the server sent an SSE line longer than the limit of " + maxLineBytes + " bytes");
@@ -142,9 +177,9 @@ public final class SseDecoder {
     if (atStreamStart) {
       atStreamStart = false;
       if (length >= 3
-          && line.getByte(start) == (byte) 0xEF
-          && line.getByte(start + 1) == (byte) 0xBB
-          && line.getByte(start + 2) == (byte) 0xBF) {
+          && line[start] == (byte) 0xEF
+          && line[start + 1] == (byte) 0xBB
+          && line[start + 2] == (byte) 0xBF) {
         start += 3;
         length -= 3;
       }
@@ -153,27 +188,27 @@ public final class SseDecoder {
       dispatch();
       return;
     }
-    if (line.getByte(start) == ':') {
+    if (line[start] == ':') {
       return; // a comment, typically a keep-alive
     }
-    int colon = line.indexOf(start, start + length, (byte) ':');
+    int colon = indexOf(line, start, start + length, (byte) ':');
     int nameLength = colon < 0 ? length : colon - start;
     int valueStart = colon < 0 ? start + length : colon + 1;
-    if (valueStart < start + length && line.getByte(valueStart) == ' ') {
+    if (valueStart < start + length && line[valueStart] == ' ') {
       valueStart++;
     }
     int valueLength = start + length - valueStart;
     if (nameIs(line, start, nameLength, DATA)) {
       appendData(line, valueStart, valueLength);
     } else if (nameIs(line, start, nameLength, EVENT)) {
-      eventType = line.toString(valueStart, valueLength, StandardCharsets.UTF_8);
+      eventType = new String(line, valueStart, valueLength, StandardCharsets.UTF_8);
     } else if (nameIs(line, start, nameLength, ID)) {
-      String id = line.toString(valueStart, valueLength, StandardCharsets.UTF_8);
+      String id = new String(line, valueStart, valueLength, StandardCharsets.UTF_8);
       if (id.indexOf('\0') < 0) {
         lastEventId = id;
       }
     } else if (nameIs(line, start, nameLength, RETRY)) {
-      String value = line.toString(valueStart, valueLength, StandardCharsets.US_ASCII);
+      String value = new String(line, valueStart, valueLength, StandardCharsets.US_ASCII);
       if (!value.isEmpty() && value.length() < 19 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
         retryMillis = Long.parseLong(value);
       }
@@ -181,7 +216,7 @@ public final class SseDecoder {
     // Other field names are ignored, as the SSE specification requires.
   }
 
-  private void appendData(ByteBuf line, int index, int length) {
+  private void appendData(byte[] line, int index, int length) {
     int separator = hasData ? 1 : 0;
     int needed = dataLength + separator + length;
     if (needed > maxLineBytes) {
@@ -194,7 +229,7 @@ public final class SseDecoder {
     if (hasData) {
       data[dataLength++] = '\n';
     }
-    line.getBytes(index, data, dataLength, length);
+    System.arraycopy(line, index, data, dataLength, length);
     dataLength += length;
     hasData = true;
   }
@@ -212,12 +247,21 @@ public final class SseDecoder {
     }
   }
 
-  private static boolean nameIs(ByteBuf line, int start, int length, byte[] name) {
+  private static int indexOf(byte[] bytes, int from, int end, byte value) {
+    for (int i = from; i < end; i++) {
+      if (bytes[i] == value) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean nameIs(byte[] line, int start, int length, byte[] name) {
     if (length != name.length) {
       return false;
     }
     for (int i = 0; i < length; i++) {
-      if (line.getByte(start + i) != name[i]) {
+      if (line[start + i] != name[i]) {
         return false;
       }
     }

@@ -26,7 +26,7 @@ class ChunkStreamTest {
       null, null, Map.of(), Map.of(), true, 3, Duration.ofSeconds(1), Duration.ofSeconds(1),
       Duration.ofSeconds(1), Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(60), 4096, 4096, null);
 
-  private final ChunkStream stream = new ChunkStream(4096, new ChunkParser(MAPPER.getFactory()), MAPPER,
+  private final ChunkStream stream = new ChunkStream(4096, new ChunkParser(), MAPPER,
       new LmErrors(SETTINGS), 200, "req-1");
 
   private List<LmChunk> decode(String body) {

@@ -12,6 +12,8 @@ import dev.dspy4j.core.predict.StreamEvent.FieldChunk;
 import dev.dspy4j.core.predict.StreamEvent.Status;
 import dev.dspy4j.streaming.relay.SseParser.Event;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -222,12 +224,14 @@ class SseRelayTest {
   }
 
   @Test
-  void cancellingTheFramesCancelsTheUpstream() {
-    var cancelled = new AtomicBoolean();
+  void cancellingTheFramesCancelsTheUpstream() throws InterruptedException {
+    // The cancel may reach the source on the timer thread that is draining the shared frames at that
+    // moment (publish/merge pass a cancel to the thread in their drain loop), so it is awaited.
+    var cancelled = new CountDownLatch(1);
     Flux<StreamEvent> endless =
         Flux.interval(Duration.ofMillis(5))
             .map(i -> (StreamEvent) new FieldChunk("answer", "x", false))
-            .doOnCancel(() -> cancelled.set(true));
+            .doOnCancel(cancelled::countDown);
     var relay = SseRelay.create().withHeartbeat(Duration.ofSeconds(1)).withCoalescing(Duration.ofMillis(20), 8);
 
     StepVerifier.create(relay.frames(endless))
@@ -235,7 +239,7 @@ class SseRelayTest {
         .thenCancel()
         .verify(Duration.ofSeconds(10));
 
-    assertThat(cancelled).isTrue();
+    assertThat(cancelled.await(5, TimeUnit.SECONDS)).as("the upstream was cancelled").isTrue();
   }
 
   @Test

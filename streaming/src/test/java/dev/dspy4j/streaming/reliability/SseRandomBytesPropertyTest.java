@@ -122,7 +122,7 @@ class SseRandomBytesPropertyTest {
 
   /** Chunks, or the one failure that ended the stream: an LmException, or a line over the limit. */
   private static List<Object> chunks(byte[] bytes, List<Integer> cuts) {
-    var stream = new ChunkStream(1 << 16, new ChunkParser(MAPPER.getFactory()), MAPPER, ERRORS, 200, "req-1");
+    var stream = new ChunkStream(1 << 16, new ChunkParser(), MAPPER, ERRORS, 200, "req-1");
     var out = new ArrayList<Object>();
     int from = 0;
     for (int to : cuts) {
