@@ -304,8 +304,8 @@ public final class Predict implements Module {
           : new ChatFieldSplitter(outputs, fields);
       var assembler = new StreamAssembler(splitter);
       Flux<StreamEvent> chunks = model.stream(request)
-          .concatMapIterable(assembler::accept)
-          .concatWith(Flux.defer(() -> Flux.fromIterable(assembler.finish())));
+          .<StreamEvent>concatMapIterable(assembler::accept)
+          .concatWith(Flux.defer(() -> Flux.<StreamEvent>fromIterable(assembler.finish())));
       if (!path.isEmpty()) chunks = chunks.map(event -> tagged(event, path));
       return chunks
           .concatWith(Mono.fromCallable(() -> new Done(prediction(assembler.response(), with))));

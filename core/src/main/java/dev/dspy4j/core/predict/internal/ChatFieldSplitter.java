@@ -52,11 +52,41 @@ public final class ChatFieldSplitter implements FieldSplitter {
 
   @Override
   public List<FieldChunk> accept(String delta) {
-    for (int i = 0; i < delta.length(); i++) {
-      onChar(delta.charAt(i));
+    if (lineHeld || !contentOnly(delta)) {
+      for (int i = 0; i < delta.length(); i++) {
+        onChar(delta.charAt(i));
+      }
+    } else if (current != null) {
+      appendContent(delta);
     }
     flush(false);
     return drain();
+  }
+
+  /** True when {@code delta} has no line break: then, mid-line, all of it is content. */
+  private static boolean contentOnly(String delta) {
+    for (int i = 0; i < delta.length(); i++) {
+      if (PyText.isLineBreak(delta.charAt(i))) return false;
+    }
+    return true;
+  }
+
+  /** {@link #content(char)} for every character of {@code text}, in one pass of appends. */
+  private void appendContent(String text) {
+    lastWasCr = false;
+    int from = 0;
+    if (!started) {
+      while (from < text.length() && PyText.isSpace(text.charAt(from))) from++;
+    }
+    int to = text.length();
+    while (to > from && PyText.isSpace(text.charAt(to - 1))) to--;
+    if (to > from) {
+      if (pending.length() > 0) out.append(pending);
+      out.append(text, from, to);
+      pending.setLength(0);
+      started = true;
+    }
+    if (started) pending.append(text, to, text.length());
   }
 
   @Override
@@ -129,8 +159,11 @@ public final class ChatFieldSplitter implements FieldSplitter {
       if (started) pending.append(c);
       return;
     }
-    out.append(pending).append(c);
-    pending.setLength(0);
+    if (pending.length() > 0) {
+      out.append(pending);
+      pending.setLength(0);
+    }
+    out.append(c);
     started = true;
   }
 
@@ -158,7 +191,7 @@ public final class ChatFieldSplitter implements FieldSplitter {
 
   private List<FieldChunk> drain() {
     if (events.isEmpty()) return List.of();
-    var result = List.copyOf(events);
+    var result = events.size() == 1 ? List.of(events.get(0)) : List.copyOf(events);
     events.clear();
     return result;
   }

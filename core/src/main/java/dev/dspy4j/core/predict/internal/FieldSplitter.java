@@ -9,9 +9,9 @@ import java.util.List;
  */
 public interface FieldSplitter {
 
-  /** The chunks this delta completes, in order (often none or one). */
+  /** The chunks this delta completes, in order (often none or one), as a new immutable list. */
   List<FieldChunk> accept(String delta);
 
-  /** The chunks still held when the answer ends, each open field closed with {@code last=true}. */
+  /** The chunks still held when the answer ends, each open field closed with {@code last=true}; immutable. */
   List<FieldChunk> finish();
 }

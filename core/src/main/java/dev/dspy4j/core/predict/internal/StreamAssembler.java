@@ -28,20 +28,20 @@ public final class StreamAssembler {
     this.splitter = splitter;
   }
 
-  /** The field chunks this LM chunk completes. */
-  public List<StreamEvent> accept(LmChunk chunk) {
+  /** The field chunks this LM chunk completes (an immutable list). */
+  public List<? extends StreamEvent> accept(LmChunk chunk) {
     texts.computeIfAbsent(chunk.index(), i -> new StringBuilder()).append(chunk.text());
     chunk.usage().ifPresent(u -> usage = u);
     if (chunk.index() == 0) chunk.finishReason().ifPresent(r -> finishReason = r);
     if (chunk.cacheHit()) cacheHit = true;
     if (cacheHit || chunk.index() != 0 || chunk.text().isEmpty()) return List.of();
-    return List.copyOf(splitter.accept(chunk.text()));
+    return splitter.accept(chunk.text());
   }
 
-  /** The chunks held back until the end of the answer (none after a cache replay). */
-  public List<StreamEvent> finish() {
+  /** The chunks held back until the end of the answer (none after a cache replay); immutable. */
+  public List<? extends StreamEvent> finish() {
     var rest = splitter.finish();
-    return cacheHit ? List.of() : List.copyOf(rest);
+    return cacheHit ? List.of() : rest;
   }
 
   /** The whole answer as a response, as {@code LanguageModel.complete} would have returned it. */
