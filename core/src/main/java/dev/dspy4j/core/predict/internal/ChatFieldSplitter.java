@@ -33,6 +33,7 @@ public final class ChatFieldSplitter implements FieldSplitter {
   private final StringBuilder pending = new StringBuilder();
   private final StringBuilder out = new StringBuilder();
   private final List<FieldChunk> events = new ArrayList<>();
+  private final MarkerPrefix marker = new MarkerPrefix();
 
   private boolean lineHeld = true;
   private int leading; // whitespace characters at the start of the held line
@@ -116,21 +117,26 @@ public final class ChatFieldSplitter implements FieldSplitter {
       leading++;
       return; // only whitespace so far: the line may still become a header
     }
-    String candidate = line.substring(leading);
-    Matcher m = ChatAdapter.FIELD_HEADER.matcher(candidate);
-    if (m.lookingAt()) {
+    MarkerPrefix.State state = marker.next(c);
+    if (state == MarkerPrefix.State.COMPLETE) {
+      String candidate = line.substring(leading);
+      Matcher m = ChatAdapter.FIELD_HEADER.matcher(candidate);
+      if (!m.lookingAt()) {
+        throw new IllegalStateException("MarkerPrefix and FIELD_HEADER disagree on " + candidate);
+      }
       String header = candidate.substring(0, m.end());
       line.setLength(0);
       int indent = leading;
       leading = 0;
       lineHeld = false;
+      marker.reset();
       startSection(m.group(1));
       onHeaderLine = true;
       // DSPy slices the unstripped line at the match end found in the stripped line, so with
       // leading whitespace the last characters of the marker become part of the value.
       String quirk = header.substring(Math.max(0, header.length() - indent));
       for (int k = 0; k < quirk.length(); k++) content(quirk.charAt(k));
-    } else if (!m.hitEnd()) {
+    } else if (state == MarkerPrefix.State.IMPOSSIBLE) {
       resolveHeldAsContent();
     }
   }
@@ -139,6 +145,7 @@ public final class ChatFieldSplitter implements FieldSplitter {
     String text = line.toString();
     line.setLength(0);
     leading = 0;
+    marker.reset();
     lineHeld = false;
     for (int k = 0; k < text.length(); k++) content(text.charAt(k));
   }
@@ -150,6 +157,7 @@ public final class ChatFieldSplitter implements FieldSplitter {
     }
     lineHeld = true;
     leading = 0;
+    marker.reset();
     onHeaderLine = false;
   }
 
