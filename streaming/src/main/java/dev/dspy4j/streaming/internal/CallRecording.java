@@ -68,6 +68,9 @@ public final class CallRecording {
   /** What one stream delivered; signals are serialised, so plain fields suffice. */
   private static final class StreamState {
     private final boolean assemble;
+    /** Choice 0's text (nearly every stream has only that one), then the other choices' texts. */
+    private final StringBuilder first = new StringBuilder();
+    private boolean firstSeen;
     private final TreeMap<Integer, StringBuilder> texts = new TreeMap<>();
     private Usage usage = Usage.ZERO;
     private boolean cacheHit;
@@ -80,17 +83,27 @@ public final class CallRecording {
 
     void add(LmChunk chunk) {
       cacheHit |= chunk.cacheHit();
-      chunk.usage().ifPresent(u -> usage = u);
+      if (chunk.usage().isPresent()) {
+        usage = chunk.usage().get();
+      }
       if (!assemble) {
         return;
       }
-      texts.computeIfAbsent(chunk.index(), i -> new StringBuilder()).append(chunk.text());
+      if (chunk.index() == 0) {
+        firstSeen = true;
+        first.append(chunk.text());
+      } else {
+        texts.computeIfAbsent(chunk.index(), i -> new StringBuilder()).append(chunk.text());
+      }
       if (chunk.index() == 0 && chunk.finishReason().isPresent()) {
         finishReason = chunk.finishReason().get();
       }
     }
 
     LmResponse response() {
+      if (firstSeen) {
+        texts.put(0, first);
+      }
       List<String> outputs = new ArrayList<>(texts.size());
       texts.values().forEach(text -> outputs.add(text.toString()));
       if (outputs.isEmpty()) {

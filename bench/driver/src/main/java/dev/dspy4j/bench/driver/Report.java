@@ -214,7 +214,7 @@ final class Report {
                 + "Latest run: `" + mdPath + "` (" + mode() + " mode, " + stamp + ", " + f1(minutes) + " min).\n\n"
                 + "Reproduce (from the repository root):\n\n```\n" + BenchDriver.QUICK_COMMAND + "\n```\n\n"
                 + "(`--full` instead of `--quick` runs the issue's full counts: 20,000 × 200 tokens at 256, 10,000\n"
-                + "concurrent streams, 2,000 sequential TTFT streams.)\n\n"
+                + "concurrent streams, 10,000 sequential TTFT streams.)\n\n"
                 + "![CPU per million tokens and peak threads](" + pngPath + ")\n\n"
                 + table() + "\n"
                 + "How to read it: (a) CPU s per M tokens is client-process CPU time (OperatingSystemMXBean) over the\n"

@@ -31,8 +31,8 @@ public final class StreamAssembler {
   /** The field chunks this LM chunk completes (an immutable list). */
   public List<? extends StreamEvent> accept(LmChunk chunk) {
     texts.computeIfAbsent(chunk.index(), i -> new StringBuilder()).append(chunk.text());
-    chunk.usage().ifPresent(u -> usage = u);
-    if (chunk.index() == 0) chunk.finishReason().ifPresent(r -> finishReason = r);
+    if (chunk.usage().isPresent()) usage = chunk.usage().get();
+    if (chunk.index() == 0 && chunk.finishReason().isPresent()) finishReason = chunk.finishReason().get();
     if (chunk.cacheHit()) cacheHit = true;
     if (cacheHit || chunk.index() != 0 || chunk.text().isEmpty()) return List.of();
     return splitter.accept(chunk.text());
