@@ -420,19 +420,23 @@ public final class ChunkParser {
      */
     private boolean skipStringBody() throws IOException {
       boolean escaped = false;
-      while (pos < end) {
-        byte c = b[pos++];
+      while (true) {
+        int stop = ByteScan.stringStop(b, pos, end);
+        if (stop < 0) {
+          pos = end;
+          throw fail("truncated string");
+        }
+        byte c = b[stop];
+        pos = stop + 1;
         if (c == '"') {
           return escaped;
         }
-        if (c == '\\') {
-          escaped = true;
-          skipEscape();
-        } else if (c >= 0 && c < 0x20) {
+        if (c != '\\') {
           throw fail("unescaped control character in a string");
         }
+        escaped = true;
+        skipEscape();
       }
-      throw fail("truncated string");
     }
 
     /** Checks and skips the escape after a backslash: one of {@code "\/bfnrt}, or {@code u} and four hex digits. */

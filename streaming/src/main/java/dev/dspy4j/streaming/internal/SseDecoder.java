@@ -106,7 +106,7 @@ public final class SseDecoder {
       skipLineFeed = false;
     }
     while (index < end) {
-      int eol = lineEnd(bytes, index, end);
+      int eol = ByteScan.lineEnd(bytes, index, end);
       if (eol < 0) {
         appendPending(bytes, index, end - index);
         return;
@@ -129,16 +129,6 @@ public final class SseDecoder {
         index = eol + 1;
       }
     }
-  }
-
-  private static int lineEnd(byte[] bytes, int from, int end) {
-    for (int i = from; i < end; i++) {
-      byte b = bytes[i];
-      if (b == '\n' || b == '\r') {
-        return i;
-      }
-    }
-    return -1;
   }
 
   /** The last {@code id:} field seen, if any. */

@@ -136,7 +136,7 @@ public final class BenchDriver {
         cmd.add(javaBin());
         cmd.addAll(CLIENT_JVM);
         if (jfr) {
-            // Method samples every 10 ms (profile settings), and the recorder's own thread.
+            // Method samples every 1 ms (JFR profile settings, sampling period lowered by the harness).
             cmd.add("-XX:+UnlockDiagnosticVMOptions");
             cmd.add("-XX:+DebugNonSafepoints");
         }

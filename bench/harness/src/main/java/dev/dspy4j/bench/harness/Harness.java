@@ -116,6 +116,8 @@ public final class Harness {
         try {
             Recording r = new Recording(Configuration.getConfiguration("profile"));
             r.setName("bench-window");
+            // The profile settings sample Java threads every 10 ms: too few samples in a short window.
+            r.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(1));
             r.start();
             return r;
         } catch (IOException | ParseException e) {
