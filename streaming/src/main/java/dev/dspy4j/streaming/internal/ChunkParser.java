@@ -209,6 +209,9 @@ public final class ChunkParser {
 
     /** Skips whitespace and returns the next byte without consuming it. */
     private int peek() throws IOException {
+      if (pos < end && b[pos] > ' ') {
+        return b[pos]; // the common case: no whitespace (chunks are sent compact)
+      }
       while (pos < end) {
         byte c = b[pos];
         if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
