@@ -40,7 +40,7 @@ record Scenario(String id, String title, String kind, int tokens, int delayMilli
         if (quick) {
             return List.of(
                     new Scenario("a", "(a) throughput: 500 x 200 tokens, concurrency 256", "plain", 200, 0, 500, 256, 100, "stream", false, any),
-                    new Scenario("b", "(b) scale: 400 concurrent streams x 100 tokens, 20 ms apart", "plain", 100, 20, 400, 400, 100, "stream", true, any),
+                    new Scenario("b", "(b) scale: 400 concurrent streams x 100 tokens, 10 ms apart", "plain", 100, 10, 400, 400, 100, "stream", true, any),
                     new Scenario("c", "(c) TTFT: 200 sequential streams x 20 tokens", "plain", 20, 0, 200, 1, 50, "stream", false, any),
                     new Scenario("d0", "(d) LM.stream on a ChainOfThought reply: 400 x 204 deltas, concurrency 64", "cot", 200, 0, 400, 64, 100, "stream", false, dspy),
                     new Scenario("d1", "(d) ChainOfThought.stream end to end: 400 x 204 deltas, concurrency 64", "cot", 200, 0, 400, 64, 100, "cot", false, dspy));
