@@ -196,11 +196,11 @@ final class Report {
     String rawTable() {
         StringBuilder sb = new StringBuilder("| client | scenario | completed | errors | wall s | tokens | CPU s "
                 + "| TTFT p50 µs | TTFT p99 µs | baseline threads | peak threads | threads started | max in flight "
-                + "| peak heap MB | server CPU s | first error |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                + "| peak heap MB | JIT compiling ms (elapsed) in window | server CPU s | first error |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Outcome o : outcomes) {
             if (o.result().isEmpty()) {
                 sb.append("| ").append(o.client()).append(" | ").append(o.scenario()).append(" | ")
-                        .append(o.failure().replace("|", "/")).append(" |||||||||||||| \n");
+                        .append(o.failure().replace("|", "/")).append(" ||||||||||||||| \n");
                 continue;
             }
             ScenarioResult r = o.result().get();
@@ -211,6 +211,7 @@ final class Report {
                     .append(" | ").append(r.peakThreads()).append(" | ").append(r.threadsStarted())
                     .append(" | ").append(r.maxInFlight()).append(" | ")
                     .append(r.peakHeapAfterGcMb() > 0 ? f0(r.peakHeapAfterGcMb()) : "no GC in window")
+                    .append(" | ").append(r.jitMillis() < 0 ? "–" : Long.toString(r.jitMillis()))
                     .append(" | ").append(f2(o.serverCpuSec())).append(" | ").append(r.firstError().replace("|", "/"))
                     .append(" |\n");
         }

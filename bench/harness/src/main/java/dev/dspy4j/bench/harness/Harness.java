@@ -89,6 +89,7 @@ public final class Harness {
             long started0 = threads.getTotalStartedThreadCount();
             heap.arm();
             long cpu0 = os.getProcessCpuTime();
+            long jit0 = jitMillis();
             long t0 = System.nanoTime();
 
             Batch batch = new Batch(client, PROMPT, total, concurrency, tokens, onAllStreaming);
@@ -96,6 +97,7 @@ public final class Harness {
 
             long wall = System.nanoTime() - t0;
             long cpu = os.getProcessCpuTime() - cpu0;
+            long jit = jit0 < 0 ? -1 : jitMillis() - jit0;
             heap.disarm();
             stopRecording(recording, a.get("jfr"));
             int peak = threads.getPeakThreadCount() - (liveMeasured.get() ? 1 : 0);
@@ -104,7 +106,7 @@ public final class Harness {
             return new ScenarioResult(clientName, scenario, batch.completed(), batch.errors(),
                     wall / 1e9, batch.tokens(), cpu / 1e9,
                     batch.ttftPercentileMicros(50), batch.ttftPercentileMicros(99),
-                    baselineThreads, peak, startedThreads, batch.maxInFlight(), heap.maxMb(), batch.firstError());
+                    baselineThreads, peak, startedThreads, batch.maxInFlight(), heap.maxMb(), jit, batch.firstError());
         }
     }
 
@@ -144,7 +146,10 @@ public final class Harness {
      * before (steady state), at most 6 rounds or {@code warmup-cpu-s} CPU seconds in all. The first round has
      * {@code warmup} completions; later rounds are sized to cost about 1.5 CPU seconds (between
      * {@code warmup} and 20 × {@code warmup}, and no more than the measured count), so a cheap client runs long enough for the JIT to
-     * finish and an expensive one does not blow the budget. Rounds are logged to stderr.
+     * finish and an expensive one does not blow the budget. Rounds are logged to stderr with the
+     * JIT's compilation time in each (elapsed time of compilations, not their CPU: on 2 busy cores a
+     * compilation waits for a core, so this can exceed the round's CPU time; it shows that the JIT
+     * was still working, not how much CPU it took).
      */
     private static void warmUp(StreamClient client, int warmup, int maxRound, int concurrency, int tokens, long timeoutS,
                                double budgetCpuS, com.sun.management.OperatingSystemMXBean os) throws InterruptedException {
@@ -156,15 +161,18 @@ public final class Harness {
         int size = warmup;
         for (int round = 1; round <= 6; round++) {
             long cpu0 = os.getProcessCpuTime();
+            long jit0 = jitMillis();
             Batch w = new Batch(client, PROMPT, size, Math.min(concurrency, Math.max(1, size / 4)), tokens, null);
             w.run(timeoutS);
             long cpu1 = os.getProcessCpuTime();
+            long jitMs = jit0 < 0 ? 0 : jitMillis() - jit0;
             if (w.completed() == 0) {
                 System.err.println("warm-up completed nothing; first error: " + w.firstError());
                 return;
             }
             double perCompletion = (cpu1 - cpu0) / (double) w.completed();
-            System.err.printf("warm-up round %d: %d completions, %.3f ms CPU each%n", round, w.completed(), perCompletion / 1e6);
+            System.err.printf("warm-up round %d: %d completions, %.3f ms CPU each, JIT compiling for %d ms%n",
+                    round, w.completed(), perCompletion / 1e6, jitMs);
             if (Math.abs(perCompletion / previous - 1) < 0.10 || cpu1 > budgetEnd) {
                 return;
             }
@@ -172,6 +180,12 @@ public final class Harness {
             size = (int) Math.max(warmup, Math.min(Math.min(20L * warmup, maxRound),
                     (long) (1.5e9 / Math.max(perCompletion, 1))));
         }
+    }
+
+    /** Total JIT compilation time of this JVM so far, or -1 when the JVM does not report it. */
+    private static long jitMillis() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     /**

@@ -6,6 +6,9 @@ import java.util.Map;
 
 /**
  * What one client JVM measured for one scenario, in its measured window (after warm-up).
+ * {@code jitMillis} is the JIT's compilation time inside the window (-1 when unknown), from
+ * {@code CompilationMXBean}: elapsed time of the compilations, not their CPU (on 2 busy cores a
+ * compilation waits for a core), so it shows whether the JIT was still working, not what it cost.
  * Travels to the driver as one {@code RESULT k=v;k=v} line on stdout.
  */
 public record ScenarioResult(
@@ -23,6 +26,7 @@ public record ScenarioResult(
         long threadsStarted,
         int maxInFlight,
         double peakHeapAfterGcMb,
+        long jitMillis,
         String firstError) {
 
     /** Line prefix the driver looks for. */
@@ -60,6 +64,7 @@ public record ScenarioResult(
         m.put("threadsStarted", Long.toString(threadsStarted));
         m.put("maxInFlight", Integer.toString(maxInFlight));
         m.put("peakHeapAfterGcMb", fmt(peakHeapAfterGcMb));
+        m.put("jitMillis", Long.toString(jitMillis));
         m.put("firstError", firstError.replaceAll("[;=\\r\\n]", " "));
         StringBuilder sb = new StringBuilder(PREFIX);
         m.forEach((k, v) -> sb.append(k).append('=').append(v).append(';'));
@@ -85,7 +90,7 @@ public record ScenarioResult(
                 Double.parseDouble(m.get("ttftP99Micros")), Integer.parseInt(m.get("baselineThreads")),
                 Integer.parseInt(m.get("peakThreads")), Long.parseLong(m.get("threadsStarted")),
                 Integer.parseInt(m.get("maxInFlight")), Double.parseDouble(m.get("peakHeapAfterGcMb")),
-                m.getOrDefault("firstError", ""));
+                Long.parseLong(m.getOrDefault("jitMillis", "-1")), m.getOrDefault("firstError", ""));
     }
 
     private static String fmt(double d) {
