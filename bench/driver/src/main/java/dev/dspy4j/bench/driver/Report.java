@@ -94,37 +94,45 @@ final class Report {
         return sb.toString();
     }
 
-    /**
-     * Scenario (d) runs in pairs (LM.stream, then ChainOfThought.stream): the i-th d0 with the i-th d1.
-     * Each pair gives one overhead ratio; the report's figure is their median.
-     */
-    private List<double[]> cotPairs() {
+    /** One (d) pair: LM.stream and ChainOfThought.stream on the same reply, run one after the other. */
+    private record CotPair(ScenarioResult lmStream, ScenarioResult cot) {
+        double lmStreamCpuPerCompletion() {
+            return lmStream.cpuSeconds() / Math.max(1, lmStream.completed());
+        }
+
+        double cotCpuPerCompletion() {
+            return cot.cpuSeconds() / Math.max(1, cot.completed());
+        }
+
+        double overhead() {
+            return cotCpuPerCompletion() / lmStreamCpuPerCompletion() - 1;
+        }
+    }
+
+    /** Scenario (d) runs in pairs (LM.stream, then ChainOfThought.stream): the i-th d0 with the i-th d1. */
+    private List<CotPair> cotPairs() {
         List<ScenarioResult> d0 = results(ClientModule.DSPY4J, "d0");
         List<ScenarioResult> d1 = results(ClientModule.DSPY4J, "d1");
-        List<double[]> pairs = new java.util.ArrayList<>();
+        List<CotPair> pairs = new java.util.ArrayList<>();
         for (int i = 0; i < Math.min(d0.size(), d1.size()); i++) {
-            double base = d0.get(i).cpuSeconds() / Math.max(1, d0.get(i).completed());
-            double cot = d1.get(i).cpuSeconds() / Math.max(1, d1.get(i).completed());
-            pairs.add(new double[] {base, cot, cot / base - 1, d0.get(i).completionsPerSecond(),
-                    d1.get(i).completionsPerSecond(), d0.get(i).errors(), d1.get(i).errors()});
+            pairs.add(new CotPair(d0.get(i), d1.get(i)));
         }
         return pairs;
     }
 
     /** The median overhead of ChainOfThought over LM.stream across the (d) pairs, if any ran. */
     private Optional<Double> cotOverhead() {
-        List<double[]> pairs = cotPairs();
-        if (pairs.isEmpty()) {
+        double[] ratios = cotPairs().stream().mapToDouble(CotPair::overhead).sorted().toArray();
+        int n = ratios.length;
+        if (n == 0) {
             return Optional.empty();
         }
-        double[] ratios = pairs.stream().mapToDouble(p -> p[2]).sorted().toArray();
-        int n = ratios.length;
         return Optional.of(n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2);
     }
 
-    /** Scenario (d): ChainOfThought end to end against LM.stream alone, both dspy4j. */
+    /** Scenario (d): ChainOfThought end to end against LM.stream alone, both dspy4j; every pair and the median. */
     String cotTable() {
-        List<double[]> pairs = cotPairs();
+        List<CotPair> pairs = cotPairs();
         if (pairs.isEmpty()) {
             return "Scenario (d) (dspy4j only) was not measured in this run: "
                     + outcome(ClientModule.DSPY4J, "d1").map(Outcome::failure).orElse("the dspy4j client was not selected")
@@ -134,11 +142,12 @@ final class Report {
                 + " | ChainOfThought.stream completions/s | ChainOfThought CPU ms per completion | overhead | errors |\n"
                 + "|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int i = 0; i < pairs.size(); i++) {
-            double[] p = pairs.get(i);
-            sb.append("| ").append(i + 1).append(" | ").append(f0(p[3])).append(" | ").append(f3(p[0] * 1000))
-                    .append(" | ").append(f0(p[4])).append(" | ").append(f3(p[1] * 1000))
-                    .append(" | ").append(f1(p[2] * 100)).append(" % | ").append((int) p[5]).append(" / ").append((int) p[6])
-                    .append(" |\n");
+            CotPair p = pairs.get(i);
+            sb.append("| ").append(i + 1).append(" | ").append(f0(p.lmStream().completionsPerSecond()))
+                    .append(" | ").append(f3(p.lmStreamCpuPerCompletion() * 1000))
+                    .append(" | ").append(f0(p.cot().completionsPerSecond())).append(" | ").append(f3(p.cotCpuPerCompletion() * 1000))
+                    .append(" | ").append(f1(p.overhead() * 100)).append(" % | ").append(p.lmStream().errors())
+                    .append(" / ").append(p.cot().errors()).append(" |\n");
         }
         return sb.append("\nChainOfThought CPU overhead over LM.stream: ").append(f1(cotOverhead().orElseThrow() * 100))
                 .append(" %").append(pairs.size() > 1 ? " (median of " + pairs.size() + " interleaved pairs)" : "")
