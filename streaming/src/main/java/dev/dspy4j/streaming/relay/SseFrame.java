@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * without this library depending on Spring.
  *
  * @param id the event id, or null when the event has none (always null on a comment)
- * @param event the event name ({@code field}, {@code status}, {@code done}, {@code error}), or null
- *     on a comment
+ * @param event the event name ({@code field}, {@code status}, {@code done}, {@code error} in the
+ *     relay's own format), or null on a comment and on an unnamed event
  * @param data the event data (JSON text for the relay's events), or null on a comment
  * @param comment the comment text, or null on an event
  */
@@ -53,6 +53,12 @@ public record SseFrame(
     Objects.requireNonNull(event, "event");
     Objects.requireNonNull(data, "data");
     return new SseFrame(null, event, data, null);
+  }
+
+  /** An unnamed event with this data and no id (a bare {@code data:} line, as JSON-over-SSE protocols use). */
+  public static SseFrame data(String data) {
+    Objects.requireNonNull(data, "data");
+    return new SseFrame(null, null, data, null);
   }
 
   /** A comment frame ({@code ": text"}), ignored by SSE clients. */

@@ -1,19 +1,13 @@
 package dev.dspy4j.streaming.relay;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dspy4j.core.predict.StreamEvent;
 import dev.dspy4j.core.predict.StreamEvent.Done;
-import dev.dspy4j.core.predict.StreamEvent.FieldChunk;
-import dev.dspy4j.core.predict.StreamEvent.Status;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -34,7 +28,10 @@ import reactor.netty.http.server.HttpServerResponse;
  *       ends without {@code Done}); credentials are removed from the message
  * </ul>
  *
- * Events carry increasing ids ({@code 1}, {@code 2}, ...). While the stream is idle a {@code :
+ * Events carry increasing ids ({@code 1}, {@code 2}, ...). That is the default {@link
+ * RelayFormat#dspy4j()} format; {@link #withFormat} switches to the Vercel AI SDK's UI message
+ * stream ({@link RelayFormat#aiSdk()}) or Python DSPy's {@code streaming_response} ({@link
+ * RelayFormat#dspyStreamingResponse()}). While the stream is idle a {@code :
  * keep-alive} comment goes out every {@link #DEFAULT_HEARTBEAT} (configurable) so that proxies keep
  * the connection open. Optionally, consecutive chunks of one field are coalesced into fewer, larger
  * frames. A relay is an immutable value: the {@code with...} methods return a new one.
@@ -50,32 +47,33 @@ public final class SseRelay {
   /** The content type of the relay's HTTP response. */
   public static final String CONTENT_TYPE = "text/event-stream;charset=UTF-8";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final @Nullable Duration heartbeat;
   private final @Nullable Duration flushEvery;
   private final int maxChars;
+  private final RelayFormat format;
 
-  private SseRelay(@Nullable Duration heartbeat, @Nullable Duration flushEvery, int maxChars) {
+  private SseRelay(
+      @Nullable Duration heartbeat, @Nullable Duration flushEvery, int maxChars, RelayFormat format) {
     this.heartbeat = heartbeat;
     this.flushEvery = flushEvery;
     this.maxChars = maxChars;
+    this.format = format;
   }
 
   /** A relay with heartbeats every {@link #DEFAULT_HEARTBEAT} of idleness and no coalescing. */
   public static SseRelay create() {
-    return new SseRelay(DEFAULT_HEARTBEAT, null, 0);
+    return new SseRelay(DEFAULT_HEARTBEAT, null, 0, RelayFormat.dspy4j());
   }
 
   /** This relay, sending {@code : keep-alive} after every {@code idle} without an event. */
   public SseRelay withHeartbeat(Duration idle) {
     requirePositive(idle, "heartbeat interval");
-    return new SseRelay(idle, flushEvery, maxChars);
+    return new SseRelay(idle, flushEvery, maxChars, format);
   }
 
   /** This relay without heartbeat comments. */
   public SseRelay withoutHeartbeat() {
-    return new SseRelay(null, flushEvery, maxChars);
+    return new SseRelay(null, flushEvery, maxChars, format);
   }
 
   /**
@@ -89,16 +87,32 @@ public final class SseRelay {
       throw new IllegalArgumentException(
           "coalescing maxChars must be at least 1 (got " + maxChars + ")");
     }
-    return new SseRelay(heartbeat, flushEvery, maxChars);
+    return new SseRelay(heartbeat, flushEvery, maxChars, format);
   }
 
   /** This relay, sending every chunk as its own event. */
   public SseRelay withoutCoalescing() {
-    return new SseRelay(heartbeat, null, 0);
+    return new SseRelay(heartbeat, null, 0, format);
   }
 
   /**
-   * The events as SSE frames, one per event plus heartbeat comments. Emits an {@code error} frame
+   * This relay, writing the events in {@code format}: {@link RelayFormat#dspy4j()} (the default),
+   * {@link RelayFormat#aiSdk()} or {@link RelayFormat#dspyStreamingResponse()}. Heartbeats and
+   * coalescing work the same in every format.
+   */
+  public SseRelay withFormat(RelayFormat format) {
+    Objects.requireNonNull(format, "format");
+    return new SseRelay(heartbeat, flushEvery, maxChars, format);
+  }
+
+  /** The format this relay writes; send its {@link RelayFormat#headers()} with the frames. */
+  public RelayFormat format() {
+    return format;
+  }
+
+  /**
+   * The events as SSE frames in this relay's format, plus heartbeat comments. In the default format
+   * that is one frame per event. Emits an {@code error} frame
    * and completes when {@code events} errors (or completes without a {@code Done}); completes after
    * the {@code done} frame otherwise. Each subscription subscribes to {@code events} once;
    * cancelling cancels {@code events}.
@@ -108,25 +122,27 @@ public final class SseRelay {
     Flux<SseFrame> frames =
         Flux.defer(
             () -> {
-              var ids = new AtomicLong();
+              var writer = format.open();
               var sawDone = new AtomicBoolean();
               Flux<StreamEvent> source =
                   flushEvery == null
                       ? Flux.from(events)
                       : Coalescer.coalesce(events, flushEvery, maxChars);
-              return source
-                  .doOnNext(e -> sawDone.compareAndSet(false, e instanceof Done))
-                  .map(SseRelay::toFrame)
+              return Flux.fromIterable(writer.begin())
                   .concatWith(
-                      Mono.fromSupplier(
-                          () ->
-                              sawDone.get()
-                                  ? null
-                                  : errorFrame(
-                                      "IncompleteStream",
-                                      "the stream ended without a final result (no Done event)")))
-                  .onErrorResume(e -> Mono.just(errorFrame(e)))
-                  .map(frame -> frame.withId(Long.toString(ids.incrementAndGet())));
+                      source
+                          .doOnNext(e -> sawDone.compareAndSet(false, e instanceof Done))
+                          .concatMapIterable(writer::event)
+                          .concatWith(
+                              Flux.defer(
+                                  () ->
+                                      Flux.fromIterable(
+                                          sawDone.get()
+                                              ? writer.end()
+                                              : writer.error(
+                                                  "IncompleteStream",
+                                                  "the stream ended without a final result (no Done event)")))))
+                  .onErrorResume(e -> Flux.fromIterable(errorFrames(writer, e)));
             });
     return heartbeat == null ? frames : Heartbeats.whenIdle(frames, heartbeat);
   }
@@ -142,7 +158,8 @@ public final class SseRelay {
 
   /**
    * Writes the events to a Reactor Netty response: sets {@code Content-Type: text/event-stream},
-   * {@code Cache-Control: no-cache} and {@code X-Accel-Buffering: no}, then sends each frame and
+   * {@code Cache-Control: no-cache}, {@code X-Accel-Buffering: no} and the format's {@link
+   * RelayFormat#headers()}, then sends each frame and
    * flushes it at once. The returned publisher completes when the stream is written; the client
    * closing the connection cancels {@code events}. Return it from an {@code HttpServer} route.
    */
@@ -152,51 +169,15 @@ public final class SseRelay {
         .header(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE)
         .header(HttpHeaderNames.CACHE_CONTROL, "no-cache")
         .header("X-Accel-Buffering", "no");
+    format.headers().forEach(response::header);
     return response.send(
         ByteBufFlux.fromString(encoded(events), StandardCharsets.UTF_8, response.alloc()),
         buf -> true);
   }
 
-  private static SseFrame toFrame(StreamEvent event) {
-    if (event instanceof FieldChunk c) {
-      var data = new LinkedHashMap<String, Object>();
-      data.put("field", c.field());
-      data.put("text", c.text());
-      data.put("last", c.last());
-      // Only a composite module's sub-modules have a path; plain modules keep the short form.
-      if (!c.path().isEmpty()) data.put("path", c.path());
-      return SseFrame.event("field", json(data));
-    }
-    if (event instanceof Status s) {
-      return SseFrame.event("status", json(Map.of("message", s.message())));
-    }
-    if (event instanceof Done d) {
-      return SseFrame.event("done", json(d.prediction().fields()));
-    }
-    throw new IllegalArgumentException("unknown stream event type " + event.getClass().getName());
-  }
-
-  private static SseFrame errorFrame(Throwable error) {
+  private static List<SseFrame> errorFrames(RelayFormat.Writer writer, Throwable error) {
     String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
-    return errorFrame(error.getClass().getSimpleName(), message);
-  }
-
-  private static SseFrame errorFrame(String type, String message) {
-    var data = new LinkedHashMap<String, Object>();
-    data.put("type", type);
-    data.put("message", Redaction.redact(message));
-    return SseFrame.event("error", json(data));
-  }
-
-  private static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          "cannot write a stream event as JSON (are all prediction field values plain data?): "
-              + e.getOriginalMessage(),
-          e);
-    }
+    return writer.error(error.getClass().getSimpleName(), Redaction.redact(message));
   }
 
   private static void requirePositive(Duration d, String what) {
@@ -211,6 +192,8 @@ public final class SseRelay {
     return "SseRelay[heartbeat="
         + heartbeat
         + (flushEvery == null ? ", no coalescing" : ", coalescing every " + flushEvery + " or " + maxChars + " chars")
+        + ", "
+        + format
         + "]";
   }
 }
