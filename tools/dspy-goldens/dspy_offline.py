@@ -173,6 +173,46 @@ _magicattr.get = _magic_get
 _magicattr.set = _magic_set
 sys.modules["magicattr"] = _magicattr
 
+# litellm's stream chunk, for code that checks its type by name (dspy.streaming.streaming_response
+# accepts a value whose class is named ModelResponseStream in a litellm module). A small pydantic
+# model with the OpenAI chunk fields; json() returns model_dump() of the fields that were set, as
+# litellm's does. Only the chunk's inside is a stand-in: what DSPy writes around it is real.
+import pydantic  # noqa: E402
+
+
+class Delta(pydantic.BaseModel):
+    content: str | None = None
+    role: str | None = None
+
+
+class StreamingChoices(pydantic.BaseModel):
+    index: int = 0
+    delta: Delta = Delta()
+    finish_reason: str | None = None
+
+
+class ModelResponseStream(pydantic.BaseModel):
+    id: str
+    created: int
+    model: str | None = None
+    object: str = "chat.completion.chunk"
+    system_fingerprint: str | None = None
+    choices: list[StreamingChoices]
+    provider_specific_fields: dict | None = None
+
+    def json(self, **kwargs):  # litellm: "return self.model_dump()"
+        return self.model_dump(exclude_unset=True)
+
+
+_litellm_types_utils = types.ModuleType("litellm.types.utils")
+for _cls in (Delta, StreamingChoices, ModelResponseStream):
+    _cls.__module__ = "litellm.types.utils"
+    setattr(_litellm_types_utils, _cls.__name__, _cls)
+sys.modules["litellm.types.utils"] = _litellm_types_utils
+import litellm  # noqa: E402  (the stub package)
+
+litellm.ModelResponseStream = ModelResponseStream
+
 import dspy  # noqa: E402  (after the stand-ins, on purpose)
 
 # No disk or memory cache between golden runs: every DummyLM answer is computed afresh.

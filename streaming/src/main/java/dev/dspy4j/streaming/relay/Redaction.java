@@ -2,7 +2,10 @@ package dev.dspy4j.streaming.relay;
 
 import java.util.regex.Pattern;
 
-/** Removes anything that looks like a credential from a message bound for a browser. */
+/**
+ * Removes anything that looks like a credential, and every URL (gateway and other internal
+ * addresses), from a message bound for a browser.
+ */
 final class Redaction {
 
   private static final Pattern BEARER = Pattern.compile("(?i)\\bbearer\\s+[^\\s,;\"']+");
@@ -11,10 +14,13 @@ final class Redaction {
       Pattern.compile(
           "(?i)\\b(api[_-]?key|authorization|password|secret|token)(\"?\\s*[:=]\\s*\"?)[^\\s,;\"'&}]+");
 
+  private static final Pattern URL = Pattern.compile("(?i)\\b[a-z][a-z0-9+.-]*://[^\\s\"'<>]+");
+
   private Redaction() {}
 
   static String redact(String message) {
-    String out = BEARER.matcher(message).replaceAll("Bearer [redacted]");
+    String out = URL.matcher(message).replaceAll("[url redacted]");
+    out = BEARER.matcher(out).replaceAll("Bearer [redacted]");
     out = SK_KEY.matcher(out).replaceAll("sk-[redacted]");
     return NAMED_SECRET.matcher(out).replaceAll("$1$2[redacted]");
   }
