@@ -1,6 +1,11 @@
 package dev.dspy4j.examples.web;
 
 import dev.dspy4j.core.predict.StreamEvent;
+import dev.dspy4j.streaming.relay.AiSdkChat;
+import dev.dspy4j.streaming.relay.AiSdkChatRequest;
+import dev.dspy4j.streaming.relay.AiSdkInputMapping;
+import dev.dspy4j.streaming.relay.InvalidChatRequestException;
+import dev.dspy4j.streaming.relay.RelayFormat;
 import dev.dspy4j.streaming.relay.SseRelay;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -11,6 +16,7 @@ import java.io.UncheckedIOException;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
@@ -22,11 +28,22 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * Serves the streaming page on loopback: {@code GET /} is the page, {@code GET
- * /stream?question=...} relays {@code stream.apply(question)} as server-sent events through an
- * {@link SseRelay}. Plug in any module, e.g. {@code q -> ChainOfThought.of("question ->
- * answer").stream(Map.of("question", q))}. A browser closing the stream (the page's Stop button)
- * cancels the module's stream.
+ * Serves the streaming page on loopback, with the same module behind three wire formats:
+ *
+ * <ul>
+ *   <li>{@code GET /} is the page; {@code GET /stream?question=...} relays {@code
+ *       stream.apply(question)} as the relay's own server-sent events ({@link SseRelay});
+ *   <li>{@code POST /api/chat} is a chat endpoint for the Vercel AI SDK ({@code useChat}, {@code
+ *       DefaultChatTransport}): the last user message is the question, the answer comes back as a UI
+ *       message stream ({@link AiSdkChat});
+ *   <li>{@code GET /dspy/stream?question=...} answers in Python DSPy's {@code streaming_response}
+ *       format ({@link RelayFormat#dspyStreamingResponse()}), for frontends written against a DSPy
+ *       server.
+ * </ul>
+ *
+ * Plug in any module, e.g. {@code q -> ChainOfThought.of("question -> answer").stream(Map.of("question",
+ * q))}. A client closing its stream (the page's Stop button, the AI SDK's {@code stop()}) cancels the
+ * module's stream.
  */
 public final class StreamingWebServer implements AutoCloseable {
 
@@ -37,6 +54,8 @@ public final class StreamingWebServer implements AutoCloseable {
 
   private final byte[] page;
   private final SseRelay relay;
+  private final SseRelay dspyRelay;
+  private final AiSdkChat chat;
   private final Function<String, ? extends Publisher<? extends StreamEvent>> stream;
   private final DisposableServer server;
 
@@ -44,6 +63,13 @@ public final class StreamingWebServer implements AutoCloseable {
       int port, SseRelay relay, Function<String, ? extends Publisher<? extends StreamEvent>> stream) {
     this.page = loadPage();
     this.relay = relay;
+    this.dspyRelay = relay.withFormat(RelayFormat.dspyStreamingResponse());
+    this.chat =
+        AiSdkChat.of(
+                relay.withFormat(RelayFormat.aiSdk()),
+                StreamingWebServer::questionOf,
+                inputs -> askAbout((String) inputs.get("question")))
+            .withMaxBodyBytes(64 * MAX_QUESTION_LENGTH); // the conversation comes along with the question
     this.stream = stream;
     this.server =
         HttpServer.create()
@@ -54,7 +80,9 @@ public final class StreamingWebServer implements AutoCloseable {
                     routes
                         .get("/", this::page)
                         .get("/index.html", this::page)
-                        .get("/stream", this::stream)
+                        .get("/stream", (request, response) -> stream(request, response, relay))
+                        .get("/dspy/stream", (request, response) -> stream(request, response, dspyRelay))
+                        .post("/api/chat", chat::handle)
                         .route(request -> true, (request, response) -> text(response, HttpResponseStatus.NOT_FOUND, "not found")))
             .bindNow(Duration.ofSeconds(30));
   }
@@ -104,7 +132,7 @@ public final class StreamingWebServer implements AutoCloseable {
         .sendByteArray(Mono.just(page));
   }
 
-  private Publisher<Void> stream(HttpServerRequest request, HttpServerResponse response) {
+  private Publisher<Void> stream(HttpServerRequest request, HttpServerResponse response, SseRelay format) {
     List<String> values = new QueryStringDecoder(request.uri()).parameters().getOrDefault("question", List.of());
     String question = values.isEmpty() ? "" : values.get(0).strip();
     if (question.isEmpty()) {
@@ -113,8 +141,21 @@ public final class StreamingWebServer implements AutoCloseable {
     if (question.length() > MAX_QUESTION_LENGTH) {
       return text(response, HttpResponseStatus.BAD_REQUEST, "question is longer than " + MAX_QUESTION_LENGTH + " characters");
     }
-    // defer: a function that throws becomes an error event on this stream, not a dropped connection
-    return relay.send(response, Flux.<StreamEvent>defer(() -> Flux.from(stream.apply(question))));
+    return format.send(response, askAbout(question));
+  }
+
+  /** The module's stream for a question; a function that throws becomes an error event, not a dropped connection. */
+  private Flux<StreamEvent> askAbout(String question) {
+    return Flux.<StreamEvent>defer(() -> Flux.from(stream.apply(question)));
+  }
+
+  /** The AI SDK chat's question: its last user message, at most {@link #MAX_QUESTION_LENGTH} characters. */
+  private static Map<String, Object> questionOf(AiSdkChatRequest request) {
+    Map<String, Object> inputs = AiSdkInputMapping.lastUserMessageAs("question").inputs(request);
+    if (((String) inputs.get("question")).length() > MAX_QUESTION_LENGTH) {
+      throw new InvalidChatRequestException("question is longer than " + MAX_QUESTION_LENGTH + " characters");
+    }
+    return inputs;
   }
 
   private static Publisher<Void> text(HttpServerResponse response, HttpResponseStatus status, String message) {

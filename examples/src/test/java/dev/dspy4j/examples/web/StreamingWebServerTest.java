@@ -74,4 +74,48 @@ class StreamingWebServerTest {
     assertThat(get("/stream?question=" + "x".repeat(StreamingWebServer.MAX_QUESTION_LENGTH + 1)).statusCode()).isEqualTo(400);
     assertThat(get("/nothing-here").statusCode()).isEqualTo(404);
   }
+
+  @Test
+  void answersInDspysStreamingResponseFormat() throws Exception {
+    var module = new SlowAnswerStream(Duration.ofMillis(1), 0);
+    server = StreamingWebServer.start(module);
+    String question = "What is DSPy?";
+
+    var response = get("/dspy/stream?question=" + URLEncoder.encode(question, StandardCharsets.UTF_8));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).startsWith("data: {\"chunk\":{").endsWith("data: [DONE]\n\n")
+        .contains("data: {\"prediction\":{").doesNotContain("event:");
+    assertThat(module.completions).hasValue(1);
+  }
+
+  @Test
+  void theAiSdkChatEndpointAnswersTheLastUserMessage() throws Exception {
+    var module = new SlowAnswerStream(Duration.ofMillis(1), 0);
+    server = StreamingWebServer.start(module);
+    String body = "{\"id\":\"c\",\"trigger\":\"submit-message\",\"messages\":["
+        + "{\"id\":\"1\",\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"first\"}]},"
+        + "{\"id\":\"2\",\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"text\":\"an answer\"}]},"
+        + "{\"id\":\"3\",\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"Why?\"}]}]}";
+
+    var response = http.send(
+        HttpRequest.newBuilder(URI.create(server.url() + "api/chat"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("x-vercel-ai-ui-message-stream")).hasValue("v1");
+    assertThat(response.body()).contains("\"type\":\"text-delta\"").endsWith("data: [DONE]\n\n")
+        .contains(SlowAnswerStream.answer("Why?").substring(0, 20).replace("\"", "\\\""));
+
+    String huge = body.replace("Why?", "x".repeat(StreamingWebServer.MAX_QUESTION_LENGTH + 1));
+    var tooLong = http.send(
+        HttpRequest.newBuilder(URI.create(server.url() + "api/chat"))
+            .POST(HttpRequest.BodyPublishers.ofString(huge)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    assertThat(tooLong.statusCode()).isEqualTo(400);
+    assertThat(tooLong.body()).contains("longer than");
+    assertThat(module.completions).hasValue(1);
+  }
 }
