@@ -9,7 +9,11 @@ import dev.dspy4j.streaming.LM;
 import java.time.Duration;
 import java.util.Map;
 
-/** Serves the streaming page: ask a question, watch reasoning and answer stream, Stop cancels. */
+/**
+ * Serves the streaming page (ask a question, watch reasoning and answer stream, Stop cancels), the
+ * AI SDK chat page and endpoint, and the DSPy {@code streaming_response} endpoint, all answered by one
+ * ChainOfThought.
+ */
 public final class Web implements Example {
 
   @Override
@@ -31,6 +35,8 @@ public final class Web implements Example {
   public int run(ExampleRuntime runtime) {
     try (var server = serve(runtime)) {
       runtime.out().println("Streaming page: " + server.url() + "  (Ctrl-C to stop)");
+      runtime.out().println("AI SDK chat page: " + server.url() + "chat  (endpoint POST " + server.url() + "api/chat)");
+      runtime.out().println("DSPy streaming_response: " + server.url() + "dspy/stream?question=...");
       server.onClose().block();
     }
     return 0;

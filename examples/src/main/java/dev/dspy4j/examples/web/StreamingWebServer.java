@@ -13,12 +13,16 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -35,7 +39,9 @@ import reactor.netty.http.server.HttpServerResponse;
  *       stream.apply(question)} as the relay's own server-sent events ({@link SseRelay});
  *   <li>{@code POST /api/chat} is a chat endpoint for the Vercel AI SDK ({@code useChat}, {@code
  *       DefaultChatTransport}): the last user message is the question, the answer comes back as a UI
- *       message stream ({@link AiSdkChat});
+ *       message stream ({@link AiSdkChat}); {@code GET /chat} is a second page driven by the AI SDK's
+ *       client code, loaded from {@link #AI_SDK_CDN} or, when the server was given one, from a local
+ *       browser bundle of it served at {@code /ai-sdk/ai.js};
  *   <li>{@code GET /dspy/stream?question=...} answers in Python DSPy's {@code streaming_response}
  *       format ({@link RelayFormat#dspyStreamingResponse()}), for frontends written against a DSPy
  *       server.
@@ -50,9 +56,19 @@ public final class StreamingWebServer implements AutoCloseable {
   /** The longest question accepted, so a request cannot make the server hold arbitrary text. */
   public static final int MAX_QUESTION_LENGTH = 2_000;
 
+  /**
+   * Where the chat page loads the AI SDK ({@code ai}, the version the tests pin in
+   * examples/src/test/node/package-lock.json) from, unless the server serves a local bundle.
+   */
+  public static final String AI_SDK_CDN = "https://esm.sh/ai@7.0.185";
+
   private static final String PAGE_RESOURCE = "/dev/dspy4j/examples/web/index.html";
+  private static final String CHAT_PAGE_RESOURCE = "/dev/dspy4j/examples/web/chat.html";
+  private static final String LOCAL_AI_SDK_PATH = "/ai-sdk/ai.js";
 
   private final byte[] page;
+  private final byte[] chatPage;
+  private final @Nullable Path aiSdkBundle;
   private final SseRelay relay;
   private final SseRelay dspyRelay;
   private final AiSdkChat chat;
@@ -60,8 +76,16 @@ public final class StreamingWebServer implements AutoCloseable {
   private final DisposableServer server;
 
   private StreamingWebServer(
-      int port, SseRelay relay, Function<String, ? extends Publisher<? extends StreamEvent>> stream) {
-    this.page = loadPage();
+      int port,
+      SseRelay relay,
+      Function<String, ? extends Publisher<? extends StreamEvent>> stream,
+      @Nullable Path aiSdkBundle) {
+    this.page = load(PAGE_RESOURCE);
+    this.aiSdkBundle = aiSdkBundle;
+    this.chatPage =
+        new String(load(CHAT_PAGE_RESOURCE), StandardCharsets.UTF_8)
+            .replace("__AI_SDK_MODULE_URL__", aiSdkBundle == null ? AI_SDK_CDN : LOCAL_AI_SDK_PATH)
+            .getBytes(StandardCharsets.UTF_8);
     this.relay = relay;
     this.dspyRelay = relay.withFormat(RelayFormat.dspyStreamingResponse());
     this.chat =
@@ -80,6 +104,9 @@ public final class StreamingWebServer implements AutoCloseable {
                     routes
                         .get("/", this::page)
                         .get("/index.html", this::page)
+                        .get("/chat", this::chatPage)
+                        .get("/chat.html", this::chatPage)
+                        .get(LOCAL_AI_SDK_PATH, this::aiSdk)
                         .get("/stream", (request, response) -> stream(request, response, relay))
                         .get("/dspy/stream", (request, response) -> stream(request, response, dspyRelay))
                         .post("/api/chat", chat::handle)
@@ -101,7 +128,25 @@ public final class StreamingWebServer implements AutoCloseable {
       int port, SseRelay relay, Function<String, ? extends Publisher<? extends StreamEvent>> stream) {
     Objects.requireNonNull(relay, "relay");
     Objects.requireNonNull(stream, "stream");
-    return new StreamingWebServer(port, relay, stream);
+    return new StreamingWebServer(port, relay, stream, null);
+  }
+
+  /**
+   * Starts the server on this loopback port (0 for a free one) with this relay; the chat page loads
+   * the AI SDK from {@code aiSdkBundle}, a browser bundle of {@code ai} (ES module) served at {@code
+   * /ai-sdk/ai.js}, instead of {@link #AI_SDK_CDN} (for machines without internet access).
+   */
+  public static StreamingWebServer start(
+      int port,
+      SseRelay relay,
+      Function<String, ? extends Publisher<? extends StreamEvent>> stream,
+      Path aiSdkBundle) {
+    Objects.requireNonNull(relay, "relay");
+    Objects.requireNonNull(stream, "stream");
+    if (!Files.isRegularFile(Objects.requireNonNull(aiSdkBundle, "aiSdkBundle"))) {
+      throw new IllegalArgumentException("no AI SDK bundle at " + aiSdkBundle);
+    }
+    return new StreamingWebServer(port, relay, stream, aiSdkBundle);
   }
 
   /** The page's URL, {@code http://127.0.0.1:<port>/}. */
@@ -130,6 +175,22 @@ public final class StreamingWebServer implements AutoCloseable {
         .header(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
         .header(HttpHeaderNames.CACHE_CONTROL, "no-store")
         .sendByteArray(Mono.just(page));
+  }
+
+  private Publisher<Void> chatPage(HttpServerRequest request, HttpServerResponse response) {
+    return response
+        .header(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(HttpHeaderNames.CACHE_CONTROL, "no-store")
+        .sendByteArray(Mono.just(chatPage));
+  }
+
+  private Publisher<Void> aiSdk(HttpServerRequest request, HttpServerResponse response) {
+    if (aiSdkBundle == null) {
+      return text(response, HttpResponseStatus.NOT_FOUND, "no local AI SDK bundle; the chat page loads " + AI_SDK_CDN);
+    }
+    return response
+        .header(HttpHeaderNames.CONTENT_TYPE, "text/javascript; charset=utf-8")
+        .sendFile(aiSdkBundle);
   }
 
   private Publisher<Void> stream(HttpServerRequest request, HttpServerResponse response, SseRelay format) {
@@ -165,14 +226,14 @@ public final class StreamingWebServer implements AutoCloseable {
         .sendString(Mono.just(message + "\n"));
   }
 
-  private static byte[] loadPage() {
-    try (InputStream in = StreamingWebServer.class.getResourceAsStream(PAGE_RESOURCE)) {
+  private static byte[] load(String resource) {
+    try (InputStream in = StreamingWebServer.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("the page " + PAGE_RESOURCE + " is missing from the classpath; rebuild the examples jar");
+        throw new IllegalStateException("the page " + resource + " is missing from the classpath; rebuild the examples jar");
       }
       return in.readAllBytes();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + PAGE_RESOURCE, e);
+      throw new UncheckedIOException("cannot read " + resource, e);
     }
   }
 

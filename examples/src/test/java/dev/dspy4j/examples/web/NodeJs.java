@@ -79,4 +79,17 @@ final class NodeJs {
     }
     return null;
   }
+
+  /**
+   * A browser bundle (ES module) of the AI SDK functions the chat page uses, built from the locked
+   * {@code ai} package with the locked esbuild ({@code npm run bundle} does the same).
+   */
+  static Path aiSdkBrowserBundle() throws IOException, InterruptedException {
+    Path bundle = Path.of("target", "ai-sdk", "ai.js").toAbsolutePath();
+    Run run = run("bundle.mjs", Duration.ofSeconds(120), bundle.toString());
+    if (run.exitCode() != 0 || !Files.isRegularFile(bundle)) {
+      throw new IllegalStateException("bundling the AI SDK failed: " + run.stderr());
+    }
+    return bundle;
+  }
 }

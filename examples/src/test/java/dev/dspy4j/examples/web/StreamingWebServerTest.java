@@ -118,4 +118,20 @@ class StreamingWebServerTest {
     assertThat(tooLong.body()).contains("longer than");
     assertThat(module.completions).hasValue(1);
   }
+
+  @Test
+  void servesTheChatPageWithTheAiSdkVersionTheTestsPin() throws Exception {
+    server = StreamingWebServer.start(new SlowAnswerStream(Duration.ofMillis(1), 0));
+    var response = get("/chat");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"ai\": \"" + StreamingWebServer.AI_SDK_CDN + "\"")
+        .contains("from 'ai'").contains("new DefaultChatTransport({ api: '/api/chat' })");
+    assertThat(get("/ai-sdk/ai.js").statusCode()).as("no local bundle configured").isEqualTo(404);
+
+    var lock = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(java.nio.file.Path.of("src/test/node/package-lock.json").toFile());
+    String pinned = lock.at("/packages/node_modules~1ai/version").asText();
+    assertThat(pinned).isNotEmpty();
+    assertThat(StreamingWebServer.AI_SDK_CDN).endsWith("/ai@" + pinned);
+  }
 }
