@@ -111,11 +111,11 @@ public final class SseRelay {
   }
 
   /**
-   * The events as SSE frames in this relay's format, plus heartbeat comments. In the default format
-   * that is one frame per event. Emits an {@code error} frame
-   * and completes when {@code events} errors (or completes without a {@code Done}); completes after
-   * the {@code done} frame otherwise. Each subscription subscribes to {@code events} once;
-   * cancelling cancels {@code events}.
+   * The events as SSE frames in this relay's format, plus heartbeat comments (in the default format
+   * one frame per event). Emits the format's error frames and completes when {@code events} errors
+   * (or completes without a {@code Done}); completes after the format's closing frames otherwise.
+   * Each subscription subscribes to {@code events} once and opens its own {@link
+   * RelayFormat.Writer}; cancelling cancels {@code events}.
    */
   public Flux<SseFrame> frames(Publisher<? extends StreamEvent> events) {
     Objects.requireNonNull(events, "events");
