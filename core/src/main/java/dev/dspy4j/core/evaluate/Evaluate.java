@@ -162,6 +162,7 @@ public final class Evaluate {
         Mono.fromSupplier(() -> Schedulers.boundedElastic().createWorker()),
         printer -> Batch.run(Flux.fromIterable(devset), (Example example) -> scoreOne(program, example), options(printer))
             .collectList()
+            .flatMap(results -> endProgressLine(printer).thenReturn(results))
             .map(this::result)
             .flatMap(result -> writeOutputs(result).thenReturn(result)),
         printer -> Mono.fromRunnable(printer::dispose));
@@ -187,6 +188,18 @@ public final class Evaluate {
     return b.build();
   }
 
+  /** Ends the progress line after every update scheduled before (the printer runs its tasks in order). */
+  private Mono<Void> endProgressLine(Scheduler.Worker printer) {
+    PrintStream out = progress;
+    if (out == null) {
+      return Mono.empty();
+    }
+    return Mono.create(sink -> printer.schedule(() -> {
+      out.println();
+      sink.success();
+    }));
+  }
+
   private EvaluationResult result(List<BatchResult<Example, Scored>> results) {
     var rows = new ArrayList<EvaluationResult.Row>(results.size());
     double total = 0;
@@ -203,9 +216,6 @@ public final class Evaluate {
     }
     int n = devset.size();
     LOG.info("Average Metric: {} / {} ({}%)", EvaluationOutputs.number(total), n, round(100 * total / n, 1));
-    if (progress != null) {
-      progress.println();
-    }
     return new EvaluationResult(round(100 * total / n, 2), total, rows);
   }
 
