@@ -26,6 +26,15 @@ public interface Metric {
     return "metric";
   }
 
+  /**
+   * Whether a score counts as a pass when an optimizer bootstraps demos (DSPy calls the metric with a
+   * trace there and reads its truthiness): by default any non-zero score. LM-judged metrics pass at
+   * their threshold, as DSPy's return {@code score >= threshold} under a trace.
+   */
+  default boolean passed(double score) {
+    return score != 0;
+  }
+
   /** A metric computed by a plain function, named {@code name}. */
   static Metric of(String name, ToDoubleBiFunction<Example, Prediction> function) {
     Objects.requireNonNull(name, "name must not be null");

@@ -57,6 +57,12 @@ public final class SemanticF1 implements Metric {
     });
   }
 
+  /** Passes at the threshold, as DSPy's returns {@code score >= threshold} under a trace. */
+  @Override
+  public boolean passed(double score) {
+    return score >= threshold;
+  }
+
   @Override
   public String name() {
     return "SemanticF1";

@@ -17,6 +17,7 @@ import dev.dspy4j.core.predict.internal.JsonFieldSplitter;
 import dev.dspy4j.core.predict.internal.ModulePath;
 import dev.dspy4j.core.predict.internal.StreamAssembler;
 import dev.dspy4j.core.predict.internal.StreamChannel;
+import dev.dspy4j.core.predict.internal.Trace;
 import dev.dspy4j.core.signature.Field;
 import dev.dspy4j.core.signature.FieldType;
 import dev.dspy4j.core.signature.Signature;
@@ -263,12 +264,15 @@ public final class Predict implements Module {
     if (missing.isPresent()) return Mono.error(missing.get());
     Mono<Prediction> call = Mono.deferContextual(ctx -> {
       Optional<StreamChannel> channel = StreamChannel.in(ctx);
-      if (channel.isPresent()) return relayed(channel.get(), inputs, ctx);
+      if (channel.isPresent()) {
+        return relayed(channel.get(), inputs, ctx).doOnNext(p -> Trace.record(ctx, this, inputs, p));
+      }
       LanguageModel model = resolveLm(ctx);
       PredictorState learned = state.get(); // read once: the whole call runs on this state
       return complete(learned, model, adapter, inputs)
           .onErrorResume(this::fallsBack, first -> complete(learned, model, JSON, inputs)
-              .onErrorMap(AdapterParseException.class, second -> withCause(second, first)));
+              .onErrorMap(AdapterParseException.class, second -> withCause(second, first)))
+          .doOnNext(p -> Trace.record(ctx, this, inputs, p));
     });
     return sessionPath == null ? call : call.contextWrite(ModulePath.child(sessionPath));
   }
