@@ -52,10 +52,11 @@ public final class Evaluate {
   private final @Nullable Path json;
   private final @Nullable PrintStream table;
   private final int tableRows;
+  private final @Nullable EvaluationReporter reporter;
 
   private Evaluate(List<Example> devset, Metric metric, int concurrency, int maxErrors, double failureScore,
       @Nullable PrintStream progress, @Nullable Path csv, @Nullable Path json, @Nullable PrintStream table,
-      int tableRows) {
+      int tableRows, @Nullable EvaluationReporter reporter) {
     this.devset = devset;
     this.metric = metric;
     this.concurrency = concurrency;
@@ -66,6 +67,7 @@ public final class Evaluate {
     this.json = json;
     this.table = table;
     this.tableRows = tableRows;
+    this.reporter = reporter;
   }
 
   /**
@@ -88,7 +90,7 @@ public final class Evaluate {
             + " example.withInputs(\"question\", ...) so Evaluate knows what to pass to the program");
       }
     }
-    return new Evaluate(List.copyOf(devset), metric, 8, 10, 0.0, null, null, null, null, 0);
+    return new Evaluate(List.copyOf(devset), metric, 8, 10, 0.0, null, null, null, null, 0, null);
   }
 
   /** At most {@code concurrency} program calls in flight (DSPy's {@code num_threads}). */
@@ -96,7 +98,7 @@ public final class Evaluate {
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
     }
-    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, csv, json, table, tableRows);
+    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, csv, json, table, tableRows, reporter);
   }
 
   /**
@@ -108,12 +110,12 @@ public final class Evaluate {
     if (maxErrors < 1) {
       throw new IllegalArgumentException("maxErrors must be at least 1, was " + maxErrors);
     }
-    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, csv, json, table, tableRows);
+    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, csv, json, table, tableRows, reporter);
   }
 
   /** The score of an example whose program call or metric failed (DSPy's {@code failure_score}). */
   public Evaluate withFailureScore(double failureScore) {
-    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, csv, json, table, tableRows);
+    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, csv, json, table, tableRows, reporter);
   }
 
   /**
@@ -122,19 +124,19 @@ public final class Evaluate {
    */
   public Evaluate withProgress(PrintStream out) {
     Objects.requireNonNull(out, "out must not be null");
-    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, out, csv, json, table, tableRows);
+    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, out, csv, json, table, tableRows, reporter);
   }
 
   /** Writes the rows as CSV to {@code file} after the run, as DSPy's {@code save_as_csv}. */
   public Evaluate saveAsCsv(Path file) {
     Objects.requireNonNull(file, "file must not be null");
-    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, file, json, table, tableRows);
+    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, file, json, table, tableRows, reporter);
   }
 
   /** Writes the rows as a JSON array to {@code file} after the run, as DSPy's {@code save_as_json}. */
   public Evaluate saveAsJson(Path file) {
     Objects.requireNonNull(file, "file must not be null");
-    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, csv, file, table, tableRows);
+    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, csv, file, table, tableRows, reporter);
   }
 
   /**
@@ -147,7 +149,17 @@ public final class Evaluate {
     if (maxRows < 1) {
       throw new IllegalArgumentException("maxRows must be at least 1, was " + maxRows);
     }
-    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, csv, json, out, maxRows);
+    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, csv, json, out, maxRows, reporter);
+  }
+
+  /**
+   * After the run, hands the result to {@code reporter} (for example {@code HeliconeEvals}, which
+   * posts each score to Helicone for the request it came from). Off by default.
+   */
+  public Evaluate reportTo(EvaluationReporter reporter) {
+    Objects.requireNonNull(reporter, "reporter must not be null");
+    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, csv, json, table, tableRows,
+        reporter);
   }
 
   /**
@@ -164,7 +176,7 @@ public final class Evaluate {
             .collectList()
             .flatMap(results -> endProgressLine(printer).thenReturn(results))
             .map(this::result)
-            .flatMap(result -> writeOutputs(result).thenReturn(result)),
+            .flatMap(result -> writeOutputs(result).then(report(result)).thenReturn(result)),
         printer -> Mono.fromRunnable(printer::dispose));
   }
 
@@ -217,6 +229,10 @@ public final class Evaluate {
     int n = devset.size();
     LOG.info("Average Metric: {} / {} ({}%)", EvaluationOutputs.number(total), n, round(100 * total / n, 1));
     return new EvaluationResult(round(100 * total / n, 2), total, rows);
+  }
+
+  private Mono<Void> report(EvaluationResult result) {
+    return reporter == null ? Mono.empty() : Mono.defer(() -> reporter.report(result, metric.name()));
   }
 
   private Mono<Void> writeOutputs(EvaluationResult result) {
