@@ -5,6 +5,7 @@ import dev.dspy4j.core.batch.BatchOptions;
 import dev.dspy4j.core.batch.BatchProgress;
 import dev.dspy4j.core.batch.BatchResult;
 import dev.dspy4j.core.evaluate.internal.EvaluationOutputs;
+import dev.dspy4j.core.evaluate.internal.ProgressPrinter;
 import dev.dspy4j.core.predict.Example;
 import dev.dspy4j.core.predict.Module;
 import dev.dspy4j.core.predict.Prediction;
@@ -21,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -170,14 +170,12 @@ public final class Evaluate {
    */
   public Mono<EvaluationResult> run(Module program) {
     Objects.requireNonNull(program, "program must not be null");
-    return Mono.usingWhen(
-        Mono.fromSupplier(() -> Schedulers.boundedElastic().createWorker()),
+    return ProgressPrinter.using(progress,
         printer -> Batch.run(Flux.fromIterable(devset), (Example example) -> scoreOne(program, example), options(printer))
             .collectList()
-            .flatMap(results -> endProgressLine(printer).thenReturn(results))
+            .flatMap(results -> printer.endLine().thenReturn(results))
             .map(this::result)
-            .flatMap(result -> writeOutputs(result).then(report(result)).thenReturn(result)),
-        printer -> Mono.fromRunnable(printer::dispose));
+            .flatMap(result -> writeOutputs(result).then(report(result)).thenReturn(result)));
   }
 
   private Mono<Scored> scoreOne(Module program, Example example) {
@@ -187,29 +185,13 @@ public final class Evaluate {
             .map(score -> new Scored(prediction, score)));
   }
 
-  private BatchOptions options(Scheduler.Worker printer) {
+  private BatchOptions options(ProgressPrinter printer) {
     var b = BatchOptions.builder().concurrency(concurrency).ordered(true).returnFailed(true)
         .maxErrors(maxErrors).expectedTotal(devset.size());
-    PrintStream out = progress;
-    if (out != null) {
-      b.onProgress(p -> printer.schedule(() -> {
-        out.print("\r" + EvaluationOutputs.progressLine(p));
-        out.flush();
-      }));
+    if (progress != null) {
+      b.onProgress(p -> printer.print("\r" + EvaluationOutputs.progressLine(p)));
     }
     return b.build();
-  }
-
-  /** Ends the progress line after every update scheduled before (the printer runs its tasks in order). */
-  private Mono<Void> endProgressLine(Scheduler.Worker printer) {
-    PrintStream out = progress;
-    if (out == null) {
-      return Mono.empty();
-    }
-    return Mono.create(sink -> printer.schedule(() -> {
-      out.println();
-      sink.success();
-    }));
   }
 
   private EvaluationResult result(List<BatchResult<Example, Scored>> results) {

@@ -2,6 +2,7 @@ package dev.dspy4j.core.optimize;
 
 import dev.dspy4j.core.Dspy;
 import dev.dspy4j.core.evaluate.Metric;
+import dev.dspy4j.core.evaluate.internal.ProgressPrinter;
 import dev.dspy4j.core.lm.LanguageModel;
 import dev.dspy4j.core.optimize.internal.PyRandom;
 import dev.dspy4j.core.optimize.internal.RolloutLm;
@@ -10,6 +11,7 @@ import dev.dspy4j.core.predict.Module;
 import dev.dspy4j.core.predict.Predict;
 import dev.dspy4j.core.predict.Prediction;
 import dev.dspy4j.core.predict.internal.Trace;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -58,6 +60,7 @@ public final class BootstrapFewShot implements Optimizer {
   private final int concurrency;
   private final @Nullable Supplier<? extends Module> teacher;
   private final @Nullable LanguageModel teacherLm;
+  private final @Nullable PrintStream progress;
 
   private BootstrapFewShot(Builder b) {
     this.metric = b.metric;
@@ -69,6 +72,7 @@ public final class BootstrapFewShot implements Optimizer {
     this.concurrency = b.concurrency;
     this.teacher = b.teacher;
     this.teacherLm = b.teacherLm;
+    this.progress = b.progress;
   }
 
   /** A builder with DSPy's defaults: 4 bootstrapped and 16 labelled demos, 1 round, 10 errors. */
@@ -87,6 +91,7 @@ public final class BootstrapFewShot implements Optimizer {
     b.concurrency = concurrency;
     b.teacher = teacher;
     b.teacherLm = teacherLm;
+    b.progress = progress;
     return new BootstrapFewShot(b);
   }
 
@@ -100,7 +105,9 @@ public final class BootstrapFewShot implements Optimizer {
       Map<String, List<Example>> teacherDemos = teacherDemos(teachers, trainset);
       requireSameStructure(student, teachers.get());
       var run = new Run(teachers, teacherDemos, student.namedPredictors().keySet());
-      return run.bootstrap(trainset).map(bootstrapped -> train(student, trainset, bootstrapped, run.traces));
+      return ProgressPrinter.using(progress, printer -> run.bootstrap(trainset, printer)
+          .flatMap(bootstrapped -> printer.endLine().thenReturn(bootstrapped))
+          .map(bootstrapped -> train(student, trainset, bootstrapped, run.traces)));
     });
   }
 
@@ -166,7 +173,7 @@ public final class BootstrapFewShot implements Optimizer {
     }
 
     /** Emits the trainset indices that were bootstrapped, in order. */
-    Mono<List<Integer>> bootstrap(List<Example> trainset) {
+    Mono<List<Integer>> bootstrap(List<Example> trainset, ProgressPrinter printer) {
       var bootstrapped = new ArrayList<Integer>();
       if (maxBootstrappedDemos <= 0) {
         return Mono.just(bootstrapped);
@@ -186,6 +193,7 @@ public final class BootstrapFewShot implements Optimizer {
               bootstrapped.add(outcome.index());
               kept.forEach((name, demo) -> traces.get(name).add(demo));
             });
+            showProgress(printer, outcome.index() + 1, trainset.size(), bootstrapped.size());
             return Mono.just(bootstrapped.size());
           })
           .takeUntil(count -> count >= maxBootstrappedDemos)
@@ -243,6 +251,12 @@ public final class BootstrapFewShot implements Optimizer {
     }
   }
 
+  /** One progress line, rewritten in place, printed in order off the event loop. */
+  private void showProgress(ProgressPrinter printer, int done, int total, int bootstrapped) {
+    printer.print("\rBootstrapping: " + done + "/" + total + " examples run, " + bootstrapped + "/"
+        + maxBootstrappedDemos + " full traces");
+  }
+
   private boolean passes(double score) {
     return metricThreshold != null ? score >= metricThreshold : metric.passed(score);
   }
@@ -288,6 +302,7 @@ public final class BootstrapFewShot implements Optimizer {
     private int concurrency = 1;
     private @Nullable Supplier<? extends Module> teacher;
     private @Nullable LanguageModel teacherLm;
+    private @Nullable PrintStream progress;
 
     private Builder(Metric metric) {
       this.metric = Objects.requireNonNull(metric, "metric must not be null");
@@ -341,6 +356,12 @@ public final class BootstrapFewShot implements Optimizer {
     /** The LM the teacher runs with (DSPy's {@code teacher_settings=dict(lm=...)}). */
     public Builder teacherLm(LanguageModel lm) {
       this.teacherLm = Objects.requireNonNull(lm, "lm must not be null");
+      return this;
+    }
+
+    /** Shows a progress line on {@code out} (e.g. {@code System.err}): examples run, traces found. */
+    public Builder progress(PrintStream out) {
+      this.progress = Objects.requireNonNull(out, "out must not be null");
       return this;
     }
 

@@ -220,6 +220,17 @@ class OptimizerBehaviourTest {
   }
 
   @Test
+  void theProgressLineCountsExamplesAndTraces() {
+    var out = new java.io.ByteArrayOutputStream();
+    BootstrapFewShot.builder(Metrics.answerExactMatch()).maxBootstrappedDemos(3).maxLabeledDemos(0)
+        .progress(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8)).build()
+        .compile(ScriptedTask.QA::new, ScriptedTask.trainset()).contextWrite(Dspy.withLm(ScriptedTask.lm())).block(WAIT);
+    // Right on 1, 2 and 4: the third trace is found at the fifth example, and the line ends there.
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .endsWith("\rBootstrapping: 5/12 examples run, 3/3 full traces\n");
+  }
+
+  @Test
   void aBarePredictIsCompiledToo() {
     Predict compiled = LabeledFewShot.of(3).compile(() -> Predict.of("question -> answer"), ScriptedTask.trainset())
         .block(WAIT);
