@@ -76,12 +76,6 @@ def main():
         agent.react.signature.instructions + "\nPrefer fewer tool calls.")
     agent.extract.predict.demos = [dspy.Example(question="Q?", trajectory="T", reasoning="R", answer="A")]
     agent.save(os.path.join(OUT, "saved_react.json"))
-    with open(os.path.join(OUT, "saved_react.json")) as f:
-        data = json.load(f)
-    data.pop("metadata", None)
-    with open(os.path.join(OUT, "saved_react.json"), "w") as f:
-        json.dump(data, f, indent=2, ensure_ascii=False)
-        f.write("\n")
     lm = DummyLM(SCRIPT)
     dspy.configure(lm=lm)
     agent(question="How many times more people live in Paris than in Lyon?")

@@ -272,6 +272,39 @@ public final class ReAct implements Module {
         || text.contains("context window");
   }
 
+  /**
+   * Loads a saved program (see {@link Module#load}); then warns, once per name, about tools that the
+   * loaded {@code react} instructions list but this agent does not have (a ReAct optimized in Python
+   * lists its Python tools there; see {@link #unregisteredTools()}).
+   */
+  @Override
+  public void load(java.nio.file.Path path, dev.dspy4j.core.program.LoadOptions options) {
+    Module.super.load(path, options);
+    List<String> missing = unregisteredTools();
+    if (!missing.isEmpty()) {
+      LOG.warn("The loaded ReAct instructions list tools this agent does not have: {}; the LM may call them and"
+          + " get an error observation. Register Java tools of these names, or re-optimize.", missing);
+    }
+  }
+
+  /**
+   * Tools named in the {@code react} predictor's instructions ({@code (1) name, whose description
+   * ...}) that this agent does not have: after loading a ReAct saved by Python DSPy, its tool list
+   * text may name Python tools that were not registered in Java.
+   */
+  public List<String> unregisteredTools() {
+    var m = TOOL_LINE.matcher(react.signature().instructions());
+    var missing = new ArrayList<String>();
+    while (m.find()) {
+      String name = m.group(1);
+      if (!tools.containsKey(name) && !missing.contains(name)) missing.add(name);
+    }
+    return missing;
+  }
+
+  private static final java.util.regex.Pattern TOOL_LINE =
+      java.util.regex.Pattern.compile("(?m)^\\(\\d+\\) ([A-Za-z_][A-Za-z0-9_-]*)(?:, whose description is| It takes)");
+
   @Override
   public String toString() {
     return "ReAct(" + react.signature() + ", tools=" + tools.keySet() + ", maxIters=" + maxIters + ")";
