@@ -83,6 +83,15 @@ public class ChatAdapter implements Adapter {
     return List.copyOf(messages);
   }
 
+  /**
+   * DSPy's {@code format_user_message_content(signature, inputs)}: each input field present in
+   * {@code inputs} as {@code [[ ## name ## ]]} and its formatted value, blank-line separated, without
+   * the output reminder (ReAct formats its trajectory this way).
+   */
+  public String formatUserMessageContent(Signature signature, Map<String, ?> inputs) {
+    return userContent(signature, inputs, "", "", false);
+  }
+
   /** The system message: field descriptions, field structure and the task. */
   public String systemMessage(Signature signature) {
     return fieldDescription(signature) + "\n" + fieldStructure(signature) + "\n" + taskDescription(signature);

@@ -7,6 +7,10 @@ import dev.dspy4j.core.predict.StreamEvent.Done;
 import dev.dspy4j.core.predict.StreamEvent.FieldChunk;
 import dev.dspy4j.core.predict.internal.ModulePath;
 import dev.dspy4j.core.predict.internal.StreamChannel;
+import dev.dspy4j.core.program.LoadOptions;
+import dev.dspy4j.core.program.NamedPredictors;
+import dev.dspy4j.core.program.ProgramFiles;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
@@ -98,5 +102,40 @@ public interface Module {
    */
   static Function<Context, Context> sessionPath(String segment) {
     return ModulePath.child(ModulePath.segment(segment));
+  }
+
+  /**
+   * The program's predictors by their DSPy names, in DSPy's order, like {@code named_predictors()}:
+   * a bare Predict is {@code self}, a ChainOfThought's predictor {@code predict}, a class's fields
+   * by their snake_case names ({@code generate_answer.predict}), lists as {@code hops[0]}. The values
+   * are the program's own Predict objects: {@link Predict#setState} on them changes this program.
+   * See {@link NamedPredictors}. Override to name predictors yourself.
+   */
+  default Map<String, Predict> namedPredictors() {
+    return NamedPredictors.of(this);
+  }
+
+  /**
+   * Writes the program's learned state to a {@code .json} file exactly as DSPy's {@code
+   * program.save("x.json")} does, loadable by Python DSPy. Blocking file I/O. See {@link
+   * ProgramFiles#save}.
+   */
+  default void save(Path path) {
+    ProgramFiles.save(this, path);
+  }
+
+  /**
+   * Replaces the learned state of the program's predictors with a file DSPy's {@code save} (or
+   * {@link #save}) wrote: demos, instructions, field descriptions and prefixes. All or nothing; a
+   * bad file throws a {@code ProgramLoadException} naming the problem. Blocking file I/O. See
+   * {@link ProgramFiles#load}.
+   */
+  default void load(Path path) {
+    load(path, LoadOptions.DEFAULTS);
+  }
+
+  /** Like {@link #load(Path)}, with options (e.g. keeping unsafe LM keys of a trusted file). */
+  default void load(Path path, LoadOptions options) {
+    ProgramFiles.load(this, path, options);
   }
 }

@@ -17,6 +17,7 @@ import dev.dspy4j.core.predict.internal.JsonFieldSplitter;
 import dev.dspy4j.core.predict.internal.ModulePath;
 import dev.dspy4j.core.predict.internal.StreamAssembler;
 import dev.dspy4j.core.predict.internal.StreamChannel;
+import dev.dspy4j.core.predict.internal.Trace;
 import dev.dspy4j.core.signature.Field;
 import dev.dspy4j.core.signature.FieldType;
 import dev.dspy4j.core.signature.Signature;
@@ -27,6 +28,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -38,8 +41,10 @@ import reactor.util.context.ContextView;
  * the LM, parses the answer into a {@link Prediction}. When the ChatAdapter cannot parse the answer
  * it retries once with the {@link JsonAdapter} (a second LM call), never after an LM error.
  *
- * <p>Immutable and thread-safe: every {@code with...} returns a new module; one instance can serve
- * any number of concurrent calls. The LM is the one given by {@link #withLm}, else the one in the
+ * <p>Thread-safe: every {@code with...} returns a new module; one instance can serve any number of
+ * concurrent calls. The one mutable part is the {@linkplain #state() learned state} (demos,
+ * instructions, field descriptions and prefixes), which {@code load} and optimizers replace
+ * atomically in place ({@link #setState}); a call reads it once, when subscribed. The LM is the one given by {@link #withLm}, else the one in the
  * Reactor Context ({@code Dspy.withLm}), else the process default ({@code Dspy.configure}).
  *
  * <pre>{@code
@@ -52,8 +57,7 @@ public final class Predict implements Module {
   private static final ChatAdapter CHAT = new ChatAdapter();
   private static final JsonAdapter JSON = new JsonAdapter();
 
-  private final Signature signature;
-  private final List<Example> demos;
+  private final AtomicReference<PredictorState> state;
   private final @Nullable LanguageModel lm;
   private final CallConfig config;
   private final Adapter adapter;
@@ -61,15 +65,13 @@ public final class Predict implements Module {
   private final @Nullable String sessionPath;
 
   private Predict(
-      Signature signature,
-      List<Example> demos,
+      PredictorState state,
       @Nullable LanguageModel lm,
       CallConfig config,
       Adapter adapter,
       boolean jsonFallback,
       @Nullable String sessionPath) {
-    this.signature = signature;
-    this.demos = List.copyOf(demos);
+    this.state = new AtomicReference<>(state);
     this.lm = lm;
     this.config = config;
     this.adapter = adapter;
@@ -88,7 +90,7 @@ public final class Predict implements Module {
 
   /** A Predict for this signature. */
   public static Predict of(Signature signature) {
-    return new Predict(Objects.requireNonNull(signature, "signature must not be null"), List.of(), null,
+    return new Predict(PredictorState.of(Objects.requireNonNull(signature, "signature must not be null")), null,
         CallConfig.DEFAULT, CHAT, true, null);
   }
 
@@ -100,14 +102,59 @@ public final class Predict implements Module {
     return new TypedPredict<>(of(Signature.of(input, output)), input, output);
   }
 
-  /** The signature this module runs. */
+  /** The signature this module runs now (its instructions and descriptions are learned state). */
   public Signature signature() {
-    return signature;
+    return state.get().signature();
   }
 
-  /** The few-shot demos shown before the inputs. */
+  /** The few-shot demos shown before the inputs now. */
   public List<Example> demos() {
-    return demos;
+    return state.get().demos();
+  }
+
+  /**
+   * The learned state now: demos, instructions, field descriptions and prefixes, as DSPy saves a
+   * predictor. A call reads it once when subscribed.
+   */
+  public PredictorState state() {
+    return state.get();
+  }
+
+  /**
+   * Replaces the learned state of this very module, atomically, as {@code load} and optimizers do:
+   * calls subscribed after this see the new state, calls already running keep the one they read.
+   *
+   * @throws IllegalArgumentException when the new state's signature has other field names, roles
+   *     or types than this module's (only instructions and descriptions may change)
+   */
+  public void setState(PredictorState newState) {
+    Objects.requireNonNull(newState, "state must not be null");
+    state.getAndUpdate(current -> {
+      requireSameFields(current.signature(), newState.signature());
+      return newState;
+    });
+  }
+
+  /**
+   * Updates the learned state of this very module atomically (retried if another update won the
+   * race, so {@code update} must be free of side effects). See {@link #setState}.
+   */
+  public void updateState(UnaryOperator<PredictorState> update) {
+    Objects.requireNonNull(update, "update must not be null");
+    state.updateAndGet(current -> {
+      var next = Objects.requireNonNull(update.apply(current), "update must not return null");
+      requireSameFields(current.signature(), next.signature());
+      return next;
+    });
+  }
+
+  private static void requireSameFields(Signature current, Signature next) {
+    var a = current.fields().stream().map(f -> f.withDescription("")).toList();
+    var b = next.fields().stream().map(f -> f.withDescription("")).toList();
+    if (!a.equals(b)) {
+      throw new IllegalArgumentException("a predictor's learned state may change instructions and descriptions, "
+          + "not fields: " + current + " has " + a + ", the new state has " + b);
+    }
   }
 
   /** The per-call LM settings. */
@@ -129,17 +176,17 @@ public final class Predict implements Module {
   public Predict withDemos(List<Example> demos) {
     Objects.requireNonNull(demos, "demos must not be null");
     demos.forEach(d -> Objects.requireNonNull(d, "demos must not contain null"));
-    return new Predict(signature, demos, lm, config, adapter, jsonFallback, sessionPath);
+    return new Predict(state.get().withDemos(demos), lm, config, adapter, jsonFallback, sessionPath);
   }
 
   /** This module bound to an LM (wins over the Context and the process default). */
   public Predict withLm(LanguageModel lm) {
-    return new Predict(signature, demos, Objects.requireNonNull(lm, "lm must not be null"), config, adapter, jsonFallback, sessionPath);
+    return new Predict(state.get(), Objects.requireNonNull(lm, "lm must not be null"), config, adapter, jsonFallback, sessionPath);
   }
 
   /** This module with these per-call settings. */
   public Predict withConfig(CallConfig config) {
-    return new Predict(signature, demos, lm, Objects.requireNonNull(config, "config must not be null"), adapter, jsonFallback, sessionPath);
+    return new Predict(state.get(), lm, Objects.requireNonNull(config, "config must not be null"), adapter, jsonFallback, sessionPath);
   }
 
   /** This module with a sampling temperature. */
@@ -164,7 +211,7 @@ public final class Predict implements Module {
 
   /** This module with another adapter (a {@link JsonAdapter} asks for JSON and has no fallback). */
   public Predict withAdapter(Adapter adapter) {
-    return new Predict(signature, demos, lm, config, Objects.requireNonNull(adapter, "adapter must not be null"), jsonFallback, sessionPath);
+    return new Predict(state.get(), lm, config, Objects.requireNonNull(adapter, "adapter must not be null"), jsonFallback, sessionPath);
   }
 
   /**
@@ -172,7 +219,7 @@ public final class Predict implements Module {
    * (the default, as DSPy's {@code use_json_adapter_fallback=True}) or off.
    */
   public Predict withJsonFallback(boolean enabled) {
-    return new Predict(signature, demos, lm, config, adapter, enabled, sessionPath);
+    return new Predict(state.get(), lm, config, adapter, enabled, sessionPath);
   }
 
   /**
@@ -186,7 +233,7 @@ public final class Predict implements Module {
    */
   @Override
   public Predict withSessionPath(String segment) {
-    return new Predict(signature, demos, lm, config, adapter, jsonFallback, ModulePath.segment(segment));
+    return new Predict(state.get(), lm, config, adapter, jsonFallback, ModulePath.segment(segment));
   }
 
   /** The session path segment set by {@link #withSessionPath} ({@code "/answer"}), if any. */
@@ -196,7 +243,8 @@ public final class Predict implements Module {
 
   /** This module with another signature, keeping demos, LM, settings and adapter. */
   public Predict withSignature(Signature signature) {
-    return new Predict(Objects.requireNonNull(signature, "signature must not be null"), demos, lm, config, adapter, jsonFallback, sessionPath);
+    return new Predict(state.get().withSignature(Objects.requireNonNull(signature, "signature must not be null")),
+        lm, config, adapter, jsonFallback, sessionPath);
   }
 
   /**
@@ -216,17 +264,21 @@ public final class Predict implements Module {
     if (missing.isPresent()) return Mono.error(missing.get());
     Mono<Prediction> call = Mono.deferContextual(ctx -> {
       Optional<StreamChannel> channel = StreamChannel.in(ctx);
-      if (channel.isPresent()) return relayed(channel.get(), inputs, ctx);
+      if (channel.isPresent()) {
+        return relayed(channel.get(), inputs, ctx).doOnNext(p -> Trace.record(ctx, this, inputs, p));
+      }
       LanguageModel model = resolveLm(ctx);
-      return complete(model, adapter, inputs)
-          .onErrorResume(this::fallsBack, first -> complete(model, JSON, inputs)
-              .onErrorMap(AdapterParseException.class, second -> withCause(second, first)));
+      PredictorState learned = state.get(); // read once: the whole call runs on this state
+      return complete(learned, model, adapter, inputs)
+          .onErrorResume(this::fallsBack, first -> complete(learned, model, JSON, inputs)
+              .onErrorMap(AdapterParseException.class, second -> withCause(second, first)))
+          .doOnNext(p -> Trace.record(ctx, this, inputs, p));
     });
     return sessionPath == null ? call : call.contextWrite(ModulePath.child(sessionPath));
   }
 
   private Mono<Prediction> relayed(StreamChannel channel, Map<String, ?> inputs, ContextView ctx) {
-    return streamAll(inputs, chooseFields(), ctx)
+    return streamAll(state.get(), inputs, chooseFields(), ctx)
         .concatMap(event -> event instanceof Done done
             ? Mono.just(done.prediction())
             : channel.send(event).then(Mono.<Prediction>empty()))
@@ -258,24 +310,25 @@ public final class Predict implements Module {
     Set<String> chosen = chooseFields(fields);
     Optional<MissingInputException> missing = checkInputs(inputs);
     if (missing.isPresent()) return Flux.error(missing.get());
-    Flux<StreamEvent> stream = Flux.deferContextual(ctx -> streamAll(inputs, chosen, ctx));
+    Flux<StreamEvent> stream = Flux.deferContextual(ctx -> streamAll(state.get(), inputs, chosen, ctx));
     return sessionPath == null ? stream : stream.contextWrite(ModulePath.child(sessionPath));
   }
 
-  private Flux<StreamEvent> streamAll(Map<String, ?> inputs, Set<String> chosen, ContextView ctx) {
+  private Flux<StreamEvent> streamAll(
+      PredictorState learned, Map<String, ?> inputs, Set<String> chosen, ContextView ctx) {
     LanguageModel model = resolveLm(ctx);
     String path = ModulePath.current(ctx);
-    return streamWith(model, adapter, inputs, chosen, path)
+    return streamWith(learned, model, adapter, inputs, chosen, path)
         .onErrorResume(this::fallsBack, first -> Flux.concat(
             Mono.just(new Status(adapter.name() + " could not parse the answer; retrying with "
                 + JSON.name())),
-            streamWith(model, JSON, inputs, chosen, path)
+            streamWith(learned, model, JSON, inputs, chosen, path)
                 .onErrorMap(AdapterParseException.class, second -> withCause(second, first))));
   }
 
   private Set<String> chooseFields(String... fields) {
     Objects.requireNonNull(fields, "fields must not be null");
-    var names = signature.outputs().stream().map(Field::name).toList();
+    var names = signature().outputs().stream().map(Field::name).toList();
     if (fields.length == 0) return new LinkedHashSet<>(names);
     var chosen = new LinkedHashSet<String>();
     for (String f : fields) {
@@ -288,17 +341,18 @@ public final class Predict implements Module {
     return chosen;
   }
 
-  private Mono<Prediction> complete(LanguageModel model, Adapter with, Map<String, ?> inputs) {
-    return Mono.fromCallable(() -> request(with, inputs))
+  private Mono<Prediction> complete(
+      PredictorState learned, LanguageModel model, Adapter with, Map<String, ?> inputs) {
+    return Mono.fromCallable(() -> request(learned, with, inputs))
         .flatMap(model::complete)
-        .map(response -> prediction(response, with));
+        .map(response -> prediction(learned.signature(), response, with));
   }
 
-  private Flux<StreamEvent> streamWith(
+  private Flux<StreamEvent> streamWith(PredictorState learned,
       LanguageModel model, Adapter with, Map<String, ?> inputs, Set<String> fields, String path) {
     return Flux.defer(() -> {
-      LmRequest request = request(with, inputs);
-      var outputs = signature.outputs().stream().map(Field::name).collect(Collectors.toSet());
+      LmRequest request = request(learned, with, inputs);
+      var outputs = learned.signature().outputs().stream().map(Field::name).collect(Collectors.toSet());
       FieldSplitter splitter = with instanceof JsonAdapter
           ? new JsonFieldSplitter(outputs, fields)
           : new ChatFieldSplitter(outputs, fields);
@@ -308,7 +362,7 @@ public final class Predict implements Module {
           .concatWith(Flux.defer(() -> Flux.<StreamEvent>fromIterable(assembler.finish())));
       if (!path.isEmpty()) chunks = chunks.map(event -> tagged(event, path));
       return chunks
-          .concatWith(Mono.fromCallable(() -> new Done(prediction(assembler.response(), with))));
+          .concatWith(Mono.fromCallable(() -> new Done(prediction(learned.signature(), assembler.response(), with))));
     });
   }
 
@@ -328,15 +382,16 @@ public final class Predict implements Module {
     return second;
   }
 
-  private LmRequest request(Adapter with, Map<String, ?> inputs) {
-    var demoValues = demos.stream().map(Example::values).toList();
+  private LmRequest request(PredictorState learned, Adapter with, Map<String, ?> inputs) {
+    Signature signature = learned.signature();
+    var demoValues = learned.demos().stream().map(Example::values).toList();
     var builder = LmRequest.builder(with.format(signature, demoValues, inputs));
     config.applyTo(builder);
     with.responseFormat(signature).ifPresent(builder::responseFormat);
     return builder.build();
   }
 
-  private Prediction prediction(LmResponse response, Adapter with) {
+  private Prediction prediction(Signature signature, LmResponse response, Adapter with) {
     var completions = new ArrayList<Map<String, Object>>();
     for (String text : response.texts()) completions.add(with.parse(signature, text));
     return Prediction.of(completions, response);
@@ -349,6 +404,7 @@ public final class Predict implements Module {
 
   private Optional<MissingInputException> checkInputs(Map<String, ?> inputs) {
     var missing = new ArrayList<String>();
+    Signature signature = signature();
     for (var f : signature.inputs()) {
       boolean optional = f.type().isOptional() || f.type() instanceof FieldType.HistoryType;
       if (!optional && inputs.get(f.name()) == null) missing.add(f.name());
@@ -360,7 +416,7 @@ public final class Predict implements Module {
 
   @Override
   public String toString() {
-    return "Predict" + signature.toString().substring("Signature".length())
+    return "Predict" + signature().toString().substring("Signature".length())
         + (sessionPath == null ? "" : " at " + sessionPath);
   }
 }

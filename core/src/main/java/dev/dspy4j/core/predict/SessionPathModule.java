@@ -33,6 +33,11 @@ final class SessionPathModule implements Module {
   }
 
   @Override
+  public Map<String, Predict> namedPredictors() {
+    return module.namedPredictors();
+  }
+
+  @Override
   public String toString() {
     return module + " at " + segment;
   }

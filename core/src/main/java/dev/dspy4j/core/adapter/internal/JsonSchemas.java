@@ -35,6 +35,40 @@ public final class JsonSchemas {
   }
 
   /**
+   * pydantic's {@code TypeAdapter(t).json_schema()} in pydantic's key order, with every {@code $ref}
+   * replaced by its definition and no {@code $defs} (DSPy's {@code _resolve_json_schema_reference},
+   * as a tool's argument schemas are written).
+   */
+  public static Map<String, Object> inlined(FieldType type) {
+    var defs = new LinkedHashMap<String, Object>();
+    var schema = type instanceof FieldType.Structured st ? recordSchema(st.type(), defs) : schema(type, defs);
+    @SuppressWarnings("unchecked")
+    var resolved = (Map<String, Object>) resolveRefs(schema, defs);
+    return resolved;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object resolveRefs(Object node, Map<String, Object> defs) {
+    if (node instanceof Map<?, ?> m) {
+      Object ref = m.get("$ref");
+      if (ref instanceof String r && r.startsWith("#/$defs/")) {
+        return resolveRefs(defs.get(r.substring("#/$defs/".length())), defs);
+      }
+      var out = new LinkedHashMap<String, Object>();
+      ((Map<String, Object>) m).forEach((k, v) -> {
+        if (!k.equals("$defs")) out.put(k, resolveRefs(v, defs));
+      });
+      return out;
+    }
+    if (node instanceof List<?> l) {
+      var out = new ArrayList<Object>();
+      l.forEach(v -> out.add(resolveRefs(v, defs)));
+      return out;
+    }
+    return node;
+  }
+
+  /**
    * The OpenAI {@code response_format} for JSON-adapter structured outputs: a json_schema named
    * {@code DSPyProgramOutputs} whose objects all list every property as required and forbid
    * additional properties (as DSPy's {@code _get_structured_outputs_response_format}).

@@ -50,6 +50,14 @@ public final class StreamChannel {
   }
 
   /**
+   * A Context change under which calls complete instead of streaming into an enclosing composite's
+   * channel (a step whose chunks the stream should not show, like ReAct's tool choices).
+   */
+  public static java.util.function.Function<Context, Context> detached() {
+    return ctx -> ctx.delete(KEY);
+  }
+
+  /**
    * Runs {@code call} (a composite module's call) with a new channel in its Context and emits the
    * events its sub-modules send, then one {@link StreamEvent.Done} with its prediction. Errors
    * when {@code call} errors; cancelling cancels {@code call} (and so the sub-modules' LM streams).
