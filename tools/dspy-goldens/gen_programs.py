@@ -7,12 +7,15 @@ For each program below (a Python DSPy program with a twin in dspy4j's ProgramGol
                                      DummyLM answers and the exact messages DSPy sends, after the load
 For each file dspy4j saved (java-saved/<name>.json, written by dspy4j's tests and committed):
   java-saved/<name>.python.json      DSPy's names and the messages DSPy sends after loading dspy4j's file
-Plus unportable files DSPy writes: bad/program_dir/ (save_program=True), bad/state.pkl, bad/flex.json.
+Plus unportable files DSPy writes: bad/program_dir/ (save_program=True), bad/state.pkl, bad/flex.json
+(program.pkl's bytes vary between runs, as cloudpickle's do; only what it is matters), and
+infer_prefix.json: DSPy's infer_prefix() of field names (the default prefixes a save writes).
 
 Deterministic: fixed inputs and answers, no randomness; run twice, same bytes.
 """
 import json
 import os
+import random
 import shutil
 import sys
 
@@ -273,6 +276,8 @@ def java_saved():
 
 
 def bad_files():
+    import random
+    random.seed(0)  # Predict draws a random `stage` id, which the pickles contain
     os.makedirs(BAD, exist_ok=True)
     program_dir = os.path.join(BAD, "program_dir")
     shutil.rmtree(program_dir, ignore_errors=True)
@@ -286,7 +291,16 @@ def bad_files():
         f.write(orjson.dumps(flex_state, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
 
 
+def infer_prefixes():
+    from dspy.signatures.signature import infer_prefix
+    names = ["question", "answer", "generate_answer", "camelCaseText", "HTMLParser", "text2number", "2text",
+             "reasoning", "x", "API_key", "snake_case_text", "already Title", "a1b2", "ABC", "with__double",
+             "_leading", "trailing_", "MixedCASEWord", "iOS", "numberOf3Things"]
+    write_json(os.path.join(ROOT, "infer_prefix.json"), {n: infer_prefix(n) for n in names})
+
+
 if __name__ == "__main__":
+    infer_prefixes()
     python_saved()
     java_saved()
     bad_files()
