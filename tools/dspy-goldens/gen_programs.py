@@ -9,7 +9,8 @@ For each file dspy4j saved (java-saved/<name>.json, written by dspy4j's tests an
   java-saved/<name>.python.json      DSPy's names and the messages DSPy sends after loading dspy4j's file
 Plus unportable files DSPy writes: bad/program_dir/ (save_program=True), bad/state.pkl, bad/flex.json
 (program.pkl's bytes vary between runs, as cloudpickle's do; only what it is matters), and
-infer_prefix.json: DSPy's infer_prefix() of field names (the default prefixes a save writes).
+examples/.../programs/rag_optimized.json: the BootstrapFewShot-optimized Rag program the load-program
+example runs. infer_prefix.json: DSPy's infer_prefix() of field names (the default prefixes a save writes).
 
 Deterministic: fixed inputs and answers, no randomness; run twice, same bytes.
 """
@@ -28,6 +29,8 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cor
                     "dspy-goldens", "programs")
 PY = os.path.join(ROOT, "python-saved")
 JAVA = os.path.join(ROOT, "java-saved")
+EXAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "src", "main", "resources",
+                       "dev", "dspy4j", "examples", "programs", "rag_optimized.json")
 BAD = os.path.join(ROOT, "bad")
 
 
@@ -241,6 +244,8 @@ def python_saved():
         set_state(name, program)
         path = os.path.join(PY, f"{name}.json")
         program.save(path)
+        if name == "bootstrap_optimized":
+            program.save(EXAMPLE)  # the file the load-program example runs
         loaded = factory()
         loaded.load(path)
         loaded.save(os.path.join(PY, f"{name}.resaved.json"))
