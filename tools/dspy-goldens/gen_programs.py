@@ -304,7 +304,23 @@ def infer_prefixes():
     write_json(os.path.join(ROOT, "infer_prefix.json"), {n: infer_prefix(n) for n in names})
 
 
+def orjson_texts():
+    """How orjson (DSPy's save) writes floats and strings: [Python repr or string, orjson text] pairs."""
+    import orjson
+    floats = [0.0, -0.0, 1.0, 0.1, 0.5, 1.5, 100.0, 0.002, 3e-05, 1e-05, 0.0001, 1e-07, 123456789.123,
+              1e15, 1e16, 1e17, 1.5e300, 5e-324, 1.7976931348623157e308, 2.5e-10, 1234567890123456.7,
+              12345678901234567.0, -2.75, 0.30000000000000004, 1 / 3, 2 / 3, 9007199254740993.0]
+    strings = ["plain", "quote \" backslash \\ slash /", "new\nline\ttab\rcr\bback\fform",
+               "".join(chr(c) for c in range(0, 32)), "\u007f del", "\u2028\u2029 separators",
+               "é ü 中文 🙂", "</desc>", "\ud7ff\ue000\uffff"]
+    write_json(os.path.join(ROOT, "orjson_texts.json"), {
+        "floats": [[repr(f), orjson.dumps(f).decode()] for f in floats],
+        "strings": [[s, orjson.dumps(s).decode()] for s in strings],
+    })
+
+
 if __name__ == "__main__":
+    orjson_texts()
     infer_prefixes()
     python_saved()
     java_saved()
