@@ -7,6 +7,7 @@ import dev.dspy4j.examples.programs.Caching;
 import dev.dspy4j.examples.programs.CustomProperties;
 import dev.dspy4j.examples.programs.GenerationConfig;
 import dev.dspy4j.examples.programs.Hello;
+import dev.dspy4j.examples.programs.LoadProgram;
 import dev.dspy4j.examples.programs.Optimize;
 import dev.dspy4j.examples.programs.Prompts;
 import dev.dspy4j.examples.programs.RateLimit;
@@ -22,7 +23,7 @@ public final class Examples {
   private static final List<Example> ALL = List.of(
       new Hello(), new BasicCot(), new GenerationConfig(), new CustomProperties(), new Prompts(),
       new RateLimit(), new Caching(), new Sessions(), new Streaming(), new BatchPipeline(), new Web(),
-      new Optimize(), new GatewayExample());
+      new LoadProgram(), new Optimize(), new GatewayExample());
 
   private Examples() {}
 

@@ -12,7 +12,9 @@ import reactor.core.publisher.Mono;
 /**
  * Reasons step by step before answering, like {@code dspy.ChainOfThought}: a {@link Predict} whose
  * signature gets an output field {@code reasoning} (str, no description) before all other outputs,
- * keeping the original instructions. Immutable and thread-safe.
+ * keeping the original instructions. Thread-safe; as for any Predict, the inner predictor's learned
+ * state ({@link #predict()}, named {@code predict} by {@link Module#namedPredictors()}) is replaced in
+ * place by {@code load} and optimizers, and every {@code with...} returns a copy.
  *
  * <pre>{@code
  * ChainOfThought cot = ChainOfThought.of("question -> answer");

@@ -17,8 +17,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * A {@link Predict} over records: the input record's components are the input fields, the output
- * record's components the output fields ({@link Signature#of(Class, Class)}). Immutable and
- * thread-safe.
+ * record's components the output fields ({@link Signature#of(Class, Class)}). Thread-safe; the
+ * learned state of {@link #predict()} is replaced in place by {@code load} and optimizers (a program's
+ * TypedPredict field is named like a Predict field by {@link Module#namedPredictors()}).
  *
  * <pre>{@code
  * record Question(String question) {}  record Answer(String answer, double confidence) {}

@@ -73,6 +73,20 @@ public final class OrjsonWriter {
     }
   }
 
+  /**
+   * The shortest decimal that reads back as {@code d} (nearest to it among those as short): what
+   * ryu, orjson and Python's repr print. Java 17's {@code Double.toString} is not always shortest
+   * ({@code 4.9E-324} for {@code 5e-324}).
+   */
+  private static BigDecimal shortest(double d) {
+    BigDecimal exact = new BigDecimal(d);
+    for (int precision = 1; precision < 17; precision++) {
+      BigDecimal candidate = exact.round(new java.math.MathContext(precision, java.math.RoundingMode.HALF_EVEN));
+      if (Double.parseDouble(candidate.toString()) == d) return candidate.stripTrailingZeros();
+    }
+    return exact.round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN)).stripTrailingZeros();
+  }
+
   private static void newline(StringBuilder sb, int level) {
     sb.append('\n');
     sb.append("  ".repeat(level));
@@ -82,7 +96,7 @@ public final class OrjsonWriter {
   static String floatText(double d) {
     if (Double.isNaN(d) || Double.isInfinite(d)) return "null";
     if (d == 0) return (1 / d < 0) ? "-0.0" : "0.0";
-    var bd = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+    BigDecimal bd = shortest(Math.abs(d));
     String digits = bd.unscaledValue().toString();
     int length = digits.length();
     int kk = length - bd.scale(); // the value is 0.<digits> * 10^kk
