@@ -7,6 +7,7 @@ For each program below (a Python DSPy program with a twin in dspy4j's ProgramGol
                                      DummyLM answers and the exact messages DSPy sends, after the load
 For each file dspy4j saved (java-saved/<name>.json, written by dspy4j's tests and committed):
   java-saved/<name>.python.json      DSPy's names and the messages DSPy sends after loading dspy4j's file
+  java-saved/<name>.python-resaved.json  what DSPy's save writes after loading dspy4j's file
 Plus unportable files DSPy writes: bad/program_dir/ (save_program=True), bad/state.pkl, bad/flex.json
 (program.pkl's bytes vary between runs, as cloudpickle's do; only what it is matters), and
 examples/.../programs/rag_optimized.json: the BootstrapFewShot-optimized Rag program the load-program
@@ -306,6 +307,7 @@ def java_saved():
             continue
         program = factory()
         program.load(path)
+        program.save(os.path.join(JAVA, f"{name}.python-resaved.json"))  # what Python writes back
         write_json(os.path.join(JAVA, f"{name}.python.json"), {
             "named_predictors": [n for n, _ in program.named_predictors()],
             "calls": run(program, CALLS[calls]),
