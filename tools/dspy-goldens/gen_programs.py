@@ -7,6 +7,7 @@ For each program below (a Python DSPy program with a twin in dspy4j's ProgramGol
                                      DummyLM answers and the exact messages DSPy sends, after the load
 For each file dspy4j saved (java-saved/<name>.json, written by dspy4j's tests and committed):
   java-saved/<name>.python.json      DSPy's names and the messages DSPy sends after loading dspy4j's file
+  java-saved/<name>.python-resaved.json  what DSPy's save writes after loading dspy4j's file
 Plus unportable files DSPy writes: bad/program_dir/ (save_program=True), bad/state.pkl, bad/flex.json
 (program.pkl's bytes vary between runs, as cloudpickle's do; only what it is matters), and
 examples/.../programs/rag_optimized.json: the BootstrapFewShot-optimized Rag program the load-program
@@ -102,6 +103,15 @@ class Typed(dspy.Module):
         return self.pick(question=question, options=options)
 
 
+def search_wikipedia(query: str) -> str:
+    """Search Wikipedia for a short abstract."""
+    return f"abstract of {query}"
+
+
+def react_agent():
+    return dspy.ReAct("question -> answer", tools=[search_wikipedia])
+
+
 def bare_predict():
     return dspy.Predict("question -> answer")
 
@@ -121,6 +131,7 @@ PROGRAMS = {
     "bootstrap_optimized": Rag,
     "escapes_and_numbers": bare_predict,
     "lm_section": bare_predict,
+    "react_agent": react_agent,
 }
 
 # Inputs and DummyLM answers of each program's calls (one answer per LM call, in order).
@@ -141,6 +152,14 @@ CALLS = {
                              [{"query": "2+2"}, {"reasoning": "Add.", "answer": "4"}])],
     "escapes_and_numbers": [({"question": "Say \"hi\" in Japanese\tplease"}, [{"answer": "こんにちは"}])],
     "lm_section": [({"question": "Ping?"}, [{"answer": "Pong"}])],
+    # ReAct's predictors are called one by one (the ReAct loop itself is not part of these goldens)
+    "react_agent": [
+        ({"predictor": "react", "question": "Where was Ada Lovelace born?",
+          "trajectory": "[[ ## thought_0 ## ]]\nSearch first.\n\n[[ ## tool_name_0 ## ]]\nsearch_wikipedia"},
+         [{"next_thought": "Done.", "next_tool_name": "finish", "next_tool_args": {}}]),
+        ({"predictor": "extract.predict", "question": "Where was Ada Lovelace born?", "trajectory": "London."},
+         [{"reasoning": "The trajectory says so.", "answer": "London"}]),
+    ],
 }
 
 
@@ -190,6 +209,16 @@ def set_state(name, program):
             dspy.Example(question="Numbers?", answer=42),
             dspy.Example(question="Unicode é ü 中文 🙂 and \u0001 control", answer="sí"),
         ]
+    elif name == "react_agent":  # as an optimizer leaves a ReAct: new instructions, bootstrapped demos
+        react = program.react
+        react.signature = react.signature.with_instructions(
+            "Find the answer with the tools. <desc>Be thorough.</desc>\n" + react.signature.instructions)
+        react.demos = [dspy.Example(augmented=True, question="Capital of Peru?", trajectory="none yet",
+                                    next_thought="Search.", next_tool_name="search_wikipedia",
+                                    next_tool_args={"query": "Peru"})]
+        program.extract.predict.demos = [dspy.Example(augmented=True, question="Capital of Peru?",
+                                                      trajectory="Lima is the capital.", reasoning="Stated.",
+                                                      answer="Lima")]
     elif name == "lm_section":
         lm = dspy.LM("openai/gpt-4o-mini", temperature=0.7, max_tokens=500, api_base="https://example.invalid/v1")
         program.lm = lm
@@ -223,8 +252,12 @@ def run(program, calls):
     out = []
     for inputs, answers in calls:
         lm = DummyLM([dict(a) for a in answers])
+        inputs = dict(inputs)
+        target = program
+        if "predictor" in inputs:  # call one named predictor directly
+            target = dict(program.named_predictors())[inputs["predictor"]]
         with dspy.context(lm=lm, adapter=dspy.ChatAdapter()):
-            program(**inputs)
+            target(**{k: v for k, v in inputs.items() if k != "predictor"})
         out.append({"inputs": inputs, "answers": answers,
                     "messages": [[{"role": m["role"], "content": m["content"]} for m in h["messages"]]
                                  for h in lm.history]})
@@ -274,6 +307,7 @@ def java_saved():
             continue
         program = factory()
         program.load(path)
+        program.save(os.path.join(JAVA, f"{name}.python-resaved.json"))  # what Python writes back
         write_json(os.path.join(JAVA, f"{name}.python.json"), {
             "named_predictors": [n for n, _ in program.named_predictors()],
             "calls": run(program, CALLS[calls]),

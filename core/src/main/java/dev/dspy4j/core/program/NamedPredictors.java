@@ -75,7 +75,9 @@ public final class NamedPredictors {
       if (value instanceof List<?> list) {
         for (int i = 0; i < list.size(); i++) add(out, seen, modules, name + "[" + i + "]", list.get(i));
       } else if (value != null && value.getClass().isArray() && !value.getClass().getComponentType().isPrimitive()) {
-        for (int i = 0; i < Array.getLength(value); i++) add(out, seen, modules, name + "[" + i + "]", Array.get(value, i));
+        for (int i = 0; i < Array.getLength(value); i++) {
+          add(out, seen, modules, name + "[" + i + "]", Array.get(value, i));
+        }
       } else if (value instanceof Map<?, ?> map) {
         for (var e : map.entrySet()) add(out, seen, modules, name + "['" + e.getKey() + "']", e.getValue());
       } else {

@@ -247,7 +247,8 @@ public final class ProgramFiles {
     }
   }
 
-  private static PredictorState decode(Path path, String name, Object raw, PredictorState current, LoadOptions options) {
+  private static PredictorState decode(
+      Path path, String name, Object raw, PredictorState current, LoadOptions options) {
     if (!(raw instanceof Map<?, ?> rawMap)) {
       throw new MalformedProgramFileException(path, "the state of predictor '" + name + "' is not a JSON object");
     }
@@ -264,8 +265,11 @@ public final class ProgramFiles {
     }
     Map<String, Object> lm = lm(path, name, state.get("lm"), options);
     List<Example> demos = state.containsKey("demos") ? demos(path, name, state.get("demos")) : current.demos();
-    List<Object> traces = state.containsKey("traces") ? list(path, name, "traces", state.get("traces")) : current.traces();
-    List<Object> train = state.containsKey("train") ? list(path, name, "train", state.get("train")) : current.train();
+    // as DSPy's load_state: a key the file leaves out keeps the predictor's current value
+    List<Object> traces =
+        state.containsKey("traces") ? list(path, name, "traces", state.get("traces")) : current.traces();
+    List<Object> train =
+        state.containsKey("train") ? list(path, name, "train", state.get("train")) : current.train();
     return new PredictorState(saved.signature(), demos, saved.prefixes(), traces, train, lm);
   }
 
@@ -305,7 +309,8 @@ public final class ProgramFiles {
   private static Map<String, Object> lm(Path path, String name, Object raw, LoadOptions options) {
     if (raw == null) return null;
     if (!(raw instanceof Map<?, ?> map)) {
-      throw new MalformedProgramFileException(path, "the 'lm' of predictor '" + name + "' is neither null nor an object");
+      throw new MalformedProgramFileException(
+          path, "the 'lm' of predictor '" + name + "' is neither null nor an object");
     }
     var out = new LinkedHashMap<String, Object>();
     var dropped = new ArrayList<String>();

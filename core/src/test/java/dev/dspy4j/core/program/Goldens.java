@@ -66,7 +66,11 @@ final class Goldens {
   /** The messages of every LM call the program makes for this call, as role/content maps. */
   static List<List<Map<String, String>>> messages(Module program, Call call) {
     DummyLM lm = DummyLM.of(call.answers());
-    program.call(call.inputs()).contextWrite(Dspy.withLm(lm)).block(Duration.ofSeconds(10));
+    Module target = program;
+    var inputs = new LinkedHashMap<String, Object>(call.inputs());
+    Object predictor = inputs.remove("predictor"); // a call of one named predictor
+    if (predictor != null) target = program.namedPredictors().get((String) predictor);
+    target.call(inputs).contextWrite(Dspy.withLm(lm)).block(Duration.ofSeconds(10));
     var out = new ArrayList<List<Map<String, String>>>();
     for (LmRequest r : lm.requests()) {
       var messages = new ArrayList<Map<String, String>>();

@@ -109,6 +109,15 @@ class JavaSavedGoldenTest {
 
   @ParameterizedTest
   @MethodSource("programs")
+  void pythonDspyReadsEveryPartOfDspy4jsFile(String name) {
+    // Python DSPy loaded dspy4j's file and saved it again: the same bytes, so it read every demo,
+    // instruction, description and prefix dspy4j wrote
+    assertThat(ProgramFiles.text(PROGRAMS.get(name).get()))
+        .isEqualTo(Goldens.text(Goldens.ROOT.resolve("java-saved/" + name + ".python-resaved.json")));
+  }
+
+  @ParameterizedTest
+  @MethodSource("programs")
   void pythonDspyLoadingDspy4jsFileSendsDspy4jsPrompts(String name) {
     var python = Goldens.json(Goldens.ROOT.resolve("java-saved/" + name + ".python.json"));
     Module program = PROGRAMS.get(name).get();

@@ -93,4 +93,17 @@ class NamedPredictorsTest {
     assertThat(NamedPredictors.snakeCase("react")).isEqualTo("react");
     assertThat(NamedPredictors.snakeCase("extractV2Answer")).isEqualTo("extract_v2_answer");
   }
+
+  @Test
+  void aSessionPathWrapperLoadsIntoTheProgramItWraps(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    var rag = new ProgramFixtures.Rag();
+    Module wrapped = rag.withSessionPath("rag");
+    assertThat(wrapped.namedPredictors().keySet()).containsExactly("rewrite", "generate_answer.predict");
+    wrapped.load(Goldens.pythonSaved("two_predictors"));
+    assertThat(rag.generateAnswer.predict().signature().instructions()).isEqualTo("Answer using the context.");
+    assertThat(rag.rewrite.demos()).hasSize(1);
+    wrapped.save(dir.resolve("rag.json"));
+    assertThat(Goldens.text(dir.resolve("rag.json")))
+        .isEqualTo(Goldens.text(Goldens.ROOT.resolve("python-saved/two_predictors.resaved.json")));
+  }
 }

@@ -93,6 +93,22 @@ final class ProgramFixtures {
     }
   }
 
+  /**
+   * The shape of {@code dspy.ReAct("question -> answer", tools=[search_wikipedia])} as DSPy names and
+   * saves it: {@code react} and {@code extract.predict}. Only its predictors are called here; the
+   * ReAct loop is another issue's.
+   */
+  static final class ReactShaped implements Module {
+    final Predict react = Predict.of("question, trajectory -> next_thought, "
+        + "next_tool_name: Literal['search_wikipedia', 'finish'], next_tool_args: dict[str, Any]");
+    final ChainOfThought extract = ChainOfThought.of("question, trajectory -> answer");
+
+    @Override
+    public Mono<Prediction> call(Map<String, ?> in) {
+      return Mono.error(new UnsupportedOperationException("only the predictors of this twin are called"));
+    }
+  }
+
   /** The Java twin of each Python program name. */
   static final Map<String, Supplier<Module>> PROGRAMS = new LinkedHashMap<>();
 
@@ -107,5 +123,6 @@ final class ProgramFixtures {
     PROGRAMS.put("bootstrap_optimized", Rag::new);
     PROGRAMS.put("escapes_and_numbers", () -> Predict.of("question -> answer"));
     PROGRAMS.put("lm_section", () -> Predict.of("question -> answer"));
+    PROGRAMS.put("react_agent", ReactShaped::new);
   }
 }
