@@ -13,6 +13,9 @@ import dev.dspy4j.core.predict.StreamEvent.FieldChunk;
 import dev.dspy4j.core.predict.StreamEvent.Status;
 import dev.dspy4j.core.predict.internal.ChatFieldSplitter;
 import dev.dspy4j.core.predict.internal.FieldSplitter;
+import dev.dspy4j.core.predict.internal.Hints;
+import dev.dspy4j.core.predict.internal.Rollout;
+import dev.dspy4j.core.predict.internal.Trace;
 import dev.dspy4j.core.predict.internal.JsonFieldSplitter;
 import dev.dspy4j.core.predict.internal.ModulePath;
 import dev.dspy4j.core.predict.internal.StreamAssembler;
@@ -21,11 +24,13 @@ import dev.dspy4j.core.signature.Field;
 import dev.dspy4j.core.signature.FieldType;
 import dev.dspy4j.core.signature.Signature;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -218,9 +223,10 @@ public final class Predict implements Module {
       Optional<StreamChannel> channel = StreamChannel.in(ctx);
       if (channel.isPresent()) return relayed(channel.get(), inputs, ctx);
       LanguageModel model = resolveLm(ctx);
-      return complete(model, adapter, inputs)
-          .onErrorResume(this::fallsBack, first -> complete(model, JSON, inputs)
-              .onErrorMap(AdapterParseException.class, second -> withCause(second, first)));
+      return complete(model, adapter, inputs, ctx)
+          .onErrorResume(this::fallsBack, first -> complete(model, JSON, inputs, ctx)
+              .onErrorMap(AdapterParseException.class, second -> withCause(second, first)))
+          .doOnNext(p -> traced(ctx, inputs, p));
     });
     return sessionPath == null ? call : call.contextWrite(ModulePath.child(sessionPath));
   }
@@ -230,7 +236,13 @@ public final class Predict implements Module {
         .concatMap(event -> event instanceof Done done
             ? Mono.just(done.prediction())
             : channel.send(event).then(Mono.<Prediction>empty()))
-        .last();
+        .last()
+        .doOnNext(p -> traced(ctx, inputs, p));
+  }
+
+  /** Records the call in the trace of a BestOfN/Refine attempt, when one runs (DSPy's settings.trace). */
+  private void traced(ContextView ctx, Map<String, ?> inputs, Prediction prediction) {
+    Trace.record(ctx, signature, hinted(inputs, ctx), prediction);
   }
 
   /**
@@ -265,11 +277,11 @@ public final class Predict implements Module {
   private Flux<StreamEvent> streamAll(Map<String, ?> inputs, Set<String> chosen, ContextView ctx) {
     LanguageModel model = resolveLm(ctx);
     String path = ModulePath.current(ctx);
-    return streamWith(model, adapter, inputs, chosen, path)
+    return streamWith(model, adapter, inputs, chosen, path, ctx)
         .onErrorResume(this::fallsBack, first -> Flux.concat(
             Mono.just(new Status(adapter.name() + " could not parse the answer; retrying with "
                 + JSON.name())),
-            streamWith(model, JSON, inputs, chosen, path)
+            streamWith(model, JSON, inputs, chosen, path, ctx)
                 .onErrorMap(AdapterParseException.class, second -> withCause(second, first))));
   }
 
@@ -288,16 +300,16 @@ public final class Predict implements Module {
     return chosen;
   }
 
-  private Mono<Prediction> complete(LanguageModel model, Adapter with, Map<String, ?> inputs) {
-    return Mono.fromCallable(() -> request(with, inputs))
+  private Mono<Prediction> complete(LanguageModel model, Adapter with, Map<String, ?> inputs, ContextView ctx) {
+    return Mono.fromCallable(() -> request(with, inputs, model, ctx))
         .flatMap(model::complete)
         .map(response -> prediction(response, with));
   }
 
   private Flux<StreamEvent> streamWith(
-      LanguageModel model, Adapter with, Map<String, ?> inputs, Set<String> fields, String path) {
+      LanguageModel model, Adapter with, Map<String, ?> inputs, Set<String> fields, String path, ContextView ctx) {
     return Flux.defer(() -> {
-      LmRequest request = request(with, inputs);
+      LmRequest request = request(with, inputs, model, ctx);
       var outputs = signature.outputs().stream().map(Field::name).collect(Collectors.toSet());
       FieldSplitter splitter = with instanceof JsonAdapter
           ? new JsonFieldSplitter(outputs, fields)
@@ -328,12 +340,37 @@ public final class Predict implements Module {
     return second;
   }
 
-  private LmRequest request(Adapter with, Map<String, ?> inputs) {
+  private LmRequest request(Adapter with, Map<String, ?> inputs, LanguageModel model, ContextView ctx) {
     var demoValues = demos.stream().map(Example::values).toList();
-    var builder = LmRequest.builder(with.format(signature, demoValues, inputs));
+    Optional<String> hint = Hints.forSignature(ctx, signature);
+    // Refine's retry: DSPy's WrapperAdapter appends the hint input to the signature of every call.
+    Signature formatted = hint.isPresent()
+        ? signature.append(new Field(Hints.FIELD, FieldType.STR, Hints.DESCRIPTION, Field.Role.INPUT))
+        : signature;
+    var builder = LmRequest.builder(with.format(formatted, demoValues, hinted(inputs, ctx)));
     config.applyTo(builder);
     with.responseFormat(signature).ifPresent(builder::responseFormat);
-    return builder.build();
+    Optional<Rollout> rollout = Rollout.in(ctx);
+    if (rollout.isPresent()) rollout.get().applyTo(builder, builder.build());
+    // DSPy's Predict: several choices at no (or a near-zero) temperature would all be the same
+    // answer, so they are sampled at 0.7 instead.
+    LmRequest request = builder.build();
+    if (request.n().orElse(1) > 1) {
+      OptionalDouble temperature = request.temperature().isPresent() ? request.temperature() : model.temperature();
+      if (temperature.isEmpty() || temperature.getAsDouble() <= 0.15) {
+        return request.withTemperature(0.7);
+      }
+    }
+    return request;
+  }
+
+  /** The inputs with Refine's {@code hint_} added, when the call runs under hints. */
+  private Map<String, ?> hinted(Map<String, ?> inputs, ContextView ctx) {
+    Optional<String> hint = Hints.forSignature(ctx, signature);
+    if (hint.isEmpty()) return inputs;
+    var values = new LinkedHashMap<String, Object>(inputs);
+    values.put(Hints.FIELD, hint.get());
+    return values;
   }
 
   private Prediction prediction(LmResponse response, Adapter with) {
