@@ -110,6 +110,7 @@ def refine_case(name, module, answers, N=3, threshold=1.0):
         "threshold": threshold,
         "program_code": refine.module_code,
         "reward_code": refine.reward_fn_code,
+        "answers": answers,
         "prediction": dict(pred),
         "calls": take_calls(),
     }
