@@ -110,8 +110,8 @@ public final class BestOfN implements Module {
       var budget = new AttemptBudget(failCount);
       var best = new Best();
       Flux<Scored> scored = concurrency == 1
-          ? Flux.range(0, n).concatMap(i -> attempt(i, inputs, budget))
-          : Flux.range(0, n).flatMap(i -> attempt(i, inputs, budget), concurrency);
+          ? Flux.range(0, n).concatMap(i -> finished(attempt(i, inputs, budget)))
+          : Flux.range(0, n).flatMap(i -> finished(attempt(i, inputs, budget)), concurrency);
       return scored
           .takeUntil(s -> s.reward >= threshold)
           .doOnNext(best::offer)
@@ -131,6 +131,14 @@ public final class BestOfN implements Module {
         .contextWrite(trace.into())
         .contextWrite(new Rollout(String.valueOf(startRolloutId + idx), 1.0).into())
         .onErrorResume(e -> budget.tolerate(idx, e) ? Mono.empty() : Mono.error(e));
+  }
+
+  /**
+   * The attempt's result once the attempt has completed: the winner must not be cancelled by the
+   * {@code takeUntil} its own value triggers (between a Mono's onNext and its onComplete).
+   */
+  private static Flux<Scored> finished(Mono<Scored> attempt) {
+    return attempt.flux().collectList().flatMapIterable(list -> list);
   }
 
   /** One finished attempt. */
