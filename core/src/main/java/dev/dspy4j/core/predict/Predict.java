@@ -311,10 +311,9 @@ public final class Predict implements Module {
     return Flux.defer(() -> {
       LmRequest request = request(with, inputs, model, ctx);
       var outputs = signature.outputs().stream().map(Field::name).collect(Collectors.toSet());
-      FieldSplitter splitter = with instanceof JsonAdapter
+      var assembler = new StreamAssembler(choice -> with instanceof JsonAdapter
           ? new JsonFieldSplitter(outputs, fields)
-          : new ChatFieldSplitter(outputs, fields);
-      var assembler = new StreamAssembler(splitter);
+          : new ChatFieldSplitter(outputs, fields));
       Flux<StreamEvent> chunks = model.stream(request)
           .<StreamEvent>concatMapIterable(assembler::accept)
           .concatWith(Flux.defer(() -> Flux.<StreamEvent>fromIterable(assembler.finish())));
@@ -325,7 +324,7 @@ public final class Predict implements Module {
   }
 
   private static StreamEvent tagged(StreamEvent event, String path) {
-    return event instanceof FieldChunk c ? new FieldChunk(c.field(), c.text(), c.last(), path) : event;
+    return event instanceof FieldChunk c ? new FieldChunk(c.field(), c.text(), c.last(), path, c.choice()) : event;
   }
 
   private boolean fallsBack(Throwable error) {

@@ -143,9 +143,13 @@ class ModulesHttpTest {
     Prediction streamed = ((Done) events.get(events.size() - 1)).prediction();
     assertThat(streamed.completions()).hasSize(5);
     assertThat(streamed.completions()).isEqualTo(completed.completions());
-    String answerChunks = events.stream().filter(e -> e instanceof FieldChunk c && c.field().equals("answer"))
-        .map(e -> ((FieldChunk) e).text()).collect(Collectors.joining());
-    assertThat(answerChunks).as("field chunks follow choice 0").isEqualTo("Brussels");
+    for (int i = 0; i < 5; i++) {
+      int choice = i;
+      String answerChunks = events.stream()
+          .filter(e -> e instanceof FieldChunk c && c.field().equals("answer") && c.choice() == choice)
+          .map(e -> ((FieldChunk) e).text()).collect(Collectors.joining());
+      assertThat(answerChunks).as("the answer chunks of choice %d", choice).isEqualTo(ANSWERS.get(i));
+    }
     mock.takeRequest();
     JsonNode sent = body(mock.takeRequest());
     assertThat(sent.get("n").asInt()).isEqualTo(5);
