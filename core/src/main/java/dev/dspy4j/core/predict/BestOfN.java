@@ -1,7 +1,9 @@
 package dev.dspy4j.core.predict;
 
+import dev.dspy4j.core.adapter.internal.PyJson;
 import dev.dspy4j.core.predict.internal.AttemptBudget;
 import dev.dspy4j.core.predict.internal.Rollout;
+import dev.dspy4j.core.predict.internal.StreamChannel;
 import dev.dspy4j.core.predict.internal.Trace;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +11,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
  * DSPy's {@code dspy.BestOfN}: runs a module up to {@code N} times and returns the prediction with the
@@ -25,6 +28,10 @@ import reactor.core.publisher.Mono;
  * that many attempts run at once, and the first attempt to reach the threshold wins and cancels the
  * attempts still running (their HTTP exchanges are closed). Without a winner the best reward wins,
  * ties going to the lower attempt number.
+ *
+ * <p>Streamed ({@link Module#stream}, also inside a composite's stream), the attempts do not stream
+ * their text (it may be thrown away); each finished or failed attempt is reported as a {@link
+ * StreamEvent.Status}, and {@code Done} carries the chosen prediction.
  *
  * <pre>{@code
  * Module oneWord = BestOfN.of(ChainOfThought.of("question -> answer"), 5,
@@ -110,8 +117,8 @@ public final class BestOfN implements Module {
       var budget = new AttemptBudget(failCount);
       var best = new Best();
       Flux<Scored> scored = concurrency == 1
-          ? Flux.range(0, n).concatMap(i -> finished(attempt(i, inputs, budget)))
-          : Flux.range(0, n).flatMap(i -> finished(attempt(i, inputs, budget)), concurrency);
+          ? Flux.range(0, n).concatMap(i -> finished(attempt(i, inputs, budget, ctx)))
+          : Flux.range(0, n).flatMap(i -> finished(attempt(i, inputs, budget, ctx)), concurrency);
       return scored
           .takeUntil(s -> s.reward >= threshold)
           .doOnNext(best::offer)
@@ -124,13 +131,19 @@ public final class BestOfN implements Module {
     });
   }
 
-  private Mono<Scored> attempt(int idx, Map<String, ?> inputs, AttemptBudget budget) {
+  private Mono<Scored> attempt(int idx, Map<String, ?> inputs, AttemptBudget budget, ContextView ctx) {
     var trace = new Trace();
+    String attempt = "BestOfN attempt " + (idx + 1) + " of " + n;
     return Mono.defer(() -> module.call(inputs))
         .map(p -> new Scored(idx, p, reward.score(inputs, p), trace.steps()))
         .contextWrite(trace.into())
         .contextWrite(new Rollout(String.valueOf(startRolloutId + idx), 1.0).into())
-        .onErrorResume(e -> budget.tolerate(idx, e) ? Mono.empty() : Mono.error(e));
+        .contextWrite(StreamChannel.hidden())
+        .flatMap(s -> StreamChannel.status(ctx, attempt + ": reward " + PyJson.floatRepr(s.reward)
+            + (s.reward >= threshold ? ", the threshold is reached" : "")).thenReturn(s))
+        .onErrorResume(e -> budget.tolerate(idx, e)
+            ? StreamChannel.status(ctx, attempt + " failed (" + e.getClass().getSimpleName() + ")").then(Mono.empty())
+            : Mono.error(e));
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.dspy4j.core.predict.internal.Hints;
 import dev.dspy4j.core.predict.internal.OfferFeedback;
 import dev.dspy4j.core.predict.internal.PredictorNames;
 import dev.dspy4j.core.predict.internal.Rollout;
+import dev.dspy4j.core.predict.internal.StreamChannel;
 import dev.dspy4j.core.predict.internal.Trace;
 import dev.dspy4j.core.signature.Signature;
 import java.util.ArrayList;
@@ -36,7 +37,9 @@ import reactor.util.context.ContextView;
  * process default), as DSPy uses {@code settings.lm}: not the attempt's rollout and temperature.
  * Attempts run one after another (each depends on the advice of the one before). Failures follow
  * DSPy's rule, counted per call (see {@link BestOfN}); a failed attempt or feedback step leaves the
- * advice as it was. Immutable and thread-safe.
+ * advice as it was. Streamed, the attempts and the feedback step do not stream their text; each
+ * attempt's reward (or failure) and each request for advice is reported as a {@link
+ * StreamEvent.Status}. Immutable and thread-safe.
  */
 public final class Refine implements Module {
 
@@ -140,7 +143,7 @@ public final class Refine implements Module {
   public Mono<Prediction> call(Map<String, ?> inputs) {
     Objects.requireNonNull(inputs, "inputs must not be null");
     return Mono.deferContextual(ctx -> {
-      var run = new Run(inputs, new AttemptBudget(failCount));
+      var run = new Run(inputs, new AttemptBudget(failCount), ctx);
       return run.step(0).then(Mono.fromCallable(() -> run.result(ctx)));
     });
   }
@@ -153,9 +156,12 @@ public final class Refine implements Module {
     private BestOfN.@Nullable Scored best;
     private boolean done;
 
-    Run(Map<String, ?> inputs, AttemptBudget budget) {
+    private final ContextView ctx;
+
+    Run(Map<String, ?> inputs, AttemptBudget budget, ContextView ctx) {
       this.inputs = inputs;
       this.budget = budget;
+      this.ctx = ctx;
     }
 
     Mono<Void> step(int idx) {
@@ -165,17 +171,25 @@ public final class Refine implements Module {
       Mono<Prediction> attempt = Mono.defer(() -> module.call(inputs)).contextWrite(trace.into());
       if (!hints.isEmpty()) attempt = attempt.contextWrite(new Hints(signatureNames(), hints).into());
       attempt = attempt.contextWrite(new Rollout(String.valueOf(startRolloutId + idx), 1.0).into());
+      String name = "Refine attempt " + (idx + 1) + " of " + n;
       return attempt
           .flatMap(p -> {
             var scored = new BestOfN.Scored(idx, p, reward.score(inputs, p), trace.steps());
             if (best == null || scored.reward() > best.reward()) best = scored;
-            if (scored.reward() >= threshold || idx == n - 1) {
+            boolean reached = scored.reward() >= threshold;
+            Mono<Void> status = StreamChannel.status(ctx, name + ": reward " + PyJson.floatRepr(scored.reward())
+                + (reached ? ", the threshold is reached" : ""));
+            if (reached || idx == n - 1) {
               done = true;
-              return Mono.<Void>empty();
+              return status;
             }
-            return feedback(scored).doOnNext(a -> advice = a).then();
+            return status.then(StreamChannel.status(ctx, "Refine: asking for advice"))
+                .then(feedback(scored).contextWrite(StreamChannel.hidden()).doOnNext(a -> advice = a).then());
           })
-          .onErrorResume(e -> budget.tolerate(idx, e) ? Mono.empty() : Mono.error(e))
+          .contextWrite(StreamChannel.hidden())
+          .onErrorResume(e -> budget.tolerate(idx, e)
+              ? StreamChannel.status(ctx, name + " failed (" + e.getClass().getSimpleName() + ")")
+              : Mono.error(e))
           .then(Mono.defer(() -> step(idx + 1)));
     }
 

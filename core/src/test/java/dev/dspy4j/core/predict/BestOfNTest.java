@@ -185,6 +185,33 @@ class BestOfNTest {
   }
 
   @Test
+  void streamedAttemptsReportTheirRewardsAsStatusesInsteadOfTheirTextThenDone() {
+    var lm = DummyLM.of(List.of(Map.of("answer", "It is Brussels"), Map.of("answer", "Brussels")));
+    var best = BestOfN.of(Predict.of("question -> answer").withLm(lm), 3, ONE_WORD, 1.0);
+
+    List<StreamEvent> events = best.stream(QUESTION).collectList().block(WAIT);
+
+    assertThat(events).containsExactly(
+        new StreamEvent.Status("BestOfN attempt 1 of 3: reward 0.0"),
+        new StreamEvent.Status("BestOfN attempt 2 of 3: reward 1.0, the threshold is reached"),
+        new StreamEvent.Done(Prediction.of(Map.of("answer", "Brussels"))));
+  }
+
+  @Test
+  void insideAStreamedCompositeTheAttemptsStayQuietToo() {
+    var lm = DummyLM.of(List.of(Map.of("answer", "Brussels"), Map.of("ok", "Yes")));
+    var best = BestOfN.of(Predict.of("question -> answer").withLm(lm), 2, ONE_WORD, 1.0);
+    var check = Predict.of("answer -> ok").withLm(lm);
+    Module composite = in -> best.call(in).flatMap(p -> check.call(Map.of("answer", p.get("answer"))));
+
+    List<StreamEvent> events = composite.stream(QUESTION).collectList().block(WAIT);
+
+    assertThat(events.get(0)).isEqualTo(new StreamEvent.Status("BestOfN attempt 1 of 2: reward 1.0, the threshold is reached"));
+    assertThat(events).filteredOn(e -> e instanceof StreamEvent.FieldChunk)
+        .isNotEmpty().allSatisfy(e -> assertThat(((StreamEvent.FieldChunk) e).field()).isEqualTo("ok"));
+  }
+
+  @Test
   void badArgumentsAreRejectedAtOnce() {
     Module m = Predict.of("q -> a");
     assertThatThrownBy(() -> BestOfN.of(m, 0, ONE_WORD, 1.0)).isInstanceOf(IllegalArgumentException.class);

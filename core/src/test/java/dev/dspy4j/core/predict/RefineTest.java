@@ -96,6 +96,21 @@ class RefineTest {
   }
 
   @Test
+  void streamedRefineReportsAttemptsAndTheRequestForAdviceAsStatuses() {
+    DummyLM lm = DummyLM.of(List.of(
+        Map.of("answer", "It is Brussels"), Map.of("discussion", "d", "advice", Map.of("self", "One word.")),
+        Map.of("answer", "Brussels")));
+    List<StreamEvent> events = Refine.of(Predict.of("question -> answer"), 3, ONE_WORD, 1.0)
+        .stream(Map.of("question", "q")).contextWrite(Dspy.withLm(lm)).collectList().block(WAIT);
+
+    assertThat(events).containsExactly(
+        new StreamEvent.Status("Refine attempt 1 of 3: reward 0.0"),
+        new StreamEvent.Status("Refine: asking for advice"),
+        new StreamEvent.Status("Refine attempt 2 of 3: reward 1.0, the threshold is reached"),
+        new StreamEvent.Done(Prediction.of(Map.of("answer", "Brussels"))));
+  }
+
+  @Test
   void multiChainComparisonChecksItsAttemptsBeforeAnyLmCall() {
     DummyLM lm = DummyLM.of(List.of());
     var mcc = MultiChainComparison.of("question -> answer").withLm(lm);

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -47,6 +48,20 @@ public final class StreamChannel {
   /** The channel a composite's stream put in this Context, if the caller is inside one. */
   public static Optional<StreamChannel> in(ContextView ctx) {
     return ctx.getOrEmpty(KEY);
+  }
+
+  /**
+   * A Context change that hides the channel from the calls beneath, so that they complete instead of
+   * streaming: BestOfN and Refine run their attempts so, and report them as {@link
+   * StreamEvent.Status} events instead (an attempt's text may be thrown away).
+   */
+  public static Function<Context, Context> hidden() {
+    return ctx -> ctx.delete(KEY);
+  }
+
+  /** Sends a status to the channel of this Context, if there is one; completes at once otherwise. */
+  public static Mono<Void> status(ContextView ctx, String message) {
+    return in(ctx).map(c -> c.send(new StreamEvent.Status(message))).orElse(Mono.empty());
   }
 
   /**
