@@ -121,6 +121,18 @@ class ModulesHttpTest {
   }
 
   @Test
+  void anLmsOwnTemperatureIsKeptForSeveralChoices() throws Exception {
+    mock.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
+        .body(Sse.completion(fiveAnswers().toArray(String[]::new))).build());
+    LM lm = TestLms.builder(mock).temperature(0.9).build();
+
+    ChainOfThought.of("question -> answer").withN(5).withLm(lm).call(QUESTION).block(WAIT);
+
+    JsonNode sent = body(mock.takeRequest());
+    assertThat(sent.get("temperature").asDouble()).as("DSPy raises only a missing or near-zero temperature").isEqualTo(0.9);
+  }
+
+  @Test
   void fiveChoicesStreamedOverHttpGiveTheSameCompletionsAndChunksCarryTheirChoiceIndex() throws Exception {
     String sse = interleaved(fiveAnswers(), 4);
     for (int i = 0; i < 2; i++) {
