@@ -184,7 +184,7 @@ public final class Refine implements Module {
               return status;
             }
             return status.then(StreamChannel.status(ctx, "Refine: asking for advice"))
-                .then(feedback(scored).contextWrite(StreamChannel.hidden()).doOnNext(a -> advice = a).then());
+                .then(feedback(scored).contextWrite(StreamChannel.hidden()).contextWrite(Rollout.cleared()).doOnNext(a -> advice = a).then());
           })
           .contextWrite(StreamChannel.hidden())
           .onErrorResume(e -> budget.tolerate(idx, e)

@@ -69,6 +69,22 @@ class RefineTest {
   }
 
   @Test
+  void insideABestOfNAttemptTheFeedbackStepStillUsesThePlainLmSettings() {
+    DummyLM lm = DummyLM.of(List.of(
+        Map.of("answer", "It is Brussels"), Map.of("discussion", "d", "advice", Map.of("self", "One word.")),
+        Map.of("answer", "Brussels")));
+    var refine = Refine.of(Predict.of("question -> answer"), 2, ONE_WORD, 1.0);
+    BestOfN.of(refine, 1, ONE_WORD, 1.0).withStartRolloutId(5).call(Map.of("question", "q"))
+        .contextWrite(Dspy.withLm(lm)).block(WAIT);
+
+    List<LmRequest> r = lm.requests();
+    assertThat(r.get(0).rolloutId()).hasValue("0");
+    assertThat(r.get(1).rolloutId()).as("feedback: no attempt").isEmpty();
+    assertThat(r.get(1).temperature()).isEmpty();
+    assertThat(r.get(2).rolloutId()).hasValue("1");
+  }
+
+  @Test
   void aFailedFeedbackStepLeavesTheAdviceAsItWasAndTheNextAttemptRuns() {
     DummyLM lm = DummyLM.builder()
         .answer(Map.of("answer", "It is Brussels"))

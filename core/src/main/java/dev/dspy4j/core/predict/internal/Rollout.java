@@ -35,6 +35,14 @@ public record Rollout(String id, double temperature) {
     return ctx -> ctx.put(KEY, this);
   }
 
+  /**
+   * A Context change that takes the calls beneath out of any attempt (Refine's feedback step uses the
+   * plain LM settings, as DSPy's {@code settings.lm}, even inside another module's attempt).
+   */
+  public static Function<Context, Context> cleared() {
+    return ctx -> ctx.delete(KEY);
+  }
+
   /** The attempt of this Context, if the calls run inside one. */
   public static Optional<Rollout> in(ContextView ctx) {
     return ctx.getOrEmpty(KEY);
