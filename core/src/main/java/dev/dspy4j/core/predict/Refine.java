@@ -183,8 +183,11 @@ public final class Refine implements Module {
               done = true;
               return status;
             }
+            Mono<Map<String, String>> ask = feedback(scored)
+                .contextWrite(StreamChannel.hidden())
+                .contextWrite(Rollout.cleared());
             return status.then(StreamChannel.status(ctx, "Refine: asking for advice"))
-                .then(feedback(scored).contextWrite(StreamChannel.hidden()).contextWrite(Rollout.cleared()).doOnNext(a -> advice = a).then());
+                .then(ask.doOnNext(a -> advice = a).then());
           })
           .contextWrite(StreamChannel.hidden())
           .onErrorResume(e -> budget.tolerate(idx, e)
@@ -204,7 +207,9 @@ public final class Refine implements Module {
       var trajectory = new ArrayList<Object>();
       for (Trace.Step s : scored.trace()) {
         var step = new LinkedHashMap<String, Object>();
-        step.put("module_name", names.getOrDefault(s.signature(), "Predict" + s.signature().toString().substring("Signature".length())));
+        // A predictor not named (a user module without withPredictors) is shown as DSPy prints a Predict.
+        String unnamed = "Predict" + s.signature().toString().substring("Signature".length());
+        step.put("module_name", names.getOrDefault(s.signature(), unnamed));
         step.put("inputs", s.inputs());
         step.put("outputs", s.prediction().fields());
         trajectory.add(step);
