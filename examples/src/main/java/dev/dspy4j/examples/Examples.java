@@ -3,6 +3,7 @@ package dev.dspy4j.examples;
 import dev.dspy4j.examples.gateway.GatewayExample;
 import dev.dspy4j.examples.programs.BasicCot;
 import dev.dspy4j.examples.programs.BatchPipeline;
+import dev.dspy4j.examples.programs.BestOfNExample;
 import dev.dspy4j.examples.programs.Caching;
 import dev.dspy4j.examples.programs.CustomProperties;
 import dev.dspy4j.examples.programs.GenerationConfig;
@@ -23,7 +24,7 @@ public final class Examples {
   private static final List<Example> ALL = List.of(
       new Hello(), new BasicCot(), new GenerationConfig(), new CustomProperties(), new Prompts(),
       new RateLimit(), new Caching(), new Sessions(), new Streaming(), new BatchPipeline(), new Web(),
-      new LoadProgram(), new Optimize(), new GatewayExample());
+      new BestOfNExample(), new LoadProgram(), new Optimize(), new GatewayExample());
 
   private Examples() {}
 

@@ -1,6 +1,7 @@
 package dev.dspy4j.core.lm;
 
 import java.util.List;
+import java.util.OptionalDouble;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -26,6 +27,15 @@ public interface LanguageModel {
    * {@link LmException}. Honours backpressure; cancelling closes the HTTP exchange.
    */
   Flux<LmChunk> stream(LmRequest request);
+
+  /**
+   * The sampling temperature this LM sends when a request sets none, if it has one. Modules read it
+   * to decide, as DSPy's {@code Predict} does, whether {@code n > 1} choices need a higher temperature.
+   * Empty by default; an LM wrapping another should return the wrapped LM's.
+   */
+  default OptionalDouble temperature() {
+    return OptionalDouble.empty();
+  }
 
   /** Like DSPy's {@code lm("...")}: one string per choice, for a single user message. */
   default Mono<List<String>> call(String prompt) {

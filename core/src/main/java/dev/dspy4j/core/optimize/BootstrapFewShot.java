@@ -244,7 +244,7 @@ public final class BootstrapFewShot implements Optimizer {
         if (teacherLm != null) {
           run = run.contextWrite(Dspy.withLm(teacherLm));
         }
-        return run.contextWrite(trace.recording())
+        return run.contextWrite(trace.into())
             .flatMap(prediction -> metric.score(example, prediction))
             .flatMap(score -> passes(score) ? Mono.just(keptDemos(trace, predictorNames)) : Mono.empty());
       });

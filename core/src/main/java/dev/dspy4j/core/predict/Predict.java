@@ -13,6 +13,9 @@ import dev.dspy4j.core.predict.StreamEvent.FieldChunk;
 import dev.dspy4j.core.predict.StreamEvent.Status;
 import dev.dspy4j.core.predict.internal.ChatFieldSplitter;
 import dev.dspy4j.core.predict.internal.FieldSplitter;
+import dev.dspy4j.core.predict.internal.Hints;
+import dev.dspy4j.core.predict.internal.Rollout;
+import dev.dspy4j.core.predict.internal.Trace;
 import dev.dspy4j.core.predict.internal.JsonFieldSplitter;
 import dev.dspy4j.core.predict.internal.ModulePath;
 import dev.dspy4j.core.predict.internal.StreamAssembler;
@@ -22,11 +25,13 @@ import dev.dspy4j.core.signature.Field;
 import dev.dspy4j.core.signature.FieldType;
 import dev.dspy4j.core.signature.Signature;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
@@ -264,25 +269,33 @@ public final class Predict implements Module {
     if (missing.isPresent()) return Mono.error(missing.get());
     Mono<Prediction> call = Mono.deferContextual(ctx -> {
       Optional<StreamChannel> channel = StreamChannel.in(ctx);
-      if (channel.isPresent()) {
-        return relayed(channel.get(), inputs, ctx).doOnNext(p -> Trace.record(ctx, this, inputs, p));
-      }
+      if (channel.isPresent()) return relayed(channel.get(), inputs, ctx);
       LanguageModel model = resolveLm(ctx);
       PredictorState learned = state.get(); // read once: the whole call runs on this state
-      return complete(learned, model, adapter, inputs)
-          .onErrorResume(this::fallsBack, first -> complete(learned, model, JSON, inputs)
+      return complete(learned, model, adapter, inputs, ctx)
+          .onErrorResume(this::fallsBack, first -> complete(learned, model, JSON, inputs, ctx)
               .onErrorMap(AdapterParseException.class, second -> withCause(second, first)))
-          .doOnNext(p -> Trace.record(ctx, this, inputs, p));
+          .doOnNext(p -> traced(ctx, learned.signature(), inputs, p));
     });
     return sessionPath == null ? call : call.contextWrite(ModulePath.child(sessionPath));
   }
 
   private Mono<Prediction> relayed(StreamChannel channel, Map<String, ?> inputs, ContextView ctx) {
-    return streamAll(state.get(), inputs, chooseFields(), ctx)
+    PredictorState learned = state.get();
+    return streamAll(learned, inputs, chooseFields(), ctx)
         .concatMap(event -> event instanceof Done done
             ? Mono.just(done.prediction())
             : channel.send(event).then(Mono.<Prediction>empty()))
-        .last();
+        .last()
+        .doOnNext(p -> traced(ctx, learned.signature(), inputs, p));
+  }
+
+  /**
+   * Records the call in the trace of the Context, when one is recording (DSPy's settings.trace): a
+   * BestOfN/Refine attempt, an optimizer's teacher run.
+   */
+  private void traced(ContextView ctx, Signature signature, Map<String, ?> inputs, Prediction prediction) {
+    Trace.record(ctx, this, signature, hinted(signature, inputs, ctx), prediction);
   }
 
   /**
@@ -318,11 +331,11 @@ public final class Predict implements Module {
       PredictorState learned, Map<String, ?> inputs, Set<String> chosen, ContextView ctx) {
     LanguageModel model = resolveLm(ctx);
     String path = ModulePath.current(ctx);
-    return streamWith(learned, model, adapter, inputs, chosen, path)
+    return streamWith(learned, model, adapter, inputs, chosen, path, ctx)
         .onErrorResume(this::fallsBack, first -> Flux.concat(
             Mono.just(new Status(adapter.name() + " could not parse the answer; retrying with "
                 + JSON.name())),
-            streamWith(learned, model, JSON, inputs, chosen, path)
+            streamWith(learned, model, JSON, inputs, chosen, path, ctx)
                 .onErrorMap(AdapterParseException.class, second -> withCause(second, first))));
   }
 
@@ -341,22 +354,21 @@ public final class Predict implements Module {
     return chosen;
   }
 
-  private Mono<Prediction> complete(
-      PredictorState learned, LanguageModel model, Adapter with, Map<String, ?> inputs) {
-    return Mono.fromCallable(() -> request(learned, with, inputs))
+  private Mono<Prediction> complete(PredictorState learned, LanguageModel model, Adapter with,
+      Map<String, ?> inputs, ContextView ctx) {
+    return Mono.fromCallable(() -> request(learned, with, inputs, model, ctx))
         .flatMap(model::complete)
         .map(response -> prediction(learned.signature(), response, with));
   }
 
-  private Flux<StreamEvent> streamWith(PredictorState learned,
-      LanguageModel model, Adapter with, Map<String, ?> inputs, Set<String> fields, String path) {
+  private Flux<StreamEvent> streamWith(PredictorState learned, LanguageModel model, Adapter with,
+      Map<String, ?> inputs, Set<String> fields, String path, ContextView ctx) {
     return Flux.defer(() -> {
-      LmRequest request = request(learned, with, inputs);
+      LmRequest request = request(learned, with, inputs, model, ctx);
       var outputs = learned.signature().outputs().stream().map(Field::name).collect(Collectors.toSet());
-      FieldSplitter splitter = with instanceof JsonAdapter
+      var assembler = new StreamAssembler(choice -> with instanceof JsonAdapter
           ? new JsonFieldSplitter(outputs, fields)
-          : new ChatFieldSplitter(outputs, fields);
-      var assembler = new StreamAssembler(splitter);
+          : new ChatFieldSplitter(outputs, fields));
       Flux<StreamEvent> chunks = model.stream(request)
           .<StreamEvent>concatMapIterable(assembler::accept)
           .concatWith(Flux.defer(() -> Flux.<StreamEvent>fromIterable(assembler.finish())));
@@ -367,7 +379,7 @@ public final class Predict implements Module {
   }
 
   private static StreamEvent tagged(StreamEvent event, String path) {
-    return event instanceof FieldChunk c ? new FieldChunk(c.field(), c.text(), c.last(), path) : event;
+    return event instanceof FieldChunk c ? new FieldChunk(c.field(), c.text(), c.last(), path, c.choice()) : event;
   }
 
   private boolean fallsBack(Throwable error) {
@@ -382,13 +394,39 @@ public final class Predict implements Module {
     return second;
   }
 
-  private LmRequest request(PredictorState learned, Adapter with, Map<String, ?> inputs) {
+  private LmRequest request(PredictorState learned, Adapter with, Map<String, ?> inputs, LanguageModel model,
+      ContextView ctx) {
     Signature signature = learned.signature();
     var demoValues = learned.demos().stream().map(Example::values).toList();
-    var builder = LmRequest.builder(with.format(signature, demoValues, inputs));
+    Optional<String> hint = Hints.forSignature(ctx, signature);
+    // Refine's retry: DSPy's WrapperAdapter appends the hint input to the signature of every call.
+    Signature formatted = hint.isPresent()
+        ? signature.append(new Field(Hints.FIELD, FieldType.STR, Hints.DESCRIPTION, Field.Role.INPUT))
+        : signature;
+    var builder = LmRequest.builder(with.format(formatted, demoValues, hinted(signature, inputs, ctx)));
     config.applyTo(builder);
     with.responseFormat(signature).ifPresent(builder::responseFormat);
-    return builder.build();
+    Optional<Rollout> rollout = Rollout.in(ctx);
+    if (rollout.isPresent()) rollout.get().applyTo(builder, builder.build());
+    // DSPy's Predict: several choices at no (or a near-zero) temperature would all be the same
+    // answer, so they are sampled at 0.7 instead.
+    LmRequest request = builder.build();
+    if (request.n().orElse(1) > 1) {
+      OptionalDouble temperature = request.temperature().isPresent() ? request.temperature() : model.temperature();
+      if (temperature.isEmpty() || temperature.getAsDouble() <= 0.15) {
+        return request.withTemperature(0.7);
+      }
+    }
+    return request;
+  }
+
+  /** The inputs with Refine's {@code hint_} added, when the call runs under hints. */
+  private Map<String, ?> hinted(Signature signature, Map<String, ?> inputs, ContextView ctx) {
+    Optional<String> hint = Hints.forSignature(ctx, signature);
+    if (hint.isEmpty()) return inputs;
+    var values = new LinkedHashMap<String, Object>(inputs);
+    values.put(Hints.FIELD, hint.get());
+    return values;
   }
 
   private Prediction prediction(Signature signature, LmResponse response, Adapter with) {

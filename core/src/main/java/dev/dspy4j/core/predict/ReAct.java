@@ -242,7 +242,7 @@ public final class ReAct implements Module {
     var stepInputs = new LinkedHashMap<String, Object>(inputs);
     stepInputs.put("trajectory", formatTrajectory(trajectory));
     Mono<Prediction> call = step.call(stepInputs).contextWrite(Module.sessionPath(segment));
-    if (detached) call = call.contextWrite(StreamChannel.detached());
+    if (detached) call = call.contextWrite(StreamChannel.hidden());
     return call.onErrorResume(ReAct::isContextWindowError, e -> {
       LOG.warn("Trajectory exceeded the context window, truncating the oldest tool call information.");
       if (trajectory.size() <= 4) {

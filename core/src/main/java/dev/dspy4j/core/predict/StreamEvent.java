@@ -17,17 +17,26 @@ public sealed interface StreamEvent {
    * @param path which module produced the chunk: {@code ""} for a module without a session path,
    *     else the path formed by {@code withSessionPath} segments from the streamed module down to
    *     the producing one, such as {@code "/answer"} or {@code "/chat/answer"}
+   * @param choice which choice of the LM answer the text belongs to: 0, or up to {@code n - 1} when
+   *     the module asks for {@code n} choices (each choice's fields stream, interleaved as the server
+   *     sends them)
    */
-  record FieldChunk(String field, String text, boolean last, String path) implements StreamEvent {
+  record FieldChunk(String field, String text, boolean last, String path, int choice) implements StreamEvent {
     public FieldChunk {
       Objects.requireNonNull(field, "field");
       Objects.requireNonNull(text, "text");
       Objects.requireNonNull(path, "path");
+      if (choice < 0) throw new IllegalArgumentException("choice must not be negative, was " + choice);
     }
 
-    /** A chunk of a module without a session path ({@code path} is {@code ""}). */
+    /** A chunk of choice 0 of a module without a session path ({@code path} is {@code ""}). */
     public FieldChunk(String field, String text, boolean last) {
-      this(field, text, last, "");
+      this(field, text, last, "", 0);
+    }
+
+    /** A chunk of choice 0. */
+    public FieldChunk(String field, String text, boolean last, String path) {
+      this(field, text, last, path, 0);
     }
   }
 

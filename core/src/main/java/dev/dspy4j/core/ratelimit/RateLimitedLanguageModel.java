@@ -60,6 +60,12 @@ public final class RateLimitedLanguageModel implements LanguageModel {
     return delegate.model();
   }
 
+  /** The wrapped LM's default temperature. */
+  @Override
+  public java.util.OptionalDouble temperature() {
+    return delegate.temperature();
+  }
+
   /**
    * Waits for a permit, then emits the delegate's response; errors as the delegate does (after the
    * retries, if any). Cancelling while waiting leaves the queue; during the call it cancels the call

@@ -28,6 +28,12 @@ final class HistoryRecordingLanguageModel implements LanguageModel {
     return delegate.model();
   }
 
+  /** The wrapped LM's default temperature. */
+  @Override
+  public java.util.OptionalDouble temperature() {
+    return delegate.temperature();
+  }
+
   /** Emits the delegate's response after recording it; errors and cancels as the delegate. */
   @Override
   public Mono<LmResponse> complete(LmRequest request) {

@@ -27,6 +27,12 @@ final class UsageTrackingLanguageModel implements LanguageModel {
     return delegate.model();
   }
 
+  /** The wrapped LM's default temperature. */
+  @Override
+  public java.util.OptionalDouble temperature() {
+    return delegate.temperature();
+  }
+
   /** Emits the delegate's response after recording its usage; errors and cancels as the delegate. */
   @Override
   public Mono<LmResponse> complete(LmRequest request) {

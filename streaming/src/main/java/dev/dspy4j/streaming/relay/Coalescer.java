@@ -13,7 +13,7 @@ import reactor.core.publisher.Signal;
 /**
  * Merges consecutive chunks of the same field into larger ones, so a UI under heavy load gets fewer
  * frames. Text is only ever concatenated, never split or reordered; a chunk of another field (or of
- * the same field from another sub-module path), a {@code last} chunk, any other event and the end
+ * the same field from another sub-module path or choice), a {@code last} chunk, any other event and the end
  * of the stream flush what is held first.
  */
 final class Coalescer {
@@ -23,6 +23,7 @@ final class Coalescer {
   private final int maxChars;
   private @Nullable String field;
   private String path = "";
+  private int choice;
   private final StringBuilder text = new StringBuilder();
 
   private Coalescer(int maxChars) {
@@ -74,14 +75,15 @@ final class Coalescer {
       out.add(signal);
       return out;
     }
-    if (field != null && !(field.equals(chunk.field()) && path.equals(chunk.path()))) {
+    if (field != null && !(field.equals(chunk.field()) && path.equals(chunk.path()) && choice == chunk.choice())) {
       flushInto(out);
     }
     field = chunk.field();
     path = chunk.path();
+    choice = chunk.choice();
     text.append(chunk.text());
     if (chunk.last()) {
-      out.add(Signal.next(new FieldChunk(field, text.toString(), true, path)));
+      out.add(Signal.next(new FieldChunk(field, text.toString(), true, path, choice)));
       reset();
     } else if (text.length() >= maxChars) {
       flushInto(out);
@@ -91,7 +93,7 @@ final class Coalescer {
 
   private void flushInto(List<Signal<StreamEvent>> out) {
     if (field != null && text.length() > 0) {
-      out.add(Signal.next(new FieldChunk(field, text.toString(), false, path)));
+      out.add(Signal.next(new FieldChunk(field, text.toString(), false, path, choice)));
     }
     reset();
   }
@@ -99,6 +101,7 @@ final class Coalescer {
   private void reset() {
     field = null;
     path = "";
+    choice = 0;
     text.setLength(0);
   }
 }

@@ -62,6 +62,8 @@ final class Dspy4jEvents implements RelayFormat {
       data.put("last", c.last());
       // Only a composite module's sub-modules have a path; plain modules keep the short form.
       if (!c.path().isEmpty()) data.put("path", c.path());
+      // Only a call asking for several choices has chunks of a choice other than 0.
+      if (c.choice() != 0) data.put("choice", c.choice());
       return SseFrame.event("field", RelayJson.write(data));
     }
     if (event instanceof Status s) {

@@ -21,7 +21,8 @@ import reactor.netty.http.server.HttpServerResponse;
  *
  * <ul>
  *   <li>{@code event: field}, data {@code {"field":"answer","text":"...","last":false}}, plus
- *       {@code "path":"/answer"} when the chunk comes from a sub-module with a session path
+ *       {@code "path":"/answer"} when the chunk comes from a sub-module with a session path, and
+ *       {@code "choice":2} when it belongs to a choice other than 0 (a module asking for {@code n} choices)
  *   <li>{@code event: status}, data {@code {"message":"..."}}
  *   <li>{@code event: done}, data: the prediction's fields as a JSON object
  *   <li>{@code event: error}, data {@code {"type":"...","message":"..."}} when the stream fails (or

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -50,11 +51,17 @@ public final class StreamChannel {
   }
 
   /**
-   * A Context change under which calls complete instead of streaming into an enclosing composite's
-   * channel (a step whose chunks the stream should not show, like ReAct's tool choices).
+   * A Context change that hides the channel from the calls beneath, so that they complete instead of
+   * streaming: BestOfN and Refine run their attempts so, and report them as {@link
+   * StreamEvent.Status} events instead (an attempt's text may be thrown away).
    */
-  public static java.util.function.Function<Context, Context> detached() {
+  public static Function<Context, Context> hidden() {
     return ctx -> ctx.delete(KEY);
+  }
+
+  /** Sends a status to the channel of this Context, if there is one; completes at once otherwise. */
+  public static Mono<Void> status(ContextView ctx, String message) {
+    return in(ctx).map(c -> c.send(new StreamEvent.Status(message))).orElse(Mono.empty());
   }
 
   /**

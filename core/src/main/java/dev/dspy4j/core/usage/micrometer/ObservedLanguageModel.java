@@ -54,6 +54,12 @@ public final class ObservedLanguageModel implements LanguageModel {
     return delegate.model();
   }
 
+  /** The wrapped LM's default temperature. */
+  @Override
+  public java.util.OptionalDouble temperature() {
+    return delegate.temperature();
+  }
+
   /**
    * Emits the delegate's response, errors and cancels as it does; the observation starts on
    * subscription and stops on the response, the error or the cancel.
