@@ -5,11 +5,11 @@ import dev.dspy4j.core.evaluate.Metric;
 import dev.dspy4j.core.evaluate.internal.ProgressPrinter;
 import dev.dspy4j.core.lm.LanguageModel;
 import dev.dspy4j.core.optimize.internal.PyRandom;
-import dev.dspy4j.core.optimize.internal.RolloutLm;
 import dev.dspy4j.core.predict.Example;
 import dev.dspy4j.core.predict.Module;
 import dev.dspy4j.core.predict.Predict;
 import dev.dspy4j.core.predict.Prediction;
+import dev.dspy4j.core.predict.internal.Rollout;
 import dev.dspy4j.core.predict.internal.Trace;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -234,13 +234,11 @@ public final class BootstrapFewShot implements Optimizer {
         var predictorNames = new IdentityHashMap<Predict, String>();
         named.forEach((name, p) -> predictorNames.put(p, name));
         var trace = new Trace();
-        Mono<Prediction> run = Mono.deferContextual(ctx -> {
-          Mono<Prediction> call = teacherProgram.call(example.inputs());
-          if (round == 0) return call;
-          Optional<LanguageModel> base = Dspy.lm(ctx).or(Dspy::configuredLm);
-          return base.isEmpty() ? call
-              : call.contextWrite(Dspy.withLm(new RolloutLm(base.get(), Integer.toString(round))));
-        });
+        Mono<Prediction> run = teacherProgram.call(example.inputs());
+        if (round > 0) {
+          // DSPy's lm.copy(rollout_id=round, temperature=1.0): a new cache key and a sampled answer.
+          run = run.contextWrite(new Rollout(Integer.toString(round), 1.0).into());
+        }
         if (teacherLm != null) {
           run = run.contextWrite(Dspy.withLm(teacherLm));
         }
