@@ -11,7 +11,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.annotation.Order;
 
 /**
  * The passive {@link LmHealthIndicator} (bean {@code dspy4jLm}, shown as {@code dspy4jLm} under
@@ -31,9 +30,8 @@ public class Dspy4jHealthAutoConfiguration {
 
   /** Counts every call of the auto-configured LM. */
   @Bean
-  @Order(50)
   public LanguageModelDecorator dspy4jLmErrorTracking(RecentLmErrors errors) {
-    return errors::track;
+    return new LanguageModelDecorator(50, errors::track);
   }
 
   /** The indicator. */

@@ -12,7 +12,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.annotation.Order;
 
 /**
  * Micrometer for the auto-configured LM, when {@code micrometer-observation} is on the classpath:
@@ -31,12 +30,11 @@ public class Dspy4jObservationAutoConfiguration {
 
   /** Wraps the auto-configured LM in an observation per call, when the application has a registry. */
   @Bean
-  @Order(100)
   public LanguageModelDecorator dspy4jObservedLanguageModel(ObjectProvider<ObservationRegistry> registry) {
-    return lm -> {
+    return new LanguageModelDecorator(100, lm -> {
       ObservationRegistry r = registry.getIfUnique();
-      return r == null || r.isNoop() ? lm : ObservedLanguageModel.of(lm, r);
-    };
+      return r == null ? lm : ObservedLanguageModel.of(lm, r);
+    });
   }
 
   /** The token-usage histogram, when Micrometer's meters are present. */
