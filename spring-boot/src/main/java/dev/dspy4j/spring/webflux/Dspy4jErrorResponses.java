@@ -7,6 +7,7 @@ import dev.dspy4j.core.lm.LmTimeoutException;
 import dev.dspy4j.core.lm.RateLimitException;
 import dev.dspy4j.core.lm.ServerException;
 import dev.dspy4j.core.predict.MissingInputException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -16,14 +17,17 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import reactor.core.publisher.Mono;
 
 /**
  * Maps dspy4j's exceptions, raised by a controller before a response started, to HTTP answers
  * ({@code application/problem+json}):
  *
  * <ul>
- *   <li>a missing input ({@link MissingInputException}) or a bad input value ({@link
- *       IllegalArgumentException}): 400 with the message (it names the field);
+ *   <li>a missing input ({@link MissingInputException}) or a bad input value (an {@link
+ *       IllegalArgumentException} raised by dspy4j itself): 400 with the message (it names the field).
+ *       An {@code IllegalArgumentException} raised by the application's own code is left alone
+ *       (Boot's default handling: 500), so that a bug is not answered as the client's fault;
  *   <li>{@link RateLimitException}: 429, with {@code Retry-After} when the gateway gave one;
  *   <li>{@link LmTimeoutException}: 504; {@link ConnectionException}: 503; a gateway 503: 503;
  *   <li>every other {@link LmException} and an unparseable LM answer ({@link AdapterParseException}): 502.
@@ -44,10 +48,22 @@ public class Dspy4jErrorResponses {
     return problem(HttpStatus.BAD_REQUEST, "Missing input", e.getMessage(), null, null);
   }
 
-  /** 400 for an input value the signature cannot take. */
+  /** 400 for an input value dspy4j refused; any other {@code IllegalArgumentException} passes on. */
   @ExceptionHandler(IllegalArgumentException.class)
-  public ResponseEntity<ProblemDetail> badValue(IllegalArgumentException e) {
-    return problem(HttpStatus.BAD_REQUEST, "Bad input", e.getMessage(), null, null);
+  public Mono<ResponseEntity<ProblemDetail>> badValue(IllegalArgumentException e) {
+    return raisedByDspy4j(e)
+        ? Mono.just(problem(HttpStatus.BAD_REQUEST, "Bad input", e.getMessage(), null, null))
+        : Mono.error(e);
+  }
+
+  /** True when the first frame outside the JDK is dspy4j's (the exception was raised by the library). */
+  private static boolean raisedByDspy4j(Throwable e) {
+    for (StackTraceElement frame : e.getStackTrace()) {
+      String cls = frame.getClassName();
+      if (cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.")) continue;
+      return cls.startsWith("dev.dspy4j.core.") || cls.startsWith("dev.dspy4j.streaming.");
+    }
+    return false;
   }
 
   /** 502 when the LM's answer did not have the signature's fields. */
@@ -82,7 +98,7 @@ public class Dspy4jErrorResponses {
   }
 
   private static ResponseEntity<ProblemDetail> problem(
-      HttpStatus status, String title, String detail, String requestId, String retryAfter) {
+      HttpStatus status, String title, String detail, @Nullable String requestId, @Nullable String retryAfter) {
     ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
     body.setTitle(title);
     if (requestId != null) body.setProperty("requestId", requestId);

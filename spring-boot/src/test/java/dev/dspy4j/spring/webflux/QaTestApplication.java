@@ -83,6 +83,18 @@ public class QaTestApplication {
       return SseEvents.from(qa.withLm(new BreakingLm()).stream(Map.of("question", question)));
     }
 
+    /** Streams only the named field: an unknown field is a bad value that dspy4j refuses. */
+    @GetMapping(path = "/stream-field", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    Flux<ServerSentEvent<String>> streamField(@RequestParam String question, @RequestParam String field) {
+      return SseEvents.from(qa.stream(Map.of("question", question), field));
+    }
+
+    /** The application's own bug: not the client's fault. */
+    @GetMapping("/app-bug")
+    Mono<String> appBug() {
+      return Mono.error(new IllegalArgumentException("internal invariant broken in the application"));
+    }
+
     @GetMapping("/call")
     Mono<Prediction> call(@RequestParam String question) {
       return qa.call(Map.of("question", question));

@@ -244,6 +244,17 @@ class StarterWebFluxServerTest {
   }
 
   @Test
+  void aBadValueRefusedByDspy4jIsA400ButTheApplicationsOwnIllegalArgumentIsNot() {
+    Response bad = get("/stream-field?question=x&field=nonexistent", h -> h.add("Accept", "text/event-stream"));
+    assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+    assertThat(bad.body()).contains("nonexistent");
+
+    Response bug = get("/app-bug", h -> {});
+    assertThat(bug.status()).isEqualTo(500);
+    assertThat(bug.body()).doesNotContain("internal invariant");
+  }
+
+  @Test
   void anUnreachableLmIsA503BeforeTheStreamStartsWithoutInternals() throws Exception {
     int closed;
     try (var socket = new ServerSocket(0)) {
