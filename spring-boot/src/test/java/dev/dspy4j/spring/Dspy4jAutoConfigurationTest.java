@@ -180,6 +180,32 @@ class Dspy4jAutoConfigurationTest {
     runner.run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(HeliconeContextWebFilter.class));
   }
 
+  @Test
+  void registeredAsAutoConfigurationsWithPropertyMetadataForIdes() throws Exception {
+    List<String> registered = org.springframework.boot.context.annotation.ImportCandidates
+        .load(org.springframework.boot.autoconfigure.AutoConfiguration.class, getClass().getClassLoader())
+        .getCandidates();
+    assertThat(registered).contains(Dspy4jAutoConfiguration.class.getName(),
+        Dspy4jObservationAutoConfiguration.class.getName(), Dspy4jHealthAutoConfiguration.class.getName(),
+        Dspy4jWebFluxAutoConfiguration.class.getName());
+
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var names = new java.util.HashMap<String, String>();
+    var resources = getClass().getClassLoader().getResources("META-INF/spring-configuration-metadata.json");
+    while (resources.hasMoreElements()) {
+      try (var in = resources.nextElement().openStream()) {
+        json.readTree(in).path("properties").forEach(p ->
+            names.put(p.path("name").asText(), p.path("description").asText("")));
+      }
+    }
+    assertThat(names).containsKeys("dspy4j.lm.model", "dspy4j.lm.api-key", "dspy4j.lm.api-base",
+        "dspy4j.lm.temperature", "dspy4j.lm.max-tokens", "dspy4j.lm.num-retries", "dspy4j.lm.cache",
+        "dspy4j.lm.headers", "dspy4j.lm.connect-timeout", "dspy4j.cache.disk-dir", "dspy4j.cache.memory-max-entries",
+        "dspy4j.rate-limit.enabled", "dspy4j.rate-limit.max-concurrent", "dspy4j.web.context-filter.enabled",
+        "dspy4j.web.context-filter.session-id-header", "dspy4j.observations.enabled");
+    assertThat(names.get("dspy4j.lm.model")).contains("gpt-4o-mini");
+  }
+
   private void assertStartUpFails(String property, String named, String... more) {
     runner.withPropertyValues(property).withPropertyValues(more).run(ctx -> {
       assertThat(ctx).as(property).hasFailed();
