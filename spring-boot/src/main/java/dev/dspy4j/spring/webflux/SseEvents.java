@@ -5,6 +5,9 @@ import dev.dspy4j.streaming.relay.SseFrame;
 import dev.dspy4j.streaming.relay.SseRelay;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.publisher.Flux;
@@ -24,11 +27,12 @@ import reactor.core.publisher.Flux;
  * format, plugs in through {@link #from(SseRelay, Publisher)}). The browser going away cancels the
  * subscription, which cancels the module's stream and closes the LM's HTTP request.
  *
- * <p>Errors: a failure before the first event (a missing input, an LM call refused with 429 or
+ * <p>Errors: a failure before anything was sent (a missing input, an LM call refused with 429 or
  * failing to connect) is passed on as an error, so that no response has been committed yet and the
  * application's exception handling answers with an HTTP status (the starter maps dspy4j's exceptions,
- * see {@link Dspy4jErrorResponses}). A failure after the first event becomes the relay's final {@code
- * error} event, without credentials or internal URLs.
+ * see {@link Dspy4jErrorResponses}). Once something was sent (an event, or the relay's heartbeat
+ * comment while the LM is silent, which keeps proxies from closing the connection) a failure becomes
+ * the relay's final {@code error} event, without credentials or internal URLs.
  */
 public final class SseEvents {
 
@@ -47,11 +51,22 @@ public final class SseEvents {
   public static Flux<ServerSentEvent<String>> from(SseRelay relay, Publisher<? extends StreamEvent> events) {
     Objects.requireNonNull(relay, "relay");
     Objects.requireNonNull(events, "events");
-    return Flux.<StreamEvent>from(events)
-        .switchOnFirst((first, rest) -> first.isOnError()
-            ? Flux.<SseFrame>error(Objects.requireNonNull(first.getThrowable()))
-            : relay.frames(rest))
-        .map(SseEvents::toServerSentEvent);
+    return Flux.defer(() -> {
+      var failure = new AtomicReference<@Nullable Throwable>();
+      var sawEvent = new AtomicBoolean();
+      Flux<StreamEvent> watched = Flux.<StreamEvent>from(events)
+          .doOnNext(e -> sawEvent.set(true))
+          .doOnError(failure::set);
+      return relay.frames(watched)
+          // The first frame is an error frame only if the events failed before any event: then the
+          // original error goes on instead, while the HTTP status can still say what happened.
+          .switchOnFirst((first, frames) -> {
+            Throwable error = failure.get();
+            return first.hasValue() && !Objects.requireNonNull(first.get()).isComment() && error != null && !sawEvent.get()
+                ? Flux.<SseFrame>error(error)
+                : frames;
+          });
+    }).map(SseEvents::toServerSentEvent);
   }
 
   /** One relay frame as a Spring event: id, event, data and comment map one to one. */

@@ -8,6 +8,7 @@ import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.predict.ChainOfThought;
 import dev.dspy4j.core.predict.Prediction;
 import dev.dspy4j.streaming.LM;
+import dev.dspy4j.streaming.relay.SseRelay;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.SpringBootConfiguration;
@@ -95,9 +96,47 @@ public class QaTestApplication {
       return Mono.error(new IllegalArgumentException("internal invariant broken in the application"));
     }
 
+    /** The LM is silent for 600 ms before it answers (or fails): the relay's heartbeat goes first. */
+    @GetMapping(path = "/stream-silent", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    Flux<ServerSentEvent<String>> silent(@RequestParam String question, @RequestParam boolean fail) {
+      LanguageModel silentLm = new SilentLm(Duration.ofMillis(600), fail);
+      return SseEvents.from(SseRelay.create().withHeartbeat(Duration.ofMillis(100)),
+          qa.withLm(silentLm).stream(Map.of("question", question)));
+    }
+
     @GetMapping("/call")
     Mono<Prediction> call(@RequestParam String question) {
       return qa.call(Map.of("question", question));
+    }
+  }
+
+  /** Says nothing for a while, then fails or answers. */
+  static final class SilentLm implements LanguageModel {
+    private final Duration silence;
+    private final boolean fail;
+
+    SilentLm(Duration silence, boolean fail) {
+      this.silence = silence;
+      this.fail = fail;
+    }
+
+    @Override
+    public String model() {
+      return "silent";
+    }
+
+    @Override
+    public Mono<LmResponse> complete(LmRequest request) {
+      return Mono.error(new UnsupportedOperationException("stream only"));
+    }
+
+    @Override
+    public Flux<LmChunk> stream(LmRequest request) {
+      Flux<LmChunk> after = fail
+          ? Flux.error(new dev.dspy4j.core.lm.ServerException("the gateway answered 503", 503, null, null, null, null))
+          : Flux.just("[[ ## reasoning ## ]]\nQuiet first. ", "Then talking.\n\n[[ ## answer ## ]]\nDone.",
+              "\n\n[[ ## completed ## ]]").map(LmChunk::ofText);
+      return Mono.delay(silence).thenMany(after);
     }
   }
 

@@ -255,6 +255,17 @@ class StarterWebFluxServerTest {
   }
 
   @Test
+  void aSilentLmGetsHeartbeatsFirstAndAFailureAfterThemIsAnErrorEvent() {
+    Response answered = get("/stream-silent?question=x&fail=false", h -> {});
+    assertThat(answered.status()).isEqualTo(200);
+    assertThat(answered.body()).startsWith(":keep-alive\n\n").contains("event:field").contains("event:done");
+
+    Response failed = get("/stream-silent?question=x&fail=true", h -> {});
+    assertThat(failed.status()).as("the heartbeat committed the response").isEqualTo(200);
+    assertThat(failed.body()).startsWith(":keep-alive\n\n").contains("event:error").contains("ServerException");
+  }
+
+  @Test
   void anUnreachableLmIsA503BeforeTheStreamStartsWithoutInternals() throws Exception {
     int closed;
     try (var socket = new ServerSocket(0)) {
