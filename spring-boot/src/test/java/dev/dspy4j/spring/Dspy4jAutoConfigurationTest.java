@@ -116,7 +116,7 @@ class Dspy4jAutoConfigurationTest {
   }
 
   @Test
-  void theRateLimiterIsBuiltFromPropertiesAndUsedByTheLm() {
+  void theRateLimiterIsBuiltFromPropertiesOnlyWhenEnabled() {
     runner.withPropertyValues("dspy4j.rate-limit.enabled=true", "dspy4j.rate-limit.max-concurrent=3")
         .run(ctx -> {
           assertThat(ctx).hasSingleBean(RateLimiter.class);
