@@ -3,8 +3,8 @@ package dev.dspy4j.streaming.relay;
 import java.util.regex.Pattern;
 
 /**
- * Removes anything that looks like a credential, and every URL (gateway and other internal
- * addresses), from a message bound for a browser.
+ * Removes anything that looks like a credential, and internal addresses (every URL, IP addresses with
+ * or without a port), from a message bound for a browser.
  */
 final class Redaction {
 
@@ -15,6 +15,7 @@ final class Redaction {
           "(?i)\\b(api[_-]?key|authorization|password|secret|token)(\"?\\s*[:=]\\s*\"?)[^\\s,;\"'&}]+");
 
   private static final Pattern URL = Pattern.compile("(?i)\\b[a-z][a-z0-9+.-]*://[^\\s\"'<>]+");
+  private static final Pattern IP_ADDRESS = Pattern.compile("\\b\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d{1,5})?\\b");
 
   private Redaction() {}
 
@@ -22,6 +23,7 @@ final class Redaction {
     String out = URL.matcher(message).replaceAll("[url redacted]");
     out = BEARER.matcher(out).replaceAll("Bearer [redacted]");
     out = SK_KEY.matcher(out).replaceAll("sk-[redacted]");
-    return NAMED_SECRET.matcher(out).replaceAll("$1$2[redacted]");
+    out = NAMED_SECRET.matcher(out).replaceAll("$1$2[redacted]");
+    return IP_ADDRESS.matcher(out).replaceAll("[address]");
   }
 }
