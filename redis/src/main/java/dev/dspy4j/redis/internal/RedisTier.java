@@ -1,0 +1,183 @@
+package dev.dspy4j.redis.internal;
+
+import dev.dspy4j.core.cache.CacheKey;
+import dev.dspy4j.core.lm.LmResponse;
+import io.lettuce.core.ScriptOutputType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
+import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * The Redis half of the cache: lookups and stores under a namespace, each bounded by a timeout, with
+ * every failure turned into a miss (or "not stored") and reported to {@link RedisHealth}. Never
+ * errors. With a lock lifetime set, a miss takes a short Redis lock (SET NX PX) so that the other
+ * processes asking for the same answer wait for it (polling, with Reactor delays) instead of paying
+ * for it too; the lock is released when the answer is stored, or expires by itself.
+ */
+public final class RedisTier {
+
+  private static final Logger LOG = LoggerFactory.getLogger("dev.dspy4j.redis.RedisLmCache");
+
+  private static final Duration FIRST_POLL = Duration.ofMillis(5);
+  private static final Duration MAX_POLL = Duration.ofMillis(100);
+
+  /**
+   * An answer found in Redis.
+   *
+   * @param response the stored answer
+   * @param remaining how long Redis still keeps it
+   */
+  public record Found(LmResponse response, Duration remaining) {}
+
+  private final RedisConnection connection;
+  private final RedisHealth health;
+  private final String prefix;
+  private final Duration ttl;
+  private final long maxValueBytes;
+  private final Duration timeout;
+  private final @Nullable Duration lockTtl;
+  /** Identifies this cache instance as a lock holder. Random: it says nothing about the process. */
+  private final String token = UUID.randomUUID().toString();
+  /** Lookups in progress, shared by identical concurrent calls of this process. */
+  private final ConcurrentMap<CacheKey, Mono<Found>> lookups = new ConcurrentHashMap<>();
+
+  /**
+   * @param prefix the namespace prefix of every key, e.g. {@code "dspy4j:v1:"}
+   * @param lockTtl the lock lifetime for cross-process coalescing, or null for none
+   */
+  public RedisTier(RedisConnection connection, RedisHealth health, String prefix, Duration ttl,
+      long maxValueBytes, Duration timeout, @Nullable Duration lockTtl) {
+    this.connection = connection;
+    this.health = health;
+    this.prefix = prefix;
+    this.ttl = ttl;
+    this.maxValueBytes = maxValueBytes;
+    this.timeout = timeout;
+    this.lockTtl = lockTtl;
+  }
+
+  /** The Redis key of an entry. */
+  public String entryKey(CacheKey key) {
+    return prefix + key.value();
+  }
+
+  /** The Redis key of an entry's lock. */
+  public String lockKey(CacheKey key) {
+    return prefix + "lock:" + key.value();
+  }
+
+  /**
+   * Emits the answer stored in Redis, or completes empty: on a miss, when Redis is down or slower
+   * than the timeout, or (with coalescing) when this call now holds the lock and is to compute the
+   * answer, or when another holder did not store it in time. Never errors. Identical concurrent
+   * lookups of this process share one.
+   */
+  public Mono<Found> lookup(CacheKey key) {
+    return Mono.defer(() -> {
+      @SuppressWarnings("unchecked")
+      Mono<Found>[] registered = new Mono[1];
+      Mono<Found> shared = lookups.computeIfAbsent(key, k -> {
+        long deadline = System.nanoTime() + (lockTtl == null ? 0 : lockTtl.plus(MAX_POLL).toNanos());
+        Mono<Found> m = lookupOrWait(k, deadline, 0)
+            .doFinally(signal -> lookups.remove(k, registered[0]))
+            .cache();
+        registered[0] = m;
+        return m;
+      });
+      return shared;
+    });
+  }
+
+  private Mono<Found> lookupOrWait(CacheKey key, long deadline, int attempt) {
+    if (!health.tryUse()) return Mono.empty();
+    String[] keys = {entryKey(key), lockKey(key)};
+    String lockToken = lockTtl == null ? "" : token;
+    String lockMillis = lockTtl == null ? "0" : Long.toString(lockTtl.toMillis());
+    return guarded(c -> c.<Object>eval(RedisScripts.LOOKUP, ScriptOutputType.MULTI, keys, lockToken, lockMillis)
+            .collectList())
+        .flatMap(reply -> {
+          List<?> r = flatten(reply);
+          String outcome = r.isEmpty() ? "" : String.valueOf(r.get(0));
+          switch (outcome) {
+            case "hit": {
+              LmResponse found = RedisEntry.read(String.valueOf(r.get(1)), key.value());
+              if (found == null) {
+                LOG.debug("dspy4j redis cache: the entry {} is not a readable entry; treating it as a miss", key);
+                return Mono.empty();
+              }
+              long pttl = r.size() > 2 && r.get(2) instanceof Long l ? l : -1;
+              return Mono.just(new Found(found, pttl > 0 ? Duration.ofMillis(pttl) : ttl));
+            }
+            case "wait": {
+              Duration pause = pollDelay(attempt);
+              if (System.nanoTime() + pause.toNanos() - deadline > 0) {
+                LOG.debug("dspy4j redis cache: gave up waiting for another process to store {}", key);
+                return Mono.empty();
+              }
+              return Mono.delay(pause).then(Mono.defer(() -> lookupOrWait(key, deadline, attempt + 1)));
+            }
+            default:
+              return Mono.empty(); // "miss", or "locked": this caller computes the answer
+          }
+        });
+  }
+
+  /**
+   * Stores {@code response} for the TTL (unless its JSON is over the size limit) and releases this
+   * instance's lock on the key. Completes empty when done, when Redis is down or slow (then it is
+   * not stored), never with an error.
+   */
+  public Mono<Void> store(CacheKey key, LmResponse response) {
+    return Mono.defer(() -> {
+      String json = RedisEntry.of(key.value(), response).toJson();
+      boolean fits = json.getBytes(StandardCharsets.UTF_8).length <= maxValueBytes;
+      if (!fits) {
+        LOG.debug("dspy4j redis cache: the answer for {} is over the size limit of {} bytes; not stored in Redis",
+            key, maxValueBytes);
+        if (lockTtl == null) return Mono.empty();
+      }
+      if (!health.tryUse()) return Mono.empty();
+      String[] keys = {entryKey(key), lockKey(key)};
+      return guarded(c -> c.<Object>eval(RedisScripts.STORE, ScriptOutputType.INTEGER, keys,
+                  fits ? json : "", Long.toString(ttl.toMillis()), lockTtl == null ? "" : token)
+              .then(Mono.just(Boolean.TRUE)))
+          .then();
+    });
+  }
+
+  /**
+   * Runs {@code operation} on the connection (opening it first if needed, within the connect
+   * timeout) within the operation timeout; reports the outcome to the health; turns a failure into
+   * empty.
+   */
+  private <T> Mono<T> guarded(Function<RedisReactiveCommands<String, String>, Mono<T>> operation) {
+    return connection.commands()
+        .flatMap(c -> operation.apply(c).timeout(timeout))
+        .doOnSuccess(ignored -> health.succeeded())
+        // Exceptions only: an Error is a bug and must surface.
+        .onErrorResume(Exception.class, e -> {
+          health.failed(e);
+          return Mono.empty();
+        });
+  }
+
+  /** Lettuce may hand a script's array reply over as one list or as its elements. */
+  private static List<?> flatten(List<Object> reply) {
+    if (reply.size() == 1 && reply.get(0) instanceof List<?> inner) return inner;
+    return reply;
+  }
+
+  private static Duration pollDelay(int attempt) {
+    long millis = FIRST_POLL.toMillis() << Math.min(attempt, 10);
+    return Duration.ofMillis(Math.min(millis, MAX_POLL.toMillis()));
+  }
+}
