@@ -55,8 +55,8 @@ public final class RedisLmCache implements LmCache, AutoCloseable {
   /** Default size limit of one value in Redis: 1 MiB of JSON. */
   public static final long DEFAULT_MAX_VALUE_BYTES = 1L << 20;
 
-  /** Default time a Redis operation may take before it counts as a miss: 250 ms. */
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(250);
+  /** Default time a Redis operation may take before it counts as a miss: 500 ms. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
 
   /** Default interval between tries while Redis is unreachable: 1 s. */
   public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(1);
