@@ -36,8 +36,10 @@ public final class ChildMain {
     try (RedisLmCache cache = builder.build()) {
       Dspy.configureCache(cache);
       LM lm = LM.builder("gpt-4o-mini").apiKey(apiKey).apiBase(apiBase).cache(true).build();
-      // Opens the Redis connection before the start signal (a lookup of a key nobody uses).
-      cache.get(dev.dspy4j.core.cache.CacheKey.of("warm-up", LmRequest.ofUser(namespace))).block(Duration.ofSeconds(10));
+      // Opens the Redis connection before the start signal: a lookup of a key nobody else uses (a
+      // shared one would be locked by the first child, and the second would wait for it).
+      var warmUp = dev.dspy4j.core.cache.CacheKey.of("warm-up", LmRequest.ofUser(java.util.UUID.randomUUID().toString()));
+      cache.get(warmUp).block(Duration.ofSeconds(10));
       System.out.println("ready");
       System.out.flush();
       var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
