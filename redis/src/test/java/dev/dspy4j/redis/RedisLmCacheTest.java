@@ -50,6 +50,7 @@ class RedisLmCacheTest {
   @BeforeEach
   void emptyRedis() throws Exception {
     assertThat(redis.cli("FLUSHALL")).isEqualTo("OK");
+    assertThat(redis.cli("CONFIG", "RESETSTAT")).isEqualTo("OK");
   }
 
   @AfterEach
@@ -211,6 +212,21 @@ class RedisLmCacheTest {
 
     assertThat(call(lm(), "corrupt").cacheHit()).isFalse();
     assertThat(call(lm(), "corrupt").cacheHit()).isTrue();
+  }
+
+  @Test
+  void everyLookupAsksRedisAfresh() throws Exception {
+    // Regression: a finished lookup must not be handed to the next caller (it was, briefly).
+    cache = builder().memoryMaxBytes(0).build();
+    CacheKey key = CacheKey.of("gpt-4o-mini", LmRequest.ofUser("fresh"));
+    cache.put(key, LmResponse.of("stored")).block(WAIT);
+    for (int i = 0; i < 20; i++) {
+      assertThat(cache.get(key).block(WAIT)).isNotNull();
+    }
+    assertThat(redis.cli("DEL", cache.redisKey(key))).isEqualTo("1");
+    assertThat(cache.get(key).block(WAIT)).isNull();
+    String calls = redis.cli("INFO", "commandstats");
+    assertThat(calls).contains("cmdstat_pttl:calls=20,");
   }
 
   @Test

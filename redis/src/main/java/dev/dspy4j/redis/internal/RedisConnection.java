@@ -49,7 +49,7 @@ public final class RedisConnection {
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .requestQueueSize(REQUEST_QUEUE_SIZE)
-        .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build())
+        .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).tcpNoDelay(true).build())
         // Timeouts are applied per operation by the cache (Reactor's timeout); none from Lettuce.
         .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
         .build());

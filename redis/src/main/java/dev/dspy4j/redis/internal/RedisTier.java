@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * The Redis half of the cache: lookups and stores under a namespace, each bounded by a timeout, with
@@ -48,7 +49,7 @@ public final class RedisTier {
   /** Identifies this cache instance as a lock holder. Random: it says nothing about the process. */
   private final String token = UUID.randomUUID().toString();
   /** Lookups in progress, shared by identical concurrent calls of this process. */
-  private final ConcurrentMap<CacheKey, Mono<Found>> lookups = new ConcurrentHashMap<>();
+  private final ConcurrentMap<CacheKey, Sinks.One<Found>> lookups = new ConcurrentHashMap<>();
 
   /**
    * @param prefix the namespace prefix of every key, e.g. {@code "dspy4j:v1:"}
@@ -83,17 +84,26 @@ public final class RedisTier {
    */
   public Mono<Found> lookup(CacheKey key) {
     return Mono.defer(() -> {
-      @SuppressWarnings("unchecked")
-      Mono<Found>[] registered = new Mono[1];
-      Mono<Found> shared = lookups.computeIfAbsent(key, k -> {
-        long deadline = System.nanoTime() + (lockTtl == null ? 0 : lockTtl.plus(MAX_POLL).toNanos());
-        Mono<Found> m = lookupOrWait(k, deadline, 0)
-            .doFinally(signal -> lookups.remove(k, registered[0]))
-            .cache();
-        registered[0] = m;
-        return m;
-      });
-      return shared;
+      Sinks.One<Found> mine = Sinks.one();
+      Sinks.One<Found> running = lookups.putIfAbsent(key, mine);
+      if (running != null) return running.asMono();
+      long deadline = System.nanoTime() + (lockTtl == null ? 0 : lockTtl.plus(MAX_POLL).toNanos());
+      // Runs to its end even if every caller cancels (it is bounded by the timeouts); it leaves the
+      // table before it emits, so a later caller never receives a stale result.
+      lookupOrWait(key, deadline, 0).subscribe(
+          found -> {
+            lookups.remove(key, mine);
+            mine.tryEmitValue(found);
+          },
+          error -> {
+            lookups.remove(key, mine);
+            mine.tryEmitEmpty(); // never happens: lookupOrWait turns failures into empty
+          },
+          () -> {
+            lookups.remove(key, mine);
+            mine.tryEmitEmpty();
+          });
+      return mine.asMono();
     });
   }
 
