@@ -112,6 +112,24 @@ class HitLatencyBenchmarkTest {
       report.append(String.format(Locale.ROOT, "%-58s %,.0f hits/s (%d hits in %.2f s)%n",
           "LmCache.get, Redis hits, 64 in flight, 1 000 keys", n / seconds, hits, seconds));
 
+      // The reference: plain Lettuce GETs of the same keys, 64 in flight, on a connection of its own.
+      var client = io.lettuce.core.RedisClient.create(redis.uri());
+      try {
+        var raw = client.connect().reactive();
+        Flux.range(0, 2_000).flatMap(i -> raw.get(redisOnly.redisKey(keys[i % keys.length])), 64).blockLast(WAIT);
+        long r0 = System.nanoTime();
+        long got = Flux.range(0, n).flatMap(i -> raw.get(redisOnly.redisKey(keys[i % keys.length])), 64)
+            .count().block(WAIT);
+        double rawSeconds = (System.nanoTime() - r0) / 1e9;
+        report.append(String.format(Locale.ROOT, "%-58s %,.0f GETs/s (%d in %.2f s)%n",
+            "reference: plain Lettuce GET, 64 in flight, same keys", n / rawSeconds, got, rawSeconds));
+      } finally {
+        client.shutdown();
+      }
+      report.append(String.format(Locale.ROOT, "(load average while measured: %.1f on %d cores)%n",
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+          Runtime.getRuntime().availableProcessors()));
+
       assertThat(hits).isEqualTo(n);
       assertThat(memory[0]).isLessThan(fromRedis[0]);
       assertThat(lmMemory[0]).isLessThan(lmRedis[0]);
