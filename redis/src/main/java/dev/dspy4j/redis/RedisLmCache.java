@@ -87,10 +87,10 @@ public final class RedisLmCache implements LmCache, AutoCloseable {
     this.namespace = b.namespace;
     this.ttl = b.ttl;
     this.memory = b.memoryMaxBytes == 0 ? null : new MemoryTier(b.memoryMaxBytes);
-    this.connection = new RedisConnection(b.uri, b.connectTimeout);
+    this.connection = new RedisConnection(b.uri, b.connectTimeout, b.timeout);
     this.health = new RedisHealth(description, b.probeInterval);
     this.redis = new RedisTier(connection, health, b.namespace + ":" + KEY_VERSION + ":", b.ttl,
-        b.maxValueBytes, b.timeout, b.lockTtl);
+        b.maxValueBytes, b.lockTtl);
   }
 
   /**

@@ -36,8 +36,11 @@ public final class RedisConnection {
   private final Duration connectTimeout;
   private volatile boolean closed;
 
-  /** A connection to {@code uri}; commands that wait longer than {@code connectTimeout} to connect fail. */
-  public RedisConnection(RedisURI uri, Duration connectTimeout) {
+  /**
+   * A connection to {@code uri}; waiting longer than {@code connectTimeout} to connect, or longer
+   * than {@code commandTimeout} for a command's reply, fails.
+   */
+  public RedisConnection(RedisURI uri, Duration connectTimeout, Duration commandTimeout) {
     this.uri = uri;
     this.connectTimeout = connectTimeout;
     this.resources = ClientResources.builder()
@@ -50,8 +53,9 @@ public final class RedisConnection {
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .requestQueueSize(REQUEST_QUEUE_SIZE)
         .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).tcpNoDelay(true).build())
-        // Timeouts are applied per operation by the cache (Reactor's timeout); none from Lettuce.
-        .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
+        // Lettuce's own command timeout (one shared wheel timer): far cheaper per command than a
+        // Reactor timeout, which schedules and cancels a task on a scheduler for every operation.
+        .timeoutOptions(TimeoutOptions.builder().fixedTimeout(commandTimeout).build())
         .build());
   }
 
@@ -64,6 +68,9 @@ public final class RedisConnection {
     return Mono.defer(() -> {
       if (closed) return Mono.error(new IllegalStateException("the Redis cache was closed"));
       CompletableFuture<StatefulRedisConnection<String, String>> connecting = current.get();
+      if (connecting != null && connecting.isDone() && !connecting.isCompletedExceptionally()) {
+        return Mono.just(connecting.getNow(null).reactive()); // connected: the common, cheap path
+      }
       if (connecting == null || connecting.isCompletedExceptionally()) {
         var fresh = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
         if (current.compareAndSet(connecting, fresh)) {

@@ -19,9 +19,12 @@ import org.jspecify.annotations.Nullable;
  * @param texts one text per choice
  * @param finishReason the finish reason of choice 0, if known
  * @param model the model the server reported, if known
+ * @param expiresAt when Redis expires it (epoch milliseconds), so that a reader can keep its memory
+ *     copy no longer without asking Redis (0 when unknown)
  */
 public record RedisEntry(
-    String format, String key, List<String> texts, @Nullable String finishReason, @Nullable String model) {
+    String format, String key, List<String> texts, @Nullable String finishReason, @Nullable String model,
+    long expiresAt) {
 
   /** The format tag of this version of the entry. */
   public static final String FORMAT = "dspy4j-cache/1";
@@ -29,10 +32,10 @@ public record RedisEntry(
   private static final ObjectMapper MAPPER =
       JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
-  /** The entry of {@code response} under the hex key {@code key}. */
-  public static RedisEntry of(String key, LmResponse response) {
-    return new RedisEntry(
-        FORMAT, key, response.texts(), response.finishReason().orElse(null), response.model().orElse(null));
+  /** The entry of {@code response} under the hex key {@code key}, expiring at {@code expiresAt} (epoch ms). */
+  public static RedisEntry of(String key, LmResponse response, long expiresAt) {
+    return new RedisEntry(FORMAT, key, response.texts(), response.finishReason().orElse(null),
+        response.model().orElse(null), expiresAt);
   }
 
   /** This entry as JSON. */
@@ -44,11 +47,16 @@ public record RedisEntry(
     }
   }
 
+  /** The answer this entry holds. */
+  public LmResponse response() {
+    return LmResponse.builder(texts).finishReason(finishReason).model(model).build();
+  }
+
   /**
    * The entry in {@code json} if it is a whole entry of this format for {@code expectedKey}, else
    * null (a corrupt, foreign or truncated value is a miss, never an error).
    */
-  public static @Nullable LmResponse read(String json, String expectedKey) {
+  public static @Nullable RedisEntry read(String json, String expectedKey) {
     RedisEntry entry;
     try {
       entry = MAPPER.readValue(json, RedisEntry.class);
@@ -63,6 +71,6 @@ public record RedisEntry(
         || entry.texts.stream().anyMatch(t -> t == null)) {
       return null;
     }
-    return LmResponse.builder(entry.texts).finishReason(entry.finishReason).model(entry.model).build();
+    return entry;
   }
 }

@@ -77,7 +77,10 @@ public final class RedisHealth {
   }
 
   private static String describe(Throwable error) {
-    if (error instanceof java.util.concurrent.TimeoutException) return "no answer within the timeout";
+    if (error instanceof java.util.concurrent.TimeoutException
+        || error instanceof io.lettuce.core.RedisCommandTimeoutException) {
+      return "no answer within the timeout";
+    }
     String message = error.getMessage();
     return error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }

@@ -11,18 +11,16 @@ final class RedisScripts {
   private RedisScripts() {}
 
   /**
-   * Looks an entry up and, when it is missing and {@code ARGV[1]} (the caller's lock token) is not
-   * empty, tries to take the lock for {@code ARGV[2]} ms. Replies {@code {"hit", value, pttl}},
-   * {@code {"miss"}} (no lock asked), {@code {"locked"}} (this caller now holds the lock, or held it
-   * already) or {@code {"wait"}} (another holder is computing the answer).
+   * After a plain GET missed: looks the entry up again and, when it is still missing, tries to take
+   * the lock for {@code ARGV[2]} ms with the caller's token {@code ARGV[1]}. Replies
+   * {@code {"hit", value}}, {@code {"locked"}} (this caller now holds the lock, or held it already)
+   * or {@code {"wait"}} (another holder is computing the answer). A hit never runs a script: a
+   * script costs Redis many times a GET.
    */
-  static final String LOOKUP = """
+  static final String LOOKUP_OR_LOCK = """
       local value = redis.call('GET', KEYS[1])
       if value then
-        return {'hit', value, redis.call('PTTL', KEYS[1])}
-      end
-      if ARGV[1] == '' then
-        return {'miss'}
+        return {'hit', value}
       end
       if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
         return {'locked'}

@@ -3,6 +3,7 @@ package dev.dspy4j.redis.internal;
 import dev.dspy4j.core.cache.CacheKey;
 import dev.dspy4j.core.lm.LmResponse;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +45,6 @@ public final class RedisTier {
   private final String prefix;
   private final Duration ttl;
   private final long maxValueBytes;
-  private final Duration timeout;
   private final @Nullable Duration lockTtl;
   /** Identifies this cache instance as a lock holder. Random: it says nothing about the process. */
   private final String token = UUID.randomUUID().toString();
@@ -56,13 +56,12 @@ public final class RedisTier {
    * @param lockTtl the lock lifetime for cross-process coalescing, or null for none
    */
   public RedisTier(RedisConnection connection, RedisHealth health, String prefix, Duration ttl,
-      long maxValueBytes, Duration timeout, @Nullable Duration lockTtl) {
+      long maxValueBytes, @Nullable Duration lockTtl) {
     this.connection = connection;
     this.health = health;
     this.prefix = prefix;
     this.ttl = ttl;
     this.maxValueBytes = maxValueBytes;
-    this.timeout = timeout;
     this.lockTtl = lockTtl;
   }
 
@@ -108,37 +107,49 @@ public final class RedisTier {
   }
 
   private Mono<Found> lookupOrWait(CacheKey key, long deadline, int attempt) {
+    Mono<Found> plainGet = Mono.defer(() -> {
+      if (!health.tryUse()) return Mono.empty();
+      return guarded(c -> c.get(entryKey(key))).flatMap(json -> found(key, json));
+    });
+    return lockTtl == null ? plainGet : plainGet.switchIfEmpty(Mono.defer(() -> lockOrWait(key, deadline, attempt)));
+  }
+
+  private Mono<Found> lockOrWait(CacheKey key, long deadline, int attempt) {
     if (!health.tryUse()) return Mono.empty();
     String[] keys = {entryKey(key), lockKey(key)};
-    String lockToken = lockTtl == null ? "" : token;
-    String lockMillis = lockTtl == null ? "0" : Long.toString(lockTtl.toMillis());
-    return guarded(c -> c.<Object>eval(RedisScripts.LOOKUP, ScriptOutputType.MULTI, keys, lockToken, lockMillis)
+    String lockMillis = Long.toString(lockTtl.toMillis());
+    return guarded(c -> c.<Object>eval(RedisScripts.LOOKUP_OR_LOCK, ScriptOutputType.MULTI, keys, token, lockMillis)
             .collectList())
         .flatMap(reply -> {
           List<?> r = flatten(reply);
           String outcome = r.isEmpty() ? "" : String.valueOf(r.get(0));
           switch (outcome) {
-            case "hit": {
-              LmResponse found = RedisEntry.read(String.valueOf(r.get(1)), key.value());
-              if (found == null) {
-                LOG.debug("dspy4j redis cache: the entry {} is not a readable entry; treating it as a miss", key);
-                return Mono.empty();
-              }
-              long pttl = r.size() > 2 && r.get(2) instanceof Long l ? l : -1;
-              return Mono.just(new Found(found, pttl > 0 ? Duration.ofMillis(pttl) : ttl));
-            }
+            case "hit":
+              return found(key, String.valueOf(r.get(1)));
             case "wait": {
               Duration pause = pollDelay(attempt);
               if (System.nanoTime() + pause.toNanos() - deadline > 0) {
                 LOG.debug("dspy4j redis cache: gave up waiting for another process to store {}", key);
                 return Mono.empty();
               }
-              return Mono.delay(pause).then(Mono.defer(() -> lookupOrWait(key, deadline, attempt + 1)));
+              return Mono.delay(pause).then(Mono.defer(() -> lockOrWait(key, deadline, attempt + 1)));
             }
             default:
-              return Mono.empty(); // "miss", or "locked": this caller computes the answer
+              return Mono.empty(); // "locked": this caller computes the answer
           }
         });
+  }
+
+  private Mono<Found> found(CacheKey key, String json) {
+    RedisEntry entry = RedisEntry.read(json, key.value());
+    if (entry == null) {
+      LOG.debug("dspy4j redis cache: the value of {} is not a readable entry; treating it as a miss", key);
+      return Mono.empty();
+    }
+    long left = entry.expiresAt() - System.currentTimeMillis();
+    // Clocks of two hosts may differ a little: never keep it longer than the TTL, nor negative.
+    Duration remaining = entry.expiresAt() <= 0 ? ttl : Duration.ofMillis(Math.max(0, Math.min(left, ttl.toMillis())));
+    return Mono.just(new Found(entry.response(), remaining));
   }
 
   /**
@@ -148,7 +159,7 @@ public final class RedisTier {
    */
   public Mono<Void> store(CacheKey key, LmResponse response) {
     return Mono.defer(() -> {
-      String json = RedisEntry.of(key.value(), response).toJson();
+      String json = RedisEntry.of(key.value(), response, System.currentTimeMillis() + ttl.toMillis()).toJson();
       boolean fits = json.getBytes(StandardCharsets.UTF_8).length <= maxValueBytes;
       if (!fits) {
         LOG.debug("dspy4j redis cache: the answer for {} is over the size limit of {} bytes; not stored in Redis",
@@ -156,9 +167,12 @@ public final class RedisTier {
         if (lockTtl == null) return Mono.empty();
       }
       if (!health.tryUse()) return Mono.empty();
+      if (lockTtl == null) {
+        return guarded(c -> c.set(entryKey(key), json, SetArgs.Builder.px(ttl.toMillis()))).then();
+      }
       String[] keys = {entryKey(key), lockKey(key)};
       return guarded(c -> c.<Object>eval(RedisScripts.STORE, ScriptOutputType.INTEGER, keys,
-                  fits ? json : "", Long.toString(ttl.toMillis()), lockTtl == null ? "" : token)
+                  fits ? json : "", Long.toString(ttl.toMillis()), token)
               .then(Mono.just(Boolean.TRUE)))
           .then();
     });
@@ -166,12 +180,13 @@ public final class RedisTier {
 
   /**
    * Runs {@code operation} on the connection (opening it first if needed, within the connect
-   * timeout) within the operation timeout; reports the outcome to the health; turns a failure into
-   * empty.
+   * timeout; each command is bounded by the command timeout); reports the outcome to the health;
+   * turns a failure into empty.
    */
   private <T> Mono<T> guarded(Function<RedisReactiveCommands<String, String>, Mono<T>> operation) {
+    // The command timeout is Lettuce's (see RedisConnection); a RedisCommandTimeoutException is a failure like any other.
     return connection.commands()
-        .flatMap(c -> operation.apply(c).timeout(timeout))
+        .flatMap(operation)
         .doOnSuccess(ignored -> health.succeeded())
         // Exceptions only: an Error is a bug and must surface.
         .onErrorResume(Exception.class, e -> {
