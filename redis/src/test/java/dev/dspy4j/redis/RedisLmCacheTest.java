@@ -260,6 +260,22 @@ class RedisLmCacheTest {
   }
 
   @Test
+  void aWrongPasswordIsAMissWhoseWarningNeverShowsThePassword() throws Exception {
+    try (RedisServer secured = RedisServer.start("--requirepass", "right-pass-1a2b");
+         RedisLmCache wrong = RedisLmCache.builder(
+             "redis://:wrong-pass-3c4d@127.0.0.1:" + secured.port()).build()) {
+      CacheKey key = CacheKey.of("gpt-4o-mini", LmRequest.ofUser("wrong password"));
+      StepVerifier.create(wrong.get(key)).expectComplete().verify(WAIT);
+      StepVerifier.create(wrong.put(key, LmResponse.of("x"))).expectComplete().verify(WAIT);
+      assertThat(wrong.redisAvailable()).isFalse();
+      java.nio.file.Path log = java.nio.file.Path.of(System.getProperty("org.slf4j.simpleLogger.logFile"));
+      String logged = java.nio.file.Files.readString(log);
+      assertThat(logged).contains("Redis at redis://127.0.0.1:" + secured.port() + "/0 is unreachable")
+          .doesNotContain("wrong-pass-3c4d");
+    }
+  }
+
+  @Test
   void badSettingsAreRejectedAtOnce() {
     assertThatThrownBy(() -> RedisLmCache.builder("http://not-redis")).isInstanceOf(IllegalArgumentException.class);
     // Lettuce's own message would repeat the whole URI, password included.
