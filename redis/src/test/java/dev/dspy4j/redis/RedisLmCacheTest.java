@@ -276,6 +276,18 @@ class RedisLmCacheTest {
   }
 
   @Test
+  void aClosedCacheIsAQuietMissAndKeepsAnswersInMemory() throws Exception {
+    RedisLmCache closed = builder().build();
+    CacheKey key = CacheKey.of("gpt-4o-mini", LmRequest.ofUser("after close"));
+    closed.close();
+    StepVerifier.create(closed.get(key)).expectComplete().verify(WAIT);
+    StepVerifier.create(closed.put(key, LmResponse.of("kept"))).expectComplete().verify(WAIT);
+    assertThat(closed.get(key).block(WAIT).text()).isEqualTo("kept");
+    assertThat(closed.redisAvailable()).isTrue(); // closing is not an outage: no warning
+    assertThat(keys()).isEmpty();
+  }
+
+  @Test
   void badSettingsAreRejectedAtOnce() {
     assertThatThrownBy(() -> RedisLmCache.builder("http://not-redis")).isInstanceOf(IllegalArgumentException.class);
     // Lettuce's own message would repeat the whole URI, password included.

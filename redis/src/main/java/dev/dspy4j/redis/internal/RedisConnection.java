@@ -85,6 +85,11 @@ public final class RedisConnection {
     });
   }
 
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed;
+  }
+
   /** Closes the connection and releases Lettuce's threads; completes when they are released. */
   public Mono<Void> close() {
     return Mono.defer(() -> {

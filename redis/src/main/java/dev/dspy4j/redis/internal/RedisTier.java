@@ -108,14 +108,14 @@ public final class RedisTier {
 
   private Mono<Found> lookupOrWait(CacheKey key, long deadline, int attempt) {
     Mono<Found> plainGet = Mono.defer(() -> {
-      if (!health.tryUse()) return Mono.empty();
+      if (connection.isClosed() || !health.tryUse()) return Mono.empty();
       return guarded(c -> c.get(entryKey(key))).flatMap(json -> found(key, json));
     });
     return lockTtl == null ? plainGet : plainGet.switchIfEmpty(Mono.defer(() -> lockOrWait(key, deadline, attempt)));
   }
 
   private Mono<Found> lockOrWait(CacheKey key, long deadline, int attempt) {
-    if (!health.tryUse()) return Mono.empty();
+    if (connection.isClosed() || !health.tryUse()) return Mono.empty();
     String[] keys = {entryKey(key), lockKey(key)};
     String lockMillis = Long.toString(lockTtl.toMillis());
     return guarded(c -> c.<Object>eval(RedisScripts.LOOKUP_OR_LOCK, ScriptOutputType.MULTI, keys, token, lockMillis)
@@ -166,7 +166,7 @@ public final class RedisTier {
             key, maxValueBytes);
         if (lockTtl == null) return Mono.empty();
       }
-      if (!health.tryUse()) return Mono.empty();
+      if (connection.isClosed() || !health.tryUse()) return Mono.empty();
       if (lockTtl == null) {
         return guarded(c -> c.set(entryKey(key), json, SetArgs.Builder.px(ttl.toMillis()))).then();
       }
