@@ -95,8 +95,10 @@ public final class RedisTier {
             mine.tryEmitValue(found);
           },
           error -> {
+            // Only an Error gets here (a bug, such as a blocking call caught by BlockHound):
+            // lookupOrWait turns every Exception into a miss. Errors are not misses; pass it on.
             lookups.remove(key, mine);
-            mine.tryEmitEmpty(); // never happens: lookupOrWait turns failures into empty
+            mine.tryEmitError(error);
           },
           () -> {
             lookups.remove(key, mine);
