@@ -64,7 +64,9 @@ class RedisLmCacheTest {
   }
 
   private RedisLmCache.Builder builder() {
-    return RedisLmCache.builder(redis.uri()).namespace("test-" + System.nanoTime());
+    // A generous timeout: this 2-core machine is shared by several builds, and a spurious timeout
+    // would turn an expected hit into a miss.
+    return RedisLmCache.builder(redis.uri()).namespace("test-" + System.nanoTime()).timeout(Duration.ofSeconds(2));
   }
 
   private static LmResponse call(LM lm, String question) {

@@ -52,7 +52,7 @@ class RedisOutageTest {
 
   private RedisLmCache.Builder builder() {
     // A generous timeout: this 2-core machine is shared by several builds; the slow test sets its own.
-    return RedisLmCache.builder(redis.uri()).probeInterval(Duration.ofMillis(200)).timeout(Duration.ofSeconds(1));
+    return RedisLmCache.builder(redis.uri()).probeInterval(Duration.ofMillis(200)).timeout(Duration.ofSeconds(2));
   }
 
   /** Lines of this test's Redis (its port is unique) logged by the cache at {@code level}. */

@@ -31,7 +31,9 @@ public final class ChildMain {
     boolean coalesce = Boolean.parseBoolean(args[5]);
     String question = args[6];
 
-    var builder = RedisLmCache.builder(redisUri).namespace(namespace).ttl(Duration.ofMinutes(10));
+    // A generous command timeout: a spurious timeout on a loaded machine would make this JVM pay.
+    var builder = RedisLmCache.builder(redisUri).namespace(namespace).ttl(Duration.ofMinutes(10))
+        .timeout(Duration.ofSeconds(2));
     if (coalesce) builder.coalesceAcrossProcesses(Duration.ofSeconds(20));
     try (RedisLmCache cache = builder.build()) {
       Dspy.configureCache(cache);
