@@ -7,6 +7,7 @@ import dev.dspy4j.core.lm.LmTimeoutException;
 import dev.dspy4j.core.lm.RateLimitException;
 import dev.dspy4j.core.lm.ServerException;
 import dev.dspy4j.core.predict.MissingInputException;
+import dev.dspy4j.streaming.relay.InvalidChatRequestException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -46,6 +47,12 @@ public class Dspy4jErrorResponses {
   @ExceptionHandler(MissingInputException.class)
   public ResponseEntity<ProblemDetail> missingInput(MissingInputException e) {
     return problem(HttpStatus.BAD_REQUEST, "Missing input", e.getMessage(), null, null);
+  }
+
+  /** 400 for a chat request body the AI SDK mapping could not read. */
+  @ExceptionHandler(InvalidChatRequestException.class)
+  public ResponseEntity<ProblemDetail> invalidChatRequest(InvalidChatRequestException e) {
+    return problem(HttpStatus.BAD_REQUEST, "Invalid chat request", e.getMessage(), null, null);
   }
 
   /** 400 for an input value dspy4j refused; any other {@code IllegalArgumentException} passes on. */

@@ -3,7 +3,14 @@ package dev.dspy4j.spring.webflux;
 import dev.dspy4j.core.predict.StreamEvent;
 import dev.dspy4j.streaming.relay.SseFrame;
 import dev.dspy4j.streaming.relay.SseRelay;
+import dev.dspy4j.streaming.relay.AiSdkChatRequest;
+import dev.dspy4j.streaming.relay.AiSdkInputMapping;
+import dev.dspy4j.streaming.relay.InvalidChatRequestException;
+import dev.dspy4j.streaming.relay.RelayFormat;
 import java.time.Duration;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,7 +47,54 @@ public final class SseEvents {
   public static final SseRelay DEFAULT_RELAY =
       SseRelay.create().withCoalescing(Duration.ofMillis(50), 512);
 
+  /**
+   * A relay speaking the Vercel AI SDK's UI message stream ({@code useChat}'s default transport):
+   * {@code reasoning} as reasoning parts, {@code answer} as text parts; tokens coalesced every 50 ms.
+   * Answer with {@link #response(SseRelay, Publisher)} so the protocol header is sent.
+   */
+  public static final SseRelay AI_SDK_RELAY =
+      SseRelay.create().withFormat(RelayFormat.aiSdk()).withCoalescing(Duration.ofMillis(50), 512);
+
+  /**
+   * A relay speaking Python DSPy's {@code streaming_response} format, for frontends written against a
+   * Python DSPy server.
+   */
+  public static final SseRelay DSPY_RELAY =
+      SseRelay.create().withFormat(RelayFormat.dspyStreamingResponse()).withCoalescing(Duration.ofMillis(50), 512);
+
   private SseEvents() {}
+
+  /**
+   * The events through {@code relay} as a whole response, with the headers the relay's format needs
+   * (the AI SDK's {@code x-vercel-ai-ui-message-stream: v1}). For an AI SDK frontend:
+   *
+   * <pre>{@code
+   * @PostMapping("/api/chat")
+   * ResponseEntity<Flux<ServerSentEvent<String>>> chat(@RequestBody String body) {
+   *   Map<String, Object> inputs = SseEvents.aiSdkInputs(body, AiSdkInputMapping.lastUserMessageAs("question"));
+   *   return SseEvents.response(SseEvents.AI_SDK_RELAY, qa.stream(inputs));
+   * }
+   * }</pre>
+   */
+  public static ResponseEntity<Flux<ServerSentEvent<String>>> response(
+      SseRelay relay, Publisher<? extends StreamEvent> events) {
+    ResponseEntity.BodyBuilder b = ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
+        .header("Cache-Control", "no-cache").header("X-Accel-Buffering", "no");
+    relay.format().headers().forEach(b::header);
+    return b.body(from(relay, events));
+  }
+
+  /**
+   * The module inputs of a request body the AI SDK's default chat transport sent ({@code {id,
+   * messages, trigger}}), through {@code mapping}.
+   *
+   * @throws InvalidChatRequestException when the body is not such a request or lacks what the
+   *     mapping needs (the starter answers 400)
+   */
+  public static Map<String, Object> aiSdkInputs(String body, AiSdkInputMapping mapping) {
+    Objects.requireNonNull(mapping, "mapping");
+    return mapping.inputs(AiSdkChatRequest.parse(Objects.requireNonNull(body, "body")));
+  }
 
   /** The events through {@link #DEFAULT_RELAY}. */
   public static Flux<ServerSentEvent<String>> from(Publisher<? extends StreamEvent> events) {

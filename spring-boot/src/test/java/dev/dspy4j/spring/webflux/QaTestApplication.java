@@ -22,6 +22,10 @@ import org.springframework.security.core.userdetails.MapReactiveUserDetailsServi
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.http.ResponseEntity;
+import dev.dspy4j.streaming.relay.AiSdkInputMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
@@ -63,6 +67,13 @@ public class QaTestApplication {
       return qa.call(Map.of("question", question))
           .flatMap(first -> qa.call(Map.of("question", "Check: " + first.get("answer")))
               .map(second -> Map.<String, Object>of("first", first.get("answer"), "second", second.get("answer"))));
+    }
+
+    /** The Vercel AI SDK's chat endpoint: its request body in, its UI message stream out. */
+    @PostMapping("/api/chat")
+    ResponseEntity<Flux<ServerSentEvent<String>>> chat(@RequestBody String body) {
+      Map<String, Object> inputs = SseEvents.aiSdkInputs(body, AiSdkInputMapping.lastUserMessageAs("question"));
+      return SseEvents.response(SseEvents.AI_SDK_RELAY, qa.stream(inputs));
     }
 
     @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

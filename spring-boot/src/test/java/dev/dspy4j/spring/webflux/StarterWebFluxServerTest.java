@@ -307,4 +307,49 @@ class StarterWebFluxServerTest {
     assertThat(GATEWAY.cancelledStreams()).as("the gateway saw its stream closed before [DONE]").isEqualTo(1);
     assertThat(GATEWAY.requests()).as("no retry after the cancel").hasSize(1);
   }
+
+  @Test
+  void anAiSdkChatRequestGetsTheUiMessageStreamWithItsHeader() throws Exception {
+    String body = "{\"id\":\"chat-1\",\"trigger\":\"submit-message\",\"messages\":[{\"id\":\"m1\","
+        + "\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"What is DSPy?\"}]}]}";
+    var result = client(h -> h.add("Content-Type", "application/json")).post().uri("/api/chat")
+        .send(reactor.netty.ByteBufFlux.fromString(Mono.just(body)))
+        .responseSingle((r, b) -> b.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
+            .map(text -> java.util.Map.entry(r, text)))
+        .block(Duration.ofSeconds(60));
+
+    assertThat(result.getKey().status().code()).as(result.getValue()).isEqualTo(200);
+    assertThat(result.getKey().responseHeaders().get("x-vercel-ai-ui-message-stream")).isEqualTo("v1");
+    assertThat(result.getKey().responseHeaders().get("Content-Type")).startsWith("text/event-stream");
+    var types = new java.util.ArrayList<String>();
+    var text = new StringBuilder();
+    var reasoning = new StringBuilder();
+    String last = null;
+    for (String line : result.getValue().split("\n")) {
+      // Spring writes "data:" without a space; the AI SDK's SSE parser takes both.
+      if (!line.startsWith("data:")) continue;
+      last = line.substring(5).strip();
+      if (last.equals("[DONE]")) continue;
+      JsonNode chunk = JSON.readTree(last);
+      types.add(chunk.get("type").asText());
+      if (chunk.get("type").asText().equals("text-delta")) text.append(chunk.get("delta").asText());
+      if (chunk.get("type").asText().equals("reasoning-delta")) reasoning.append(chunk.get("delta").asText());
+    }
+    assertThat(types).startsWith("start").contains("reasoning-start", "reasoning-delta", "text-start", "text-delta",
+        "data-prediction").endsWith("finish");
+    assertThat(last).isEqualTo("[DONE]");
+    assertThat(text.toString()).isEqualTo(
+        "A deterministic answer from the local gateway to \"What is DSPy?\".");
+    assertThat(reasoning.toString()).contains("What is DSPy?");
+  }
+
+  @Test
+  void aChatRequestWithoutAUserMessageIsA400() {
+    var status = client(h -> h.add("Content-Type", "application/json")).post().uri("/api/chat")
+        .send(reactor.netty.ByteBufFlux.fromString(Mono.just("{\"id\":\"c\",\"messages\":[]}")))
+        .responseSingle((r, b) -> Mono.just(r.status().code()))
+        .block(Duration.ofSeconds(60));
+    assertThat(status).isEqualTo(400);
+    assertThat(GATEWAY.requests()).isEmpty();
+  }
 }
