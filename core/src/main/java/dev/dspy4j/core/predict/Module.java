@@ -43,7 +43,7 @@ public interface Module {
    * LM streams. Sub-calls running at the same time interleave their chunks.
    */
   default Flux<StreamEvent> stream(Map<String, ?> inputs) {
-    return StreamChannel.stream(Mono.defer(() -> call(inputs)));
+    return StreamChannel.stream(ProgramUsage.summed(Mono.defer(() -> call(inputs))));
   }
 
   /**
@@ -55,7 +55,7 @@ public interface Module {
    * @throws IllegalArgumentException when {@code concurrency} is below 1
    */
   default Flux<Prediction> batch(Publisher<? extends Map<String, ?>> inputs, int concurrency) {
-    return Batch.outputs(inputs, this::call, concurrency);
+    return Batch.outputs(inputs, in -> ProgramUsage.summed(Mono.defer(() -> call(in))), concurrency);
   }
 
   /**
@@ -66,7 +66,7 @@ public interface Module {
    */
   default Flux<BatchResult<Map<String, ?>, Prediction>> batch(
       Publisher<? extends Map<String, ?>> inputs, BatchOptions options) {
-    return Batch.run(inputs, this::call, options);
+    return Batch.run(inputs, in -> ProgramUsage.summed(Mono.defer(() -> call(in))), options);
   }
 
   /**
@@ -75,6 +75,33 @@ public interface Module {
    */
   default Function<Flux<? extends Map<String, ?>>, Flux<Prediction>> operator(int concurrency) {
     return flux -> batch(flux, concurrency);
+  }
+
+  /**
+   * A composite program from a function of its inputs, whose Prediction reports the tokens of the
+   * whole call: {@link Prediction#usage()} sums every LM call made beneath it, as DSPy's
+   * {@code get_lm_usage()} (a plain lambda's {@code call} returns whatever its last step returned,
+   * and so only that step's usage). Streams, batches and takes session paths like any module.
+   *
+   * <pre>{@code
+   * Module bot = Module.of(inputs -> retrieve.call(inputs)
+   *     .flatMap(r -> answer.call(Map.of("query", r.get("query"), "question", inputs.get("question")))));
+   * bot.call(inputs).map(Prediction::usage);   // retrieve's tokens + answer's tokens
+   * }</pre>
+   */
+  static Module of(Module body) {
+    java.util.Objects.requireNonNull(body, "body must not be null");
+    return new Module() {
+      @Override
+      public Mono<Prediction> call(Map<String, ?> inputs) {
+        return ProgramUsage.summed(Mono.defer(() -> body.call(inputs)));
+      }
+
+      @Override
+      public String toString() {
+        return "Module.of(" + body + ")";
+      }
+    };
   }
 
   /**

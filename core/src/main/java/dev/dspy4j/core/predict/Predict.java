@@ -214,14 +214,14 @@ public final class Predict implements Module {
     Objects.requireNonNull(inputs, "inputs must not be null");
     Optional<MissingInputException> missing = checkInputs(inputs);
     if (missing.isPresent()) return Mono.error(missing.get());
-    Mono<Prediction> call = Mono.deferContextual(ctx -> {
+    Mono<Prediction> call = ProgramUsage.summed(Mono.deferContextual(ctx -> {
       Optional<StreamChannel> channel = StreamChannel.in(ctx);
       if (channel.isPresent()) return relayed(channel.get(), inputs, ctx);
       LanguageModel model = resolveLm(ctx);
-      return complete(model, adapter, inputs)
-          .onErrorResume(this::fallsBack, first -> complete(model, JSON, inputs)
+      return complete(model, adapter, inputs, ctx)
+          .onErrorResume(this::fallsBack, first -> complete(model, JSON, inputs, ctx)
               .onErrorMap(AdapterParseException.class, second -> withCause(second, first)));
-    });
+    }));
     return sessionPath == null ? call : call.contextWrite(ModulePath.child(sessionPath));
   }
 
@@ -259,17 +259,18 @@ public final class Predict implements Module {
     Optional<MissingInputException> missing = checkInputs(inputs);
     if (missing.isPresent()) return Flux.error(missing.get());
     Flux<StreamEvent> stream = Flux.deferContextual(ctx -> streamAll(inputs, chosen, ctx));
+    stream = ProgramUsage.summedDone(stream);
     return sessionPath == null ? stream : stream.contextWrite(ModulePath.child(sessionPath));
   }
 
   private Flux<StreamEvent> streamAll(Map<String, ?> inputs, Set<String> chosen, ContextView ctx) {
     LanguageModel model = resolveLm(ctx);
     String path = ModulePath.current(ctx);
-    return streamWith(model, adapter, inputs, chosen, path)
+    return streamWith(model, adapter, inputs, chosen, path, ctx)
         .onErrorResume(this::fallsBack, first -> Flux.concat(
             Mono.just(new Status(adapter.name() + " could not parse the answer; retrying with "
                 + JSON.name())),
-            streamWith(model, JSON, inputs, chosen, path)
+            streamWith(model, JSON, inputs, chosen, path, ctx)
                 .onErrorMap(AdapterParseException.class, second -> withCause(second, first))));
   }
 
@@ -288,14 +289,17 @@ public final class Predict implements Module {
     return chosen;
   }
 
-  private Mono<Prediction> complete(LanguageModel model, Adapter with, Map<String, ?> inputs) {
+  private Mono<Prediction> complete(LanguageModel model, Adapter with, Map<String, ?> inputs, ContextView ctx) {
     return Mono.fromCallable(() -> request(with, inputs))
         .flatMap(model::complete)
-        .map(response -> prediction(response, with));
+        .map(response -> {
+          ProgramUsage.record(ctx, response.usage());
+          return prediction(response, with);
+        });
   }
 
-  private Flux<StreamEvent> streamWith(
-      LanguageModel model, Adapter with, Map<String, ?> inputs, Set<String> fields, String path) {
+  private Flux<StreamEvent> streamWith(LanguageModel model, Adapter with, Map<String, ?> inputs,
+      Set<String> fields, String path, ContextView ctx) {
     return Flux.defer(() -> {
       LmRequest request = request(with, inputs);
       var outputs = signature.outputs().stream().map(Field::name).collect(Collectors.toSet());
@@ -307,8 +311,11 @@ public final class Predict implements Module {
           .<StreamEvent>concatMapIterable(assembler::accept)
           .concatWith(Flux.defer(() -> Flux.<StreamEvent>fromIterable(assembler.finish())));
       if (!path.isEmpty()) chunks = chunks.map(event -> tagged(event, path));
-      return chunks
-          .concatWith(Mono.fromCallable(() -> new Done(prediction(assembler.response(), with))));
+      return chunks.concatWith(Mono.fromCallable(() -> {
+        LmResponse response = assembler.response();
+        ProgramUsage.record(ctx, response.usage());
+        return new Done(prediction(response, with));
+      }));
     });
   }
 
