@@ -59,6 +59,10 @@ public final class Predict implements Module {
   private final Adapter adapter;
   private final boolean jsonFallback;
   private final @Nullable String sessionPath;
+  /** Unknown input names already warned about (bounded: a program with changing names warns at most this often). */
+  private final Set<String> warnedExtraInputs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final int MAX_WARNED_EXTRA_INPUTS = 64;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Predict.class);
 
   private Predict(
       Signature signature,
@@ -354,7 +358,23 @@ public final class Predict implements Module {
     return Dspy.lm(ctx).orElseThrow(() -> new NoLanguageModelException(toString()));
   }
 
+  /**
+   * An input that is not a field of the signature is not sent (as in DSPy), but never silently: the
+   * first time this module sees it, a warning names it and the fields it has.
+   */
+  private void warnAboutExtraInputs(Map<String, ?> inputs) {
+    if (warnedExtraInputs.size() >= MAX_WARNED_EXTRA_INPUTS) return;
+    var names = signature.inputs().stream().map(Field::name).collect(Collectors.toCollection(LinkedHashSet::new));
+    for (String key : inputs.keySet()) {
+      if (key != null && !names.contains(key) && warnedExtraInputs.size() < MAX_WARNED_EXTRA_INPUTS
+          && warnedExtraInputs.add(key)) {
+        LOG.warn("Input '{}' is not an input field of {} and is not sent; its input fields are {}", key, this, names);
+      }
+    }
+  }
+
   private Optional<MissingInputException> checkInputs(Map<String, ?> inputs) {
+    warnAboutExtraInputs(inputs);
     var missing = new ArrayList<String>();
     for (var f : signature.inputs()) {
       boolean optional = f.type().isOptional() || f.type() instanceof FieldType.HistoryType;
