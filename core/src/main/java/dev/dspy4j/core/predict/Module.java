@@ -43,7 +43,7 @@ public interface Module {
    * LM streams. Sub-calls running at the same time interleave their chunks.
    */
   default Flux<StreamEvent> stream(Map<String, ?> inputs) {
-    return StreamChannel.stream(ProgramUsage.summed(Mono.defer(() -> call(inputs))));
+    return StreamChannel.stream(Mono.defer(() -> call(inputs)));
   }
 
   /**
@@ -55,7 +55,7 @@ public interface Module {
    * @throws IllegalArgumentException when {@code concurrency} is below 1
    */
   default Flux<Prediction> batch(Publisher<? extends Map<String, ?>> inputs, int concurrency) {
-    return Batch.outputs(inputs, in -> ProgramUsage.summed(Mono.defer(() -> call(in))), concurrency);
+    return Batch.outputs(inputs, this::call, concurrency);
   }
 
   /**
@@ -66,7 +66,7 @@ public interface Module {
    */
   default Flux<BatchResult<Map<String, ?>, Prediction>> batch(
       Publisher<? extends Map<String, ?>> inputs, BatchOptions options) {
-    return Batch.run(inputs, in -> ProgramUsage.summed(Mono.defer(() -> call(in))), options);
+    return Batch.run(inputs, this::call, options);
   }
 
   /**
@@ -81,7 +81,8 @@ public interface Module {
    * A composite program from a function of its inputs, whose Prediction reports the tokens of the
    * whole call: {@link Prediction#usage()} sums every LM call made beneath it, as DSPy's
    * {@code get_lm_usage()} (a plain lambda's {@code call} returns whatever its last step returned,
-   * and so only that step's usage). Streams, batches and takes session paths like any module.
+   * and so only that step's usage). Its {@code stream}, {@code batch} and {@code withSessionPath}
+   * report the same sum, since they run its {@code call}.
    *
    * <pre>{@code
    * Module bot = Module.of(inputs -> retrieve.call(inputs)

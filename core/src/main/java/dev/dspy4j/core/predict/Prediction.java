@@ -131,9 +131,9 @@ public final class Prediction {
   /**
    * Tokens used to produce this prediction, summed over the whole call as DSPy's
    * {@code get_lm_usage()}: for a {@code Predict} or {@code ChainOfThought} its LM calls (a JSON
-   * fallback's included); for a composite module run through {@code Module.of}, {@code withSessionPath},
-   * {@code stream} or {@code batch}, every LM call beneath. {@link Usage#ZERO} on a cache hit or when
-   * unknown.
+   * fallback's included); for a composite module made with {@code Module.of}, every LM call beneath
+   * (a hand-written {@code call} returns whatever its last step returned). {@link Usage#ZERO} on a
+   * cache hit or when unknown.
    */
   public Usage usage() {
     return usage;

@@ -19,7 +19,7 @@ final class SessionPathModule implements Module {
 
   @Override
   public Mono<Prediction> call(Map<String, ?> inputs) {
-    return ProgramUsage.summed(Mono.defer(() -> module.call(inputs))).contextWrite(ModulePath.child(segment));
+    return Mono.defer(() -> module.call(inputs)).contextWrite(ModulePath.child(segment));
   }
 
   @Override

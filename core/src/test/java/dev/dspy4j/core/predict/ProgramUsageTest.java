@@ -47,15 +47,23 @@ class ProgramUsageTest {
   }
 
   @Test
-  void withSessionPathStreamAndBatchSumTheProgramCallToo() {
-    assertThat(body(twoSteps(1)).withSessionPath("bot").call(IN).block(WAIT).usage()).isEqualTo(new Usage(20, 10, 30));
+  void aModuleOfStreamsBatchesAndTakesSessionPathsWithTheSameSum() {
+    assertThat(Module.of(body(twoSteps(1))).withSessionPath("bot").call(IN).block(WAIT).usage())
+        .isEqualTo(new Usage(20, 10, 30));
 
-    var done = body(twoSteps(1)).stream(IN).filter(e -> e instanceof StreamEvent.Done).cast(StreamEvent.Done.class)
-        .single().block(WAIT);
+    var done = Module.of(body(twoSteps(1))).stream(IN).filter(e -> e instanceof StreamEvent.Done)
+        .cast(StreamEvent.Done.class).single().block(WAIT);
     assertThat(done.prediction().usage()).isEqualTo(new Usage(20, 10, 30));
 
-    List<Prediction> batch = body(twoSteps(2)).batch(Flux.just(IN, IN), 1).collectList().block(WAIT);
+    List<Prediction> batch = Module.of(body(twoSteps(2))).batch(Flux.just(IN, IN), 1).collectList().block(WAIT);
     assertThat(batch).extracting(Prediction::usage).containsExactly(new Usage(20, 10, 30), new Usage(20, 10, 30));
+  }
+
+  @Test
+  void aPlainLambdasStreamEndsWithWhatItsCallReturns() {
+    var done = body(twoSteps(1)).stream(IN).filter(e -> e instanceof StreamEvent.Done).cast(StreamEvent.Done.class)
+        .single().block(WAIT);
+    assertThat(done.prediction().usage()).isEqualTo(EACH);
   }
 
   @Test
