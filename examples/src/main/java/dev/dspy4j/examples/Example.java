@@ -1,6 +1,7 @@
 package dev.dspy4j.examples;
 
 import java.time.Duration;
+import java.util.List;
 
 /** One runnable example: {@code java -jar dspy4j-examples.jar <name>}. */
 public interface Example {
@@ -16,6 +17,19 @@ public interface Example {
    * runtime.out()}.
    */
   int run(ExampleRuntime runtime) throws Exception;
+
+  /**
+   * Runs the example with the command-line arguments after its name ({@code java -jar
+   * dspy4j-examples.jar gateway --port 8080} gives {@code [--port, 8080]}). By default an example takes
+   * none: extra arguments are an error that names them.
+   */
+  default int run(ExampleRuntime runtime, List<String> args) throws Exception {
+    if (!args.isEmpty()) {
+      runtime.out().println("'" + name() + "' takes no arguments (got " + String.join(" ", args) + ")");
+      return Main.USAGE;
+    }
+    return run(runtime);
+  }
 
   /**
    * True when the example calls an LM, so that without an API key {@link Main} starts the embedded

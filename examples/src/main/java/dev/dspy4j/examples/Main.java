@@ -39,7 +39,7 @@ public final class Main {
     try (var runtime = ExampleRuntime.start(
         config.get(), out, example.get().callsLm(), example.get().localTokenDelay(),
         example.get().localGatewayPrintsRequests())) {
-      return example.get().run(runtime);
+      return example.get().run(runtime, List.of(args).subList(1, args.length));
     } catch (Exception e) {
       err.println("Example '" + args[0] + "' failed: " + e);
       return 1;

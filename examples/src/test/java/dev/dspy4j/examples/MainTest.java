@@ -43,6 +43,19 @@ class MainTest {
   }
 
   @Test
+  void theGatewayExampleTakesAPortAndRejectsABadOne() {
+    assertThat(run("gateway", "--port", "eighty")).isEqualTo(2);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--port needs a number (got 'eighty')")
+        .contains("usage: [--port N");
+  }
+
+  @Test
+  void anExampleWithoutOptionsNamesTheArgumentsItDoesNotTake() {
+    assertThat(run("hello", "--port", "8080")).isEqualTo(Main.USAGE);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("'hello' takes no arguments (got --port 8080)");
+  }
+
+  @Test
   void examplesHaveUniqueNames() {
     assertThat(Examples.all().stream().map(Example::name)).doesNotHaveDuplicates();
     assertThat(Examples.named("gateway")).isPresent();

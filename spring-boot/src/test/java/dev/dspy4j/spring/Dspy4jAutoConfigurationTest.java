@@ -7,7 +7,7 @@ import dev.dspy4j.core.lm.LanguageModel;
 import dev.dspy4j.core.ratelimit.RateLimiter;
 import dev.dspy4j.core.testing.DummyLM;
 import dev.dspy4j.core.usage.micrometer.ObservedLanguageModel;
-import dev.dspy4j.examples.gateway.LocalGateway;
+import dev.dspy4j.test.LocalGateway;
 import dev.dspy4j.spring.health.Dspy4jHealthAutoConfiguration;
 import dev.dspy4j.spring.health.LmHealthIndicator;
 import dev.dspy4j.spring.internal.LanguageModelDecorator;

@@ -17,19 +17,18 @@ import dev.dspy4j.core.usage.LmHistory;
 import dev.dspy4j.streaming.internal.CallRecording;
 import dev.dspy4j.streaming.internal.ChatCompletionsClient;
 import dev.dspy4j.streaming.internal.EffectiveRequest;
+import dev.dspy4j.streaming.internal.LmEnvironment;
 import dev.dspy4j.streaming.internal.LmSettings;
 import dev.dspy4j.streaming.internal.ReasoningModels;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -44,10 +43,17 @@ import reactor.util.context.ContextView;
  * event loop, retried on transient failures, and aborted (connection closed) when cancelled.
  *
  * <pre>{@code
- * LM lm = LM.builder("gpt-4o-mini").apiKey(System.getenv("HELICONE_API_KEY")).temperature(0.7).build();
+ * LM lm = LM.builder("gpt-4o-mini").temperature(0.7).build();   // key: HELICONE_API_KEY
  * lm.call("Hello, world!").subscribe(System.out::println);
  * lm.tokens("Tell me a story").subscribe(System.out::print);
  * }</pre>
+ *
+ * <p>What the builder is not told comes from the environment: the key from {@code HELICONE_API_KEY},
+ * the base URL from {@code HELICONE_BASE_URL} (default {@value #DEFAULT_API_BASE}), and with
+ * {@link #builder()} the model from {@code DSPY4J_MODEL}. A key from the environment is sent only to
+ * that base URL or a Helicone host, never to an {@code apiBase} set in code for another server. A call
+ * to Helicone without a key fails at once with an {@link LmConfigurationException} naming
+ * {@code HELICONE_API_KEY}; nothing is sent.
  *
  * <p>Each call goes: merge (per-call values over the LM's defaults, Helicone headers from the Reactor
  * Context in between, every header checked) → the process-wide cache ({@link Dspy#cache()}: a hit
@@ -93,6 +99,15 @@ public final class LM implements LanguageModel {
   /** A builder for an LM of {@code model} (e.g. {@code gpt-4o-mini}, {@code gpt-4o-mini/openai}). */
   public static Builder builder(String model) {
     return new Builder(model);
+  }
+
+  /**
+   * A builder whose model comes from the environment variable {@code DSPY4J_MODEL};
+   * {@link Builder#build()} fails with an {@link LmConfigurationException} naming it when it is not set
+   * (and {@link Builder#model} was not called).
+   */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /** A builder holding this LM's configuration. */
@@ -188,6 +203,7 @@ public final class LM implements LanguageModel {
       LmRequest effective;
       try {
         effective = effectiveRequest(request, context);
+        requireKey();
       } catch (LmConfigurationException e) {
         return Mono.error(e);
       }
@@ -210,6 +226,7 @@ public final class LM implements LanguageModel {
       LmRequest effective;
       try {
         effective = effectiveRequest(request, context);
+        requireKey();
       } catch (LmConfigurationException e) {
         return Flux.error(e);
       }
@@ -224,6 +241,19 @@ public final class LM implements LanguageModel {
    */
   private LmRequest effectiveRequest(LmRequest request, ContextView context) {
     return EffectiveRequest.resolve(settings, request, context);
+  }
+
+  /**
+   * Helicone's gateway answers a call without a key with 401 (or, offline, only after the connect
+   * retries): fail at once instead, naming the variable.
+   */
+  private void requireKey() {
+    if (settings.apiKey() == null && LmEnvironment.isHelicone(settings.apiBase())) {
+      throw new LmConfigurationException("No API key for " + settings.apiBase() + ": set the environment variable "
+          + LmEnvironment.API_KEY + " (or call LM.builder(...).apiKey(key)); nothing was sent. To run without"
+          + " a key, point the LM at another server with " + LmEnvironment.BASE_URL + " or apiBase(...)"
+          + " (for tests: dspy4j-test's local gateway).");
+    }
   }
 
   // ---- Cache seam --------------------------------------------------------------------------------
@@ -268,9 +298,9 @@ public final class LM implements LanguageModel {
    * {@code NullPointerException}.
    */
   public static final class Builder {
-    private String model;
+    private @Nullable String model;
     private @Nullable String apiKey;
-    private String apiBase = DEFAULT_API_BASE;
+    private @Nullable String apiBase;
     private @Nullable Double temperature;
     private @Nullable Integer maxTokens;
     private final Map<String, String> headers = new LinkedHashMap<>();
@@ -289,6 +319,9 @@ public final class LM implements LanguageModel {
     private HeliconeHeaders helicone = HeliconeHeaders.empty();
     private @Nullable RateLimiter rateLimiter;
     private @Nullable LmHistory history;
+    private UnaryOperator<String> environment = LmEnvironment.system();
+
+    private Builder() {}
 
     private Builder(String model) {
       model(model);
@@ -328,34 +361,42 @@ public final class LM implements LanguageModel {
       return this;
     }
 
-    /** The key sent as {@code Authorization: Bearer <key>} (for Helicone: your HELICONE_API_KEY). */
+    /**
+     * The key sent as {@code Authorization: Bearer <key>}. Leave it out to use the environment
+     * variable {@code HELICONE_API_KEY}.
+     *
+     * @throws LmConfigurationException when the key is null (an unset variable passed on), blank or
+     *     not printable ASCII; the message never repeats it
+     */
     public Builder apiKey(String apiKey) {
-      Objects.requireNonNull(apiKey, "apiKey must not be null");
+      if (apiKey == null) {
+        throw new LmConfigurationException("apiKey is null (an unset environment variable?): leave apiKey(...) out"
+            + " and the LM reads " + LmEnvironment.API_KEY + " itself, or pass a key");
+      }
       if (apiKey.isBlank() || apiKey.chars().anyMatch(c -> c < ' ' || c > '~')) {
-        throw new IllegalArgumentException("apiKey must be non-blank printable ASCII (is the variable set?)");
+        throw new LmConfigurationException("apiKey must be non-blank printable ASCII (is the variable set?)");
       }
       this.apiKey = apiKey;
       return this;
     }
 
-    /** The base URL, e.g. {@code https://ai-gateway.helicone.ai/v1}; a trailing slash is ignored. */
+    /**
+     * The base URL, e.g. {@code https://ai-gateway.helicone.ai/v1} or {@code http://127.0.0.1:8080/v1};
+     * a trailing slash is ignored. Leave it out to use {@code HELICONE_BASE_URL}, else the Helicone AI
+     * Gateway.
+     *
+     * @throws LmConfigurationException naming {@code apiBase} when it is not an http(s) URL with a host
+     *     and a port in 1..65535, or has user info, a query or a fragment
+     */
     public Builder apiBase(String apiBase) {
       Objects.requireNonNull(apiBase, "apiBase must not be null");
-      String base = apiBase.strip();
-      while (base.endsWith("/")) {
-        base = base.substring(0, base.length() - 1);
-      }
-      try {
-        URI uri = new URI(base);
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-          throw new IllegalArgumentException("apiBase must be an http(s) URL such as " + DEFAULT_API_BASE
-              + ", was " + apiBase);
-        }
-      } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("apiBase is not a valid URL: " + e.getMessage(), e);
-      }
-      this.apiBase = base;
+      this.apiBase = LmEnvironment.checkApiBase(apiBase, "apiBase");
+      return this;
+    }
+
+    /** Where unset values are read (tests pass a map's {@code get}); the process environment by default. */
+    Builder environment(UnaryOperator<String> environment) {
+      this.environment = Objects.requireNonNull(environment, "environment");
       return this;
     }
 
@@ -537,12 +578,32 @@ public final class LM implements LanguageModel {
      * (e.g. {@code Helicone-Rate-Limit-Policy}, which the gateway silently ignores: the right name
      * is {@code Helicone-RateLimit-Policy}).
      *
+     * <p>Values not set here come from the environment: the model from {@code DSPY4J_MODEL} (only with
+     * {@link LM#builder()}), the base URL from {@code HELICONE_BASE_URL}, the key from
+     * {@code HELICONE_API_KEY} (when the base URL was not set in code, or is a Helicone host).
+     *
      * @throws LmConfigurationException when a reasoning model is given a temperature other than 1.0
-     *     or max tokens below 16000
+     *     or max tokens below 16000; when there is no model ({@code DSPY4J_MODEL} unset); when
+     *     {@code HELICONE_BASE_URL} is not a valid base URL (the message names the variable)
      * @throws IllegalArgumentException when a default header is invalid, or a raw
      *     {@code Helicone-RateLimit-Policy} does not parse (the message names the header)
      */
     public LM build() {
+      String model = this.model != null ? this.model : LmEnvironment.get(environment, LmEnvironment.MODEL);
+      if (model == null) {
+        throw new LmConfigurationException("No model: pass one to LM.builder(\"gpt-4o-mini\") or set the environment"
+            + " variable " + LmEnvironment.MODEL);
+      }
+      String envBase = LmEnvironment.get(environment, LmEnvironment.BASE_URL);
+      String apiBase = this.apiBase != null ? this.apiBase
+          : envBase != null ? LmEnvironment.checkApiBase(envBase, LmEnvironment.BASE_URL) : DEFAULT_API_BASE;
+      String apiKey = this.apiKey;
+      if (apiKey == null && (this.apiBase == null || LmEnvironment.isHelicone(apiBase))) {
+        apiKey = LmEnvironment.get(environment, LmEnvironment.API_KEY);
+        if (apiKey != null && apiKey.chars().anyMatch(c -> c < ' ' || c > '~')) {
+          throw new LmConfigurationException(LmEnvironment.API_KEY + " must be printable ASCII (check how it was set)");
+        }
+      }
       ReasoningModels.check(model, temperature, maxTokens);
       headers.forEach((name, value) -> {
         HeaderValues.validate(name, value);

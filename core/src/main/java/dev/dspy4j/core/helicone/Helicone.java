@@ -124,7 +124,9 @@ public final class Helicone {
    * only, token names), {@link HeliconeHeaderNames#checkSpelling} (warns on near-misses such as
    * {@code Helicone-Rate-Limit-Policy}), a {@code Helicone-RateLimit-Policy} must parse and its
    * {@code s=user}/{@code s=<property>} segment header must be present, a {@code Helicone-Request-Id}
-   * must be a UUID, a raw {@code Helicone-Session-Path} is normalised.
+   * must be a UUID, a raw {@code Helicone-Session-Path} is normalised. A session path made only of
+   * child paths ({@link #childPath}, {@code withSessionPath}) is left out when no layer sets a
+   * {@code Helicone-Session-Id}: there is no session for it to belong to.
    *
    * @return the headers to send, in order (unmodifiable)
    * @throws IllegalArgumentException naming the header, if any header is invalid; nothing may be sent
@@ -146,6 +148,13 @@ public final class Helicone {
       putIgnoringCase(merged, name, value);
     });
     callHeaders.forEach((name, value) -> putIgnoringCase(merged, name, value));
+    boolean pathOnlyFromChildPaths = typed.sessionPathIsRelative() && rawDefaultPath == null
+        && getIgnoringCase(callHeaders, HeliconeHeaderNames.SESSION_PATH) == null;
+    if (pathOnlyFromChildPaths && getIgnoringCase(merged, HeliconeHeaderNames.SESSION_ID) == null) {
+      // withSessionPath / childPath outside any session: a path without a session means nothing to
+      // Helicone, so it is not sent (the module path still tags stream events).
+      merged.keySet().removeIf(name -> name.equalsIgnoreCase(HeliconeHeaderNames.SESSION_PATH));
+    }
 
     for (var e : merged.entrySet()) {
       HeaderValues.validate(e.getKey(), e.getValue());

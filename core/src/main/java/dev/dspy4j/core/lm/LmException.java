@@ -23,6 +23,8 @@ public class LmException extends RuntimeException {
   private final @Nullable String requestId;
   private final @Nullable Duration retryAfter;
   private final @Nullable String serverMessage;
+  private volatile int attempts = 1;
+  private volatile @Nullable String attemptsNote;
 
   /**
    * @param message what went wrong and, where possible, what to do
@@ -77,5 +79,35 @@ public class LmException extends RuntimeException {
   /** The error message the server put in its response body, when there was one. */
   public Optional<String> serverMessage() {
     return Optional.ofNullable(serverMessage);
+  }
+
+  /**
+   * How many attempts the call made, this failure's included: 1 when it was not retried. Set by the
+   * retry that gave up ({@link #recordAttempts}).
+   */
+  public int attempts() {
+    return attempts;
+  }
+
+  /**
+   * Records that the call ended with this error after {@code attempts} attempts, and why it was not
+   * retried again ({@code note}, e.g. "gave up after numRetries=3 retries"); both are added to
+   * {@link #getMessage()}. For retry policies, which call it once, when they give up.
+   */
+  public void recordAttempts(int attempts, String note) {
+    if (attempts < 1) {
+      throw new IllegalArgumentException("attempts must be positive, was " + attempts);
+    }
+    this.attempts = attempts;
+    this.attemptsNote = java.util.Objects.requireNonNull(note, "note");
+  }
+
+  /** The message, followed by the attempt count once a retry policy recorded it. */
+  @Override
+  public String getMessage() {
+    String note = attemptsNote;
+    String message = super.getMessage();
+    return note == null ? message
+        : message + " [" + attempts + (attempts == 1 ? " attempt: " : " attempts: ") + note + "]";
   }
 }

@@ -82,6 +82,34 @@ public interface Module {
   }
 
   /**
+   * A composite program from a function of its inputs, whose Prediction reports the tokens of the
+   * whole call: {@link Prediction#usage()} sums every LM call made beneath it, as DSPy's
+   * {@code get_lm_usage()} (a plain lambda's {@code call} returns whatever its last step returned,
+   * and so only that step's usage). Its {@code stream}, {@code batch} and {@code withSessionPath}
+   * report the same sum, since they run its {@code call}.
+   *
+   * <pre>{@code
+   * Module bot = Module.of(inputs -> retrieve.call(inputs)
+   *     .flatMap(r -> answer.call(Map.of("query", r.get("query"), "question", inputs.get("question")))));
+   * bot.call(inputs).map(Prediction::usage);   // retrieve's tokens + answer's tokens
+   * }</pre>
+   */
+  static Module of(Module body) {
+    java.util.Objects.requireNonNull(body, "body must not be null");
+    return new Module() {
+      @Override
+      public Mono<Prediction> call(Map<String, ?> inputs) {
+        return ProgramUsage.summed(Mono.defer(() -> body.call(inputs)));
+      }
+
+      @Override
+      public String toString() {
+        return "Module.of(" + body + ")";
+      }
+    };
+  }
+
+  /**
    * This module running under a session path segment: its LM calls send the Helicone session path
    * with {@code /segment} appended ({@code /support/chat} becomes {@code /support/chat/retrieve}),
    * and its stream's chunks carry the segment in their path. Replaces a segment set before.

@@ -68,6 +68,10 @@ public final class Predict implements Module {
   private final Adapter adapter;
   private final boolean jsonFallback;
   private final @Nullable String sessionPath;
+  /** Unknown input names already warned about (bounded: a program with changing names warns at most this often). */
+  private final Set<String> warnedExtraInputs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final int MAX_WARNED_EXTRA_INPUTS = 64;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Predict.class);
 
   private Predict(
       PredictorState state,
@@ -267,7 +271,7 @@ public final class Predict implements Module {
     Objects.requireNonNull(inputs, "inputs must not be null");
     Optional<MissingInputException> missing = checkInputs(inputs);
     if (missing.isPresent()) return Mono.error(missing.get());
-    Mono<Prediction> call = Mono.deferContextual(ctx -> {
+    Mono<Prediction> call = ProgramUsage.summed(Mono.deferContextual(ctx -> {
       Optional<StreamChannel> channel = StreamChannel.in(ctx);
       if (channel.isPresent()) return relayed(channel.get(), inputs, ctx);
       LanguageModel model = resolveLm(ctx);
@@ -276,7 +280,7 @@ public final class Predict implements Module {
           .onErrorResume(this::fallsBack, first -> complete(learned, model, JSON, inputs, ctx)
               .onErrorMap(AdapterParseException.class, second -> withCause(second, first)))
           .doOnNext(p -> traced(ctx, learned.signature(), inputs, p));
-    });
+    }));
     return sessionPath == null ? call : call.contextWrite(ModulePath.child(sessionPath));
   }
 
@@ -324,6 +328,7 @@ public final class Predict implements Module {
     Optional<MissingInputException> missing = checkInputs(inputs);
     if (missing.isPresent()) return Flux.error(missing.get());
     Flux<StreamEvent> stream = Flux.deferContextual(ctx -> streamAll(state.get(), inputs, chosen, ctx));
+    stream = ProgramUsage.summedDone(stream);
     return sessionPath == null ? stream : stream.contextWrite(ModulePath.child(sessionPath));
   }
 
@@ -358,7 +363,10 @@ public final class Predict implements Module {
       Map<String, ?> inputs, ContextView ctx) {
     return Mono.fromCallable(() -> request(learned, with, inputs, model, ctx))
         .flatMap(model::complete)
-        .map(response -> prediction(learned.signature(), response, with));
+        .map(response -> {
+          ProgramUsage.record(ctx, response.usage());
+          return prediction(learned.signature(), response, with);
+        });
   }
 
   private Flux<StreamEvent> streamWith(PredictorState learned, LanguageModel model, Adapter with,
@@ -373,8 +381,11 @@ public final class Predict implements Module {
           .<StreamEvent>concatMapIterable(assembler::accept)
           .concatWith(Flux.defer(() -> Flux.<StreamEvent>fromIterable(assembler.finish())));
       if (!path.isEmpty()) chunks = chunks.map(event -> tagged(event, path));
-      return chunks
-          .concatWith(Mono.fromCallable(() -> new Done(prediction(learned.signature(), assembler.response(), with))));
+      return chunks.concatWith(Mono.fromCallable(() -> {
+        LmResponse response = assembler.response();
+        ProgramUsage.record(ctx, response.usage());
+        return new Done(prediction(learned.signature(), response, with));
+      }));
     });
   }
 
@@ -440,7 +451,23 @@ public final class Predict implements Module {
     return Dspy.lm(ctx).orElseThrow(() -> new NoLanguageModelException(toString()));
   }
 
+  /**
+   * An input that is not a field of the signature is not sent (as in DSPy), but never silently: the
+   * first time this module sees it, a warning names it and the fields it has.
+   */
+  private void warnAboutExtraInputs(Map<String, ?> inputs) {
+    if (warnedExtraInputs.size() >= MAX_WARNED_EXTRA_INPUTS) return;
+    var names = signature().inputs().stream().map(Field::name).collect(Collectors.toCollection(LinkedHashSet::new));
+    for (String key : inputs.keySet()) {
+      if (key != null && !names.contains(key) && warnedExtraInputs.size() < MAX_WARNED_EXTRA_INPUTS
+          && warnedExtraInputs.add(key)) {
+        LOG.warn("Input '{}' is not an input field of {} and is not sent; its input fields are {}", key, this, names);
+      }
+    }
+  }
+
   private Optional<MissingInputException> checkInputs(Map<String, ?> inputs) {
+    warnAboutExtraInputs(inputs);
     var missing = new ArrayList<String>();
     Signature signature = signature();
     for (var f : signature.inputs()) {

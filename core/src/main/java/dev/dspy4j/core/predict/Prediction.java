@@ -72,6 +72,11 @@ public final class Prediction {
         response.cacheHit(), HeliconeMetadata.from(response));
   }
 
+  /** This prediction with another usage (the sum of a program call, see {@link ProgramUsage}). */
+  Prediction withUsage(Usage usage) {
+    return usage.equals(this.usage) ? this : new Prediction(fields, completions, usage, requestId, cacheHit, helicone);
+  }
+
   /**
    * The value of a field as text: strings as they are, lists and maps as JSON, booleans as
    * {@code True}/{@code False} (what DSPy would show).
@@ -123,7 +128,13 @@ public final class Prediction {
     return completions;
   }
 
-  /** Tokens used to produce this prediction ({@link Usage#ZERO} on a cache hit or when unknown). */
+  /**
+   * Tokens used to produce this prediction, summed over the whole call as DSPy's
+   * {@code get_lm_usage()}: for a {@code Predict} or {@code ChainOfThought} its LM calls (a JSON
+   * fallback's included); for a composite module made with {@code Module.of}, every LM call beneath
+   * (a hand-written {@code call} returns whatever its last step returned). {@link Usage#ZERO} on a
+   * cache hit or when unknown.
+   */
   public Usage usage() {
     return usage;
   }

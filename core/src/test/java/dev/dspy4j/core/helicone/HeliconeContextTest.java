@@ -135,9 +135,19 @@ class HeliconeContextTest {
 
   @Test
   void childPathWithNoSessionPathStartsAtTheRoot() {
+    ask("q").contextWrite(Helicone.childPath("retrieve"))
+        .contextWrite(Helicone.with(HeliconeHeaders.builder().sessionId("s-1").build()))
+        .block(Duration.ofSeconds(10));
+
+    assertThat(onlySentHeaders()).containsExactly(entry("Helicone-Session-Id", "s-1"), entry("Helicone-Session-Path", "/retrieve"));
+  }
+
+  @Test
+  void childPathWithNoSessionAtAllSendsNoSessionPath() {
+    // Issue 21, point 9: a Helicone-Session-Path without a Helicone-Session-Id belongs to no session.
     ask("q").contextWrite(Helicone.childPath("retrieve")).block(Duration.ofSeconds(10));
 
-    assertThat(onlySentHeaders()).containsExactly(entry("Helicone-Session-Path", "/retrieve"));
+    assertThat(onlySentHeaders()).isEmpty();
   }
 
   @Test

@@ -50,8 +50,9 @@ public final class CustomProperties implements Example {
     Dspy.configure(lm);
 
     ChainOfThought qa = ChainOfThought.of("question -> answer");
+    runtime.out().println("Request 1: the six headers as LM defaults (.header(...), as on the page)");
     var response = qa.call(Map.of("question", QUESTION)).block();
-    runtime.out().println(response.get("answer"));
+    runtime.out().println("  answer: " + response.get("answer"));
 
     // 2. The same headers, typed, for one pipeline only: a plain LM, the tracking in the Context.
     Dspy.configure(LM.builder(runtime.model()).apiKey(runtime.apiKey()).apiBase(runtime.apiBase()).build());
@@ -63,10 +64,11 @@ public final class CustomProperties implements Example {
         .property("Module", "chain-of-thought")
         .property("Version", "1.0.0")
         .build();
+    runtime.out().println("Request 2: the same six, typed, in the Reactor Context of this pipeline only");
     var second = qa.call(Map.of("question", CONTEXT_QUESTION))
         .contextWrite(Helicone.with(tracking))
         .block();
-    runtime.out().println(second.get("answer"));
+    runtime.out().println("  answer: " + second.get("answer"));
     return 0;
   }
 }

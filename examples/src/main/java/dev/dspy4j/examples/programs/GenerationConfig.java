@@ -28,9 +28,12 @@ public final class GenerationConfig implements Example {
         .build();
     Dspy.configure(lm);
 
+    runtime.out().println("Sending temperature=" + lm.temperature().orElseThrow()
+        + ", max_tokens=" + lm.maxTokens().orElseThrow() + " with every request of " + lm.model());
+
     Predict predict = Predict.of("question -> creative_answer");
     var response = predict.call(Map.of("question", "Write a creative story about AI")).block();
-    runtime.out().println(response.get("creative_answer"));
+    runtime.out().println("creative_answer: " + response.get("creative_answer"));
     return 0;
   }
 }

@@ -44,7 +44,12 @@ public final class Sessions implements Example {
         .contextWrite(Helicone.session(sessionId, "Customer Support", "/support/chat"))
         .doOnNext(runtime.out()::println)
         .blockLast();
-    runtime.out().println("Session " + sessionId + ": view the conversation in Helicone Sessions");
+    if (runtime.localGateway().isPresent()) {
+      runtime.out().println("Session " + sessionId + ": the local gateway received its three requests with these"
+          + " session headers (set HELICONE_API_KEY to see the conversation in Helicone's Sessions view)");
+    } else {
+      runtime.out().println("Session " + sessionId + ": view the conversation in Helicone's Sessions view");
+    }
     return 0;
   }
 }

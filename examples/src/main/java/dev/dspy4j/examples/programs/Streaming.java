@@ -45,7 +45,8 @@ public final class Streaming implements Example {
             out.print(chunk.text());
             out.flush();
           } else if (event instanceof StreamEvent.Done done) {
-            out.println("\n\nDone: " + done.prediction().fields().keySet());
+            out.println("\n\nStream complete: " + String.join(" and ", done.prediction().fields().keySet())
+                + " arrived in full (" + done.prediction().usage().totalTokens() + " tokens)");
           }
         })
         .blockLast();

@@ -7,8 +7,8 @@ import dev.dspy4j.core.cache.DefaultLmCache;
 import dev.dspy4j.examples.Example;
 import dev.dspy4j.examples.ExampleConfig;
 import dev.dspy4j.examples.ExampleRuntime;
-import dev.dspy4j.examples.gateway.LocalGateway;
-import dev.dspy4j.examples.gateway.RecordedRequest;
+import dev.dspy4j.test.LocalGateway;
+import dev.dspy4j.test.RecordedRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -118,6 +118,7 @@ class ExamplesAgainstLocalGatewayTest {
   void generationConfigSendsTemperatureAndMaxTokens() throws Exception {
     String printed = run(new GenerationConfig());
     assertThat(printed).contains("A deterministic creative answer from the local gateway to \"Write a creative story about AI\"");
+    assertThat(printed).contains("Sending temperature=0.9, max_tokens=2000 with every request of gpt-4o-mini");
     var request = onlyRequest();
     var body = request.json();
     assertThat(body.get("temperature").asDouble()).isEqualTo(0.9);
@@ -131,6 +132,8 @@ class ExamplesAgainstLocalGatewayTest {
     String printed = run(new CustomProperties());
     assertThat(printed).contains("A deterministic answer from the local gateway to \"" + CustomProperties.QUESTION + "\"")
         .contains("A deterministic answer from the local gateway to \"" + CustomProperties.CONTEXT_QUESTION + "\"");
+    assertThat(printed.indexOf("Request 1: the six headers as LM defaults")).isNotNegative()
+        .isLessThan(printed.indexOf("Request 2: the same six, typed, in the Reactor Context"));
     List<RecordedRequest> requests = gateway.requests();
     assertThat(requests).hasSize(2);
     assertThat(requests.get(0).json().at("/messages/1/content").asText()).contains(CustomProperties.QUESTION);
@@ -184,6 +187,8 @@ class ExamplesAgainstLocalGatewayTest {
   void sessionsSendsThreeTurnsInOneUuidSession() throws Exception {
     String printed = run(new Sessions());
     assertThat(printed).contains("What is your return policy? -> ").contains("Do you ship internationally? -> ");
+    assertThat(printed).doesNotContain("view the conversation in Helicone")
+        .contains("the local gateway received its three requests with these session headers");
     List<RecordedRequest> requests = gateway.requests();
     assertThat(requests).hasSize(3);
     String sessionId = requests.get(0).header("Helicone-Session-Id").orElseThrow();
@@ -200,7 +205,8 @@ class ExamplesAgainstLocalGatewayTest {
     String printed = run(new Streaming());
     assertThat(printed.indexOf("\nreasoning: Let's think")).isNotNegative();
     assertThat(printed.indexOf("\nanswer: A deterministic answer")).isGreaterThan(printed.indexOf("\nreasoning: "));
-    assertThat(printed).doesNotContain("[[ ##");
+    assertThat(printed).doesNotContain("[[ ##").doesNotContain("Done: [")
+        .containsPattern("Stream complete: reasoning and answer arrived in full \\(\\d+ tokens\\)");
     var request = onlyRequest();
     assertThat(request.json().get("stream").asBoolean()).isTrue();
     assertThat(bodyFields(request)).containsExactlyInAnyOrder("model", "messages", "stream", "stream_options");

@@ -7,7 +7,7 @@ import dev.dspy4j.core.cache.DefaultLmCache;
 import dev.dspy4j.examples.ExampleConfig;
 import dev.dspy4j.examples.ExampleRuntime;
 import dev.dspy4j.examples.Examples;
-import dev.dspy4j.examples.gateway.LocalGateway;
+import dev.dspy4j.test.LocalGateway;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.examples.ExampleConfig;
 import dev.dspy4j.examples.ExampleRuntime;
-import dev.dspy4j.examples.gateway.LocalGateway;
+import dev.dspy4j.test.LocalGateway;
 import dev.dspy4j.examples.web.Chromium;
 import dev.dspy4j.examples.web.StreamingWebServer;
 import java.io.ByteArrayOutputStream;

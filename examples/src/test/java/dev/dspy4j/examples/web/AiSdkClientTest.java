@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dspy4j.examples.ExampleConfig;
 import dev.dspy4j.examples.ExampleRuntime;
-import dev.dspy4j.examples.gateway.LocalGateway;
+import dev.dspy4j.test.LocalGateway;
 import dev.dspy4j.examples.programs.Web;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

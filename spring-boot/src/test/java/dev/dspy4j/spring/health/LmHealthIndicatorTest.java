@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.core.Dspy;
 import dev.dspy4j.core.lm.LanguageModel;
-import dev.dspy4j.examples.gateway.LocalGateway;
+import dev.dspy4j.test.LocalGateway;
 import dev.dspy4j.spring.Dspy4jAutoConfiguration;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

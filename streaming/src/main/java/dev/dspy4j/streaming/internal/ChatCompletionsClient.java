@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,6 +52,11 @@ public final class ChatCompletionsClient {
   private final LmRetry retry;
   private final @Nullable RateLimiter limiter;
   private final Clock clock = Clock.systemUTC();
+  /**
+   * The URL as a {@link URI}: Reactor Netty parses a String URL itself and takes a one-digit port
+   * ({@code http://127.0.0.1:1}) for part of a host name to resolve; a URI is taken as it is.
+   */
+  private final URI completionsUri;
 
   /** The client for {@code settings}: its HttpClient (or the shared pool) with the LM's timeouts applied. */
   public ChatCompletionsClient(LmSettings settings) {
@@ -65,6 +71,7 @@ public final class ChatCompletionsClient {
     this.retry = new LmRetry(settings.numRetries(), settings.retryBackoff(), settings.maxBackoff(),
         settings.maxRetryAfter());
     this.limiter = settings.rateLimiter();
+    this.completionsUri = URI.create(settings.completionsUrl());
   }
 
   /**
@@ -205,7 +212,7 @@ public final class ChatCompletionsClient {
 
   private HttpClient.ResponseReceiver<?> post(byte[] body, Map<String, String> headers) {
     return http.post()
-        .uri(settings.completionsUrl())
+        .uri(completionsUri)
         .send((req, out) -> {
           headers.forEach(req::header);
           req.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));

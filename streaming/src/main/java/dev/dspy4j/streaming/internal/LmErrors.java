@@ -70,15 +70,15 @@ public final class LmErrors {
           status, requestId, retryAfter, server, null);
     }
     if (status == 408) {
-      return new LmTimeoutException(m + "The server timed out reading the request; it is retried.",
+      return new LmTimeoutException(m + "The server timed out reading the request.",
           status, requestId, retryAfter, server, null);
     }
     if (status >= 500) {
-      return new ServerException(m + "The server or provider failed; it is retried up to numRetries times.",
+      return new ServerException(m + "The server or provider failed.",
           status, requestId, retryAfter, server, null);
     }
     String hint = status == 404 ? "Check the model name and apiBase (it should end in /v1)."
-        : status == 409 ? "A conflicting request was in flight; it is retried."
+        : status == 409 ? "A conflicting request was in flight."
         : status < 400 ? "Check apiBase: redirects are not followed."
         : "Fix the request (model, messages, parameters) as the message says.";
     return new InvalidRequestException(m + hint, status, requestId, retryAfter, server, null);
@@ -136,7 +136,7 @@ public final class LmErrors {
     }
     if (t instanceof PrematureCloseException || t instanceof IOException || t instanceof AbortedException) {
       return new ConnectionException("the connection to " + url + " failed: " + describe(t)
-          + (requestId == null ? "" : " [request id " + requestId + "]") + "; it is retried up to numRetries times",
+          + (requestId == null ? "" : " [request id " + requestId + "]"),
           status, requestId, null, null, t);
     }
     return new LmException("unexpected failure calling " + url + ": " + describe(t), status, false,

@@ -16,7 +16,9 @@ import reactor.util.retry.Retry;
  * an exponential backoff with jitter ({@code base * 2^n}, each wait drawn from its upper half, capped
  * at {@code maxBackoff}); a server's {@code Retry-After} is a minimum wait. A {@code Retry-After}
  * beyond {@code maxRetryAfter} fails at once (the error's message gives the wait). Waits are
- * {@link Mono#delay} timers: no thread sleeps. The last failure is what the subscriber sees.
+ * {@link Mono#delay} timers: no thread sleeps. The last failure is what the subscriber sees, with the
+ * number of attempts and why retrying stopped in its message ({@link LmException#attempts()}). Each
+ * retry is logged once at INFO with the reason and the wait, so a user sees why a call is slow.
  */
 public final class LmRetry extends Retry {
 
@@ -40,16 +42,31 @@ public final class LmRetry extends Retry {
     return retrySignals.concatMap(signal -> {
       Throwable failure = signal.failure();
       long retry = signal.totalRetries();
-      if (!(failure instanceof LmException e) || !e.isRetryable() || retry >= numRetries) {
+      if (!(failure instanceof LmException e)) {
+        return Mono.error(failure);
+      }
+      int attempts = (int) Math.min(Integer.MAX_VALUE, retry + 1);
+      if (!e.isRetryable()) {
+        if (attempts > 1) {
+          e.recordAttempts(attempts, "this error is not retried");
+        }
+        return Mono.error(failure);
+      }
+      if (retry >= numRetries) {
+        e.recordAttempts(attempts, numRetries == 0 ? "not retried, numRetries is 0"
+            : "gave up after numRetries=" + numRetries + " retries");
         return Mono.error(failure);
       }
       Duration serverWait = e.retryAfter().orElse(Duration.ZERO);
       if (serverWait.compareTo(maxRetryAfter) > 0) {
+        e.recordAttempts(attempts, "not retried, the server's Retry-After is beyond maxRetryAfter");
         return Mono.error(failure);
       }
       Duration wait = max(backoff(retry), serverWait);
-      log.debug("LM call failed ({}: status {}), retry {} of {} in {} ms", e.getClass().getSimpleName(),
-          e.statusCode(), retry + 1, numRetries, wait.toMillis());
+      if (log.isInfoEnabled()) {
+        log.info("LM call failed, retry {} of {} in {}: {}: {}", retry + 1, numRetries, LmErrors.seconds(wait),
+            e.getClass().getSimpleName(), e.getMessage());
+      }
       return Mono.delay(wait);
     });
   }

@@ -26,7 +26,8 @@ import reactor.netty.http.server.HttpServerResponse;
  *   <li>{@code event: status}, data {@code {"message":"..."}}
  *   <li>{@code event: done}, data: the prediction's fields as a JSON object
  *   <li>{@code event: error}, data {@code {"type":"...","message":"..."}} when the stream fails (or
- *       ends without {@code Done}); credentials are removed from the message
+ *       ends without {@code Done}); credentials, URLs and network addresses (such as the internal
+ *       gateway's) are removed from the message
  * </ul>
  *
  * Events carry increasing ids ({@code 1}, {@code 2}, ...). That is the default {@link

@@ -108,7 +108,7 @@ class AiSdkUiMessageStreamTest {
         "start", "start-step", "reasoning-start", "reasoning-delta", "reasoning-end", "error", "finish", "[DONE]");
     String errorText = chunks.get(5).get("errorText").asText();
     assertThat(errorText).startsWith("IllegalStateException: ").doesNotContain("sk-live").doesNotContain("hunter2")
-        .doesNotContain("gateway.internal").contains("[url redacted]");
+        .doesNotContain("gateway.internal").contains("[url]");
     assertThat(chunks.get(6).get("finishReason").asText()).isEqualTo("error");
   }
 

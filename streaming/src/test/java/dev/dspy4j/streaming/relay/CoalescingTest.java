@@ -7,6 +7,7 @@ import dev.dspy4j.core.predict.StreamEvent;
 import dev.dspy4j.core.predict.StreamEvent.Done;
 import dev.dspy4j.core.predict.StreamEvent.FieldChunk;
 import dev.dspy4j.core.predict.StreamEvent.Status;
+import dev.dspy4j.test.SseParser;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

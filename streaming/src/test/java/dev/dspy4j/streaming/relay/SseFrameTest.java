@@ -3,6 +3,7 @@ package dev.dspy4j.streaming.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dspy4j.test.SseParser;
 import org.junit.jupiter.api.Test;
 
 class SseFrameTest {

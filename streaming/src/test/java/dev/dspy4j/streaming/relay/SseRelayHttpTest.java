@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.core.predict.StreamEvent;
 import dev.dspy4j.core.predict.StreamEvent.FieldChunk;
+import dev.dspy4j.test.SseParser;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

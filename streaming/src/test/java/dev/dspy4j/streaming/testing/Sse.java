@@ -1,82 +1,62 @@
 package dev.dspy4j.streaming.testing;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.List;
+import dev.dspy4j.test.OpenAiSse;
 
-/** Builds OpenAI-style SSE events and JSON bodies for tests (reused by the examples' tests). */
+/**
+ * The streaming tests' short name for {@link OpenAiSse} (dspy4j-test owns these bodies); every method
+ * delegates.
+ */
 public final class Sse {
-
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private Sse() {}
 
-  /** A JSON string literal. */
+  /** {@link OpenAiSse#json}. */
   public static String json(String s) {
-    try {
-      return MAPPER.writeValueAsString(s);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return OpenAiSse.json(s);
   }
 
-  /** {@code data: <payload>\n\n}. */
+  /** {@link OpenAiSse#event}. */
   public static String event(String payload) {
-    return "data: " + payload + "\n\n";
+    return OpenAiSse.event(payload);
   }
 
-  /** The role-only first chunk. */
+  /** {@link OpenAiSse#roleChunk}. */
   public static String roleChunk() {
-    return event("{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
-        + "\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}");
+    return OpenAiSse.roleChunk();
   }
 
-  /** A content delta of choice 0. */
+  /** {@link OpenAiSse#text(String)}. */
   public static String text(String text) {
-    return text(0, text);
+    return OpenAiSse.text(text);
   }
 
-  /** A content delta of choice {@code index}. */
+  /** {@link OpenAiSse#text(int, String)}. */
   public static String text(int index, String text) {
-    return event("{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":" + index
-        + ",\"delta\":{\"content\":" + json(text) + "},\"finish_reason\":null}]}");
+    return OpenAiSse.text(index, text);
   }
 
-  /** The chunk that ends choice 0. */
+  /** {@link OpenAiSse#finish}. */
   public static String finish(String reason) {
-    return event("{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
-        + "\"delta\":{},\"finish_reason\":" + json(reason) + "}]}");
+    return OpenAiSse.finish(reason);
   }
 
-  /** The usage-only chunk ({@code "choices": []}). */
+  /** {@link OpenAiSse#usage}. */
   public static String usage(int prompt, int completion) {
-    return event("{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":{\"prompt_tokens\":"
-        + prompt + ",\"completion_tokens\":" + completion + ",\"total_tokens\":" + (prompt + completion) + "}}");
+    return OpenAiSse.usage(prompt, completion);
   }
 
-  /** {@code data: [DONE]}. */
+  /** {@link OpenAiSse#done}. */
   public static String done() {
-    return event("[DONE]");
+    return OpenAiSse.done();
   }
 
-  /** A complete stream: role chunk, one delta per text, finish "stop", usage, [DONE]. */
+  /** {@link OpenAiSse#stream}. */
   public static String stream(String... texts) {
-    var sb = new StringBuilder(roleChunk());
-    for (String t : texts) {
-      sb.append(text(t));
-    }
-    return sb.append(finish("stop")).append(usage(10, texts.length)).append(done()).toString();
+    return OpenAiSse.stream(texts);
   }
 
-  /** A non-streamed chat.completion body with one choice per text. */
+  /** {@link OpenAiSse#completion}. */
   public static String completion(String... texts) {
-    var sb = new StringBuilder("{\"id\":\"x\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini\",\"choices\":[");
-    List<String> list = List.of(texts);
-    for (int i = 0; i < list.size(); i++) {
-      sb.append(i == 0 ? "" : ",").append("{\"index\":").append(i)
-          .append(",\"message\":{\"role\":\"assistant\",\"content\":").append(json(list.get(i)))
-          .append("},\"finish_reason\":\"stop\"}");
-    }
-    return sb.append("],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":3,\"total_tokens\":10}}").toString();
+    return OpenAiSse.completion(texts);
   }
 }

@@ -1,6 +1,6 @@
 package dev.dspy4j.examples.boot;
 
-import dev.dspy4j.examples.gateway.LocalGateway;
+import dev.dspy4j.test.LocalGateway;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,8 +1,8 @@
-package dev.dspy4j.streaming.relay;
+package dev.dspy4j.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dspy4j.streaming.relay.SseParser.Event;
+import dev.dspy4j.test.SseParser.Event;
 import org.junit.jupiter.api.Test;
 
 /** The test parser itself follows the specification's examples, so relay tests can trust it. */

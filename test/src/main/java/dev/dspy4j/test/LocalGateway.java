@@ -1,4 +1,4 @@
-package dev.dspy4j.examples.gateway;
+package dev.dspy4j.test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,12 +31,22 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * A local stand-in for the Helicone AI Gateway, for running the examples offline: NOT the real
- * gateway and no model behind it. A Reactor Netty server on a free loopback port that speaks the
+ * A local stand-in for the Helicone AI Gateway, for tests of programs built on dspy4j and for running
+ * the examples offline: NOT the real gateway and no model behind it. A Reactor Netty server on a free loopback port that speaks the
  * same OpenAI-compatible protocol ({@code POST /v1/chat/completions}, JSON or SSE with a role chunk,
  * content chunks, a usage chunk with empty {@code choices}, and {@code [DONE]}), answers
  * DSPy-formatted prompts with deterministic text, records every request for tests, prints the
  * Helicone headers it received (credentials masked), and sends Helicone-like response headers.
+ *
+ * <pre>{@code
+ * try (LocalGateway gateway = LocalGateway.start()) {
+ *   LM lm = LM.builder("gpt-4o-mini").apiBase(gateway.baseUrl()).build();
+ *   ...
+ *   gateway.lastRequest().orElseThrow().header("Helicone-User-Id");
+ * }
+ * }</pre>
+ *
+ * <p>{@link LocalGatewayMain} runs one from the command line.
  */
 public final class LocalGateway implements AutoCloseable {
 

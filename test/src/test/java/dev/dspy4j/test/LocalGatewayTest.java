@@ -1,4 +1,4 @@
-package dev.dspy4j.examples.gateway;
+package dev.dspy4j.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

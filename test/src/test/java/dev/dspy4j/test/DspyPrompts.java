@@ -1,4 +1,4 @@
-package dev.dspy4j.examples.gateway;
+package dev.dspy4j.test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,25 +1,44 @@
-package dev.dspy4j.streaming.relay;
+package dev.dspy4j.test;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A test-side parser for {@code text/event-stream} that follows the WHATWG HTML "Interpreting an
- * event stream" algorithm: CRLF, LF or CR line ends, a leading BOM, comments, one optional space
+ * A parser for {@code text/event-stream}, for tests of SSE endpoints (such as one built on dspy4j's
+ * {@code SseRelay}): it reads a response body as a browser's {@code EventSource} would,
+ * following the WHATWG HTML "Interpreting an event stream" algorithm: CRLF, LF or CR line ends, a leading BOM, comments, one optional space
  * after the colon, multi-line data joined with LF, the last event id carried over, and an
- * unterminated final event discarded. Kept independent of the relay's encoder on purpose.
+ * unterminated final event discarded. Independent of the relay's encoder on purpose.
+ *
+ * <pre>{@code
+ * SseParser.Parsed parsed = SseParser.parse(body);
+ * parsed.events();    // [Event[type=field, data={"field":"answer",...}, lastEventId=], ...]
+ * parsed.comments();  // [keep-alive]
+ * }</pre>
  */
-final class SseParser {
+public final class SseParser {
 
-  /** One dispatched event as a browser's EventSource would see it. */
-  record Event(String type, String data, String lastEventId) {}
+  /**
+   * One dispatched event as a browser's EventSource would see it.
+   *
+   * @param type the {@code event:} name ({@code message} when there was none)
+   * @param data the {@code data:} lines joined with LF
+   * @param lastEventId the last {@code id:} seen so far
+   */
+  public record Event(String type, String data, String lastEventId) {}
 
-  /** Everything parsed from a stream: the dispatched events and the comment lines. */
-  record Parsed(List<Event> events, List<String> comments) {}
+  /**
+   * Everything parsed from a stream.
+   *
+   * @param events the dispatched events, in order
+   * @param comments the comment lines ({@code : keep-alive} gives {@code keep-alive})
+   */
+  public record Parsed(List<Event> events, List<String> comments) {}
 
   private SseParser() {}
 
-  static Parsed parse(String stream) {
+  /** The events and comments of a complete or partial stream (an unterminated last event is left out). */
+  public static Parsed parse(String stream) {
     var events = new ArrayList<Event>();
     var comments = new ArrayList<String>();
     String text = stream.startsWith("\uFEFF") ? stream.substring(1) : stream;
