@@ -331,12 +331,18 @@ public final class PollLoop implements Runnable, KafkaRun {
       return;
     }
     commitFailing = false;
+    int before = uncommitted;
     sent.forEach((w, next) -> {
       if (w.abandoned) return;
       int settled = w.acknowledged(next);
       uncommitted -= settled;
       committed += settled;
     });
+    // Called inside poll (which goes on until records or its timeout come): return from it now if
+    // this commit made room for more records.
+    if (before >= settings.maxUncommitted() && uncommitted < before && polling.compareAndSet(true, false)) {
+      consumer.wakeup();
+    }
   }
 
   /** Commits what is committable now, synchronously; for revocation and the end. */
