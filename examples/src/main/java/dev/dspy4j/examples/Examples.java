@@ -7,6 +7,7 @@ import dev.dspy4j.examples.programs.Caching;
 import dev.dspy4j.examples.programs.CustomProperties;
 import dev.dspy4j.examples.programs.GenerationConfig;
 import dev.dspy4j.examples.programs.Hello;
+import dev.dspy4j.examples.programs.KafkaPipeline;
 import dev.dspy4j.examples.programs.Prompts;
 import dev.dspy4j.examples.programs.RateLimit;
 import dev.dspy4j.examples.programs.Sessions;
@@ -21,7 +22,7 @@ public final class Examples {
   private static final List<Example> ALL = List.of(
       new Hello(), new BasicCot(), new GenerationConfig(), new CustomProperties(), new Prompts(),
       new RateLimit(), new Caching(), new Sessions(), new Streaming(), new BatchPipeline(), new Web(),
-      new GatewayExample());
+      new GatewayExample(), new KafkaPipeline());
 
   private Examples() {}
 

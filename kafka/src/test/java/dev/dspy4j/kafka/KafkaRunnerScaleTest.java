@@ -46,6 +46,8 @@ class KafkaRunnerScaleTest {
     EmbeddedKafka.createTopics(partitions, in, out, failed);
     EmbeddedKafka.send(Inputs.questions(in, records, partitions));
     try (var gateway = TestGateway.start(Duration.ofMillis(callMillis))) {
+      var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long cpuStart = os.getProcessCpuTime();
       long start = System.nanoTime();
       KafkaRun a = Inputs.runner(gateway, group, in, out, failed).concurrency(concurrency).build().start();
       KafkaRun b = Inputs.runner(gateway, group, in, out, failed).concurrency(concurrency).build().start();
@@ -54,6 +56,7 @@ class KafkaRunnerScaleTest {
         Thread.sleep(5);
       }
       double wall = (System.nanoTime() - start) / 1e9;
+      double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
       KafkaRunnerProgress pa = a.progress(), pb = b.progress();
       a.disposeGracefully().block(WAIT);
       b.disposeGracefully().block(WAIT);
@@ -66,9 +69,11 @@ class KafkaRunnerScaleTest {
       figure(String.format(Locale.ROOT,
           "scale: %d records, %d partitions, 2 runners x concurrency %d, gateway %d ms: wall %.2f s, ideal %.2f s "
               + "(%.2fx), %.0f records/s; runner A %d done (peak in flight %d), runner B %d done (peak %d); "
-              + "gateway peak concurrent %d; duplicates %d",
+              + "gateway peak concurrent %d; duplicates %d; test JVM (broker, gateway, runners) CPU %.1f s = %.0f us/record; "
+              + "system load average %.1f on %d cores",
           records, partitions, concurrency, callMillis, wall, ideal, wall / ideal, records / wall,
-          pa.done(), pa.peakInFlight(), pb.done(), pb.peakInFlight(), gateway.peakConcurrentRequests(), duplicates));
+          pa.done(), pa.peakInFlight(), pb.done(), pb.peakInFlight(), gateway.peakConcurrentRequests(), duplicates,
+          cpu, cpu * 1e6 / records, os.getSystemLoadAverage(), os.getAvailableProcessors()));
 
       assertThat(answered).hasSize(records);                    // every input has an output
       assertThat(pa.done()).isPositive();                        // both runners took part

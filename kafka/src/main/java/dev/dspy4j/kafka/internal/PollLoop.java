@@ -67,6 +67,8 @@ public final class PollLoop implements Runnable, KafkaRun {
   private static final Duration BUSY_POLL = Duration.ofMillis(100);
   private static final Duration IDLE_POLL = Duration.ofMillis(500);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+  /** The least time between two offset commits while records keep finishing: prompt, but not one per record. */
+  private static final long COMMIT_INTERVAL_NANOS = Duration.ofMillis(10).toNanos();
   /** The header of an output or failure record that says which input it answers. */
   public static final String INPUT_HEADER = "dspy4j-input";
 
@@ -102,6 +104,8 @@ public final class PollLoop implements Runnable, KafkaRun {
   private long failed;
   private long committed;
   private boolean commitFailing;
+  private boolean commitWaiting;
+  private long lastCommitNanos = System.nanoTime() - COMMIT_INTERVAL_NANOS;
 
   public PollLoop(RunnerSettings settings, Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer) {
     this.settings = settings;
@@ -188,7 +192,7 @@ public final class PollLoop implements Runnable, KafkaRun {
   }
 
   private void pollOnce() {
-    Duration timeout = inFlight > 0 ? BUSY_POLL : IDLE_POLL;
+    Duration timeout = commitWaiting ? Duration.ofNanos(COMMIT_INTERVAL_NANOS) : inFlight > 0 ? BUSY_POLL : IDLE_POLL;
     polling.set(true);
     if (!events.isEmpty()) timeout = Duration.ZERO;
     ConsumerRecords<byte[], byte[]> records;
@@ -294,12 +298,32 @@ public final class PollLoop implements Runnable, KafkaRun {
     }
   }
 
+  /**
+   * Commits what became committable, at most once per {@link #COMMIT_INTERVAL_NANOS} (so a busy
+   * runner sends a few commits per poll interval, not one per record), at once when the uncommitted
+   * window is full.
+   */
   private void commit() {
+    long now = System.nanoTime();
+    commitWaiting = false;
+    if (now - lastCommitNanos < COMMIT_INTERVAL_NANOS && uncommitted < settings.maxUncommitted()) {
+      commitWaiting = hasCommittable();
+      return;
+    }
     var offsets = new HashMap<TopicPartition, OffsetAndMetadata>();
     var sent = new HashMap<PartitionWindow, Long>();
     collectCommits(partitions.values(), offsets, sent);
     if (offsets.isEmpty()) return;
+    lastCommitNanos = now;
     consumer.commitAsync(offsets, (done, error) -> onCommitted(sent, error));
+  }
+
+  private boolean hasCommittable() {
+    for (PartitionWindow w : partitions.values()) {
+      RecordTask head = w.tasks.peekFirst();
+      if (head != null && head.state == RecordTask.State.DONE) return true;
+    }
+    return !failedCommits.isEmpty();
   }
 
   private void collectCommits(

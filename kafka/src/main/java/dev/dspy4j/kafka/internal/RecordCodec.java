@@ -2,8 +2,9 @@ package dev.dspy4j.kafka.internal;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.dspy4j.core.predict.Prediction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RecordCodec {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
   private RecordCodec() {}
 
@@ -27,6 +29,19 @@ public final class RecordCodec {
   public static Map<String, Object> inputs(byte @Nullable [] value) {
     if (value == null) {
       throw new InvalidInputException("the record has no value (a tombstone); expected a JSON object of input fields");
+    }
+    int first = 0;
+    while (first < value.length && Character.isWhitespace(value[first])) first++;
+    if (first < value.length && value[first] == '{') {
+      try {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> inputs = MAPPER.readValue(value, LinkedHashMap.class);
+        return inputs;
+      } catch (JacksonException e) {
+        throw new InvalidInputException("the record value is not JSON: " + e.getOriginalMessage(), e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
     JsonNode node;
     try {
@@ -36,13 +51,8 @@ public final class RecordCodec {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (!(node instanceof ObjectNode object)) {
-      throw new InvalidInputException("the record value is JSON but not an object of input fields (found "
-          + (node == null || node.isMissingNode() ? "nothing" : node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)) + ")");
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> inputs = MAPPER.convertValue(object, LinkedHashMap.class);
-    return inputs;
+    throw new InvalidInputException("the record value is JSON but not an object of input fields (found "
+        + (node == null || node.isMissingNode() ? "nothing" : node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)) + ")");
   }
 
   /** The output value for a prediction: its fields as a JSON object, in signature order. */

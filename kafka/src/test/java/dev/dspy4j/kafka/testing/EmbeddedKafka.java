@@ -85,6 +85,15 @@ public final class EmbeddedKafka {
       var list = new ArrayList<NewTopic>();
       for (String t : topics) list.add(new NewTopic(t, partitions, (short) 1));
       admin.createTopics(list).all().get();
+      // wait until every partition has a leader, so that the first writes do not race the election
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (true) {
+        var described = admin.describeTopics(List.of(topics)).allTopicNames().get();
+        boolean ready = described.values().stream().allMatch(d -> d.partitions().size() == partitions
+            && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        if (ready || System.nanoTime() > deadline) break;
+        Thread.sleep(20);
+      }
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -95,6 +104,7 @@ public final class EmbeddedKafka {
     var p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1); // no reordered retries on a busy box
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return new KafkaProducer<>(p);
