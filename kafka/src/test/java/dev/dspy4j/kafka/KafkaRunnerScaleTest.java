@@ -88,7 +88,7 @@ class KafkaRunnerScaleTest {
 
   @Test
   void killingOneRunnersProcessMovesItsPartitionsAndRepeatsAtMostItsUncommittedRecords() throws Exception {
-    int records = 4_000, partitions = 6, concurrency = 64;
+    int records = 3_000, partitions = 6, concurrency = 64;
     String in = EmbeddedKafka.unique("in"), out = EmbeddedKafka.unique("out"), failed = EmbeddedKafka.unique("failed");
     String group = EmbeddedKafka.unique("group");
     EmbeddedKafka.createTopics(partitions, in, out, failed);
@@ -105,11 +105,11 @@ class KafkaRunnerScaleTest {
       reader.start();
       KafkaRun survivor = null;
       try {
-        awaitChild(last, p -> p[0] >= 300, child);
+        awaitChild(last, p -> p[0] >= 200, child);
         survivor = RunnerProcess.fastFailover(Inputs.runner(gateway, group, in, out, failed))
             .concurrency(concurrency).build().start();
         KafkaRun s = survivor;
-        awaitChild(last, p -> p[0] >= 900 && p[3] < partitions && s.progress().assignedPartitions() > 0, child);
+        awaitChild(last, p -> p[0] >= 600 && p[3] < partitions && s.progress().assignedPartitions() > 0, child);
         long[] atKill = last.get();
         child.destroyForcibly(); // SIGKILL: no drain, no commit, no leaving the group
         child.waitFor();

@@ -88,9 +88,14 @@ public final class EmbeddedKafka {
       // wait until every partition has a leader, so that the first writes do not race the election
       long deadline = System.nanoTime() + 30_000_000_000L;
       while (true) {
-        var described = admin.describeTopics(List.of(topics)).allTopicNames().get();
-        boolean ready = described.values().stream().allMatch(d -> d.partitions().size() == partitions
-            && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        boolean ready;
+        try {
+          var described = admin.describeTopics(List.of(topics)).allTopicNames().get();
+          ready = described.values().stream().allMatch(d -> d.partitions().size() == partitions
+              && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        } catch (java.util.concurrent.ExecutionException e) {
+          ready = false; // not known to the broker's metadata yet
+        }
         if (ready || System.nanoTime() > deadline) break;
         Thread.sleep(20);
       }
