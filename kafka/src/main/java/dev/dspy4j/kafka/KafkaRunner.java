@@ -85,7 +85,8 @@ public final class KafkaRunner {
 
   /**
    * Creates the consumer and producer, joins the group and starts consuming on a new thread named
-   * {@code dspy4j-kafka-<group>}. Returns at once.
+   * {@code dspy4j-kafka-<group>}. Returns at once. The thread is not a daemon: the JVM stays up
+   * until the run is disposed (or stops on a fatal error).
    *
    * @throws org.apache.kafka.common.KafkaException when the client configuration is invalid
    */
