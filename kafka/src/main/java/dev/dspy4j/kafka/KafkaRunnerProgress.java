@@ -17,8 +17,9 @@ import java.util.OptionalLong;
  * @param peakUncommitted the most uncommitted records at once so far
  * @param committed records whose offset commit the broker acknowledged
  * @param assignedPartitions partitions this runner owns now
- * @param lag records in the assigned partitions not yet committed (log end minus committed
- *     position, summed), empty until the consumer knows every assigned partition's end offset
+ * @param lag records of the assigned partitions not yet committed: the consumer's lag behind the
+ *     log end plus the records fetched or started but not committed, summed over the partitions;
+ *     empty until the consumer knows every assigned partition's end offset
  */
 public record KafkaRunnerProgress(
     long received,

@@ -97,7 +97,9 @@ class KafkaRunnerScaleTest {
       // gateway, two runners) needs about 1 ms of CPU per record, so on 2 cores shared with a load
       // of 20 it cannot be near the latency-bound ideal. On a busy machine the check is reported as
       // skipped (not passed); the figures above are printed either way.
-      assumeTrue(loadBefore < os.getAvailableProcessors(), String.format(Locale.ROOT,
+      // -Ddspy4j.kafka.strictWallTime=true asserts it whatever the load.
+      assumeTrue(Boolean.getBoolean("dspy4j.kafka.strictWallTime") || loadBefore < os.getAvailableProcessors(),
+          String.format(Locale.ROOT,
           "wall-time check skipped: system load average %.1f on %d cores before the run", loadBefore,
           os.getAvailableProcessors()));
       assertThat(wall).isLessThanOrEqualTo(2 * ideal);
