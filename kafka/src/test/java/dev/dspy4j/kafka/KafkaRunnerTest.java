@@ -165,6 +165,53 @@ class KafkaRunnerTest {
   }
 
   @Test
+  void aSecondRunnerJoiningMidRunTakesPartitionsWithoutRepeatingAnything() throws Exception {
+    String in = EmbeddedKafka.unique("in"), out = EmbeddedKafka.unique("out"), failed = EmbeddedKafka.unique("failed");
+    String group = EmbeddedKafka.unique("group");
+    int records = 600;
+    EmbeddedKafka.createTopics(4, in, out, failed);
+    EmbeddedKafka.send(Inputs.questions(in, records, 4));
+    try (var slow = TestGateway.start(Duration.ofMillis(50))) {
+      // about 80 records/s per runner: the work outlasts the rebalance
+      KafkaRun first = Inputs.runner(slow, group, in, out, failed).concurrency(4).build().start();
+      Inputs.await(first, x -> x.done() >= 40 && x.inFlight() > 0, WAIT);
+      // joining now revokes partitions from the first runner while it has records of them in flight
+      KafkaRun second = Inputs.runner(slow, group, in, out, failed).concurrency(4).build().start();
+      Inputs.await(second, x -> x.assignedPartitions() > 0, WAIT);
+      assertThat(first.progress().assignedPartitions()).isBetween(1, 3);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (first.progress().done() + second.progress().done() < records && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      KafkaRunnerProgress a = first.progress(), b = second.progress();
+      first.disposeGracefully().block(WAIT);
+      second.disposeGracefully().block(WAIT);
+      assertThat(b.done()).as("the second runner did part of the work").isPositive();
+      assertThat(a.done() + b.done()).isEqualTo(records);
+      var all = EmbeddedKafka.readAll(out, records, WAIT);
+      assertThat(new HashSet<>(all.stream().map(r -> header(r, PollLoop.INPUT_HEADER)).toList())).hasSize(records);
+      assertThat(all).hasSize(records); // no duplicates: revoked records were finished and committed first
+    }
+  }
+
+  @Test
+  void stopsWithAnErrorAndCommitsNothingPastAnOutputThatCannotBeWritten() throws Exception {
+    String in = EmbeddedKafka.unique("in"), failed = EmbeddedKafka.unique("failed");
+    String group = EmbeddedKafka.unique("group");
+    EmbeddedKafka.createTopics(1, in, failed);
+    EmbeddedKafka.send(Inputs.questions(in, 5, 1));
+    // the output topic does not exist and the broker does not create topics
+    KafkaRun run = Inputs.runner(fast, group, in, EmbeddedKafka.unique("missing"), failed)
+        .concurrency(1).producerProperty("max.block.ms", 500).build().start();
+    assertThatThrownBy(() -> run.terminated().block(WAIT))
+        .isInstanceOf(KafkaRunnerException.class)
+        .hasMessageContaining("could not write the output record for input " + in + "/0/0");
+    assertThat(run.isDisposed()).isTrue();
+    assertThat(run.progress().succeeded()).isZero();
+    assertThat(EmbeddedKafka.committed(group)).isEmpty(); // the next runner starts again at offset 0
+  }
+
+  @Test
   void orderedPerPartitionWritesOutputsInInputOrderWhileCallsOverlap() throws Exception {
     String in = EmbeddedKafka.unique("in"), failed = EmbeddedKafka.unique("failed");
     String ordered = EmbeddedKafka.unique("ordered"), unordered = EmbeddedKafka.unique("unordered");
