@@ -8,6 +8,7 @@ import dev.dspy4j.examples.programs.Caching;
 import dev.dspy4j.examples.programs.CustomProperties;
 import dev.dspy4j.examples.programs.GenerationConfig;
 import dev.dspy4j.examples.programs.Hello;
+import dev.dspy4j.examples.programs.KafkaPipeline;
 import dev.dspy4j.examples.programs.LoadProgram;
 import dev.dspy4j.examples.programs.Optimize;
 import dev.dspy4j.examples.programs.Prompts;
@@ -25,7 +26,8 @@ public final class Examples {
   private static final List<Example> ALL = List.of(
       new Hello(), new BasicCot(), new GenerationConfig(), new CustomProperties(), new Prompts(),
       new RateLimit(), new Caching(), new Sessions(), new Streaming(), new BatchPipeline(), new Web(),
-      new BestOfNExample(), new LoadProgram(), new Optimize(), new RedisCache(), new GatewayExample());
+      new BestOfNExample(), new LoadProgram(), new Optimize(), new RedisCache(), new KafkaPipeline(),
+      new GatewayExample());
 
   private Examples() {}
 
