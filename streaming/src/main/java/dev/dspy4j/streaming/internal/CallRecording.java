@@ -3,6 +3,7 @@ package dev.dspy4j.streaming.internal;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
+import dev.dspy4j.core.lm.ToolCallAssembler;
 import dev.dspy4j.core.lm.Usage;
 import dev.dspy4j.core.usage.LmHistory;
 import dev.dspy4j.core.usage.UsageTracking;
@@ -75,6 +76,8 @@ public final class CallRecording {
     private Usage usage = Usage.ZERO;
     private boolean cacheHit;
     private @Nullable String finishReason;
+    /** Function-call pieces per choice; null until one arrives (plain text never allocates it). */
+    private @Nullable TreeMap<Integer, ToolCallAssembler> toolCalls;
     boolean usageRecorded;
 
     StreamState(boolean assemble) {
@@ -98,6 +101,12 @@ public final class CallRecording {
       if (chunk.index() == 0 && chunk.finishReason().isPresent()) {
         finishReason = chunk.finishReason().get();
       }
+      if (!chunk.toolCallDeltas().isEmpty()) {
+        if (toolCalls == null) {
+          toolCalls = new TreeMap<>();
+        }
+        toolCalls.computeIfAbsent(chunk.index(), i -> new ToolCallAssembler()).add(chunk);
+      }
     }
 
     LmResponse response() {
@@ -109,7 +118,12 @@ public final class CallRecording {
       if (outputs.isEmpty()) {
         outputs.add("");
       }
-      return LmResponse.builder(outputs).usage(usage).finishReason(finishReason).cacheHit(cacheHit).build();
+      var response = LmResponse.builder(outputs).usage(usage).finishReason(finishReason).cacheHit(cacheHit);
+      if (toolCalls != null) {
+        // The stream itself failed if a call was malformed, so these are complete.
+        toolCalls.forEach((choice, calls) -> response.toolCalls(choice, calls.complete()));
+      }
+      return response.build();
     }
   }
 }

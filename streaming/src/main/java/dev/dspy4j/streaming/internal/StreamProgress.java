@@ -17,7 +17,7 @@ public final class StreamProgress {
 
   /** Records a chunk on its way downstream. */
   public void onChunk(LmChunk chunk) {
-    if (!chunk.text().isEmpty() || chunk.reasoning().isPresent()) {
+    if (!chunk.text().isEmpty() || chunk.reasoning().isPresent() || !chunk.toolCallDeltas().isEmpty()) {
       // Reasoning shown in a UI counts as delivered too: a retry would repeat it.
       textEmitted = true;
       if (chunk.index() == 0) {
