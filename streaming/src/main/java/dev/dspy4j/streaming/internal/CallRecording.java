@@ -3,7 +3,6 @@ package dev.dspy4j.streaming.internal;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
-import dev.dspy4j.core.lm.ToolCallAssembler;
 import dev.dspy4j.core.lm.Usage;
 import dev.dspy4j.core.usage.LmHistory;
 import dev.dspy4j.core.usage.UsageTracking;
@@ -76,8 +75,6 @@ public final class CallRecording {
     private Usage usage = Usage.ZERO;
     private boolean cacheHit;
     private @Nullable String finishReason;
-    /** Function-call pieces per choice; null until one arrives (plain text never allocates it). */
-    private @Nullable TreeMap<Integer, ToolCallAssembler> toolCalls;
     boolean usageRecorded;
 
     StreamState(boolean assemble) {
@@ -101,12 +98,6 @@ public final class CallRecording {
       if (chunk.index() == 0 && chunk.finishReason().isPresent()) {
         finishReason = chunk.finishReason().get();
       }
-      if (!chunk.toolCallDeltas().isEmpty()) {
-        if (toolCalls == null) {
-          toolCalls = new TreeMap<>();
-        }
-        toolCalls.computeIfAbsent(chunk.index(), i -> new ToolCallAssembler()).add(chunk);
-      }
     }
 
     LmResponse response() {
@@ -118,12 +109,7 @@ public final class CallRecording {
       if (outputs.isEmpty()) {
         outputs.add("");
       }
-      var response = LmResponse.builder(outputs).usage(usage).finishReason(finishReason).cacheHit(cacheHit);
-      if (toolCalls != null) {
-        // The stream itself failed if a call was malformed, so these are complete.
-        toolCalls.forEach((choice, calls) -> response.toolCalls(choice, calls.complete()));
-      }
-      return response.build();
+      return LmResponse.builder(outputs).usage(usage).finishReason(finishReason).cacheHit(cacheHit).build();
     }
   }
 }
