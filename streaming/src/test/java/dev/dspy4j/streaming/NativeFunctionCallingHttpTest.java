@@ -138,7 +138,7 @@ class NativeFunctionCallingHttpTest {
     // of the wire (inside UTF-8 sequences, escapes, field names) is a packet boundary.
     var pieces = new ArrayList<String>();
     ARGS.codePoints().forEach(cp -> pieces.add(new String(Character.toChars(cp))));
-    server.enqueue(sse(streamOf(pieces)).throttleBody(1, 1, TimeUnit.MILLISECONDS).build());
+    server.enqueue(sse(streamOf(pieces)).throttleBody(1, 100, TimeUnit.MICROSECONDS).build());
     assertThat(assembled(lm, request())).containsExactly(new ToolCall("call_1", "search", ARGS));
   }
 
