@@ -11,6 +11,7 @@ import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.lm.MalformedToolCallException;
 import dev.dspy4j.core.lm.ToolCall;
 import dev.dspy4j.core.lm.ToolCallAssembler;
+import dev.dspy4j.core.lm.ToolCallDelta;
 import dev.dspy4j.core.signature.Desc;
 import dev.dspy4j.core.tool.Tool;
 import dev.dspy4j.streaming.testing.MockServers;
@@ -119,6 +120,17 @@ class NativeFunctionCallingHttpTest {
     assertThat(response.toolCalls()).containsExactly(new ToolCall("call_a", "search", ARGS), new ToolCall("call_b", "search", "{}"));
     assertThat(response.toolCalls().get(0).parsedArguments())
         .isEqualTo(Map.of("query", "caf\u00e9 \u20ac \ud83d\ude00 \"quoted\" \n", "limit", 3));
+  }
+
+  @Test
+  void aServerAnsweringAStreamRequestWithOneJsonCompletionGivesItsCallsAsWholePieces() {
+    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json").body("""
+        {"choices":[{"index":0,"message":{"content":null,"tool_calls":[{"id":"call_j","type":"function",
+        "function":{"name":"search","arguments":%s}}]},"finish_reason":"tool_calls"}]}""".formatted(Sse.json(ARGS))).build());
+    LM lm = TestLms.builder(server).build();
+    var chunks = lm.stream(request()).collectList().block(WAIT);
+    assertThat(chunks.get(0).toolCallDeltas()).containsExactly(new ToolCallDelta(0, "call_j", "search", ARGS));
+    assertThat(chunks.get(0).finishReason()).contains("tool_calls");
   }
 
   @Test
