@@ -189,11 +189,12 @@ public final class CachedCall {
         });
   }
 
-  /** What is stored: the texts, finish reason and model; never usage or headers. */
+  /** What is stored: the texts, function calls, finish reason and model; never usage or headers. */
   private static LmResponse forStorage(LmResponse answer) {
     return LmResponse.builder(answer.texts())
         .finishReason(answer.finishReason().orElse(null))
         .model(answer.model().orElse(null))
+        .toolCalls(answer.toolCallsByChoice())
         .build();
   }
 
@@ -205,7 +206,8 @@ public final class CachedCall {
   private static Flux<LmChunk> replay(LmResponse hit) {
     List<LmChunk> chunks = new ArrayList<>(hit.texts().size());
     for (int i = 0; i < hit.texts().size(); i++) {
-      chunks.add(LmChunk.cacheReplay(i, hit.texts().get(i), i == 0 ? hit.finishReason().orElse(null) : null));
+      chunks.add(LmChunk.cacheReplay(i, hit.texts().get(i), i == 0 ? hit.finishReason().orElse(null) : null,
+          hit.toolCalls(i)));
     }
     return Flux.fromIterable(chunks);
   }

@@ -1,5 +1,7 @@
 package dev.dspy4j.core.lm;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -10,7 +12,9 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #text()} is the content delta of choice {@link #index()} (never null, {@code ""} when the
  * event carries no text, such as a role-only first chunk or the final usage chunk). {@link #usage()}
  * is present on the usage chunk that servers send last when {@code stream_options.include_usage}
- * is on; {@link #finishReason()} is present on the chunk that ends a choice.
+ * is on; {@link #finishReason()} is present on the chunk that ends a choice. With native function
+ * calling, {@link #toolCallDeltas()} holds the pieces of function calls this event carries
+ * ({@link ToolCallAssembler} puts them together).
  */
 public final class LmChunk {
 
@@ -20,6 +24,7 @@ public final class LmChunk {
   private final @Nullable String finishReason;
   private final @Nullable Usage usage;
   private final boolean cacheHit;
+  private final List<ToolCallDelta> toolCallDeltas;
 
   private LmChunk(
       int index,
@@ -28,6 +33,17 @@ public final class LmChunk {
       @Nullable String finishReason,
       @Nullable Usage usage,
       boolean cacheHit) {
+    this(index, text, reasoning, finishReason, usage, cacheHit, List.of());
+  }
+
+  private LmChunk(
+      int index,
+      String text,
+      @Nullable String reasoning,
+      @Nullable String finishReason,
+      @Nullable Usage usage,
+      boolean cacheHit,
+      List<ToolCallDelta> toolCallDeltas) {
     if (index < 0) {
       throw new IllegalArgumentException("index must not be negative");
     }
@@ -37,6 +53,7 @@ public final class LmChunk {
     this.finishReason = finishReason;
     this.usage = usage;
     this.cacheHit = cacheHit;
+    this.toolCallDeltas = List.copyOf(toolCallDeltas);
   }
 
   /** A text delta of choice 0. */
@@ -54,6 +71,18 @@ public final class LmChunk {
     return new LmChunk(index, text, reasoning, finishReason, usage, false);
   }
 
+  /** A fully specified chunk carrying function-call pieces (native function calling). */
+  public static LmChunk of(
+      int index,
+      String text,
+      @Nullable String reasoning,
+      @Nullable String finishReason,
+      @Nullable Usage usage,
+      List<ToolCallDelta> toolCallDeltas) {
+    return new LmChunk(index, text, reasoning, finishReason, usage, false,
+        Objects.requireNonNull(toolCallDeltas, "toolCallDeltas"));
+  }
+
   /** A usage-only chunk (no choices). */
   public static LmChunk ofUsage(Usage usage) {
     return new LmChunk(0, "", null, null, Objects.requireNonNull(usage, "usage"), false);
@@ -65,6 +94,25 @@ public final class LmChunk {
    */
   public static LmChunk cacheReplay(int index, String text, @Nullable String finishReason) {
     return new LmChunk(index, text, null, finishReason, null, true);
+  }
+
+  /** Like {@link #cacheReplay(int, String, String)}, with the answer's complete function calls as whole pieces. */
+  public static LmChunk cacheReplay(int index, String text, @Nullable String finishReason, List<ToolCall> toolCalls) {
+    var deltas = new ArrayList<ToolCallDelta>(toolCalls.size());
+    for (int i = 0; i < toolCalls.size(); i++) {
+      deltas.add(ToolCallDelta.whole(i, toolCalls.get(i)));
+    }
+    return new LmChunk(index, text, null, finishReason, null, true, deltas);
+  }
+
+  /** This chunk with {@code usage} added (everything else kept). */
+  public LmChunk withUsage(@Nullable Usage usage) {
+    return new LmChunk(index, text, reasoning, finishReason, usage, cacheHit, toolCallDeltas);
+  }
+
+  /** The pieces of function calls this event carries; empty for plain text (the usual case). */
+  public List<ToolCallDelta> toolCallDeltas() {
+    return toolCallDeltas;
   }
 
   /** True when this chunk replays a cached answer rather than streaming from the server. */
@@ -105,12 +153,13 @@ public final class LmChunk {
         && Objects.equals(reasoning, c.reasoning)
         && Objects.equals(finishReason, c.finishReason)
         && Objects.equals(usage, c.usage)
-        && cacheHit == c.cacheHit;
+        && cacheHit == c.cacheHit
+        && toolCallDeltas.equals(c.toolCallDeltas);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(index, text, reasoning, finishReason, usage, cacheHit);
+    return Objects.hash(index, text, reasoning, finishReason, usage, cacheHit, toolCallDeltas);
   }
 
   @Override
@@ -121,6 +170,7 @@ public final class LmChunk {
     if (finishReason != null) sb.append(", finishReason=").append(finishReason);
     if (usage != null) sb.append(", usage=").append(usage);
     if (cacheHit) sb.append(", cacheHit");
+    if (!toolCallDeltas.isEmpty()) sb.append(", toolCallDeltas=").append(toolCallDeltas);
     return sb.append(']').toString();
   }
 }

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Subclasses name the kind: {@link AuthenticationException}, {@link BillingException},
  * {@link RateLimitException}, {@link InvalidRequestException}, {@link ServerException},
  * {@link LmTimeoutException}, {@link ConnectionException}, {@link StreamInterruptedException},
- * {@link LmConfigurationException}.
+ * {@link LmConfigurationException}, {@link MalformedToolCallException}.
  */
 public class LmException extends RuntimeException {
 

@@ -28,6 +28,8 @@ public final class LmRequest {
   private final Map<String, Object> extraBody;
   private final @Nullable Boolean cache;
   private final @Nullable String rolloutId;
+  private final List<Map<String, Object>> tools;
+  private final @Nullable Object toolChoice;
 
   private LmRequest(Builder b) {
     if (b.messages.isEmpty()) {
@@ -44,6 +46,10 @@ public final class LmRequest {
     this.extraBody = Collections.unmodifiableMap(new LinkedHashMap<>(b.extraBody));
     this.cache = b.cache;
     this.rolloutId = b.rolloutId;
+    this.tools = b.tools.stream()
+        .map(t -> Collections.unmodifiableMap(new LinkedHashMap<>(t)))
+        .toList();
+    this.toolChoice = b.toolChoice;
   }
 
   /** A request with these messages and no per-call overrides. */
@@ -73,6 +79,8 @@ public final class LmRequest {
     b.extraBody = new LinkedHashMap<>(extraBody);
     b.cache = cache;
     b.rolloutId = rolloutId;
+    b.tools = new ArrayList<>(tools);
+    b.toolChoice = toolChoice;
     return b;
   }
 
@@ -123,6 +131,19 @@ public final class LmRequest {
     return Optional.ofNullable(rolloutId);
   }
 
+  /**
+   * The OpenAI {@code tools} array (native function calling), each item as DSPy's
+   * {@code Tool.format_as_litellm_function_call()} writes it; empty when none.
+   */
+  public List<Map<String, Object>> tools() {
+    return tools;
+  }
+
+  /** The OpenAI {@code tool_choice} ({@code "auto"}, {@code "none"}, {@code "required"} or an object), when set. */
+  public Optional<Object> toolChoice() {
+    return Optional.ofNullable(toolChoice);
+  }
+
   public LmRequest withTemperature(double temperature) {
     return toBuilder().temperature(temperature).build();
   }
@@ -155,13 +176,16 @@ public final class LmRequest {
         && headers.equals(r.headers)
         && extraBody.equals(r.extraBody)
         && Objects.equals(cache, r.cache)
-        && Objects.equals(rolloutId, r.rolloutId);
+        && Objects.equals(rolloutId, r.rolloutId)
+        && tools.equals(r.tools)
+        && Objects.equals(toolChoice, r.toolChoice);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        messages, n, temperature, maxTokens, stop, responseFormat, headers, extraBody, cache, rolloutId);
+        messages, n, temperature, maxTokens, stop, responseFormat, headers, extraBody, cache, rolloutId, tools,
+        toolChoice);
   }
 
   /** Lists header names only: header values may hold credentials. */
@@ -177,6 +201,8 @@ public final class LmRequest {
         + (headers.isEmpty() ? "" : ", headers=" + headers.keySet())
         + (extraBody.isEmpty() ? "" : ", extraBody=" + extraBody.keySet())
         + (cache == null ? "" : ", cache=" + cache)
+        + (tools.isEmpty() ? "" : ", tools=" + tools.size())
+        + (toolChoice == null ? "" : ", toolChoice=" + (toolChoice instanceof String ? toolChoice : "{...}"))
         + "]";
   }
 
@@ -192,6 +218,8 @@ public final class LmRequest {
     private Map<String, Object> extraBody = new LinkedHashMap<>();
     private @Nullable Boolean cache;
     private @Nullable String rolloutId;
+    private List<Map<String, Object>> tools = new ArrayList<>();
+    private @Nullable Object toolChoice;
 
     private Builder() {}
 
@@ -258,6 +286,34 @@ public final class LmRequest {
 
     public Builder rolloutId(String rolloutId) {
       this.rolloutId = Objects.requireNonNull(rolloutId, "rolloutId");
+      return this;
+    }
+
+    /**
+     * The OpenAI {@code tools} array for native function calling (for dspy4j tools:
+     * {@code Tool.asOpenAiTool()} of each); replaces any set before.
+     */
+    public Builder tools(List<? extends Map<String, ?>> tools) {
+      Objects.requireNonNull(tools, "tools must not be null");
+      var copy = new ArrayList<Map<String, Object>>(tools.size());
+      for (Map<String, ?> t : tools) {
+        Objects.requireNonNull(t, "tools must not contain null");
+        copy.add(new LinkedHashMap<>(t));
+      }
+      this.tools = copy;
+      return this;
+    }
+
+    /**
+     * The OpenAI {@code tool_choice}: {@code "auto"}, {@code "none"}, {@code "required"}, or an object
+     * such as {@code {"type": "function", "function": {"name": "search"}}}.
+     */
+    public Builder toolChoice(Object toolChoice) {
+      Objects.requireNonNull(toolChoice, "toolChoice");
+      if (!(toolChoice instanceof String) && !(toolChoice instanceof Map<?, ?>)) {
+        throw new IllegalArgumentException("toolChoice must be a String or a Map, was " + toolChoice.getClass().getName());
+      }
+      this.toolChoice = toolChoice instanceof Map<?, ?> m ? Collections.unmodifiableMap(new LinkedHashMap<>(m)) : toolChoice;
       return this;
     }
 

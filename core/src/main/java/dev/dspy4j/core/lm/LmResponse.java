@@ -2,15 +2,16 @@ package dev.dspy4j.core.lm;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The result of one chat completion: one text per choice, usage, finish reason, the response
- * headers (case-insensitive names) and whether it was served from a cache.
+ * headers (case-insensitive names) and whether it was served from a cache. With native function
+ * calling, the function calls each choice asked for ({@link #toolCalls()}).
  */
 public final class LmResponse {
 
@@ -20,6 +21,7 @@ public final class LmResponse {
   private final Map<String, String> headers;
   private final boolean cacheHit;
   private final @Nullable String model;
+  private final Map<Integer, List<ToolCall>> toolCalls;
 
   private LmResponse(Builder b) {
     if (b.texts.isEmpty()) {
@@ -33,6 +35,7 @@ public final class LmResponse {
     this.headers = Collections.unmodifiableMap(h);
     this.cacheHit = b.cacheHit;
     this.model = b.model;
+    this.toolCalls = Collections.unmodifiableMap(new TreeMap<>(b.toolCalls));
   }
 
   /** A response of one choice with no usage and no headers (handy in tests). */
@@ -51,7 +54,8 @@ public final class LmResponse {
         .finishReason(finishReason)
         .headers(headers)
         .cacheHit(cacheHit)
-        .model(model);
+        .model(model)
+        .toolCalls(toolCalls);
   }
 
   /** One text per choice, in choice order. */
@@ -99,6 +103,21 @@ public final class LmResponse {
     return cacheHit || header("Helicone-Cache").map(v -> v.trim().equalsIgnoreCase("HIT")).orElse(false);
   }
 
+  /** The function calls of choice 0 (native function calling), in order; empty when it made none. */
+  public List<ToolCall> toolCalls() {
+    return toolCalls(0);
+  }
+
+  /** The function calls of choice {@code choice}, in order; empty when it made none. */
+  public List<ToolCall> toolCalls(int choice) {
+    return toolCalls.getOrDefault(choice, List.of());
+  }
+
+  /** The function calls per choice index; only choices that made calls are present. */
+  public Map<Integer, List<ToolCall>> toolCallsByChoice() {
+    return toolCalls;
+  }
+
   /** The model the server says it used, when it said. */
   public Optional<String> model() {
     return Optional.ofNullable(model);
@@ -112,17 +131,19 @@ public final class LmResponse {
         && Objects.equals(finishReason, r.finishReason)
         && headers.equals(r.headers)
         && cacheHit == r.cacheHit
-        && Objects.equals(model, r.model);
+        && Objects.equals(model, r.model)
+        && toolCalls.equals(r.toolCalls);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(texts, usage, finishReason, headers, cacheHit, model);
+    return Objects.hash(texts, usage, finishReason, headers, cacheHit, model, toolCalls);
   }
 
   @Override
   public String toString() {
-    return "LmResponse[texts=" + texts + ", usage=" + usage + ", finishReason=" + finishReason
+    return "LmResponse[texts=" + texts + (toolCalls.isEmpty() ? "" : ", toolCalls=" + toolCalls)
+        + ", usage=" + usage + ", finishReason=" + finishReason
         + ", cacheHit=" + cacheHit() + requestId().map(id -> ", requestId=" + id).orElse("") + "]";
   }
 
@@ -134,6 +155,7 @@ public final class LmResponse {
     private Map<String, String> headers = Map.of();
     private boolean cacheHit;
     private @Nullable String model;
+    private final Map<Integer, List<ToolCall>> toolCalls = new TreeMap<>();
 
     private Builder(List<String> texts) {
       Objects.requireNonNull(texts, "texts must not be null");
@@ -163,6 +185,24 @@ public final class LmResponse {
 
     public Builder model(@Nullable String model) {
       this.model = model;
+      return this;
+    }
+
+    /** The function calls of choice {@code choice} (an empty list removes them). */
+    public Builder toolCalls(int choice, List<ToolCall> calls) {
+      if (choice < 0) throw new IllegalArgumentException("choice must not be negative, was " + choice);
+      Objects.requireNonNull(calls, "calls").forEach(c -> Objects.requireNonNull(c, "calls must not contain null"));
+      if (calls.isEmpty()) {
+        toolCalls.remove(choice);
+      } else {
+        toolCalls.put(choice, List.copyOf(calls));
+      }
+      return this;
+    }
+
+    /** The function calls per choice. */
+    public Builder toolCalls(Map<Integer, List<ToolCall>> callsPerChoice) {
+      Objects.requireNonNull(callsPerChoice, "callsPerChoice").forEach(this::toolCalls);
       return this;
     }
 

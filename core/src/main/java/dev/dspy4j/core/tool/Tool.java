@@ -183,6 +183,33 @@ public final class Tool {
     return String.join(", ", quoted.subList(0, quoted.size() - 1)) + " and " + quoted.get(quoted.size() - 1);
   }
 
+  /**
+   * The tool as an item of OpenAI's {@code tools} array for native function calling, as DSPy's
+   * {@code Tool.format_as_litellm_function_call()} writes it: {@code {"type": "function", "function":
+   * {"name", "description", "parameters": {"type": "object", "properties", "required"}}}}, where
+   * {@code required} lists the arguments whose schema has no {@code default} (as DSPy does).
+   */
+  public Map<String, Object> asOpenAiTool() {
+    var parameters = new LinkedHashMap<String, Object>();
+    parameters.put("type", "object");
+    parameters.put("properties", args);
+    parameters.put("required", args.entrySet().stream()
+        .filter(e -> !e.getValue().containsKey("default")).map(Map.Entry::getKey).toList());
+    var function = new LinkedHashMap<String, Object>();
+    function.put("name", name);
+    function.put("description", description);
+    function.put("parameters", parameters);
+    var tool = new LinkedHashMap<String, Object>();
+    tool.put("type", "function");
+    tool.put("function", function);
+    return Collections.unmodifiableMap(tool);
+  }
+
+  /** The OpenAI {@code tools} array of these tools ({@link #asOpenAiTool()} of each), for {@code LmRequest.Builder.tools}. */
+  public static List<Map<String, Object>> asOpenAiTools(List<Tool> tools) {
+    return tools.stream().map(Tool::asOpenAiTool).toList();
+  }
+
   /** The tool as DSPy prints it in ReAct's instructions: name, description, arguments (Python repr). */
   @Override
   public String toString() {

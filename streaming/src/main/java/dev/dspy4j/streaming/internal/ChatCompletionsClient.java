@@ -5,6 +5,8 @@ import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.lm.ServerException;
+import dev.dspy4j.core.lm.ToolCall;
+import dev.dspy4j.core.lm.ToolCallDelta;
 import dev.dspy4j.core.lm.Usage;
 import dev.dspy4j.core.ratelimit.RateLimiter;
 import io.netty.channel.ChannelOption;
@@ -250,7 +252,17 @@ public final class ChatCompletionsClient {
   private static List<LmChunk> toChunks(LmResponse response) {
     var chunks = new ArrayList<LmChunk>();
     for (int i = 0; i < response.texts().size(); i++) {
-      chunks.add(LmChunk.of(i, response.texts().get(i), null, i == 0 ? response.finishReason().orElse("stop") : "stop", null));
+      String finish = i == 0 ? response.finishReason().orElse("stop") : "stop";
+      List<ToolCall> calls = response.toolCalls(i);
+      if (calls.isEmpty()) {
+        chunks.add(LmChunk.of(i, response.texts().get(i), null, finish, null));
+      } else {
+        var deltas = new ArrayList<ToolCallDelta>(calls.size());
+        for (int k = 0; k < calls.size(); k++) {
+          deltas.add(ToolCallDelta.whole(k, calls.get(k)));
+        }
+        chunks.add(LmChunk.of(i, response.texts().get(i), null, finish, null, deltas));
+      }
     }
     if (!response.usage().equals(Usage.ZERO)) {
       chunks.add(LmChunk.ofUsage(response.usage()));

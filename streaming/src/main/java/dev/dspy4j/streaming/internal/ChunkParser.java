@@ -1,16 +1,19 @@
 package dev.dspy4j.streaming.internal;
 
 import dev.dspy4j.core.lm.LmChunk;
+import dev.dspy4j.core.lm.ToolCallDelta;
 import dev.dspy4j.core.lm.Usage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Reads one {@code chat.completion.chunk} JSON payload and turns it into {@link LmChunk}s: one per
- * choice that carries text, reasoning or a finish reason (a role-only delta yields none), or one usage
- * chunk when {@code choices} is empty and {@code usage} is present. Unknown fields are skipped.
+ * choice that carries text, reasoning, function-call pieces ({@code tool_calls}) or a finish reason (a
+ * role-only delta yields none), or one usage chunk when {@code choices} is empty and {@code usage} is
+ * present. Unknown fields are skipped.
  *
  * <p>This is the hottest code of a stream (it runs once per token), so it is a small strict JSON
  * reader over the payload's bytes rather than a general parser: field names are compared as bytes
@@ -40,6 +43,11 @@ public final class ChunkParser {
   private static final byte[] CONTENT = ascii("content");
   private static final byte[] REASONING = ascii("reasoning");
   private static final byte[] REASONING_CONTENT = ascii("reasoning_content");
+  private static final byte[] TOOL_CALLS = ascii("tool_calls");
+  private static final byte[] ID = ascii("id");
+  private static final byte[] FUNCTION = ascii("function");
+  private static final byte[] NAME = ascii("name");
+  private static final byte[] ARGUMENTS = ascii("arguments");
   private static final byte[] PROMPT_TOKENS = ascii("prompt_tokens");
   private static final byte[] COMPLETION_TOKENS = ascii("completion_tokens");
   private static final byte[] TOTAL_TOKENS = ascii("total_tokens");
@@ -107,8 +115,7 @@ public final class ChunkParser {
       if (usage != null) {
         if (out.size() > firstChoice) { // usage sent on a choice chunk: keep it on the first choice
           LmChunk c = out.get(firstChoice);
-          out.set(firstChoice, LmChunk.of(c.index(), c.text(), c.reasoning().orElse(null),
-              c.finishReason().orElse(null), usage));
+          out.set(firstChoice, c.withUsage(usage));
         } else {
           out.add(LmChunk.ofUsage(usage));
         }
@@ -127,7 +134,8 @@ public final class ChunkParser {
           LmChunk chunk = choice();
           // A role-only delta carries nothing a subscriber can use; emitting it would also be
           // repeated by a transparent retry.
-          if (!chunk.text().isEmpty() || chunk.reasoning().isPresent() || chunk.finishReason().isPresent()) {
+          if (!chunk.text().isEmpty() || chunk.reasoning().isPresent() || chunk.finishReason().isPresent()
+              || !chunk.toolCallDeltas().isEmpty()) {
             out.add(chunk);
           }
         } else {
@@ -142,6 +150,7 @@ public final class ChunkParser {
       String text = "";
       String reasoning = null;
       String finishReason = null;
+      List<ToolCallDelta> toolCalls = List.of();
       pos++; // {
       if (!endOfObject()) {
         do {
@@ -159,6 +168,9 @@ public final class ChunkParser {
                 if (nameIs(CONTENT)) {
                   String content = stringOrSkip(4);
                   text = content == null ? "" : content;
+                } else if (nameIs(TOOL_CALLS)) {
+                  // Only function-calling answers carry it: the plain-text path never comes here.
+                  toolCalls = peek() == '[' ? toolCalls() : skipToList(4);
                 } else if (nameIs(REASONING) || nameIs(REASONING_CONTENT)) {
                   String r = stringOrSkip(4);
                   if (r != null) {
@@ -176,7 +188,82 @@ public final class ChunkParser {
         } while (nextMember('}'));
       }
       pos++;
-      return LmChunk.of(Math.max(index, 0), text, reasoning, finishReason, null);
+      return toolCalls.isEmpty()
+          ? LmChunk.of(Math.max(index, 0), text, reasoning, finishReason, null)
+          : LmChunk.of(Math.max(index, 0), text, reasoning, finishReason, null, toolCalls);
+    }
+
+    private List<ToolCallDelta> skipToList(int depth) throws IOException {
+      skipValue(depth);
+      return List.of();
+    }
+
+    /**
+     * {@code tool_calls}: one piece per object item (other items are skipped), its index the item's
+     * {@code index} (its position in the array when absent or not an integer; negative becomes 0).
+     */
+    private List<ToolCallDelta> toolCalls() throws IOException {
+      var calls = new ArrayList<ToolCallDelta>(1);
+      pos++; // [
+      if (endOfArray()) {
+        pos++;
+        return calls;
+      }
+      int position = 0;
+      do {
+        if (peek() == '{') {
+          calls.add(toolCall(position));
+        } else {
+          skipValue(5);
+        }
+        position++;
+      } while (nextMember(']'));
+      pos++;
+      return calls;
+    }
+
+    private ToolCallDelta toolCall(int position) throws IOException {
+      Integer index = null;
+      String id = null;
+      String name = null;
+      String arguments = null;
+      pos++; // {
+      if (!endOfObject()) {
+        do {
+          fieldName();
+          if (nameIs(INDEX)) {
+            index = intOrNull();
+          } else if (nameIs(ID)) {
+            id = stringOrSkip(6);
+          } else if (nameIs(FUNCTION)) {
+            name = null; // a repeated field: the last one counts, as a whole
+            arguments = null;
+            if (peek() == '{') {
+              pos++;
+              if (!endOfObject()) {
+                do {
+                  fieldName();
+                  if (nameIs(NAME)) {
+                    name = stringOrSkip(7);
+                  } else if (nameIs(ARGUMENTS)) {
+                    arguments = stringOrSkip(7);
+                  } else {
+                    skipValue(7);
+                  }
+                } while (nextMember('}'));
+              }
+              pos++;
+            } else {
+              skipValue(6);
+            }
+          } else {
+            skipValue(6);
+          }
+        } while (nextMember('}'));
+      }
+      pos++;
+      return new ToolCallDelta(index == null ? position : Math.max(index, 0), id, name,
+          arguments == null ? "" : arguments);
     }
 
     private Usage usage() throws IOException {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dspy4j.core.lm.ConnectionException;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.ServerException;
+import dev.dspy4j.core.lm.ToolCallAssembler;
+import dev.dspy4j.core.lm.ToolCallDelta;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -33,6 +36,8 @@ public final class ChunkStream implements SseDecoder.Listener {
   private List<LmChunk> out = new ArrayList<>();
   private boolean done;
   private boolean finishReasonSeen;
+  /** Function-call pieces per choice, put together to check them at the end; null until one arrives. */
+  private @Nullable TreeMap<Integer, ToolCallAssembler> toolCalls;
 
   /** The chunk stream of one response with this status and request id. */
   public ChunkStream(int maxLineBytes, ChunkParser parser, ObjectMapper mapper, LmErrors errors,
@@ -112,6 +117,7 @@ public final class ChunkStream implements SseDecoder.Listener {
    * @throws ConnectionException when the stream ended too early (retryable while nothing was emitted)
    */
   public void end() {
+    checkToolCalls();
     if (done || finishReasonSeen) {
       return;
     }
@@ -151,9 +157,31 @@ public final class ChunkStream implements SseDecoder.Listener {
       throw errors.fromErrorEvent(status, requestId, ErrorBody.parse(mapper, data, length));
     }
     for (int i = before; i < out.size(); i++) {
-      if (out.get(i).finishReason().isPresent()) {
+      LmChunk chunk = out.get(i);
+      if (chunk.finishReason().isPresent()) {
         finishReasonSeen = true;
       }
+      if (!chunk.toolCallDeltas().isEmpty()) {
+        if (toolCalls == null) {
+          toolCalls = new TreeMap<>();
+        }
+        ToolCallAssembler calls = toolCalls.computeIfAbsent(chunk.index(), k -> new ToolCallAssembler());
+        for (ToolCallDelta d : chunk.toolCallDeltas()) {
+          calls.add(d);
+        }
+      }
+    }
+  }
+
+  /**
+   * Checks that the function calls the stream delivered in pieces are complete: each has a name and
+   * arguments that form a JSON object.
+   *
+   * @throws dev.dspy4j.core.lm.MalformedToolCallException when one does not
+   */
+  private void checkToolCalls() {
+    if (toolCalls != null) {
+      toolCalls.values().forEach(ToolCallAssembler::complete);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.dspy4j.streaming.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dspy4j.core.lm.LmResponse;
+import dev.dspy4j.core.lm.ToolCall;
 import dev.dspy4j.core.lm.Usage;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -13,7 +14,9 @@ import java.util.TreeMap;
 /**
  * Reads a non-streamed {@code chat.completion} body into an {@link LmResponse}: one text per choice
  * in {@code index} order, usage, the finish reason of choice 0 and the model. A body with a top-level
- * {@code error} or without choices is reported as such. (One tree per response: not the hot path.)
+ * {@code error} or without choices is reported as such. Each choice's {@code message.tool_calls} become
+ * its {@link ToolCall}s (a call without a name or with arguments that are not a JSON object is a
+ * {@link dev.dspy4j.core.lm.MalformedToolCallException}). (One tree per response: not the hot path.)
  */
 public final class CompletionParser {
 
@@ -60,12 +63,37 @@ public final class CompletionParser {
     JsonNode first = byIndex.firstEntry().getValue();
     JsonNode finish = first.get("finish_reason");
     JsonNode model = root.get("model");
-    return new Completion(LmResponse.builder(texts)
+    var builder = LmResponse.builder(texts);
+    int choice = 0;
+    for (JsonNode c : byIndex.values()) {
+      JsonNode calls = c.path("message").get("tool_calls");
+      if (calls != null && calls.isArray() && !calls.isEmpty()) {
+        builder.toolCalls(choice, toolCalls(calls));
+      }
+      choice++;
+    }
+    return new Completion(builder
         .usage(usage(root.get("usage")))
         .finishReason(finish == null || finish.isNull() ? null : finish.asText())
         .model(model == null || model.isNull() ? null : model.asText())
         .headers(headers)
         .build());
+  }
+
+  private static List<ToolCall> toolCalls(JsonNode calls) {
+    var out = new ArrayList<ToolCall>(calls.size());
+    int position = 0;
+    for (JsonNode call : calls) {
+      JsonNode function = call.path("function");
+      JsonNode id = call.get("id");
+      JsonNode name = function.get("name");
+      JsonNode arguments = function.get("arguments");
+      out.add(ToolCall.checked(position++, id != null && id.isTextual() ? id.textValue() : null,
+          name != null && name.isTextual() ? name.textValue() : null,
+          arguments == null || arguments.isNull() ? null
+              : arguments.isTextual() ? arguments.textValue() : arguments.toString()));
+    }
+    return out;
   }
 
   private static Usage usage(JsonNode usage) {

@@ -57,6 +57,8 @@ public final class EffectiveRequest {
     call.responseFormat().ifPresent(b::responseFormat);
     b.cache(call.cache().orElse(lm.cache()));
     call.rolloutId().ifPresent(b::rolloutId);
+    b.tools(call.tools());
+    call.toolChoice().ifPresent(b::toolChoice);
 
     ReasoningModels.check(lm.model(), temperature, maxTokens);
     return b.build();

@@ -42,6 +42,10 @@ public final class RequestBody {
       body.put("stop", effective.stop());
     }
     effective.responseFormat().ifPresent(f -> body.put("response_format", f));
+    if (!effective.tools().isEmpty()) {
+      body.put("tools", effective.tools());
+    }
+    effective.toolChoice().ifPresent(c -> body.put("tool_choice", c));
     body.putAll(effective.extraBody());
     body.remove("stream");
     body.remove("stream_options");

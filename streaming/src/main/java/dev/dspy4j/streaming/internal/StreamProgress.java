@@ -2,6 +2,7 @@ package dev.dspy4j.streaming.internal;
 
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmException;
+import dev.dspy4j.core.lm.MalformedToolCallException;
 import dev.dspy4j.core.lm.StreamInterruptedException;
 
 /**
@@ -17,7 +18,7 @@ public final class StreamProgress {
 
   /** Records a chunk on its way downstream. */
   public void onChunk(LmChunk chunk) {
-    if (!chunk.text().isEmpty() || chunk.reasoning().isPresent()) {
+    if (!chunk.text().isEmpty() || chunk.reasoning().isPresent() || !chunk.toolCallDeltas().isEmpty()) {
       // Reasoning shown in a UI counts as delivered too: a retry would repeat it.
       textEmitted = true;
       if (chunk.index() == 0) {
@@ -28,7 +29,9 @@ public final class StreamProgress {
 
   /** The failure to report, given what was already emitted. */
   public Throwable onFailure(Throwable failure) {
-    if (!textEmitted || failure instanceof StreamInterruptedException || failure instanceof Error) {
+    if (!textEmitted || failure instanceof StreamInterruptedException || failure instanceof Error
+        // The answer itself is unusable (not an interruption): reported as it is.
+        || failure instanceof MalformedToolCallException) {
       return failure;
     }
     int status = failure instanceof LmException e ? e.statusCode() : 0;

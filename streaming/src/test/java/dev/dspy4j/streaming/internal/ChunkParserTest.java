@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dspy4j.core.lm.LmChunk;
+import dev.dspy4j.core.lm.ToolCallDelta;
 import dev.dspy4j.core.lm.Usage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +68,7 @@ class ChunkParserTest {
           String finish = textOrNull(choice.get("finish_reason"));
           String text = "";
           String reasoning = null;
+          var toolCalls = new ArrayList<ToolCallDelta>();
           JsonNode delta = choice.get("delta") != null && choice.get("message") != null
               ? lastOf(json, choice, "delta", "message")
               : choice.get("delta") != null ? choice.get("delta") : choice.get("message");
@@ -77,9 +79,24 @@ class ChunkParserTest {
             String r2 = textOrNull(delta.get("reasoning_content"));
             reasoning = r1 != null && r2 != null ? (json.lastIndexOf("\"reasoning_content\"") > json.lastIndexOf("\"reasoning\"") ? r2 : r1)
                 : r1 != null ? r1 : r2;
+            JsonNode calls = delta.get("tool_calls");
+            if (calls != null && calls.isArray()) {
+              int position = 0;
+              for (JsonNode call : calls) {
+                if (call.isObject()) {
+                  JsonNode i = call.get("index");
+                  JsonNode function = call.get("function");
+                  boolean fn = function != null && function.isObject();
+                  String args = fn ? textOrNull(function.get("arguments")) : null;
+                  toolCalls.add(new ToolCallDelta(i != null && i.isIntegralNumber() ? Math.max(0, intOr(i, 0)) : position,
+                      textOrNull(call.get("id")), fn ? textOrNull(function.get("name")) : null, args == null ? "" : args));
+                }
+                position++;
+              }
+            }
           }
-          if (!text.isEmpty() || reasoning != null || finish != null) {
-            out.add(LmChunk.of(index, text, reasoning, finish, null));
+          if (!text.isEmpty() || reasoning != null || finish != null || !toolCalls.isEmpty()) {
+            out.add(LmChunk.of(index, text, reasoning, finish, null, toolCalls));
           }
         }
       }
@@ -93,8 +110,7 @@ class ChunkParserTest {
         if (out.isEmpty()) {
           out.add(LmChunk.ofUsage(u));
         } else {
-          LmChunk c = out.get(0);
-          out.set(0, LmChunk.of(c.index(), c.text(), c.reasoning().orElse(null), c.finishReason().orElse(null), u));
+          out.set(0, out.get(0).withUsage(u));
         }
       }
       return new Outcome("CHUNKS", out);
@@ -155,12 +171,37 @@ class ChunkParserTest {
         "{\"choices\":[{\"index\":99999999999,\"delta\":{\"content\":\"too big\"}}]}",
         "{\"choices\":[],\"usage\":{\"prompt_tokens\":123456789012345678901234567890,\"completion_tokens\":-99999999999}}",
         "{\"choices\":[{\"index\":-2147483648,\"delta\":{\"content\":\"min int\"}}]}",
-        "{\"x\":{\"deep\":[[[[{\"y\":[true,false,null,0,-0.5e-7]}]]]]},\"choices\":[{\"delta\":{\"content\":\"z\"}}]}");
+        "{\"x\":{\"deep\":[[[[{\"y\":[true,false,null,0,-0.5e-7]}]]]]},\"choices\":[{\"delta\":{\"content\":\"z\"}}]}",
+        // native function calling: OpenAI's first tool-call delta, argument pieces, parallel calls, oddities
+        "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,"
+            + "\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"search\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"qu\"}}]}}]}",
+        "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":1,\"function\":{\"arguments\":\"caf\\u00e9 \\\"\"}},"
+            + "{\"index\":0,\"id\":\"a\",\"function\":{\"name\":\"f\"}}]}}]}",
+        "{\"choices\":[{\"message\":{\"content\":null,\"tool_calls\":[{\"id\":\"x\",\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}},"
+            + "{\"id\":\"y\",\"function\":{\"name\":\"h\",\"arguments\":\"{\\\"a\\\":1}\"}}]},\"finish_reason\":\"tool_calls\"}]}",
+        "{\"choices\":[{\"delta\":{\"tool_calls\":null}}]}",
+        "{\"choices\":[{\"delta\":{\"tool_calls\":[]}}]}",
+        "{\"choices\":[{\"delta\":{\"tool_calls\":[1,null,{\"index\":\"two\",\"function\":null},{\"index\":-1,\"function\":{\"arguments\":{\"o\":1}}}]}}]}",
+        "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"function\":{\"name\":\"a\"},\"function\":{\"arguments\":\"b\"}}],"
+            + "\"tool_calls\":[{\"function\":{\"name\":\"last\"}}]}}],"
+            + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}");
     for (String json : payloads) {
       assertSame(json);
     }
     assertThat(ours(payloads.get(1)).chunks()).containsExactly(LmChunk.ofText("Hel"));
     assertThat(ours(payloads.get(11)).chunks().get(0).text()).isEqualTo("café 😀 \n\t\\ /");
+    assertThat(ours(payloads.get(26)).chunks().get(0).toolCallDeltas())
+        .containsExactly(new ToolCallDelta(0, "call_1", "search", ""));
+    assertThat(ours(payloads.get(27)).chunks().get(0).toolCallDeltas())
+        .containsExactly(new ToolCallDelta(0, null, null, "{\"qu"));
+    assertThat(ours(payloads.get(28)).chunks().get(0).toolCallDeltas())
+        .containsExactly(new ToolCallDelta(1, null, null, "café \""), new ToolCallDelta(0, "a", "f", ""));
+    assertThat(ours(payloads.get(29)).chunks().get(0).toolCallDeltas()).extracting(ToolCallDelta::index).containsExactly(0, 1);
+    assertThat(ours(payloads.get(30)).chunks()).isEmpty();
+    assertThat(ours(payloads.get(33)).chunks().get(0).toolCallDeltas())
+        .containsExactly(new ToolCallDelta(0, null, "last", ""));
+    assertThat(ours(payloads.get(33)).chunks().get(0).usage()).contains(new Usage(1, 2, 3));
   }
 
   @Test
@@ -272,6 +313,9 @@ class ChunkParserTest {
     if (r.nextInt(4) == 0) {
       delta.add((r.nextBoolean() ? "\"reasoning\":" : "\"reasoning_content\":") + randomString(r));
     }
+    if (r.nextInt(3) == 0) {
+      delta.add("\"tool_calls\":" + (r.nextInt(8) == 0 ? randomValue(r, 2) : randomToolCalls(r)));
+    }
     java.util.Collections.shuffle(delta, r);
     fields.add((r.nextBoolean() ? "\"delta\":" : "\"message\":") + (r.nextInt(10) == 0 ? randomValue(r, 1) : "{" + String.join(",", delta) + "}"));
     if (r.nextBoolean()) {
@@ -279,6 +323,40 @@ class ChunkParserTest {
     }
     java.util.Collections.shuffle(fields, r);
     return "{" + String.join(",", fields) + "}";
+  }
+
+  private static String randomToolCalls(Random r) {
+    var calls = new ArrayList<String>();
+    for (int i = r.nextInt(3); i > 0; i--) {
+      if (r.nextInt(8) == 0) {
+        calls.add(randomValue(r, 1));
+        continue;
+      }
+      var fields = new ArrayList<String>();
+      if (r.nextInt(4) > 0) {
+        fields.add("\"index\":" + (r.nextInt(6) == 0 ? randomValue(r, 1) : Integer.toString(r.nextInt(3))));
+      }
+      if (r.nextBoolean()) {
+        fields.add("\"id\":" + (r.nextInt(6) == 0 ? randomValue(r, 1) : randomString(r)));
+      }
+      if (r.nextBoolean()) {
+        fields.add("\"type\":\"function\"");
+      }
+      if (r.nextInt(5) > 0) {
+        var function = new ArrayList<String>();
+        if (r.nextBoolean()) {
+          function.add("\"name\":" + (r.nextInt(6) == 0 ? randomValue(r, 1) : randomString(r)));
+        }
+        if (r.nextInt(4) > 0) {
+          function.add("\"arguments\":" + (r.nextInt(6) == 0 ? randomValue(r, 2) : randomString(r)));
+        }
+        java.util.Collections.shuffle(function, r);
+        fields.add("\"function\":" + (r.nextInt(10) == 0 ? randomValue(r, 1) : "{" + String.join(",", function) + "}"));
+      }
+      java.util.Collections.shuffle(fields, r);
+      calls.add("{" + String.join(",", fields) + "}");
+    }
+    return "[" + String.join(",", calls) + "]";
   }
 
   private static String randomValue(Random r, int depth) {

@@ -96,6 +96,8 @@ public final class CanonicalRequest {
       if (!extraBody.isEmpty()) root.put("extra_body", extraBody);
     }
     request.rolloutId().ifPresent(id -> root.put("rollout_id", id));
+    if (!request.tools().isEmpty()) root.put("tools", request.tools());
+    request.toolChoice().ifPresent(c -> root.put("tool_choice", c));
     if (!request.headers().isEmpty()) {
       var headers = new TreeMap<String, String>();
       request.headers().forEach((name, value) -> {

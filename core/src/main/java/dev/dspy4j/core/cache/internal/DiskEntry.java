@@ -1,7 +1,10 @@
 package dev.dspy4j.core.cache.internal;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.dspy4j.core.lm.LmResponse;
+import dev.dspy4j.core.lm.ToolCall;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,15 +16,18 @@ import org.jspecify.annotations.Nullable;
  * @param texts one text per choice
  * @param finishReason the finish reason of choice 0, if known
  * @param model the model the server reported, if known
+ * @param toolCalls the function calls per choice index (native function calling), absent when none
  */
 record DiskEntry(
-    String format, String key, List<String> texts, @Nullable String finishReason, @Nullable String model) {
+    String format, String key, List<String> texts, @Nullable String finishReason, @Nullable String model,
+    @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Map<Integer, List<ToolCall>> toolCalls) {
 
   static final String FORMAT = "dspy4j-cache/1";
 
   static DiskEntry of(String key, LmResponse response) {
     return new DiskEntry(
-        FORMAT, key, response.texts(), response.finishReason().orElse(null), response.model().orElse(null));
+        FORMAT, key, response.texts(), response.finishReason().orElse(null), response.model().orElse(null),
+        response.toolCallsByChoice().isEmpty() ? null : response.toolCallsByChoice());
   }
 
   /** Whether this entry is complete and belongs to {@code expectedKey}. */
@@ -34,6 +40,8 @@ record DiskEntry(
   }
 
   LmResponse toResponse() {
-    return LmResponse.builder(texts).finishReason(finishReason).model(model).build();
+    var response = LmResponse.builder(texts).finishReason(finishReason).model(model);
+    if (toolCalls != null) response.toolCalls(toolCalls);
+    return response.build();
   }
 }

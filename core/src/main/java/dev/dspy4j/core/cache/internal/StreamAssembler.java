@@ -2,6 +2,7 @@ package dev.dspy4j.core.cache.internal;
 
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmResponse;
+import dev.dspy4j.core.lm.ToolCallAssembler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -15,10 +16,15 @@ public final class StreamAssembler {
 
   private final TreeMap<Integer, StringBuilder> texts = new TreeMap<>();
   private @Nullable String finishReason;
+  private @Nullable TreeMap<Integer, ToolCallAssembler> toolCalls;
 
-  /** Adds one chunk's text and finish reason. */
+  /** Adds one chunk's text, function-call pieces and finish reason. */
   public void add(LmChunk chunk) {
     texts.computeIfAbsent(chunk.index(), i -> new StringBuilder()).append(chunk.text());
+    if (!chunk.toolCallDeltas().isEmpty()) {
+      if (toolCalls == null) toolCalls = new TreeMap<>();
+      toolCalls.computeIfAbsent(chunk.index(), i -> new ToolCallAssembler()).add(chunk);
+    }
     if (chunk.index() == 0 && chunk.finishReason().isPresent()) finishReason = chunk.finishReason().get();
   }
 
@@ -30,6 +36,8 @@ public final class StreamAssembler {
       StringBuilder b = texts.get(i);
       all.add(b == null ? "" : b.toString());
     }
-    return LmResponse.builder(all).finishReason(finishReason).build();
+    var response = LmResponse.builder(all).finishReason(finishReason);
+    if (toolCalls != null) toolCalls.forEach((choice, calls) -> response.toolCalls(choice, calls.complete()));
+    return response.build();
   }
 }
