@@ -13,6 +13,7 @@ import dev.dspy4j.examples.programs.LoadProgram;
 import dev.dspy4j.examples.programs.Optimize;
 import dev.dspy4j.examples.programs.Prompts;
 import dev.dspy4j.examples.programs.RateLimit;
+import dev.dspy4j.examples.programs.ReActAgent;
 import dev.dspy4j.examples.programs.RedisCache;
 import dev.dspy4j.examples.programs.Sessions;
 import dev.dspy4j.examples.programs.Streaming;
@@ -26,7 +27,7 @@ public final class Examples {
   private static final List<Example> ALL = List.of(
       new Hello(), new BasicCot(), new GenerationConfig(), new CustomProperties(), new Prompts(),
       new RateLimit(), new Caching(), new Sessions(), new Streaming(), new BatchPipeline(), new Web(),
-      new BestOfNExample(), new LoadProgram(), new Optimize(), new RedisCache(), new KafkaPipeline(),
+      new BestOfNExample(), new LoadProgram(), new Optimize(), new ReActAgent(), new RedisCache(), new KafkaPipeline(),
       new GatewayExample());
 
   private Examples() {}

@@ -47,8 +47,12 @@ final class LocalAnswers {
 
     Matcher chat = CHAT_REQUIREMENTS.matcher(user);
     if (chat.find()) {
+      List<OutputField> fields = fields(CHAT_FIELD, chat.group(1));
+      if (fields.stream().anyMatch(f -> f.name().equals("next_tool_name"))) {
+        return AgentStep.reply(systemText(messages), user, inputs, fields);
+      }
       var out = new StringBuilder();
-      for (OutputField field : fields(CHAT_FIELD, chat.group(1))) {
+      for (OutputField field : fields) {
         out.append("[[ ## ").append(field.name()).append(" ## ]]\n")
             .append(valueText(field, subject)).append("\n\n");
       }
@@ -130,6 +134,12 @@ final class LocalAnswers {
           + "deterministically, so that the examples run offline.";
     }
     return "A deterministic " + field.replace('_', ' ') + " from the local gateway to \"" + subject + "\".";
+  }
+
+  private static String systemText(JsonNode messages) {
+    return messages.size() > 0 && "system".equals(messages.get(0).path("role").asText())
+        ? contentText(messages.get(0).path("content"))
+        : "";
   }
 
   private static String lastUserText(JsonNode messages) {
