@@ -8,11 +8,18 @@ import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.ratelimit.RateLimiter;
 import dev.dspy4j.core.usage.UsageTracker;
 import dev.dspy4j.core.lm.StreamInterruptedException;
+import dev.dspy4j.core.predict.Prediction;
+import dev.dspy4j.core.predict.ReAct;
+import dev.dspy4j.core.testing.DummyLM;
+import dev.dspy4j.core.tool.Tool;
+import java.util.LinkedHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.dspy4j.streaming.testing.MockServers;
 import dev.dspy4j.streaming.testing.Sse;
 import dev.dspy4j.streaming.testing.TestLms;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -112,5 +119,46 @@ class LmNonBlockingTest {
     assertThat(lm.history().entries()).hasSize(11);
     assertThat(BLOCKING_CALLS).as("blocking calls on non-blocking threads").isEmpty();
     Dspy.configureCache(DefaultLmCache.builder().build());
+  }
+
+  record CityArgs(String city) {}
+
+  private void answer(Map<String, ?> fields) {
+    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
+        .body(Sse.completion(DummyLM.chatFormat(fields))).build());
+  }
+
+  @Test
+  void aSleepingToolNeverBlocksANonBlockingThread() {
+    MockServers.failUnexpectedRequests(server);
+    var toolThread = new AtomicReference<String>();
+    Tool sleepy = Tool.of("lookup", "Looks up slowly.", CityArgs.class, a -> {
+      toolThread.set(Thread.currentThread().getName());
+      try {
+        Thread.sleep(30);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return "found " + a.city();
+    });
+    var step = new LinkedHashMap<String, Object>();
+    step.put("next_thought", "look it up");
+    step.put("next_tool_name", "lookup");
+    step.put("next_tool_args", Map.of("city", "Paris"));
+    answer(step);
+    var finish = new LinkedHashMap<String, Object>();
+    finish.put("next_thought", "done");
+    finish.put("next_tool_name", "finish");
+    finish.put("next_tool_args", Map.of());
+    answer(finish);
+    answer(Map.of("reasoning", "r", "answer", "Paris"));
+    BLOCKING_CALLS.clear();
+
+    Prediction p = ReAct.of("question -> answer", List.of(sleepy)).call(Map.of("question", "q"))
+        .contextWrite(Dspy.withLm(TestLms.builder(server).build())).block(WAIT);
+
+    assertThat(p.get("answer")).isEqualTo("Paris");
+    assertThat(toolThread.get()).startsWith("boundedElastic-");
+    assertThat(BLOCKING_CALLS).as("blocking calls on non-blocking threads").isEmpty();
   }
 }
