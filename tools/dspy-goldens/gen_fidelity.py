@@ -526,7 +526,7 @@ def write(name, cases):
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, name), "w", encoding="utf-8", newline="\n") as f:
         for c in cases:
-            f.write(json.dumps(c, ensure_ascii=False, sort_keys=True) + "\n")
+            f.write(json.dumps(c, ensure_ascii=False) + "\n")
     print(f"{name}: {len(cases)} cases ({sum('error' in c for c in cases)} where DSPy raises)")
 
 

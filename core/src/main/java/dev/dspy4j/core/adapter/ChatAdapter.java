@@ -2,6 +2,7 @@ package dev.dspy4j.core.adapter;
 
 import dev.dspy4j.core.adapter.internal.JsonSchemas;
 import dev.dspy4j.core.adapter.internal.PyJson;
+import dev.dspy4j.core.adapter.internal.PyRepr;
 import dev.dspy4j.core.adapter.internal.PyText;
 import dev.dspy4j.core.adapter.internal.ValueParser;
 import dev.dspy4j.core.lm.Message;
@@ -126,6 +127,8 @@ public class ChatAdapter implements Adapter {
         note = "must be True or False";
       } else if (t instanceof FieldType.Int || t instanceof FieldType.Float) {
         note = "must be a single " + t.dspyName() + " value";
+      } else if (t instanceof FieldType.LiteralOf lit && lit.enumType() != null) {
+        note = "must be one of: " + String.join("; ", lit.values());
       } else if (t instanceof FieldType.LiteralOf lit) {
         note = "must exactly match (no extra characters) one of: " + String.join("; ", lit.values());
       } else {
@@ -189,8 +192,18 @@ public class ChatAdapter implements Adapter {
     return PyJson.render(value);
   }
 
+  /**
+   * DSPy's {@code _format_blob}, which expects text: a list or dict item shows as Python's repr; a
+   * number, boolean, None or enum item makes DSPy raise (TypeError), so it is refused here too.
+   */
   private static String blob(@Nullable Object item) {
-    String s = item instanceof String str ? str : PyJson.render(item);
+    Object j = PyJson.toJsonable(item);
+    if (!(j instanceof String || j instanceof List || j instanceof Map) || item instanceof Enum || item instanceof Record) {
+      throw new IllegalArgumentException("a list given to a str field must hold text, found "
+          + (item == null ? "null" : item.getClass().getSimpleName() + " " + PyRepr.repr(j))
+          + " (DSPy raises TypeError for it too)");
+    }
+    String s = PyRepr.str(j);
     if (s.indexOf('\n') < 0 && s.indexOf('«') < 0 && s.indexOf('»') < 0) return "«" + s + "»";
     return "«««\n    " + s.replace("\n", "\n    ") + "\n»»»";
   }

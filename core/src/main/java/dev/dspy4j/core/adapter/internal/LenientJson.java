@@ -20,6 +20,11 @@ public final class LenientJson {
   private final String s;
   private int i;
   private int depth;
+  /** Repair mode: an unexpected end closes open strings, arrays and objects (truncated output). */
+  private boolean repair;
+
+  /** What {@link #repair} returns when the text holds no JSON container at all. */
+  public static final Object NOT_JSON = new Object();
 
   private LenientJson(String s) {
     this.s = s;
@@ -37,6 +42,48 @@ public final class LenientJson {
     p.ws();
     if (p.i != text.length()) throw p.fail("unexpected trailing text");
     return v;
+  }
+
+  /**
+   * Reads a value the way DSPy's {@code json_repair.loads} recovers one from an LM's text: the
+   * whole text when it is one value; else the content of a fenced block ({@code ```json ... ```});
+   * else, from the first {@code {} or {@code [}, one container whose truncated end is completed
+   * (open strings, arrays and objects closed) and after which other text is ignored. Comments
+   * ({@code //}, {@code /* *\/}) count as whitespace. Returns {@link #NOT_JSON} when the text holds
+   * no container.
+   */
+  public static @Nullable Object repair(String text) {
+    try {
+      return parse(text);
+    } catch (IllegalArgumentException notOneValue) {
+      // try the recoveries below
+    }
+    int fence = text.indexOf("```");
+    if (fence >= 0) {
+      int bodyStart = text.indexOf('\n', fence);
+      int close = bodyStart < 0 ? -1 : text.indexOf("```", bodyStart);
+      if (bodyStart >= 0) {
+        Object inner = repair(text.substring(bodyStart + 1, close < 0 ? text.length() : close));
+        if (inner != NOT_JSON) return inner;
+      }
+    }
+    int start = -1;
+    for (int k = 0; k < text.length(); k++) {
+      char c = text.charAt(k);
+      if (c == '{' || c == '[') {
+        start = k;
+        break;
+      }
+    }
+    if (start < 0) return NOT_JSON;
+    var p = new LenientJson(text);
+    p.repair = true;
+    p.i = start;
+    try {
+      return p.value();
+    } catch (IllegalArgumentException e) {
+      return NOT_JSON;
+    }
   }
 
   /** The first balanced {@code {...}} in the text (strings respected), if any. */
@@ -93,6 +140,10 @@ public final class LenientJson {
           case "null":
           case "None":
             return null;
+          case "Infinity":
+            return Double.POSITIVE_INFINITY;
+          case "NaN":
+            return Double.NaN;
           default:
             throw fail("unexpected '" + word + "'");
         }
@@ -105,6 +156,10 @@ public final class LenientJson {
     var out = new LinkedHashMap<String, Object>();
     while (true) {
       ws();
+      if (repair && i >= s.length()) {
+        depth--;
+        return out;
+      }
       if (peek('}')) {
         i++;
         depth--;
@@ -117,14 +172,22 @@ public final class LenientJson {
         if (key.isEmpty()) throw fail("expected a key");
       }
       ws();
+      if (repair && i >= s.length()) {
+        depth--;
+        return out;
+      }
       if (!peek(':')) throw fail("expected ':'");
       i++;
       ws();
+      if (repair && i >= s.length()) {
+        depth--;
+        return out;
+      }
       out.put(key, value());
       ws();
       if (peek(',')) {
         i++;
-      } else if (!peek('}')) {
+      } else if (!peek('}') && !(repair && i >= s.length())) {
         throw fail("expected ',' or '}'");
       }
     }
@@ -136,6 +199,10 @@ public final class LenientJson {
     var out = new ArrayList<Object>();
     while (true) {
       ws();
+      if (repair && i >= s.length()) {
+        depth--;
+        return out;
+      }
       if (peek(close)) {
         i++;
         depth--;
@@ -145,7 +212,7 @@ public final class LenientJson {
       ws();
       if (peek(',')) {
         i++;
-      } else if (!peek(close)) {
+      } else if (!peek(close) && !(repair && i >= s.length())) {
         throw fail("expected ',' or '" + close + "'");
       }
     }
@@ -182,12 +249,17 @@ public final class LenientJson {
         default -> sb.append(e);
       }
     }
+    if (repair) return sb.toString();
     throw fail("unterminated string");
   }
 
   private Object number() {
     int start = i;
     if (peek('-') || peek('+')) i++;
+    if (s.startsWith("Infinity", i)) {
+      i += "Infinity".length();
+      return s.charAt(start) == '-' ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    }
     boolean isFloat = false;
     while (i < s.length()) {
       char c = s.charAt(i);
@@ -224,8 +296,21 @@ public final class LenientJson {
     return i < s.length() && s.charAt(i) == c;
   }
 
+  /** Skips whitespace and comments ({@code // ...} to the end of the line, {@code /* ... *\/}). */
   private void ws() {
-    while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      if (Character.isWhitespace(c)) {
+        i++;
+      } else if (c == '/' && i + 1 < s.length() && s.charAt(i + 1) == '/') {
+        while (i < s.length() && s.charAt(i) != '\n') i++;
+      } else if (c == '/' && i + 1 < s.length() && s.charAt(i + 1) == '*') {
+        int end = s.indexOf("*/", i + 2);
+        i = end < 0 ? s.length() : end + 2;
+      } else {
+        return;
+      }
+    }
   }
 
   private IllegalArgumentException fail(String problem) {
