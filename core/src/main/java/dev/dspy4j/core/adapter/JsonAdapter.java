@@ -1,6 +1,7 @@
 package dev.dspy4j.core.adapter;
 
 import dev.dspy4j.core.adapter.internal.JsonSchemas;
+import dev.dspy4j.core.adapter.internal.JsonRepair;
 import dev.dspy4j.core.adapter.internal.LenientJson;
 import dev.dspy4j.core.adapter.internal.PyJson;
 import dev.dspy4j.core.signature.Field;
@@ -95,9 +96,9 @@ public class JsonAdapter extends ChatAdapter {
 
   /** DSPy: json_repair.loads of the text; if that is no object, of its first balanced {...}. */
   private static Optional<Map<?, ?>> asObject(String completion) {
-    if (LenientJson.repair(completion) instanceof Map<?, ?> m) return Optional.of(m);
+    if (JsonRepair.loads(completion) instanceof Map<?, ?> m) return Optional.of(m);
     return LenientJson.firstObject(completion)
-        .map(LenientJson::repair)
+        .map(JsonRepair::loads)
         .filter(v -> v instanceof Map<?, ?>)
         .map(v -> (Map<?, ?>) v);
   }

@@ -7,9 +7,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A forgiving reader for values LMs write: JSON plus Python literal syntax, as DSPy accepts through
- * {@code json_repair} and {@code ast.literal_eval}: single-quoted strings, {@code True/False/None},
- * trailing commas, tuples, digits grouped with {@code _}, unquoted object keys. Produces
+ * A reader for Python literal syntax, DSPy's fallback {@code ast.literal_eval} when
+ * {@link JsonRepair} finds no JSON: single-quoted strings, {@code True/False/None}, trailing
+ * commas, tuples, digits grouped with {@code _}, {@code 0x1f}, unquoted object keys. Produces
  * LinkedHashMap, ArrayList, String, Long/BigInteger, Double, Boolean and null.
  */
 public final class LenientJson {
@@ -20,11 +20,6 @@ public final class LenientJson {
   private final String s;
   private int i;
   private int depth;
-  /** Repair mode: an unexpected end closes open strings, arrays and objects (truncated output). */
-  private boolean repair;
-
-  /** What {@link #repair} returns when the text holds no JSON container at all. */
-  public static final Object NOT_JSON = new Object();
 
   private LenientJson(String s) {
     this.s = s;
@@ -45,61 +40,16 @@ public final class LenientJson {
   }
 
   /**
-   * Reads a value the way DSPy's {@code json_repair.loads} recovers one from an LM's text: the
-   * whole text when it is one value; else the content of a fenced block ({@code ```json ... ```});
-   * else, from the first {@code {} or {@code [}, one container whose truncated end is completed
-   * (open strings, arrays and objects closed) and after which other text is ignored. Comments
-   * ({@code //}, {@code /* *\/}) count as whitespace. Returns {@link #NOT_JSON} when the text holds
-   * no container.
+   * The first balanced {@code {...}} in the text, if any: DSPy's recursive regex
+   * {@code \{(?:[^{}]|(?R))*\}}, which counts braces and knows nothing of strings.
    */
-  public static @Nullable Object repair(String text) {
-    try {
-      return parse(text);
-    } catch (IllegalArgumentException notOneValue) {
-      // try the recoveries below
-    }
-    int fence = text.indexOf("```");
-    if (fence >= 0) {
-      int bodyStart = text.indexOf('\n', fence);
-      int close = bodyStart < 0 ? -1 : text.indexOf("```", bodyStart);
-      if (bodyStart >= 0) {
-        Object inner = repair(text.substring(bodyStart + 1, close < 0 ? text.length() : close));
-        if (inner != NOT_JSON) return inner;
-      }
-    }
-    int start = -1;
-    for (int k = 0; k < text.length(); k++) {
-      char c = text.charAt(k);
-      if (c == '{' || c == '[') {
-        start = k;
-        break;
-      }
-    }
-    if (start < 0) return NOT_JSON;
-    var p = new LenientJson(text);
-    p.repair = true;
-    p.i = start;
-    try {
-      return p.value();
-    } catch (IllegalArgumentException e) {
-      return NOT_JSON;
-    }
-  }
-
-  /** The first balanced {@code {...}} in the text (strings respected), if any. */
   public static Optional<String> firstObject(String text) {
     int start = text.indexOf('{');
     while (start >= 0) {
       int depth = 0;
-      char quote = 0;
       for (int k = start; k < text.length(); k++) {
         char c = text.charAt(k);
-        if (quote != 0) {
-          if (c == '\\') k++;
-          else if (c == quote) quote = 0;
-        } else if (c == '"' || c == '\'') {
-          quote = c;
-        } else if (c == '{') {
+        if (c == '{') {
           depth++;
         } else if (c == '}' && --depth == 0) {
           return Optional.of(text.substring(start, k + 1));
@@ -140,10 +90,6 @@ public final class LenientJson {
           case "null":
           case "None":
             return null;
-          case "Infinity":
-            return Double.POSITIVE_INFINITY;
-          case "NaN":
-            return Double.NaN;
           default:
             throw fail("unexpected '" + word + "'");
         }
@@ -156,10 +102,6 @@ public final class LenientJson {
     var out = new LinkedHashMap<String, Object>();
     while (true) {
       ws();
-      if (repair && i >= s.length()) {
-        depth--;
-        return out;
-      }
       if (peek('}')) {
         i++;
         depth--;
@@ -172,22 +114,14 @@ public final class LenientJson {
         if (key.isEmpty()) throw fail("expected a key");
       }
       ws();
-      if (repair && i >= s.length()) {
-        depth--;
-        return out;
-      }
       if (!peek(':')) throw fail("expected ':'");
       i++;
       ws();
-      if (repair && i >= s.length()) {
-        depth--;
-        return out;
-      }
       out.put(key, value());
       ws();
       if (peek(',')) {
         i++;
-      } else if (!peek('}') && !(repair && i >= s.length())) {
+      } else if (!peek('}')) {
         throw fail("expected ',' or '}'");
       }
     }
@@ -199,10 +133,6 @@ public final class LenientJson {
     var out = new ArrayList<Object>();
     while (true) {
       ws();
-      if (repair && i >= s.length()) {
-        depth--;
-        return out;
-      }
       if (peek(close)) {
         i++;
         depth--;
@@ -212,7 +142,7 @@ public final class LenientJson {
       ws();
       if (peek(',')) {
         i++;
-      } else if (!peek(close) && !(repair && i >= s.length())) {
+      } else if (!peek(close)) {
         throw fail("expected ',' or '" + close + "'");
       }
     }
@@ -249,16 +179,14 @@ public final class LenientJson {
         default -> sb.append(e);
       }
     }
-    if (repair) return sb.toString();
     throw fail("unterminated string");
   }
 
   private Object number() {
     int start = i;
     if (peek('-') || peek('+')) i++;
-    if (s.startsWith("Infinity", i)) {
-      i += "Infinity".length();
-      return s.charAt(start) == '-' ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    if (i + 1 < s.length() && s.charAt(i) == '0' && "xXoObB".indexOf(s.charAt(i + 1)) >= 0) {
+      return radixNumber(start);
     }
     boolean isFloat = false;
     while (i < s.length()) {
@@ -286,6 +214,20 @@ public final class LenientJson {
     }
   }
 
+  /** Python's {@code 0x1f}, {@code 0o17}, {@code 0b101} integer literals. */
+  private Object radixNumber(int start) {
+    char kind = Character.toLowerCase(s.charAt(i + 1));
+    int radix = kind == 'x' ? 16 : kind == 'o' ? 8 : 2;
+    i += 2;
+    int digitsStart = i;
+    while (i < s.length() && (Character.digit(s.charAt(i), radix) >= 0 || s.charAt(i) == '_')) i++;
+    String digits = s.substring(digitsStart, i).replace("_", "");
+    if (digits.isEmpty()) throw fail("bad number '" + s.substring(start, i) + "'");
+    var big = new BigInteger(digits, radix);
+    if (s.charAt(start) == '-') big = big.negate();
+    return big.bitLength() < 64 ? (Object) big.longValue() : big;
+  }
+
   private String word() {
     int start = i;
     while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) i++;
@@ -296,21 +238,8 @@ public final class LenientJson {
     return i < s.length() && s.charAt(i) == c;
   }
 
-  /** Skips whitespace and comments ({@code // ...} to the end of the line, {@code /* ... *\/}). */
   private void ws() {
-    while (i < s.length()) {
-      char c = s.charAt(i);
-      if (Character.isWhitespace(c)) {
-        i++;
-      } else if (c == '/' && i + 1 < s.length() && s.charAt(i + 1) == '/') {
-        while (i < s.length() && s.charAt(i) != '\n') i++;
-      } else if (c == '/' && i + 1 < s.length() && s.charAt(i + 1) == '*') {
-        int end = s.indexOf("*/", i + 2);
-        i = end < 0 ? s.length() : end + 2;
-      } else {
-        return;
-      }
-    }
+    while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
   }
 
   private IllegalArgumentException fail(String problem) {

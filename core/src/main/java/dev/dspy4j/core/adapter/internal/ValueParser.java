@@ -33,6 +33,20 @@ public final class ValueParser {
 
   private ValueParser() {}
 
+  /** DSPy's fallback {@code ast.literal_eval(text)}, or the text itself when that raises. */
+  private static Object literalEval(String s) {
+    try {
+      return LenientJson.parse(s);
+    } catch (IllegalArgumentException notALiteral) {
+      if (s.indexOf(',') < 0) return s;
+      try {
+        return LenientJson.parse("(" + s + ")"); // "1, 2, 3" is a tuple to Python
+      } catch (IllegalArgumentException notATuple) {
+        return s;
+      }
+    }
+  }
+
   /** Python's {@code float(text)} of stripped text, or null when Python would refuse it. */
   static @Nullable Double pyFloat(String t) {
     String lower = t.toLowerCase(java.util.Locale.ROOT);
@@ -63,17 +77,8 @@ public final class ValueParser {
     }
     Object candidate = raw;
     if (raw instanceof String s) {
-      candidate = LenientJson.repair(s); // json_repair.loads
-      if (candidate == LenientJson.NOT_JSON) {
-        candidate = s;
-        if (s.indexOf(',') >= 0) {
-          try {
-            candidate = LenientJson.parse("(" + s + ")"); // ast.literal_eval reads "1, 2, 3" as a tuple
-          } catch (IllegalArgumentException notATuple) {
-            candidate = s;
-          }
-        }
-      }
+      candidate = JsonRepair.loads(s);
+      if (candidate == JsonRepair.NOT_JSON) candidate = literalEval(s);
     }
     return validate(candidate, type, "");
   }
@@ -122,14 +127,13 @@ public final class ValueParser {
       if (v instanceof Long || v instanceof Integer) return ((Number) v).longValue();
       if (v instanceof BigInteger b) return b;
       if (v instanceof Boolean b) return b ? 1L : 0L;
-      if (v instanceof Double d && d == Math.rint(d) && !d.isInfinite()) {
-        return Math.abs(d) < 0x1p63 ? (Object) d.longValue() : new java.math.BigDecimal(d).toBigInteger();
-      }
+      if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p63) return d.longValue(); // pydantic: i64
       if (v instanceof String s) {
         String t = PyText.strip(s);
         if (WHOLE_NUMBER.matcher(t).matches()) {
           var big = new java.math.BigDecimal(t.replace("_", "")).toBigInteger();
-          return big.bitLength() < 64 ? (Object) big.longValue() : big;
+          if (big.bitLength() < 64) return big.longValue();
+          if (t.indexOf('.') < 0) return big; // "31.0" goes through a float, which pydantic bounds to 64 bits
         }
       }
     } else if (type instanceof FieldType.Float) {
