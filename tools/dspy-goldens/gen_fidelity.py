@@ -33,7 +33,7 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "core
                    "dspy-goldens", "fidelity")
 SEED = 22
 N_FORMAT = 560
-N_PARSE = 420
+N_PARSE = 640
 N_PREDICT = 60
 
 
@@ -359,6 +359,16 @@ def mistaken_text(r, t, v):
     if k == "list" and isinstance(v, list) and v and all(isinstance(x, (int, float, str)) for x in v):
         forms += [", ".join(py_repr_value(r, x) for x in v), "(" + ", ".join(py_repr_value(r, x) for x in v) + ",)",
                   "\n".join(f"- {x}" for x in v)]
+    if len(base) > 2:
+        forms += [base.replace(", ", " "),                      # commas forgotten
+                  base.replace('"', "\u201c", 1),               # a smart quote
+                  base.replace("true", "True").replace("null", "None").replace("false", "False"),
+                  base + "\n" + base,                            # the value twice
+                  "```json\n" + base + "\n```\n\n```json\n" + base + "\n```",
+                  base.replace(": ", ":\n"),
+                  base.replace('"', ""),                         # no quotes at all
+                  " + base + ",
+                  base[:-1] + "\n" + base[-1] + " and some words after"]
     if k == "model" or (k == "dict" and isinstance(v, dict) and v):
         d = plain(v)
         # numbers as strings and floats, booleans for numbers, duplicate keys, unquoted keys
@@ -451,8 +461,11 @@ def json_completion(r, sig, values):
         return body.replace('"', "'")
     if style < 0.87:
         return "// answer\n" + body.replace(", ", ", /* c */ ", 1)
-    if style < 0.92:
+    if style < 0.9:
         return body[:-1] + ",}"
+    if style < 0.92:
+        return r.choice([body.replace('": ', '":'), body.replace(", ", " "), body.replace('"', "", 2),
+                         body + "\n" + body, "Output:\n```\n" + body + "\n```\nExplanation: it fits."])
     if style < 0.95:
         return "[" + body + "]"
     return r.choice(["", "I cannot answer that.", "null", "{}", "{broken"])

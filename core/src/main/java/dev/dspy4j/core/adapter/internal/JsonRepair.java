@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>text before, between and after containers is skipped (a fenced {@code ```json} block, a
  *       sentence around the object); several containers become a list of them;
  *   <li>truncated output is completed: open strings, arrays and objects are closed, a key whose
- *       value never came maps to {@code ""};
+ *       value never came maps to {@code ""}, a key cut off before its colon is dropped;
  *   <li>comments ({@code //}, {@code #}, {@code /* *\/}) and stray commas are dropped;
  *   <li>strings may use single quotes; an unquoted value is a string up to the next {@code ,} or
  *       closing bracket; {@code true/false/null} in any letter case are literals, while Python's
@@ -161,25 +161,29 @@ public final class JsonRepair {
   }
 
   private @Nullable Object value(Context ctx) {
-    skip();
-    if (i >= s.length()) return "";
-    char c = s.charAt(i);
-    if (c == '{') return object();
-    if (c == '[') return array();
-    if (c == '"' || c == '\'' || c == '\u201c') return string();
-    if (Character.isDigit(c) || c == '-' || c == '.') return number(ctx);
-    if (Character.isLetter(c)) {
-      for (String word : new String[] {"true", "false", "null"}) {
-        if (s.regionMatches(true, i, word, 0, word.length())) {
-          i += word.length();
-          return word.equals("null") ? null : word.equals("true");
+    while (true) {
+      skip();
+      if (i >= s.length()) return "";
+      char c = s.charAt(i);
+      if (c == '{') return object();
+      if (c == '[') return array();
+      if (c == '"' || c == '\'' || c == '\u201c') return string();
+      if (Character.isDigit(c) || c == '-' || c == '.') return number(ctx);
+      if (Character.isLetter(c)) {
+        for (String word : new String[] {"true", "false", "null"}) {
+          if (s.regionMatches(true, i, word, 0, word.length())) {
+            i += word.length();
+            return word.equals("null") ? null : word.equals("true");
+          }
         }
+        return unquoted(ctx);
       }
+      if (c == ',' || c == ']' || c == '}' || c == ':') return "";
+      i++; // json_repair ignores a character that starts no value
     }
-    return unquoted(ctx);
   }
 
-  private Map<String, Object> object() {
+  private Object object() {
     enter();
     i++;
     var out = new LinkedHashMap<String, Object>();
@@ -204,7 +208,12 @@ public final class JsonRepair {
         key = PyText.strip(s.substring(start, i));
       }
       skip();
-      if (i < s.length() && s.charAt(i) == ':') i++;
+      if (i >= s.length()) {
+        // a key with no value at the end is dropped; json_repair turns a lone one into a list
+        depth--;
+        return out.isEmpty() ? new ArrayList<Object>(List.of(key)) : out;
+      }
+      if (s.charAt(i) == ':') i++;
       skip();
       if (i >= s.length() || s.charAt(i) == '}' || s.charAt(i) == ',') {
         out.remove(key);
@@ -215,7 +224,7 @@ public final class JsonRepair {
       if (out.containsKey(key)) out.put(key, v); // the last value wins, at the first key's place
       else out.put(key, v);
       skip();
-      if (i < s.length() && s.charAt(i) != ',' && s.charAt(i) != '}') skipToMemberEnd();
+      if (i < s.length() && s.charAt(i) != ',' && s.charAt(i) != '}' && !isQuote(s.charAt(i))) skipToMemberEnd();
     }
     depth--;
     return out;
@@ -312,13 +321,21 @@ public final class JsonRepair {
     return out;
   }
 
-  /** A quote ends the string when what follows it can follow a value (or a key). */
+  /**
+   * A quote ends the string when what follows it can follow a value or a key, or starts the next
+   * string (a forgotten comma).
+   */
   private boolean closesString() {
     int k = i;
     while (k < s.length() && Character.isWhitespace(s.charAt(k)) && s.charAt(k) != '\n') k++;
     if (k >= s.length()) return true;
     char n = s.charAt(k);
-    return n == ',' || n == '}' || n == ']' || n == ':' || n == '\n' || n == '\r' || n == '/' || n == '#';
+    return n == ',' || n == '}' || n == ']' || n == ':' || n == '\n' || n == '\r' || n == '/' || n == '#'
+        || (k > i && isQuote(n));
+  }
+
+  private static boolean isQuote(char c) {
+    return c == '"' || c == '\'' || c == '\u201c';
   }
 
   private Object number(Context ctx) {
@@ -352,25 +369,36 @@ public final class JsonRepair {
     return text;
   }
 
-  /** An unquoted value: a string up to the next comma or closing bracket, right-stripped. */
+  /**
+   * An unquoted value: a string up to the next comma or closing bracket, escapes such as
+   * {@code \n} decoded, right-stripped.
+   */
   private String unquoted(Context ctx) {
+    var sb = new StringBuilder();
     int start = i;
     while (i < s.length()) {
       char c = s.charAt(i);
       if (c == ',' && ctx != Context.TOP) break;
       if ((c == '}' && ctx == Context.OBJECT_VALUE) || (c == ']' && ctx == Context.ARRAY)) break;
       if (c == '\n' && ctx != Context.TOP) break;
+      if (c == '\\' && i + 1 < s.length() && "ntrb".indexOf(s.charAt(i + 1)) >= 0) {
+        char e = s.charAt(i + 1);
+        sb.append(e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : '\b');
+        i += 2;
+        continue;
+      }
+      sb.append(c);
       i++;
     }
     if (i == start && i < s.length()) i++; // never stand still on a character no rule takes
-    return rstrip(s.substring(start, i));
+    return rstrip(sb.toString());
   }
 
   /** Skips whitespace and comments ({@code //} and {@code #} to the line end, {@code /* *\/}). */
   private void skip() {
     while (i < s.length()) {
       char c = s.charAt(i);
-      if (Character.isWhitespace(c)) {
+      if (PyText.isSpace(c)) {
         i++;
       } else if (c == '#' || (c == '/' && i + 1 < s.length() && s.charAt(i + 1) == '/')) {
         while (i < s.length() && s.charAt(i) != '\n') i++;
