@@ -203,9 +203,8 @@ public final class JsonRepair {
       if (c == '"' || c == '\'' || c == '\u201c') {
         key = string();
       } else {
-        int start = i;
-        while (i < s.length() && s.charAt(i) != ':' && s.charAt(i) != '}' && s.charAt(i) != ',') i++;
-        key = PyText.strip(s.substring(start, i));
+        key = unquotedKey();
+        if (key == null) continue; // a quote started the real key
       }
       skip();
       if (i >= s.length()) {
@@ -223,34 +222,23 @@ public final class JsonRepair {
       Object v = value(Context.OBJECT_VALUE);
       if (out.containsKey(key)) out.put(key, v); // the last value wins, at the first key's place
       else out.put(key, v);
-      skip();
-      if (i < s.length() && s.charAt(i) != ',' && s.charAt(i) != '}' && !isQuote(s.charAt(i))) skipToMemberEnd();
     }
     depth--;
     return out;
   }
 
-  /** Skips what follows a value in an object (e.g. the {@code e+16} of {@code 1e+16}) up to , or }. */
-  private void skipToMemberEnd() {
-    char quote = 0;
-    int nested = 0;
-    while (i < s.length()) {
-      char c = s.charAt(i);
-      if (quote != 0) {
-        if (c == '\\') i++;
-        else if (c == quote) quote = 0;
-      } else if (c == '"') {
-        quote = c;
-      } else if (c == '{' || c == '[') {
-        nested++;
-      } else if (c == ']' || c == '}') {
-        if (nested == 0) return;
-        nested--;
-      } else if (c == ',' && nested == 0) {
-        return;
-      }
+  /**
+   * An unquoted key, up to the colon: what follows a value without a comma (the {@code e+16} of
+   * json_repair's {@code 1e+16}) becomes part of the next key, unless a quote starts a proper key
+   * (then null, and the quoted key is read next).
+   */
+  private @Nullable String unquotedKey() {
+    int start = i;
+    while (i < s.length() && s.charAt(i) != ':' && s.charAt(i) != '}') {
+      if (isQuote(s.charAt(i))) return null;
       i++;
     }
+    return PyText.strip(s.substring(start, i));
   }
 
   private List<Object> array() {
