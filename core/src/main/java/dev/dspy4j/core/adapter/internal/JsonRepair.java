@@ -261,7 +261,13 @@ public final class JsonRepair {
         i++;
         continue;
       }
-      out.add(value(Context.ARRAY));
+      int before = i;
+      Object v = value(Context.ARRAY);
+      if (i == before) {
+        i++; // a character that starts no item (e.g. ':'): json_repair moves past it
+        continue;
+      }
+      out.add(v);
     }
     depth--;
     return out;
