@@ -15,6 +15,7 @@ Types: "str" | "int" | "float" | "bool" | "Any" | {"list": T} | {"dict": T} (dic
 """
 import enum
 import json
+import logging
 import math
 import os
 import random
@@ -544,6 +545,7 @@ def write(name, cases):
 
 
 def main():
+    logging.getLogger("dspy").setLevel(logging.ERROR)  # Predict's warnings about missing inputs are expected
     r = random.Random(SEED)
     write("format.jsonl", [format_case(r, i) for i in range(N_FORMAT)])
     r = random.Random(SEED + 1)
