@@ -193,17 +193,22 @@ public class ChatAdapter implements Adapter {
   }
 
   /**
-   * DSPy's {@code _format_blob}, which expects text: a list or dict item shows as Python's repr; a
-   * number, boolean, None or enum item makes DSPy raise (TypeError), so it is refused here too.
+   * DSPy's {@code _format_blob}, which expects text: a list, dict or record item shows as Python's
+   * str (a record like a pydantic model, {@code x=6 y=11}); a number, boolean, None or enum item
+   * makes DSPy raise (TypeError), so it is refused here too.
    */
   private static String blob(@Nullable Object item) {
-    Object j = PyJson.toJsonable(item);
-    if (!(j instanceof String || j instanceof List || j instanceof Map) || item instanceof Enum || item instanceof Record) {
+    Object v = item instanceof java.util.Optional<?> o ? o.orElse(null) : item;
+    boolean text = v instanceof CharSequence || v instanceof List || v instanceof Map || v instanceof Object[]
+        || (v != null && v.getClass().isRecord());
+    if (!text) {
       throw new IllegalArgumentException("a list given to a str field must hold text, found "
-          + (item == null ? "null" : item.getClass().getSimpleName() + " " + PyRepr.repr(j))
+          + (v == null ? "null" : v.getClass().getSimpleName() + " " + v)
           + " (DSPy raises TypeError for it too)");
     }
-    String s = PyRepr.str(j);
+    // for a list, dict or model Python's `"\n" not in blob` tests membership, not text: one line
+    if (!(v instanceof CharSequence)) return "«" + PyRepr.str(v) + "»";
+    String s = v.toString();
     if (s.indexOf('\n') < 0 && s.indexOf('«') < 0 && s.indexOf('»') < 0) return "«" + s + "»";
     return "«««\n    " + s.replace("\n", "\n    ") + "\n»»»";
   }

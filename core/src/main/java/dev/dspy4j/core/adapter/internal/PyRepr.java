@@ -6,17 +6,27 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Python's {@code repr()} and {@code str()} of parsed JSON values (String, Long/BigInteger,
- * Double, Boolean, null, List, Map), which DSPy shows where it turns a non-string value into text:
- * a JSON object given for a {@code str} output becomes {@code "{'a': 1}"}, not JSON.
+ * Python's {@code repr()} and {@code str()} of values (String, Long/BigInteger, Double, Boolean,
+ * null, List, Map, and records/enums as pydantic models/Python enums), which DSPy shows where it
+ * turns a non-string value into text: a JSON object given for a {@code str} output becomes
+ * {@code "{'a': 1}"}, not JSON; a record in a list given to a {@code str} input {@code «x=6 y=11»}.
  */
 public final class PyRepr {
 
   private PyRepr() {}
 
-  /** Python's {@code str(value)}: a string as it is, anything else its {@link #repr}. */
+  /**
+   * Python's {@code str(value)}: a string as it is, a record as pydantic prints a model
+   * ({@code x=6 y=11}), anything else its {@link #repr}.
+   */
   public static String str(@Nullable Object value) {
-    return value instanceof String s ? s : repr(value);
+    if (value instanceof String s) return s;
+    if (value != null && value.getClass().isRecord()) {
+      var sb = new StringBuilder();
+      components(sb, value, " ");
+      return sb.toString();
+    }
+    return repr(value);
   }
 
   /** Python's {@code repr(value)}. */
@@ -55,8 +65,43 @@ public final class PyRepr {
         write(sb, e.getValue());
       }
       sb.append('}');
+    } else if (v instanceof Object[] tuple) {
+      sb.append('(');
+      for (int k = 0; k < tuple.length; k++) {
+        if (k > 0) sb.append(", ");
+        write(sb, tuple[k]);
+      }
+      sb.append(tuple.length == 1 ? ",)" : ")");
+    } else if (v instanceof java.util.Optional<?> o) {
+      write(sb, o.orElse(null));
+    } else if (v instanceof Enum<?> e) {
+      // a Python Enum member whose value is its name
+      sb.append('<').append(e.getDeclaringClass().getSimpleName()).append('.').append(e.name()).append(": ");
+      quote(sb, e.name());
+      sb.append('>');
+    } else if (v.getClass().isRecord()) {
+      sb.append(v.getClass().getSimpleName()).append('(');
+      components(sb, v, ", ");
+      sb.append(')');
     } else {
       write(sb, PyJson.toJsonable(v));
+    }
+  }
+
+  /** A record's components as pydantic shows a model's fields: {@code name=repr(value)}. */
+  private static void components(StringBuilder sb, Object record, String separator) {
+    boolean first = true;
+    for (var c : record.getClass().getRecordComponents()) {
+      if (!first) sb.append(separator);
+      first = false;
+      sb.append(c.getName()).append('=');
+      try {
+        var accessor = c.getAccessor();
+        accessor.setAccessible(true);
+        write(sb, accessor.invoke(record));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read component " + c.getName() + " of " + record.getClass(), e);
+      }
     }
   }
 

@@ -181,6 +181,28 @@ class DspyFidelityClassesTest {
     }
 
     @Test
+    void recordsListsAndDictsInAListGivenToAStrInputShowAsPythonsStr() {
+      var order = new FidelityCases.Order(1, new FidelityCases.Person("it's", 3, java.util.Optional.empty()),
+          List.of(new FidelityCases.Item("x", 1e16, List.of("a"))), FidelityCases.Status.active);
+      var things = new ArrayList<Object>();
+      things.add(new FidelityCases.Point(6, 11));
+      things.add(order);
+      things.add(List.of("a", 1L));
+      var dict = new HashMap<String, Object>();
+      dict.put("k", null);
+      things.add(dict);
+      var sig = Signature.parse("things: str -> answer");
+      // printed by ChatAdapter().format(...) in DSPy with the pydantic models of gen_fidelity.py
+      assertThat(userMessage(chat.format(sig, List.of(), Map.of("things", things)))).startsWith(
+          "[[ ## things ## ]]\n[1] «x=6 y=11»\n[2] «id=1 customer=Person(name=\"it's\", age=3, email=None) "
+              + "items=[Item(name='x', price=1e+16, tags=['a'])] status=<Status.active: 'active'>»\n"
+              + "[3] «['a', 1]»\n[4] «{'k': None}»\n\n");
+      var numbers = Map.<String, Object>of("things", List.of("a", 1L));
+      assertThatThrownBy(() -> chat.format(sig, List.of(), numbers)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("DSPy raises TypeError");
+    }
+
+    @Test
     void aDictGivenForAStrFieldIsPythonsRepr() {
       var parsed = new JsonAdapter().parse(Signature.parse("q -> answer: str"), "{\"answer\": {\"city\": \"Paris\", \"ok\": true}}");
       assertThat(parsed).containsEntry("answer", "{'city': 'Paris', 'ok': True}");
