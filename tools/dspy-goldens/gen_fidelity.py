@@ -27,7 +27,11 @@ dspy = dspy_offline.dspy
 
 import pydantic  # noqa: E402
 from dspy.adapters.chat_adapter import ChatAdapter  # noqa: E402
-from dspy.adapters.json_adapter import JSONAdapter  # noqa: E402
+from dspy.adapters.json_adapter import (  # noqa: E402
+    JSONAdapter,
+    _get_structured_outputs_response_format,
+    _has_open_ended_mapping,
+)
 from dspy.utils.dummies import DummyLM  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "core", "src", "test", "resources",
@@ -296,6 +300,10 @@ def format_case(r, i):
     signature = build_signature(sig)
     a = ChatAdapter() if adapter == "chat" else JSONAdapter()
     result = run(lambda: a.format(signature, demos, inputs))
+    if adapter == "json":
+        # the structured-outputs schema JSONAdapter sends (None: it sends json_object instead)
+        result["response_schema"] = None if _has_open_ended_mapping(signature) else \
+            _get_structured_outputs_response_format(signature).model_json_schema()
     return {"id": f"format-{i:04d}", "adapter": adapter, "signature": sig,
             "demos": [neutral(d) for d in demos], "inputs": neutral(inputs), **result}
 

@@ -123,6 +123,14 @@ class DspyFidelityGoldenTest {
       actual = "error (" + e + ")";
       if (expected.equals("error")) actual = "error";
     }
+    if (c.has("response_schema")) {
+      // the structured-outputs schema JSONAdapter sends, compared as JSON (key order aside)
+      expected += "\n<<response_schema>>\n" + sortedJson(c.get("response_schema"));
+      Object format = JSON.responseFormat(FidelityCases.signature(c.get("signature"))).orElseThrow();
+      JsonNode node = FidelityCases.MAPPER.valueToTree(format);
+      actual += "\n<<response_schema>>\n"
+          + sortedJson(node.path("type").asText().equals("json_object") ? null : node.path("json_schema").path("schema"));
+    }
     return new Outcome(expected, actual);
   }
 
@@ -168,6 +176,16 @@ class DspyFidelityGoldenTest {
       if (!optional && (!inputs.has(name) || inputs.get(name).isNull())) out.add(name);
     }
     return out;
+  }
+
+  private static String sortedJson(JsonNode node) {
+    try {
+      Object plain = node == null || node.isNull() ? null : FidelityCases.MAPPER.convertValue(node, Object.class);
+      return FidelityCases.MAPPER.writer(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .writeValueAsString(plain);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static Adapter adapter(JsonNode c) {
