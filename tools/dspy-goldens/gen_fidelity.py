@@ -25,6 +25,7 @@ import dspy_offline
 
 dspy = dspy_offline.dspy
 
+import json_repair  # noqa: E402
 import pydantic  # noqa: E402
 from dspy.adapters.chat_adapter import ChatAdapter  # noqa: E402
 from dspy.adapters.json_adapter import (  # noqa: E402
@@ -40,6 +41,7 @@ SEED = 22
 N_FORMAT = 560
 N_PARSE = 640
 N_PREDICT = 60
+N_REPAIR = 400
 
 
 # ---- the custom types (the Java test declares the same records and enum) -----------------------------
@@ -544,6 +546,44 @@ def predict_case(r, i):
             "inputs": neutral(kwargs), "missing_required": missing_required, **result}
 
 
+# ---- json_repair on its own: valid JSON damaged the way LM output is damaged ------------------------
+def damaged(r, text):
+    kind = r.choice(["truncate", "truncate", "truncate", "comma", "quote", "comment", "prose", "fence", "trailing_comma",
+                     "single_quotes", "newline_in_string", "python"])
+    if kind == "truncate":
+        return kind, text[: r.randint(1, max(1, len(text) - 1))]
+    if kind == "comma" and "," in text:
+        k = r.choice([i for i, c in enumerate(text) if c == ","])
+        return kind, text[:k] + text[k + 1:]
+    if kind == "quote" and '"' in text:
+        k = r.choice([i for i, c in enumerate(text) if c == '"'])
+        return kind, text[:k] + text[k + 1:]
+    if kind == "comment":
+        k = r.randint(0, len(text))
+        return kind, text[:k] + r.choice([" // note\n", " /* note */ ", " # note\n"]) + text[k:]
+    if kind == "prose":
+        return kind, r.choice(["Here you go: ", "Answer:\n", ""]) + text + r.choice([" Done.", "\nThanks!", ""])
+    if kind == "fence":
+        return kind, "```json\n" + text + "\n```"
+    if kind == "trailing_comma":
+        return kind, text.replace("]", ",]").replace("}", ",}")
+    if kind == "single_quotes":
+        return kind, text.replace('"', "'")
+    if kind == "newline_in_string":
+        return kind, text.replace("\\n", "\n")
+    return "python", text.replace("true", "True").replace("false", "False").replace("null", "None")
+
+
+def repair_case(r, i):
+    t = r.choice([{"list": rand_type(r, 1)}, {"dict": rand_type(r, 1)}, {"model": r.choice(list(MODELS))},
+                  {"list": {"model": "Item"}}])
+    v = plain(rand_value(r, t))
+    text = json.dumps(v, ensure_ascii=r.random() < 0.2)
+    kind, text = damaged(r, text)
+    out = json_repair.loads(text)
+    return {"id": f"repair-{i:04d}", "damage": kind, "text": text, "ok": neutral(out)}
+
+
 def write(name, cases):
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, name), "w", encoding="utf-8", newline="\n") as f:
@@ -560,6 +600,8 @@ def main():
     write("parse.jsonl", [parse_case(r, i) for i in range(N_PARSE)])
     r = random.Random(SEED + 2)
     write("predict.jsonl", [predict_case(r, i) for i in range(N_PREDICT)])
+    r = random.Random(SEED + 3)
+    write("repair.jsonl", [repair_case(r, i) for i in range(N_REPAIR)])
 
 
 if __name__ == "__main__":

@@ -167,7 +167,7 @@ public final class JsonRepair {
       char c = s.charAt(i);
       if (c == '{') return object();
       if (c == '[') return array();
-      if (c == '"' || c == '\'' || c == '\u201c') return string();
+      if (c == '"' || c == '\'' || c == '\u201c') return string(false, ctx);
       if (Character.isDigit(c) || c == '-' || c == '.') return number(ctx);
       if (Character.isLetter(c)) {
         for (String word : new String[] {"true", "false", "null"}) {
@@ -187,21 +187,27 @@ public final class JsonRepair {
     enter();
     i++;
     var out = new LinkedHashMap<String, Object>();
+    boolean strayComma = false;
     while (true) {
       skip();
       if (i >= s.length()) break;
       char c = s.charAt(i);
       if (c == '}') {
         i++;
+        if (strayComma && out.isEmpty()) {
+          depth--;
+          return new ArrayList<Object>(); // json_repair reads "{,}" as []
+        }
         break;
       }
       if (c == ',') {
+        strayComma = true;
         i++;
         continue;
       }
       String key;
       if (c == '"' || c == '\'' || c == '\u201c') {
-        key = string();
+        key = string(true, Context.TOP);
       } else {
         key = unquotedKey();
         if (key == null) continue; // a quote started the real key
@@ -212,8 +218,15 @@ public final class JsonRepair {
         depth--;
         return out.isEmpty() ? new ArrayList<Object>(List.of(key)) : out;
       }
+      if (s.charAt(i) == '}') continue; // a key without colon or value before the end is dropped
       if (s.charAt(i) == ':') i++;
-      skip();
+      while (i < s.length() && PyText.isSpace(s.charAt(i))) i++;
+      if (i < s.length() && commentStarts()) {
+        skip(); // json_repair reads a comment where a value should be as the value ""
+        out.remove(key);
+        out.put(key, "");
+        continue;
+      }
       if (i >= s.length() || s.charAt(i) == '}' || s.charAt(i) == ',') {
         out.remove(key);
         out.put(key, "");
@@ -235,7 +248,15 @@ public final class JsonRepair {
   private @Nullable String unquotedKey() {
     int start = i;
     while (i < s.length() && s.charAt(i) != ':' && s.charAt(i) != '}') {
-      if (isQuote(s.charAt(i))) return null;
+      if (isQuote(s.charAt(i))) {
+        String sofar = s.substring(start, i);
+        if (sofar.isBlank() || sofar.indexOf(',') >= 0) return null;
+        // a key that lost its opening quote: the quote closes it, and only its last word counts
+        String k = PyText.strip(sofar);
+        int space = k.lastIndexOf(' ');
+        i++;
+        return space < 0 ? k : k.substring(space + 1);
+      }
       i++;
     }
     return PyText.strip(s.substring(start, i));
@@ -263,6 +284,9 @@ public final class JsonRepair {
       }
       int before = i;
       Object v = value(Context.ARRAY);
+      if (i >= s.length() && "".equals(v) && isQuote(s.charAt(before < s.length() ? skipFrom(before) : before - 1))) {
+        break; // a string cut off right after its opening quote
+      }
       if (i == before) {
         i++; // a character that starts no item (e.g. ':'): json_repair moves past it
         continue;
@@ -273,7 +297,8 @@ public final class JsonRepair {
     return out;
   }
 
-  private String string() {
+  private String string(boolean key, Context ctx) {
+    int begin = i + 1;
     char open = s.charAt(i++);
     char close = open == '\u201c' ? '\u201d' : open;
     var sb = new StringBuilder();
@@ -308,11 +333,32 @@ public final class JsonRepair {
         closed = true;
         break;
       }
+      if (key && c == ':' && sb.length() > 0 && valueFollows()) {
+        i--; // a key that lost its closing quote ends at the colon
+        break;
+      }
       sb.append(c);
     }
     String out = sb.toString();
+    if (!closed && ctx != Context.TOP) {
+      // a value that lost its closing quote ends before the bracket that closes its container
+      int bracket = s.indexOf(ctx == Context.ARRAY ? ']' : '}', begin);
+      if (bracket >= 0) {
+        i = bracket;
+        out = s.substring(begin, bracket);
+      }
+    }
     if (!closed || out.endsWith("\n")) out = rstrip(out);
     return out;
+  }
+
+  /** Whether a value starts after the colon just read (spaces aside): a quote, digit, sign or bracket. */
+  private boolean valueFollows() {
+    int k = i;
+    while (k < s.length() && s.charAt(k) == ' ') k++;
+    if (k >= s.length()) return false;
+    char n = s.charAt(k);
+    return isQuote(n) || Character.isDigit(n) || n == '-' || n == '{' || n == '[';
   }
 
   /**
@@ -385,7 +431,19 @@ public final class JsonRepair {
       i++;
     }
     if (i == start && i < s.length()) i++; // never stand still on a character no rule takes
-    return rstrip(sb.toString());
+    String out = rstrip(sb.toString());
+    if (!out.isEmpty() && isQuote(out.charAt(out.length() - 1))) out = out.substring(0, out.length() - 1); // lost opening quote
+    return out;
+  }
+
+  private int skipFrom(int k) {
+    while (k < s.length() && PyText.isSpace(s.charAt(k))) k++;
+    return Math.min(k, s.length() - 1);
+  }
+
+  private boolean commentStarts() {
+    char c = s.charAt(i);
+    return c == '#' || (c == '/' && i + 1 < s.length() && (s.charAt(i + 1) == '/' || s.charAt(i + 1) == '*'));
   }
 
   /** Skips whitespace and comments ({@code //} and {@code #} to the line end, {@code /* *\/}). */

@@ -8,6 +8,7 @@ import dev.dspy4j.core.adapter.Adapter;
 import dev.dspy4j.core.adapter.AdapterParseException;
 import dev.dspy4j.core.adapter.ChatAdapter;
 import dev.dspy4j.core.adapter.JsonAdapter;
+import dev.dspy4j.core.adapter.internal.JsonRepair;
 import dev.dspy4j.core.lm.Message;
 import dev.dspy4j.core.predict.Example;
 import dev.dspy4j.core.predict.MissingInputException;
@@ -55,6 +56,12 @@ class DspyFidelityGoldenTest {
         .map(c -> DynamicTest.dynamicTest(c.get("id").asText(), () -> check(c, predictOutcome(c))));
   }
 
+  @TestFactory
+  Stream<DynamicTest> repairCases() {
+    return FidelityCases.load("repair.jsonl").stream()
+        .map(c -> DynamicTest.dynamicTest(c.get("id").asText(), () -> check(c, repairOutcome(c))));
+  }
+
   @Test
   void theGoldenSetIsAsLargeAsPromised() {
     assertThat(FidelityCases.load("format.jsonl")).hasSizeGreaterThanOrEqualTo(500);
@@ -65,7 +72,7 @@ class DspyFidelityGoldenTest {
   @Test
   void everyListedDifferenceNamesAnExistingCase() {
     var ids = new ArrayList<String>();
-    for (String f : List.of("format.jsonl", "parse.jsonl", "predict.jsonl")) {
+    for (String f : List.of("format.jsonl", "parse.jsonl", "predict.jsonl", "repair.jsonl")) {
       FidelityCases.load(f).forEach(c -> ids.add(c.get("id").asText()));
     }
     assertThat(ids).containsAll(KnownDifferences.CASES.keySet());
@@ -143,6 +150,14 @@ class DspyFidelityGoldenTest {
     } catch (AdapterParseException e) {
       actual = expected.equals("error") ? "error" : "error (" + e.getMessage() + ")";
     }
+    return new Outcome(expected, actual);
+  }
+
+  /** json_repair.loads on damaged JSON; its "" for no JSON is {@link JsonRepair#NOT_JSON}. */
+  static Outcome repairOutcome(JsonNode c) {
+    String expected = FidelityCases.canonical(FidelityCases.value(c.get("ok")));
+    Object repaired = JsonRepair.loads(c.get("text").asText());
+    String actual = FidelityCases.canonical(repaired == JsonRepair.NOT_JSON ? "" : repaired);
     return new Outcome(expected, actual);
   }
 
