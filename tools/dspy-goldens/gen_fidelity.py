@@ -42,6 +42,7 @@ N_FORMAT = 560
 N_PARSE = 640
 N_PREDICT = 60
 N_REPAIR = 400
+N_HISTORY = 40
 
 
 # ---- the custom types (the Java test declares the same records and enum) -----------------------------
@@ -80,6 +81,8 @@ ENUMS = {"Status": Status}
 
 
 def annotation(t):
+    if t == "History":
+        return dspy.History
     if isinstance(t, str):
         return {"str": str, "int": int, "float": float, "bool": bool, "Any": Any}[t]
     (k, v), = t.items()
@@ -98,6 +101,9 @@ def annotation(t):
     raise ValueError(t)
 
 
+HISTORY_TYPE = "History"  # dspy.History as a field type (a string, not a tree)
+
+
 def neutral(v):
     if v is None or isinstance(v, (bool, str)):
         return v
@@ -112,6 +118,8 @@ def neutral(v):
     if isinstance(v, dict):
         assert all(isinstance(k, str) and not k.startswith("$") for k in v), v
         return {k: neutral(x) for k, x in v.items()}
+    if isinstance(v, dspy.History):
+        return {"$history": [neutral(m) for m in v.messages]}
     if isinstance(v, pydantic.BaseModel):
         return {"$model": type(v).__name__, "fields": {k: neutral(getattr(v, k)) for k in type(v).model_fields}}
     if isinstance(v, enum.Enum):
@@ -308,6 +316,32 @@ def format_case(r, i):
             _get_structured_outputs_response_format(signature).model_json_schema()
     return {"id": f"format-{i:04d}", "adapter": adapter, "signature": sig,
             "demos": [neutral(d) for d in demos], "inputs": neutral(inputs), **result}
+
+
+def history_case(r, i):
+    """A format case whose signature has a dspy.History input (conversation turns as message pairs)."""
+    sig = rand_signature(r)
+    fields = sig["fields"]
+    n_inputs = sum(f["role"] == "input" for f in fields)
+    fields.insert(r.randint(0, n_inputs), {"name": "history", "role": "input", "type": HISTORY_TYPE,
+                                           "desc": r.choice(DESCS)})
+    others = [f for f in fields if f["name"] != "history"]
+    turns = []
+    for _ in range(r.choice([0, 1, 2, 3])):
+        turn = {}
+        for f in others:
+            if r.random() < 0.85:
+                turn[f["name"]] = rand_value(r, f["type"])
+        turns.append(turn)
+    inputs = {f["name"]: rand_value(r, f["type"]) for f in others if f["role"] == "input"}
+    if r.random() < 0.9:
+        inputs["history"] = dspy.History(messages=turns)
+    adapter = r.choice(["chat", "json"])
+    signature = build_signature(sig)
+    a = ChatAdapter() if adapter == "chat" else JSONAdapter()
+    result = run(lambda: a.format(signature, [], inputs))
+    return {"id": f"format-{N_FORMAT + i:04d}", "adapter": adapter, "signature": sig, "demos": [],
+            "inputs": neutral(inputs), **result}
 
 
 # ---- parse cases: LM text from the grammar of real model mistakes -------------------------------------
@@ -595,7 +629,10 @@ def write(name, cases):
 def main():
     logging.getLogger("dspy").setLevel(logging.ERROR)  # Predict's warnings about missing inputs are expected
     r = random.Random(SEED)
-    write("format.jsonl", [format_case(r, i) for i in range(N_FORMAT)])
+    cases = [format_case(r, i) for i in range(N_FORMAT)]
+    r = random.Random(SEED + 4)
+    cases += [history_case(r, i) for i in range(N_HISTORY)]
+    write("format.jsonl", cases)
     r = random.Random(SEED + 1)
     write("parse.jsonl", [parse_case(r, i) for i in range(N_PARSE)])
     r = random.Random(SEED + 2)

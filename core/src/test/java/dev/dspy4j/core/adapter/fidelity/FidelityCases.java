@@ -7,6 +7,7 @@ import dev.dspy4j.core.adapter.internal.JavaConversion;
 import dev.dspy4j.core.lm.Message;
 import dev.dspy4j.core.signature.Field;
 import dev.dspy4j.core.signature.FieldType;
+import dev.dspy4j.core.signature.History;
 import dev.dspy4j.core.signature.JavaTypes;
 import dev.dspy4j.core.signature.Signature;
 import java.io.IOException;
@@ -78,6 +79,7 @@ final class FidelityCases {
   static FieldType type(JsonNode t) {
     if (t.isTextual()) {
       return switch (t.asText()) {
+        case "History" -> FieldType.HISTORY;
         case "str" -> FieldType.STR;
         case "int" -> FieldType.INT;
         case "float" -> FieldType.FLOAT;
@@ -125,6 +127,11 @@ final class FidelityCases {
     }
     if (v.has("$float")) return pyFloat(v.get("$float").asText());
     if (v.has("$tuple")) return ((List<?>) value(v.get("$tuple"))).toArray();
+    if (v.has("$history")) {
+      var turns = new ArrayList<Map<String, Object>>();
+      v.get("$history").forEach(m -> turns.add(values(m)));
+      return new History(turns);
+    }
     if (v.has("$enum")) return Status.valueOf(v.get("value").asText());
     if (v.has("$model")) {
       return JavaConversion.convert(value(v.get("fields")), model(v.get("$model").asText()));
