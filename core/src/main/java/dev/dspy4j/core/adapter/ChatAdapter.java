@@ -198,7 +198,7 @@ public class ChatAdapter implements Adapter {
    * makes DSPy raise (TypeError), so it is refused here too.
    */
   private static String blob(@Nullable Object item) {
-    Object v = item instanceof java.util.Optional<?> o ? o.orElse(null) : item;
+    Object v = item instanceof Optional<?> o ? o.orElse(null) : item;
     boolean text = v instanceof CharSequence || v instanceof List || v instanceof Map || v instanceof Object[]
         || (v != null && v.getClass().isRecord());
     if (!text) {

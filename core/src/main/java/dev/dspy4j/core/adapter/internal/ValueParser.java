@@ -3,12 +3,15 @@ package dev.dspy4j.core.adapter.internal;
 import dev.dspy4j.core.signature.FieldType;
 import dev.dspy4j.core.signature.JavaTypes;
 import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,9 +29,9 @@ public final class ValueParser {
   private static final Set<String> TRUE = Set.of("1", "on", "t", "true", "y", "yes");
   private static final Set<String> FALSE = Set.of("0", "off", "f", "false", "n", "no");
 
-  private static final java.util.regex.Pattern WHOLE_NUMBER =
-      java.util.regex.Pattern.compile("[+-]?\\d+(_\\d+)*(\\.0*)?");
-  private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile(
+  private static final Pattern WHOLE_NUMBER =
+      Pattern.compile("[+-]?\\d+(_\\d+)*(\\.0*)?");
+  private static final Pattern DECIMAL = Pattern.compile(
       "[+-]?(\\d+(_\\d+)*(\\.(\\d+(_\\d+)*)?)?|\\.\\d+(_\\d+)*)([eE][+-]?\\d+(_\\d+)*)?");
 
   private ValueParser() {}
@@ -49,7 +52,7 @@ public final class ValueParser {
 
   /** Python's {@code float(text)} of stripped text, or null when Python would refuse it. */
   static @Nullable Double pyFloat(String t) {
-    String lower = t.toLowerCase(java.util.Locale.ROOT);
+    String lower = t.toLowerCase(Locale.ROOT);
     String unsigned = lower.startsWith("-") || lower.startsWith("+") ? lower.substring(1) : lower;
     double sign = lower.startsWith("-") ? -1 : 1;
     if (unsigned.equals("inf") || unsigned.equals("infinity")) return sign * Double.POSITIVE_INFINITY;
@@ -131,7 +134,7 @@ public final class ValueParser {
       if (v instanceof String s) {
         String t = PyText.strip(s);
         if (WHOLE_NUMBER.matcher(t).matches()) {
-          var big = new java.math.BigDecimal(t.replace("_", "")).toBigInteger();
+          var big = new BigDecimal(t.replace("_", "")).toBigInteger();
           if (big.bitLength() < 64) return big.longValue();
           if (t.indexOf('.') < 0) return big; // "31.0" goes through a float, which pydantic bounds to 64 bits
         }
@@ -149,7 +152,7 @@ public final class ValueParser {
       if ((v instanceof Long l) && (l == 0 || l == 1)) return l == 1;
       if ((v instanceof Double d) && (d == 0 || d == 1)) return d == 1;
       if (v instanceof String s) {
-        String t = s.strip().toLowerCase(java.util.Locale.ROOT);
+        String t = s.strip().toLowerCase(Locale.ROOT);
         if (TRUE.contains(t)) return true;
         if (FALSE.contains(t)) return false;
       }
