@@ -2,6 +2,7 @@ package dev.dspy4j.core.adapter;
 
 import dev.dspy4j.core.adapter.internal.JsonSchemas;
 import dev.dspy4j.core.adapter.internal.PyJson;
+import dev.dspy4j.core.adapter.internal.PyRepr;
 import dev.dspy4j.core.adapter.internal.PyText;
 import dev.dspy4j.core.adapter.internal.ValueParser;
 import dev.dspy4j.core.lm.Message;
@@ -135,6 +136,8 @@ public class ChatAdapter implements Adapter {
         note = "must be True or False";
       } else if (t instanceof FieldType.Int || t instanceof FieldType.Float) {
         note = "must be a single " + t.dspyName() + " value";
+      } else if (t instanceof FieldType.LiteralOf lit && lit.enumType() != null) {
+        note = "must be one of: " + String.join("; ", lit.values());
       } else if (t instanceof FieldType.LiteralOf lit) {
         note = "must exactly match (no extra characters) one of: " + String.join("; ", lit.values());
       } else {
@@ -198,8 +201,23 @@ public class ChatAdapter implements Adapter {
     return PyJson.render(value);
   }
 
+  /**
+   * DSPy's {@code _format_blob}, which expects text: a list, dict or record item shows as Python's
+   * str (a record like a pydantic model, {@code x=6 y=11}); a number, boolean, None or enum item
+   * makes DSPy raise (TypeError), so it is refused here too.
+   */
   private static String blob(@Nullable Object item) {
-    String s = item instanceof String str ? str : PyJson.render(item);
+    Object v = item instanceof Optional<?> o ? o.orElse(null) : item;
+    boolean text = v instanceof CharSequence || v instanceof List || v instanceof Map || v instanceof Object[]
+        || (v != null && v.getClass().isRecord());
+    if (!text) {
+      throw new IllegalArgumentException("a list given to a str field must hold text, found "
+          + (v == null ? "null" : v.getClass().getSimpleName() + " " + v)
+          + " (DSPy raises TypeError for it too)");
+    }
+    // for a list, dict or model Python's `"\n" not in blob` tests membership, not text: one line
+    if (!(v instanceof CharSequence)) return "«" + PyRepr.str(v) + "»";
+    String s = v.toString();
     if (s.indexOf('\n') < 0 && s.indexOf('«') < 0 && s.indexOf('»') < 0) return "«" + s + "»";
     return "«««\n    " + s.replace("\n", "\n    ") + "\n»»»";
   }

@@ -1,6 +1,7 @@
 package dev.dspy4j.core.adapter;
 
 import dev.dspy4j.core.adapter.internal.JsonSchemas;
+import dev.dspy4j.core.adapter.internal.JsonRepair;
 import dev.dspy4j.core.adapter.internal.LenientJson;
 import dev.dspy4j.core.adapter.internal.PyJson;
 import dev.dspy4j.core.signature.Field;
@@ -93,18 +94,12 @@ public class JsonAdapter extends ChatAdapter {
     return complete(signature, completion, parsed);
   }
 
+  /** DSPy: json_repair.loads of the text; if that is no object, of its first balanced {...}. */
   private static Optional<Map<?, ?>> asObject(String completion) {
-    try {
-      if (LenientJson.parse(completion.strip()) instanceof Map<?, ?> m) return Optional.of(m);
-    } catch (IllegalArgumentException notWholeJson) {
-      // look for an object inside the text (fences, prose around it)
-    }
-    return LenientJson.firstObject(completion).flatMap(text -> {
-      try {
-        return LenientJson.parse(text) instanceof Map<?, ?> m ? Optional.<Map<?, ?>>of(m) : Optional.empty();
-      } catch (IllegalArgumentException e) {
-        return Optional.empty();
-      }
-    });
+    if (JsonRepair.loads(completion) instanceof Map<?, ?> m) return Optional.of(m);
+    return LenientJson.firstObject(completion)
+        .map(JsonRepair::loads)
+        .filter(v -> v instanceof Map<?, ?>)
+        .map(v -> (Map<?, ?>) v);
   }
 }

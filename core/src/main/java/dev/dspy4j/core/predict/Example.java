@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A few-shot example or a data row (DSPy's {@code dspy.Example}): values of input and output fields
  * together. An example that lacks some fields is an "incomplete demo" and is rendered as DSPy
- * renders those. {@link #withInputs} marks which keys are inputs; {@link #inputs()} and {@link
+ * renders those. A field may be present with a null value (Python's {@code None}): DSPy shows it as
+ * {@code None}, which differs from leaving the field out ("Not supplied for this particular
+ * example."). {@link #withInputs} marks which keys are inputs; {@link #inputs()} and {@link
  * #labels()} split the values as DSPy's {@code inputs()} and {@code labels()} do.
  *
  * <pre>{@code
@@ -21,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * ex.labels();   // {answer=A}
  * }</pre>
  *
- * @param values field name to value, never null values, in insertion order
+ * @param values field name to value, in insertion order; a null value is kept (Python's None)
  * @param inputKeys the keys marked as inputs by {@link #withInputs}, or null when never marked
  */
 public record Example(Map<String, Object> values, @Nullable Set<String> inputKeys) {
@@ -29,9 +31,7 @@ public record Example(Map<String, Object> values, @Nullable Set<String> inputKey
   public Example {
     Objects.requireNonNull(values, "values must not be null");
     var copy = new LinkedHashMap<String, Object>();
-    values.forEach((k, v) -> copy.put(
-        Objects.requireNonNull(k, "field names must not be null"),
-        Objects.requireNonNull(v, () -> "value of '" + k + "' must not be null; leave the field out instead")));
+    values.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "field names must not be null"), v));
     values = Collections.unmodifiableMap(copy);
     if (inputKeys != null) {
       inputKeys.forEach(k -> Objects.requireNonNull(k, "input keys must not be null"));

@@ -337,11 +337,7 @@ public final class ProgramFiles {
       }
       var values = new LinkedHashMap<String, Object>();
       for (var e : demo.entrySet()) {
-        if (e.getValue() == null) {
-          throw new MalformedProgramFileException(path, "demo " + i + " of predictor '" + name + "' has null for '"
-              + e.getKey() + "'; dspy4j's Example cannot hold null values yet (leave the key out)");
-        }
-        values.put(String.valueOf(e.getKey()), e.getValue());
+        values.put(String.valueOf(e.getKey()), e.getValue());   // a null is Python's None, kept as such
       }
       demos.add(Example.of(values));
     }

@@ -146,7 +146,9 @@ public sealed interface FieldType {
   }
 
   /**
-   * {@code Literal['a', 'b']}, also used for Java enums (their constant names).
+   * {@code Literal['a', 'b']}, also used for Java enums (their constant names). An enum is named by
+   * its simple class name, as DSPy names a Python {@code Enum} field ({@code Status}), and told to
+   * the LM as "must be one of: a; b"; a plain literal is named {@code Literal['a', 'b']}.
    *
    * @param values the allowed values, in order
    * @param enumType the Java enum these values name, or null for a plain string literal
@@ -161,6 +163,7 @@ public sealed interface FieldType {
 
     @Override
     public String dspyName() {
+      if (enumType != null) return enumType.getSimpleName();
       return values.stream().map(LiteralOf::quote).collect(Collectors.joining(", ", "Literal[", "]"));
     }
 

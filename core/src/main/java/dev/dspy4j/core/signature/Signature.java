@@ -39,44 +39,9 @@ public final class Signature {
     this.instructions = instructions == null ? defaultInstructions(this.inputs, this.outputs) : cleandoc(instructions);
   }
 
-  /**
-   * Python's {@code inspect.cleandoc}, which DSPy applies when it reads a signature's instructions:
-   * tabs expanded, the first line left-stripped, the common indentation of the other lines removed,
-   * leading and trailing empty lines dropped.
-   */
+  /** Python's {@code inspect.cleandoc}, which DSPy applies when it reads a signature's instructions. */
   static String cleandoc(String doc) {
-    var lines = new ArrayList<String>();
-    for (String line : doc.split("\n", -1)) lines.add(expandTabs(line));
-    int margin = Integer.MAX_VALUE;
-    for (int i = 1; i < lines.size(); i++) {
-      String line = lines.get(i);
-      int indent = 0;
-      while (indent < line.length() && line.charAt(indent) == ' ') indent++;
-      if (indent < line.length()) margin = Math.min(margin, indent);
-    }
-    lines.set(0, lines.get(0).replaceFirst("^ +", ""));
-    if (margin < Integer.MAX_VALUE) {
-      for (int i = 1; i < lines.size(); i++) {
-        String line = lines.get(i);
-        lines.set(i, line.length() <= margin ? "" : line.substring(margin));
-      }
-    }
-    while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) lines.remove(lines.size() - 1);
-    while (!lines.isEmpty() && lines.get(0).isEmpty()) lines.remove(0);
-    return String.join("\n", lines);
-  }
-
-  private static String expandTabs(String line) {
-    if (line.indexOf('\t') < 0) return line;
-    var sb = new StringBuilder();
-    for (char c : line.toCharArray()) {
-      if (c == '\t') {
-        do sb.append(' '); while (sb.length() % 8 != 0);
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
+    return dev.dspy4j.core.adapter.internal.PyText.cleandoc(doc);
   }
 
   /**

@@ -94,8 +94,11 @@ class ChatAdapterParseTest {
   @Test
   void enumsAndNumbersFromStringsConvert() {
     var sig = Signature.of(In.class, ColorOut.class);
-    var parsed = adapter.parse(sig, "[[ ## color ## ]]\n'GREEN'\n\n[[ ## count ## ]]\n7.0");
+    var parsed = adapter.parse(sig, "[[ ## color ## ]]\nGREEN\n\n[[ ## count ## ]]\n7.0");
     assertThat(parsed).containsEntry("color", Color.GREEN).containsEntry("count", 7L);
+    // DSPy's find_enum_member matches the value exactly; a quoted value is no member
+    assertThatThrownBy(() -> adapter.parse(sig, "[[ ## color ## ]]\n'GREEN'\n\n[[ ## count ## ]]\n7"))
+        .isInstanceOf(AdapterParseException.class);
   }
 
   @Test

@@ -77,7 +77,7 @@ class PredictTest {
     assertThat(lm.lastRequest().messages().get(0).content())
         .contains("2. `confidence` (float): \n")
         .contains("1. `answer` (str): a short answer\n")
-        .contains("4. `tone` (Literal['FORMAL', 'CASUAL']): \n")
+        .contains("4. `tone` (Tone): \n")
         .contains("{caveat}        # note: the value you produce must adhere to the JSON schema: "
             + "{\"anyOf\": [{\"type\": \"string\"}, {\"type\": \"null\"}]}");
   }

@@ -72,7 +72,7 @@ class SignatureTest {
     assertThat(s.inputs().get(0).description()).isEqualTo("the user's question");
     assertThat(s.fields()).extracting(f -> f.name() + ":" + f.type().dspyName()).containsExactly(
         "question:str", "context:list[str]", "counts:dict[str, int]",
-        "answer:str", "n:int", "score:float", "ok:bool", "verdict:Literal['YES', 'NO']", "inner:Inner",
+        "answer:str", "n:int", "score:float", "ok:bool", "verdict:Verdict", "inner:Inner",
         "note:Union[str, NoneType]");
   }
 

@@ -78,7 +78,7 @@ public final class JsonSchemas {
     var props = new LinkedHashMap<String, Object>();
     for (var f : outputs) {
       var s = schema(f.type(), defs);
-      if (!s.containsKey("$ref")) s.put("title", title(f.name()));
+      if (titled(f.type())) s.put("title", title(f.name()));
       props.put(f.name(), s);
     }
     var schema = new LinkedHashMap<String, Object>();
@@ -108,7 +108,7 @@ public final class JsonSchemas {
         props.values().forEach(v -> {
           if (v instanceof Map) enforceRequired((Map<String, Object>) v);
         });
-      } else if (!part.containsKey("additionalProperties")) {
+      } else { // DSPy overwrites an open mapping's additionalProperties too
         part.put("properties", new LinkedHashMap<>());
         part.put("required", List.of());
         part.put("additionalProperties", false);
@@ -175,7 +175,7 @@ public final class JsonSchemas {
     for (RecordComponent c : type.getRecordComponents()) {
       FieldType ft = JavaTypes.fieldType(c.getGenericType());
       LinkedHashMap<String, Object> p = schema(ft, defs);
-      if (!p.containsKey("$ref")) p.put("title", title(c.getName()));
+      if (titled(ft)) p.put("title", title(c.getName()));
       if (ft.isOptional()) p.put("default", null);
       else required.add(c.getName());
       props.put(c.getName(), p);
@@ -186,6 +186,16 @@ public final class JsonSchemas {
     s.put("title", type.getSimpleName());
     s.put("type", "object");
     return s;
+  }
+
+  /**
+   * pydantic's {@code field_title_should_be_set}: a field whose type is a model or an enum (also
+   * when Optional) is a reference and gets no title of its own.
+   */
+  private static boolean titled(FieldType type) {
+    if (type instanceof FieldType.OptionalOf o) return titled(o.inner());
+    if (type instanceof FieldType.Structured) return false;
+    return !(type instanceof FieldType.LiteralOf lit && lit.enumType() != null);
   }
 
   /** pydantic's default title: words split on '_', each capitalised. */

@@ -7,9 +7,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A forgiving reader for values LMs write: JSON plus Python literal syntax, as DSPy accepts through
- * {@code json_repair} and {@code ast.literal_eval}: single-quoted strings, {@code True/False/None},
- * trailing commas, tuples, digits grouped with {@code _}, unquoted object keys. Produces
+ * A reader for Python literal syntax, DSPy's fallback {@code ast.literal_eval} when
+ * {@link JsonRepair} finds no JSON: single-quoted strings, {@code True/False/None}, trailing
+ * commas, tuples, digits grouped with {@code _}, {@code 0x1f}, unquoted object keys. Produces
  * LinkedHashMap, ArrayList, String, Long/BigInteger, Double, Boolean and null.
  */
 public final class LenientJson {
@@ -39,20 +39,17 @@ public final class LenientJson {
     return v;
   }
 
-  /** The first balanced {@code {...}} in the text (strings respected), if any. */
+  /**
+   * The first balanced {@code {...}} in the text, if any: DSPy's recursive regex
+   * {@code \{(?:[^{}]|(?R))*\}}, which counts braces and knows nothing of strings.
+   */
   public static Optional<String> firstObject(String text) {
     int start = text.indexOf('{');
     while (start >= 0) {
       int depth = 0;
-      char quote = 0;
       for (int k = start; k < text.length(); k++) {
         char c = text.charAt(k);
-        if (quote != 0) {
-          if (c == '\\') k++;
-          else if (c == quote) quote = 0;
-        } else if (c == '"' || c == '\'') {
-          quote = c;
-        } else if (c == '{') {
+        if (c == '{') {
           depth++;
         } else if (c == '}' && --depth == 0) {
           return Optional.of(text.substring(start, k + 1));
@@ -188,6 +185,9 @@ public final class LenientJson {
   private Object number() {
     int start = i;
     if (peek('-') || peek('+')) i++;
+    if (i + 1 < s.length() && s.charAt(i) == '0' && "xXoObB".indexOf(s.charAt(i + 1)) >= 0) {
+      return radixNumber(start);
+    }
     boolean isFloat = false;
     while (i < s.length()) {
       char c = s.charAt(i);
@@ -212,6 +212,20 @@ public final class LenientJson {
     } catch (NumberFormatException e) {
       throw fail("bad number '" + text + "'");
     }
+  }
+
+  /** Python's {@code 0x1f}, {@code 0o17}, {@code 0b101} integer literals. */
+  private Object radixNumber(int start) {
+    char kind = Character.toLowerCase(s.charAt(i + 1));
+    int radix = kind == 'x' ? 16 : kind == 'o' ? 8 : 2;
+    i += 2;
+    int digitsStart = i;
+    while (i < s.length() && (Character.digit(s.charAt(i), radix) >= 0 || s.charAt(i) == '_')) i++;
+    String digits = s.substring(digitsStart, i).replace("_", "");
+    if (digits.isEmpty()) throw fail("bad number '" + s.substring(start, i) + "'");
+    var big = new BigInteger(digits, radix);
+    if (s.charAt(start) == '-') big = big.negate();
+    return big.bitLength() < 64 ? (Object) big.longValue() : big;
   }
 
   private String word() {

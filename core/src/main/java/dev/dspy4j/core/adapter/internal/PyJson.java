@@ -101,22 +101,43 @@ public final class PyJson {
     return j.toString();
   }
 
-  /** Python's {@code repr(float)}: shortest round-trip digits, {@code 1e-05}, {@code 1e+16}, {@code 2.0}. */
+  /**
+   * Python's {@code repr(float)}: the shortest digits that read back as the same double (on every
+   * JDK, subnormals included; JDK 17's {@code Double.toString} is not always shortest), positional
+   * from 1e-4 up to below 1e16 ({@code 2.0}, {@code 0.0001}), else {@code 1e-05}, {@code 1e+16};
+   * {@code inf}, {@code -inf}, {@code nan}.
+   */
   public static String floatRepr(double d) {
-    if (Double.isNaN(d)) return "NaN";
-    if (Double.isInfinite(d)) return d > 0 ? "Infinity" : "-Infinity";
+    if (Double.isNaN(d)) return "nan";
+    if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
     if (d == 0) return (1 / d < 0) ? "-0.0" : "0.0";
-    var bd = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+    BigDecimal bd = shortest(Math.abs(d)).stripTrailingZeros();
+    String sign = d < 0 ? "-" : "";
     int exponent = bd.precision() - bd.scale() - 1; // position of the leading digit
     if (exponent >= -4 && exponent < 16) {
       String plain = bd.toPlainString();
-      return plain.contains(".") ? plain : plain + ".0";
+      return sign + (plain.contains(".") ? plain : plain + ".0");
     }
-    String digits = bd.unscaledValue().abs().toString();
+    String digits = bd.unscaledValue().toString();
     String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-    String sign = bd.signum() < 0 ? "-" : "";
     return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "")
         + Math.abs(exponent);
+  }
+
+  /** The decimal with the fewest significant digits that reads back as {@code d}, nearest to it. */
+  private static BigDecimal shortest(double d) {
+    BigDecimal exact = new BigDecimal(d);
+    for (int p = 1; p <= 17; p++) {
+      BigDecimal best = null;
+      for (var mode : new java.math.RoundingMode[] {
+          java.math.RoundingMode.HALF_EVEN, java.math.RoundingMode.FLOOR, java.math.RoundingMode.CEILING}) {
+        BigDecimal c = exact.round(new java.math.MathContext(p, mode));
+        if (Double.parseDouble(c.toString()) != d) continue;
+        if (best == null || c.subtract(exact).abs().compareTo(best.subtract(exact).abs()) < 0) best = c;
+      }
+      if (best != null) return best;
+    }
+    return exact;
   }
 
   private static void write(StringBuilder sb, @Nullable Object v, int indent, int level) {
@@ -127,7 +148,9 @@ public final class PyJson {
     } else if (v instanceof Boolean b) {
       sb.append(b ? "true" : "false");
     } else if (v instanceof Double || v instanceof java.lang.Float || v instanceof BigDecimal) {
-      sb.append(floatRepr(((Number) v).doubleValue()));
+      double d = ((Number) v).doubleValue();
+      // pydantic's JSON mode (DSPy's serialize_for_json) turns inf and nan into null
+      sb.append(Double.isFinite(d) ? floatRepr(d) : "null");
     } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
         || v instanceof BigInteger) {
       sb.append(v);

@@ -53,18 +53,24 @@ public final class PyText {
     return out;
   }
 
-  /** Python's {@code textwrap.dedent}: removes the common leading whitespace of non-blank lines. */
+  /**
+   * Python 3.11's {@code textwrap.dedent}: lines of only spaces and tabs become empty, then the
+   * longest run of spaces and tabs common to the start of every line that has other content
+   * (a line holding only {@code \r} counts) is removed. Lines are split on {@code \n} only.
+   */
   public static String dedent(String text) {
     String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      if (!lines[i].isEmpty() && indentOf(lines[i]) == lines[i].length()) lines[i] = "";
+    }
     String margin = null;
     for (String line : lines) {
-      if (line.isBlank()) continue;
-      int k = 0;
-      while (k < line.length() && (line.charAt(k) == ' ' || line.charAt(k) == '\t')) k++;
+      int k = indentOf(line);
+      if (k == line.length()) continue; // empty (or only spaces and tabs, emptied above)
       String indent = line.substring(0, k);
-      if (margin == null) {
+      if (margin == null || margin.startsWith(indent)) {
         margin = indent;
-      } else {
+      } else if (!indent.startsWith(margin)) {
         int m = 0;
         while (m < margin.length() && m < indent.length() && margin.charAt(m) == indent.charAt(m)) m++;
         margin = margin.substring(0, m);
@@ -74,8 +80,60 @@ public final class PyText {
     for (int i = 0; i < lines.length; i++) {
       if (i > 0) sb.append('\n');
       String line = lines[i];
-      if (line.isBlank()) continue;
-      sb.append(margin == null ? line : line.substring(margin.length()));
+      sb.append(margin != null && !margin.isEmpty() && line.startsWith(margin) ? line.substring(margin.length()) : line);
+    }
+    return sb.toString();
+  }
+
+  private static int indentOf(String line) {
+    int k = 0;
+    while (k < line.length() && (line.charAt(k) == ' ' || line.charAt(k) == '\t')) k++;
+    return k;
+  }
+
+  /**
+   * Python's {@code inspect.cleandoc}, which DSPy applies to a signature's instructions: tabs
+   * expanded ({@code str.expandtabs()}, columns restart after {@code \n} and {@code \r}), lines
+   * split on {@code \n}, the first line left-stripped, the smallest indentation of the other lines
+   * that have content after {@link #lstrip} (Python's whitespace, including {@code \r} and
+   * non-breaking spaces) cut from each of them, then leading and trailing empty lines dropped.
+   */
+  public static String cleandoc(String doc) {
+    var lines = new ArrayList<>(List.of(expandTabs(doc).split("\n", -1)));
+    int margin = Integer.MAX_VALUE;
+    for (int i = 1; i < lines.size(); i++) {
+      String line = lines.get(i);
+      int content = lstrip(line).length();
+      if (content > 0) margin = Math.min(margin, line.length() - content);
+    }
+    lines.set(0, lstrip(lines.get(0)));
+    if (margin < Integer.MAX_VALUE) {
+      for (int i = 1; i < lines.size(); i++) {
+        String line = lines.get(i);
+        lines.set(i, line.length() <= margin ? "" : line.substring(margin));
+      }
+    }
+    while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) lines.remove(lines.size() - 1);
+    while (!lines.isEmpty() && lines.get(0).isEmpty()) lines.remove(0);
+    return String.join("\n", lines);
+  }
+
+  /** Python's {@code str.expandtabs()} (tab size 8; columns counted in code points). */
+  public static String expandTabs(String s) {
+    if (s.indexOf('\t') < 0) return s;
+    var sb = new StringBuilder();
+    int column = 0;
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      i += Character.charCount(cp);
+      if (cp == '\t') {
+        int spaces = 8 - column % 8;
+        sb.append(" ".repeat(spaces));
+        column += spaces;
+      } else {
+        sb.appendCodePoint(cp);
+        column = cp == '\n' || cp == '\r' ? 0 : column + 1;
+      }
     }
     return sb.toString();
   }

@@ -3,12 +3,15 @@ package dev.dspy4j.core.adapter.internal;
 import dev.dspy4j.core.signature.FieldType;
 import dev.dspy4j.core.signature.JavaTypes;
 import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,7 +29,37 @@ public final class ValueParser {
   private static final Set<String> TRUE = Set.of("1", "on", "t", "true", "y", "yes");
   private static final Set<String> FALSE = Set.of("0", "off", "f", "false", "n", "no");
 
+  private static final Pattern WHOLE_NUMBER =
+      Pattern.compile("[+-]?\\d+(_\\d+)*(\\.0*)?");
+  private static final Pattern DECIMAL = Pattern.compile(
+      "[+-]?(\\d+(_\\d+)*(\\.(\\d+(_\\d+)*)?)?|\\.\\d+(_\\d+)*)([eE][+-]?\\d+(_\\d+)*)?");
+
   private ValueParser() {}
+
+  /** DSPy's fallback {@code ast.literal_eval(text)}, or the text itself when that raises. */
+  private static Object literalEval(String s) {
+    try {
+      return LenientJson.parse(s);
+    } catch (IllegalArgumentException notALiteral) {
+      if (s.indexOf(',') < 0) return s;
+      try {
+        return LenientJson.parse("(" + s + ")"); // "1, 2, 3" is a tuple to Python
+      } catch (IllegalArgumentException notATuple) {
+        return s;
+      }
+    }
+  }
+
+  /** Python's {@code float(text)} of stripped text, or null when Python would refuse it. */
+  static @Nullable Double pyFloat(String t) {
+    String lower = t.toLowerCase(Locale.ROOT);
+    String unsigned = lower.startsWith("-") || lower.startsWith("+") ? lower.substring(1) : lower;
+    double sign = lower.startsWith("-") ? -1 : 1;
+    if (unsigned.equals("inf") || unsigned.equals("infinity")) return sign * Double.POSITIVE_INFINITY;
+    if (unsigned.equals("nan")) return Double.NaN;
+    if (!DECIMAL.matcher(t).matches()) return null;
+    return Double.parseDouble(t.replace("_", ""));
+  }
 
   /**
    * Parses one field value.
@@ -35,26 +68,31 @@ public final class ValueParser {
    */
   public static @Nullable Object parse(@Nullable Object raw, FieldType type) {
     if (type instanceof FieldType.Str) {
-      return raw instanceof String s ? s : PyJson.render(raw);
+      return PyRepr.str(raw); // DSPy: str(value), so a JSON object given for a str is Python's repr
     }
     if (type instanceof FieldType.LiteralOf lit) {
       return literal(raw, lit);
     }
     if (type instanceof FieldType.OptionalOf opt && opt.inner() instanceof FieldType.Str) {
-      return raw == null ? null : parse(raw, FieldType.STR);
+      // pydantic validates Optional[str] strictly: a string or None, no str() of other values
+      if (raw == null || raw instanceof String) return raw;
+      throw new IllegalArgumentException("'" + PyRepr.repr(raw) + "' is not a valid " + type.dspyName());
     }
     Object candidate = raw;
     if (raw instanceof String s) {
-      try {
-        candidate = LenientJson.parse(s);
-      } catch (IllegalArgumentException notJson) {
-        candidate = s;
-      }
+      candidate = JsonRepair.loads(s);
+      if (candidate == JsonRepair.NOT_JSON) candidate = literalEval(s);
     }
     return validate(candidate, type, "");
   }
 
   private static Object literal(@Nullable Object raw, FieldType.LiteralOf lit) {
+    if (lit.enumType() != null) {
+      // DSPy's find_enum_member: the member whose value (here: constant name) is the text, exactly
+      if (lit.enumType().isInstance(raw)) return raw;
+      if (raw instanceof String s && lit.values().contains(s)) return literalValue(s, lit);
+      throw new IllegalArgumentException(raw + " is not a valid name or value for the enum " + lit.dspyName());
+    }
     if (raw instanceof String s) {
       if (lit.values().contains(s)) return literalValue(s, lit);
       String v = s.strip();
@@ -88,34 +126,38 @@ public final class ValueParser {
     if (type instanceof FieldType.Str) {
       if (v instanceof String) return v;
     } else if (type instanceof FieldType.Int) {
+      // pydantic's lax int: whole floats, bools, and strings of a whole number ("31", " 31 ", "31.0")
       if (v instanceof Long || v instanceof Integer) return ((Number) v).longValue();
       if (v instanceof BigInteger b) return b;
-      if (v instanceof Double d && d == Math.rint(d) && !d.isInfinite()) return d.longValue();
+      if (v instanceof Boolean b) return b ? 1L : 0L;
+      if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p63) return d.longValue(); // pydantic: i64
       if (v instanceof String s) {
-        try {
-          return Long.parseLong(s.strip());
-        } catch (NumberFormatException e) {
-          // reported below
+        String t = PyText.strip(s);
+        if (WHOLE_NUMBER.matcher(t).matches()) {
+          var big = new BigDecimal(t.replace("_", "")).toBigInteger();
+          if (big.bitLength() < 64) return big.longValue();
+          if (t.indexOf('.') < 0) return big; // "31.0" goes through a float, which pydantic bounds to 64 bits
         }
       }
     } else if (type instanceof FieldType.Float) {
-      if (v instanceof Number n && !(v instanceof Boolean)) return n.doubleValue();
+      // pydantic's lax float: ints, bools, and strings Python's float() reads ("inf", "nan", "1e-3")
+      if (v instanceof Boolean b) return b ? 1.0 : 0.0;
+      if (v instanceof Number n) return n.doubleValue();
       if (v instanceof String s) {
-        try {
-          return Double.parseDouble(s.strip());
-        } catch (NumberFormatException e) {
-          // reported below
-        }
+        Double d = pyFloat(PyText.strip(s));
+        if (d != null) return d;
       }
     } else if (type instanceof FieldType.Bool) {
       if (v instanceof Boolean) return v;
       if ((v instanceof Long l) && (l == 0 || l == 1)) return l == 1;
+      if ((v instanceof Double d) && (d == 0 || d == 1)) return d == 1;
       if (v instanceof String s) {
-        String t = s.strip().toLowerCase(java.util.Locale.ROOT);
+        String t = s.strip().toLowerCase(Locale.ROOT);
         if (TRUE.contains(t)) return true;
         if (FALSE.contains(t)) return false;
       }
     } else if (type instanceof FieldType.LiteralOf lit) {
+      if (lit.enumType() != null && lit.enumType().isInstance(v)) return v;
       if (v instanceof String s && lit.values().contains(s)) return literalValue(s, lit);
     } else if (type instanceof FieldType.ListOf l) {
       if (v instanceof List<?> list) {
@@ -132,6 +174,7 @@ public final class ValueParser {
         return out;
       }
     } else if (type instanceof FieldType.Structured st) {
+      if (st.type().isInstance(v)) return v;
       if (v instanceof Map<?, ?> m) return record(m, st.type(), path);
     }
     throw new IllegalArgumentException(

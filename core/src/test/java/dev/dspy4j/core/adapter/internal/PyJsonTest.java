@@ -46,6 +46,7 @@ class PyJsonTest {
             put("b", null);
           }
         });
-    assertThat(LenientJson.firstObject("x {\"a\": \"}\"} y")).contains("{\"a\": \"}\"}");
+    // DSPy's recursive regex counts braces and knows nothing of strings
+    assertThat(LenientJson.firstObject("x {\"a\": \"}\"} y")).contains("{\"a\": \"}");
   }
 }
