@@ -7,7 +7,7 @@ import dev.dspy4j.core.signature.Desc;
 import dev.dspy4j.core.signature.FieldType;
 import dev.dspy4j.core.signature.JavaTypes;
 import dev.dspy4j.core.tool.internal.ArgsValidator;
-import dev.dspy4j.core.tool.internal.PyRepr;
+import dev.dspy4j.core.adapter.internal.PyRepr;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,5 +1,6 @@
 package dev.dspy4j.core.tool.internal;
 
+import dev.dspy4j.core.adapter.internal.PyRepr;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

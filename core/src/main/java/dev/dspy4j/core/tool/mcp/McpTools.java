@@ -1,7 +1,7 @@
 package dev.dspy4j.core.tool.mcp;
 
 import dev.dspy4j.core.tool.Tool;
-import dev.dspy4j.core.tool.internal.PyRepr;
+import dev.dspy4j.core.adapter.internal.PyRepr;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.ArrayList;
