@@ -199,10 +199,6 @@ class BadProgramFileTest {
         .set(0, Map.of("prefix", 3)));
     assertThatThrownBy(() -> rag.load(field)).isInstanceOf(MalformedProgramFileException.class)
         .hasMessageContaining("field 1 ('question') of predictor 'rewrite'");
-    Path nullDemo = editedRag(json -> ((List<Object>) obj(json.get("rewrite")).get("demos"))
-        .add(new LinkedHashMap<>(java.util.Collections.singletonMap("question", null))));
-    assertThatThrownBy(() -> rag.load(nullDemo)).isInstanceOf(MalformedProgramFileException.class)
-        .hasMessageContaining("null for 'question'");
     Files.writeString(dir.resolve("array.json"), "[]");
     assertThatThrownBy(() -> rag.load(dir.resolve("array.json"))).isInstanceOf(MalformedProgramFileException.class)
         .hasMessageContaining("top level");
@@ -246,5 +242,16 @@ class BadProgramFileTest {
     var fresh = new ProgramFixtures.Rag();
     fresh.load(file);
     assertThat(states(fresh)).isEqualTo(states(rag));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aDemoValueOfNoneLoadsAsANullValue() throws Exception {
+    var rag = new ProgramFixtures.Rag();
+    Path nullDemo = editedRag(json -> ((List<Object>) obj(json.get("rewrite")).get("demos"))
+        .add(new LinkedHashMap<>(java.util.Collections.singletonMap("question", null))));
+    rag.load(nullDemo);
+    var demos = rag.namedPredictors().get("rewrite").demos();
+    assertThat(demos.get(demos.size() - 1).values()).containsEntry("question", null);
   }
 }
