@@ -28,7 +28,7 @@ public final class PropertyChecks {
   public static void applySecret(String property, Runnable setter) {
     try {
       setter.run();
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | LmConfigurationException e) {
       throw new IllegalStateException(
           "Invalid value for configuration property '" + property + "': " + e.getMessage());
     }
