@@ -94,6 +94,7 @@ class BadProgramFileTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
   void aFieldListThatDoesNotFitTheSignatureIsNamedAndNothingIsHalfLoaded() throws IOException {
     var rag = learnedRag();
     var before = states(rag);
@@ -186,6 +187,7 @@ class BadProgramFileTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
   void wrongTypesAreNamed() throws IOException {
     var rag = learnedRag();
     var before = states(rag);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 class KafkaPipelineTest {
 
   @Test
+  @SuppressWarnings("try") // KafkaClusterTestKit.close() may throw InterruptedException
   void answersEveryQuestionThroughTwoRunnersAndSendsThePoisonRecordToTheFailureTopic() throws Exception {
     try (var cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
             .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())

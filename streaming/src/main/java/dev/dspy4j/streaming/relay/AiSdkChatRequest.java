@@ -97,8 +97,8 @@ public record AiSdkChatRequest(
     }
     var extra = new LinkedHashMap<String, JsonNode>();
     ((ObjectNode) root)
-        .fields()
-        .forEachRemaining(
+        .properties()
+        .forEach(
             e -> {
               if (!List.of("id", "messages", "trigger", "messageId").contains(e.getKey())) {
                 extra.put(e.getKey(), e.getValue());

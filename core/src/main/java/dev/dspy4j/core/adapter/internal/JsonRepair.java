@@ -125,7 +125,7 @@ public final class JsonRepair {
     try (var parser = STRICT.getFactory().createParser(s.substring(i))) {
       Object v = STRICT.readerFor(Object.class)
           .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(parser);
-      i += (int) parser.getCurrentLocation().getCharOffset();
+      i += (int) parser.currentLocation().getCharOffset();
       return normalize(v);
     } catch (java.io.IOException | RuntimeException e) {
       return NOT_JSON;

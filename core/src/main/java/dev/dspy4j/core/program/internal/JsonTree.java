@@ -18,7 +18,7 @@ public final class JsonTree {
     if (node == null || node.isNull() || node.isMissingNode()) return null;
     if (node.isObject()) {
       var out = new LinkedHashMap<String, Object>();
-      node.fields().forEachRemaining(e -> out.put(e.getKey(), plain(e.getValue())));
+      node.properties().forEach(e -> out.put(e.getKey(), plain(e.getValue())));
       return out;
     }
     if (node.isArray()) {

@@ -83,6 +83,7 @@ public final class McpTools {
   }
 
   /** One MCP tool, called through {@code client}, failing at once when {@code serverGone} signals. */
+  @SuppressWarnings("deprecation") // CallToolRequest(name, arguments): the 2.x constructor the SDK still documents
   public static Tool of(McpAsyncClient client, McpSchema.Tool tool, Publisher<?> serverGone) {
     Objects.requireNonNull(client, "client must not be null");
     Objects.requireNonNull(tool, "tool must not be null");

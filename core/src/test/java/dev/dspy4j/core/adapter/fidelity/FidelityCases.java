@@ -88,7 +88,7 @@ final class FidelityCases {
         default -> throw new IllegalArgumentException("unknown type " + t);
       };
     }
-    var e = t.fields().next();
+    var e = t.properties().iterator().next();
     JsonNode arg = e.getValue();
     return switch (e.getKey()) {
       case "list" -> FieldType.listOf(type(arg));
@@ -137,7 +137,7 @@ final class FidelityCases {
       return JavaConversion.convert(value(v.get("fields")), model(v.get("$model").asText()));
     }
     var out = new LinkedHashMap<String, Object>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = v.properties().iterator(); it.hasNext(); ) {
       var e = it.next();
       out.put(e.getKey(), value(e.getValue()));
     }
@@ -156,7 +156,7 @@ final class FidelityCases {
   /** Field name to Java value, keeping nulls (a None value is not a missing one). */
   static Map<String, Object> values(JsonNode object) {
     var out = new LinkedHashMap<String, Object>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = object.properties().iterator(); it.hasNext(); ) {
       var e = it.next();
       out.put(e.getKey(), value(e.getValue()));
     }

@@ -19,6 +19,7 @@ public final class McpTestServer {
 
   private McpTestServer() {}
 
+  @SuppressWarnings("deprecation") // McpSchema.Tool.builder(): the SDK's test-server API
   private static AsyncToolSpecification tool(McpJsonMapper json, String name, String description, String schema,
       java.util.function.Function<Map<String, Object>, Mono<McpSchema.CallToolResult>> handler) {
     return AsyncToolSpecification.builder()
