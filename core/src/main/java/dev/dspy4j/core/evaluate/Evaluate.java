@@ -31,9 +31,10 @@ import reactor.core.scheduler.Schedulers;
  * an optional progress line with ETA, {@code maxErrors} and {@code failureScore} as in DSPy.
  *
  * <pre>{@code
- * EvaluationResult r = Evaluate.of(devset, Metrics.answerExactMatch()).withConcurrency(16)
- *     .run(program).block();      // from main or a test; compose it in a service
- * r.score();                       // 0..100, rounded to 2 decimals as DSPy rounds it
+ * Mono<EvaluationResult> run = Evaluate.of(devset, Metrics.answerExactMatch()).withConcurrency(16)
+ *     .run(program);
+ * run.map(EvaluationResult::score)     // 0..100, rounded to 2 decimals as DSPy rounds it
+ *     .subscribe(score -> log.info("score {}", score));
  * }</pre>
  *
  * <p>Immutable: each {@code with...} returns a new Evaluate.

@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  * choices of an {@code n > 1} call, or predictions gathered by hand), compared after normalisation.
  *
  * <pre>{@code
- * Prediction five = cot.withN(5).call(inputs).block();
- * Prediction voted = Majority.majority(five);          // the first completion with the commonest answer
+ * Mono<Prediction> voted = cot.withN(5).call(inputs)
+ *     .map(Majority::majority);                          // the first completion with the commonest answer
  * }</pre>
  *
  * <p>As in DSPy: the field is the last one of the first completion unless named; values are compared
