@@ -457,13 +457,22 @@ public final class Predict implements Module {
    */
   private void warnAboutExtraInputs(Map<String, ?> inputs) {
     if (warnedExtraInputs.size() >= MAX_WARNED_EXTRA_INPUTS) return;
-    var names = signature().inputs().stream().map(Field::name).collect(Collectors.toCollection(LinkedHashSet::new));
+    List<Field> fields = signature().inputs();
     for (String key : inputs.keySet()) {
-      if (key != null && !names.contains(key) && warnedExtraInputs.size() < MAX_WARNED_EXTRA_INPUTS
-          && warnedExtraInputs.add(key)) {
-        LOG.warn("Input '{}' is not an input field of {} and is not sent; its input fields are {}", key, this, names);
+      // Called on every call: no allocation unless a key is unknown.
+      if (key == null || isInputField(fields, key)) continue;
+      if (warnedExtraInputs.size() < MAX_WARNED_EXTRA_INPUTS && warnedExtraInputs.add(key)) {
+        LOG.warn("Input '{}' is not an input field of {} and is not sent; its input fields are {}", key, this,
+            fields.stream().map(Field::name).toList());
       }
     }
+  }
+
+  private static boolean isInputField(List<Field> fields, String key) {
+    for (Field f : fields) {
+      if (f.name().equals(key)) return true;
+    }
+    return false;
   }
 
   private Optional<MissingInputException> checkInputs(Map<String, ?> inputs) {
