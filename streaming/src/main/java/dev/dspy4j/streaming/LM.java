@@ -7,6 +7,7 @@ import dev.dspy4j.core.helicone.HeliconeHeaders;
 import dev.dspy4j.core.helicone.HeliconePrompt;
 import dev.dspy4j.core.helicone.RateLimitPolicy;
 import dev.dspy4j.core.http.HeaderValues;
+import dev.dspy4j.core.lm.GenerationOptions;
 import dev.dspy4j.core.lm.LanguageModel;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmConfigurationException;
@@ -127,12 +128,12 @@ public final class LM implements LanguageModel {
 
   /** The default temperature, when set. */
   public OptionalDouble temperature() {
-    return settings.temperature() == null ? OptionalDouble.empty() : OptionalDouble.of(settings.temperature());
+    return settings.options().temperature();
   }
 
   /** The default max tokens, when set. */
   public OptionalInt maxTokens() {
-    return settings.maxTokens() == null ? OptionalInt.empty() : OptionalInt.of(settings.maxTokens());
+    return settings.options().maxTokens();
   }
 
   /** Whether this LM's calls use the cache unless a request says otherwise. */
@@ -283,8 +284,8 @@ public final class LM implements LanguageModel {
   public String toString() {
     return "LM[model=" + settings.model() + ", apiBase=" + settings.apiBase()
         + (settings.apiKey() == null ? "" : ", apiKey=***")
-        + (settings.temperature() == null ? "" : ", temperature=" + settings.temperature())
-        + (settings.maxTokens() == null ? "" : ", maxTokens=" + settings.maxTokens())
+        + (temperature().isEmpty() ? "" : ", temperature=" + temperature().getAsDouble())
+        + (maxTokens().isEmpty() ? "" : ", maxTokens=" + maxTokens().getAsInt())
         + (settings.headers().isEmpty() ? "" : ", headers=" + settings.headers().keySet())
         + (settings.extraBody().isEmpty() ? "" : ", extraBody=" + settings.extraBody().keySet())
         + (settings.helicone().toMap().isEmpty() ? "" : ", helicone=" + settings.helicone().toMap().keySet())
@@ -301,8 +302,7 @@ public final class LM implements LanguageModel {
     private @Nullable String model;
     private @Nullable String apiKey;
     private @Nullable String apiBase;
-    private @Nullable Double temperature;
-    private @Nullable Integer maxTokens;
+    private GenerationOptions options = GenerationOptions.empty();
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final Map<String, Object> extraBody = new LinkedHashMap<>();
     private boolean cache = true;
@@ -331,8 +331,7 @@ public final class LM implements LanguageModel {
       this.model = s.model();
       this.apiKey = s.apiKey();
       this.apiBase = s.apiBase();
-      this.temperature = s.temperature();
-      this.maxTokens = s.maxTokens();
+      this.options = s.options();
       this.headers.putAll(s.headers());
       this.extraBody.putAll(s.extraBody());
       this.cache = s.cache();
@@ -400,21 +399,15 @@ public final class LM implements LanguageModel {
       return this;
     }
 
-    /** The default sampling temperature, 0 to 2. */
+    /** The default sampling temperature, 0 to 2 (validated by {@link GenerationOptions}). */
     public Builder temperature(double temperature) {
-      if (!(temperature >= 0.0 && temperature <= 2.0)) {
-        throw new IllegalArgumentException("temperature must be between 0 and 2, was " + temperature);
-      }
-      this.temperature = temperature;
+      this.options = options.withTemperature(temperature);
       return this;
     }
 
     /** The default max tokens (sent as {@code max_completion_tokens} to reasoning models). */
     public Builder maxTokens(int maxTokens) {
-      if (maxTokens < 1) {
-        throw new IllegalArgumentException("maxTokens must be positive, was " + maxTokens);
-      }
-      this.maxTokens = maxTokens;
+      this.options = options.withMaxTokens(maxTokens);
       return this;
     }
 
@@ -604,7 +597,7 @@ public final class LM implements LanguageModel {
           throw new LmConfigurationException(LmEnvironment.API_KEY + " must be printable ASCII (check how it was set)");
         }
       }
-      ReasoningModels.check(model, temperature, maxTokens);
+      ReasoningModels.check(model, options);
       headers.forEach((name, value) -> {
         HeaderValues.validate(name, value);
         HeliconeHeaderNames.checkSpelling(name);
@@ -614,7 +607,7 @@ public final class LM implements LanguageModel {
         }
       });
       helicone.toMap().forEach(HeaderValues::validate);
-      return new LM(new LmSettings(model, apiKey, apiBase, temperature, maxTokens,
+      return new LM(new LmSettings(model, apiKey, apiBase, options,
           Collections.unmodifiableMap(new LinkedHashMap<>(headers)),
           Collections.unmodifiableMap(new LinkedHashMap<>(extraBody)),
           cache, numRetries, connectTimeout, firstByteTimeout, idleTimeout, retryBackoff, maxBackoff,

@@ -19,10 +19,7 @@ import org.jspecify.annotations.Nullable;
 public final class LmRequest {
 
   private final List<Message> messages;
-  private final @Nullable Integer n;
-  private final @Nullable Double temperature;
-  private final @Nullable Integer maxTokens;
-  private final List<String> stop;
+  private final GenerationOptions options;
   private final @Nullable Map<String, Object> responseFormat;
   private final Map<String, String> headers;
   private final Map<String, Object> extraBody;
@@ -36,10 +33,7 @@ public final class LmRequest {
       throw new IllegalArgumentException("an LmRequest needs at least one message");
     }
     this.messages = List.copyOf(b.messages);
-    this.n = b.n;
-    this.temperature = b.temperature;
-    this.maxTokens = b.maxTokens;
-    this.stop = List.copyOf(b.stop);
+    this.options = b.options;
     this.responseFormat =
         b.responseFormat == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.responseFormat));
     this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
@@ -70,10 +64,7 @@ public final class LmRequest {
   /** A builder holding this request's values. */
   public Builder toBuilder() {
     var b = new Builder().messages(messages);
-    b.n = n;
-    b.temperature = temperature;
-    b.maxTokens = maxTokens;
-    b.stop = new ArrayList<>(stop);
+    b.options = options;
     b.responseFormat = responseFormat == null ? null : new LinkedHashMap<>(responseFormat);
     b.headers = new LinkedHashMap<>(headers);
     b.extraBody = new LinkedHashMap<>(extraBody);
@@ -88,22 +79,29 @@ public final class LmRequest {
     return messages;
   }
 
+  /** This call's temperature, max tokens, n and stop sequences; each empty when not set for this call. */
+  public GenerationOptions options() {
+    return options;
+  }
+
   /** Number of choices to generate, when set for this call. */
   public OptionalInt n() {
-    return n == null ? OptionalInt.empty() : OptionalInt.of(n);
+    return options.n();
   }
 
+  /** Sampling temperature, when set for this call. */
   public OptionalDouble temperature() {
-    return temperature == null ? OptionalDouble.empty() : OptionalDouble.of(temperature);
+    return options.temperature();
   }
 
+  /** Completion token limit, when set for this call. */
   public OptionalInt maxTokens() {
-    return maxTokens == null ? OptionalInt.empty() : OptionalInt.of(maxTokens);
+    return options.maxTokens();
   }
 
   /** Stop sequences; empty when none. */
   public List<String> stop() {
-    return stop;
+    return options.stop();
   }
 
   /** The OpenAI {@code response_format} object, when set. */
@@ -168,10 +166,7 @@ public final class LmRequest {
   public boolean equals(Object o) {
     return o instanceof LmRequest r
         && messages.equals(r.messages)
-        && Objects.equals(n, r.n)
-        && Objects.equals(temperature, r.temperature)
-        && Objects.equals(maxTokens, r.maxTokens)
-        && stop.equals(r.stop)
+        && options.equals(r.options)
         && Objects.equals(responseFormat, r.responseFormat)
         && headers.equals(r.headers)
         && extraBody.equals(r.extraBody)
@@ -184,7 +179,7 @@ public final class LmRequest {
   @Override
   public int hashCode() {
     return Objects.hash(
-        messages, n, temperature, maxTokens, stop, responseFormat, headers, extraBody, cache, rolloutId, tools,
+        messages, options, responseFormat, headers, extraBody, cache, rolloutId, tools,
         toolChoice);
   }
 
@@ -193,10 +188,10 @@ public final class LmRequest {
   public String toString() {
     return "LmRequest[messages="
         + messages.size()
-        + (n == null ? "" : ", n=" + n)
-        + (temperature == null ? "" : ", temperature=" + temperature)
-        + (maxTokens == null ? "" : ", maxTokens=" + maxTokens)
-        + (stop.isEmpty() ? "" : ", stop=" + stop)
+        + (options.n().isEmpty() ? "" : ", n=" + options.n().getAsInt())
+        + (options.temperature().isEmpty() ? "" : ", temperature=" + options.temperature().getAsDouble())
+        + (options.maxTokens().isEmpty() ? "" : ", maxTokens=" + options.maxTokens().getAsInt())
+        + (options.stop().isEmpty() ? "" : ", stop=" + options.stop())
         + (responseFormat == null ? "" : ", responseFormat=" + responseFormat.get("type"))
         + (headers.isEmpty() ? "" : ", headers=" + headers.keySet())
         + (extraBody.isEmpty() ? "" : ", extraBody=" + extraBody.keySet())
@@ -209,10 +204,7 @@ public final class LmRequest {
   /** Mutable builder for {@link LmRequest}. */
   public static final class Builder {
     private List<Message> messages = List.of();
-    private @Nullable Integer n;
-    private @Nullable Double temperature;
-    private @Nullable Integer maxTokens;
-    private List<String> stop = new ArrayList<>();
+    private GenerationOptions options = GenerationOptions.empty();
     private @Nullable Map<String, Object> responseFormat;
     private Map<String, String> headers = new LinkedHashMap<>();
     private Map<String, Object> extraBody = new LinkedHashMap<>();
@@ -230,30 +222,33 @@ public final class LmRequest {
       return this;
     }
 
+    /** Temperature, max tokens, n and stop sequences all at once, replacing any set before. */
+    public Builder options(GenerationOptions options) {
+      this.options = Objects.requireNonNull(options, "options must not be null");
+      return this;
+    }
+
+    /** Number of choices, at least 1 (validated by {@link GenerationOptions}). */
     public Builder n(int n) {
-      if (n < 1) throw new IllegalArgumentException("n must be at least 1, was " + n);
-      this.n = n;
+      this.options = options.withN(n);
       return this;
     }
 
+    /** Sampling temperature, 0 to 2 (validated by {@link GenerationOptions}). */
     public Builder temperature(double temperature) {
-      if (!(temperature >= 0.0 && temperature <= 2.0)) {
-        throw new IllegalArgumentException("temperature must be between 0 and 2, was " + temperature);
-      }
-      this.temperature = temperature;
+      this.options = options.withTemperature(temperature);
       return this;
     }
 
+    /** Completion token limit, at least 1 (validated by {@link GenerationOptions}). */
     public Builder maxTokens(int maxTokens) {
-      if (maxTokens < 1) throw new IllegalArgumentException("maxTokens must be positive, was " + maxTokens);
-      this.maxTokens = maxTokens;
+      this.options = options.withMaxTokens(maxTokens);
       return this;
     }
 
+    /** Stop sequences (no nulls), replacing any set before. */
     public Builder stop(List<String> stop) {
-      Objects.requireNonNull(stop, "stop must not be null");
-      stop.forEach(s -> Objects.requireNonNull(s, "stop must not contain null"));
-      this.stop = new ArrayList<>(stop);
+      this.options = options.withStop(stop);
       return this;
     }
 

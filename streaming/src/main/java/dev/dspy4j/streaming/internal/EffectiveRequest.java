@@ -1,6 +1,7 @@
 package dev.dspy4j.streaming.internal;
 
 import dev.dspy4j.core.helicone.Helicone;
+import dev.dspy4j.core.lm.GenerationOptions;
 import dev.dspy4j.core.lm.LmConfigurationException;
 import dev.dspy4j.core.lm.LmRequest;
 import java.util.LinkedHashMap;
@@ -44,23 +45,15 @@ public final class EffectiveRequest {
     var extraBody = new LinkedHashMap<String, Object>(lm.extraBody());
     extraBody.putAll(call.extraBody());
 
-    LmRequest.Builder b = LmRequest.builder(call.messages()).stop(call.stop()).headers(headers).extraBody(extraBody);
-    call.n().ifPresent(b::n);
-    Double temperature = call.temperature().isPresent() ? Double.valueOf(call.temperature().getAsDouble()) : lm.temperature();
-    Integer maxTokens = call.maxTokens().isPresent() ? Integer.valueOf(call.maxTokens().getAsInt()) : lm.maxTokens();
-    if (temperature != null) {
-      b.temperature(temperature);
-    }
-    if (maxTokens != null) {
-      b.maxTokens(maxTokens);
-    }
+    GenerationOptions options = lm.options().overrideWith(call.options());
+    LmRequest.Builder b = LmRequest.builder(call.messages()).options(options).headers(headers).extraBody(extraBody);
     call.responseFormat().ifPresent(b::responseFormat);
     b.cache(call.cache().orElse(lm.cache()));
     call.rolloutId().ifPresent(b::rolloutId);
     b.tools(call.tools());
     call.toolChoice().ifPresent(b::toolChoice);
 
-    ReasoningModels.check(lm.model(), temperature, maxTokens);
+    ReasoningModels.check(lm.model(), options);
     return b.build();
   }
 }

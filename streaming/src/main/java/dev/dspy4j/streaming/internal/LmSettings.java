@@ -1,6 +1,7 @@
 package dev.dspy4j.streaming.internal;
 
 import dev.dspy4j.core.helicone.HeliconeHeaders;
+import dev.dspy4j.core.lm.GenerationOptions;
 import dev.dspy4j.core.ratelimit.RateLimiter;
 import dev.dspy4j.core.usage.LmHistory;
 import java.time.Duration;
@@ -15,8 +16,7 @@ import reactor.netty.http.client.HttpClient;
  * @param model the model name sent in the body
  * @param apiKey sent as {@code Authorization: Bearer}; null sends no Authorization header
  * @param apiBase base URL without a trailing slash
- * @param temperature default temperature, or null
- * @param maxTokens default max tokens, or null
+ * @param options default generation options (temperature, max tokens), each empty when unset
  * @param headers default request headers
  * @param extraBody default extra top-level body fields
  * @param cache whether the LM caches (honoured by the cache layer)
@@ -38,8 +38,7 @@ public record LmSettings(
     String model,
     @Nullable String apiKey,
     String apiBase,
-    @Nullable Double temperature,
-    @Nullable Integer maxTokens,
+    GenerationOptions options,
     Map<String, String> headers,
     Map<String, Object> extraBody,
     boolean cache,
@@ -58,12 +57,12 @@ public record LmSettings(
     LmHistory history) {
 
   /** Settings without typed Helicone defaults, rate limiter or history (for tests of the transport). */
-  public LmSettings(String model, @Nullable String apiKey, String apiBase, @Nullable Double temperature,
-      @Nullable Integer maxTokens, Map<String, String> headers, Map<String, Object> extraBody, boolean cache,
+  public LmSettings(String model, @Nullable String apiKey, String apiBase, GenerationOptions options,
+      Map<String, String> headers, Map<String, Object> extraBody, boolean cache,
       int numRetries, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout,
       Duration retryBackoff, Duration maxBackoff, Duration maxRetryAfter, int maxLineBytes, int maxResponseBytes,
       @Nullable HttpClient httpClient) {
-    this(model, apiKey, apiBase, temperature, maxTokens, headers, extraBody, cache, numRetries, connectTimeout,
+    this(model, apiKey, apiBase, options, headers, extraBody, cache, numRetries, connectTimeout,
         firstByteTimeout, idleTimeout, retryBackoff, maxBackoff, maxRetryAfter, maxLineBytes, maxResponseBytes,
         httpClient, HeliconeHeaders.empty(), null, LmHistory.disabled());
   }
@@ -77,8 +76,8 @@ public record LmSettings(
   public String toString() {
     return "LmSettings[model=" + model + ", apiBase=" + apiBase
         + (apiKey == null ? "" : ", apiKey=***")
-        + (temperature == null ? "" : ", temperature=" + temperature)
-        + (maxTokens == null ? "" : ", maxTokens=" + maxTokens)
+        + (options.temperature().isEmpty() ? "" : ", temperature=" + options.temperature().getAsDouble())
+        + (options.maxTokens().isEmpty() ? "" : ", maxTokens=" + options.maxTokens().getAsInt())
         + (headers.isEmpty() ? "" : ", headers=" + headers.keySet())
         + (extraBody.isEmpty() ? "" : ", extraBody=" + extraBody.keySet())
         + (helicone.toMap().isEmpty() ? "" : ", helicone=" + helicone.toMap().keySet())

@@ -1,9 +1,9 @@
 package dev.dspy4j.streaming.internal;
 
+import dev.dspy4j.core.lm.GenerationOptions;
 import dev.dspy4j.core.lm.LmConfigurationException;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 
 /**
  * OpenAI reasoning models ({@code o1}, {@code o3}, {@code o4-mini}, {@code gpt-5*} except
@@ -29,19 +29,22 @@ public final class ReasoningModels {
   }
 
   /**
-   * Checks a temperature and max tokens (null when unset) against {@code model}'s rules.
+   * Checks the temperature and max tokens of {@code options} (the LM's defaults, or a call's merged
+   * options) against {@code model}'s rules.
    *
    * @throws LmConfigurationException when a reasoning model gets a value it rejects
    */
-  public static void check(String model, @Nullable Double temperature, @Nullable Integer maxTokens) {
+  public static void check(String model, GenerationOptions options) {
     if (!isReasoningModel(model)) {
       return;
     }
-    if (temperature != null && temperature != 1.0) {
+    if (options.temperature().isPresent() && options.temperature().getAsDouble() != 1.0) {
+      double temperature = options.temperature().getAsDouble();
       throw new LmConfigurationException("reasoning model " + model + " only accepts temperature 1.0 (or none), "
           + "but temperature " + temperature + " was set; remove it or set it to 1.0");
     }
-    if (maxTokens != null && maxTokens < MIN_MAX_TOKENS) {
+    if (options.maxTokens().isPresent() && options.maxTokens().getAsInt() < MIN_MAX_TOKENS) {
+      int maxTokens = options.maxTokens().getAsInt();
       throw new LmConfigurationException("reasoning model " + model + " needs maxTokens of at least "
           + MIN_MAX_TOKENS + " (it spends tokens on hidden reasoning), but maxTokens " + maxTokens
           + " was set; raise it or leave it unset");

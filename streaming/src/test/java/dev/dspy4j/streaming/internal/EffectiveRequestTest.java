@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dspy4j.core.helicone.Helicone;
 import dev.dspy4j.core.helicone.HeliconeHeaders;
+import dev.dspy4j.core.lm.GenerationOptions;
 import dev.dspy4j.core.lm.LmConfigurationException;
 import dev.dspy4j.core.lm.LmRequest;
 import java.time.Duration;
@@ -18,7 +19,10 @@ class EffectiveRequestTest {
 
   private static LmSettings lm(String model, Double temperature, Integer maxTokens, Map<String, String> headers,
       Map<String, Object> extraBody, boolean cache) {
-    return new LmSettings(model, "sk-x", "http://localhost/v1", temperature, maxTokens, headers, extraBody, cache, 3,
+    var options = GenerationOptions.empty();
+    if (temperature != null) options = options.withTemperature(temperature);
+    if (maxTokens != null) options = options.withMaxTokens(maxTokens);
+    return new LmSettings(model, "sk-x", "http://localhost/v1", options, headers, extraBody, cache, 3,
         Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(1), Duration.ofMillis(1),
         Duration.ofSeconds(60), 4096, 4096, null);
   }
