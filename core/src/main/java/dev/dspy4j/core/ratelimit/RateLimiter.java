@@ -5,23 +5,17 @@ import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.lm.RateLimitException;
 import dev.dspy4j.core.lm.Usage;
-import dev.dspy4j.core.ratelimit.internal.RateLimitHeaders;
+import dev.dspy4j.core.ratelimit.internal.ConcurrencyGate;
+import dev.dspy4j.core.ratelimit.internal.Pacing;
+import dev.dspy4j.core.ratelimit.internal.TokenBucket;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -52,44 +46,27 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class RateLimiter {
 
-  private final int maxConcurrent;
-  private final double requestsPerSecond;
-  private final long tokensPerMinute;
-  private final boolean adaptive;
-  private final double decreaseFactor;
-  private final double recoveryStep;
-  private final double minPace;
-  private final Duration maxPause;
-  private final Scheduler scheduler;
-
-  private final Object lock = new Object();
-  private final AtomicInteger wip = new AtomicInteger();
-  private final AtomicReference<@Nullable Disposable> timer = new AtomicReference<>();
-
-  // Guarded by lock.
-  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-  private double pace = 1.0;
-  private int inFlight;
-  private double nextStartAt = Double.NEGATIVE_INFINITY;
-  private double tokenBalance;
-  private long tokensUpdatedAt;
-  private long pausedUntil; // epoch millis of the scheduler clock; 0 = never paused
-  private long grants;
-  private long lastDecreaseAtGrant = -1;
-  private long timerAt = Long.MAX_VALUE;
+  // The limiter's three concerns, one class each: where callers wait (and how many are in flight),
+  // the adaptive pace with its start schedule, and the tokens-per-minute bucket. The gate owns the
+  // lock; pacing and tokens are read here only for their fixed configuration.
+  private final ConcurrencyGate<Permit> gate;
+  private final Pacing pacing;
+  private final TokenBucket tokens;
 
   private RateLimiter(Builder b) {
-    this.maxConcurrent = b.maxConcurrent;
-    this.requestsPerSecond = b.requestsPerSecond;
-    this.tokensPerMinute = b.tokensPerMinute;
-    this.adaptive = b.adaptive;
-    this.decreaseFactor = b.decreaseFactor;
-    this.recoveryStep = b.recoveryStep;
-    this.minPace = b.minPace;
-    this.maxPause = b.maxPause;
-    this.scheduler = b.scheduler;
-    this.tokenBalance = tokensPerMinute;
-    this.tokensUpdatedAt = now();
+    this.pacing = new Pacing(b.requestsPerSecond, b.adaptive, b.decreaseFactor, b.recoveryStep, b.minPace, b.maxPause);
+    this.tokens = new TokenBucket(b.tokensPerMinute, b.scheduler.now(TimeUnit.MILLISECONDS));
+    this.gate = new ConcurrencyGate<>(b.maxConcurrent, pacing, tokens, b.scheduler, new ConcurrencyGate.Permits<>() {
+      @Override
+      public Permit create(long sequence, long reservedTokens) {
+        return new Permit(RateLimiter.this, sequence, reservedTokens);
+      }
+
+      @Override
+      public void discard(Permit permit) {
+        permit.release();
+      }
+    });
   }
 
   /** A builder; without settings the limiter allows 16 concurrent requests and no rate budgets. */
@@ -114,14 +91,7 @@ public final class RateLimiter {
     if (estimatedTokens < 0) {
       throw new IllegalArgumentException("estimatedTokens must not be negative, was " + estimatedTokens);
     }
-    return Mono.create(sink -> {
-      var waiter = new Waiter(sink, estimatedTokens);
-      sink.onCancel(() -> cancel(waiter));
-      synchronized (lock) {
-        waiters.addLast(waiter);
-      }
-      drain();
-    });
+    return gate.acquire(estimatedTokens);
   }
 
   /**
@@ -191,10 +161,7 @@ public final class RateLimiter {
    */
   public void onRateLimited(RateLimitException error) {
     Objects.requireNonNull(error, "error must not be null");
-    synchronized (lock) {
-      rateLimited(grants, error);
-    }
-    drain();
+    gate.onRateLimited(error);
   }
 
   /**
@@ -203,256 +170,40 @@ public final class RateLimiter {
    */
   public void onResponseHeaders(Map<String, String> headers) {
     Objects.requireNonNull(headers, "headers must not be null");
-    synchronized (lock) {
-      budgetHeaders(grants, headers);
-    }
-    drain();
+    gate.onResponseHeaders(headers);
   }
 
   /** The current pace, limits and queue, for metrics. */
   public RateLimiterState state() {
-    synchronized (lock) {
-      long now = now();
-      return new RateLimiterState(
-          pace,
-          concurrencyLimit(),
-          inFlight,
-          waiters.size(),
-          requestsPerSecond > 0 ? OptionalDouble.of(requestsPerSecond * pace) : OptionalDouble.empty(),
-          Duration.ofMillis(Math.max(0, pausedUntil - now)));
-    }
+    return gate.state();
   }
 
   /** The configured maximum of concurrent requests (at full pace). */
   public int maxConcurrent() {
-    return maxConcurrent;
+    return gate.maxConcurrent();
   }
 
   @Override
   public String toString() {
     var s = state();
-    return "RateLimiter[maxConcurrent=" + maxConcurrent
-        + (requestsPerSecond > 0 ? ", requestsPerSecond=" + requestsPerSecond : "")
-        + (tokensPerMinute > 0 ? ", tokensPerMinute=" + tokensPerMinute : "")
+    return "RateLimiter[maxConcurrent=" + gate.maxConcurrent()
+        + (pacing.configuredRequestsPerSecond() > 0 ? ", requestsPerSecond=" + pacing.configuredRequestsPerSecond() : "")
+        + (tokens.perMinute() > 0 ? ", tokensPerMinute=" + tokens.perMinute() : "")
         + ", pace=" + s.pace() + ", inFlight=" + s.inFlight() + ", pending=" + s.pending() + "]";
   }
 
   // ---- permit callbacks ----
 
   void completed(Permit permit, Usage usage, Map<String, String> headers, boolean fromServer) {
-    synchronized (lock) {
-      inFlight--;
-      settleTokens(permit, usage);
-      // Only requests sent at the current pace say it is sustainable; older ones were already in
-      // flight when the server pushed back.
-      if (fromServer && adaptive && !budgetHeaders(permit.sequence(), headers)
-          && permit.sequence() > lastDecreaseAtGrant) {
-        pace = Math.min(1.0, pace + recoveryStep);
-      }
-    }
-    drain();
+    gate.completed(permit.sequence(), permit.reservedTokens(), usage.totalTokens(), headers, fromServer);
   }
 
   void failed(Permit permit, Throwable error) {
-    synchronized (lock) {
-      inFlight--;
-      // A refused request used no tokens: its reservation is refunded.
-      settleTokens(permit, Usage.ZERO);
-      if (error instanceof RateLimitException rle) {
-        rateLimited(permit.sequence(), rle);
-      }
-    }
-    drain();
+    gate.failed(permit.sequence(), permit.reservedTokens(), error);
   }
 
   void released(Permit permit) {
-    synchronized (lock) {
-      inFlight--;
-      // A cancelled request may still have been billed: its reservation stays charged.
-      settleTokens(permit, new Usage(0, 0, (int) Math.min(Integer.MAX_VALUE, permit.reservedTokens())));
-    }
-    drain();
-  }
-
-  // ---- adaptation (callers hold lock) ----
-
-  private void rateLimited(long grantSequence, RateLimitException error) {
-    if (!adaptive) {
-      return;
-    }
-    decrease(grantSequence);
-    error.retryAfter().ifPresent(this::pause);
-  }
-
-  /** Returns true when the headers signalled a (nearly) exhausted budget. */
-  private boolean budgetHeaders(long grantSequence, Map<String, String> headers) {
-    if (!adaptive || headers.isEmpty()) {
-      return false;
-    }
-    var budget = RateLimitHeaders.parse(headers, now());
-    if (budget.isEmpty() || !budget.low(concurrencyLimit())) {
-      return false;
-    }
-    decrease(grantSequence);
-    if (budget.exhausted()) {
-      budget.reset().ifPresent(this::pause);
-    }
-    return true;
-  }
-
-  private void decrease(long grantSequence) {
-    // Requests granted before the last decrease were sent at the old pace: their 429s are the same
-    // congestion, already answered, so one round of failures halves the pace once, not 64 times.
-    if (grantSequence > lastDecreaseAtGrant) {
-      pace = Math.max(minPace, pace * decreaseFactor);
-      lastDecreaseAtGrant = grants;
-    }
-  }
-
-  private void pause(Duration wait) {
-    long capped = Math.min(wait.toMillis(), maxPause.toMillis());
-    pausedUntil = Math.max(pausedUntil, now() + capped);
-  }
-
-  private void settleTokens(Permit permit, Usage usage) {
-    if (tokensPerMinute > 0) {
-      refillTokens(now());
-      tokenBalance -= usage.totalTokens() - permit.reservedTokens();
-      tokenBalance = Math.min(tokenBalance, tokensPerMinute);
-    }
-  }
-
-  private void refillTokens(long now) {
-    long elapsed = now - tokensUpdatedAt;
-    if (elapsed > 0) {
-      tokenBalance = Math.min(tokensPerMinute, tokenBalance + elapsed * tokensPerMinute * pace / 60_000.0);
-      tokensUpdatedAt = now;
-    }
-  }
-
-  private int concurrencyLimit() {
-    return Math.max(1, (int) Math.floor(maxConcurrent * pace + 1e-9));
-  }
-
-  // ---- granting ----
-
-  private void cancel(Waiter waiter) {
-    Permit granted = null;
-    synchronized (lock) {
-      if (waiter.state == Waiter.WAITING) {
-        waiter.state = Waiter.CANCELLED;
-        waiters.remove(waiter);
-      } else if (waiter.state == Waiter.GRANTED) {
-        granted = waiter.permit;
-      }
-    }
-    if (granted != null) {
-      // Granted at the moment the caller went away: nobody will use it.
-      granted.release();
-    } else {
-      drain();
-    }
-  }
-
-  private void drain() {
-    if (wip.getAndIncrement() != 0) {
-      return;
-    }
-    int missed = 1;
-    do {
-      List<Waiter> granted = grantWhatBudgetsAllow();
-      for (Waiter w : granted) {
-        w.sink.success(w.permit);
-      }
-      missed = wip.addAndGet(-missed);
-    } while (missed != 0);
-  }
-
-  private List<Waiter> grantWhatBudgetsAllow() {
-    List<Waiter> granted = List.of();
-    long wakeAt = Long.MAX_VALUE;
-    synchronized (lock) {
-      long now = now();
-      while (!waiters.isEmpty() && inFlight < concurrencyLimit()) {
-        Waiter next = waiters.peekFirst();
-        long wait = waitBeforeNextStart(now, next.estimatedTokens);
-        if (wait > 0) {
-          wakeAt = now + wait;
-          break;
-        }
-        waiters.pollFirst();
-        grants++;
-        inFlight++;
-        if (requestsPerSecond > 0) {
-          double interval = 1000.0 / (requestsPerSecond * pace);
-          nextStartAt = Math.max(now, nextStartAt) + interval;
-        }
-        long reserved = 0;
-        if (tokensPerMinute > 0) {
-          reserved = Math.min(next.estimatedTokens, tokensPerMinute);
-          tokenBalance -= reserved;
-        }
-        next.permit = new Permit(this, grants, reserved);
-        next.state = Waiter.GRANTED;
-        if (granted.isEmpty()) {
-          granted = new ArrayList<>();
-        }
-        granted.add(next);
-      }
-      if (wakeAt != Long.MAX_VALUE && wakeAt < timerAt) {
-        timerAt = wakeAt;
-        long delay = wakeAt - now;
-        Disposable previous = timer.getAndSet(scheduler.schedule(this::onTimer, delay, TimeUnit.MILLISECONDS));
-        if (previous != null) {
-          previous.dispose();
-        }
-      }
-    }
-    return granted;
-  }
-
-  private void onTimer() {
-    synchronized (lock) {
-      timerAt = Long.MAX_VALUE;
-    }
-    drain();
-  }
-
-  /** Milliseconds until the budgets allow the next start; 0 when it may start now. */
-  private long waitBeforeNextStart(long now, long estimatedTokens) {
-    long wait = Math.max(0, pausedUntil - now);
-    if (requestsPerSecond > 0 && nextStartAt > now) {
-      wait = Math.max(wait, (long) Math.ceil(nextStartAt - now));
-    }
-    if (tokensPerMinute > 0) {
-      refillTokens(now);
-      double needed = Math.max(1, Math.min(estimatedTokens, tokensPerMinute));
-      if (tokenBalance < needed) {
-        double perMilli = tokensPerMinute * pace / 60_000.0;
-        wait = Math.max(wait, (long) Math.ceil((needed - tokenBalance) / perMilli));
-      }
-    }
-    return wait;
-  }
-
-  private long now() {
-    return scheduler.now(TimeUnit.MILLISECONDS);
-  }
-
-  private static final class Waiter {
-    static final int WAITING = 0;
-    static final int GRANTED = 1;
-    static final int CANCELLED = 2;
-
-    final MonoSink<Permit> sink;
-    final long estimatedTokens;
-    int state = WAITING; // guarded by the limiter's lock
-    @Nullable Permit permit;
-
-    Waiter(MonoSink<Permit> sink, long estimatedTokens) {
-      this.sink = sink;
-      this.estimatedTokens = estimatedTokens;
-    }
+    gate.released(permit.sequence(), permit.reservedTokens());
   }
 
   /** Builder for {@link RateLimiter}; every setting is validated where it is set. */
