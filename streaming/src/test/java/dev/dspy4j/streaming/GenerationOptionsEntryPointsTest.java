@@ -7,6 +7,7 @@ import dev.dspy4j.core.lm.GenerationOptions;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.Message;
 import dev.dspy4j.core.predict.CallConfig;
+import dev.dspy4j.core.predict.Predict;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,8 @@ class GenerationOptionsEntryPointsTest {
         "LM.Builder", () -> LM.builder("gpt-4o-mini").temperature(t),
         "LmRequest.Builder", () -> request().temperature(t),
         "LmRequest.withTemperature", () -> request().build().withTemperature(t),
-        "CallConfig", () -> CallConfig.DEFAULT.withTemperature(t)));
+        "CallConfig", () -> CallConfig.DEFAULT.withTemperature(t),
+        "Predict.withTemperature", () -> Predict.of("question -> answer").withTemperature(t)));
     assertThat(error).isExactlyInstanceOf(IllegalArgumentException.class)
         .hasMessage("temperature must be between 0 and 2, was " + t);
   }
