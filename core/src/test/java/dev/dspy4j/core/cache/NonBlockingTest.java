@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.blockhound.BlockHound;
@@ -22,7 +23,9 @@ import reactor.test.StepVerifier;
 /**
  * With BlockHound installed, any blocking call on a Reactor non-blocking thread (here the parallel
  * scheduler, standing in for a Netty event loop) fails the pipeline with a BlockingOperationError.
+ * Runs in a JVM of its own (tag "blockhound", see this module's pom).
  */
+@Tag("blockhound")
 class NonBlockingTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);

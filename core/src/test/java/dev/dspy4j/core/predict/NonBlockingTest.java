@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import reactor.blockhound.BlockHound;
 import reactor.core.publisher.Flux;
@@ -12,6 +13,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 /** Formatting, parsing and field splitting run on non-blocking threads without blocking them. */
+@Tag("blockhound") // in a JVM of its own: see this module's pom
 class NonBlockingTest {
 
   @BeforeAll

@@ -31,6 +31,9 @@ import java.util.concurrent.TimeUnit;
  * the warm-up budget (3 CPU s quick, 20 full); {@code --jfr} records each client's measured window
  * with JDK Flight Recorder into the run's log directory (a profiling run: it never updates
  * BENCHMARKS.md, since the recorder costs CPU).
+ *
+ * <p>{@code --chart-from bench/results/<stamp>.md} runs nothing: it redraws that results file's PNG
+ * ({@code <stamp>.png} beside it) from the figures in the file.
  */
 public final class BenchDriver {
 
@@ -46,6 +49,14 @@ public final class BenchDriver {
     /** Entry point; see the class comment. */
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
+        int chartFrom = Arrays.asList(args).indexOf("--chart-from");
+        if (chartFrom >= 0) {
+            if (chartFrom + 1 >= args.length || args.length != 2) {
+                throw new IllegalArgumentException("use --chart-from bench/results/<stamp>.md alone");
+            }
+            redrawChart(Path.of(args[chartFrom + 1]));
+            return;
+        }
         boolean quick = !Arrays.asList(args).contains("--full");
         List<String> only = List.of();
         List<String> onlyScenarios = List.of();
@@ -61,7 +72,8 @@ public final class BenchDriver {
                 case "--jfr" -> jfr = true;
                 case "--quick", "--full" -> { }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use [--quick|--full] [--clients floor,dspy4j,...] [--scenarios a,b,c,d0,d1] [--warmup-cpu-s N] [--jfr] [--bench-dir bench]");
+                        + "; use [--quick|--full] [--clients floor,dspy4j,...] [--scenarios a,b,c,d0,d1] [--warmup-cpu-s N] [--jfr] [--bench-dir bench]"
+                        + " or --chart-from bench/results/<stamp>.md");
             }
         }
         if (benchDir == null) {
@@ -121,6 +133,18 @@ public final class BenchDriver {
         }
         System.out.printf("wrote %s, %s%s in %.1f min%n", root.relativize(md), root.relativize(png),
                 complete ? " and BENCHMARKS.md" : " (partial, re-tuned or profiling run: BENCHMARKS.md left as it was)", minutes);
+    }
+
+    /** Redraws {@code <stamp>.png} beside the results file {@code <stamp>.md} from its figures. */
+    private static void redrawChart(Path md) throws IOException {
+        String name = md.getFileName().toString();
+        if (!name.endsWith(".md")) {
+            throw new IllegalArgumentException("--chart-from takes a results file <stamp>.md, not " + md);
+        }
+        ResultsFile results = ResultsFile.read(md);
+        Path png = md.resolveSibling(name.substring(0, name.length() - ".md".length()) + ".png");
+        Chart.write(results.cpuSecondsPerMillionTokens(), results.peakThreads(), png);
+        System.out.println("wrote " + png);
     }
 
     private static Outcome runOne(Path benchDir, Path logs, ServerProcess server, Scenario s, ClientModule c,
