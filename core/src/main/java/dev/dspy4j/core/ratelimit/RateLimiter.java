@@ -5,12 +5,12 @@ import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.lm.RateLimitException;
 import dev.dspy4j.core.lm.Usage;
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.ratelimit.internal.RateLimitHeaders;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
@@ -201,7 +201,7 @@ public final class RateLimiter {
    * Feeds response headers seen outside a permit into the pace ({@code Helicone-RateLimit-*},
    * {@code x-ratelimit-*}, names ignoring case).
    */
-  public void onResponseHeaders(Map<String, String> headers) {
+  public void onResponseHeaders(Headers headers) {
     Objects.requireNonNull(headers, "headers must not be null");
     synchronized (lock) {
       budgetHeaders(grants, headers);
@@ -239,7 +239,7 @@ public final class RateLimiter {
 
   // ---- permit callbacks ----
 
-  void completed(Permit permit, Usage usage, Map<String, String> headers, boolean fromServer) {
+  void completed(Permit permit, Usage usage, Headers headers, boolean fromServer) {
     synchronized (lock) {
       inFlight--;
       settleTokens(permit, usage);
@@ -285,11 +285,11 @@ public final class RateLimiter {
   }
 
   /** Returns true when the headers signalled a (nearly) exhausted budget. */
-  private boolean budgetHeaders(long grantSequence, Map<String, String> headers) {
+  private boolean budgetHeaders(long grantSequence, Headers headers) {
     if (!adaptive || headers.isEmpty()) {
       return false;
     }
-    var budget = RateLimitHeaders.parse(headers, now());
+    var budget = RateLimitHeaders.parse(headers);
     if (budget.isEmpty() || !budget.low(concurrencyLimit())) {
       return false;
     }
