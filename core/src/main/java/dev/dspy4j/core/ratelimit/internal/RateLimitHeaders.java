@@ -57,8 +57,8 @@ public record RateLimitHeaders(
   }
 
   /**
-   * The number in header {@code name}: a finite decimal number, rounded to the nearest whole one;
-   * empty when the header is absent or holds anything else.
+   * The number in header {@code name}: a decimal number within the range of a {@code long}, rounded
+   * to the nearest whole one; empty when the header is absent or holds anything else.
    */
   public static OptionalLong count(Headers h, String name) {
     String v = h.get(name);
@@ -67,7 +67,8 @@ public record RateLimitHeaders(
     }
     try {
       double d = Double.parseDouble(v.trim());
-      return Double.isFinite(d) ? OptionalLong.of(Math.round(d)) : OptionalLong.empty();
+      // Beyond a long the number cannot be a count anyone meant: no signal rather than a clamped one.
+      return Double.isFinite(d) && Math.abs(d) < 0x1p63 ? OptionalLong.of(Math.round(d)) : OptionalLong.empty();
     } catch (NumberFormatException e) {
       return OptionalLong.empty();
     }
