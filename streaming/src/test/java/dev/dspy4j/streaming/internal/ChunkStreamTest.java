@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.ConnectionException;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.RateLimitException;
@@ -23,7 +24,7 @@ class ChunkStreamTest {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final LmSettings SETTINGS = new LmSettings("gpt-4o-mini", "sk-secret", "http://localhost/v1",
-      null, null, Map.of(), Map.of(), true, 3, Duration.ofSeconds(1), Duration.ofSeconds(1),
+      null, null, Headers.empty(), Map.of(), true, 3, Duration.ofSeconds(1), Duration.ofSeconds(1),
       Duration.ofSeconds(1), Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(60), 4096, 4096, null);
 
   private final ChunkStream stream = new ChunkStream(4096, new ChunkParser(), MAPPER,
