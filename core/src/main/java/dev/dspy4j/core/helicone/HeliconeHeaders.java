@@ -38,7 +38,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A typed, validated set of Helicone request headers: for an LM's defaults
@@ -65,7 +64,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HeliconeHeaders {
 
-  private static final HeliconeHeaders EMPTY = new Builder().build();
   private static final long MAX_CACHE_AGE_SECONDS = Duration.ofDays(365).getSeconds();
 
   /**
@@ -81,6 +79,7 @@ public final class HeliconeHeaders {
   private static final List<String> CACHE_MODE_GROUP = List.of(CACHE_ENABLED, CACHE_SAVE, CACHE_READ);
   private static final List<String> RETRY_GROUP =
       List.of(RETRY_ENABLED, RETRY_NUM, RETRY_FACTOR, RETRY_MIN_TIMEOUT, RETRY_MAX_TIMEOUT);
+  private static final HeliconeHeaders EMPTY = new Builder().build();
 
   private final Headers headers;
   private final boolean sessionPathRelative;

@@ -9,7 +9,6 @@ import dev.dspy4j.core.lm.Usage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
