@@ -6,7 +6,7 @@ import dev.dspy4j.core.helicone.HeliconeHeaderNames;
 import dev.dspy4j.core.helicone.HeliconeHeaders;
 import dev.dspy4j.core.helicone.HeliconePrompt;
 import dev.dspy4j.core.helicone.RateLimitPolicy;
-import dev.dspy4j.core.http.HeaderValues;
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.GenerationOptions;
 import dev.dspy4j.core.lm.LanguageModel;
 import dev.dspy4j.core.lm.LmChunk;
@@ -286,7 +286,7 @@ public final class LM implements LanguageModel {
         + (settings.apiKey() == null ? "" : ", apiKey=***")
         + (temperature().isEmpty() ? "" : ", temperature=" + temperature().getAsDouble())
         + (maxTokens().isEmpty() ? "" : ", maxTokens=" + maxTokens().getAsInt())
-        + (settings.headers().isEmpty() ? "" : ", headers=" + settings.headers().keySet())
+        + (settings.headers().isEmpty() ? "" : ", headers=" + settings.headers().names())
         + (settings.extraBody().isEmpty() ? "" : ", extraBody=" + settings.extraBody().keySet())
         + (settings.helicone().toMap().isEmpty() ? "" : ", helicone=" + settings.helicone().toMap().keySet())
         + (settings.rateLimiter() == null ? "" : ", rateLimiter=" + settings.rateLimiter())
@@ -303,7 +303,7 @@ public final class LM implements LanguageModel {
     private @Nullable String apiKey;
     private @Nullable String apiBase;
     private GenerationOptions options = GenerationOptions.empty();
-    private final Map<String, String> headers = new LinkedHashMap<>();
+    private final Headers.Builder headers = Headers.builder();
     private final Map<String, Object> extraBody = new LinkedHashMap<>();
     private boolean cache = true;
     private int numRetries = DEFAULT_NUM_RETRIES;
@@ -332,7 +332,7 @@ public final class LM implements LanguageModel {
       this.apiKey = s.apiKey();
       this.apiBase = s.apiBase();
       this.options = s.options();
-      this.headers.putAll(s.headers());
+      this.headers.setAll(s.headers());
       this.extraBody.putAll(s.extraBody());
       this.cache = s.cache();
       this.numRetries = s.numRetries();
@@ -412,23 +412,28 @@ public final class LM implements LanguageModel {
     }
 
     /**
-     * A header sent with every request (a Context or per-request header of the same name wins).
+     * A header sent with every request (a Context or per-request header of the same name wins);
+     * replaces a default header of the same name, ignoring case. Checked at once by the same rule
+     * as a per-call header ({@link Headers.Builder#set}).
      *
      * @throws IllegalArgumentException at once when the name is not an HTTP token or the value has
      *     CR, LF, another control character or non-ASCII text (encode it with
      *     {@code HeaderValues.percentEncode}); the message names the header, never its value
      */
     public Builder header(String name, String value) {
-      Objects.requireNonNull(name, "header name must not be null");
-      Objects.requireNonNull(value, "header value must not be null");
-      HeaderValues.validate(name, value);
-      headers.put(name, value);
+      headers.set(name, value);
       return this;
     }
 
     /** Several headers, as {@link #header} each. */
     public Builder headers(Map<String, String> headers) {
-      Objects.requireNonNull(headers, "headers must not be null").forEach(this::header);
+      this.headers.setAll(Objects.requireNonNull(headers, "headers must not be null"));
+      return this;
+    }
+
+    /** Several headers, set over the default headers given before. */
+    public Builder headers(Headers headers) {
+      this.headers.setAll(Objects.requireNonNull(headers, "headers must not be null"));
       return this;
     }
 
@@ -598,17 +603,16 @@ public final class LM implements LanguageModel {
         }
       }
       ReasoningModels.check(model, options);
-      headers.forEach((name, value) -> {
-        HeaderValues.validate(name, value);
+      Headers defaultHeaders = headers.build();
+      defaultHeaders.forEach((name, value) -> {
         HeliconeHeaderNames.checkSpelling(name);
         if (name.equalsIgnoreCase(HeliconeHeaderNames.RATE_LIMIT_POLICY)) {
           // The grammar only: a segment header (s=user) may still come from the Context per call.
           RateLimitPolicy.parse(value);
         }
       });
-      helicone.toMap().forEach(HeaderValues::validate);
       return new LM(new LmSettings(model, apiKey, apiBase, options,
-          Collections.unmodifiableMap(new LinkedHashMap<>(headers)),
+          defaultHeaders,
           Collections.unmodifiableMap(new LinkedHashMap<>(extraBody)),
           cache, numRetries, connectTimeout, firstByteTimeout, idleTimeout, retryBackoff, maxBackoff,
           maxRetryAfter, maxLineBytes, maxResponseBytes, httpClient,

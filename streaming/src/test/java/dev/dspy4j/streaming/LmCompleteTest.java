@@ -173,12 +173,10 @@ class LmCompleteTest {
   }
 
   @Test
-  void anIllegalPerCallHeaderIsAnErrorSignalAndSendsNothing() {
-    LM lm = TestLms.builder(server).build();
-    StepVerifier.create(lm.complete(LmRequest.ofUser("x").withHeader("X-Bad", "a\r\nInjected: 1")))
-        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(LmConfigurationException.class)
-            .hasMessageContaining("X-Bad").hasMessageContaining("CR, LF"))
-        .verify(WAIT);
+  void anIllegalPerCallHeaderIsRefusedLikeAnLmHeaderAndSendsNothing() {
+    assertThatThrownBy(() -> LmRequest.ofUser("x").withHeader("X-Bad", "a\r\nInjected: 1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("X-Bad").hasMessageContaining("CR, LF").hasMessageNotContaining("Injected");
     assertThat(server.getRequestCount()).isZero();
     assertThatThrownBy(() -> LM.builder("m").header("X-Bad", "a\nb")).isInstanceOf(IllegalArgumentException.class);
   }

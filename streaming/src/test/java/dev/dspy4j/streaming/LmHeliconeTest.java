@@ -237,14 +237,13 @@ class LmHeliconeTest {
   void invalidHeaderValuesNeverReachTheServer() {
     LM lm = TestLms.builder(server).build();
 
-    StepVerifier.create(lm.complete(LmRequest.ofUser("x").withHeader("Helicone-Property-Note", "a\r\nInjected: yes")))
-        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(LmConfigurationException.class)
-            .hasMessageContaining("Helicone-Property-Note").hasMessageNotContaining("Injected"))
-        .verify(WAIT);
-    StepVerifier.create(lm.stream(LmRequest.ofUser("x").withHeader("Helicone-Session-Name", "Kundenservice München")))
-        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(LmConfigurationException.class)
-            .hasMessageContaining("Helicone-Session-Name").hasMessageContaining("percentEncode"))
-        .verify(WAIT);
+    // An unsafe value cannot even be put in a request (the rule of Headers, as for LM headers).
+    assertThatThrownBy(() -> LmRequest.ofUser("x").withHeader("Helicone-Property-Note", "a\r\nInjected: yes"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Helicone-Property-Note").hasMessageNotContaining("Injected");
+    assertThatThrownBy(() -> LmRequest.ofUser("x").withHeader("Helicone-Session-Name", "Kundenservice München"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Helicone-Session-Name").hasMessageContaining("percentEncode");
     // A misspelt-but-parsed header the gateway would ignore, and a request id it would replace.
     StepVerifier.create(lm.complete(LmRequest.ofUser("x").withHeader("Helicone-RateLimit-Policy", "basic-100")))
         .expectError(LmConfigurationException.class).verify(WAIT);

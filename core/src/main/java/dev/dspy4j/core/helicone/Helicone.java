@@ -1,14 +1,10 @@
 package dev.dspy4j.core.helicone;
 
 import dev.dspy4j.core.http.HeaderValues;
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.dspy4j.core.http.Headers;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
-import org.jspecify.annotations.Nullable;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
@@ -104,13 +100,13 @@ public final class Helicone {
    * LM merges them over its own default headers when it makes a request; prefer
    * {@link #requestHeaders}, which also merges, validates and checks spelling.
    */
-  public static Map<String, String> headers(ContextView context) {
-    return current(context).toMap();
+  public static Headers headers(ContextView context) {
+    return current(context).toHeaders();
   }
 
   /**
    * The headers an LM sends for one request, assembled and checked. Layers, each winning over the
-   * one before for the same header (names compared ignoring case):
+   * one before for the same header (names compared ignoring case; the winner goes last):
    *
    * <ol>
    *   <li>{@code lmHeaders}: the LM's raw default headers ({@code LM.builder(...).header(..)});
@@ -120,70 +116,55 @@ public final class Helicone {
    *   <li>{@code callHeaders}: the request's own headers ({@code LmRequest.headers()}).
    * </ol>
    *
-   * Then every header is checked: {@link HeaderValues#validate} (no CR/LF/control characters, ASCII
-   * only, token names), {@link HeliconeHeaderNames#checkSpelling} (warns on near-misses such as
-   * {@code Helicone-Rate-Limit-Policy}), a {@code Helicone-RateLimit-Policy} must parse and its
-   * {@code s=user}/{@code s=<property>} segment header must be present, a {@code Helicone-Request-Id}
-   * must be a UUID, a raw {@code Helicone-Session-Path} is normalised. A session path made only of
-   * child paths ({@link #childPath}, {@code withSessionPath}) is left out when no layer sets a
-   * {@code Helicone-Session-Id}: there is no session for it to belong to.
+   * Every name and value was checked when its {@link Headers} was built ({@link HeaderValues#validate}:
+   * no CR/LF/control characters, ASCII only, token names). Then: {@link HeliconeHeaderNames#checkSpelling}
+   * (warns on near-misses such as {@code Helicone-Rate-Limit-Policy}), a {@code Helicone-RateLimit-Policy}
+   * must parse and its {@code s=user}/{@code s=<property>} segment header must be present, a
+   * {@code Helicone-Request-Id} must be a UUID, a raw {@code Helicone-Session-Path} is normalised. A
+   * session path made only of child paths ({@link #childPath}, {@code withSessionPath}) is left out
+   * when no layer sets a {@code Helicone-Session-Id}: there is no session for it to belong to.
    *
-   * @return the headers to send, in order (unmodifiable)
+   * @return the headers to send, in order
    * @throws IllegalArgumentException naming the header, if any header is invalid; nothing may be sent
    */
-  public static Map<String, String> requestHeaders(
-      Map<String, String> lmHeaders, HeliconeHeaders lmHelicone, ContextView context, Map<String, String> callHeaders) {
+  public static Headers requestHeaders(
+      Headers lmHeaders, HeliconeHeaders lmHelicone, ContextView context, Headers callHeaders) {
     Objects.requireNonNull(lmHeaders, "lmHeaders must not be null");
     Objects.requireNonNull(lmHelicone, "lmHelicone must not be null");
     Objects.requireNonNull(callHeaders, "callHeaders must not be null");
     HeliconeHeaders typed = lmHelicone.overriddenBy(current(context));
 
-    var merged = new LinkedHashMap<String, String>();
-    lmHeaders.forEach((name, value) -> putIgnoringCase(merged, name, value));
-    String rawDefaultPath = getIgnoringCase(merged, HeliconeHeaderNames.SESSION_PATH);
-    typed.toMap().forEach((name, value) -> {
+    var merged = lmHeaders.toBuilder();
+    String rawDefaultPath = lmHeaders.get(HeliconeHeaderNames.SESSION_PATH);
+    typed.toHeaders().forEach((name, value) -> {
       if (name.equals(HeliconeHeaderNames.SESSION_PATH) && typed.sessionPathIsRelative() && rawDefaultPath != null) {
         value = SessionPaths.join(SessionPaths.normalise(rawDefaultPath), value);
       }
-      putIgnoringCase(merged, name, value);
+      merged.remove(name).set(name, value);
     });
-    callHeaders.forEach((name, value) -> putIgnoringCase(merged, name, value));
+    callHeaders.forEach((name, value) -> merged.remove(name).set(name, value));
     boolean pathOnlyFromChildPaths = typed.sessionPathIsRelative() && rawDefaultPath == null
-        && getIgnoringCase(callHeaders, HeliconeHeaderNames.SESSION_PATH) == null;
-    if (pathOnlyFromChildPaths && getIgnoringCase(merged, HeliconeHeaderNames.SESSION_ID) == null) {
+        && !callHeaders.contains(HeliconeHeaderNames.SESSION_PATH);
+    if (pathOnlyFromChildPaths && merged.get(HeliconeHeaderNames.SESSION_ID) == null) {
       // withSessionPath / childPath outside any session: a path without a session means nothing to
       // Helicone, so it is not sent (the module path still tags stream events).
-      merged.keySet().removeIf(name -> name.equalsIgnoreCase(HeliconeHeaderNames.SESSION_PATH));
+      merged.remove(HeliconeHeaderNames.SESSION_PATH);
     }
 
-    for (var e : merged.entrySet()) {
-      HeaderValues.validate(e.getKey(), e.getValue());
-      HeliconeHeaderNames.checkSpelling(e.getKey());
-      if (e.getKey().equalsIgnoreCase(HeliconeHeaderNames.SESSION_PATH)) {
-        e.setValue(SessionPaths.normalise(e.getValue()));
-      } else if (e.getKey().equalsIgnoreCase(HeliconeHeaderNames.REQUEST_ID)) {
-        RequestIds.requireValid(e.getValue());
+    Headers headers = merged.build();
+    for (String name : headers.names()) {
+      HeliconeHeaderNames.checkSpelling(name);
+      if (name.equalsIgnoreCase(HeliconeHeaderNames.SESSION_PATH)) {
+        merged.set(name, SessionPaths.normalise(headers.get(name)));
+      } else if (name.equalsIgnoreCase(HeliconeHeaderNames.REQUEST_ID)) {
+        RequestIds.requireValid(headers.get(name));
       }
     }
-    String policy = getIgnoringCase(merged, HeliconeHeaderNames.RATE_LIMIT_POLICY);
+    headers = merged.build();
+    String policy = headers.get(HeliconeHeaderNames.RATE_LIMIT_POLICY);
     if (policy != null) {
-      RateLimitPolicy.parse(policy).requireSegmentHeaders(merged);
+      RateLimitPolicy.parse(policy).requireSegmentHeaders(headers.asMap());
     }
-    return Collections.unmodifiableMap(merged);
-  }
-
-  private static void putIgnoringCase(Map<String, String> headers, String name, String value) {
-    Objects.requireNonNull(name, "header name must not be null");
-    for (Iterator<String> it = headers.keySet().iterator(); it.hasNext(); ) {
-      if (it.next().equalsIgnoreCase(name)) it.remove();
-    }
-    headers.put(name, value);
-  }
-
-  private static @Nullable String getIgnoringCase(Map<String, String> headers, String name) {
-    for (var e : headers.entrySet()) {
-      if (e.getKey().equalsIgnoreCase(name)) return e.getValue();
-    }
-    return null;
+    return headers;
   }
 }

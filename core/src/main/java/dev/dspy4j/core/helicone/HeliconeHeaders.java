@@ -1,15 +1,43 @@
 package dev.dspy4j.core.helicone;
 
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.CACHE_BUCKET_MAX_SIZE;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.CACHE_CONTROL;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.CACHE_ENABLED;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.CACHE_IGNORE_KEYS;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.CACHE_READ;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.CACHE_SAVE;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.CACHE_SEED;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.LLM_SECURITY_ENABLED;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.MODERATIONS_ENABLED;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.OMIT_REQUEST;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.OMIT_RESPONSE;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.POSTHOG_HOST;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.POSTHOG_KEY;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.PROPERTY_PREFIX;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.RATE_LIMIT_POLICY;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.REQUEST_ID;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.RETRY_ENABLED;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.RETRY_FACTOR;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.RETRY_MAX_TIMEOUT;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.RETRY_MIN_TIMEOUT;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.RETRY_NUM;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.SESSION_ID;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.SESSION_NAME;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.SESSION_PATH;
+import static dev.dspy4j.core.helicone.HeliconeHeaderNames.USER_ID;
+
+import dev.dspy4j.core.http.Headers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A typed, validated set of Helicone request headers: for an LM's defaults
@@ -24,60 +52,41 @@ import org.jspecify.annotations.Nullable;
  *     .cache(CacheMode.READ_WRITE).cacheMaxAge(Duration.ofDays(1))
  *     .rateLimitPolicy(RateLimitPolicy.requests(1000).per(Duration.ofHours(1)).segmentByUser())
  *     .build();
- * h.toMap();   // {Helicone-Session-Id=..., Helicone-Session-Name=Customer Support, ...}
+ * h.toHeaders();   // Headers[Helicone-Session-Id, Helicone-Session-Name, ...]
  * }</pre>
  *
  * <p>Every value is checked when it is set (no CR/LF/control characters, ASCII only, legal ranges),
  * so a mistake fails at the line that made it. Immutable and thread-safe; {@link #overriddenBy}
  * layers one set over another the way nested {@code contextWrite}s do.
+ *
+ * <p>Each typed value is held once, as the header it is sent as ({@link #toHeaders()}); the typed
+ * getters read it back from there.
  */
 public final class HeliconeHeaders {
 
-  private static final HeliconeHeaders EMPTY = new Builder().build();
   private static final long MAX_CACHE_AGE_SECONDS = Duration.ofDays(365).getSeconds();
 
-  private final @Nullable String sessionId;
-  private final @Nullable String sessionName;
-  private final @Nullable String sessionPath;
-  private final boolean sessionPathRelative;
-  private final @Nullable String userId;
-  private final Map<String, String> properties;
-  private final @Nullable String requestId;
-  private final @Nullable CacheMode cacheMode;
-  private final @Nullable Long cacheMaxAgeSeconds;
-  private final @Nullable Integer cacheBucketMaxSize;
-  private final @Nullable String cacheSeed;
-  private final @Nullable List<String> cacheIgnoreKeys;
-  private final @Nullable GatewayRetry retry;
-  private final @Nullable RateLimitPolicy rateLimitPolicy;
-  private final @Nullable Boolean omitRequest;
-  private final @Nullable Boolean omitResponse;
-  private final @Nullable Boolean moderationsEnabled;
-  private final @Nullable Boolean llmSecurityEnabled;
-  private final @Nullable String posthogKey;
-  private final @Nullable String posthogHost;
+  /**
+   * The order headers are sent in; properties take the {@code PROPERTY_PREFIX} slot, in the order
+   * they were set. Headers of one group are set and replaced together.
+   */
+  private static final List<String> ORDER = List.of(
+      SESSION_ID, SESSION_NAME, SESSION_PATH, USER_ID, REQUEST_ID, PROPERTY_PREFIX,
+      CACHE_ENABLED, CACHE_SAVE, CACHE_READ, CACHE_CONTROL, CACHE_BUCKET_MAX_SIZE, CACHE_SEED, CACHE_IGNORE_KEYS,
+      RETRY_ENABLED, RETRY_NUM, RETRY_FACTOR, RETRY_MIN_TIMEOUT, RETRY_MAX_TIMEOUT,
+      RATE_LIMIT_POLICY, OMIT_REQUEST, OMIT_RESPONSE, MODERATIONS_ENABLED, LLM_SECURITY_ENABLED,
+      POSTHOG_KEY, POSTHOG_HOST);
+  private static final List<String> CACHE_MODE_GROUP = List.of(CACHE_ENABLED, CACHE_SAVE, CACHE_READ);
+  private static final List<String> RETRY_GROUP =
+      List.of(RETRY_ENABLED, RETRY_NUM, RETRY_FACTOR, RETRY_MIN_TIMEOUT, RETRY_MAX_TIMEOUT);
+  private static final HeliconeHeaders EMPTY = new Builder().build();
 
-  private HeliconeHeaders(Builder b) {
-    sessionId = b.sessionId;
-    sessionName = b.sessionName;
-    sessionPath = b.sessionPath;
-    sessionPathRelative = b.sessionPathRelative;
-    userId = b.userId;
-    properties = Collections.unmodifiableMap(new LinkedHashMap<>(b.properties));
-    requestId = b.requestId;
-    cacheMode = b.cacheMode;
-    cacheMaxAgeSeconds = b.cacheMaxAgeSeconds;
-    cacheBucketMaxSize = b.cacheBucketMaxSize;
-    cacheSeed = b.cacheSeed;
-    cacheIgnoreKeys = b.cacheIgnoreKeys == null ? null : List.copyOf(b.cacheIgnoreKeys);
-    retry = b.retry;
-    rateLimitPolicy = b.rateLimitPolicy;
-    omitRequest = b.omitRequest;
-    omitResponse = b.omitResponse;
-    moderationsEnabled = b.moderationsEnabled;
-    llmSecurityEnabled = b.llmSecurityEnabled;
-    posthogKey = b.posthogKey;
-    posthogHost = b.posthogHost;
+  private final Headers headers;
+  private final boolean sessionPathRelative;
+
+  private HeliconeHeaders(Headers headers, boolean sessionPathRelative) {
+    this.headers = headers;
+    this.sessionPathRelative = sessionPathRelative;
   }
 
   /** No headers at all. */
@@ -93,26 +102,8 @@ public final class HeliconeHeaders {
   /** A builder holding these headers. */
   public Builder toBuilder() {
     var b = new Builder();
-    b.sessionId = sessionId;
-    b.sessionName = sessionName;
-    b.sessionPath = sessionPath;
+    headers.forEach(b.values::put);
     b.sessionPathRelative = sessionPathRelative;
-    b.userId = userId;
-    b.properties.putAll(properties);
-    b.requestId = requestId;
-    b.cacheMode = cacheMode;
-    b.cacheMaxAgeSeconds = cacheMaxAgeSeconds;
-    b.cacheBucketMaxSize = cacheBucketMaxSize;
-    b.cacheSeed = cacheSeed;
-    b.cacheIgnoreKeys = cacheIgnoreKeys;
-    b.retry = retry;
-    b.rateLimitPolicy = rateLimitPolicy;
-    b.omitRequest = omitRequest;
-    b.omitResponse = omitResponse;
-    b.moderationsEnabled = moderationsEnabled;
-    b.llmSecurityEnabled = llmSecurityEnabled;
-    b.posthogKey = posthogKey;
-    b.posthogHost = posthogHost;
     return b;
   }
 
@@ -128,32 +119,24 @@ public final class HeliconeHeaders {
     if (inner.isEmpty()) return this;
     if (this.isEmpty()) return inner;
     var b = toBuilder();
-    if (inner.sessionId != null) b.sessionId = inner.sessionId;
-    if (inner.sessionName != null) b.sessionName = inner.sessionName;
-    if (inner.sessionPath != null) {
-      if (inner.sessionPathRelative && sessionPath != null) {
-        b.sessionPath = SessionPaths.join(sessionPath, inner.sessionPath);
-      } else {
-        b.sessionPath = inner.sessionPath;
-        b.sessionPathRelative = inner.sessionPathRelative;
-      }
+    for (List<String> group : List.of(CACHE_MODE_GROUP, RETRY_GROUP)) {
+      if (group.stream().anyMatch(inner.headers::contains)) group.forEach(b.values::remove);
     }
-    if (inner.userId != null) b.userId = inner.userId;
-    inner.properties.forEach(b::putProperty);
-    if (inner.requestId != null) b.requestId = inner.requestId;
-    if (inner.cacheMode != null) b.cacheMode = inner.cacheMode;
-    if (inner.cacheMaxAgeSeconds != null) b.cacheMaxAgeSeconds = inner.cacheMaxAgeSeconds;
-    if (inner.cacheBucketMaxSize != null) b.cacheBucketMaxSize = inner.cacheBucketMaxSize;
-    if (inner.cacheSeed != null) b.cacheSeed = inner.cacheSeed;
-    if (inner.cacheIgnoreKeys != null) b.cacheIgnoreKeys = inner.cacheIgnoreKeys;
-    if (inner.retry != null) b.retry = inner.retry;
-    if (inner.rateLimitPolicy != null) b.rateLimitPolicy = inner.rateLimitPolicy;
-    if (inner.omitRequest != null) b.omitRequest = inner.omitRequest;
-    if (inner.omitResponse != null) b.omitResponse = inner.omitResponse;
-    if (inner.moderationsEnabled != null) b.moderationsEnabled = inner.moderationsEnabled;
-    if (inner.llmSecurityEnabled != null) b.llmSecurityEnabled = inner.llmSecurityEnabled;
-    if (inner.posthogKey != null) b.posthogKey = inner.posthogKey;
-    if (inner.posthogHost != null) b.posthogHost = inner.posthogHost;
+    String outerPath = headers.get(SESSION_PATH);
+    inner.headers.forEach((name, value) -> {
+      if (name.equals(SESSION_PATH)) {
+        if (inner.sessionPathRelative && outerPath != null) {
+          b.values.put(SESSION_PATH, SessionPaths.join(outerPath, value));
+        } else {
+          b.values.put(SESSION_PATH, value);
+          b.sessionPathRelative = inner.sessionPathRelative;
+        }
+      } else if (isProperty(name)) {
+        b.putProperty(name.substring(PROPERTY_PREFIX.length()), value);
+      } else {
+        b.values.put(name, value);
+      }
+    });
     return b.build();
   }
 
@@ -163,126 +146,101 @@ public final class HeliconeHeaders {
    * segmented rate-limit policy against the user id / property happens when the request's headers
    * are assembled ({@link Helicone#requestHeaders}), since those may come from another layer.
    */
-  public Map<String, String> toMap() {
-    var h = new LinkedHashMap<String, String>();
-    putIfSet(h, HeliconeHeaderNames.SESSION_ID, sessionId);
-    putIfSet(h, HeliconeHeaderNames.SESSION_NAME, sessionName);
-    putIfSet(h, HeliconeHeaderNames.SESSION_PATH, sessionPath);
-    putIfSet(h, HeliconeHeaderNames.USER_ID, userId);
-    putIfSet(h, HeliconeHeaderNames.REQUEST_ID, requestId);
-    properties.forEach((name, value) -> h.put(HeliconeHeaderNames.PROPERTY_PREFIX + name, value));
-    if (cacheMode != null) h.put(cacheMode.header(), cacheMode.value());
-    if (cacheMaxAgeSeconds != null) h.put(HeliconeHeaderNames.CACHE_CONTROL, "max-age=" + cacheMaxAgeSeconds);
-    if (cacheBucketMaxSize != null) h.put(HeliconeHeaderNames.CACHE_BUCKET_MAX_SIZE, cacheBucketMaxSize.toString());
-    putIfSet(h, HeliconeHeaderNames.CACHE_SEED, cacheSeed);
-    if (cacheIgnoreKeys != null) h.put(HeliconeHeaderNames.CACHE_IGNORE_KEYS, String.join(",", cacheIgnoreKeys));
-    if (retry != null) h.putAll(retry.headers());
-    if (rateLimitPolicy != null) h.put(HeliconeHeaderNames.RATE_LIMIT_POLICY, rateLimitPolicy.headerValue());
-    if (omitRequest != null) h.put(HeliconeHeaderNames.OMIT_REQUEST, omitRequest.toString());
-    if (omitResponse != null) h.put(HeliconeHeaderNames.OMIT_RESPONSE, omitResponse.toString());
-    if (moderationsEnabled != null) h.put(HeliconeHeaderNames.MODERATIONS_ENABLED, moderationsEnabled.toString());
-    if (llmSecurityEnabled != null) h.put(HeliconeHeaderNames.LLM_SECURITY_ENABLED, llmSecurityEnabled.toString());
-    putIfSet(h, HeliconeHeaderNames.POSTHOG_KEY, posthogKey);
-    putIfSet(h, HeliconeHeaderNames.POSTHOG_HOST, posthogHost);
-    return Collections.unmodifiableMap(h);
+  public Headers toHeaders() {
+    return headers;
   }
 
-  private static void putIfSet(Map<String, String> h, String name, @Nullable String value) {
-    if (value != null) h.put(name, value);
+  /** {@link #toHeaders()} as an unmodifiable map, in the same order. */
+  public Map<String, String> toMap() {
+    return headers.asMap();
   }
 
   /** True when no header is set. */
   public boolean isEmpty() {
-    return toMap().isEmpty();
+    return headers.isEmpty();
   }
 
   /** {@code Helicone-Session-Id}, if set. */
   public Optional<String> sessionId() {
-    return Optional.ofNullable(sessionId);
+    return headers.value(SESSION_ID);
   }
 
   /** {@code Helicone-Session-Name}, if set. */
   public Optional<String> sessionName() {
-    return Optional.ofNullable(sessionName);
+    return headers.value(SESSION_NAME);
   }
 
   /** The normalised session path ({@code /a/b}); for a child path alone, relative to whatever it lands on. */
   public Optional<String> sessionPath() {
-    return Optional.ofNullable(sessionPath);
+    return headers.value(SESSION_PATH);
   }
 
   /** True when the session path came from {@link Builder#childPath} with no absolute path below it. */
   boolean sessionPathIsRelative() {
-    return sessionPath != null && sessionPathRelative;
+    return sessionPathRelative && headers.contains(SESSION_PATH);
   }
 
   /** {@code Helicone-User-Id}, if set. */
   public Optional<String> userId() {
-    return Optional.ofNullable(userId);
+    return headers.value(USER_ID);
   }
 
   /** Custom properties by name (without the {@code Helicone-Property-} prefix), in insertion order. */
   public Map<String, String> properties() {
-    return properties;
+    var properties = new LinkedHashMap<String, String>();
+    headers.forEach((name, value) -> {
+      if (isProperty(name)) properties.put(name.substring(PROPERTY_PREFIX.length()), value);
+    });
+    return Collections.unmodifiableMap(properties);
   }
 
   /** {@code Helicone-Request-Id} (lower-case UUID), if set. */
   public Optional<String> requestId() {
-    return Optional.ofNullable(requestId);
+    return headers.value(REQUEST_ID);
   }
 
   /** The gateway cache mode, if set. */
   public Optional<CacheMode> cacheMode() {
-    return Optional.ofNullable(cacheMode);
+    for (CacheMode mode : CacheMode.values()) {
+      if (mode.value().equals(headers.get(mode.header()))) return Optional.of(mode);
+    }
+    return Optional.empty();
   }
 
   /** {@code Helicone-RateLimit-Policy}, if set. */
   public Optional<RateLimitPolicy> rateLimitPolicy() {
-    return Optional.ofNullable(rateLimitPolicy);
+    return headers.value(RATE_LIMIT_POLICY).map(RateLimitPolicy::parse);
+  }
+
+  private static boolean isProperty(String name) {
+    return name.startsWith(PROPERTY_PREFIX);
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof HeliconeHeaders h
-        && toMap().equals(h.toMap())
+        && headers.equals(h.headers)
         && sessionPathIsRelative() == h.sessionPathIsRelative();
   }
 
   @Override
   public int hashCode() {
-    return toMap().hashCode();
+    return headers.hashCode();
   }
 
   /** The headers, with the PostHog key masked. */
   @Override
   public String toString() {
-    var shown = new LinkedHashMap<>(toMap());
-    shown.computeIfPresent(HeliconeHeaderNames.POSTHOG_KEY, (k, v) -> "***");
+    var shown = new LinkedHashMap<>(headers.asMap());
+    shown.computeIfPresent(POSTHOG_KEY, (k, v) -> "***");
     return "HeliconeHeaders" + shown;
   }
 
   /** Mutable builder for {@link HeliconeHeaders}; every setter validates its argument at once. */
   public static final class Builder {
-    private @Nullable String sessionId;
-    private @Nullable String sessionName;
-    private @Nullable String sessionPath;
+    /** Header name to value; ordered when built. */
+    private final Map<String, String> values = new LinkedHashMap<>();
     private boolean sessionPathRelative;
-    private @Nullable String userId;
-    private final Map<String, String> properties = new LinkedHashMap<>();
-    private @Nullable String requestId;
-    private @Nullable CacheMode cacheMode;
-    private @Nullable Long cacheMaxAgeSeconds;
-    private @Nullable Integer cacheBucketMaxSize;
-    private @Nullable String cacheSeed;
-    private @Nullable List<String> cacheIgnoreKeys;
-    private @Nullable GatewayRetry retry;
-    private @Nullable RateLimitPolicy rateLimitPolicy;
-    private @Nullable Boolean omitRequest;
-    private @Nullable Boolean omitResponse;
-    private @Nullable Boolean moderationsEnabled;
-    private @Nullable Boolean llmSecurityEnabled;
-    private @Nullable String posthogKey;
-    private @Nullable String posthogHost;
 
     private Builder() {}
 
@@ -293,13 +251,13 @@ public final class HeliconeHeaders {
 
     /** {@code Helicone-Session-Id}: groups requests into one session; a UUID is recommended. */
     public Builder sessionId(String id) {
-      sessionId = HeliconeStrings.headerValue(HeliconeHeaderNames.SESSION_ID, id);
+      values.put(SESSION_ID, HeliconeStrings.headerValue(SESSION_ID, id));
       return this;
     }
 
     /** {@code Helicone-Session-Name}: groups sessions in the dashboard, e.g. {@code Customer Support}. */
     public Builder sessionName(String name) {
-      sessionName = HeliconeStrings.headerValue(HeliconeHeaderNames.SESSION_NAME, name);
+      values.put(SESSION_NAME, HeliconeStrings.headerValue(SESSION_NAME, name));
       return this;
     }
 
@@ -309,8 +267,7 @@ public final class HeliconeHeaders {
      */
     public Builder sessionPath(String path) {
       String normalised = SessionPaths.normalise(path);
-      HeliconeStrings.headerValue(HeliconeHeaderNames.SESSION_PATH, normalised);
-      sessionPath = normalised;
+      values.put(SESSION_PATH, HeliconeStrings.headerValue(SESSION_PATH, normalised));
       sessionPathRelative = false;
       return this;
     }
@@ -321,19 +278,20 @@ public final class HeliconeHeaders {
      */
     public Builder childPath(String segment) {
       String child = SessionPaths.child(segment);
-      HeliconeStrings.headerValue(HeliconeHeaderNames.SESSION_PATH, child);
+      HeliconeStrings.headerValue(SESSION_PATH, child);
+      String sessionPath = values.get(SESSION_PATH);
       if (sessionPath == null) {
-        sessionPath = child;
+        values.put(SESSION_PATH, child);
         sessionPathRelative = true;
       } else {
-        sessionPath = SessionPaths.join(sessionPath, child);
+        values.put(SESSION_PATH, SessionPaths.join(sessionPath, child));
       }
       return this;
     }
 
     /** {@code Helicone-User-Id}: per-user metrics and the {@code s=user} rate-limit segment. */
     public Builder userId(String id) {
-      userId = HeliconeStrings.headerValue(HeliconeHeaderNames.USER_ID, id);
+      values.put(USER_ID, HeliconeStrings.headerValue(USER_ID, id));
       return this;
     }
 
@@ -344,7 +302,7 @@ public final class HeliconeHeaders {
      */
     public Builder property(String name, String value) {
       HeliconeStrings.propertyName(name);
-      HeliconeStrings.headerValue(HeliconeHeaderNames.PROPERTY_PREFIX + name, value);
+      HeliconeStrings.headerValue(PROPERTY_PREFIX + name, value);
       putProperty(name, value);
       return this;
     }
@@ -355,9 +313,10 @@ public final class HeliconeHeaders {
       return this;
     }
 
+    /** Sets property {@code name}, dropping one of the same name in another letter case; it goes last. */
     private void putProperty(String name, String value) {
-      properties.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
-      properties.put(name, value);
+      values.keySet().removeIf(existing -> existing.equalsIgnoreCase(PROPERTY_PREFIX + name));
+      values.put(PROPERTY_PREFIX + name, value);
     }
 
     /**
@@ -367,19 +326,21 @@ public final class HeliconeHeaders {
      */
     public Builder requestId(UUID id) {
       Objects.requireNonNull(id, "request id must not be null");
-      requestId = RequestIds.requireValid(id.toString());
+      values.put(REQUEST_ID, RequestIds.requireValid(id.toString()));
       return this;
     }
 
     /** {@link #requestId(UUID)} from its text form (8-4-4-4-12 hex digits, version 1 to 5). */
     public Builder requestId(String id) {
-      requestId = RequestIds.requireValid(id).toLowerCase(java.util.Locale.ROOT);
+      values.put(REQUEST_ID, RequestIds.requireValid(id).toLowerCase(Locale.ROOT));
       return this;
     }
 
     /** The gateway's response cache: on, off, save-only or read-only. */
     public Builder cache(CacheMode mode) {
-      cacheMode = Objects.requireNonNull(mode, "cache mode must not be null");
+      Objects.requireNonNull(mode, "cache mode must not be null");
+      CACHE_MODE_GROUP.forEach(values::remove);
+      values.put(mode.header(), mode.value());
       return this;
     }
 
@@ -395,7 +356,7 @@ public final class HeliconeHeaders {
         throw new IllegalArgumentException("the gateway cache max age must be a whole number of seconds "
             + "between 1 s and 365 days, was " + maxAge);
       }
-      cacheMaxAgeSeconds = maxAge.getSeconds();
+      values.put(CACHE_CONTROL, "max-age=" + maxAge.getSeconds());
       return this;
     }
 
@@ -404,13 +365,13 @@ public final class HeliconeHeaders {
       if (size < 1 || size > 20) {
         throw new IllegalArgumentException("the cache bucket max size must be between 1 and 20, was " + size);
       }
-      cacheBucketMaxSize = size;
+      values.put(CACHE_BUCKET_MAX_SIZE, Integer.toString(size));
       return this;
     }
 
     /** {@code Helicone-Cache-Seed}: a separate cache namespace. */
     public Builder cacheSeed(String seed) {
-      cacheSeed = HeliconeStrings.headerValue(HeliconeHeaderNames.CACHE_SEED, seed);
+      values.put(CACHE_SEED, HeliconeStrings.headerValue(CACHE_SEED, seed));
       return this;
     }
 
@@ -424,13 +385,13 @@ public final class HeliconeHeaders {
           throw new IllegalArgumentException(
               "a cache ignore key must be a non-blank body key without ',', was '" + HeliconeStrings.preview(key) + "'");
         }
-        HeliconeStrings.headerValue(HeliconeHeaderNames.CACHE_IGNORE_KEYS, key);
+        HeliconeStrings.headerValue(CACHE_IGNORE_KEYS, key);
         copy.add(key);
       }
       if (copy.isEmpty()) {
         throw new IllegalArgumentException("give at least one cache ignore key");
       }
-      cacheIgnoreKeys = copy;
+      values.put(CACHE_IGNORE_KEYS, String.join(",", copy));
       return this;
     }
 
@@ -441,31 +402,33 @@ public final class HeliconeHeaders {
 
     /** The gateway's own retries of 429/5xx ({@code Helicone-Retry-*}). */
     public Builder retry(GatewayRetry retry) {
-      this.retry = Objects.requireNonNull(retry, "retry must not be null");
+      Objects.requireNonNull(retry, "retry must not be null");
+      RETRY_GROUP.forEach(values::remove);
+      values.putAll(retry.headers());
       return this;
     }
 
     /** {@code Helicone-RateLimit-Policy} (the real spelling; {@code Rate-Limit} is silently ignored). */
     public Builder rateLimitPolicy(RateLimitPolicy policy) {
-      rateLimitPolicy = Objects.requireNonNull(policy, "rate-limit policy must not be null");
+      values.put(RATE_LIMIT_POLICY, Objects.requireNonNull(policy, "rate-limit policy must not be null").headerValue());
       return this;
     }
 
     /** {@code Helicone-Omit-Request}: do not log the request body. */
     public Builder omitRequest(boolean omit) {
-      omitRequest = omit;
+      values.put(OMIT_REQUEST, Boolean.toString(omit));
       return this;
     }
 
     /** {@code Helicone-Omit-Response}: do not log the response body. */
     public Builder omitResponse(boolean omit) {
-      omitResponse = omit;
+      values.put(OMIT_RESPONSE, Boolean.toString(omit));
       return this;
     }
 
     /** {@code Helicone-Moderations-Enabled}: moderation checks on the input. */
     public Builder moderationsEnabled(boolean enabled) {
-      moderationsEnabled = enabled;
+      values.put(MODERATIONS_ENABLED, Boolean.toString(enabled));
       return this;
     }
 
@@ -474,25 +437,34 @@ public final class HeliconeHeaders {
      * code {@code PROMPT_THREAT_DETECTED}).
      */
     public Builder llmSecurityEnabled(boolean enabled) {
-      llmSecurityEnabled = enabled;
+      values.put(LLM_SECURITY_ENABLED, Boolean.toString(enabled));
       return this;
     }
 
     /** {@code Helicone-Posthog-Key}: forward events to PostHog with this project key (masked in {@code toString}). */
     public Builder posthogKey(String key) {
-      posthogKey = HeliconeStrings.headerValue(HeliconeHeaderNames.POSTHOG_KEY, key);
+      values.put(POSTHOG_KEY, HeliconeStrings.headerValue(POSTHOG_KEY, key));
       return this;
     }
 
     /** {@code Helicone-Posthog-Host}: a self-hosted PostHog, e.g. {@code https://posthog.example.com}. */
     public Builder posthogHost(String host) {
-      posthogHost = HeliconeStrings.headerValue(HeliconeHeaderNames.POSTHOG_HOST, host);
+      values.put(POSTHOG_HOST, HeliconeStrings.headerValue(POSTHOG_HOST, host));
       return this;
     }
 
     /** The immutable headers; the builder may be reused afterwards without affecting them. */
     public HeliconeHeaders build() {
-      return new HeliconeHeaders(this);
+      var entries = new ArrayList<>(values.entrySet());
+      entries.sort(Comparator.comparingInt(e -> rank(e.getKey())));
+      var headers = Headers.builder();
+      entries.forEach(e -> headers.set(e.getKey(), e.getValue()));
+      return new HeliconeHeaders(headers.build(), sessionPathRelative && values.containsKey(SESSION_PATH));
+    }
+
+    private static int rank(String name) {
+      int i = ORDER.indexOf(name);
+      return i >= 0 ? i : ORDER.indexOf(PROPERTY_PREFIX);
     }
   }
 }

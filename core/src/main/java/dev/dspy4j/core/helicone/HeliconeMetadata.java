@@ -1,20 +1,22 @@
 package dev.dspy4j.core.helicone;
 
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.LmResponse;
+import dev.dspy4j.core.ratelimit.internal.RateLimitHeaders;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.TreeMap;
 
 /**
  * What the Helicone gateway said about a response, read from its response headers. Every field is
  * empty when the header was absent (another endpoint, a client-cache hit) or malformed; the raw
  * headers stay available on {@link LmResponse#headers()}.
  *
- * @param requestId the gateway's id for the request ({@code Helicone-Id}, else {@code Helicone-Request-Id})
+ * @param requestId the gateway's id for the request ({@link Headers#requestId()}: {@code Helicone-Id}, else
+ *     {@code Helicone-Request-Id}, else the provider's {@code x-request-id})
  * @param status {@code Helicone-Status}
  * @param cacheStatus {@code Helicone-Cache: HIT|MISS}
  * @param cacheBucketIndex {@code Helicone-Cache-Bucket-Idx}: which of the bucket's cached answers was served
@@ -47,28 +49,35 @@ public record HeliconeMetadata(
   /** The metadata in these response headers (names compared ignoring case). */
   public static HeliconeMetadata from(Map<String, String> responseHeaders) {
     Objects.requireNonNull(responseHeaders, "responseHeaders must not be null");
-    var h = new TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
-    responseHeaders.forEach((k, v) -> {
-      if (k != null && v != null) h.put(k, v.trim());
-    });
-    Optional<String> requestId = text(h, HeliconeHeaderNames.ID).or(() -> text(h, HeliconeHeaderNames.REQUEST_ID));
+    return from(Headers.of(responseHeaders));
+  }
+
+  /**
+   * The metadata in these response headers. The request id is {@link Headers#requestId()}, the one
+   * request-id lookup; the rate-limit headers are read by the one rate-limit header parser, which
+   * reads {@code Helicone-RateLimit-Reset} as seconds until the window resets.
+   */
+  public static HeliconeMetadata from(Headers h) {
+    Objects.requireNonNull(h, "responseHeaders must not be null");
     Optional<CacheStatus> cache = text(h, HeliconeHeaderNames.CACHE).flatMap(v -> switch (v.toUpperCase(Locale.ROOT)) {
       case "HIT" -> Optional.of(CacheStatus.HIT);
       case "MISS" -> Optional.of(CacheStatus.MISS);
       default -> Optional.empty();
     });
-    OptionalLong bucket = number(h, HeliconeHeaderNames.CACHE_BUCKET_INDEX);
-    OptionalInt bucketIndex = bucket.isPresent() && bucket.getAsLong() <= Integer.MAX_VALUE
+    OptionalLong bucket = RateLimitHeaders.count(h, HeliconeHeaderNames.CACHE_BUCKET_INDEX);
+    OptionalInt bucketIndex = bucket.isPresent() && bucket.getAsLong() >= 0 && bucket.getAsLong() <= Integer.MAX_VALUE
         ? OptionalInt.of((int) bucket.getAsLong()) : OptionalInt.empty();
+    OptionalLong resetSeconds = RateLimitHeaders.heliconeReset(h)
+        .map(d -> OptionalLong.of((d.toMillis() + 999) / 1000)).orElse(OptionalLong.empty());
     var rate = new RateLimitStatus(
-        number(h, HeliconeHeaderNames.RATE_LIMIT_LIMIT),
-        number(h, HeliconeHeaderNames.RATE_LIMIT_REMAINING),
-        number(h, HeliconeHeaderNames.RATE_LIMIT_RESET),
+        RateLimitHeaders.count(h, HeliconeHeaderNames.RATE_LIMIT_LIMIT),
+        RateLimitHeaders.count(h, HeliconeHeaderNames.RATE_LIMIT_REMAINING),
+        resetSeconds,
         text(h, HeliconeHeaderNames.RATE_LIMIT_POLICY));
     boolean anyRate = rate.limit().isPresent() || rate.remaining().isPresent()
         || rate.resetSeconds().isPresent() || rate.policy().isPresent();
     boolean limited = text(h, HeliconeHeaderNames.ERROR).map(v -> v.equalsIgnoreCase("rate_limited")).orElse(false);
-    return new HeliconeMetadata(requestId, text(h, HeliconeHeaderNames.STATUS), cache, bucketIndex,
+    return new HeliconeMetadata(h.requestId(), text(h, HeliconeHeaderNames.STATUS), cache, bucketIndex,
         anyRate ? Optional.of(rate) : Optional.empty(), limited);
   }
 
@@ -77,15 +86,7 @@ public record HeliconeMetadata(
     return cacheStatus.filter(s -> s == CacheStatus.HIT).isPresent();
   }
 
-  private static Optional<String> text(Map<String, String> h, String name) {
-    return Optional.ofNullable(h.get(name)).filter(v -> !v.isEmpty());
-  }
-
-  private static OptionalLong number(Map<String, String> h, String name) {
-    String v = h.get(name);
-    if (v == null || v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      return OptionalLong.empty();
-    }
-    return OptionalLong.of(Long.parseLong(v));
+  private static Optional<String> text(Headers h, String name) {
+    return h.value(name).map(String::trim).filter(v -> !v.isEmpty());
   }
 }

@@ -6,8 +6,9 @@ import java.util.OptionalLong;
 
 /**
  * The gateway's rate-limit headers on a response: {@code Helicone-RateLimit-Limit},
- * {@code -Remaining}, {@code -Reset} (seconds until the window resets) and {@code -Policy} (the
- * policy the gateway applied, as it sent it). Each is empty when the header was absent or not a number.
+ * {@code -Remaining}, {@code -Reset} (seconds until the window resets, rounded up to a whole second)
+ * and {@code -Policy} (the policy the gateway applied, as it sent it). Each is empty when the header
+ * was absent or not a number. Read by the one rate-limit header parser, which the rate limiter uses too.
  */
 public record RateLimitStatus(
     OptionalLong limit, OptionalLong remaining, OptionalLong resetSeconds, Optional<String> policy) {

@@ -1,5 +1,6 @@
 package dev.dspy4j.core.lm;
 
+import dev.dspy4j.core.http.Headers;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ public final class LmRequest {
   private final List<Message> messages;
   private final GenerationOptions options;
   private final @Nullable Map<String, Object> responseFormat;
-  private final Map<String, String> headers;
+  private final Headers headers;
   private final Map<String, Object> extraBody;
   private final @Nullable Boolean cache;
   private final @Nullable String rolloutId;
@@ -36,7 +37,7 @@ public final class LmRequest {
     this.options = b.options;
     this.responseFormat =
         b.responseFormat == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.responseFormat));
-    this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
+    this.headers = b.headers.build();
     this.extraBody = Collections.unmodifiableMap(new LinkedHashMap<>(b.extraBody));
     this.cache = b.cache;
     this.rolloutId = b.rolloutId;
@@ -66,7 +67,7 @@ public final class LmRequest {
     var b = new Builder().messages(messages);
     b.options = options;
     b.responseFormat = responseFormat == null ? null : new LinkedHashMap<>(responseFormat);
-    b.headers = new LinkedHashMap<>(headers);
+    b.headers = headers.toBuilder();
     b.extraBody = new LinkedHashMap<>(extraBody);
     b.cache = cache;
     b.rolloutId = rolloutId;
@@ -109,8 +110,8 @@ public final class LmRequest {
     return Optional.ofNullable(responseFormat);
   }
 
-  /** Extra HTTP headers for this call; they win over the LM's headers of the same name. */
-  public Map<String, String> headers() {
+  /** Extra HTTP headers for this call; they win over the LM's headers of the same name (ignoring case). */
+  public Headers headers() {
     return headers;
   }
 
@@ -193,7 +194,7 @@ public final class LmRequest {
         + (options.maxTokens().isEmpty() ? "" : ", maxTokens=" + options.maxTokens().getAsInt())
         + (options.stop().isEmpty() ? "" : ", stop=" + options.stop())
         + (responseFormat == null ? "" : ", responseFormat=" + responseFormat.get("type"))
-        + (headers.isEmpty() ? "" : ", headers=" + headers.keySet())
+        + (headers.isEmpty() ? "" : ", headers=" + headers.names())
         + (extraBody.isEmpty() ? "" : ", extraBody=" + extraBody.keySet())
         + (cache == null ? "" : ", cache=" + cache)
         + (tools.isEmpty() ? "" : ", tools=" + tools.size())
@@ -206,7 +207,7 @@ public final class LmRequest {
     private List<Message> messages = List.of();
     private GenerationOptions options = GenerationOptions.empty();
     private @Nullable Map<String, Object> responseFormat;
-    private Map<String, String> headers = new LinkedHashMap<>();
+    private Headers.Builder headers = Headers.builder();
     private Map<String, Object> extraBody = new LinkedHashMap<>();
     private @Nullable Boolean cache;
     private @Nullable String rolloutId;
@@ -258,13 +259,27 @@ public final class LmRequest {
       return this;
     }
 
+    /**
+     * A header for this call, checked at once as {@link Headers.Builder#set} (and an LM's default
+     * headers) are: a header of the same name, ignoring case, is replaced.
+     *
+     * @throws IllegalArgumentException when the name is not an HTTP token or the value holds CR, LF,
+     *     another control character or non-ASCII text (the message names the header, never its value)
+     */
     public Builder header(String name, String value) {
-      headers.put(Objects.requireNonNull(name, "header name"), Objects.requireNonNull(value, "header value"));
+      headers.set(name, value);
       return this;
     }
 
+    /** Several headers, as {@link #header} each, in the map's order. */
     public Builder headers(Map<String, String> headers) {
-      Objects.requireNonNull(headers, "headers").forEach(this::header);
+      this.headers.setAll(Objects.requireNonNull(headers, "headers"));
+      return this;
+    }
+
+    /** Several headers, set over those given before. */
+    public Builder headers(Headers headers) {
+      this.headers.setAll(Objects.requireNonNull(headers, "headers"));
       return this;
     }
 

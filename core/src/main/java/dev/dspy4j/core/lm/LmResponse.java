@@ -1,5 +1,6 @@
 package dev.dspy4j.core.lm;
 
+import dev.dspy4j.core.http.Headers;
 import java.util.Collections;
 import java.util.List;
 import java.util.TreeMap;
@@ -18,7 +19,7 @@ public final class LmResponse {
   private final List<String> texts;
   private final Usage usage;
   private final @Nullable String finishReason;
-  private final Map<String, String> headers;
+  private final Headers headers;
   private final boolean cacheHit;
   private final @Nullable String model;
   private final Map<Integer, List<ToolCall>> toolCalls;
@@ -30,9 +31,7 @@ public final class LmResponse {
     this.texts = List.copyOf(b.texts);
     this.usage = b.usage;
     this.finishReason = b.finishReason;
-    var h = new TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
-    h.putAll(b.headers);
-    this.headers = Collections.unmodifiableMap(h);
+    this.headers = b.headers;
     this.cacheHit = b.cacheHit;
     this.model = b.model;
     this.toolCalls = Collections.unmodifiableMap(new TreeMap<>(b.toolCalls));
@@ -79,23 +78,21 @@ public final class LmResponse {
   }
 
   /** Response headers; lookups ignore case. Empty for a client-cache hit. */
-  public Map<String, String> headers() {
+  public Headers headers() {
     return headers;
   }
 
   /** The value of one response header, ignoring case. */
   public Optional<String> header(String name) {
-    return Optional.ofNullable(headers.get(name));
+    return headers.value(name);
   }
 
   /**
-   * The gateway's id for this request ({@code Helicone-Id}, else {@code Helicone-Request-Id}, else
-   * {@code x-request-id}).
+   * The gateway's id for this request: {@link Headers#requestId()} ({@code Helicone-Id}, else
+   * {@code Helicone-Request-Id}, else {@code x-request-id}; the first non-blank one).
    */
   public Optional<String> requestId() {
-    return header("Helicone-Id")
-        .or(() -> header("Helicone-Request-Id"))
-        .or(() -> header("x-request-id"));
+    return headers.requestId();
   }
 
   /** True when served from the client cache or when the gateway answered {@code Helicone-Cache: HIT}. */
@@ -152,7 +149,7 @@ public final class LmResponse {
     private final List<String> texts;
     private Usage usage = Usage.ZERO;
     private @Nullable String finishReason;
-    private Map<String, String> headers = Map.of();
+    private Headers headers = Headers.empty();
     private boolean cacheHit;
     private @Nullable String model;
     private final Map<Integer, List<ToolCall>> toolCalls = new TreeMap<>();
@@ -173,9 +170,15 @@ public final class LmResponse {
       return this;
     }
 
-    public Builder headers(Map<String, String> headers) {
+    /** The response headers. */
+    public Builder headers(Headers headers) {
       this.headers = Objects.requireNonNull(headers, "headers");
       return this;
+    }
+
+    /** The response headers, each checked as {@link Headers.Builder#set} does. */
+    public Builder headers(Map<String, String> headers) {
+      return headers(Headers.of(Objects.requireNonNull(headers, "headers")));
     }
 
     public Builder cacheHit(boolean cacheHit) {

@@ -1,8 +1,8 @@
 package dev.dspy4j.core.ratelimit;
 
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.lm.Usage;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -42,7 +42,7 @@ public final class Permit {
   public void success(Usage usage) {
     Objects.requireNonNull(usage, "usage must not be null");
     if (released.compareAndSet(false, true)) {
-      limiter.completed(this, usage, Map.of(), true);
+      limiter.completed(this, usage, Headers.empty(), true);
     }
   }
 

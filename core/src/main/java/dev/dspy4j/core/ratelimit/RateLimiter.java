@@ -1,5 +1,6 @@
 package dev.dspy4j.core.ratelimit;
 
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.LanguageModel;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmResponse;
@@ -9,7 +10,6 @@ import dev.dspy4j.core.ratelimit.internal.ConcurrencyGate;
 import dev.dspy4j.core.ratelimit.internal.Pacing;
 import dev.dspy4j.core.ratelimit.internal.TokenBucket;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -168,7 +168,7 @@ public final class RateLimiter {
    * Feeds response headers seen outside a permit into the pace ({@code Helicone-RateLimit-*},
    * {@code x-ratelimit-*}, names ignoring case).
    */
-  public void onResponseHeaders(Map<String, String> headers) {
+  public void onResponseHeaders(Headers headers) {
     Objects.requireNonNull(headers, "headers must not be null");
     gate.onResponseHeaders(headers);
   }
@@ -194,7 +194,7 @@ public final class RateLimiter {
 
   // ---- permit callbacks ----
 
-  void completed(Permit permit, Usage usage, Map<String, String> headers, boolean fromServer) {
+  void completed(Permit permit, Usage usage, Headers headers, boolean fromServer) {
     gate.completed(permit.sequence(), permit.reservedTokens(), usage.totalTokens(), headers, fromServer);
   }
 

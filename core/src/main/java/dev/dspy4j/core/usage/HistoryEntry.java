@@ -86,7 +86,7 @@ public record HistoryEntry(
     }
     r.responseFormat().ifPresent(f -> k.put("response_format", Redaction.body(f)));
     if (!r.headers().isEmpty()) {
-      k.put("headers", Redaction.headers(r.headers()));
+      k.put("headers", Redaction.headers(r.headers().asMap()));
     }
     if (!r.extraBody().isEmpty()) {
       k.put("extra_body", Redaction.body(r.extraBody()));

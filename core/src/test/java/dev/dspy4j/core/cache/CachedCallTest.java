@@ -55,7 +55,7 @@ class CachedCallTest {
           assertThat(r.texts()).containsExactly("4");
           assertThat(r.cacheHit()).isTrue();
           assertThat(r.usage()).isEqualTo(Usage.ZERO);
-          assertThat(r.headers()).isEmpty();
+          assertThat(r.headers().isEmpty()).isTrue();
           assertThat(r.finishReason()).contains("stop");
           assertThat(r.model()).contains("gpt-4o-mini");
         })

@@ -1,5 +1,6 @@
 package dev.dspy4j.core.helicone;
 
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.LanguageModel;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmRequest;
@@ -51,9 +52,9 @@ final class RecordingLanguageModel implements LanguageModel {
   @Override
   public Mono<LmResponse> complete(LmRequest request) {
     return Mono.deferContextual(ctx -> {
-      var headers = Helicone.requestHeaders(lmHeaders, lmHelicone, ctx, request.headers());
+      var headers = Helicone.requestHeaders(Headers.of(lmHeaders), lmHelicone, ctx, request.headers());
       String prompt = request.messages().get(0).content();
-      sent.add(new Sent(prompt, headers, Thread.currentThread().getName()));
+      sent.add(new Sent(prompt, headers.asMap(), Thread.currentThread().getName()));
       if (failuresLeft.getAndDecrement() > 0) {
         return Mono.error(new ServerException("HTTP 503, try again", 503, null, null, null, null));
       }

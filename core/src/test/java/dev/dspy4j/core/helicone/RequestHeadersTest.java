@@ -3,6 +3,7 @@ package dev.dspy4j.core.helicone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.LmRequest;
 import java.time.Duration;
 import java.util.Map;
@@ -45,12 +46,12 @@ class RequestHeadersTest {
     var policy = RateLimitPolicy.requests(5).per(Duration.ofMinutes(1)).segmentBy("organization");
     Context withPolicy = Helicone.rateLimit(policy).apply(Context.empty());
 
-    assertThatThrownBy(() -> Helicone.requestHeaders(Map.of(), HeliconeHeaders.empty(), withPolicy, Map.of()))
+    assertThatThrownBy(() -> requestHeaders(Map.of(), HeliconeHeaders.empty(), withPolicy, Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Helicone-Property-organization");
 
     Context withProperty = Helicone.property("Organization", "org-9").apply(withPolicy);
-    assertThat(Helicone.requestHeaders(Map.of(), HeliconeHeaders.empty(), withProperty, Map.of()))
+    assertThat(requestHeaders(Map.of(), HeliconeHeaders.empty(), withProperty, Map.of()))
         .containsEntry("Helicone-Property-Organization", "org-9")
         .containsEntry("Helicone-RateLimit-Policy", "5;w=60;u=request;s=organization");
   }
@@ -72,19 +73,19 @@ class RequestHeadersTest {
   void aRawRequestHeaderWithCrLfNeverReachesTheServer() {
     var lm = new RecordingLanguageModel();
 
-    StepVerifier.create(lm.complete(LmRequest.ofUser("q").withHeader("X-Trace", "a\r\nInjected: yes")))
-        .expectErrorSatisfies(e -> assertThat(e)
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("X-Trace")
-            .hasMessageNotContaining("Injected"))
-        .verify(Duration.ofSeconds(10));
+    // Rejected where the request is built, by the same rule as an LM's default headers: there is
+    // no request to send.
+    assertThatThrownBy(() -> LmRequest.ofUser("q").withHeader("X-Trace", "a\r\nInjected: yes"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("X-Trace")
+        .hasMessageNotContaining("Injected");
     assertThat(lm.sent()).isEmpty();
   }
 
   @Test
   void anAuthorizationValueIsNeverEchoedInTheError() {
     String secret = "sk-helicone-SECRET\n";
-    assertThatThrownBy(() -> Helicone.requestHeaders(
+    assertThatThrownBy(() -> requestHeaders(
             Map.of("Authorization", "Bearer " + secret), HeliconeHeaders.empty(), Context.empty(), Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Authorization")
@@ -93,7 +94,7 @@ class RequestHeadersTest {
 
   @Test
   void aRawRequestIdThatTheGatewayWouldReplaceIsRejected() {
-    assertThatThrownBy(() -> Helicone.requestHeaders(
+    assertThatThrownBy(() -> requestHeaders(
             Map.of(), HeliconeHeaders.empty(), Context.empty(), Map.of("Helicone-Request-Id", "my-request-1")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Helicone-Request-Id")
@@ -102,14 +103,14 @@ class RequestHeadersTest {
 
   @Test
   void aRawSessionPathIsNormalised() {
-    assertThat(Helicone.requestHeaders(
+    assertThat(requestHeaders(
             Map.of("Helicone-Session-Path", "support//chat/"), HeliconeHeaders.empty(), Context.empty(), Map.of()))
         .containsEntry("Helicone-Session-Path", "/support/chat");
   }
 
   @Test
   void headerNamesDifferingOnlyInCaseAreOneHeaderAndTheLaterLayerWins() {
-    var headers = Helicone.requestHeaders(
+    var headers = requestHeaders(
         Map.of("helicone-user-id", "from-lm"), HeliconeHeaders.empty(), Context.empty(), Map.of("HELICONE-USER-ID", "from-call"));
 
     assertThat(headers).containsExactly(Map.entry("HELICONE-USER-ID", "from-call"));
@@ -117,9 +118,15 @@ class RequestHeadersTest {
 
   @Test
   void anInvalidHeaderNameIsRejected() {
-    assertThatThrownBy(() -> Helicone.requestHeaders(
+    assertThatThrownBy(() -> requestHeaders(
             Map.of("Bad Header", "x"), HeliconeHeaders.empty(), Context.empty(), Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Bad Header");
+  }
+
+  /** Helicone.requestHeaders with the raw layers given as maps (each checked as Headers.of does). */
+  private static Map<String, String> requestHeaders(
+      Map<String, String> lmHeaders, HeliconeHeaders lmHelicone, Context context, Map<String, String> callHeaders) {
+    return Helicone.requestHeaders(Headers.of(lmHeaders), lmHelicone, context, Headers.of(callHeaders)).asMap();
   }
 }

@@ -2,6 +2,7 @@ package dev.dspy4j.core.helicone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dspy4j.core.http.Headers;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import reactor.util.context.Context;
@@ -12,7 +13,7 @@ class SessionPathWithoutSessionTest {
   private static final String ID = "7f1c6d2e-3b1a-4f5e-9c8d-0a1b2c3d4e5f";
 
   private static Map<String, String> sent(Context context, Map<String, String> lmHeaders, HeliconeHeaders lmHelicone) {
-    return Helicone.requestHeaders(lmHeaders, lmHelicone, context, Map.of());
+    return Helicone.requestHeaders(Headers.of(lmHeaders), lmHelicone, context, Headers.empty()).asMap();
   }
 
   @Test

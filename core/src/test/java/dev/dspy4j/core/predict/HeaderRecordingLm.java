@@ -48,7 +48,7 @@ final class HeaderRecordingLm implements LanguageModel {
   @Override
   public Mono<LmResponse> complete(LmRequest request) {
     return Mono.deferContextual(ctx -> {
-      seen.add(new Seen("complete", last(request), Helicone.headers(ctx)));
+      seen.add(new Seen("complete", last(request), Helicone.headers(ctx).asMap()));
       return delegate.complete(request);
     });
   }
@@ -56,7 +56,7 @@ final class HeaderRecordingLm implements LanguageModel {
   @Override
   public Flux<LmChunk> stream(LmRequest request) {
     return Flux.deferContextual(ctx -> {
-      seen.add(new Seen("stream", last(request), Helicone.headers(ctx)));
+      seen.add(new Seen("stream", last(request), Helicone.headers(ctx).asMap()));
       return delegate.stream(request);
     });
   }

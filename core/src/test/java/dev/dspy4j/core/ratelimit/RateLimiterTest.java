@@ -3,6 +3,7 @@ package dev.dspy4j.core.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.lm.RateLimitException;
 import dev.dspy4j.core.lm.Usage;
@@ -251,9 +252,9 @@ class RateLimiterTest {
   void openAiTokensUsedUpPauseUntilTheTokenReset() {
     var limiter = RateLimiter.builder().scheduler(clock).build();
 
-    limiter.onResponseHeaders(Map.of("x-ratelimit-remaining-tokens", "0", "x-ratelimit-limit-tokens", "30000",
-        "x-ratelimit-remaining-requests", "499", "x-ratelimit-reset-tokens", "1.5s",
-        "x-ratelimit-reset-requests", "120ms"));
+    limiter.onResponseHeaders(Headers.of(Map.of("x-ratelimit-remaining-tokens", "0", "x-ratelimit-limit-tokens",
+        "30000", "x-ratelimit-remaining-requests", "499", "x-ratelimit-reset-tokens", "1.5s",
+        "x-ratelimit-reset-requests", "120ms")));
 
     assertThat(limiter.state().pausedFor()).isEqualTo(Duration.ofMillis(1500));
   }

@@ -1,6 +1,7 @@
 package dev.dspy4j.streaming.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
@@ -18,11 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -83,7 +81,7 @@ public final class ChatCompletionsClient {
   public Mono<LmResponse> complete(LmRequest effective) {
     return Mono.defer(() -> {
       byte[] body = RequestBody.json(MAPPER, settings.model(), effective, false);
-      Map<String, String> headers = requestHeaders(effective, "application/json");
+      Headers headers = requestHeaders(effective, "application/json");
       return Mono.defer(() -> limited(completeOnce(body, headers))).retryWhen(retry);
     });
   }
@@ -97,7 +95,7 @@ public final class ChatCompletionsClient {
   public Flux<LmChunk> stream(LmRequest effective) {
     return Flux.defer(() -> {
       byte[] body = RequestBody.json(MAPPER, settings.model(), effective, true);
-      Map<String, String> headers = requestHeaders(effective, "text/event-stream");
+      Headers headers = requestHeaders(effective, "text/event-stream");
       var progress = new StreamProgress();
       return Flux.defer(() -> limited(streamOnce(body, headers)))
           .doOnNext(progress::onChunk)
@@ -119,13 +117,13 @@ public final class ChatCompletionsClient {
     return limiter == null ? attempt : limiter.runStream(attempt);
   }
 
-  private Mono<LmResponse> completeOnce(byte[] body, Map<String, String> headers) {
+  private Mono<LmResponse> completeOnce(byte[] body, Headers headers) {
     return exchange(body, headers, (res, connection, content, status, requestId) ->
         readBody(content).map(bytes -> toResponse(bytes, responseHeaders(res.responseHeaders()), status, requestId)))
         .single();
   }
 
-  private Flux<LmChunk> streamOnce(byte[] body, Map<String, String> headers) {
+  private Flux<LmChunk> streamOnce(byte[] body, Headers headers) {
     return exchange(body, headers, (res, connection, content, status, requestId) -> {
       if (limiter != null) {
         // A stream's chunks carry no headers: the limiter hears about the server's budget here.
@@ -134,7 +132,7 @@ public final class ChatCompletionsClient {
       String contentType = res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE, "");
       if (contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
         // The server ignored "stream": true and answered with one JSON completion.
-        return readBody(content).flatMapIterable(bytes -> toChunks(toResponse(bytes, Map.of(), status, requestId)));
+        return readBody(content).flatMapIterable(bytes -> toChunks(toResponse(bytes, Headers.empty(), status, requestId)));
       }
       var chunks = new ChunkStream(settings.maxLineBytes(), CHUNK_PARSER, MAPPER, errors, status, requestId);
       var timers = StreamTimers.start(connection, settings.idleTimeout(), min(DONE_GRACE, settings.idleTimeout()), chunks::done);
@@ -162,7 +160,7 @@ public final class ChatCompletionsClient {
   }
 
   /** One HTTP exchange; every failure leaves it as an {@code LmException} with status and request id. */
-  private <T> Flux<T> exchange(byte[] body, Map<String, String> headers, SuccessHandler<T> onSuccess) {
+  private <T> Flux<T> exchange(byte[] body, Headers headers, SuccessHandler<T> onSuccess) {
     return post(body, headers)
         .responseConnection((res, connection) -> {
           ByteBufFlux content = connection.inbound().receive();
@@ -212,7 +210,7 @@ public final class ChatCompletionsClient {
     return content.reduceWith(() -> BoundedBytes.failingAbove(settings.maxResponseBytes()), BoundedBytes::append);
   }
 
-  private HttpClient.ResponseReceiver<?> post(byte[] body, Map<String, String> headers) {
+  private HttpClient.ResponseReceiver<?> post(byte[] body, Headers headers) {
     return http.post()
         .uri(completionsUri)
         .send((req, out) -> {
@@ -230,7 +228,7 @@ public final class ChatCompletionsClient {
             retryAfter, ErrorBody.parse(MAPPER, bytes.array(), bytes.length()))));
   }
 
-  private LmResponse toResponse(BoundedBytes bytes, Map<String, String> headers, int status, @Nullable String requestId) {
+  private LmResponse toResponse(BoundedBytes bytes, Headers headers, int status, @Nullable String requestId) {
     CompletionParser.Result result;
     try {
       result = CompletionParser.parse(MAPPER, bytes.array(), bytes.length(), headers);
@@ -270,32 +268,37 @@ public final class ChatCompletionsClient {
     return chunks;
   }
 
-  private Map<String, String> requestHeaders(LmRequest effective, String accept) {
-    var base = new LinkedHashMap<String, String>();
-    base.put("Content-Type", "application/json");
-    base.put("Accept", accept);
-    base.put("User-Agent", "dspy4j");
+  /** The transport's own headers, with the effective request's over them (names ignoring case). */
+  private Headers requestHeaders(LmRequest effective, String accept) {
+    var headers = Headers.builder()
+        .set("Content-Type", "application/json")
+        .set("Accept", accept)
+        .set("User-Agent", "dspy4j");
     if (settings.apiKey() != null) {
-      base.put("Authorization", "Bearer " + settings.apiKey());
+      headers.set("Authorization", "Bearer " + settings.apiKey());
     }
-    return HttpHeaderRules.merge(base, effective.headers());
+    return headers.setAll(effective.headers()).build();
   }
 
-  private static Map<String, String> responseHeaders(HttpHeaders headers) {
-    var map = new TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
+  /**
+   * The response's headers, several values of one name joined with {@code ", "}. A header that is
+   * not a safe header value (a control character such as TAB, or non-ASCII bytes, which HTTP
+   * tolerates in received values) is left out: dspy4j hands on only headers it could send itself.
+   */
+  private static Headers responseHeaders(HttpHeaders headers) {
+    var out = Headers.builder();
     for (String name : headers.names()) {
-      map.put(name, String.join(", ", headers.getAll(name)));
-    }
-    return map;
-  }
-
-  private static @Nullable String requestId(HttpHeaders headers) {
-    for (String name : new String[] {"Helicone-Id", "Helicone-Request-Id", "x-request-id"}) {
-      String value = headers.get(name);
-      if (value != null && !value.isBlank()) {
-        return value;
+      try {
+        out.set(name, String.join(", ", headers.getAll(name)));
+      } catch (IllegalArgumentException unsafe) {
+        // left out, as documented; the message would name the header only
       }
     }
-    return null;
+    return out.build();
+  }
+
+  /** The request id of a response: {@link Headers#requestId()}, the one lookup. */
+  private static @Nullable String requestId(HttpHeaders headers) {
+    return responseHeaders(headers).requestId().orElse(null);
   }
 }

@@ -2,13 +2,13 @@ package dev.dspy4j.streaming.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.lm.ToolCall;
 import dev.dspy4j.core.lm.Usage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -34,7 +34,7 @@ public final class CompletionParser {
   /**
    * @throws IOException when the body is not a JSON object with a {@code choices} array
    */
-  public static Result parse(ObjectMapper mapper, byte[] body, int length, Map<String, String> headers)
+  public static Result parse(ObjectMapper mapper, byte[] body, int length, Headers headers)
       throws IOException {
     JsonNode root = mapper.readTree(body, 0, length);
     if (root == null || !root.isObject()) {

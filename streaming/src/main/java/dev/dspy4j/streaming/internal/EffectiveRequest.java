@@ -2,6 +2,7 @@ package dev.dspy4j.streaming.internal;
 
 import dev.dspy4j.core.helicone.Helicone;
 import dev.dspy4j.core.lm.GenerationOptions;
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.LmConfigurationException;
 import dev.dspy4j.core.lm.LmRequest;
 import java.util.LinkedHashMap;
@@ -32,7 +33,7 @@ public final class EffectiveRequest {
    *     never repeats its value), or a reasoning model gets a temperature or max tokens it rejects
    */
   public static LmRequest resolve(LmSettings lm, LmRequest call, ContextView context) {
-    Map<String, String> headers;
+    Headers headers;
     try {
       headers = Helicone.requestHeaders(lm.headers(), lm.helicone(), context, call.headers());
     } catch (IllegalArgumentException e) {

@@ -2,6 +2,7 @@ package dev.dspy4j.streaming.internal;
 
 import dev.dspy4j.core.helicone.HeliconeHeaders;
 import dev.dspy4j.core.lm.GenerationOptions;
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.ratelimit.RateLimiter;
 import dev.dspy4j.core.usage.LmHistory;
 import java.time.Duration;
@@ -17,7 +18,7 @@ import reactor.netty.http.client.HttpClient;
  * @param apiKey sent as {@code Authorization: Bearer}; null sends no Authorization header
  * @param apiBase base URL without a trailing slash
  * @param options default generation options (temperature, max tokens), each empty when unset
- * @param headers default request headers
+ * @param headers default request headers (validated when built)
  * @param extraBody default extra top-level body fields
  * @param cache whether the LM caches (honoured by the cache layer)
  * @param numRetries retries after the first attempt
@@ -39,7 +40,7 @@ public record LmSettings(
     @Nullable String apiKey,
     String apiBase,
     GenerationOptions options,
-    Map<String, String> headers,
+    Headers headers,
     Map<String, Object> extraBody,
     boolean cache,
     int numRetries,
@@ -58,7 +59,7 @@ public record LmSettings(
 
   /** Settings without typed Helicone defaults, rate limiter or history (for tests of the transport). */
   public LmSettings(String model, @Nullable String apiKey, String apiBase, GenerationOptions options,
-      Map<String, String> headers, Map<String, Object> extraBody, boolean cache,
+      Headers headers, Map<String, Object> extraBody, boolean cache,
       int numRetries, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout,
       Duration retryBackoff, Duration maxBackoff, Duration maxRetryAfter, int maxLineBytes, int maxResponseBytes,
       @Nullable HttpClient httpClient) {
@@ -78,7 +79,7 @@ public record LmSettings(
         + (apiKey == null ? "" : ", apiKey=***")
         + (options.temperature().isEmpty() ? "" : ", temperature=" + options.temperature().getAsDouble())
         + (options.maxTokens().isEmpty() ? "" : ", maxTokens=" + options.maxTokens().getAsInt())
-        + (headers.isEmpty() ? "" : ", headers=" + headers.keySet())
+        + (headers.isEmpty() ? "" : ", headers=" + headers.names())
         + (extraBody.isEmpty() ? "" : ", extraBody=" + extraBody.keySet())
         + (helicone.toMap().isEmpty() ? "" : ", helicone=" + helicone.toMap().keySet())
         + (rateLimiter == null ? "" : ", rateLimiter=" + rateLimiter)

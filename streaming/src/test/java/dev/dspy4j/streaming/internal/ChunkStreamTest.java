@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.ConnectionException;
 import dev.dspy4j.core.lm.GenerationOptions;
 import dev.dspy4j.core.lm.LmChunk;
@@ -24,7 +25,7 @@ class ChunkStreamTest {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final LmSettings SETTINGS = new LmSettings("gpt-4o-mini", "sk-secret", "http://localhost/v1",
-      GenerationOptions.empty(), Map.of(), Map.of(), true, 3, Duration.ofSeconds(1), Duration.ofSeconds(1),
+      GenerationOptions.empty(), Headers.empty(), Map.of(), true, 3, Duration.ofSeconds(1), Duration.ofSeconds(1),
       Duration.ofSeconds(1), Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(60), 4096, 4096, null);
 
   private final ChunkStream stream = new ChunkStream(4096, new ChunkParser(), MAPPER,

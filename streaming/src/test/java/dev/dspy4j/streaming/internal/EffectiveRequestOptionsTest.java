@@ -1,5 +1,6 @@
 package dev.dspy4j.streaming.internal;
 
+import dev.dspy4j.core.http.Headers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +18,7 @@ import reactor.util.context.Context;
 class EffectiveRequestOptionsTest {
 
   private static LmSettings lm(String model, GenerationOptions defaults) {
-    return new LmSettings(model, "sk-x", "http://localhost/v1", defaults, Map.of(), Map.of(), true, 3,
+    return new LmSettings(model, "sk-x", "http://localhost/v1", defaults, Headers.empty(), Map.of(), true, 3,
         Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(1), Duration.ofMillis(1),
         Duration.ofSeconds(60), 4096, 4096, null);
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dspy4j.core.helicone.Helicone;
 import dev.dspy4j.core.helicone.HeliconeHeaders;
 import dev.dspy4j.core.lm.GenerationOptions;
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.LmConfigurationException;
 import dev.dspy4j.core.lm.LmRequest;
 import java.time.Duration;
@@ -22,7 +23,7 @@ class EffectiveRequestTest {
     var options = GenerationOptions.empty();
     if (temperature != null) options = options.withTemperature(temperature);
     if (maxTokens != null) options = options.withMaxTokens(maxTokens);
-    return new LmSettings(model, "sk-x", "http://localhost/v1", options, headers, extraBody, cache, 3,
+    return new LmSettings(model, "sk-x", "http://localhost/v1", options, Headers.of(headers), extraBody, cache, 3,
         Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(1), Duration.ofMillis(1),
         Duration.ofSeconds(60), 4096, 4096, null);
   }
@@ -39,7 +40,7 @@ class EffectiveRequestTest {
 
     LmRequest effective = EffectiveRequest.resolve(lm("gpt-4o-mini", null, null, lmHeaders, Map.of(), true), call, context);
 
-    assertThat(effective.headers()).containsExactlyInAnyOrderEntriesOf(Map.of(
+    assertThat(effective.headers().asMap()).containsExactlyInAnyOrderEntriesOf(Map.of(
         "Helicone-Property-Env", "lm",
         "Helicone-Session-Id", "ctx-session",
         "X-Only-Lm", "1",
@@ -67,12 +68,19 @@ class EffectiveRequestTest {
   }
 
   @Test
-  void anIllegalCallHeaderIsAConfigurationErrorNamingTheHeaderButNotItsValue() {
-    assertThatThrownBy(() -> EffectiveRequest.resolve(lm("m", null, null, Map.of(), Map.of(), true),
-        LmRequest.ofUser("q").withHeader("Helicone-Property-Name", "secret-part\nb"), Context.empty()))
-        .isInstanceOf(LmConfigurationException.class)
+  void anIllegalCallHeaderIsRefusedWhereTheRequestIsBuiltNamingTheHeaderButNotItsValue() {
+    assertThatThrownBy(() -> LmRequest.ofUser("q").withHeader("Helicone-Property-Name", "secret-part\nb"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Helicone-Property-Name")
         .hasMessageNotContaining("secret-part");
+  }
+
+  @Test
+  void aCallHeaderTheGatewayWouldIgnoreIsAConfigurationErrorWhenMerged() {
+    assertThatThrownBy(() -> EffectiveRequest.resolve(lm("m", null, null, Map.of(), Map.of(), true),
+        LmRequest.ofUser("q").withHeader("Helicone-RateLimit-Policy", "basic-100"), Context.empty()))
+        .isInstanceOf(LmConfigurationException.class)
+        .hasMessageContaining("Helicone-RateLimit-Policy");
   }
 
   @Test

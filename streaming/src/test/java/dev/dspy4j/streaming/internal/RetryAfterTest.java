@@ -2,12 +2,12 @@ package dev.dspy4j.streaming.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dspy4j.core.http.Headers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class RetryAfterTest {
@@ -15,9 +15,7 @@ class RetryAfterTest {
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
   private static java.util.Optional<Duration> parse(Map<String, String> headers) {
-    var h = new TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
-    h.putAll(headers);
-    return RetryAfter.from(h::get, CLOCK);
+    return RetryAfter.from(Headers.of(headers)::get, CLOCK);
   }
 
   @Test

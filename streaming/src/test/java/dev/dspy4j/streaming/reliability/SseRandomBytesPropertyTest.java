@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dspy4j.core.lm.GenerationOptions;
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmException;
 import dev.dspy4j.streaming.internal.ChunkParser;
@@ -118,7 +119,7 @@ class SseRandomBytesPropertyTest {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final LmErrors ERRORS = new LmErrors(new LmSettings("gpt-4o-mini", TestLms.API_KEY,
-      "http://127.0.0.1:1/v1", GenerationOptions.empty(), Map.of(), Map.of(), false, 0, Duration.ofSeconds(1), Duration.ofSeconds(1),
+      "http://127.0.0.1:1/v1", GenerationOptions.empty(), Headers.empty(), Map.of(), false, 0, Duration.ofSeconds(1), Duration.ofSeconds(1),
       Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 1 << 16, 1 << 20, null));
 
   /** Chunks, or the one failure that ended the stream: an LmException, or a line over the limit. */

@@ -100,9 +100,10 @@ public final class CanonicalRequest {
     request.toolChoice().ifPresent(c -> root.put("tool_choice", c));
     if (!request.headers().isEmpty()) {
       var headers = new TreeMap<String, String>();
+      // Headers holds one header per name (ignoring case); the key spells every name in lower case.
       request.headers().forEach((name, value) -> {
         String lower = name.toLowerCase(Locale.ROOT);
-        if (answerRelevant(lower)) headers.merge(lower, value, (a, b) -> a + "," + b);
+        if (answerRelevant(lower)) headers.put(lower, value);
       });
       if (!headers.isEmpty()) root.put("headers", headers);
     }

@@ -1,12 +1,12 @@
 package dev.dspy4j.core.ratelimit.internal;
 
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.RateLimitException;
 import dev.dspy4j.core.ratelimit.RateLimiterState;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -102,7 +102,7 @@ public final class ConcurrencyGate<P> {
    * The request of {@code sequence} succeeded, using {@code usedTokens}; when the server answered it
    * ({@code fromServer}), its budget headers or its success adjust the pace.
    */
-  public void completed(long sequence, long reservedTokens, long usedTokens, Map<String, String> headers,
+  public void completed(long sequence, long reservedTokens, long usedTokens, Headers headers,
       boolean fromServer) {
     synchronized (lock) {
       inFlight--;
@@ -146,7 +146,7 @@ public final class ConcurrencyGate<P> {
   }
 
   /** Budget headers seen outside a permit: read as if they answered the latest grant. */
-  public void onResponseHeaders(Map<String, String> headers) {
+  public void onResponseHeaders(Headers headers) {
     synchronized (lock) {
       pacing.budgetHeaders(grants, grants, headers, now(), concurrencyLimit());
     }

@@ -1,8 +1,8 @@
 package dev.dspy4j.core.ratelimit.internal;
 
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.RateLimitException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
@@ -100,7 +100,7 @@ public final class Pacing {
    * @param grants how many requests have been granted so far
    * @param concurrencyLimit how many requests may be in flight at the current pace
    */
-  public void succeeded(long grantSequence, long grants, Map<String, String> headers, long now, int concurrencyLimit) {
+  public void succeeded(long grantSequence, long grants, Headers headers, long now, int concurrencyLimit) {
     if (!adaptive) {
       return;
     }
@@ -126,12 +126,12 @@ public final class Pacing {
    *
    * @return true when the headers signalled a (nearly) exhausted budget
    */
-  public boolean budgetHeaders(long grantSequence, long grants, Map<String, String> headers, long now,
+  public boolean budgetHeaders(long grantSequence, long grants, Headers headers, long now,
       int concurrencyLimit) {
     if (!adaptive || headers.isEmpty()) {
       return false;
     }
-    var budget = RateLimitHeaders.parse(headers, now);
+    var budget = RateLimitHeaders.parse(headers);
     if (budget.isEmpty() || !budget.low(concurrencyLimit)) {
       return false;
     }

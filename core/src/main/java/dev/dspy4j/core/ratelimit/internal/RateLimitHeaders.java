@@ -1,18 +1,23 @@
 package dev.dspy4j.core.ratelimit.internal;
 
+import dev.dspy4j.core.http.Headers;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the rate-limit budget a server reports in its response headers: Helicone's
- * {@code Helicone-RateLimit-Remaining/-Limit/-Reset} and OpenAI's {@code x-ratelimit-remaining-requests},
- * {@code -tokens}, {@code x-ratelimit-limit-*}, {@code x-ratelimit-reset-*}. Names are matched ignoring
- * case; values that do not parse are ignored (a budget we cannot read is no signal).
+ * The one reader of rate-limit response headers: Helicone's {@code Helicone-RateLimit-Remaining},
+ * {@code -Limit} and {@code -Reset}, and OpenAI's {@code x-ratelimit-remaining-requests}, {@code -tokens},
+ * {@code x-ratelimit-limit-*}, {@code x-ratelimit-reset-*}. The rate limiter reads the budget here, and
+ * {@code HeliconeMetadata} reads the Helicone headers with {@link #count} and {@link #heliconeReset}.
+ * Names are matched ignoring case ({@link Headers}); values that do not parse are ignored (a budget
+ * we cannot read is no signal).
+ *
+ * <p>{@code Helicone-RateLimit-Reset} is read as Helicone documents it: the number of seconds until
+ * the window resets (a delay, never a timestamp); fractions are kept to the millisecond.
  *
  * @param remainingRequests requests left in the current window, if reported
  * @param limitRequests the request quota of the window, if reported
@@ -27,21 +32,20 @@ public record RateLimitHeaders(
     OptionalLong limitTokens,
     Optional<Duration> reset) {
 
-  /** Values above this are epoch seconds rather than a delay (Helicone documents seconds). */
-  private static final long EPOCH_SECONDS_THRESHOLD = 1_000_000_000L;
+  // The names HeliconeHeaderNames.RATE_LIMIT_* holds (spelt out: that package uses this one).
+  private static final String HELICONE_LIMIT = "Helicone-RateLimit-Limit";
+  private static final String HELICONE_REMAINING = "Helicone-RateLimit-Remaining";
+  private static final String HELICONE_RESET = "Helicone-RateLimit-Reset";
 
   private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
 
-  /** Parses the budget headers; {@code nowEpochMillis} converts an absolute reset into a delay. */
-  public static RateLimitHeaders parse(Map<String, String> headers, long nowEpochMillis) {
-    var h = new TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
-    h.putAll(headers);
-    OptionalLong remainingRequests =
-        firstLong(h, "Helicone-RateLimit-Remaining", "x-ratelimit-remaining-requests");
-    OptionalLong limitRequests = firstLong(h, "Helicone-RateLimit-Limit", "x-ratelimit-limit-requests");
-    OptionalLong remainingTokens = firstLong(h, "x-ratelimit-remaining-tokens");
-    OptionalLong limitTokens = firstLong(h, "x-ratelimit-limit-tokens");
-    Optional<Duration> reset = heliconeReset(h.get("Helicone-RateLimit-Reset"), nowEpochMillis);
+  /** Parses the budget headers. */
+  public static RateLimitHeaders parse(Headers h) {
+    OptionalLong remainingRequests = first(count(h, HELICONE_REMAINING), count(h, "x-ratelimit-remaining-requests"));
+    OptionalLong limitRequests = first(count(h, HELICONE_LIMIT), count(h, "x-ratelimit-limit-requests"));
+    OptionalLong remainingTokens = count(h, "x-ratelimit-remaining-tokens");
+    OptionalLong limitTokens = count(h, "x-ratelimit-limit-tokens");
+    Optional<Duration> reset = heliconeReset(h);
     if (reset.isEmpty()) {
       // The reset that matters is the one of the budget that ran out.
       boolean tokensOut = remainingTokens.isPresent() && remainingTokens.getAsLong() <= 0;
@@ -50,6 +54,48 @@ public record RateLimitHeaders(
           : openAiDuration(h.get("x-ratelimit-reset-requests"));
     }
     return new RateLimitHeaders(remainingRequests, limitRequests, remainingTokens, limitTokens, reset);
+  }
+
+  /**
+   * The number in header {@code name}: a decimal number within the range of a {@code long}, rounded
+   * to the nearest whole one; empty when the header is absent or holds anything else.
+   */
+  public static OptionalLong count(Headers h, String name) {
+    String v = h.get(name);
+    if (v == null) {
+      return OptionalLong.empty();
+    }
+    try {
+      double d = Double.parseDouble(v.trim());
+      // Beyond a long the number cannot be a count anyone meant: no signal rather than a clamped one.
+      return Double.isFinite(d) && Math.abs(d) < 0x1p63 ? OptionalLong.of(Math.round(d)) : OptionalLong.empty();
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /**
+   * {@code Helicone-RateLimit-Reset}: seconds until the window resets (Helicone's documented
+   * meaning), kept to the millisecond; empty when absent, negative or not a number.
+   */
+  public static Optional<Duration> heliconeReset(Headers h) {
+    String value = h.get(HELICONE_RESET);
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      double seconds = Double.parseDouble(value.trim());
+      if (!Double.isFinite(seconds) || seconds < 0) {
+        return Optional.empty();
+      }
+      return Optional.of(Duration.ofMillis(Math.round(seconds * 1000)));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static OptionalLong first(OptionalLong a, OptionalLong b) {
+    return a.isPresent() ? a : b;
   }
 
   /** True when no budget header was present. */
@@ -84,41 +130,8 @@ public record RateLimitHeaders(
         && remainingTokens.getAsLong() <= limitTokens.getAsLong() / 10;
   }
 
-  private static OptionalLong firstLong(Map<String, String> h, String... names) {
-    for (String name : names) {
-      String v = h.get(name);
-      if (v != null) {
-        try {
-          return OptionalLong.of(Math.round(Double.parseDouble(v.trim())));
-        } catch (NumberFormatException ignored) {
-          // an unreadable value is no signal; try the next name
-        }
-      }
-    }
-    return OptionalLong.empty();
-  }
-
-  private static Optional<Duration> heliconeReset(String value, long nowEpochMillis) {
-    if (value == null) {
-      return Optional.empty();
-    }
-    try {
-      double seconds = Double.parseDouble(value.trim());
-      if (seconds < 0) {
-        return Optional.empty();
-      }
-      if (seconds > EPOCH_SECONDS_THRESHOLD) {
-        long delay = Math.round(seconds * 1000) - nowEpochMillis;
-        return Optional.of(Duration.ofMillis(Math.max(0, delay)));
-      }
-      return Optional.of(Duration.ofMillis(Math.round(seconds * 1000)));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
-  }
-
   /** Parses OpenAI's Go-style durations ({@code 1s}, {@code 6m0s}, {@code 20ms}) or plain seconds. */
-  static Optional<Duration> openAiDuration(String value) {
+  static Optional<Duration> openAiDuration(@Nullable String value) {
     if (value == null || value.isBlank()) {
       return Optional.empty();
     }

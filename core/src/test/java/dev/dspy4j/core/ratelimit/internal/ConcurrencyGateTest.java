@@ -1,5 +1,6 @@
 package dev.dspy4j.core.ratelimit.internal;
 
+import dev.dspy4j.core.http.Headers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.core.lm.RateLimitException;
@@ -47,7 +48,7 @@ class ConcurrencyGateTest {
     assertThat(gate.state().inFlight()).isEqualTo(2);
     assertThat(gate.state().pending()).isEqualTo(2);
 
-    gate.completed(1, 0, 10, Map.of(), true);
+    gate.completed(1, 0, 10, Headers.empty(), true);
     assertThat(granted).extracting(Grant::sequence).containsExactly(1L, 2L, 3L);
     gate.failed(2, 0, new IllegalStateException("boom"));
     assertThat(granted).extracting(Grant::sequence).containsExactly(1L, 2L, 3L, 4L);
@@ -98,7 +99,7 @@ class ConcurrencyGateTest {
     gate.failed(1, 0, new RateLimitException("429", 429, null, null, null, null));
     assertThat(gate.state().pace()).isEqualTo(0.5);
     assertThat(gate.state().concurrencyLimit()).isEqualTo(2);
-    gate.completed(2, 0, 0, Map.of(), false); // 2 in flight: still no room
+    gate.completed(2, 0, 0, Headers.empty(), false); // 2 in flight: still no room
     gate.released(3, 0);
     assertThat(granted).hasSize(5); // 1 in flight after two ended: one more fits under 2
   }

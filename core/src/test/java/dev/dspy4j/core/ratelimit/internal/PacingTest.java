@@ -1,5 +1,6 @@
 package dev.dspy4j.core.ratelimit.internal;
 
+import dev.dspy4j.core.http.Headers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.core.lm.RateLimitException;
@@ -62,12 +63,12 @@ class PacingTest {
   void onlySuccessesSentAtTheCurrentPaceRecoverIt() {
     var pacing = adaptive(0);
     pacing.rateLimited(1, 2, tooMany(null), 0); // pace 0.5, decided when 2 were granted
-    pacing.succeeded(2, 2, Map.of(), 0, 8); // in flight before the decrease: no signal
+    pacing.succeeded(2, 2, Headers.empty(), 0, 8); // in flight before the decrease: no signal
     assertThat(pacing.pace()).isEqualTo(0.5);
-    pacing.succeeded(3, 3, Map.of(), 0, 8);
+    pacing.succeeded(3, 3, Headers.empty(), 0, 8);
     assertThat(pacing.pace()).isEqualTo(0.6);
     for (int i = 4; i < 20; i++) {
-      pacing.succeeded(i, i, Map.of(), 0, 8);
+      pacing.succeeded(i, i, Headers.empty(), 0, 8);
     }
     assertThat(pacing.pace()).isEqualTo(1.0);
   }
@@ -75,16 +76,16 @@ class PacingTest {
   @Test
   void aLowRemainingBudgetSlowsDownAndAnExhaustedOnePausesUntilItsReset() {
     var pacing = adaptive(0);
-    assertThat(pacing.budgetHeaders(1, 1, Map.of("Helicone-RateLimit-Remaining", "500"), 0, 8)).isFalse();
+    assertThat(pacing.budgetHeaders(1, 1, Headers.of(Map.of("Helicone-RateLimit-Remaining", "500")), 0, 8)).isFalse();
     assertThat(pacing.pace()).isEqualTo(1.0);
 
-    var exhausted = Map.of("helicone-ratelimit-remaining", "0", "Helicone-RateLimit-Reset", "3");
+    var exhausted = Headers.of(Map.of("helicone-ratelimit-remaining", "0", "Helicone-RateLimit-Reset", "3"));
     assertThat(pacing.budgetHeaders(2, 2, exhausted, 1_000, 8)).isTrue();
     assertThat(pacing.pace()).isEqualTo(0.5);
     assertThat(pacing.pausedFor(1_000)).isEqualTo(3_000);
 
     // A success whose headers say the budget is low does not recover the pace.
-    pacing.succeeded(3, 3, Map.of("Helicone-RateLimit-Remaining", "2"), 1_000, 4);
+    pacing.succeeded(3, 3, Headers.of(Map.of("Helicone-RateLimit-Remaining", "2")), 1_000, 4);
     assertThat(pacing.pace()).isEqualTo(0.25);
   }
 
@@ -92,8 +93,8 @@ class PacingTest {
   void aFixedPacingIgnores429sAndHeaders() {
     var pacing = new Pacing(10, false, 0.5, 0.1, 0.2, Duration.ofSeconds(10));
     pacing.rateLimited(1, 1, tooMany(Duration.ofSeconds(5)), 0);
-    assertThat(pacing.budgetHeaders(2, 2, Map.of("Helicone-RateLimit-Remaining", "0"), 0, 8)).isFalse();
-    pacing.succeeded(3, 3, Map.of(), 0, 8);
+    assertThat(pacing.budgetHeaders(2, 2, Headers.of(Map.of("Helicone-RateLimit-Remaining", "0")), 0, 8)).isFalse();
+    pacing.succeeded(3, 3, Headers.empty(), 0, 8);
     assertThat(pacing.pace()).isEqualTo(1.0);
     assertThat(pacing.pausedFor(0)).isZero();
   }
