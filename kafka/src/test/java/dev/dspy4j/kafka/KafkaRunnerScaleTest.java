@@ -22,9 +22,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -57,15 +59,18 @@ class KafkaRunnerScaleTest {
     EmbeddedKafka.send(Inputs.questions(warmIn, warmRecords, partitions));
     String poison = in + "/" + poisonPartition + "/" + (records / 2 / partitions); // its offset: the records before it in its partition
 
+    Map<TopicPartition, Long> ends = EmbeddedKafka.endOffsets(in, partitions);
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     try (var gateway = TestGateway.start(Duration.ofMillis(callMillis));
-         var reader = outputReader(out, failed, partitions)) {
+         var reader = outputReader(out, failed, partitions);
+         Admin admin = EmbeddedKafka.admin()) {
       String[] args = {EmbeddedKafka.bootstrapServers(), group, in, out, failed, gateway.apiBase(),
           String.valueOf(concurrency), warmIn, warmOut, warmFailed, String.valueOf(warmRecords)};
       try (var a = ChildRunner.start("runner A", partitions, args);
            var b = ChildRunner.start("runner B", partitions, args)) {
         a.awaitReady(WAIT);
         b.awaitReady(WAIT);
+        RunnerProcess.awaitQuiet(Duration.ofSeconds(10)); // the broker's and gateway's JIT too
         // Kill A once it answered killAfter records while B owns partitions too.
         a.killWhen(r -> r.done() >= killAfter && r.assigned() > 0 && r.assigned() < partitions);
 
@@ -76,19 +81,20 @@ class KafkaRunnerScaleTest {
         long start = System.nanoTime(), startMillis = System.currentTimeMillis();
         a.send("GO");
         b.send("GO");
-        // Read the outputs as they come, until every input has one: that is the end of the run.
-        Map<String, Integer> answers = new HashMap<>(); // input coordinates -> outputs and failures written for it
-        Map<String, String> failures = new HashMap<>(); // input coordinates -> failure record value
-        int expected = records + 1;
-        long deadline = start + WAIT.toNanos();
-        var timeline = new StringBuilder(); // answered inputs every half second
+        // The run ends when the group has committed every input's offset, which the runners do only
+        // once every record before it has its output (or failure) written. The outputs themselves
+        // are read and checked afterwards, so that reading them costs the run no CPU.
+        var timeline = new StringBuilder(); // inputs committed, every half second
         long nextMark = start + 500_000_000L;
-        while (answers.size() < expected && System.nanoTime() < deadline) {
-          read(reader, out, answers, failures);
+        long deadline = start + WAIT.toNanos();
+        int expected = records + 1;
+        long committed;
+        while ((committed = committed(admin, group, ends)) < expected && System.nanoTime() < deadline) {
           if (System.nanoTime() >= nextMark) {
-            timeline.append(timeline.isEmpty() ? "" : " ").append(answers.size());
+            timeline.append(timeline.isEmpty() ? "" : " ").append(committed);
             nextMark += 500_000_000L;
           }
+          Thread.sleep(50); // an offset fetch per 50 ms: the end is seen at most that late (counted against the run)
         }
         double wall = (System.nanoTime() - start) / 1e9;
         double brokerCpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
@@ -100,12 +106,14 @@ class KafkaRunnerScaleTest {
             .map(e -> e.getKey() + "=" + e.getValue() / 1_000_000).toList());
         var kill = a.kill();
         ChildRunner.Report bAtEnd = b.last();
-        System.out.println("inputs answered every 0.5 s: " + timeline + "; A killed at " + (kill == null ? "-"
+        System.out.println("inputs committed every 0.5 s: " + timeline + "; A killed at " + (kill == null ? "-"
             : (kill.killedAtEpochMillis() - startMillis) + " ms") + ", B owned all partitions from "
             + (b.allAssignedAtEpochMillis() - startMillis) + " ms");
         System.out.println("runner B until the end: " + bAtEnd + "; runner A until killed: " + (kill == null ? null : kill.lastReport()));
         b.stop(WAIT);
-        // Then everything written after (the survivor's repeats that finished last), until quiet.
+        // Every output and failure record written, until no more come.
+        Map<String, Integer> answers = new HashMap<>(); // input coordinates -> outputs and failures written for it
+        Map<String, String> failures = new HashMap<>(); // input coordinates -> failure record value
         int seen;
         do {
           seen = answers.values().stream().mapToInt(Integer::intValue).sum();
@@ -120,10 +128,10 @@ class KafkaRunnerScaleTest {
         long bound = kill == null ? 0 : reportJustBefore ? kill.lastReport().uncommitted() : maxUncommitted;
         figure(String.format(Locale.ROOT,
             "scale: %d records + 1 poison, %d partitions, 2 runner processes x concurrency %d, gateway %d ms: "
-                + "every input answered after %.2f s, ideal %.2f s (%.2fx), %.0f records/s, though runner A was killed "
+                + "every input answered and committed after %.2f s, ideal %.2f s (%.2fx), %.0f records/s, though runner A was killed "
                 + "(SIGKILL) after %s; survivor B then owned %d partitions; duplicates %d (bound %d: %s); "
                 + "poison in the failure topic: %s; peak in flight A %s, B %d; gateway peak concurrent %d; "
-                + "CPU during the run: test JVM (broker, gateway, output reader) %.1f s, runner B %.1f s (%.0f us/record it answered), "
+                + "CPU during the run: test JVM (broker, gateway) %.1f s, runner B %.1f s (%.0f us/record it answered), "
                 + "runner A %.1f s until killed; system load average %.1f before, %.1f after, on %d cores",
             records, partitions, concurrency, callMillis, wall, ideal, wall / ideal, expected / wall,
             kill == null ? "(not killed)" : String.format(Locale.ROOT,
@@ -154,6 +162,17 @@ class KafkaRunnerScaleTest {
     }
   }
 
+  /** How many of the input records the group has committed (offsets past them), over all partitions. */
+  private static long committed(Admin admin, String group, Map<TopicPartition, Long> ends) throws Exception {
+    var offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    long n = 0;
+    for (var tp : ends.keySet()) {
+      OffsetAndMetadata o = offsets.get(tp);
+      if (o != null) n += o.offset();
+    }
+    return n;
+  }
+
   /** CPU time of this JVM's live threads, summed by name with digits left out. */
   private static Map<String, Long> threadCpuByName() {
     var threads = ManagementFactory.getThreadMXBean();
@@ -172,8 +191,7 @@ class KafkaRunnerScaleTest {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.bootstrapServers());
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    // Fetches of up to 50 ms worth of outputs rather than one per output written: the broker shares the
-    // two cores with the runners. The end of the run is seen at most 50 ms late (counted against us).
+    // Large fetches: reading ten thousand records in a few requests.
     p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1 << 20);
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
     var consumer = new KafkaConsumer<byte[], byte[]>(p);

@@ -43,6 +43,7 @@ public final class RunnerProcess {
     var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 
     warmUp(lm, args, concurrency, Integer.parseInt(args[10]));
+    awaitQuiet(Duration.ofSeconds(10));
     say("READY");
 
     if (!"GO".equals(in.readLine())) return;
@@ -97,6 +98,20 @@ public final class RunnerProcess {
   }
 
   private static final int MAX_WARM_ROUNDS = 6;
+
+  /**
+   * Waits until this JVM is idle (under 10 % of one core over 200 ms: the JIT compilers finished
+   * what the warm-up queued), at most {@code timeout}.
+   */
+  public static void awaitQuiet(Duration timeout) throws InterruptedException {
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      long cpu = os.getProcessCpuTime();
+      Thread.sleep(200);
+      if (os.getProcessCpuTime() - cpu < 20_000_000L) return;
+    }
+  }
 
   private static KafkaRunner.Builder runner(LM lm, String bootstrap, String group, String in, String out, String failed,
       int concurrency) {
