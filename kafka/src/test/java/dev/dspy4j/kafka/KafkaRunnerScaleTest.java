@@ -107,8 +107,8 @@ class KafkaRunnerScaleTest {
         var kill = a.kill();
         ChildRunner.Report bAtEnd = b.last();
         System.out.println("inputs committed every 0.5 s: " + timeline + "; A killed at " + (kill == null ? "-"
-            : (kill.killedAtEpochMillis() - startMillis) + " ms") + ", B owned all partitions from "
-            + (b.allAssignedAtEpochMillis() - startMillis) + " ms");
+            : (kill.killedAtEpochMillis() - startMillis) + " ms, B owned all partitions from "
+            + (b.allAssignedAfter(kill.killedAtEpochMillis()) - startMillis) + " ms"));
         System.out.println("runner B until the end: " + bAtEnd + "; runner A until killed: " + (kill == null ? null : kill.lastReport()));
         b.stop(WAIT);
         // Every output and failure record written, until no more come.

@@ -50,7 +50,8 @@ public final class ChildRunner implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicReference<@Nullable Report> last = new AtomicReference<>();
   private final AtomicInteger mostAssigned = new AtomicInteger();
-  private volatile long allAssignedAtEpochMillis;
+  /** (epochMillis, partitions) each time the number of partitions the child owns changed. */
+  private final List<long[]> assignments = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final int allPartitions;
   private final AtomicReference<@Nullable Predicate<Report>> killWhen = new AtomicReference<>();
   private final AtomicReference<@Nullable Kill> kill = new AtomicReference<>();
@@ -95,8 +96,8 @@ public final class ChildRunner implements AutoCloseable {
           }
           last.set(report);
           mostAssigned.accumulateAndGet(report.assigned(), Math::max);
-          if (report.assigned() == allPartitions && allAssignedAtEpochMillis == 0) {
-            allAssignedAtEpochMillis = report.epochMillis();
+          if (assignments.isEmpty() || assignments.get(assignments.size() - 1)[1] != report.assigned()) {
+            assignments.add(new long[] {report.epochMillis(), report.assigned()});
           }
         } else if (line.equals("READY")) {
           ready.countDown();
@@ -148,9 +149,12 @@ public final class ChildRunner implements AutoCloseable {
     return mostAssigned.get();
   }
 
-  /** When a report first showed every partition assigned to this child, or 0. */
-  public long allAssignedAtEpochMillis() {
-    return allAssignedAtEpochMillis;
+  /** When a report at or after {@code epochMillis} first showed every partition assigned to this child, or 0. */
+  public long allAssignedAfter(long epochMillis) {
+    for (long[] change : assignments) {
+      if (change[0] >= epochMillis && change[1] == allPartitions) return change[0];
+    }
+    return 0;
   }
 
   /** Sends {@code STOP} and waits until the child drained, left the group and exited. */
