@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -49,7 +48,6 @@ public final class ChildRunner implements AutoCloseable {
   private final CountDownLatch ready = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicReference<@Nullable Report> last = new AtomicReference<>();
-  private final AtomicInteger mostAssigned = new AtomicInteger();
   /** (epochMillis, partitions) each time the number of partitions the child owns changed. */
   private final List<long[]> assignments = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final int allPartitions;
@@ -95,7 +93,6 @@ public final class ChildRunner implements AutoCloseable {
             kill.set(new Kill(report, System.currentTimeMillis()));
           }
           last.set(report);
-          mostAssigned.accumulateAndGet(report.assigned(), Math::max);
           if (assignments.isEmpty() || assignments.get(assignments.size() - 1)[1] != report.assigned()) {
             assignments.add(new long[] {report.epochMillis(), report.assigned()});
           }
@@ -142,11 +139,6 @@ public final class ChildRunner implements AutoCloseable {
   /** The last report, or null before the first. */
   public @Nullable Report last() {
     return last.get();
-  }
-
-  /** The most partitions any report showed. */
-  public int mostAssigned() {
-    return mostAssigned.get();
   }
 
   /** When a report at or after {@code epochMillis} first showed every partition assigned to this child, or 0. */
