@@ -36,7 +36,9 @@ import org.junit.jupiter.api.Test;
  * The scale-out claims in one run with real parts and real processes: a KRaft broker and a loopback
  * gateway answering in 50 ms in this JVM, and two runners in JVMs of their own ({@code
  * testing.RunnerProcess}: a real LM over HTTP and a Predict each), one of which is killed with SIGKILL
- * in the middle of the run. Figures go to stdout and {@code target/kafka-figures.txt}.
+ * in the middle of the run. Figures go to stdout and {@code target/kafka-figures.txt}: the details of
+ * the run (the test JVM's JIT, GC and CPU by thread; inputs committed every half second; the
+ * runners' last reports) first, then one summary line.
  */
 class KafkaRunnerScaleTest {
 
@@ -101,14 +103,14 @@ class KafkaRunnerScaleTest {
         long jit = RunnerProcess.jitMillis() - jitStart, gc = RunnerProcess.gcMillis() - gcStart;
         Map<String, Long> threadCpu = threadCpuByName();
         threadCpu.replaceAll((k, v) -> v - threadCpuBefore.getOrDefault(k, 0L));
-        System.out.println("test JVM during the run: JIT " + jit + " ms, GC " + gc + " ms; CPU by thread (ms): " + threadCpu.entrySet().stream()
+        figure("  test JVM during the run: JIT " + jit + " ms, GC " + gc + " ms; CPU by thread (ms): " + threadCpu.entrySet().stream()
             .filter(e -> e.getValue() > 50_000_000L).sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
             .map(e -> e.getKey() + "=" + e.getValue() / 1_000_000).toList());
         var kill = a.kill();
         ChildRunner.Report bAtEnd = b.last();
-        System.out.println("inputs committed every 0.5 s: " + timeline + "; A killed at " + (kill == null ? "-"
+        figure("  inputs committed every 0.5 s: " + timeline + "; A killed at " + (kill == null ? "-"
             : (kill.killedAtEpochMillis() - startMillis) + " ms after GO"));
-        System.out.println("runner B until the end: " + bAtEnd + "; runner A until killed: " + (kill == null ? null : kill.lastReport()));
+        figure("  runner B until the end: " + bAtEnd + "; runner A until killed: " + (kill == null ? null : kill.lastReport()));
         b.stop(WAIT);
         // Every output and failure record written, until no more come.
         Map<String, Integer> answers = new HashMap<>(); // input coordinates -> outputs and failures written for it
