@@ -46,9 +46,10 @@ import reactor.util.context.Context;
  *       as soon as that is true, not on a timer. A killed runner repeats at most its uncommitted
  *       records ({@link KafkaRunnerProgress#uncommitted()}, at most {@link Builder#maxUncommitted}).
  *       A new consumer group starts from the earliest offset.
- *   <li><b>Concurrency and backpressure.</b> At most {@link Builder#concurrency} records in flight
- *       per started runner; when the limit is reached, the runner pauses its partitions instead of
- *       buffering.
+ *   <li><b>Concurrency and backpressure.</b> At most {@link Builder#concurrency} module calls in
+ *       flight per started runner (a finished record's output is written outside that limit, within
+ *       {@link Builder#maxUncommitted}); when either limit is reached, the runner pauses its
+ *       partitions instead of buffering.
  *   <li><b>Threads.</b> Each {@link #start()} creates one dedicated platform thread that owns the
  *       (not thread-safe) {@code KafkaConsumer} and blocks in {@code poll}: it is not an event loop,
  *       and the module calls never run their I/O on it. Output records are sent from that thread
@@ -164,7 +165,11 @@ public final class KafkaRunner {
       return this;
     }
 
-    /** The most records in flight at once in one started runner (default 16). */
+    /**
+     * The most module calls in flight at once in one started runner (default 16). A record whose call
+     * finished leaves this count while its output record is written; {@link #maxUncommitted} bounds
+     * those too.
+     */
     public Builder concurrency(int concurrency) {
       if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
       this.concurrency = concurrency;

@@ -9,8 +9,8 @@ import java.util.OptionalLong;
  * @param received records taken from the input topic so far (including redelivered ones)
  * @param succeeded records whose prediction was written to the output topic
  * @param failed records written to the failure topic (unreadable input or failed call)
- * @param inFlight records being worked on now: from the start of the module call until the
- *     producer acknowledged its output (or failure) record
+ * @param inFlight records whose module call is running now (a finished record's output record is
+ *     then written outside this count, within the {@code uncommitted} window)
  * @param peakInFlight the most records in flight at once so far; never above {@code concurrency}
  * @param uncommitted started records whose offset is not yet committed (at most {@code
  *     maxUncommitted}): the records a crash now could repeat

@@ -263,6 +263,25 @@ class KafkaRunnerTest {
   }
 
   @Test
+  void aFinishedCallFreesItsSlotWhileItsOutputWaitsForTheProducer() throws Exception {
+    String in = EmbeddedKafka.unique("in"), out = EmbeddedKafka.unique("out"), failed = EmbeddedKafka.unique("failed");
+    EmbeddedKafka.createTopics(1, in, out, failed);
+    EmbeddedKafka.send(Inputs.questions(in, 40, 1));
+    try (var gateway = TestGateway.start(Duration.ofMillis(20))) {
+      // The producer holds every output for a second (linger.ms): calls go on meanwhile, up to the
+      // uncommitted window, and never more than the concurrency at once.
+      KafkaRun run = Inputs.runner(gateway, EmbeddedKafka.unique("g"), in, out, failed)
+          .concurrency(4).maxUncommitted(16).producerProperty("linger.ms", 1000).build().start();
+      KafkaRunnerProgress p = Inputs.await(run, x -> x.done() == 40, WAIT);
+      run.disposeGracefully().block(WAIT);
+      assertThat(gateway.peakConcurrentRequests()).isLessThanOrEqualTo(4);
+      assertThat(p.peakInFlight()).isEqualTo(4);
+      assertThat(p.peakUncommitted()).isEqualTo(16); // slots held until the ack: at most 8 (4 waiting, 4 acked)
+      assertThat(EmbeddedKafka.readAll(out, 40, WAIT)).hasSize(40);
+    }
+  }
+
+  @Test
   void builderRejectsMissingAndConflictingSettingsEarly() {
     var module = Predict.of("question -> answer");
     assertThatThrownBy(() -> KafkaRunner.builder(module).bootstrapServers("x:1").groupId("g").inputTopic("in")

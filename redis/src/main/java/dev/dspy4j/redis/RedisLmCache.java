@@ -157,6 +157,19 @@ public final class RedisLmCache implements LmCache, AutoCloseable {
     });
   }
 
+  /**
+   * The call this process led for {@code key} failed or was cancelled: with cross-process
+   * coalescing, releases this process's Redis lock on the key (only if it still holds it), so that
+   * the processes waiting for the answer take the lock and call at once instead of waiting for the
+   * lock lifetime. Without coalescing there is nothing to release. Never errors: Redis down or slow
+   * leaves the lock to expire by itself.
+   */
+  @Override
+  public Mono<Void> abandon(CacheKey key) {
+    Objects.requireNonNull(key, "key must not be null");
+    return redis.release(key);
+  }
+
   /** The Redis key under which {@code key}'s answer is stored: {@code <namespace>:v1:<sha256>}. */
   public String redisKey(CacheKey key) {
     return redis.entryKey(Objects.requireNonNull(key, "key must not be null"));
@@ -295,10 +308,10 @@ public final class RedisLmCache implements LmCache, AutoCloseable {
      * Turns on cross-process coalescing: the first process to miss takes a Redis lock on the key
      * (SET NX PX {@code lockTtl}); other processes asking the same question meanwhile wait, without
      * blocking a thread, until the answer is stored or the lock expires, then read it. The lock is
-     * released when the answer is stored; if the holder fails or dies, it expires after
-     * {@code lockTtl} and the next caller takes it. Choose {@code lockTtl} a little above your
-     * usual LM call time: longer calls may be paid twice, and a failed holder delays the waiters by
-     * up to {@code lockTtl}.
+     * released when the answer is stored, and when the holder's call fails or is cancelled
+     * ({@link #abandon}); if the holder dies, it expires after {@code lockTtl} and the next caller
+     * takes it. Choose {@code lockTtl} a little above your usual LM call time: longer calls may be
+     * paid twice, and a dead holder delays the waiters by up to {@code lockTtl}.
      */
     public Builder coalesceAcrossProcesses(Duration lockTtl) {
       this.lockTtl = positive(lockTtl, "lockTtl");

@@ -87,6 +87,46 @@ class CrossProcessCoalescingTest {
   }
 
   @Test
+  void aHolderWhoseCallFailedReleasesItsLockAtOnceSoTheWaiterDoesNotWaitForTheLockTtl() throws Exception {
+    Duration lockTtl = Duration.ofSeconds(20);
+    try (RedisLmCache holder = cache("holder-failed", lockTtl);
+         RedisLmCache waiter = cache("holder-failed", lockTtl)) {
+      CacheKey key = key("q5");
+      String lock = "holder-failed:v1:lock:" + key.value();
+      StepVerifier.create(holder.get(key)).expectComplete().verify(WAIT); // a miss: holder takes the lock
+      assertThat(redis.cli("EXISTS", lock)).isEqualTo("1");
+
+      long started = System.nanoTime();
+      var waited = waiter.get(key).subscribeOn(Schedulers.parallel()).toFuture();
+      Thread.sleep(300);
+      assertThat(waited).isNotDone(); // waiting for the holder's answer
+      StepVerifier.create(holder.abandon(key)).expectComplete().verify(WAIT); // the holder's call failed
+
+      assertThat(waited.get(5, java.util.concurrent.TimeUnit.SECONDS)).isNull(); // a miss: the waiter now calls
+      long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+      assertThat(millis).isLessThan(2_000); // not the 20 s lock lifetime
+      assertThat(redis.cli("EXISTS", lock)).isEqualTo("1"); // held by the waiter now
+
+      // Abandoning again releases only a lock the caller holds: the waiter's stays.
+      StepVerifier.create(holder.abandon(key)).expectComplete().verify(WAIT);
+      assertThat(redis.cli("EXISTS", lock)).isEqualTo("1");
+      waiter.put(key, LmResponse.of("paid by the waiter")).block(WAIT);
+      assertThat(redis.cli("EXISTS", lock)).isEqualTo("0");
+      assertThat(holder.get(key).block(WAIT).text()).isEqualTo("paid by the waiter");
+    }
+  }
+
+  @Test
+  void abandonWithoutCoalescingOrWithRedisDownCompletesEmpty() throws Exception {
+    try (RedisLmCache plain = RedisLmCache.builder(redis.uri()).namespace("no-lock").build();
+         RedisLmCache down = RedisLmCache.builder("redis://127.0.0.1:1").timeout(Duration.ofMillis(200))
+             .connectTimeout(Duration.ofMillis(200)).coalesceAcrossProcesses(Duration.ofSeconds(5)).build()) {
+      StepVerifier.create(plain.abandon(key("q6"))).expectComplete().verify(WAIT);
+      StepVerifier.create(down.abandon(key("q6"))).expectComplete().verify(WAIT);
+    }
+  }
+
+  @Test
   void theLockHoldersOwnProcessDoesNotWaitForItself() throws Exception {
     try (RedisLmCache holder = cache("own-lock", Duration.ofSeconds(10))) {
       CacheKey key = key("q3");

@@ -28,4 +28,14 @@ public interface LmCache {
    * the entry stored in some layers only.
    */
   Mono<Void> put(CacheKey key, LmResponse response);
+
+  /**
+   * Called by the cache link when a network call it led for {@code key} (after a miss) failed or was
+   * cancelled, so nothing will be {@linkplain #put put} for it: a cache that locks a key while one
+   * caller fills it (e.g. cross-process coalescing in a shared tier) releases the lock here. Never
+   * called after a successful {@code put}. Errors are logged and ignored. Default: nothing to release.
+   */
+  default Mono<Void> abandon(CacheKey key) {
+    return Mono.empty();
+  }
 }

@@ -47,7 +47,7 @@ import reactor.core.publisher.Sinks;
  *
  * <ol>
  *   <li>a polled record waits in {@code pending} until there is room: fewer than {@code concurrency}
- *       records in flight and fewer than {@code maxUncommitted} uncommitted; while there is no room
+ *       module calls running and fewer than {@code maxUncommitted} uncommitted; while there is no room
  *       every assigned partition is paused, so at most one poll's worth of records ever waits;
  *   <li>a started record's module call runs; its output (or failure) record is sent from this thread
  *       (in offset order per partition when ordered), never from an event loop, since
@@ -95,7 +95,10 @@ public final class PollLoop implements Runnable, KafkaRun {
   private final ArrayDeque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
   private final Map<PartitionWindow, Long> failedCommits = new HashMap<>();
   private @Nullable KafkaRunnerException fatal;
+  /** Module calls running. */
   private int inFlight;
+  /** Records whose call finished and whose output (or failure) record is not yet acknowledged. */
+  private int writing;
   private int peakInFlight;
   private int uncommitted;
   private int peakUncommitted;
@@ -169,13 +172,14 @@ public final class PollLoop implements Runnable, KafkaRun {
         if (drainDeadline == Long.MAX_VALUE) {
           drainDeadline = System.nanoTime() + settings.drainTimeout().toNanos();
           pending.clear(); // not started: left uncommitted for the next owner
-          log.info("Kafka runner of group '{}' stopping: draining {} record(s) in flight", settings.groupId(), inFlight);
+          log.info("Kafka runner of group '{}' stopping: draining {} record(s) in flight", settings.groupId(),
+              inFlight + writing);
         }
-        if (inFlight == 0) break;
+        if (inFlight == 0 && writing == 0) break;
         if (System.nanoTime() - drainDeadline > 0) {
           log.warn("Kafka runner of group '{}': {} record(s) still in flight after the drain timeout of {}; "
               + "abandoned uncommitted, the next owner of their partitions repeats them",
-              settings.groupId(), inFlight, settings.drainTimeout());
+              settings.groupId(), inFlight + writing, settings.drainTimeout());
           break;
         }
       } else {
@@ -192,7 +196,8 @@ public final class PollLoop implements Runnable, KafkaRun {
   }
 
   private void pollOnce() {
-    Duration timeout = commitWaiting ? Duration.ofNanos(COMMIT_INTERVAL_NANOS) : inFlight > 0 ? BUSY_POLL : IDLE_POLL;
+    Duration timeout = commitWaiting ? Duration.ofNanos(COMMIT_INTERVAL_NANOS)
+        : inFlight + writing > 0 ? BUSY_POLL : IDLE_POLL;
     polling.set(true);
     if (!events.isEmpty()) timeout = Duration.ZERO;
     ConsumerRecords<byte[], byte[]> records;
@@ -217,18 +222,20 @@ public final class PollLoop implements Runnable, KafkaRun {
   private void apply(Event event) {
     if (event instanceof Finished f) {
       RecordTask task = f.task();
-      if (task.window.abandoned) return;
+      if (task.window.abandoned || task.state != RecordTask.State.RUNNING) return;
       task.output = f.output();
       task.failure = f.failure();
       task.call = null;
       task.state = RecordTask.State.READY;
+      inFlight--; // the call's slot is free; the output is written within the uncommitted window
+      writing++;
     } else if (event instanceof Acked a) {
       RecordTask task = a.task();
       if (task.window.abandoned) return;
       if (a.error() == null) {
         task.state = RecordTask.State.DONE;
         task.output = null;
-        inFlight--;
+        writing--;
         if (task.failure) failed++;
         else succeeded++;
       } else if (a.error() instanceof RecordTooLargeException tooLarge && !task.failure) {
@@ -424,14 +431,18 @@ public final class PollLoop implements Runnable, KafkaRun {
 
   /** Gives up a partition's records: calls cancelled, nothing more committed for it. */
   private void abandon(PartitionWindow window) {
-    int left = 0;
+    int running = 0, unwritten = 0;
     for (RecordTask task : window.tasks) {
-      if (task.state != RecordTask.State.DONE) {
-        left++;
+      if (task.state == RecordTask.State.RUNNING) {
+        running++;
         if (task.call != null) task.call.dispose();
+      } else if (task.state != RecordTask.State.DONE) {
+        unwritten++;
       }
     }
-    inFlight -= left;
+    int left = running + unwritten;
+    inFlight -= running;
+    writing -= unwritten;
     uncommitted -= window.uncommitted();
     window.abandoned = true;
     failedCommits.remove(window);

@@ -6,11 +6,32 @@ import dev.dspy4j.kafka.KafkaRun;
 import dev.dspy4j.kafka.KafkaRunner;
 import dev.dspy4j.kafka.KafkaRunnerProgress;
 import dev.dspy4j.streaming.LM;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 
 /**
- * A runner in a JVM of its own, for the test that kills one runner's process: {@code
- * <bootstrap> <group> <in> <out> <failed> <apiBase> <concurrency>}. Prints {@code PROGRESS <done>
- * <inFlight> <uncommitted> <assigned>} every 10 ms until it is killed.
+ * One runner in a JVM of its own, as a deployment runs it: a real {@code LM} over HTTP and a
+ * {@code Predict("question -> answer")} in a {@link KafkaRunner} with the fast-failover consumer
+ * settings of {@link #fastFailover}. Arguments: {@code <bootstrap> <group> <in> <out> <failed>
+ * <apiBase> <concurrency> <warmIn> <warmOut> <warmFailed> <warmRecords>}.
+ *
+ * <p>Protocol on standard input and output (one line each):
+ *
+ * <ol>
+ *   <li>it first answers the {@code warmRecords} records of the warm-up topic in groups of its own
+ *       until the JIT has compiled the call path and the clients (see {@link #warmUp}), printing one
+ *       line per round, then {@code READY};
+ *   <li>on {@code GO} it starts the measured runner and prints, every 10 ms until it is killed or
+ *       stopped, {@code PROGRESS <epochMillis> <done> <inFlight> <uncommitted> <assigned>
+ *       <peakInFlight> <cpuMillis>} (CPU of this process since {@code GO});
+ *   <li>on {@code STOP} (or the end of its input) it drains and leaves the group, prints one last
+ *       {@code PROGRESS} line and {@code STOPPED}, and exits.
+ * </ol>
  */
 public final class RunnerProcess {
 
@@ -18,21 +39,110 @@ public final class RunnerProcess {
 
   public static void main(String[] args) throws Exception {
     LM lm = LM.builder("gpt-4o-mini").apiKey("sk-kafka-test-key").apiBase(args[5]).cache(false).build();
-    KafkaRun run = fastFailover(KafkaRunner.builder(Predict.of("question -> answer")))
-        .bootstrapServers(args[0]).groupId(args[1]).inputTopic(args[2]).outputTopic(args[3]).failureTopic(args[4])
-        .concurrency(Integer.parseInt(args[6]))
-        .contextWrite(Dspy.withLm(lm))
-        .build().start();
-    while (true) {
-      KafkaRunnerProgress p = run.progress();
-      System.out.println("PROGRESS " + p.done() + " " + p.inFlight() + " " + p.uncommitted() + " " + p.assignedPartitions());
-      System.out.flush();
-      Thread.sleep(10);
+    int concurrency = Integer.parseInt(args[6]);
+    var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+
+    warmUp(lm, args, concurrency, Integer.parseInt(args[10]));
+    awaitQuiet(Duration.ofSeconds(10));
+    say("READY");
+
+    if (!"GO".equals(in.readLine())) return;
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpuAtGo = os.getProcessCpuTime();
+    long jitAtGo = jitMillis(), gcAtGo = gcMillis();
+    KafkaRun run = runner(lm, args[0], args[1], args[2], args[3], args[4], concurrency).build().start();
+    var stop = new CountDownLatch(1);
+    var stdin = new Thread(() -> {
+      try {
+        String line;
+        while ((line = in.readLine()) != null && !line.equals("STOP")) {
+          // nothing else is expected
+        }
+      } catch (IOException e) {
+        // the test went away: stop
+      }
+      stop.countDown();
+    }, "runner-process-stdin");
+    stdin.setDaemon(true);
+    stdin.start();
+    while (!stop.await(10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      report(run.progress(), os.getProcessCpuTime() - cpuAtGo, jitMillis() - jitAtGo, gcMillis() - gcAtGo);
+    }
+    run.disposeGracefully().block(Duration.ofSeconds(60));
+    report(run.progress(), os.getProcessCpuTime() - cpuAtGo, jitMillis() - jitAtGo, gcMillis() - gcAtGo);
+    say("STOPPED");
+  }
+
+  /**
+   * Answers the warm-up topic's records in rounds (each round a new group, so it reads them all
+   * again) until the CPU cost per record is steady (a round costs more than 90 % of the one before:
+   * the JIT compilers have done most of their work) or {@value #MAX_WARM_ROUNDS} rounds. A
+   * long-running deployment is in that state; a fresh JVM is not for its first seconds.
+   */
+  private static void warmUp(LM lm, String[] args, int concurrency, int warmRecords) throws InterruptedException {
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long previous = Long.MAX_VALUE;
+    for (int round = 1; round <= MAX_WARM_ROUNDS; round++) {
+      long start = System.nanoTime(), cpu = os.getProcessCpuTime(), jit = jitMillis();
+      KafkaRun warm = runner(lm, args[0], args[1] + "-warm-" + ProcessHandle.current().pid() + "-" + round, args[7],
+          args[8], args[9], concurrency).build().start();
+      while (warm.progress().done() < warmRecords) Thread.sleep(10);
+      warm.disposeGracefully().block(Duration.ofSeconds(60));
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      cpu = os.getProcessCpuTime() - cpu;
+      say("warm-up round " + round + ": " + warmRecords + " records in " + millis + " ms, CPU " + cpu / 1_000_000
+          + " ms, JIT " + (jitMillis() - jit) + " ms");
+      if (round >= 2 && cpu * 10 > previous * 9) return;
+      previous = cpu;
     }
   }
 
-  /** Consumer settings that let the group notice a dead member within about 2 s. */
+  private static final int MAX_WARM_ROUNDS = 6;
+
+  /**
+   * Waits until this JVM is idle (under 10 % of one core over 200 ms: the JIT compilers finished
+   * what the warm-up queued), at most {@code timeout}.
+   */
+  public static void awaitQuiet(Duration timeout) throws InterruptedException {
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      long cpu = os.getProcessCpuTime();
+      Thread.sleep(200);
+      if (os.getProcessCpuTime() - cpu < 20_000_000L) return;
+    }
+  }
+
+  private static KafkaRunner.Builder runner(LM lm, String bootstrap, String group, String in, String out, String failed,
+      int concurrency) {
+    return fastFailover(KafkaRunner.builder(Predict.of("question -> answer")))
+        .bootstrapServers(bootstrap).groupId(group).inputTopic(in).outputTopic(out).failureTopic(failed)
+        .concurrency(concurrency)
+        .contextWrite(Dspy.withLm(lm));
+  }
+
+  private static void report(KafkaRunnerProgress p, long cpuNanos, long jitMillis, long gcMillis) {
+    say("PROGRESS " + System.currentTimeMillis() + " " + p.done() + " " + p.inFlight() + " " + p.uncommitted() + " "
+        + p.assignedPartitions() + " " + p.peakInFlight() + " " + cpuNanos / 1_000_000 + " " + jitMillis + " " + gcMillis);
+  }
+
+  /** Time this JVM's JIT compilers spent so far. */
+  public static long jitMillis() {
+    return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+  }
+
+  /** Time this JVM's garbage collectors spent so far. */
+  public static long gcMillis() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> Math.max(0, g.getCollectionTime())).sum();
+  }
+
+  private static void say(String line) {
+    System.out.println(line);
+    System.out.flush();
+  }
+
+  /** Consumer settings that let the group notice a dead member within about 1 s. */
   public static KafkaRunner.Builder fastFailover(KafkaRunner.Builder b) {
-    return b.consumerProperty("session.timeout.ms", 2000).consumerProperty("heartbeat.interval.ms", 200);
+    return b.consumerProperty("session.timeout.ms", 1000).consumerProperty("heartbeat.interval.ms", 100);
   }
 }

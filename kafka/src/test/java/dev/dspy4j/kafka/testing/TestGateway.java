@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
@@ -13,6 +14,7 @@ import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
 
 /**
  * An OpenAI-compatible chat-completions endpoint on 127.0.0.1 (a free port) that answers a dspy4j
@@ -52,12 +54,24 @@ public final class TestGateway implements AutoCloseable {
               String json = fail
                   ? "{\"error\":{\"message\":\"the test gateway refuses this question\",\"type\":\"invalid_request_error\"}}"
                   : completion("[[ ## answer ## ]]\nanswer to " + question + "\n\n[[ ## completed ## ]]");
-              return Mono.delay(Duration.ofMillis(delayMillis.applyAsLong(question)))
+              return later(req, delayMillis.applyAsLong(question))
                   .then(res.status(fail ? 400 : 200).header("Content-Type", "application/json")
                       .sendString(Mono.just(json)).then())
                   .doFinally(s -> current.decrementAndGet());
             })))
         .bindNow(Duration.ofSeconds(30));
+  }
+
+  /**
+   * Completes after {@code millis} on the connection's own event loop: no timer thread, and the
+   * answer is written from the thread that owns the connection (cheaper than {@code Mono.delay}
+   * on the parallel scheduler, which the runners' CPU shares).
+   */
+  private static Mono<Void> later(HttpServerRequest req, long millis) {
+    return Mono.create(sink -> req.withConnection(c -> {
+      var timer = c.channel().eventLoop().schedule(() -> sink.success(), millis, TimeUnit.MILLISECONDS);
+      sink.onCancel(() -> timer.cancel(false));
+    }));
   }
 
   /** A gateway answering every question after {@code delay}. */

@@ -1,7 +1,7 @@
 package dev.dspy4j.redis.internal;
 
 /**
- * The two Lua scripts the Redis tier runs, so that each step is one round trip and atomic.
+ * The Lua scripts the Redis tier runs, so that each step is one round trip and atomic.
  *
  * <p>Keys: {@code KEYS[1]} the entry, {@code KEYS[2]} its lock. Replies are arrays whose first
  * element says what happened.
@@ -44,5 +44,16 @@ final class RedisScripts {
         redis.call('DEL', KEYS[2])
       end
       return 1
+      """;
+
+  /**
+   * Releases the lock {@code KEYS[1]} if the caller's token {@code ARGV[1]} holds it (a lock another
+   * process took after this one's expired is left alone). Replies 1 if released, else 0.
+   */
+  static final String RELEASE = """
+      if redis.call('GET', KEYS[1]) == ARGV[1] then
+        return redis.call('DEL', KEYS[1])
+      end
+      return 0
       """;
 }

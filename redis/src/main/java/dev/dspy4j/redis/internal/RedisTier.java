@@ -23,7 +23,8 @@ import reactor.core.publisher.Sinks;
  * every failure turned into a miss (or "not stored") and reported to {@link RedisHealth}. Never
  * errors. With a lock lifetime set, a miss takes a short Redis lock (SET NX PX) so that the other
  * processes asking for the same answer wait for it (polling, with Reactor delays) instead of paying
- * for it too; the lock is released when the answer is stored, or expires by itself.
+ * for it too; the lock is released when the answer is stored or the call is abandoned, or expires
+ * by itself.
  */
 public final class RedisTier {
 
@@ -177,6 +178,20 @@ public final class RedisTier {
                   fits ? json : "", Long.toString(ttl.toMillis()), token)
               .then(Mono.just(Boolean.TRUE)))
           .then();
+    });
+  }
+
+  /**
+   * Releases this instance's lock on {@code key}, if it holds it: the call it led failed or was
+   * cancelled, so no answer will be stored and the processes waiting for it may take the lock at
+   * once instead of after the lock lifetime. Another holder's lock is left alone. Completes empty
+   * (also without coalescing, or when Redis is down or slow), never with an error.
+   */
+  public Mono<Void> release(CacheKey key) {
+    return Mono.defer(() -> {
+      if (lockTtl == null || connection.isClosed() || !health.tryUse()) return Mono.empty();
+      String[] keys = {lockKey(key)};
+      return guarded(c -> c.<Long>eval(RedisScripts.RELEASE, ScriptOutputType.INTEGER, keys, token).then()).then();
     });
   }
 
