@@ -330,7 +330,7 @@ public final class Predict implements Module {
     Optional<MissingInputException> missing = checkInputs(inputs);
     if (missing.isPresent()) return Flux.error(missing.get());
     Flux<StreamEvent> stream = Flux.deferContextual(ctx -> streamAll(state.get(), inputs, chosen, ctx));
-    stream = ProgramUsage.summedDone(stream);
+    stream = ProgramUsage.counted(stream);
     return sessionPath == null ? stream : stream.contextWrite(ModulePath.child(sessionPath));
   }
 
@@ -386,7 +386,8 @@ public final class Predict implements Module {
           .concatWith(Flux.defer(() -> Flux.fromIterable(stream.finish()).concatWith(Mono.fromCallable(() -> {
             LmResponse response = stream.response();
             ProgramUsage.record(ctx, response.usage());
-            return new Done(prediction(signature, response, with));
+            // The whole program call's usage (a failed first attempt's included), as call() reports.
+            return new Done(prediction(signature, response, with).withUsage(ProgramUsage.total(ctx)));
           }))));
     });
   }
