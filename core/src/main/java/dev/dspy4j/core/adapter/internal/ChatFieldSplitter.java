@@ -140,12 +140,12 @@ public final class ChatFieldSplitter implements FieldSplitter {
   }
 
   private void resolveHeldAsContent() {
-    String text = line.toString();
-    line.setLength(0);
     leading = 0;
     marker.reset();
     lineHeld = false;
-    for (int k = 0; k < text.length(); k++) content(text.charAt(k));
+    // content() never touches the held line, so it is read in place rather than copied first.
+    for (int k = 0; k < line.length(); k++) content(line.charAt(k));
+    line.setLength(0);
   }
 
   private void endLine() {
