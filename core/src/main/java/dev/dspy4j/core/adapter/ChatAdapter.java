@@ -1,5 +1,6 @@
 package dev.dspy4j.core.adapter;
 
+import dev.dspy4j.core.adapter.internal.ChatFieldSplitter;
 import dev.dspy4j.core.adapter.internal.JsonSchemas;
 import dev.dspy4j.core.adapter.internal.PyJson;
 import dev.dspy4j.core.adapter.internal.PyRepr;
@@ -11,11 +12,13 @@ import dev.dspy4j.core.signature.FieldType;
 import dev.dspy4j.core.signature.History;
 import dev.dspy4j.core.signature.Signature;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -46,6 +49,33 @@ public class ChatAdapter implements Adapter {
   @Override
   public String name() {
     return "ChatAdapter";
+  }
+
+  /**
+   * Splits {@code [[ ## field ## ]]} sections as they stream, by the same rules as {@link #parse}:
+   * marker text never reaches the pieces, a line start is held back only while it could still
+   * become a marker, and a field's concatenated pieces equal its parsed (stripped) text.
+   */
+  @Override
+  public Optional<FieldSplitter> fieldSplitter(Signature signature, Set<String> streamed) {
+    return Optional.of(new ChatFieldSplitter(outputNameSet(signature), streamed));
+  }
+
+  /** A {@link JsonAdapter}, as DSPy's {@code ChatAdapter} falls back to its {@code JSONAdapter}. */
+  @Override
+  public Optional<Adapter> fallback() {
+    return Optional.of(JsonFallback.ADAPTER);
+  }
+
+  /** The fallback, made on first use (a JsonAdapter is a ChatAdapter: not in this class's initializer). */
+  private static final class JsonFallback {
+    static final JsonAdapter ADAPTER = new JsonAdapter();
+  }
+
+  static Set<String> outputNameSet(Signature signature) {
+    var names = new HashSet<String>();
+    for (Field f : signature.outputs()) names.add(f.name());
+    return names;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.dspy4j.core.adapter;
 
+import dev.dspy4j.core.adapter.internal.JsonFieldSplitter;
 import dev.dspy4j.core.adapter.internal.JsonSchemas;
 import dev.dspy4j.core.adapter.internal.JsonRepair;
 import dev.dspy4j.core.adapter.internal.LenientJson;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -20,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * object with the output fields in order, with {@code response_format} json_schema (every property
  * required, no additional properties), or json_object when an output is an open-ended
  * {@code dict[str, T]}. Parsing reads the first balanced {@code {...}} leniently and drops unknown
- * keys. Used by {@code Predict} as the one-time fallback after a ChatAdapter parse failure.
+ * keys. It is {@link ChatAdapter}'s {@linkplain #fallback() fallback} and has none itself; it
+ * streams the top-level string values of the output fields.
  */
 public class JsonAdapter extends ChatAdapter {
 
@@ -30,6 +33,21 @@ public class JsonAdapter extends ChatAdapter {
   @Override
   public String name() {
     return "JSONAdapter";
+  }
+
+  /**
+   * Streams top-level string values of the output fields, unquoted and unescaped; other values
+   * (numbers, lists, objects) come only with the final prediction.
+   */
+  @Override
+  public Optional<FieldSplitter> fieldSplitter(Signature signature, Set<String> streamed) {
+    return Optional.of(new JsonFieldSplitter(outputNameSet(signature), streamed));
+  }
+
+  /** None: DSPy's {@code JSONAdapter} does not fall back. */
+  @Override
+  public Optional<Adapter> fallback() {
+    return Optional.empty();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.dspy4j.core.predict;
 
 import dev.dspy4j.core.adapter.internal.PyJson;
 import dev.dspy4j.core.predict.internal.AttemptBudget;
+import dev.dspy4j.core.predict.internal.AttemptSettings;
 import dev.dspy4j.core.predict.internal.Rollout;
 import dev.dspy4j.core.predict.internal.StreamChannel;
 import dev.dspy4j.core.predict.internal.Trace;
@@ -66,10 +67,7 @@ public final class BestOfN implements Module {
    * @throws IllegalArgumentException when {@code n} is below 1 or the threshold is NaN
    */
   public static BestOfN of(Module module, int n, Reward reward, double threshold) {
-    Objects.requireNonNull(module, "module must not be null");
-    Objects.requireNonNull(reward, "reward must not be null");
-    if (n < 1) throw new IllegalArgumentException("N must be at least 1, was " + n);
-    if (Double.isNaN(threshold)) throw new IllegalArgumentException("threshold must be a number");
+    AttemptSettings.check(module, n, reward, threshold);
     return new BestOfN(module, n, reward, threshold, n, 1, 0);
   }
 
@@ -79,7 +77,7 @@ public final class BestOfN implements Module {
    * @throws IllegalArgumentException when negative
    */
   public BestOfN withFailCount(int failCount) {
-    if (failCount < 0) throw new IllegalArgumentException("failCount must not be negative, was " + failCount);
+    AttemptSettings.failCount(failCount);
     return new BestOfN(module, n, reward, threshold, failCount, concurrency, startRolloutId);
   }
 
@@ -96,7 +94,7 @@ public final class BestOfN implements Module {
 
   /** This module with its first attempt at rollout id {@code start} (DSPy reads it from the LM; 0 by default). */
   public BestOfN withStartRolloutId(int start) {
-    if (start < 0) throw new IllegalArgumentException("the start rollout id must not be negative, was " + start);
+    AttemptSettings.startRolloutId(start);
     return new BestOfN(module, n, reward, threshold, failCount, concurrency, start);
   }
 

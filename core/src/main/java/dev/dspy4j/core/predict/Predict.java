@@ -11,14 +11,10 @@ import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.predict.StreamEvent.Done;
 import dev.dspy4j.core.predict.StreamEvent.FieldChunk;
 import dev.dspy4j.core.predict.StreamEvent.Status;
-import dev.dspy4j.core.predict.internal.ChatFieldSplitter;
-import dev.dspy4j.core.predict.internal.FieldSplitter;
+import dev.dspy4j.core.predict.internal.FieldStream;
 import dev.dspy4j.core.predict.internal.Hints;
 import dev.dspy4j.core.predict.internal.Rollout;
-import dev.dspy4j.core.predict.internal.Trace;
-import dev.dspy4j.core.predict.internal.JsonFieldSplitter;
 import dev.dspy4j.core.predict.internal.ModulePath;
-import dev.dspy4j.core.predict.internal.StreamAssembler;
 import dev.dspy4j.core.predict.internal.StreamChannel;
 import dev.dspy4j.core.predict.internal.Trace;
 import dev.dspy4j.core.signature.Field;
@@ -35,16 +31,17 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.context.ContextView;
 
 /**
- * The basic module, like {@code dspy.Predict}: formats the inputs with the {@link ChatAdapter}, calls
- * the LM, parses the answer into a {@link Prediction}. When the ChatAdapter cannot parse the answer
- * it retries once with the {@link JsonAdapter} (a second LM call), never after an LM error.
+ * The basic module, like {@code dspy.Predict}: formats the inputs with its {@link Adapter} (the
+ * {@link ChatAdapter} unless {@link #withAdapter} says otherwise), calls the LM, parses the answer
+ * into a {@link Prediction}. When the adapter cannot parse the answer it retries once with the
+ * adapter's {@linkplain Adapter#fallback() fallback} (the ChatAdapter's is the {@link JsonAdapter};
+ * a second LM call), never after an LM error.
  *
  * <p>Thread-safe: every {@code with...} returns a new module; one instance can serve any number of
  * concurrent calls. The one mutable part is the {@linkplain #state() learned state} (demos,
@@ -60,7 +57,6 @@ import reactor.util.context.ContextView;
 public final class Predict implements Module {
 
   private static final ChatAdapter CHAT = new ChatAdapter();
-  private static final JsonAdapter JSON = new JsonAdapter();
 
   private final AtomicReference<PredictorState> state;
   private final @Nullable LanguageModel lm;
@@ -218,14 +214,19 @@ public final class Predict implements Module {
     return withConfig(config.withCache(cache));
   }
 
-  /** This module with another adapter (a {@link JsonAdapter} asks for JSON and has no fallback). */
+  /**
+   * This module with another adapter, which formats, parses, splits streamed fields ({@link
+   * Adapter#fieldSplitter}) and names its fallback ({@link Adapter#fallback}); a {@link JsonAdapter}
+   * asks for JSON and has no fallback.
+   */
   public Predict withAdapter(Adapter adapter) {
     return new Predict(state.get(), lm, config, Objects.requireNonNull(adapter, "adapter must not be null"), jsonFallback, sessionPath);
   }
 
   /**
-   * This module with the one-time JSON-adapter retry after a ChatAdapter parse failure switched on
-   * (the default, as DSPy's {@code use_json_adapter_fallback=True}) or off.
+   * This module with the one-time retry with the adapter's {@linkplain Adapter#fallback() fallback}
+   * after a parse failure (the ChatAdapter's: the JSONAdapter) switched on (the default, as DSPy's
+   * {@code use_json_adapter_fallback=True}) or off. An adapter without a fallback never retries.
    */
   public Predict withJsonFallback(boolean enabled) {
     return new Predict(state.get(), lm, config, adapter, enabled, sessionPath);
@@ -260,8 +261,8 @@ public final class Predict implements Module {
    * Runs the module. Emits one {@link Prediction} and completes. Errors with {@link
    * MissingInputException} (before any LM call) when a required input is missing, {@link
    * NoLanguageModelException} when no LM is configured, an {@code LmException} when the LM call
-   * fails, {@link AdapterParseException} when neither the ChatAdapter nor the JSON fallback could
-   * parse the answer. Lazy; cancelling cancels the LM call.
+   * fails, {@link AdapterParseException} when neither the adapter nor its fallback could parse the
+   * answer. Lazy; cancelling cancels the LM call.
    *
    * <p>Inside a composite module's {@link Module#stream}, the call streams its LM answer instead and
    * hands its events to that stream, then emits the same Prediction.
@@ -277,7 +278,7 @@ public final class Predict implements Module {
       LanguageModel model = resolveLm(ctx);
       PredictorState learned = state.get(); // read once: the whole call runs on this state
       return complete(learned, model, adapter, inputs, ctx)
-          .onErrorResume(this::fallsBack, first -> complete(learned, model, JSON, inputs, ctx)
+          .onErrorResume(this::fallsBack, first -> complete(learned, model, fallback(), inputs, ctx)
               .onErrorMap(AdapterParseException.class, second -> withCause(second, first)))
           .doOnNext(p -> traced(ctx, learned.signature(), inputs, p));
     }));
@@ -316,9 +317,10 @@ public final class Predict implements Module {
   /**
    * Streams the chosen output fields (all when none are named) as they are generated, then one
    * {@link Done} with the same Prediction {@link #call} returns, parsed the same way and with the
-   * same errors. A cache hit emits no chunks, only Done. When the ChatAdapter cannot parse the
-   * answer, a {@link Status} announces the JSON fallback, whose chunks and Done follow. Cancelling
-   * the Flux cancels the LM stream (and so closes its HTTP exchange).
+   * same errors. A cache hit emits no chunks, only Done; so does an adapter without a {@linkplain
+   * Adapter#fieldSplitter field splitter}. When the adapter cannot parse the answer, a {@link
+   * Status} announces its fallback (the ChatAdapter's: the JSONAdapter), whose chunks and Done
+   * follow. Cancelling the Flux cancels the LM stream (and so closes its HTTP exchange).
    *
    * @throws IllegalArgumentException when a named field is not an output of the signature
    */
@@ -328,7 +330,7 @@ public final class Predict implements Module {
     Optional<MissingInputException> missing = checkInputs(inputs);
     if (missing.isPresent()) return Flux.error(missing.get());
     Flux<StreamEvent> stream = Flux.deferContextual(ctx -> streamAll(state.get(), inputs, chosen, ctx));
-    stream = ProgramUsage.summedDone(stream);
+    stream = ProgramUsage.counted(stream);
     return sessionPath == null ? stream : stream.contextWrite(ModulePath.child(sessionPath));
   }
 
@@ -337,11 +339,14 @@ public final class Predict implements Module {
     LanguageModel model = resolveLm(ctx);
     String path = ModulePath.current(ctx);
     return streamWith(learned, model, adapter, inputs, chosen, path, ctx)
-        .onErrorResume(this::fallsBack, first -> Flux.concat(
-            Mono.just(new Status(adapter.name() + " could not parse the answer; retrying with "
-                + JSON.name())),
-            streamWith(learned, model, JSON, inputs, chosen, path, ctx)
-                .onErrorMap(AdapterParseException.class, second -> withCause(second, first))));
+        .onErrorResume(this::fallsBack, first -> {
+          Adapter fallback = fallback();
+          return Flux.concat(
+              Mono.just(new Status(adapter.name() + " could not parse the answer; retrying with "
+                  + fallback.name())),
+              streamWith(learned, model, fallback, inputs, chosen, path, ctx)
+                  .onErrorMap(AdapterParseException.class, second -> withCause(second, first)));
+        });
   }
 
   private Set<String> chooseFields(String... fields) {
@@ -373,31 +378,27 @@ public final class Predict implements Module {
       Map<String, ?> inputs, Set<String> fields, String path, ContextView ctx) {
     return Flux.defer(() -> {
       LmRequest request = request(learned, with, inputs, model, ctx);
-      var outputs = learned.signature().outputs().stream().map(Field::name).collect(Collectors.toSet());
-      var assembler = new StreamAssembler(choice -> with instanceof JsonAdapter
-          ? new JsonFieldSplitter(outputs, fields)
-          : new ChatFieldSplitter(outputs, fields));
-      Flux<StreamEvent> chunks = model.stream(request)
-          .<StreamEvent>concatMapIterable(assembler::accept)
-          .concatWith(Flux.defer(() -> Flux.<StreamEvent>fromIterable(assembler.finish())));
-      if (!path.isEmpty()) chunks = chunks.map(event -> tagged(event, path));
-      return chunks.concatWith(Mono.fromCallable(() -> {
-        LmResponse response = assembler.response();
-        ProgramUsage.record(ctx, response.usage());
-        return new Done(prediction(learned.signature(), response, with));
-      }));
+      Signature signature = learned.signature();
+      // Each choice gets its own splitter; chunks are made once, with their path and choice.
+      var stream = new FieldStream(choice -> with.fieldSplitter(signature, fields).orElse(null), path);
+      return model.stream(request)
+          .concatMapIterable(stream::accept)
+          .concatWith(Flux.defer(() -> Flux.fromIterable(stream.finish()).concatWith(Mono.fromCallable(() -> {
+            LmResponse response = stream.response();
+            ProgramUsage.record(ctx, response.usage());
+            // The whole program call's usage (a failed first attempt's included), as call() reports.
+            return new Done(prediction(signature, response, with).withUsage(ProgramUsage.total(ctx)));
+          }))));
     });
   }
 
-  private static StreamEvent tagged(StreamEvent event, String path) {
-    return event instanceof FieldChunk c ? new FieldChunk(c.field(), c.text(), c.last(), path, c.choice()) : event;
+  private boolean fallsBack(Throwable error) {
+    return jsonFallback && error instanceof AdapterParseException && adapter.fallback().isPresent();
   }
 
-  private boolean fallsBack(Throwable error) {
-    return jsonFallback
-        && error instanceof AdapterParseException
-        && adapter instanceof ChatAdapter
-        && !(adapter instanceof JsonAdapter);
+  /** The adapter to retry with after a parse failure; only called once {@link #fallsBack} said yes. */
+  private Adapter fallback() {
+    return adapter.fallback().orElseThrow();
   }
 
   private static AdapterParseException withCause(AdapterParseException second, Throwable first) {

@@ -45,14 +45,18 @@ final class ProgramUsage {
     });
   }
 
-  /** {@code events} as one program call: its {@code Done} carries the summed usage. */
-  static Flux<StreamEvent> summedDone(Flux<StreamEvent> events) {
-    return Flux.defer(() -> {
-      var total = new AtomicReference<>(Usage.ZERO);
-      return events
-          .map(e -> e instanceof StreamEvent.Done d ? new StreamEvent.Done(d.prediction().withUsage(total.get())) : e)
-          .contextWrite(ctx -> with(ctx, total));
-    });
+  /**
+   * {@code events} as one program call: whoever makes its {@code Done} reads the summed usage with
+   * {@link #total} (so the events pass through no extra operator).
+   */
+  static Flux<StreamEvent> counted(Flux<StreamEvent> events) {
+    return events.contextWrite(ctx -> with(ctx, new AtomicReference<>(Usage.ZERO)));
+  }
+
+  /** The usage summed so far for the innermost program call of {@code context}; zero outside any. */
+  static Usage total(ContextView context) {
+    List<AtomicReference<Usage>> totals = context.getOrDefault(KEY, List.of());
+    return totals.isEmpty() ? Usage.ZERO : totals.get(totals.size() - 1).get();
   }
 
   private static Context with(Context context, AtomicReference<Usage> total) {

@@ -3,6 +3,7 @@ package dev.dspy4j.core.predict;
 import dev.dspy4j.core.adapter.internal.PyJson;
 import dev.dspy4j.core.lm.LanguageModel;
 import dev.dspy4j.core.predict.internal.AttemptBudget;
+import dev.dspy4j.core.predict.internal.AttemptSettings;
 import dev.dspy4j.core.predict.internal.Hints;
 import dev.dspy4j.core.predict.internal.OfferFeedback;
 import dev.dspy4j.core.predict.internal.Rollout;
@@ -76,10 +77,7 @@ public final class Refine implements Module {
    * @throws IllegalArgumentException when {@code n} is below 1 or the threshold is NaN
    */
   public static Refine of(Module module, int n, Reward reward, double threshold) {
-    Objects.requireNonNull(module, "module must not be null");
-    Objects.requireNonNull(reward, "reward must not be null");
-    if (n < 1) throw new IllegalArgumentException("N must be at least 1, was " + n);
-    if (Double.isNaN(threshold)) throw new IllegalArgumentException("threshold must be a number");
+    AttemptSettings.check(module, n, reward, threshold);
     return new Refine(module, n, reward, threshold, n, 0, null, module.toString(),
         "A Java reward function (its source code is not available). It scores the program's outputs;"
             + " the target threshold is the score to reach.",
@@ -95,13 +93,13 @@ public final class Refine implements Module {
 
   /** This module with DSPy's {@code fail_count} (default {@code N}). */
   public Refine withFailCount(int failCount) {
-    if (failCount < 0) throw new IllegalArgumentException("failCount must not be negative, was " + failCount);
+    AttemptSettings.failCount(failCount);
     return new Refine(module, n, reward, threshold, failCount, startRolloutId, feedbackLm, programCode, rewardCode, predictors);
   }
 
   /** This module with its first attempt at rollout id {@code start} (0 by default). */
   public Refine withStartRolloutId(int start) {
-    if (start < 0) throw new IllegalArgumentException("the start rollout id must not be negative, was " + start);
+    AttemptSettings.startRolloutId(start);
     return new Refine(module, n, reward, threshold, failCount, start, feedbackLm, programCode, rewardCode, predictors);
   }
 

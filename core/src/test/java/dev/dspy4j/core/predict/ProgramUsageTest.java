@@ -94,4 +94,15 @@ class ProgramUsageTest {
 
     assertThat(done.prediction().usage()).isEqualTo(EACH);
   }
+
+  @Test
+  void aStreamedPredictsDoneCountsTheFailedFirstAttemptToo() {
+    var lm = DummyLM.builder().usage(EACH).text("no markers here").json(Map.of("answer", "Paris")).build();
+
+    var done = Predict.of("question -> answer").withLm(lm).withCache(false).stream(Map.of("question", "Capital?"))
+        .filter(e -> e instanceof StreamEvent.Done).cast(StreamEvent.Done.class).single().block(WAIT);
+
+    assertThat(done.prediction().get("answer")).isEqualTo("Paris");
+    assertThat(done.prediction().usage()).isEqualTo(EACH.plus(EACH));
+  }
 }

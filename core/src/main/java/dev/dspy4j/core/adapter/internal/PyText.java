@@ -10,11 +10,13 @@ public final class PyText {
 
   /** Python's {@code str.isspace()} for one char. */
   public static boolean isSpace(char c) {
+    if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\u001c' && c <= '\u001f'); // hot: ASCII
     return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
   }
 
   /** A line boundary for Python's {@code str.splitlines()}. */
   public static boolean isLineBreak(char c) {
+    if (c > '\u001e' && c < '\u0085') return false; // hot: printable ASCII
     return c == '\n' || c == '\r' || c == '\u000b' || c == '\u000c' || c == '\u001c' || c == '\u001d'
         || c == '\u001e' || c == '\u0085' || c == '\u2028' || c == '\u2029';
   }

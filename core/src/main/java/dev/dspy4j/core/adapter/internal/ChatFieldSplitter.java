@@ -1,17 +1,14 @@
-package dev.dspy4j.core.predict.internal;
+package dev.dspy4j.core.adapter.internal;
 
 import dev.dspy4j.core.adapter.ChatAdapter;
-import dev.dspy4j.core.adapter.internal.PyText;
-import dev.dspy4j.core.predict.StreamEvent.FieldChunk;
-import java.util.ArrayList;
+import dev.dspy4j.core.adapter.FieldSplitter;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Splits ChatAdapter output ({@code [[ ## field ## ]]} sections) into field chunks, following the
+ * Splits ChatAdapter output ({@code [[ ## field ## ]]} sections) into field pieces, following the
  * same rules as {@link ChatAdapter#parse} so that the concatenated chunks of a field equal its
  * parsed value:
  *
@@ -32,8 +29,9 @@ public final class ChatFieldSplitter implements FieldSplitter {
   private final StringBuilder line = new StringBuilder();
   private final StringBuilder pending = new StringBuilder();
   private final StringBuilder out = new StringBuilder();
-  private final List<FieldChunk> events = new ArrayList<>();
   private final MarkerPrefix marker = new MarkerPrefix();
+  /** Where the call in progress ({@link #accept} or {@link #finish}) reports its pieces. */
+  private Sink sink = (field, text, last) -> {};
 
   private boolean lineHeld = true;
   private int leading; // whitespace characters at the start of the held line
@@ -52,7 +50,8 @@ public final class ChatFieldSplitter implements FieldSplitter {
   }
 
   @Override
-  public List<FieldChunk> accept(String delta) {
+  public void accept(String delta, Sink sink) {
+    this.sink = sink;
     if (lineHeld || !contentOnly(delta)) {
       for (int i = 0; i < delta.length(); i++) {
         onChar(delta.charAt(i));
@@ -61,7 +60,6 @@ public final class ChatFieldSplitter implements FieldSplitter {
       appendContent(delta);
     }
     flush(false);
-    return drain();
   }
 
   /** True when {@code delta} has no line break: then, mid-line, all of it is content. */
@@ -91,10 +89,10 @@ public final class ChatFieldSplitter implements FieldSplitter {
   }
 
   @Override
-  public List<FieldChunk> finish() {
+  public void finish(Sink sink) {
+    this.sink = sink;
     if (lineHeld && line.length() > 0) resolveHeldAsContent();
     closeField();
-    return drain();
   }
 
   private void onChar(char c) {
@@ -142,12 +140,12 @@ public final class ChatFieldSplitter implements FieldSplitter {
   }
 
   private void resolveHeldAsContent() {
-    String text = line.toString();
-    line.setLength(0);
     leading = 0;
     marker.reset();
     lineHeld = false;
-    for (int k = 0; k < text.length(); k++) content(text.charAt(k));
+    // content() never touches the held line, so it is read in place rather than copied first.
+    for (int k = 0; k < line.length(); k++) content(line.charAt(k));
+    line.setLength(0);
   }
 
   private void endLine() {
@@ -192,15 +190,8 @@ public final class ChatFieldSplitter implements FieldSplitter {
   private void flush(boolean last) {
     if (current == null) return;
     if (out.length() > 0 || last) {
-      events.add(new FieldChunk(current, out.toString(), last));
+      sink.field(current, out.toString(), last);
       out.setLength(0);
     }
-  }
-
-  private List<FieldChunk> drain() {
-    if (events.isEmpty()) return List.of();
-    var result = events.size() == 1 ? List.of(events.get(0)) : List.copyOf(events);
-    events.clear();
-    return result;
   }
 }

@@ -1,4 +1,4 @@
-package dev.dspy4j.core.predict.internal;
+package dev.dspy4j.core.adapter.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,14 +49,14 @@ class ChatFieldSplitterTest {
     var events = new ArrayList<FieldChunk>();
     for (String token : List.of("[[", " ##", " reasoning", " ##", " ]]\n\n", "Think", "ing", " hard", ".\n\n",
         "[[", " ##", " answer", " ##", " ]]\n", "42", "\n\n[[ ## completed ## ]]")) {
-      var out = splitter.accept(token);
+      var out = Pieces.accept(splitter, token);
       if (token.startsWith("[[") || token.startsWith(" ##") || token.equals(" reasoning") || token.equals(" answer")) {
         assertThat(out).as("nothing is emitted while '%s' could still be a marker", token)
             .allMatch(c -> c.last() || !c.text().contains("["));
       }
       events.addAll(out);
     }
-    events.addAll(splitter.finish());
+    events.addAll(Pieces.finish(splitter));
     assertThat(events).containsExactly(
         new FieldChunk("reasoning", "Think", false),
         new FieldChunk("reasoning", "ing", false),
@@ -70,8 +70,8 @@ class ChatFieldSplitterTest {
   @Test
   void onlyTheChosenFieldsStream() {
     var splitter = new ChatFieldSplitter(OUTPUTS, Set.of("answer"));
-    var events = new ArrayList<>(splitter.accept("[[ ## reasoning ## ]]\nR\n[[ ## answer ## ]]\nA\n"));
-    events.addAll(splitter.finish());
+    var events = new ArrayList<>(Pieces.accept(splitter, "[[ ## reasoning ## ]]\nR\n[[ ## answer ## ]]\nA\n"));
+    events.addAll(Pieces.finish(splitter));
     assertThat(events).containsExactly(new FieldChunk("answer", "A", false), new FieldChunk("answer", "", true));
   }
 
@@ -98,8 +98,8 @@ class ChatFieldSplitterTest {
   private static void assertStreamMatches(String text, List<String> tokens, Map<String, String> expected) {
     var splitter = new ChatFieldSplitter(OUTPUTS, OUTPUTS);
     var chunks = new ArrayList<FieldChunk>();
-    for (String t : tokens) chunks.addAll(splitter.accept(t));
-    chunks.addAll(splitter.finish());
+    for (String t : tokens) chunks.addAll(Pieces.accept(splitter, t));
+    chunks.addAll(Pieces.finish(splitter));
     var joined = new LinkedHashMap<String, StringBuilder>();
     var lastCount = new LinkedHashMap<String, Integer>();
     for (var c : chunks) {

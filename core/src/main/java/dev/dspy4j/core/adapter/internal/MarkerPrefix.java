@@ -1,4 +1,4 @@
-package dev.dspy4j.core.predict.internal;
+package dev.dspy4j.core.adapter.internal;
 
 import dev.dspy4j.core.adapter.ChatAdapter;
 

@@ -1,4 +1,4 @@
-package dev.dspy4j.core.predict.internal;
+package dev.dspy4j.core.adapter.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

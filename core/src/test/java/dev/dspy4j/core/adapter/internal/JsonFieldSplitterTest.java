@@ -1,4 +1,4 @@
-package dev.dspy4j.core.predict.internal;
+package dev.dspy4j.core.adapter.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,8 +47,8 @@ class JsonFieldSplitterTest {
   private static List<FieldChunk> run(List<String> tokens) {
     var splitter = new JsonFieldSplitter(OUTPUTS, Set.of("reasoning", "answer"));
     var out = new ArrayList<FieldChunk>();
-    tokens.forEach(t -> out.addAll(splitter.accept(t)));
-    out.addAll(splitter.finish());
+    tokens.forEach(t -> out.addAll(Pieces.accept(splitter, t)));
+    out.addAll(Pieces.finish(splitter));
     return out;
   }
 }

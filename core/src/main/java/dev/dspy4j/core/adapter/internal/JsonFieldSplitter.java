@@ -1,14 +1,12 @@
-package dev.dspy4j.core.predict.internal;
+package dev.dspy4j.core.adapter.internal;
 
-import dev.dspy4j.core.predict.StreamEvent.FieldChunk;
-import java.util.ArrayList;
+import dev.dspy4j.core.adapter.FieldSplitter;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
  * Streams the string values of JSON-adapter output ({@code {"reasoning": "...", "answer": "..."}})
- * as field chunks, without quotes and with JSON escapes decoded; an escape split across deltas is
+ * as field pieces, without quotes and with JSON escapes decoded; an escape split across deltas is
  * held until complete. Text before the first {@code {} (such as a code fence) is skipped. Only
  * top-level string values of the chosen fields stream, each key's first occurrence; other values
  * are skipped (the final Prediction still carries them).
@@ -23,7 +21,8 @@ public final class JsonFieldSplitter implements FieldSplitter {
   private final StringBuilder key = new StringBuilder();
   private final StringBuilder escape = new StringBuilder();
   private final StringBuilder out = new StringBuilder();
-  private final List<FieldChunk> events = new ArrayList<>();
+  /** Where the call in progress ({@link #accept} or {@link #finish}) reports its pieces. */
+  private Sink sink = (f, text, last) -> {};
 
   private State state = State.BEFORE;
   private String field = "";
@@ -44,24 +43,24 @@ public final class JsonFieldSplitter implements FieldSplitter {
   }
 
   @Override
-  public List<FieldChunk> accept(String delta) {
+  public void accept(String delta, Sink sink) {
+    this.sink = sink;
     for (int i = 0; i < delta.length(); i++) onChar(delta.charAt(i));
     if (state == State.IN_STRING_VALUE && emitting && out.length() > 0) {
-      events.add(new FieldChunk(field, out.toString(), false));
+      sink.field(field, out.toString(), false);
       out.setLength(0);
     }
-    return drain();
   }
 
   @Override
-  public List<FieldChunk> finish() {
+  public void finish(Sink sink) {
+    this.sink = sink;
     if (state == State.IN_STRING_VALUE && emitting) {
-      events.add(new FieldChunk(field, out.toString(), true));
+      sink.field(field, out.toString(), true);
       out.setLength(0);
       emitting = false;
     }
     state = State.DONE;
-    return drain();
   }
 
   private void onChar(char c) {
@@ -155,7 +154,7 @@ public final class JsonFieldSplitter implements FieldSplitter {
       inEscape = true;
     } else if (c == '"') {
       if (emitting) {
-        events.add(new FieldChunk(field, out.toString(), true));
+        sink.field(field, out.toString(), true);
         out.setLength(0);
         emitting = false;
       }
@@ -197,12 +196,5 @@ public final class JsonFieldSplitter implements FieldSplitter {
         // part of a scalar or nested value
       }
     }
-  }
-
-  private List<FieldChunk> drain() {
-    if (events.isEmpty()) return List.of();
-    var result = List.copyOf(events);
-    events.clear();
-    return result;
   }
 }
