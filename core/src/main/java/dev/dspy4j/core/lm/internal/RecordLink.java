@@ -92,9 +92,15 @@ public final class RecordLink {
         textEmitted = true;
       }
       answer.add(chunk);
-      if (!usageRecorded && chunk.usage().isPresent()) {
-        usageRecorded = true;
-        UsageTracking.record(context, model, chunk.usage().get(), false);
+      if (!usageRecorded) {
+        if (chunk.usage().isPresent()) {
+          usageRecorded = true;
+          UsageTracking.record(context, model, chunk.usage().get(), false);
+        } else if (chunk.cacheHit()) {
+          // A transport replaying from a cache of its own: a call without tokens.
+          usageRecorded = true;
+          UsageTracking.record(context, model, Usage.ZERO, true);
+        }
       }
     }
 
