@@ -212,7 +212,14 @@ public final class LmChain implements LanguageModel {
     } catch (IllegalArgumentException e) {
       throw new LmConfigurationException(e.getMessage());
     }
-    return request.toBuilder().headers(headers).build();
+    // The request's own headers win and stay as they are; the Context's are added under them.
+    LmRequest.Builder b = request.toBuilder();
+    headers.forEach((name, value) -> {
+      if (request.headers().keySet().stream().noneMatch(name::equalsIgnoreCase)) {
+        b.header(name, value);
+      }
+    });
+    return b.build();
   }
 
   @Override

@@ -139,7 +139,7 @@ public final class RetryPolicy extends Retry {
         return Mono.error(failure);
       }
       Duration serverWait = lm == null ? Duration.ZERO : lm.retryAfter().orElse(Duration.ZERO);
-      if (serverWait.compareTo(maxRetryAfter) > 0) {
+      if (lm != null && serverWait.compareTo(maxRetryAfter) > 0) {
         lm.recordAttempts(attempts, "not retried, the server asked to wait " + seconds(serverWait)
             + ", beyond maxRetryAfter of " + seconds(maxRetryAfter));
         return Mono.error(failure);

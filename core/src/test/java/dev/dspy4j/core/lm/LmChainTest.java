@@ -137,6 +137,12 @@ class LmChainTest {
         .expectNextCount(1).expectComplete().verify(WAIT);
 
     assertThat(transport.sent.get(0).headers()).containsEntry("Helicone-User-Id", "alice");
+
+    // The request's own header wins, whatever its case, and is not doubled.
+    StepVerifier.create(lm.complete(LmRequest.ofUser("hi").withHeader("helicone-user-id", "bob"))
+            .contextWrite(Helicone.user("alice")))
+        .expectNextCount(1).expectComplete().verify(WAIT);
+    assertThat(transport.sent.get(1).headers()).containsExactly(java.util.Map.entry("helicone-user-id", "bob"));
   }
 
   @Test
