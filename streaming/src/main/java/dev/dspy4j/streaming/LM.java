@@ -1,7 +1,6 @@
 package dev.dspy4j.streaming;
 
 import dev.dspy4j.core.Dspy;
-import dev.dspy4j.core.cache.CachedCall;
 import dev.dspy4j.core.helicone.HeliconeHeaderNames;
 import dev.dspy4j.core.helicone.HeliconeHeaders;
 import dev.dspy4j.core.helicone.HeliconePrompt;
@@ -9,13 +8,14 @@ import dev.dspy4j.core.helicone.RateLimitPolicy;
 import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.GenerationOptions;
 import dev.dspy4j.core.lm.LanguageModel;
+import dev.dspy4j.core.lm.LmChain;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmConfigurationException;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
+import dev.dspy4j.core.lm.RetryPolicy;
 import dev.dspy4j.core.ratelimit.RateLimiter;
 import dev.dspy4j.core.usage.LmHistory;
-import dev.dspy4j.streaming.internal.CallRecording;
 import dev.dspy4j.streaming.internal.ChatCompletionsClient;
 import dev.dspy4j.streaming.internal.EffectiveRequest;
 import dev.dspy4j.streaming.internal.LmEnvironment;
@@ -56,11 +56,12 @@ import reactor.util.context.ContextView;
  * to Helicone without a key fails at once with an {@link LmConfigurationException} naming
  * {@code HELICONE_API_KEY}; nothing is sent.
  *
- * <p>Each call goes: merge (per-call values over the LM's defaults, Helicone headers from the Reactor
- * Context in between, every header checked) → the process-wide cache ({@link Dspy#cache()}: a hit
- * sends nothing; identical calls in flight share one request) → HTTP with retries, each attempt under
- * the optional {@link RateLimiter} → usage recorded into the Context's {@code UsageTracker}s and the
- * call appended to {@link #history()}.
+ * <p>An LM is an {@link LmChain} over its HTTP transport, so each call goes: merge (per-call values
+ * over the LM's defaults, Helicone headers from the Reactor Context in between, every header checked)
+ * → usage recorded into the Context's {@code UsageTracker}s and the call appended to
+ * {@link #history()} → the process-wide cache ({@link Dspy#cache()}: a hit sends nothing; identical
+ * calls in flight share one request) → retries ({@link #retry()}) → each attempt under the optional
+ * {@link RateLimiter} → one HTTP exchange.
  *
  * <p>Immutable and thread-safe: share one LM between any number of concurrent calls; the
  * {@code with...} methods return cheap modified copies, which share this LM's history and rate
@@ -90,11 +91,21 @@ public final class LM implements LanguageModel {
   public static final int DEFAULT_MAX_RESPONSE_BYTES = 16 << 20;
 
   private final LmSettings settings;
-  private final ChatCompletionsClient client;
+  private final RetryPolicy retry;
+  private final LmChain chain;
 
-  private LM(LmSettings settings) {
+  private LM(LmSettings settings, RetryPolicy retry) {
     this.settings = settings;
-    this.client = new ChatCompletionsClient(settings);
+    this.retry = retry;
+    LmChain.Builder chain = LmChain.builder(new ChatCompletionsClient(settings))
+        .cache(settings.cache())
+        .history(settings.history())
+        .retry(retry)
+        .requestResolver(this::effectiveRequest);
+    if (settings.rateLimiter() != null) {
+      chain.rateLimiter(settings.rateLimiter());
+    }
+    this.chain = chain.build();
   }
 
   /** A builder for an LM of {@code model} (e.g. {@code gpt-4o-mini}, {@code gpt-4o-mini/openai}). */
@@ -113,7 +124,7 @@ public final class LM implements LanguageModel {
 
   /** A builder holding this LM's configuration. */
   public Builder toBuilder() {
-    return new Builder(settings);
+    return new Builder(settings, retry);
   }
 
   @Override
@@ -164,6 +175,11 @@ public final class LM implements LanguageModel {
     return settings.numRetries();
   }
 
+  /** The retry policy of this LM's calls ({@code numRetries}, backoffs and Retry-After cap included). */
+  public RetryPolicy retry() {
+    return retry;
+  }
+
   /** This LM with another default temperature. */
   public LM withTemperature(double temperature) {
     return toBuilder().temperature(temperature).build();
@@ -199,17 +215,7 @@ public final class LM implements LanguageModel {
    */
   @Override
   public Mono<LmResponse> complete(LmRequest request) {
-    Objects.requireNonNull(request, "request must not be null");
-    return Mono.deferContextual(context -> {
-      LmRequest effective;
-      try {
-        effective = effectiveRequest(request, context);
-        requireKey();
-      } catch (LmConfigurationException e) {
-        return Mono.error(e);
-      }
-      return CallRecording.complete(completeEffective(effective), context, model(), effective, settings.history());
-    });
+    return chain.complete(request);
   }
 
   /**
@@ -222,26 +228,19 @@ public final class LM implements LanguageModel {
    */
   @Override
   public Flux<LmChunk> stream(LmRequest request) {
-    Objects.requireNonNull(request, "request must not be null");
-    return Flux.deferContextual(context -> {
-      LmRequest effective;
-      try {
-        effective = effectiveRequest(request, context);
-        requireKey();
-      } catch (LmConfigurationException e) {
-        return Flux.error(e);
-      }
-      return CallRecording.stream(streamEffective(effective), context, model(), effective, settings.history());
-    });
+    return chain.stream(request);
   }
 
   /**
    * The request actually sent: {@code request} merged over this LM's defaults, with the Helicone
    * headers of the Reactor Context in between (see {@link EffectiveRequest}). Computed once per call,
-   * so every retry sends the same headers (and the same {@code Helicone-Request-Id}).
+   * so every retry sends the same headers (and the same {@code Helicone-Request-Id}). The chain's
+   * resolver: it runs before the cache, and a missing key fails the call before anything is sent.
    */
   private LmRequest effectiveRequest(LmRequest request, ContextView context) {
-    return EffectiveRequest.resolve(settings, request, context);
+    LmRequest effective = EffectiveRequest.resolve(settings, request, context);
+    requireKey();
+    return effective;
   }
 
   /**
@@ -256,28 +255,6 @@ public final class LM implements LanguageModel {
           + " (for tests: dspy4j-test's local gateway).");
     }
   }
-
-  // ---- Cache seam --------------------------------------------------------------------------------
-  // The process-wide cache is looked up per call (Dspy.configureCache applies to existing LMs), keyed
-  // on (model(), effective) without credential and tracing headers. effective.cache() is the per-call
-  // switch falling back to the LM's, so a per-call cache(true) on an LM built with cache(false) uses
-  // the cache, as in DSPy. The network call (retries and rate limiter included) is cold.
-
-  private Mono<LmResponse> completeEffective(LmRequest effective) {
-    return CachedCall.complete(Dspy.cache(), model(), effective, usesCache(effective),
-        () -> client.complete(effective));
-  }
-
-  private Flux<LmChunk> streamEffective(LmRequest effective) {
-    return CachedCall.stream(Dspy.cache(), model(), effective, usesCache(effective),
-        () -> client.stream(effective));
-  }
-
-  private boolean usesCache(LmRequest effective) {
-    return effective.cache().orElse(settings.cache());
-  }
-
-  // -------------------------------------------------------------------------------------------------
 
   /** The model, base URL and settings; header values and the API key are never shown. */
   @Override
@@ -319,6 +296,7 @@ public final class LM implements LanguageModel {
     private HeliconeHeaders helicone = HeliconeHeaders.empty();
     private @Nullable RateLimiter rateLimiter;
     private @Nullable LmHistory history;
+    private @Nullable RetryPolicy retry;
     private UnaryOperator<String> environment = LmEnvironment.system();
 
     private Builder() {}
@@ -327,7 +305,8 @@ public final class LM implements LanguageModel {
       model(model);
     }
 
-    private Builder(LmSettings s) {
+    private Builder(LmSettings s, RetryPolicy retry) {
+      this.retry = retry;
       this.model = s.model();
       this.apiKey = s.apiKey();
       this.apiBase = s.apiBase();
@@ -527,6 +506,22 @@ public final class LM implements LanguageModel {
       return this;
     }
 
+    /**
+     * The retry policy, for what the four retry setters do not cover (jitter, filter, scheduler,
+     * random source). Takes over the policy's {@code maxRetries}, {@code backoff}, {@code maxBackoff}
+     * and {@code maxRetryAfter} as {@link #numRetries}, {@link #retryBackoff}, {@link #maxBackoff} and
+     * {@link #maxRetryAfter}; those setters, called afterwards, change them again. Default: a policy
+     * made of those four settings.
+     */
+    public Builder retry(RetryPolicy retry) {
+      this.retry = Objects.requireNonNull(retry, "retry must not be null (use RetryPolicy.none())");
+      this.numRetries = retry.maxRetries();
+      this.retryBackoff = retry.backoff();
+      this.maxBackoff = retry.maxBackoff();
+      this.maxRetryAfter = retry.maxRetryAfter();
+      return this;
+    }
+
     /** The longest server {@code Retry-After} honoured (default 60 s); a longer one fails at once. */
     public Builder maxRetryAfter(Duration maxRetryAfter) {
       Objects.requireNonNull(maxRetryAfter, "maxRetryAfter must not be null");
@@ -616,7 +611,9 @@ public final class LM implements LanguageModel {
           Collections.unmodifiableMap(new LinkedHashMap<>(extraBody)),
           cache, numRetries, connectTimeout, firstByteTimeout, idleTimeout, retryBackoff, maxBackoff,
           maxRetryAfter, maxLineBytes, maxResponseBytes, httpClient,
-          helicone, rateLimiter, history == null ? LmHistory.create() : history));
+          helicone, rateLimiter, history == null ? LmHistory.create() : history),
+          (retry == null ? RetryPolicy.builder() : retry.toBuilder()).maxRetries(numRetries).backoff(retryBackoff)
+              .maxBackoff(maxBackoff).maxRetryAfter(maxRetryAfter).build());
     }
 
     private static Duration positive(Duration d, String name) {

@@ -142,7 +142,7 @@ class LmEnvironmentTest {
         .hasMessageContaining("http://127.0.0.1:1/v1/chat/completions")
         .hasMessageContaining("Connection refused")
         .hasMessageNotContaining("resolve")
-        .hasMessageEndingWith("[1 attempt: not retried, numRetries is 0]")
+        .hasMessageEndingWith("[1 attempt: not retried, retries are off]")
         .satisfies(e -> assertThat(((LmException) e).attempts()).isEqualTo(1));
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
   }

@@ -59,7 +59,7 @@ class LmRetryReportingTest {
     assertThatThrownBy(() -> lm.call("hi").block(Duration.ofSeconds(30)))
         .isInstanceOf(ServerException.class)
         .hasMessageContaining("answered HTTP 503")
-        .hasMessageEndingWith("[3 attempts: gave up after numRetries=2 retries]")
+        .hasMessageEndingWith("[3 attempts: gave up after 2 retries]")
         .hasMessageNotContaining("it is retried")
         .satisfies(e -> assertThat(((LmException) e).attempts()).isEqualTo(3));
     String[] lines = retryLines();
@@ -76,7 +76,7 @@ class LmRetryReportingTest {
 
     assertThatThrownBy(() -> lm.call("hi").block(Duration.ofSeconds(30)))
         .isInstanceOf(ServerException.class)
-        .hasMessageEndingWith("[1 attempt: not retried, numRetries is 0]");
+        .hasMessageEndingWith("[1 attempt: not retried, retries are off]");
     assertThat(retryLines()).isEmpty();
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dspy4j.core.lm.InvalidRequestException;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.RateLimitException;
+import dev.dspy4j.core.lm.RetryPolicy;
 import dev.dspy4j.core.lm.ServerException;
 import dev.dspy4j.streaming.testing.MockServers;
 import dev.dspy4j.streaming.testing.Sse;
@@ -148,5 +149,20 @@ class LmRetryTest {
     server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream").body(Sse.stream("a", "b")).build());
     StepVerifier.create(TestLms.builder(server).build().tokens("hi")).expectNext("a", "b").expectComplete().verify(WAIT);
     assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aRetryPolicyGivenToTheBuilderDecidesWhatIsRetried() {
+    enqueueStatus(503);
+    enqueueOk();
+    // Only 429s are retried by this policy: the 503 reaches the caller after one attempt.
+    LM lm = TestLms.builder(server)
+        .retry(RetryPolicy.builder().maxRetries(2).backoff(Duration.ofMillis(5)).filter(RateLimitException.class::isInstance)
+            .build())
+        .build();
+    StepVerifier.create(lm.call("hi")).expectError(ServerException.class).verify(WAIT);
+    assertThat(server.getRequestCount()).isEqualTo(1);
+    assertThat(lm.numRetries()).isEqualTo(2);
+    assertThat(lm.withNumRetries(4).retry().maxRetries()).as("a copy keeps the policy, with the new count").isEqualTo(4);
   }
 }

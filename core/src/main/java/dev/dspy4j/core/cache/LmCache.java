@@ -1,5 +1,6 @@
 package dev.dspy4j.core.cache;
 
+import dev.dspy4j.core.lm.LmChain;
 import dev.dspy4j.core.lm.LmResponse;
 import reactor.core.publisher.Mono;
 
@@ -9,8 +10,8 @@ import reactor.core.publisher.Mono;
  * is the built-in memory-plus-disk implementation, and you may plug in your own (Redis, ...).
  *
  * <p>Implementations are thread-safe and never block the calling thread: blocking work (disk,
- * network) runs on a scheduler of their own. LMs do not call this directly but through
- * {@link CachedCall}, which adds the hit marking, coalescing and the bypass switches.
+ * network) runs on a scheduler of their own. LMs do not call this directly: the cache link of their
+ * {@link LmChain} does, adding the hit marking, coalescing and the bypass switches.
  */
 public interface LmCache {
 

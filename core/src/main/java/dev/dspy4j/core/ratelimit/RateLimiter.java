@@ -1,10 +1,11 @@
 package dev.dspy4j.core.ratelimit;
 
 import dev.dspy4j.core.http.Headers;
-import dev.dspy4j.core.lm.LanguageModel;
+import dev.dspy4j.core.lm.LmChain;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.lm.RateLimitException;
+import dev.dspy4j.core.lm.RetryPolicy;
 import dev.dspy4j.core.lm.Usage;
 import dev.dspy4j.core.ratelimit.internal.ConcurrencyGate;
 import dev.dspy4j.core.ratelimit.internal.Pacing;
@@ -32,13 +33,13 @@ import reactor.core.scheduler.Schedulers;
  * used up ({@code Helicone-RateLimit-Remaining}, {@code x-ratelimit-remaining-requests/-tokens})
  * multiply the pace by {@code decreaseFactor} for everyone, at most once per round of requests; each
  * success adds {@code recoveryStep} back. A {@code Retry-After} or {@code Helicone-RateLimit-Reset}
- * pauses every caller until then (capped by {@code maxPause}). Retries are not made here: see
- * {@link RateLimitRetry}, which spreads them with jitter.
+ * pauses every caller until then (capped by {@code maxPause}). Retries are not made here: an
+ * {@link LmChain} retries with its {@link RetryPolicy}, each attempt under a new permit.
  *
  * <pre>{@code
  * RateLimiter limiter = RateLimiter.builder().maxConcurrent(32).requestsPerSecond(20).build();
- * LanguageModel limited = limiter.wrap(lm);                       // every call through the limiter
- * Mono<LmResponse> r = limiter.run(lm.complete(request)).retryWhen(RateLimitRetry.defaults());
+ * LanguageModel limited = LmChain.builder(transport).rateLimiter(limiter).build();  // every attempt
+ * Mono<LmResponse> r = limiter.run(Mono.defer(() -> call())).retryWhen(RetryPolicy.defaults());
  * }</pre>
  *
  * <p>All timing uses the configured Reactor {@link Scheduler} (default {@link Schedulers#parallel()}),
@@ -148,11 +149,6 @@ public final class RateLimiter {
         permit -> Mono.fromRunnable(() -> permit.success(Usage.ZERO)),
         (permit, error) -> Mono.fromRunnable(() -> permit.failure(error)),
         permit -> Mono.fromRunnable(permit::release));
-  }
-
-  /** {@code lm} with every {@code complete} and {@code stream} call going through this limiter. */
-  public LanguageModel wrap(LanguageModel lm) {
-    return RateLimitedLanguageModel.of(lm, this);
   }
 
   /**

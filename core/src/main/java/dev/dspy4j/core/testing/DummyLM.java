@@ -2,11 +2,15 @@ package dev.dspy4j.core.testing;
 
 import dev.dspy4j.core.adapter.internal.PyJson;
 import dev.dspy4j.core.lm.LanguageModel;
+import dev.dspy4j.core.lm.LmChain;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
+import dev.dspy4j.core.lm.LmTransport;
 import dev.dspy4j.core.lm.Message;
+import dev.dspy4j.core.lm.RetryPolicy;
 import dev.dspy4j.core.lm.Usage;
+import dev.dspy4j.core.usage.LmHistory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +31,12 @@ import reactor.core.publisher.Mono;
  *
  * <p>It records every request, streams an answer as small tokens ({@link Builder#tokenSize}),
  * can replay answers as cache hits, and counts cancelled streams. Thread-safe.
+ *
+ * <p>Like the real {@code LM}, it is an {@link LmChain} over a transport (here the script), so its
+ * calls are recorded in {@link #history()} and into the Context's usage trackers the same way. Two
+ * defaults differ from the real LM: the cache is off (as DSPy's {@code DummyLM} bypasses the cache,
+ * so a test's answers never come from an earlier test; {@link Builder#cache} or a request's own
+ * {@code cache(true)} turns it on), and a scripted error is not retried ({@link Builder#retry}).
  *
  * <pre>{@code
  * DummyLM lm = DummyLM.of(List.of(Map.of("answer", "Paris")));
@@ -59,6 +69,7 @@ public final class DummyLM implements LanguageModel {
   private final AtomicInteger next = new AtomicInteger();
   private final AtomicInteger cancellations = new AtomicInteger();
   private final List<LmRequest> requests = new CopyOnWriteArrayList<>();
+  private final LmChain chain;
 
   private DummyLM(Builder b) {
     this.sequence = List.copyOf(b.sequence);
@@ -67,6 +78,7 @@ public final class DummyLM implements LanguageModel {
     this.cacheHit = b.cacheHit;
     this.usage = b.usage;
     this.model = b.model;
+    this.chain = LmChain.builder(new Script()).cache(b.cache).history(b.history).retry(b.retry).build();
   }
 
   /** Answers these output field values in sequence, one per call (and per choice). */
@@ -125,6 +137,11 @@ public final class DummyLM implements LanguageModel {
     return requests.get(requests.size() - 1);
   }
 
+  /** The calls this DummyLM answered, most recent last (as the real LM's history). */
+  public LmHistory history() {
+    return chain.history();
+  }
+
   /** How many streams were cancelled by their subscriber before they completed. */
   public int cancellations() {
     return cancellations.get();
@@ -133,11 +150,7 @@ public final class DummyLM implements LanguageModel {
   /** Emits one response with a text per choice; errors with a scripted {@link Answer.Failure}. */
   @Override
   public Mono<LmResponse> complete(LmRequest request) {
-    return Mono.fromCallable(() -> {
-      List<String> texts = answer(request);
-      return LmResponse.builder(texts).usage(cacheHit ? Usage.ZERO : usage).finishReason("stop").cacheHit(cacheHit)
-          .model(model).build();
-    });
+    return chain.complete(request);
   }
 
   /**
@@ -147,6 +160,32 @@ public final class DummyLM implements LanguageModel {
    */
   @Override
   public Flux<LmChunk> stream(LmRequest request) {
+    return chain.stream(request);
+  }
+
+  /** The script as the send step of the chain. */
+  private final class Script implements LmTransport {
+    @Override
+    public String model() {
+      return model;
+    }
+
+    @Override
+    public Mono<LmResponse> send(LmRequest request) {
+      return Mono.fromCallable(() -> {
+        List<String> texts = answer(request);
+        return LmResponse.builder(texts).usage(cacheHit ? Usage.ZERO : usage).finishReason("stop").cacheHit(cacheHit)
+            .model(model).build();
+      });
+    }
+
+    @Override
+    public Flux<LmChunk> sendStream(LmRequest request) {
+      return scripted(request);
+    }
+  }
+
+  private Flux<LmChunk> scripted(LmRequest request) {
     return Flux.defer(() -> {
       List<String> texts = answer(request);
       var chunks = new ArrayList<LmChunk>();
@@ -217,8 +256,32 @@ public final class DummyLM implements LanguageModel {
     private boolean cacheHit;
     private Usage usage = Usage.ZERO;
     private String model = "dummy";
+    private boolean cache;
+    private LmHistory history = LmHistory.create();
+    private RetryPolicy retry = RetryPolicy.none();
 
     private Builder() {}
+
+    /**
+     * Whether calls use the process-wide cache (default false: DSPy's DummyLM bypasses the cache);
+     * a request's own {@code cache(..)} wins.
+     */
+    public Builder cache(boolean cache) {
+      this.cache = cache;
+      return this;
+    }
+
+    /** Where answered calls are recorded (default: a new {@link LmHistory#create()}). */
+    public Builder history(LmHistory history) {
+      this.history = Objects.requireNonNull(history, "history");
+      return this;
+    }
+
+    /** How scripted errors are retried (default {@link RetryPolicy#none()}: each reaches the caller). */
+    public Builder retry(RetryPolicy retry) {
+      this.retry = Objects.requireNonNull(retry, "retry");
+      return this;
+    }
 
     /** Next in sequence: these output values in ChatAdapter format. */
     public Builder answer(Map<String, ?> values) {

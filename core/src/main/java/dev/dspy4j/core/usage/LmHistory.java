@@ -1,6 +1,6 @@
 package dev.dspy4j.core.usage;
 
-import dev.dspy4j.core.lm.LanguageModel;
+import dev.dspy4j.core.lm.LmChain;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
 import java.time.Clock;
@@ -14,8 +14,8 @@ import java.util.Objects;
  * {@link HistoryEntry}s (oldest dropped first), so a long batch cannot grow it without bound.
  * {@link #disabled()} keeps nothing. Entries never hold credentials. Thread-safe.
  *
- * <p>An LM appends with {@link #record(String, LmRequest, LmResponse)} after each completed call, or
- * any LM is wrapped with {@link #recording(LanguageModel)}.
+ * <p>An {@link LmChain} appends with {@link #record(String, LmRequest, LmResponse)} after each
+ * completed call (give it one with {@code LmChain.builder(transport).history(history)}).
  */
 public final class LmHistory {
 
@@ -117,11 +117,6 @@ public final class LmHistory {
     synchronized (entries) {
       entries.clear();
     }
-  }
-
-  /** {@code lm} appending each completed call (streamed calls too) to this history. */
-  public LanguageModel recording(LanguageModel lm) {
-    return new HistoryRecordingLanguageModel(lm, this);
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.dspy4j.core.usage;
 
-import dev.dspy4j.core.lm.LanguageModel;
+import dev.dspy4j.core.lm.LmChain;
 import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.lm.Usage;
 import java.util.ArrayList;
@@ -17,7 +17,8 @@ import reactor.util.context.ContextView;
  * call (or {@link #record(ContextView, String, Usage, boolean)} for a stream's usage chunk), with the
  * Context of the subscriber, e.g. {@code Mono.deferContextual(ctx -> send(req).doOnNext(r ->
  * UsageTracking.record(ctx, model(), r)))}. Without a tracker in the Context this does nothing.
- * Alternatively, wrap any LM with {@link #tracking(LanguageModel)}.
+ * Every {@link LmChain} (the streaming {@code LM}, {@code DummyLM}, a chain over your own
+ * {@link dev.dspy4j.core.lm.LmTransport}) does this in its record link.
  */
 public final class UsageTracking {
 
@@ -59,11 +60,6 @@ public final class UsageTracking {
       var tracker = UsageTracker.create();
       return pipeline.contextWrite(tracker.context()).map(v -> new Tracked<>(v, tracker.byModel()));
     });
-  }
-
-  /** {@code lm} recording each call's usage into the trackers of the caller's Context. */
-  public static LanguageModel tracking(LanguageModel lm) {
-    return new UsageTrackingLanguageModel(lm);
   }
 
   static Context withTracker(Context context, UsageTracker tracker) {

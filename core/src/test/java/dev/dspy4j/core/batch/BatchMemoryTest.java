@@ -3,6 +3,8 @@ package dev.dspy4j.core.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.core.lm.LanguageModel;
+import dev.dspy4j.core.lm.LmChain;
+import dev.dspy4j.core.lm.LmTransport;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
@@ -10,7 +12,6 @@ import dev.dspy4j.core.lm.Usage;
 import dev.dspy4j.core.ratelimit.RateLimiter;
 import dev.dspy4j.core.usage.LmHistory;
 import dev.dspy4j.core.usage.UsageTracker;
-import dev.dspy4j.core.usage.UsageTracking;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
@@ -58,7 +59,8 @@ class BatchMemoryTest {
   void aMillionInputsThroughADummyLmKeepTheHeapFlat() {
     var limiter = RateLimiter.builder().maxConcurrent(64).build();
     var history = LmHistory.create(); // bounded: the last 10,000 calls
-    LanguageModel lm = history.recording(UsageTracking.tracking(limiter.wrap(new DummyLm())));
+    LanguageModel lm = LmChain.builder(LmTransport.of(new DummyLm())).cache(false).history(history)
+        .rateLimiter(limiter).build();
     var tracker = UsageTracker.create();
     int n = 1_000_000;
     var midHeap = new AtomicLong();

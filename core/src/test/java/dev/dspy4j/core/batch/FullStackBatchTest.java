@@ -3,17 +3,17 @@ package dev.dspy4j.core.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.core.lm.LanguageModel;
+import dev.dspy4j.core.lm.LmChain;
+import dev.dspy4j.core.lm.LmTransport;
+import dev.dspy4j.core.lm.RetryPolicy;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.lm.RateLimitException;
 import dev.dspy4j.core.lm.Usage;
-import dev.dspy4j.core.ratelimit.RateLimitRetry;
-import dev.dspy4j.core.ratelimit.RateLimitedLanguageModel;
 import dev.dspy4j.core.ratelimit.RateLimiter;
 import dev.dspy4j.core.usage.LmHistory;
 import dev.dspy4j.core.usage.UsageTracker;
-import dev.dspy4j.core.usage.UsageTracking;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,8 +57,8 @@ class FullStackBatchTest {
     };
     var limiter = RateLimiter.builder().maxConcurrent(16).requestsPerSecond(2000).tokensPerMinute(10_000_000).build();
     var history = LmHistory.withCapacity(100);
-    LanguageModel lm = history.recording(UsageTracking.tracking(RateLimitedLanguageModel.of(server, limiter,
-        RateLimitRetry.builder().minBackoff(Duration.ofMillis(5)).maxRetries(10).build())));
+    LanguageModel lm = LmChain.builder(LmTransport.of(server)).cache(false).history(history).rateLimiter(limiter)
+        .retry(RetryPolicy.builder().backoff(Duration.ofMillis(5)).maxRetries(10).build()).build();
     var tracker = UsageTracker.create();
     var options = BatchOptions.builder().concurrency(32).itemTimeout(Duration.ofSeconds(10))
         .progressInterval(Duration.ZERO).onProgress(p -> p.summary()).build();

@@ -3,13 +3,15 @@ package dev.dspy4j.core.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.core.lm.LanguageModel;
+import dev.dspy4j.core.lm.LmChain;
+import dev.dspy4j.core.lm.LmTransport;
+import dev.dspy4j.core.lm.RetryPolicy;
+import dev.dspy4j.core.usage.LmHistory;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.lm.RateLimitException;
 import dev.dspy4j.core.lm.Usage;
-import dev.dspy4j.core.ratelimit.RateLimitRetry;
-import dev.dspy4j.core.ratelimit.RateLimitedLanguageModel;
 import dev.dspy4j.core.ratelimit.RateLimiter;
 import java.time.Duration;
 import java.util.List;
@@ -88,9 +90,11 @@ class RateLimitedBatchTest {
     var clock = VirtualTimeScheduler.create();
     var server = new ThrottlingServer(clock, Duration.ofMillis(50), 1000, 2000);
     var limiter = RateLimiter.builder().maxConcurrent(32).scheduler(clock).build();
-    var retry = RateLimitRetry.builder().maxRetries(20).minBackoff(Duration.ofMillis(100))
+    // Jitter as the old rate-limit retry (a stretch of up to 50 %): waits spread over [0.5, 1] of the backoff.
+    var retry = RetryPolicy.builder().maxRetries(20).backoff(Duration.ofMillis(100))
         .maxBackoff(Duration.ofSeconds(2)).scheduler(clock).build();
-    LanguageModel lm = RateLimitedLanguageModel.of(server, limiter, retry);
+    LanguageModel lm = LmChain.builder(LmTransport.of(server)).cache(false).history(LmHistory.disabled())
+        .rateLimiter(limiter).retry(retry).build();
     var options = BatchOptions.builder().concurrency(64).scheduler(clock).build();
     int n = 2000;
     var outputs = new CopyOnWriteArrayList<String>();

@@ -119,8 +119,8 @@ class NonBlockingTest {
             .flatMap(i -> {
               LmRequest request = LmRequest.ofUser("question " + (i % 20));
               Flux<String> one = i % 2 == 0
-                  ? CachedCall.complete(cache, "gpt-4o-mini", request, true, complete).map(LmResponse::text).flux()
-                  : CachedCall.stream(cache, "gpt-4o-mini", request, true, stream).map(LmChunk::text);
+                  ? ChainCache.complete(cache, "gpt-4o-mini", request, true, complete).map(LmResponse::text).flux()
+                  : ChainCache.stream(cache, "gpt-4o-mini", request, true, stream).map(LmChunk::text);
               return one.subscribeOn(Schedulers.parallel());
             });
     StepVerifier.create(calls.collectList())

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dspy4j.core.cache.CacheKey;
-import dev.dspy4j.core.cache.CachedCall;
+import dev.dspy4j.core.cache.ChainCache;
 import dev.dspy4j.core.cache.DefaultLmCache;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,19 +84,19 @@ class ToolCallsTest {
         LmChunk.of(0, "", null, "tool_calls", null));
     ToolCall whole = new ToolCall("call_1", "search", "{\"q\": \"x\"}");
     for (DefaultLmCache cache : List.of(DefaultLmCache.builder().build(), DefaultLmCache.builder().diskDirectory(temp).build())) {
-      var first = CachedCall.stream(cache, "m", request, true,
+      var first = ChainCache.stream(cache, "m", request, true,
           () -> Flux.fromIterable(streamed).doOnSubscribe(s -> network.incrementAndGet())).collectList().block(WAIT);
       assertThat(first).isEqualTo(streamed);
-      var replay = CachedCall.stream(cache, "m", request, true, () -> Flux.error(new AssertionError("not cached")))
+      var replay = ChainCache.stream(cache, "m", request, true, () -> Flux.error(new AssertionError("not cached")))
           .collectList().block(WAIT);
       assertThat(replay).hasSize(1);
       assertThat(replay.get(0).toolCallDeltas()).containsExactly(ToolCallDelta.whole(0, whole));
-      var hit = CachedCall.complete(cache, "m", request, true, () -> Mono.error(new AssertionError("not cached"))).block(WAIT);
+      var hit = ChainCache.complete(cache, "m", request, true, () -> Mono.error(new AssertionError("not cached"))).block(WAIT);
       assertThat(hit.toolCalls()).containsExactly(whole);
     }
     // And from disk alone, after a restart.
     var restarted = DefaultLmCache.builder().diskDirectory(temp).build();
-    var hit = CachedCall.complete(restarted, "m", request, true, () -> Mono.error(new AssertionError("not cached"))).block(WAIT);
+    var hit = ChainCache.complete(restarted, "m", request, true, () -> Mono.error(new AssertionError("not cached"))).block(WAIT);
     assertThat(hit.toolCalls()).containsExactly(whole);
     assertThat(network).hasValue(2);
   }

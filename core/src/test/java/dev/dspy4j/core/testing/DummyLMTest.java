@@ -71,4 +71,31 @@ class DummyLMTest {
         .assertNext(r -> assertThat(r.texts()).containsExactly("one", "two"))
         .verifyComplete();
   }
+
+  @Test
+  void itIsAChainLikeTheRealLmRecordingHistoryAndUsageWithTheCacheOffByDefault() {
+    // Unique prompts: the process-wide cache (Dspy.cache()) is shared with other tests.
+    String same = "same " + java.util.UUID.randomUUID();
+    String q = "q " + java.util.UUID.randomUUID();
+    {
+      var lm = DummyLM.builder().text("one").text("two").text("three").usage(new Usage(4, 1, 5)).build();
+      var tracker = dev.dspy4j.core.usage.UsageTracker.create();
+
+      StepVerifier.create(lm.call(same).contextWrite(tracker.context())).expectNext(List.of("one")).verifyComplete();
+      // The cache is off: the same request is answered again from the script, not replayed.
+      StepVerifier.create(lm.tokens(same).contextWrite(tracker.context()).reduce("", String::concat))
+          .expectNext("two").verifyComplete();
+
+      assertThat(lm.history().entries()).extracting(e -> e.outputs().get(0)).containsExactly("one", "two");
+      assertThat(tracker.total().calls()).isEqualTo(2);
+      assertThat(tracker.total().totalTokens()).isEqualTo(10);
+
+      // With the cache switched on, a repeated call is a hit, recorded as one.
+      var cached = DummyLM.builder().text("x").cache(true).build();
+      cached.call(q).block(TIMEOUT);
+      StepVerifier.create(cached.complete(LmRequest.ofUser(q))).expectNextMatches(r -> r.cacheHit()).verifyComplete();
+      assertThat(cached.requests()).hasSize(1);
+      assertThat(cached.history().entries().get(1).cacheHit()).isTrue();
+    }
+  }
 }

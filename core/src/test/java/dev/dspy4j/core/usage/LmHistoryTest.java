@@ -3,7 +3,9 @@ package dev.dspy4j.core.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dspy4j.core.lm.LmChain;
 import dev.dspy4j.core.lm.LmRequest;
+import dev.dspy4j.core.lm.LmTransport;
 import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.lm.Message;
 import dev.dspy4j.core.lm.Usage;
@@ -98,9 +100,10 @@ class LmHistoryTest {
   }
 
   @Test
-  void aRecordingLmAppendsCompletedAndStreamedCalls() {
+  void aChainAppendsCompletedAndStreamedCalls() {
     var history = LmHistory.create();
-    var lm = history.recording(UsageTrackerTest.fakeLm("m", new Usage(7, 3, 10)));
+    var lm = LmChain.builder(LmTransport.of(UsageTrackerTest.fakeLm("m", new Usage(7, 3, 10)))).cache(false)
+        .history(history).build();
 
     StepVerifier.create(lm.call("first")).expectNextCount(1).expectComplete().verify(Duration.ofSeconds(5));
     StepVerifier.create(lm.tokens("second")).expectNext("ans", "wer").expectComplete().verify(Duration.ofSeconds(5));

@@ -3,6 +3,9 @@ package dev.dspy4j.core.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.core.lm.LanguageModel;
+import dev.dspy4j.core.lm.LmChain;
+import dev.dspy4j.core.lm.LmTransport;
+import dev.dspy4j.core.lm.RetryPolicy;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
@@ -18,6 +21,12 @@ import reactor.test.StepVerifier;
 class UsageTrackerTest {
 
   /** An LM answering every call with {@code usage}; a prompt starting with "cached" is a cache hit. */
+  /** {@code lm} as the transport of a chain without cache, history or retries: only its record link counts. */
+  static LanguageModel tracked(LanguageModel lm) {
+    return LmChain.builder(LmTransport.of(lm)).cache(false).history(LmHistory.disabled())
+        .retry(RetryPolicy.none()).build();
+  }
+
   static LanguageModel fakeLm(String model, Usage usage) {
     return new LanguageModel() {
       @Override
@@ -44,8 +53,8 @@ class UsageTrackerTest {
 
   @Test
   void sumsTokensPerModelOverAPipelineAndCacheHitsAddNone() {
-    var mini = UsageTracking.tracking(fakeLm("gpt-4o-mini", new Usage(100, 20, 120)));
-    var big = UsageTracking.tracking(fakeLm("gpt-4o", new Usage(1000, 50, 1050)));
+    var mini = tracked(fakeLm("gpt-4o-mini", new Usage(100, 20, 120)));
+    var big = tracked(fakeLm("gpt-4o", new Usage(1000, 50, 1050)));
     var tracker = UsageTracker.create();
 
     Mono<String> pipeline = mini.call("q1")
@@ -64,7 +73,7 @@ class UsageTrackerTest {
 
   @Test
   void streamedCallsRecordTheirUsageChunkOnce() {
-    var lm = UsageTracking.tracking(fakeLm("m", new Usage(7, 3, 10)));
+    var lm = tracked(fakeLm("m", new Usage(7, 3, 10)));
     var tracker = UsageTracker.create();
 
     StepVerifier.create(lm.tokens("hello").then(lm.tokens("cached hello").then()).contextWrite(tracker.context()))
@@ -75,7 +84,7 @@ class UsageTrackerTest {
 
   @Test
   void nestedTrackersEachSeeTheCallsBeneathThem() {
-    var lm = UsageTracking.tracking(fakeLm("m", new Usage(1, 1, 2)));
+    var lm = tracked(fakeLm("m", new Usage(1, 1, 2)));
     var outer = UsageTracker.create();
     var inner = UsageTracker.create();
 
@@ -90,7 +99,7 @@ class UsageTrackerTest {
 
   @Test
   void withoutATrackerInTheContextRecordingDoesNothing() {
-    var lm = UsageTracking.tracking(fakeLm("m", new Usage(1, 1, 2)));
+    var lm = tracked(fakeLm("m", new Usage(1, 1, 2)));
 
     StepVerifier.create(lm.call("a")).expectNext(List.of("answer")).expectComplete().verify(Duration.ofSeconds(5));
     assertThat(UsageTracking.trackers(reactor.util.context.Context.empty())).isEmpty();
@@ -98,7 +107,7 @@ class UsageTrackerTest {
 
   @Test
   void trackReturnsTheValueWithTheUsageOfThatPipelineOnly() {
-    var lm = UsageTracking.tracking(fakeLm("m", new Usage(5, 5, 10)));
+    var lm = tracked(fakeLm("m", new Usage(5, 5, 10)));
 
     StepVerifier.create(UsageTracking.track(lm.call("a").then(lm.call("b"))))
         .assertNext(tracked -> {
@@ -112,7 +121,7 @@ class UsageTrackerTest {
 
   @Test
   void concurrentCallsAreCountedExactly() {
-    var lm = UsageTracking.tracking(fakeLm("m", new Usage(3, 1, 4)));
+    var lm = tracked(fakeLm("m", new Usage(3, 1, 4)));
     var tracker = UsageTracker.create();
 
     Flux.range(0, 10_000)
@@ -128,7 +137,7 @@ class UsageTrackerTest {
 
   @Test
   void theSameTrackerWrittenTwiceCountsOnce() {
-    var lm = UsageTracking.tracking(fakeLm("m", new Usage(1, 1, 2)));
+    var lm = tracked(fakeLm("m", new Usage(1, 1, 2)));
     var tracker = UsageTracker.create();
 
     StepVerifier.create(lm.call("a").contextWrite(tracker.context()).contextWrite(tracker.context()))

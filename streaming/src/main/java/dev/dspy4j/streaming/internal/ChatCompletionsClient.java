@@ -5,11 +5,11 @@ import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
+import dev.dspy4j.core.lm.LmTransport;
 import dev.dspy4j.core.lm.ServerException;
 import dev.dspy4j.core.lm.ToolCall;
 import dev.dspy4j.core.lm.ToolCallDelta;
 import dev.dspy4j.core.lm.Usage;
-import dev.dspy4j.core.ratelimit.RateLimiter;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -29,16 +29,17 @@ import reactor.netty.ByteBufFlux;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
+import reactor.util.context.ContextView;
 
 /**
- * The network side of an LM: {@code POST {apiBase}/chat/completions} over Reactor Netty, one attempt
- * at a time, wrapped in {@link LmRetry}. Request body and headers are computed once per call, so
- * every retry sends exactly the same bytes and headers. With a {@link RateLimiter}, every attempt
- * (not just every call) waits for a permit and reports back to it: a 429 lowers the pace of every
- * caller, response headers ({@code Helicone-RateLimit-*}, {@code x-ratelimit-*}) adjust it, and a
- * retry queues for a new permit. Immutable and thread-safe.
+ * The transport of an LM ({@link LmTransport}): {@code POST {apiBase}/chat/completions} over Reactor
+ * Netty, exactly one attempt per subscription. Retries, the rate limiter, the cache and the
+ * bookkeeping are the links of the LM's {@code LmChain} around it; the chain resubscribes for a
+ * retry, and the request it passes is the same effective request each time, so every retry sends the
+ * same body and headers. A streamed attempt's response headers go to the chain
+ * ({@link LmTransport#reportStreamHeaders}) for its rate limiter. Immutable and thread-safe.
  */
-public final class ChatCompletionsClient {
+public final class ChatCompletionsClient implements LmTransport {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final ChunkParser CHUNK_PARSER = new ChunkParser();
@@ -49,8 +50,6 @@ public final class ChatCompletionsClient {
   private final LmSettings settings;
   private final HttpClient http;
   private final LmErrors errors;
-  private final LmRetry retry;
-  private final @Nullable RateLimiter limiter;
   private final Clock clock = Clock.systemUTC();
   /**
    * The URL as a {@link URI}: Reactor Netty parses a String URL itself and takes a one-digit port
@@ -68,53 +67,38 @@ public final class ChatCompletionsClient {
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
         .responseTimeout(settings.firstByteTimeout());
     this.errors = new LmErrors(settings);
-    this.retry = new LmRetry(settings.numRetries(), settings.retryBackoff(), settings.maxBackoff(),
-        settings.maxRetryAfter());
-    this.limiter = settings.rateLimiter();
     this.completionsUri = URI.create(settings.completionsUrl());
   }
 
+  @Override
+  public String model() {
+    return settings.model();
+  }
+
   /**
-   * One non-streamed completion of {@code effective}, retried per {@link LmRetry}. Emits the response
-   * or a typed {@code LmException}; cancelling closes the exchange in flight.
+   * One non-streamed attempt of {@code effective}. Emits the response or a typed
+   * {@code LmException}; cancelling closes the exchange in flight.
    */
-  public Mono<LmResponse> complete(LmRequest effective) {
+  @Override
+  public Mono<LmResponse> send(LmRequest effective) {
     return Mono.defer(() -> {
       byte[] body = RequestBody.json(MAPPER, settings.model(), effective, false);
       Headers headers = requestHeaders(effective, "application/json");
-      return Mono.defer(() -> limited(completeOnce(body, headers))).retryWhen(retry);
+      return completeOnce(body, headers);
     });
   }
 
   /**
-   * One streamed completion of {@code effective}. Retried per {@link LmRetry} only while no chunk
-   * with text has gone downstream; afterwards a failure is a {@code StreamInterruptedException}.
-   * Honours backpressure (a buffer is read from the socket only when the previous one's chunks were
-   * requested); cancelling closes the exchange.
+   * One streamed attempt of {@code effective}. Honours backpressure (a buffer is read from the
+   * socket only when the previous one's chunks were requested); cancelling closes the exchange.
    */
-  public Flux<LmChunk> stream(LmRequest effective) {
-    return Flux.defer(() -> {
+  @Override
+  public Flux<LmChunk> sendStream(LmRequest effective) {
+    return Flux.deferContextual(context -> {
       byte[] body = RequestBody.json(MAPPER, settings.model(), effective, true);
       Headers headers = requestHeaders(effective, "text/event-stream");
-      var progress = new StreamProgress();
-      return Flux.defer(() -> limited(streamOnce(body, headers)))
-          .doOnNext(progress::onChunk)
-          .onErrorMap(progress::onFailure)
-          .retryWhen(retry);
+      return streamOnce(body, headers, context);
     });
-  }
-
-  /**
-   * One attempt under a permit of the limiter, if any. The permit is returned when the attempt ends;
-   * the response (usage, rate-limit headers) or the failure (a 429 with its Retry-After) is reported.
-   */
-  private Mono<LmResponse> limited(Mono<LmResponse> attempt) {
-    return limiter == null ? attempt : limiter.run(attempt);
-  }
-
-  /** One streamed attempt holding a permit until it completes, fails or is cancelled. */
-  private Flux<LmChunk> limited(Flux<LmChunk> attempt) {
-    return limiter == null ? attempt : limiter.runStream(attempt);
   }
 
   private Mono<LmResponse> completeOnce(byte[] body, Headers headers) {
@@ -123,12 +107,10 @@ public final class ChatCompletionsClient {
         .single();
   }
 
-  private Flux<LmChunk> streamOnce(byte[] body, Headers headers) {
+  private Flux<LmChunk> streamOnce(byte[] body, Headers headers, ContextView context) {
     return exchange(body, headers, (res, connection, content, status, requestId) -> {
-      if (limiter != null) {
-        // A stream's chunks carry no headers: the limiter hears about the server's budget here.
-        limiter.onResponseHeaders(responseHeaders(res.responseHeaders()));
-      }
+      // A stream's chunks carry no headers: the chain's rate limiter hears about the server's budget here.
+      LmTransport.reportStreamHeaders(context, () -> responseHeaders(res.responseHeaders()));
       String contentType = res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE, "");
       if (contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
         // The server ignored "stream": true and answered with one JSON completion.

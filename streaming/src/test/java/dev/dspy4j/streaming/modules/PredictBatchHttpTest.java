@@ -8,8 +8,8 @@ import dev.dspy4j.core.batch.BatchResult;
 import dev.dspy4j.core.lm.InvalidRequestException;
 import dev.dspy4j.core.predict.Predict;
 import dev.dspy4j.core.predict.Prediction;
-import dev.dspy4j.core.ratelimit.RateLimitRetry;
-import dev.dspy4j.core.ratelimit.RateLimitedLanguageModel;
+import dev.dspy4j.core.lm.RateLimitException;
+import dev.dspy4j.core.lm.RetryPolicy;
 import dev.dspy4j.core.ratelimit.RateLimiter;
 import dev.dspy4j.core.testing.DummyLM;
 import dev.dspy4j.streaming.LM;
@@ -198,9 +198,11 @@ class PredictBatchHttpTest {
       return Mono.delay(DELAY).then(Mono.defer(() -> CORRECT.send(n, res)));
     }));
     RateLimiter limiter = RateLimiter.builder().maxConcurrent(32).build();
-    // The LM does not retry by itself, so that every 429 reaches the limiter.
-    LM lm = TestLms.builder(server.apiBase()).cache(false).numRetries(0).build();
-    Predict qa = Predict.of("question -> answer").withLm(RateLimitedLanguageModel.of(lm, limiter, RateLimitRetry.defaults()));
+    // Every attempt goes through the limiter, so every 429 reaches it before the retry (as the old
+    // rate-limit retry: 5 retries of 429s only).
+    LM lm = TestLms.builder(server.apiBase()).cache(false).rateLimiter(limiter)
+        .retry(RetryPolicy.builder().maxRetries(5).filter(RateLimitException.class::isInstance).build()).build();
+    Predict qa = Predict.of("question -> answer").withLm(lm);
 
     int total = 1_200;
     List<String> answers = qa.batch(Flux.fromIterable(questions(total)), 64).map(p -> p.get("answer"))

@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dspy4j.core.cache.CacheKey;
-import dev.dspy4j.core.cache.CachedCall;
 import dev.dspy4j.core.cache.DefaultLmCache;
 import dev.dspy4j.core.lm.LanguageModel;
+import dev.dspy4j.core.lm.LmChain;
+import dev.dspy4j.core.lm.LmTransport;
 import dev.dspy4j.core.lm.LmException;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
@@ -120,7 +121,7 @@ class SecretsNeverLeakTest extends PooledLmTest {
   void theHistoryHoldsNoCredential() {
     enqueueEchoingResponses();
     LmHistory history = LmHistory.create();
-    LanguageModel recorded = history.recording(lm(server.url("/v1").toString()).build());
+    LanguageModel recorded = lm(server.url("/v1").toString()).history(history).build();
 
     LmRequest request = requestCarryingSecrets().toBuilder()
         .extraBody(Map.of("nested", Map.of("secret_token", OTHER_SECRET))).build();
@@ -154,9 +155,10 @@ class SecretsNeverLeakTest extends PooledLmTest {
     LmRequest plain = requestCarryingSecrets();
     LmRequest streamed = requestCarryingSecrets().toBuilder().rolloutId("second").build();
 
-    StepVerifier.create(CachedCall.complete(cache, lm.model(), plain, true, () -> lm.complete(plain)))
+    LanguageModel cached = LmChain.builder(LmTransport.of(lm)).cacheStore(cache).build();
+    StepVerifier.create(cached.complete(plain))
         .expectNextCount(1).expectComplete().verify(WAIT);
-    StepVerifier.create(CachedCall.stream(cache, lm.model(), streamed, true, () -> lm.stream(streamed)))
+    StepVerifier.create(cached.stream(streamed))
         .thenConsumeWhile(c -> true).expectComplete().verify(WAIT);
 
     List<Path> files;

@@ -9,6 +9,7 @@ import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.lm.RateLimitException;
 import dev.dspy4j.core.lm.ServerException;
+import dev.dspy4j.core.lm.StreamInterruptedException;
 import dev.dspy4j.core.lm.Usage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
-class CachedCallTest {
+class CacheLinkTest {
 
   private static final String MODEL = "gpt-4o-mini";
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -35,7 +36,7 @@ class CachedCallTest {
   private final LmRequest request = LmRequest.ofUser("What is 2+2?");
 
   private Mono<LmResponse> complete(LmRequest r, java.util.function.Supplier<Mono<LmResponse>> net) {
-    return CachedCall.complete(cache, MODEL, r, true, net);
+    return ChainCache.complete(cache, MODEL, r, true, net);
   }
 
   @Test
@@ -80,12 +81,12 @@ class CachedCallTest {
   void lmCacheSwitchOffBypassesLookupAndStore() {
     var net = network.replying(FakeNetwork.answer("4"));
     complete(request, net).block(TIMEOUT); // stored
-    LmResponse r = CachedCall.complete(cache, MODEL, request, false, net).block(TIMEOUT);
+    LmResponse r = ChainCache.complete(cache, MODEL, request, false, net).block(TIMEOUT);
     assertThat(r.cacheHit()).isFalse();
     assertThat(network.calls).hasValue(2);
 
     LmRequest other = LmRequest.ofUser("never stored");
-    CachedCall.complete(cache, MODEL, other, false, net).block(TIMEOUT);
+    ChainCache.complete(cache, MODEL, other, false, net).block(TIMEOUT);
     StepVerifier.create(cache.get(CacheKey.of(MODEL, other))).expectComplete().verify(TIMEOUT);
   }
 
@@ -205,7 +206,7 @@ class CachedCallTest {
   @Test
   void streamHitReplaysOneChunkPerChoice() {
     complete(request, network.replying(FakeNetwork.answer("4", "four"))).block(TIMEOUT);
-    StepVerifier.create(CachedCall.stream(cache, MODEL, request, true, network.streaming(Flux.never())))
+    StepVerifier.create(ChainCache.stream(cache, MODEL, request, true, network.streaming(Flux.never())))
         .expectNext(LmChunk.cacheReplay(0, "4", "stop"), LmChunk.cacheReplay(1, "four", null))
         .expectComplete()
         .verify(TIMEOUT);
@@ -219,7 +220,7 @@ class CachedCallTest {
     LmChunk world = LmChunk.of(0, "lo", null, "stop", null);
     LmChunk usage = LmChunk.ofUsage(new Usage(3, 2, 5));
 
-    StepVerifier.create(CachedCall.stream(cache, MODEL, request, true, network.streaming(server.asFlux())))
+    StepVerifier.create(ChainCache.stream(cache, MODEL, request, true, network.streaming(server.asFlux())))
         .then(() -> server.tryEmitNext(hello))
         .expectNext(hello) // arrives before the server sent anything else: no buffering
         .then(() -> server.tryEmitNext(world))
@@ -246,7 +247,7 @@ class CachedCallTest {
   @Test
   void streamCancelledMidwayStoresNothingAndClosesTheNetworkStream() {
     Sinks.Many<LmChunk> server = Sinks.many().unicast().onBackpressureBuffer();
-    StepVerifier.create(CachedCall.stream(cache, MODEL, request, true, network.streaming(server.asFlux())))
+    StepVerifier.create(ChainCache.stream(cache, MODEL, request, true, network.streaming(server.asFlux())))
         .then(() -> server.tryEmitNext(LmChunk.ofText("partial")))
         .expectNextCount(1)
         .thenCancel()
@@ -259,9 +260,11 @@ class CachedCallTest {
   void streamErrorIsPassedOnAndNothingIsStored() {
     Flux<LmChunk> broken =
         Flux.just(LmChunk.ofText("half")).concatWith(Flux.error(new ServerException("cut", 0, null, null, null, null)));
-    StepVerifier.create(CachedCall.stream(cache, MODEL, request, true, network.streaming(broken)))
+    StepVerifier.create(ChainCache.stream(cache, MODEL, request, true, network.streaming(broken)))
         .expectNext(LmChunk.ofText("half"))
-        .expectError(ServerException.class)
+        // After text, the chain's retry link reports it as an interruption carrying the partial text.
+        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(StreamInterruptedException.class)
+            .hasCauseInstanceOf(ServerException.class))
         .verify(TIMEOUT);
     StepVerifier.create(cache.get(CacheKey.of(MODEL, request))).expectComplete().verify(TIMEOUT);
   }
@@ -270,8 +273,8 @@ class CachedCallTest {
   void concurrentStreamsShareOneNetworkCallAndLateComersGetTheReplay() {
     Sinks.Many<LmChunk> server = Sinks.many().unicast().onBackpressureBuffer();
     var net = network.streaming(server.asFlux());
-    Flux<LmChunk> leader = CachedCall.stream(cache, MODEL, request, true, net);
-    Flux<LmChunk> follower = CachedCall.stream(cache, MODEL, request, true, net);
+    Flux<LmChunk> leader = ChainCache.stream(cache, MODEL, request, true, net);
+    Flux<LmChunk> follower = ChainCache.stream(cache, MODEL, request, true, net);
     Mono<LmResponse> plain = complete(request, network.replying(FakeNetwork.answer("unused")));
 
     var leaderChunks = leader.collectList().toFuture();
@@ -291,7 +294,7 @@ class CachedCallTest {
   void streamJoiningAPlainCallInFlightGetsItsAnswerAsReplay() {
     Sinks.One<LmResponse> server = Sinks.one();
     var plain = complete(request, network.answeringFrom(server)).toFuture();
-    var streamed = CachedCall.stream(cache, MODEL, request, true, network.streaming(Flux.never()))
+    var streamed = ChainCache.stream(cache, MODEL, request, true, network.streaming(Flux.never()))
         .collectList()
         .toFuture();
     server.tryEmitValue(FakeNetwork.answer("4"));
@@ -307,11 +310,11 @@ class CachedCallTest {
     var net = network.streaming(server.asFlux());
     var follower = new AtomicReference<CompletableFuture<List<LmChunk>>>();
 
-    StepVerifier.create(CachedCall.stream(cache, MODEL, request, true, net))
+    StepVerifier.create(ChainCache.stream(cache, MODEL, request, true, net))
         .then(() -> server.tryEmitNext(LmChunk.ofText("Hel")))
         .expectNext(LmChunk.ofText("Hel"))
         // a second identical stream joins while the first is in flight
-        .then(() -> follower.set(CachedCall.stream(cache, MODEL, request, true, net).collectList().toFuture()))
+        .then(() -> follower.set(ChainCache.stream(cache, MODEL, request, true, net).collectList().toFuture()))
         .thenCancel()
         .verify(TIMEOUT);
     server.tryEmitNext(LmChunk.ofText("lo"));
@@ -332,7 +335,7 @@ class CachedCallTest {
     var net = network.streaming(server.asFlux());
     var follower = new AtomicReference<reactor.core.Disposable>();
 
-    StepVerifier.create(CachedCall.stream(cache, MODEL, request, true, net))
+    StepVerifier.create(ChainCache.stream(cache, MODEL, request, true, net))
         .then(() -> server.tryEmitNext(LmChunk.ofText("Hel")))
         .expectNext(LmChunk.ofText("Hel"))
         .then(() -> follower.set(complete(request, network.replying(LmResponse.of("unused"))).subscribe()))
@@ -348,7 +351,7 @@ class CachedCallTest {
   @Test
   void streamWithCacheOffPassesThroughAndStoresNothing() {
     var net = network.streaming(Flux.just(LmChunk.ofText("4")));
-    StepVerifier.create(CachedCall.stream(cache, MODEL, request.withCache(false), true, net))
+    StepVerifier.create(ChainCache.stream(cache, MODEL, request.withCache(false), true, net))
         .expectNext(LmChunk.ofText("4"))
         .expectComplete()
         .verify(TIMEOUT);
@@ -368,7 +371,7 @@ class CachedCallTest {
         return Mono.error(new IllegalStateException("cache down"));
       }
     };
-    StepVerifier.create(CachedCall.complete(broken, MODEL, request, true, network.replying(FakeNetwork.answer("4"))))
+    StepVerifier.create(ChainCache.complete(broken, MODEL, request, true, network.replying(FakeNetwork.answer("4"))))
         .assertNext(r -> assertThat(r.text()).isEqualTo("4"))
         .expectComplete()
         .verify(TIMEOUT);
@@ -376,10 +379,13 @@ class CachedCallTest {
 
   @Test
   void nullArgumentsAreRejectedAtOnce() {
-    assertThatThrownBy(() -> CachedCall.complete(null, MODEL, request, true, network.replying(LmResponse.of("x"))))
+    assertThatThrownBy(() -> dev.dspy4j.core.lm.LmChain.builder(null))
         .isInstanceOf(NullPointerException.class)
-        .hasMessageContaining("cache must not be null");
-    assertThatThrownBy(() -> CachedCall.stream(cache, MODEL, request, true, null))
+        .hasMessageContaining("transport must not be null");
+    assertThatThrownBy(() -> ChainCache.complete(null, MODEL, request, true, network.replying(LmResponse.of("x"))))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("cacheStore must not be null");
+    assertThatThrownBy(() -> ChainCache.stream(cache, MODEL, request, true, null))
         .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("network must not be null");
   }

@@ -3,6 +3,10 @@ package dev.dspy4j.core.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.core.lm.LanguageModel;
+import dev.dspy4j.core.lm.LmChain;
+import dev.dspy4j.core.lm.LmTransport;
+import dev.dspy4j.core.lm.RetryPolicy;
+import dev.dspy4j.core.lm.StreamInterruptedException;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
@@ -17,7 +21,18 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.TestPublisher;
 
-class RateLimitedLanguageModelTest {
+/** The rate-limit link of an {@link LmChain}: a permit per attempt, released on every outcome. */
+class RateLimitLinkTest {
+
+  /** {@code lm} as the transport of a chain limited by {@code limiter}, without cache or retries. */
+  static LanguageModel limited(LanguageModel lm, RateLimiter limiter) {
+    return limited(lm, limiter, RetryPolicy.none());
+  }
+
+  static LanguageModel limited(LanguageModel lm, RateLimiter limiter, RetryPolicy retry) {
+    return LmChain.builder(LmTransport.of(lm)).cache(false).rateLimiter(limiter).retry(retry).build();
+  }
+
 
   /** An LM whose streams are given by a function of the attempt number (from 1). */
   static LanguageModel streamingLm(Function<Integer, Flux<LmChunk>> streams) {
@@ -44,7 +59,7 @@ class RateLimitedLanguageModelTest {
   void streamHoldsThePermitUntilTheStreamCompletes() {
     var upstream = TestPublisher.<LmChunk>create();
     var limiter = RateLimiter.builder().maxConcurrent(1).build();
-    var lm = limiter.wrap(streamingLm(attempt -> upstream.flux()));
+    var lm = limited(streamingLm(attempt -> upstream.flux()), limiter);
 
     StepVerifier.create(lm.stream(LmRequest.ofUser("hi")))
         .then(() -> upstream.next(LmChunk.ofText("Hel")))
@@ -65,7 +80,7 @@ class RateLimitedLanguageModelTest {
   void cancellingAStreamReleasesItsPermitAndClosesTheUpstream() {
     var upstream = TestPublisher.<LmChunk>create();
     var limiter = RateLimiter.builder().maxConcurrent(1).build();
-    var lm = limiter.wrap(streamingLm(attempt -> upstream.flux()));
+    var lm = limited(streamingLm(attempt -> upstream.flux()), limiter);
 
     StepVerifier.create(lm.stream(LmRequest.ofUser("hi")))
         .then(() -> upstream.next(LmChunk.ofText("Hel")))
@@ -80,7 +95,7 @@ class RateLimitedLanguageModelTest {
   @Test
   void aStreamThatErrorsReleasesItsPermit() {
     var limiter = RateLimiter.builder().maxConcurrent(1).build();
-    var lm = limiter.wrap(streamingLm(attempt -> Flux.error(new IllegalStateException("reset"))));
+    var lm = limited(streamingLm(attempt -> Flux.error(new IllegalStateException("reset"))), limiter);
 
     StepVerifier.create(lm.stream(LmRequest.ofUser("hi"))).expectErrorMessage("reset").verify(Duration.ofSeconds(5));
 
@@ -90,10 +105,10 @@ class RateLimitedLanguageModelTest {
   @Test
   void aStreamRateLimitedBeforeItsFirstChunkIsRetried() {
     var limiter = RateLimiter.builder().build();
-    var lm = RateLimitedLanguageModel.of(streamingLm(attempt -> attempt == 1
+    var lm = limited(streamingLm(attempt -> attempt == 1
             ? Flux.error(new RateLimitException("429", 429, null, Duration.ofMillis(10), null, null))
             : Flux.just(LmChunk.ofText("ok"))),
-        limiter, RateLimitRetry.builder().minBackoff(Duration.ofMillis(10)).build());
+        limiter, RetryPolicy.builder().backoff(Duration.ofMillis(10)).build());
 
     StepVerifier.create(lm.stream(LmRequest.ofUser("hi")))
         .expectNext(LmChunk.ofText("ok"))
@@ -101,20 +116,23 @@ class RateLimitedLanguageModelTest {
         .verify(Duration.ofSeconds(5));
   }
 
+  /** Unified with the LM: an interruption after text is a StreamInterruptedException (it passed through as is before). */
   @Test
   void aStreamThatFailsAfterAChunkIsNotRetried() {
     var limiter = RateLimiter.builder().build();
     var attempts = new AtomicInteger();
-    var lm = RateLimitedLanguageModel.of(streamingLm(attempt -> {
+    var lm = limited(streamingLm(attempt -> {
           attempts.set(attempt);
           return Flux.just(LmChunk.ofText("part"))
               .concatWith(Flux.error(new RateLimitException("429", 429, null, null, null, null)));
         }),
-        limiter, RateLimitRetry.builder().minBackoff(Duration.ofMillis(10)).build());
+        limiter, RetryPolicy.builder().backoff(Duration.ofMillis(10)).build());
 
     StepVerifier.create(lm.stream(LmRequest.ofUser("hi")))
         .expectNext(LmChunk.ofText("part"))
-        .expectError(RateLimitException.class)
+        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(StreamInterruptedException.class)
+            .hasCauseInstanceOf(RateLimitException.class)
+            .satisfies(x -> assertThat(((StreamInterruptedException) x).partialText()).isEqualTo("part")))
         .verify(Duration.ofSeconds(5));
     assertThat(attempts.get()).isEqualTo(1);
   }
@@ -123,7 +141,7 @@ class RateLimitedLanguageModelTest {
   void aStreamedCacheReplayDoesNotCountAsTheServerKeepingUp() {
     var limiter = RateLimiter.builder().recoveryStep(0.5).build();
     limiter.onRateLimited(new RateLimitException("429", 429, null, null, null, null));
-    var lm = limiter.wrap(streamingLm(attempt -> Flux.just(LmChunk.cacheReplay(0, "cached answer", "stop"))));
+    var lm = limited(streamingLm(attempt -> Flux.just(LmChunk.cacheReplay(0, "cached answer", "stop"))), limiter);
 
     StepVerifier.create(lm.stream(LmRequest.ofUser("hi"))).expectNextCount(1).expectComplete()
         .verify(Duration.ofSeconds(5));
@@ -136,7 +154,7 @@ class RateLimitedLanguageModelTest {
   void aStreamedAnswerCountsAsTheServerKeepingUp() {
     var limiter = RateLimiter.builder().recoveryStep(0.5).build();
     limiter.onRateLimited(new RateLimitException("429", 429, null, null, null, null));
-    var lm = limiter.wrap(streamingLm(attempt -> Flux.just(LmChunk.ofText("fresh"), LmChunk.ofUsage(new Usage(1, 1, 2)))));
+    var lm = limited(streamingLm(attempt -> Flux.just(LmChunk.ofText("fresh"), LmChunk.ofUsage(new Usage(1, 1, 2)))), limiter);
 
     StepVerifier.create(lm.stream(LmRequest.ofUser("hi"))).expectNextCount(2).expectComplete()
         .verify(Duration.ofSeconds(5));
@@ -147,7 +165,7 @@ class RateLimitedLanguageModelTest {
   @Test
   void completeGoesThroughTheLimiterAndKeepsTheModelName() {
     var limiter = RateLimiter.builder().build();
-    var lm = limiter.wrap(streamingLm(attempt -> Flux.empty()));
+    var lm = limited(streamingLm(attempt -> Flux.empty()), limiter);
 
     StepVerifier.create(lm.call("hi")).expectNext(java.util.List.of("answer")).expectComplete()
         .verify(Duration.ofSeconds(5));

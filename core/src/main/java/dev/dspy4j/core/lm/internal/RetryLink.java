@@ -1,0 +1,49 @@
+package dev.dspy4j.core.lm.internal;
+
+import dev.dspy4j.core.lm.LmChunk;
+import dev.dspy4j.core.lm.LmResponse;
+import dev.dspy4j.core.lm.RetryPolicy;
+import dev.dspy4j.core.lm.StreamInterruptedException;
+import java.util.Objects;
+import java.util.function.Supplier;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+/**
+ * The retry link of an {@code LmChain}: re-subscribes to the attempt (rate limit and transport) per
+ * the {@link RetryPolicy}, so every retry queues for a permit again and sends the same effective
+ * request. The one place of the streaming rule: a stream is retried only until a chunk with text
+ * went downstream ({@link RecordLink.StreamCall#textEmitted()}); afterwards a failure ends the call
+ * as a {@link StreamInterruptedException} carrying the partial text.
+ */
+public final class RetryLink {
+
+  private final RetryPolicy policy;
+
+  /** A link retrying per {@code policy}. */
+  public RetryLink(RetryPolicy policy) {
+    this.policy = Objects.requireNonNull(policy, "policy");
+  }
+
+  /** {@code attempt}, subscribed again for each retry. */
+  public Mono<LmResponse> complete(Supplier<Mono<LmResponse>> attempt) {
+    // RetryPolicy.none(): no retryWhen at all, so a failure passes untouched (no attempt note).
+    return policy == RetryPolicy.none() ? Mono.defer(attempt) : Mono.defer(attempt).retryWhen(policy);
+  }
+
+  /** {@code attempt}, subscribed again for each retry while {@code call} has emitted no text. */
+  public Flux<LmChunk> stream(Supplier<Flux<LmChunk>> attempt, RecordLink.StreamCall call) {
+    if (policy == RetryPolicy.none()) {
+      return Flux.defer(attempt).onErrorMap(failure -> call.textEmitted() ? call.interrupted(failure) : failure);
+    }
+    Retry beforeText = Retry.from(signals -> policy.generateCompanion(signals.handle((signal, sink) -> {
+      if (call.textEmitted()) {
+        sink.error(call.interrupted(signal.failure()));
+      } else {
+        sink.next(signal);
+      }
+    })));
+    return Flux.defer(attempt).retryWhen(beforeText);
+  }
+}
