@@ -15,8 +15,8 @@ module dev.dspy4j.core {
   requires com.github.benmanes.caffeine;
   requires org.slf4j;
   requires static transitive org.jspecify;
-  requires static transitive micrometer.observation;
-  requires static transitive io.modelcontextprotocol.sdk.mcp.core;
+  requires static micrometer.observation;
+  requires static io.modelcontextprotocol.sdk.mcp.core;
   requires static io.modelcontextprotocol.sdk.mcp.json.jackson2;
 
   exports dev.dspy4j.core;
