@@ -32,6 +32,11 @@ public final class ModuleApiListing {
 
   /** The problems found (empty when the module is as listed); writes the listing first if asked to. */
   public static List<String> check(String moduleName, Path classes, Path listing) throws IOException {
+    return check(moduleName, classes, listing, Boolean.getBoolean("dspy4j.api.write"));
+  }
+
+  /** As {@link #check(String, Path, Path)}, writing the listing first only if {@code write}. */
+  static List<String> check(String moduleName, Path classes, Path listing, boolean write) throws IOException {
     ModuleReference ref = ModuleFinder.of(classes).find(moduleName)
         .orElseThrow(() -> new AssertionError("no module " + moduleName + " in " + classes));
     ModuleDescriptor descriptor = ref.descriptor();
@@ -40,7 +45,7 @@ public final class ModuleApiListing {
       return problems;
     }
     String text = render(descriptor, classes);
-    if (Boolean.getBoolean("dspy4j.api.write")) {
+    if (write) {
       Files.createDirectories(listing.getParent());
       Files.writeString(listing, text, StandardCharsets.UTF_8);
     }
