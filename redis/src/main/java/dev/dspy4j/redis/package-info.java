@@ -3,4 +3,7 @@
  * process of a fleet. Implementation details are in {@code dev.dspy4j.redis.internal}, which is not
  * part of the API.
  */
+@NullMarked
 package dev.dspy4j.redis;
+
+import org.jspecify.annotations.NullMarked;

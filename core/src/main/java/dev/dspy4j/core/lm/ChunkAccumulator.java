@@ -38,6 +38,9 @@ public final class ChunkAccumulator {
   private @Nullable String finishReason;
   private boolean cacheHit;
 
+  /** Creates an accumulator that has seen no chunk yet. */
+  public ChunkAccumulator() {}
+
   /** Adds one chunk: its text, function-call pieces, finish reason, usage and cache-hit mark. */
   public void add(LmChunk chunk) {
     int choice = chunk.index();

@@ -26,6 +26,9 @@ public final class ToolCallAssembler {
     final StringBuilder arguments = new StringBuilder();
   }
 
+  /** Creates an assembler holding no tool call yet. */
+  public ToolCallAssembler() {}
+
   /** Adds the tool-call pieces of {@code chunk} (whatever its choice index). */
   public void add(LmChunk chunk) {
     for (ToolCallDelta d : chunk.toolCallDeltas()) {

@@ -47,6 +47,8 @@ import reactor.core.publisher.Mono;
  * and a JSON binding such as {@code mcp-json-jackson2} to use this class. The client's lifecycle
  * (initialize, close) stays with the caller.
  */
+// the MCP SDK is an optional dependency (requires static): a module using this class requires it itself.
+@SuppressWarnings("exports")
 public final class McpTools {
 
   private McpTools() {}

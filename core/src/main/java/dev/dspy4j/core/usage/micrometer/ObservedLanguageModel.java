@@ -28,6 +28,8 @@ import reactor.util.context.ContextView;
  * {@code "micrometer.observation"} (where Micrometer's context propagation puts it), and calls made
  * beneath see this observation there.
  */
+// Micrometer is an optional dependency (requires static): a module using this class requires it itself.
+@SuppressWarnings("exports")
 public final class ObservedLanguageModel implements LanguageModel {
 
   /** The observation name, OpenTelemetry's client operation duration metric. */

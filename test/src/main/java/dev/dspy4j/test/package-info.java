@@ -1,0 +1,8 @@
+/**
+ * Test support for dspy4j users: a local OpenAI-compatible gateway on loopback ({@link
+ * dev.dspy4j.test.LocalGateway}) and helpers to script and read SSE bodies.
+ */
+@NullMarked
+package dev.dspy4j.test;
+
+import org.jspecify.annotations.NullMarked;
