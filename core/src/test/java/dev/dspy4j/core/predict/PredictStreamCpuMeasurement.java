@@ -29,7 +29,7 @@ import reactor.core.publisher.Mono;
  * stream produced its chunks and its Done.
  */
 @EnabledIfSystemProperty(named = "dspy4j.measure", matches = "true")
-public class PredictStreamCpuMeasurement {
+class PredictStreamCpuMeasurement {
 
   private static final int LONG_TOKENS = 400;
   private static final int SHORT_TOKENS = 10;
