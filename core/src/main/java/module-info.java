@@ -1,11 +1,11 @@
 /**
- * dspy4j's core: signatures, adapters, predictors, programs, evaluation, optimizers and the
- * {@link dev.dspy4j.core.lm.LanguageModel} contract, with no transport of its own.
+ * dspy4j's core: signatures, adapters, predictors, programs, evaluation, optimizers and the {@link
+ * dev.dspy4j.core.lm.LanguageModel} contract, with no transport of its own.
  *
  * <p>Only API packages are exported; {@code ...internal} packages are implementation and stay
- * closed (listed with their public types in {@code docs/api/dev.dspy4j.core.txt}, checked by
- * {@code ModuleApiTest}). Micrometer and the MCP SDK are optional: only
- * {@code dev.dspy4j.core.usage.micrometer} and {@code dev.dspy4j.core.tool.mcp} need them.
+ * closed (listed with their public types in {@code docs/api/dev.dspy4j.core.txt}, checked by {@code
+ * ModuleApiTest}). Micrometer and the MCP SDK are optional: only {@code
+ * dev.dspy4j.core.usage.micrometer} and {@code dev.dspy4j.core.tool.mcp} need them.
  */
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module dev.dspy4j.core {
@@ -39,5 +39,6 @@ module dev.dspy4j.core {
   exports dev.dspy4j.core.usage.micrometer;
 
   // The disk cache's entries (records) are read and written by Jackson.
-  opens dev.dspy4j.core.cache.internal to com.fasterxml.jackson.databind;
+  opens dev.dspy4j.core.cache.internal to
+      com.fasterxml.jackson.databind;
 }

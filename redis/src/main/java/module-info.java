@@ -16,5 +16,6 @@ module dev.dspy4j.redis {
   exports dev.dspy4j.redis;
 
   // A cache entry (RedisEntry, a record) is written and read by Jackson.
-  opens dev.dspy4j.redis.internal to com.fasterxml.jackson.databind;
+  opens dev.dspy4j.redis.internal to
+      com.fasterxml.jackson.databind;
 }

@@ -1,6 +1,6 @@
 /**
- * dspy4j's transport: {@link dev.dspy4j.streaming.LM}, an OpenAI-compatible chat-completions
- * {@link dev.dspy4j.core.lm.LanguageModel} on Reactor Netty, Helicone evals and the SSE relays.
+ * dspy4j's transport: {@link dev.dspy4j.streaming.LM}, an OpenAI-compatible chat-completions {@link
+ * dev.dspy4j.core.lm.LanguageModel} on Reactor Netty, Helicone evals and the SSE relays.
  *
  * <p>Only API packages are exported; {@code dev.dspy4j.streaming.internal} is implementation
  * (listed in {@code docs/api/dev.dspy4j.streaming.txt}, checked by {@code ModuleApiTest}).

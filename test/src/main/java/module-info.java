@@ -1,6 +1,6 @@
 /**
- * Test support for dspy4j users: a local OpenAI-compatible gateway on loopback
- * ({@link dev.dspy4j.test.LocalGateway}) and helpers to script and read SSE bodies.
+ * Test support for dspy4j users: a local OpenAI-compatible gateway on loopback ({@link
+ * dev.dspy4j.test.LocalGateway}) and helpers to script and read SSE bodies.
  */
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module dev.dspy4j.test {

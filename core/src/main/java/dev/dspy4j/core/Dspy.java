@@ -21,12 +21,13 @@ import reactor.util.context.ContextView;
  */
 public final class Dspy {
 
-  private static final Object LM_KEY = new Object() {
-    @Override
-    public String toString() {
-      return "dspy4j.lm";
-    }
-  };
+  private static final Object LM_KEY =
+      new Object() {
+        @Override
+        public String toString() {
+          return "dspy4j.lm";
+        }
+      };
 
   private static volatile @Nullable LanguageModel defaultLm;
 
@@ -59,9 +60,9 @@ public final class Dspy {
   }
 
   /**
-   * The process-wide cache: the one configured, else (created on first use) a
-   * {@link DefaultLmCache#fromEnvironment()}: memory only, plus a disk layer when the environment
-   * variable {@code DSPY4J_CACHEDIR} names a directory.
+   * The process-wide cache: the one configured, else (created on first use) a {@link
+   * DefaultLmCache#fromEnvironment()}: memory only, plus a disk layer when the environment variable
+   * {@code DSPY4J_CACHEDIR} names a directory.
    */
   public static LmCache cache() {
     LmCache c = cache;

@@ -14,25 +14,37 @@ class ModuleApiListingTest {
 
   @Test
   void anInternalPackageExportedToEveryoneIsRefused() {
-    var d = ModuleDescriptor.newModule("m").exports("m.api").exports("m.api.internal")
-        .packages(Set.of("m.api", "m.api.internal")).build();
+    var d =
+        ModuleDescriptor.newModule("m")
+            .exports("m.api")
+            .exports("m.api.internal")
+            .packages(Set.of("m.api", "m.api.internal"))
+            .build();
     assertThat(ModuleApiListing.structuralProblems(d))
         .containsExactly("internal package exported to everyone: m.api.internal");
   }
 
   @Test
   void aQualifiedExportOfAnInternalPackageIsAllowed() {
-    var d = ModuleDescriptor.newModule("m").exports("m.api").exports("m.internal", Set.of("other"))
-        .packages(Set.of("m.api", "m.internal")).build();
+    var d =
+        ModuleDescriptor.newModule("m")
+            .exports("m.api")
+            .exports("m.internal", Set.of("other"))
+            .packages(Set.of("m.api", "m.internal"))
+            .build();
     assertThat(ModuleApiListing.structuralProblems(d)).isEmpty();
   }
 
   @Test
   void anApiPackageThatIsNotExportedIsRefused() {
-    var d = ModuleDescriptor.newModule("m").exports("m.api")
-        .packages(Set.of("m.api", "m.more", "m.api.internal")).build();
+    var d =
+        ModuleDescriptor.newModule("m")
+            .exports("m.api")
+            .packages(Set.of("m.api", "m.more", "m.api.internal"))
+            .build();
     assertThat(ModuleApiListing.structuralProblems(d))
-        .containsExactly("API package not exported (export it, or move it under an internal package): m.more");
+        .containsExactly(
+            "API package not exported (export it, or move it under an internal package): m.more");
   }
 
   @Test
@@ -47,8 +59,15 @@ class ModuleApiListingTest {
     String real = Files.readString(Path.of("../docs/api/dev.dspy4j.core.txt"));
     Files.writeString(listing, real.replace("  dev.dspy4j.core.lm.LanguageModel\n", ""));
     assertThat(ModuleApiListing.check("dev.dspy4j.core", Path.of("target/classes"), listing, false))
-        .singleElement().asString().startsWith("the public API differs from");
-    assertThat(ModuleApiListing.check("dev.dspy4j.core", Path.of("target/classes"),
-        Path.of("../docs/api/dev.dspy4j.core.txt"), false)).isEmpty();
+        .singleElement()
+        .asString()
+        .startsWith("the public API differs from");
+    assertThat(
+            ModuleApiListing.check(
+                "dev.dspy4j.core",
+                Path.of("target/classes"),
+                Path.of("../docs/api/dev.dspy4j.core.txt"),
+                false))
+        .isEmpty();
   }
 }

@@ -20,12 +20,14 @@ public interface Example {
 
   /**
    * Runs the example with the command-line arguments after its name ({@code java -jar
-   * dspy4j-examples.jar gateway --port 8080} gives {@code [--port, 8080]}). By default an example takes
-   * none: extra arguments are an error that names them.
+   * dspy4j-examples.jar gateway --port 8080} gives {@code [--port, 8080]}). By default an example
+   * takes none: extra arguments are an error that names them.
    */
   default int run(ExampleRuntime runtime, List<String> args) throws Exception {
     if (!args.isEmpty()) {
-      runtime.out().println("'" + name() + "' takes no arguments (got " + String.join(" ", args) + ")");
+      runtime
+          .out()
+          .println("'" + name() + "' takes no arguments (got " + String.join(" ", args) + ")");
       return Main.USAGE;
     }
     return run(runtime);
@@ -41,8 +43,8 @@ public interface Example {
 
   /**
    * The time per generated token when the example runs against the embedded local gateway (between
-   * streamed chunks; a non-streamed answer waits for all its tokens): zero by default; streaming and
-   * batch demos slow it down so that what they show can be seen.
+   * streamed chunks; a non-streamed answer waits for all its tokens): zero by default; streaming
+   * and batch demos slow it down so that what they show can be seen.
    */
   default Duration localTokenDelay() {
     return Duration.ZERO;

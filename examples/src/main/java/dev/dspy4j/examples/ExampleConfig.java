@@ -36,7 +36,8 @@ public record ExampleConfig(Optional<String> apiKey, String baseUrl, String mode
     Objects.requireNonNull(model, "model");
     apiKey = apiKey.map(String::strip).filter(k -> !k.isEmpty());
     if (baseUrl.isBlank() || model.isBlank()) {
-      throw new IllegalArgumentException("HELICONE_BASE_URL and DSPY4J_MODEL must not be blank when set");
+      throw new IllegalArgumentException(
+          "HELICONE_BASE_URL and DSPY4J_MODEL must not be blank when set");
     }
   }
 
@@ -48,7 +49,10 @@ public record ExampleConfig(Optional<String> apiKey, String baseUrl, String mode
   /** The configuration from these environment variables and {@code dir/.env} (if it exists). */
   public static ExampleConfig load(Map<String, String> environment, Path dir) {
     var values = new LinkedHashMap<String, String>(readDotEnv(dir.resolve(".env")));
-    environment.forEach((k, v) -> { if (v != null && !v.isBlank()) values.put(k, v); });
+    environment.forEach(
+        (k, v) -> {
+          if (v != null && !v.isBlank()) values.put(k, v);
+        });
     return new ExampleConfig(
         Optional.ofNullable(values.get("HELICONE_API_KEY")),
         values.getOrDefault("HELICONE_BASE_URL", DEFAULT_BASE_URL).strip(),
@@ -103,7 +107,12 @@ public record ExampleConfig(Optional<String> apiKey, String baseUrl, String mode
 
   @Override
   public String toString() {
-    return "ExampleConfig[apiKey=" + (apiKey.isPresent() ? "****" : "(none: local gateway)")
-        + ", baseUrl=" + baseUrl + ", model=" + model + "]";
+    return "ExampleConfig[apiKey="
+        + (apiKey.isPresent() ? "****" : "(none: local gateway)")
+        + ", baseUrl="
+        + baseUrl
+        + ", model="
+        + model
+        + "]";
   }
 }

@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What an example runs against: the real Helicone AI Gateway when {@code HELICONE_API_KEY} is set,
  * otherwise an embedded {@link LocalGateway} started here (and announced on {@link #out()}). The
- * same example code talks to either: configure the LM with {@link #apiBase()}, {@link #apiKey()} and
- * {@link #model()}.
+ * same example code talks to either: configure the LM with {@link #apiBase()}, {@link #apiKey()}
+ * and {@link #model()}.
  */
 public final class ExampleRuntime implements AutoCloseable {
 
@@ -25,7 +25,8 @@ public final class ExampleRuntime implements AutoCloseable {
   private final @Nullable LocalGateway gateway;
   private final boolean ownsGateway;
 
-  private ExampleRuntime(ExampleConfig config, PrintStream out, @Nullable LocalGateway gateway, boolean ownsGateway) {
+  private ExampleRuntime(
+      ExampleConfig config, PrintStream out, @Nullable LocalGateway gateway, boolean ownsGateway) {
     this.config = config;
     this.out = out;
     this.gateway = gateway;
@@ -39,7 +40,8 @@ public final class ExampleRuntime implements AutoCloseable {
 
   /**
    * Like {@link #start(ExampleConfig, PrintStream)}; with {@code callsLm} false no local gateway is
-   * started (the example needs none); a local gateway waits {@code tokenDelay} between streamed tokens.
+   * started (the example needs none); a local gateway waits {@code tokenDelay} between streamed
+   * tokens.
    */
   public static ExampleRuntime start(
       ExampleConfig config, PrintStream out, boolean callsLm, Duration tokenDelay) {
@@ -51,27 +53,44 @@ public final class ExampleRuntime implements AutoCloseable {
    * false a local gateway does not print a line per request.
    */
   public static ExampleRuntime start(
-      ExampleConfig config, PrintStream out, boolean callsLm, Duration tokenDelay, boolean printRequests) {
+      ExampleConfig config,
+      PrintStream out,
+      boolean callsLm,
+      Duration tokenDelay,
+      boolean printRequests) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(out, "out");
     if (!callsLm || !config.useLocalGateway()) {
       return new ExampleRuntime(config, out, null, false);
     }
-    PrintStream log = printRequests ? out : new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+    PrintStream log =
+        printRequests
+            ? out
+            : new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
     var gateway = LocalGateway.builder().log(log).tokenDelay(tokenDelay).start();
-    out.println("No HELICONE_API_KEY set: using the embedded LOCAL GATEWAY at " + gateway.baseUrl());
-    out.println("(a stand-in for the Helicone AI Gateway with deterministic answers, no model; set");
-    out.println(" HELICONE_API_KEY in the environment or ./.env to talk to " + ExampleConfig.DEFAULT_BASE_URL + ")");
+    out.println(
+        "No HELICONE_API_KEY set: using the embedded LOCAL GATEWAY at " + gateway.baseUrl());
+    out.println(
+        "(a stand-in for the Helicone AI Gateway with deterministic answers, no model; set");
+    out.println(
+        " HELICONE_API_KEY in the environment or ./.env to talk to "
+            + ExampleConfig.DEFAULT_BASE_URL
+            + ")");
     if (!printRequests) {
-      out.println("(its line per request is off for this example, so as not to break up the output)");
+      out.println(
+          "(its line per request is off for this example, so as not to break up the output)");
     }
     return new ExampleRuntime(config, out, gateway, true);
   }
 
   /** Runs against an existing local gateway (tests use this to inspect its requests). */
-  public static ExampleRuntime withGateway(ExampleConfig config, PrintStream out, LocalGateway gateway) {
+  public static ExampleRuntime withGateway(
+      ExampleConfig config, PrintStream out, LocalGateway gateway) {
     return new ExampleRuntime(
-        Objects.requireNonNull(config, "config"), Objects.requireNonNull(out, "out"), Objects.requireNonNull(gateway, "gateway"), false);
+        Objects.requireNonNull(config, "config"),
+        Objects.requireNonNull(out, "out"),
+        Objects.requireNonNull(gateway, "gateway"),
+        false);
   }
 
   /** The configuration read from the environment and {@code .env}. */
@@ -114,6 +133,11 @@ public final class ExampleRuntime implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "ExampleRuntime[" + apiBase() + ", model=" + model() + (gateway != null ? ", local gateway" : "") + "]";
+    return "ExampleRuntime["
+        + apiBase()
+        + ", model="
+        + model()
+        + (gateway != null ? ", local gateway" : "")
+        + "]";
   }
 }

@@ -24,11 +24,26 @@ import java.util.Optional;
 /** The examples {@link Main} knows, in the order of the Helicone DSPy page. */
 public final class Examples {
 
-  private static final List<Example> ALL = List.of(
-      new Hello(), new BasicCot(), new GenerationConfig(), new CustomProperties(), new Prompts(),
-      new RateLimit(), new Caching(), new Sessions(), new Streaming(), new BatchPipeline(), new Web(),
-      new BestOfNExample(), new LoadProgram(), new Optimize(), new ReActAgent(), new RedisCache(), new KafkaPipeline(),
-      new GatewayExample());
+  private static final List<Example> ALL =
+      List.of(
+          new Hello(),
+          new BasicCot(),
+          new GenerationConfig(),
+          new CustomProperties(),
+          new Prompts(),
+          new RateLimit(),
+          new Caching(),
+          new Sessions(),
+          new Streaming(),
+          new BatchPipeline(),
+          new Web(),
+          new BestOfNExample(),
+          new LoadProgram(),
+          new Optimize(),
+          new ReActAgent(),
+          new RedisCache(),
+          new KafkaPipeline(),
+          new GatewayExample());
 
   private Examples() {}
 

@@ -23,7 +23,8 @@ public final class Main {
   }
 
   /** The testable body of {@link #main}: returns the exit code instead of exiting. */
-  public static int run(String[] args, PrintStream out, PrintStream err, Supplier<ExampleConfig> config) {
+  public static int run(
+      String[] args, PrintStream out, PrintStream err, Supplier<ExampleConfig> config) {
     List<Example> examples = Examples.all();
     if (args.length == 0 || List.of("-h", "--help", "help", "list").contains(args[0])) {
       printList(examples, out);
@@ -31,14 +32,21 @@ public final class Main {
     }
     Optional<Example> example = Examples.named(args[0]);
     if (example.isEmpty()) {
-      err.println("Unknown example '" + args[0] + "'. Known examples: "
-          + examples.stream().map(Example::name).collect(Collectors.joining(", "))
-          + ". Run without arguments to see what each one does.");
+      err.println(
+          "Unknown example '"
+              + args[0]
+              + "'. Known examples: "
+              + examples.stream().map(Example::name).collect(Collectors.joining(", "))
+              + ". Run without arguments to see what each one does.");
       return USAGE;
     }
-    try (var runtime = ExampleRuntime.start(
-        config.get(), out, example.get().callsLm(), example.get().localTokenDelay(),
-        example.get().localGatewayPrintsRequests())) {
+    try (var runtime =
+        ExampleRuntime.start(
+            config.get(),
+            out,
+            example.get().callsLm(),
+            example.get().localTokenDelay(),
+            example.get().localGatewayPrintsRequests())) {
       return example.get().run(runtime, List.of(args).subList(1, args.length));
     } catch (Exception e) {
       err.println("Example '" + args[0] + "' failed: " + e);
@@ -54,8 +62,12 @@ public final class Main {
       out.println("  " + e.name() + " ".repeat(width - e.name().length() + 2) + e.summary());
     }
     out.println();
-    out.println("Without HELICONE_API_KEY (environment or ./.env) they run against an embedded local");
-    out.println("gateway; with it, against " + ExampleConfig.DEFAULT_BASE_URL + " (HELICONE_BASE_URL overrides,");
+    out.println(
+        "Without HELICONE_API_KEY (environment or ./.env) they run against an embedded local");
+    out.println(
+        "gateway; with it, against "
+            + ExampleConfig.DEFAULT_BASE_URL
+            + " (HELICONE_BASE_URL overrides,");
     out.println("DSPY4J_MODEL picks the model, default " + ExampleConfig.DEFAULT_MODEL + ").");
   }
 }

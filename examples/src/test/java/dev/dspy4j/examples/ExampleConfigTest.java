@@ -24,13 +24,16 @@ class ExampleConfigTest {
 
   @Test
   void readsADotEnvFileInTheWorkingDirectoryLikePythonDotenv() throws Exception {
-    Files.writeString(dir.resolve(".env"), String.join("\n",
-        "# Helicone",
-        "HELICONE_API_KEY=sk-helicone-from-file",
-        "export HELICONE_BASE_URL=\"http://localhost:8787/v1\"",
-        "DSPY4J_MODEL='claude-3-5-haiku' # a comment after quotes is not part of the value",
-        "",
-        "UNRELATED=1"));
+    Files.writeString(
+        dir.resolve(".env"),
+        String.join(
+            "\n",
+            "# Helicone",
+            "HELICONE_API_KEY=sk-helicone-from-file",
+            "export HELICONE_BASE_URL=\"http://localhost:8787/v1\"",
+            "DSPY4J_MODEL='claude-3-5-haiku' # a comment after quotes is not part of the value",
+            "",
+            "UNRELATED=1"));
     var config = ExampleConfig.load(Map.of(), dir);
     assertThat(config.apiKey()).hasValue("sk-helicone-from-file");
     assertThat(config.baseUrl()).isEqualTo("http://localhost:8787/v1");
@@ -48,7 +51,8 @@ class ExampleConfigTest {
 
   @Test
   void anEmptyKeyMeansNoKey() {
-    assertThat(ExampleConfig.load(Map.of("HELICONE_API_KEY", "  "), dir).useLocalGateway()).isTrue();
+    assertThat(ExampleConfig.load(Map.of("HELICONE_API_KEY", "  "), dir).useLocalGateway())
+        .isTrue();
   }
 
   @Test

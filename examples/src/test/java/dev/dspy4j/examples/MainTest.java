@@ -19,7 +19,9 @@ class MainTest {
         args,
         new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8),
-        () -> new ExampleConfig(Optional.empty(), ExampleConfig.DEFAULT_BASE_URL, ExampleConfig.DEFAULT_MODEL));
+        () ->
+            new ExampleConfig(
+                Optional.empty(), ExampleConfig.DEFAULT_BASE_URL, ExampleConfig.DEFAULT_MODEL));
   }
 
   @Test
@@ -45,14 +47,16 @@ class MainTest {
   @Test
   void theGatewayExampleTakesAPortAndRejectsABadOne() {
     assertThat(run("gateway", "--port", "eighty")).isEqualTo(2);
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--port needs a number (got 'eighty')")
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("--port needs a number (got 'eighty')")
         .contains("usage: [--port N");
   }
 
   @Test
   void anExampleWithoutOptionsNamesTheArgumentsItDoesNotTake() {
     assertThat(run("hello", "--port", "8080")).isEqualTo(Main.USAGE);
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("'hello' takes no arguments (got --port 8080)");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("'hello' takes no arguments (got --port 8080)");
   }
 
   @Test
@@ -72,7 +76,9 @@ class MainTest {
     }
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("LOCAL GATEWAY");
 
-    var remote = ExampleConfig.load(Map.of("HELICONE_API_KEY", "sk-helicone-1"), java.nio.file.Path.of("does-not-exist"));
+    var remote =
+        ExampleConfig.load(
+            Map.of("HELICONE_API_KEY", "sk-helicone-1"), java.nio.file.Path.of("does-not-exist"));
     try (var runtime = ExampleRuntime.start(remote, print)) {
       assertThat(runtime.localGateway()).isEmpty();
       assertThat(runtime.apiBase()).isEqualTo("https://ai-gateway.helicone.ai/v1");

@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's Redis command as a user runs it: {@code java -jar examples/target/dspy4j-examples.jar
- * redis-cache}, without {@code REDIS_URL} (the example starts Debian's redis-server itself) and
- * without an API key (the embedded local gateway).
+ * The README's Redis command as a user runs it: {@code java -jar
+ * examples/target/dspy4j-examples.jar redis-cache}, without {@code REDIS_URL} (the example starts
+ * Debian's redis-server itself) and without an API key (the embedded local gateway).
  */
 class RedisCacheJarIT {
 
@@ -21,10 +21,15 @@ class RedisCacheJarIT {
   @Test
   void theRedisCacheExampleRunsFromTheJarWithAThrowAwayRedisServer() throws Exception {
     assertThat(JAR).exists();
-    var builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", JAR.toAbsolutePath().toString(), "redis-cache"))
-        .directory(Files.createTempDirectory("dspy4j-redis-example").toFile())
-        .redirectErrorStream(true);
+    var builder =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar",
+                    JAR.toAbsolutePath().toString(),
+                    "redis-cache"))
+            .directory(Files.createTempDirectory("dspy4j-redis-example").toFile())
+            .redirectErrorStream(true);
     builder.environment().remove("HELICONE_API_KEY");
     builder.environment().remove("REDIS_URL");
     Process process = builder.start();

@@ -26,8 +26,12 @@ class RunnableJarIT {
 
   private static ProcessBuilder java(String... args) {
     assertThat(JAR).exists();
-    var command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toAbsolutePath().toString()));
+    var command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toAbsolutePath().toString()));
     command.addAll(List.of(args));
     var builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().remove("HELICONE_API_KEY"); // always the embedded local gateway here
@@ -44,7 +48,9 @@ class RunnableJarIT {
     Process process = java().start();
     String output = runToEnd(process);
     assertThat(process.exitValue()).isZero();
-    assertThat(output).contains("dspy4j examples: java -jar dspy4j-examples.jar <example>").contains("gateway");
+    assertThat(output)
+        .contains("dspy4j examples: java -jar dspy4j-examples.jar <example>")
+        .contains("gateway");
   }
 
   @Test
@@ -58,7 +64,9 @@ class RunnableJarIT {
   @Test
   void theGatewayExampleServesChatCompletionsFromTheJar() throws Exception {
     Process process = java("gateway").start();
-    try (var out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (var out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String baseUrl = null;
       Pattern listening = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+/v1)");
       for (String line; baseUrl == null && (line = out.readLine()) != null; ) {
@@ -69,14 +77,17 @@ class RunnableJarIT {
       }
       assertThat(baseUrl).as("the gateway printed its URL").isNotNull();
 
-      var response = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create(baseUrl + "/chat/completions"))
-              .timeout(Duration.ofSeconds(30))
-              .header("Helicone-User-Id", "user-123")
-              .POST(HttpRequest.BodyPublishers.ofString(
-                  "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello, world!\"}]}"))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
+      var response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(baseUrl + "/chat/completions"))
+                      .timeout(Duration.ofSeconds(30))
+                      .header("Helicone-User-Id", "user-123")
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello, world!\"}]}"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
 
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.body()).contains("Hello, world!");
@@ -108,9 +119,11 @@ class RunnableJarIT {
     assertThat(process.exitValue()).as(output).isZero();
     assertThat(output)
         .contains("No HELICONE_API_KEY set: using the embedded LOCAL GATEWAY at http://127.0.0.1:")
-        .contains("[local gateway] #1 POST /v1/chat/completions model=gpt-4o-mini | Authorization: Bearer **** | no Helicone-* headers")
-        .containsPattern("(?m)^Answer: A deterministic answer from the local gateway to "
-            + "\"How many floors are in the castle David Gregory inherited\\?\"\\.$")
+        .contains(
+            "[local gateway] #1 POST /v1/chat/completions model=gpt-4o-mini | Authorization: Bearer **** | no Helicone-* headers")
+        .containsPattern(
+            "(?m)^Answer: A deterministic answer from the local gateway to "
+                + "\"How many floors are in the castle David Gregory inherited\\?\"\\.$")
         .containsPattern("(?m)^Reasoning: Let's think step by step\\. ");
   }
 
@@ -122,10 +135,13 @@ class RunnableJarIT {
     assertThat(process.exitValue()).as(output).isZero();
     assertThat(output.lines().filter(l -> l.startsWith("[local gateway] #")))
         .hasSize(2)
-        .allSatisfy(line -> assertThat(line).endsWith(
-            "| Helicone-Session-Id: dspy-example-session | Helicone-Session-Name: Question Answering"
-                + " | Helicone-User-Id: user-123 | Helicone-Property-Environment: production"
-                + " | Helicone-Property-Module: chain-of-thought | Helicone-Property-Version: 1.0.0"));
+        .allSatisfy(
+            line ->
+                assertThat(line)
+                    .endsWith(
+                        "| Helicone-Session-Id: dspy-example-session | Helicone-Session-Name: Question Answering"
+                            + " | Helicone-User-Id: user-123 | Helicone-Property-Environment: production"
+                            + " | Helicone-Property-Module: chain-of-thought | Helicone-Property-Version: 1.0.0"));
   }
 
   @Test
@@ -134,7 +150,8 @@ class RunnableJarIT {
     String output = runToEnd(process);
 
     assertThat(process.exitValue()).as(output).isZero();
-    assertThat(output).doesNotContain("[local gateway] #")
+    assertThat(output)
+        .doesNotContain("[local gateway] #")
         .contains("\r[##############################] 100/100 0 in flight ")
         .contains("100 answers in ");
   }

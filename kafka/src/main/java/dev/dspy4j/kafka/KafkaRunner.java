@@ -36,29 +36,31 @@ import reactor.util.context.Context;
  *
  * <ul>
  *   <li><b>Records.</b> An input value is a JSON object of the module's input fields. The output
- *       record has the input's key and, as value, a JSON object of the prediction's fields. An input
- *       that cannot be read (not JSON, not an object, no value) or whose call failed goes to the
- *       failure topic with the same key and the value {@code {"error": {"type", "message"},
- *       "input": <raw value as text>}}; the run goes on. Both carry the headers {@code dspy4j-input}
- *       ({@code topic/partition/offset} of the input) and {@code Helicone-Request-Id}.
+ *       record has the input's key and, as value, a JSON object of the prediction's fields. An
+ *       input that cannot be read (not JSON, not an object, no value) or whose call failed goes to
+ *       the failure topic with the same key and the value {@code {"error": {"type", "message"},
+ *       "input": <raw value as text>}}; the run goes on. Both carry the headers {@code
+ *       dspy4j-input} ({@code topic/partition/offset} of the input) and {@code
+ *       Helicone-Request-Id}.
  *   <li><b>At least once.</b> An offset is committed only after every record before it in its
  *       partition has its output (or failure) record acknowledged by the producer; commits are sent
  *       as soon as that is true, not on a timer. A killed runner repeats at most its uncommitted
- *       records ({@link KafkaRunnerProgress#uncommitted()}, at most {@link Builder#maxUncommitted}).
- *       A new consumer group starts from the earliest offset.
+ *       records ({@link KafkaRunnerProgress#uncommitted()}, at most {@link
+ *       Builder#maxUncommitted}). A new consumer group starts from the earliest offset.
  *   <li><b>Concurrency and backpressure.</b> At most {@link Builder#concurrency} module calls in
  *       flight per started runner (a finished record's output is written outside that limit, within
  *       {@link Builder#maxUncommitted}); when either limit is reached, the runner pauses its
  *       partitions instead of buffering.
  *   <li><b>Threads.</b> Each {@link #start()} creates one dedicated platform thread that owns the
- *       (not thread-safe) {@code KafkaConsumer} and blocks in {@code poll}: it is not an event loop,
- *       and the module calls never run their I/O on it. Output records are sent from that thread
- *       too, because {@code KafkaProducer.send} may block.
+ *       (not thread-safe) {@code KafkaConsumer} and blocks in {@code poll}: it is not an event
+ *       loop, and the module calls never run their I/O on it. Output records are sent from that
+ *       thread too, because {@code KafkaProducer.send} may block.
  *   <li><b>Helicone.</b> Each record's calls send a fixed {@code Helicone-Request-Id} derived from
  *       (group, topic, partition, offset) ({@link #requestId}), so a redelivered record is
  *       recognisable in Helicone's logs, and the session, user and properties found in the record's
- *       Kafka headers of the same names ({@code Helicone-Session-Id}, {@code Helicone-Session-Name},
- *       {@code Helicone-Session-Path}, {@code Helicone-User-Id}, {@code Helicone-Property-*}).
+ *       Kafka headers of the same names ({@code Helicone-Session-Id}, {@code
+ *       Helicone-Session-Name}, {@code Helicone-Session-Path}, {@code Helicone-User-Id}, {@code
+ *       Helicone-Property-*}).
  * </ul>
  *
  * Immutable and thread-safe; each {@link #start()} is a new group member with its own clients.
@@ -108,8 +110,17 @@ public final class KafkaRunner {
 
   @Override
   public String toString() {
-    return "KafkaRunner[group=" + settings.groupId() + ", " + settings.inputTopic() + " -> "
-        + settings.outputTopic() + " | " + settings.failureTopic() + ", concurrency=" + settings.concurrency() + "]";
+    return "KafkaRunner[group="
+        + settings.groupId()
+        + ", "
+        + settings.inputTopic()
+        + " -> "
+        + settings.outputTopic()
+        + " | "
+        + settings.failureTopic()
+        + ", concurrency="
+        + settings.concurrency()
+        + "]";
   }
 
   /** Configures a {@link KafkaRunner}; required: servers, group and the three topics. */
@@ -166,12 +177,13 @@ public final class KafkaRunner {
     }
 
     /**
-     * The most module calls in flight at once in one started runner (default 16). A record whose call
-     * finished leaves this count while its output record is written; {@link #maxUncommitted} bounds
-     * those too.
+     * The most module calls in flight at once in one started runner (default 16). A record whose
+     * call finished leaves this count while its output record is written; {@link #maxUncommitted}
+     * bounds those too.
      */
     public Builder concurrency(int concurrency) {
-      if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
+      if (concurrency < 1)
+        throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
       this.concurrency = concurrency;
       return this;
     }
@@ -182,21 +194,26 @@ public final class KafkaRunner {
      * commit of the finished records after it in its partition; this bounds how many.
      */
     public Builder maxUncommitted(int maxUncommitted) {
-      if (maxUncommitted < 1) throw new IllegalArgumentException("maxUncommitted must be at least 1, was " + maxUncommitted);
+      if (maxUncommitted < 1)
+        throw new IllegalArgumentException(
+            "maxUncommitted must be at least 1, was " + maxUncommitted);
       this.maxUncommitted = maxUncommitted;
       return this;
     }
 
     /**
      * Whether output records are written in input order within each input partition (default false:
-     * as calls finish). Calls still run concurrently; a finished record waits for the ones before it.
+     * as calls finish). Calls still run concurrently; a finished record waits for the ones before
+     * it.
      */
     public Builder orderedPerPartition(boolean ordered) {
       this.orderedPerPartition = ordered;
       return this;
     }
 
-    /** A time limit per module call; a call that exceeds it goes to the failure topic. Default none. */
+    /**
+     * A time limit per module call; a call that exceeds it goes to the failure topic. Default none.
+     */
     public Builder callTimeout(Duration timeout) {
       this.callTimeout = requirePositive(timeout, "callTimeout");
       return this;
@@ -213,8 +230,8 @@ public final class KafkaRunner {
 
     /**
      * Whether each record's calls send the deterministic {@code Helicone-Request-Id} of {@link
-     * KafkaRunner#requestId} (default true). Helicone keeps one log per request id, so switch it off
-     * for a module that makes several LM calls per record (they would share the id).
+     * KafkaRunner#requestId} (default true). Helicone keeps one log per request id, so switch it
+     * off for a module that makes several LM calls per record (they would share the id).
      */
     public Builder requestIds(boolean enabled) {
       this.requestIds = enabled;
@@ -233,13 +250,15 @@ public final class KafkaRunner {
 
     /** Any other consumer setting (security, {@code max.poll.records}, session timeout...). */
     public Builder consumerProperty(String name, Object value) {
-      consumerProperties.put(requireText(name, "name"), Objects.requireNonNull(value, "value must not be null"));
+      consumerProperties.put(
+          requireText(name, "name"), Objects.requireNonNull(value, "value must not be null"));
       return this;
     }
 
     /** Any other producer setting (security, {@code linger.ms}, compression...). */
     public Builder producerProperty(String name, Object value) {
-      producerProperties.put(requireText(name, "name"), Objects.requireNonNull(value, "value must not be null"));
+      producerProperties.put(
+          requireText(name, "name"), Objects.requireNonNull(value, "value must not be null"));
       return this;
     }
 
@@ -257,34 +276,55 @@ public final class KafkaRunner {
       require(outputTopic, "outputTopic");
       require(failureTopic, "failureTopic");
       if (inputTopic.equals(outputTopic) || inputTopic.equals(failureTopic)) {
-        throw new IllegalArgumentException("the input topic '" + inputTopic + "' must differ from the output and failure topics");
+        throw new IllegalArgumentException(
+            "the input topic '" + inputTopic + "' must differ from the output and failure topics");
       }
-      for (String owned : new String[] {ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-          ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.GROUP_ID_CONFIG}) {
+      for (String owned :
+          new String[] {
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            ConsumerConfig.GROUP_ID_CONFIG
+          }) {
         if (consumerProperties.containsKey(owned)) {
-          throw new IllegalArgumentException("'" + owned + "' is set by the runner and cannot be overridden");
+          throw new IllegalArgumentException(
+              "'" + owned + "' is set by the runner and cannot be overridden");
         }
       }
-      for (String owned : new String[] {ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG}) {
+      for (String owned :
+          new String[] {
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG
+          }) {
         if (producerProperties.containsKey(owned)) {
-          throw new IllegalArgumentException("'" + owned + "' is set by the runner and cannot be overridden");
+          throw new IllegalArgumentException(
+              "'" + owned + "' is set by the runner and cannot be overridden");
         }
       }
       int window = maxUncommitted == 0 ? 2 * concurrency : maxUncommitted;
       if (window < concurrency) {
-        throw new IllegalArgumentException("maxUncommitted (" + window + ") must be at least the concurrency (" + concurrency + ")");
+        throw new IllegalArgumentException(
+            "maxUncommitted ("
+                + window
+                + ") must be at least the concurrency ("
+                + concurrency
+                + ")");
       }
 
       var consumer = new LinkedHashMap<String, Object>();
       consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
       consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-      consumer.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+      consumer.put(
+          ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+          CooperativeStickyAssignor.class.getName());
       consumer.putAll(consumerProperties);
       consumer.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
       consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-      consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-      consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-      if ("consumer".equalsIgnoreCase(String.valueOf(consumer.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)))
+      consumer.put(
+          ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+      consumer.put(
+          ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+      if ("consumer"
+              .equalsIgnoreCase(String.valueOf(consumer.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)))
           && !consumerProperties.containsKey(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG)) {
         consumer.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG); // the broker assigns
       }
@@ -295,15 +335,30 @@ public final class KafkaRunner {
       producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
       producer.putAll(producerProperties);
       producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-      producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+      producer.put(
+          ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
 
-      return new KafkaRunner(new RunnerSettings(module, groupId, inputTopic, outputTopic, failureTopic,
-          concurrency, window, orderedPerPartition, callTimeout, drainTimeout, requestIds, context,
-          Map.copyOf(consumer), Map.copyOf(producer)));
+      return new KafkaRunner(
+          new RunnerSettings(
+              module,
+              groupId,
+              inputTopic,
+              outputTopic,
+              failureTopic,
+              concurrency,
+              window,
+              orderedPerPartition,
+              callTimeout,
+              drainTimeout,
+              requestIds,
+              context,
+              Map.copyOf(consumer),
+              Map.copyOf(producer)));
     }
 
     private static void require(@Nullable String value, String name) {
-      if (value == null) throw new IllegalStateException("KafkaRunner needs " + name + "(...) before build()");
+      if (value == null)
+        throw new IllegalStateException("KafkaRunner needs " + name + "(...) before build()");
     }
 
     private static String requireText(String value, String name) {
@@ -314,7 +369,8 @@ public final class KafkaRunner {
 
     private static Duration requirePositive(Duration d, String name) {
       Objects.requireNonNull(d, name + " must not be null");
-      if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive, was " + d);
+      if (d.isNegative() || d.isZero())
+        throw new IllegalArgumentException(name + " must be positive, was " + d);
       return d;
     }
   }

@@ -40,8 +40,16 @@ public record KafkaRunnerProgress(
 
   /** One line for a log or a terminal. */
   public String summary() {
-    return done() + " done (" + failed + " failed), " + inFlight + " in flight, " + uncommitted
-        + " uncommitted, " + assignedPartitions + " partitions, lag "
+    return done()
+        + " done ("
+        + failed
+        + " failed), "
+        + inFlight
+        + " in flight, "
+        + uncommitted
+        + " uncommitted, "
+        + assignedPartitions
+        + " partitions, lag "
         + (lag.isPresent() ? String.valueOf(lag.getAsLong()) : "?");
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Runs a dspy4j program over Kafka topics: {@link dev.dspy4j.kafka.KafkaRunner}, its runs,
- * progress and errors.
+ * Runs a dspy4j program over Kafka topics: {@link dev.dspy4j.kafka.KafkaRunner}, its runs, progress
+ * and errors.
  */
 @NullMarked
 package dev.dspy4j.kafka;

@@ -67,9 +67,17 @@ public final class RedisLmCache implements LmCache, AutoCloseable {
   /** Default lock lifetime for cross-process coalescing: 30 s. */
   public static final Duration DEFAULT_LOCK_TTL = Duration.ofSeconds(30);
 
-  private static final java.util.Set<String> SCHEMES = java.util.Set.of(
-      "redis", "rediss", "redis+ssl", "redis+tls", "redis-sentinel", "rediss-sentinel",
-      "redis-sentinel+ssl", "redis-sentinel+tls", "redis-socket");
+  private static final java.util.Set<String> SCHEMES =
+      java.util.Set.of(
+          "redis",
+          "rediss",
+          "redis+ssl",
+          "redis+tls",
+          "redis-sentinel",
+          "rediss-sentinel",
+          "redis-sentinel+ssl",
+          "redis-sentinel+tls",
+          "redis-socket");
 
   /** The format version in every key; a new value format gets a new version, never a clash. */
   static final String KEY_VERSION = "v1";
@@ -89,23 +97,34 @@ public final class RedisLmCache implements LmCache, AutoCloseable {
     this.memory = b.memoryMaxBytes == 0 ? null : new MemoryTier(b.memoryMaxBytes);
     this.connection = new RedisConnection(b.uri, b.connectTimeout, b.timeout);
     this.health = new RedisHealth(description, b.probeInterval);
-    this.redis = new RedisTier(connection, health, b.namespace + ":" + KEY_VERSION + ":", b.ttl,
-        b.maxValueBytes, b.lockTtl);
+    this.redis =
+        new RedisTier(
+            connection,
+            health,
+            b.namespace + ":" + KEY_VERSION + ":",
+            b.ttl,
+            b.maxValueBytes,
+            b.lockTtl);
   }
 
   /**
-   * A builder for a cache on the Redis at {@code redisUri}, in Lettuce's URI syntax:
-   * {@code redis://[[user]:password@]host[:port][/database]}, {@code rediss://} for TLS,
-   * {@code redis-sentinel://...}. Nothing is connected until the first lookup.
+   * A builder for a cache on the Redis at {@code redisUri}, in Lettuce's URI syntax: {@code
+   * redis://[[user]:password@]host[:port][/database]}, {@code rediss://} for TLS, {@code
+   * redis-sentinel://...}. Nothing is connected until the first lookup.
    *
-   * @throws IllegalArgumentException if the URI cannot be parsed (the message never repeats a password)
+   * @throws IllegalArgumentException if the URI cannot be parsed (the message never repeats a
+   *     password)
    */
   public static Builder builder(String redisUri) {
     Objects.requireNonNull(redisUri, "redisUri must not be null");
     String scheme = redisUri.contains("://") ? redisUri.substring(0, redisUri.indexOf("://")) : "";
     if (!SCHEMES.contains(scheme.toLowerCase(java.util.Locale.ROOT))) {
-      throw new IllegalArgumentException("not a Redis URI: the scheme must be one of " + SCHEMES
-          + " (e.g. redis://127.0.0.1:6379), was \"" + scheme + "\"");
+      throw new IllegalArgumentException(
+          "not a Redis URI: the scheme must be one of "
+              + SCHEMES
+              + " (e.g. redis://127.0.0.1:6379), was \""
+              + scheme
+              + "\"");
     }
     RedisURI uri;
     try {
@@ -131,16 +150,20 @@ public final class RedisLmCache implements LmCache, AutoCloseable {
   @Override
   public Mono<LmResponse> get(CacheKey key) {
     Objects.requireNonNull(key, "key must not be null");
-    return Mono.defer(() -> {
-      if (memory != null) {
-        LmResponse held = memory.get(key);
-        if (held != null) return Mono.just(held);
-      }
-      return redis.lookup(key).map(found -> {
-        if (memory != null) memory.put(key, found.response(), found.remaining());
-        return found.response();
-      });
-    });
+    return Mono.defer(
+        () -> {
+          if (memory != null) {
+            LmResponse held = memory.get(key);
+            if (held != null) return Mono.just(held);
+          }
+          return redis
+              .lookup(key)
+              .map(
+                  found -> {
+                    if (memory != null) memory.put(key, found.response(), found.remaining());
+                    return found.response();
+                  });
+        });
   }
 
   /**
@@ -151,10 +174,11 @@ public final class RedisLmCache implements LmCache, AutoCloseable {
   public Mono<Void> put(CacheKey key, LmResponse response) {
     Objects.requireNonNull(key, "key must not be null");
     Objects.requireNonNull(response, "response must not be null");
-    return Mono.defer(() -> {
-      if (memory != null) memory.put(key, response, ttl);
-      return redis.store(key, response);
-    });
+    return Mono.defer(
+        () -> {
+          if (memory != null) memory.put(key, response, ttl);
+          return redis.store(key, response);
+        });
   }
 
   /**
@@ -201,7 +225,8 @@ public final class RedisLmCache implements LmCache, AutoCloseable {
   /**
    * Like {@link #closeAsync()}, waiting up to 5 s for it.
    *
-   * @throws IllegalStateException on a non-blocking thread (an event loop): use {@link #closeAsync()} there
+   * @throws IllegalStateException on a non-blocking thread (an event loop): use {@link
+   *     #closeAsync()} there
    */
   @Override
   public void close() {
@@ -258,18 +283,26 @@ public final class RedisLmCache implements LmCache, AutoCloseable {
      */
     public Builder namespace(String namespace) {
       Objects.requireNonNull(namespace, "namespace must not be null");
-      if (namespace.isEmpty() || namespace.length() > 100
+      if (namespace.isEmpty()
+          || namespace.length() > 100
           || !namespace.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
         throw new IllegalArgumentException(
-            "a namespace is 1 to 100 printable ASCII characters without spaces, was \"" + namespace + "\"");
+            "a namespace is 1 to 100 printable ASCII characters without spaces, was \""
+                + namespace
+                + "\"");
       }
       this.namespace = namespace;
       return this;
     }
 
-    /** The largest value stored in Redis, in bytes of JSON (default 1 MiB); larger ones stay in memory only. */
+    /**
+     * The largest value stored in Redis, in bytes of JSON (default 1 MiB); larger ones stay in
+     * memory only.
+     */
     public Builder maxValueBytes(long maxValueBytes) {
-      if (maxValueBytes < 1) throw new IllegalArgumentException("maxValueBytes must be at least 1, was " + maxValueBytes);
+      if (maxValueBytes < 1)
+        throw new IllegalArgumentException(
+            "maxValueBytes must be at least 1, was " + maxValueBytes);
       this.maxValueBytes = maxValueBytes;
       return this;
     }
@@ -280,13 +313,19 @@ public final class RedisLmCache implements LmCache, AutoCloseable {
       return this;
     }
 
-    /** How long opening the connection may take (default 2 s); lookups meanwhile are misses after {@link #timeout}. */
+    /**
+     * How long opening the connection may take (default 2 s); lookups meanwhile are misses after
+     * {@link #timeout}.
+     */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = positive(connectTimeout, "connectTimeout");
       return this;
     }
 
-    /** While Redis is unreachable, how often one call tries it again (default 1 s); the others skip it. */
+    /**
+     * While Redis is unreachable, how often one call tries it again (default 1 s); the others skip
+     * it.
+     */
     public Builder probeInterval(Duration probeInterval) {
       this.probeInterval = positive(probeInterval, "probeInterval");
       return this;
@@ -294,7 +333,9 @@ public final class RedisLmCache implements LmCache, AutoCloseable {
 
     /** The size of the memory tier in (estimated) bytes (default 64 MiB); 0 turns it off. */
     public Builder memoryMaxBytes(long memoryMaxBytes) {
-      if (memoryMaxBytes < 0) throw new IllegalArgumentException("memoryMaxBytes must be 0 or more, was " + memoryMaxBytes);
+      if (memoryMaxBytes < 0)
+        throw new IllegalArgumentException(
+            "memoryMaxBytes must be 0 or more, was " + memoryMaxBytes);
       this.memoryMaxBytes = memoryMaxBytes;
       return this;
     }
@@ -308,10 +349,10 @@ public final class RedisLmCache implements LmCache, AutoCloseable {
      * Turns on cross-process coalescing: the first process to miss takes a Redis lock on the key
      * (SET NX PX {@code lockTtl}); other processes asking the same question meanwhile wait, without
      * blocking a thread, until the answer is stored or the lock expires, then read it. The lock is
-     * released when the answer is stored, and when the holder's call fails or is cancelled
-     * ({@link #abandon}); if the holder dies, it expires after {@code lockTtl} and the next caller
-     * takes it. Choose {@code lockTtl} a little above your usual LM call time: longer calls may be
-     * paid twice, and a dead holder delays the waiters by up to {@code lockTtl}.
+     * released when the answer is stored, and when the holder's call fails or is cancelled ({@link
+     * #abandon}); if the holder dies, it expires after {@code lockTtl} and the next caller takes
+     * it. Choose {@code lockTtl} a little above your usual LM call time: longer calls may be paid
+     * twice, and a dead holder delays the waiters by up to {@code lockTtl}.
      */
     public Builder coalesceAcrossProcesses(Duration lockTtl) {
       this.lockTtl = positive(lockTtl, "lockTtl");
@@ -325,7 +366,8 @@ public final class RedisLmCache implements LmCache, AutoCloseable {
 
     private static Duration positive(Duration d, String name) {
       Objects.requireNonNull(d, name + " must not be null");
-      if (d.toMillis() < 1) throw new IllegalArgumentException(name + " must be at least 1 ms, was " + d);
+      if (d.toMillis() < 1)
+        throw new IllegalArgumentException(name + " must be at least 1 ms, was " + d);
       return d;
     }
   }

@@ -35,8 +35,11 @@ class CrossProcessCoalescingTest {
   }
 
   private static RedisLmCache cache(String namespace, Duration lockTtl) {
-    return RedisLmCache.builder(redis.uri()).namespace(namespace).timeout(Duration.ofSeconds(2))
-        .coalesceAcrossProcesses(lockTtl).build();
+    return RedisLmCache.builder(redis.uri())
+        .namespace(namespace)
+        .timeout(Duration.ofSeconds(2))
+        .coalesceAcrossProcesses(lockTtl)
+        .build();
   }
 
   private static CacheKey key(String question) {
@@ -46,34 +49,44 @@ class CrossProcessCoalescingTest {
   @Test
   void aWaiterReceivesTheAnswerTheLockHolderStores() throws Exception {
     try (RedisLmCache holder = cache("wait-for-holder", Duration.ofSeconds(10));
-         RedisLmCache waiter = cache("wait-for-holder", Duration.ofSeconds(10))) {
+        RedisLmCache waiter = cache("wait-for-holder", Duration.ofSeconds(10))) {
       CacheKey key = key("q1");
-      StepVerifier.create(holder.get(key)).expectComplete().verify(WAIT); // a miss: holder takes the lock
+      StepVerifier.create(holder.get(key))
+          .expectComplete()
+          .verify(WAIT); // a miss: holder takes the lock
       assertThat(redis.cli("EXISTS", "wait-for-holder:v1:lock:" + key.value())).isEqualTo("1");
 
       long started = System.nanoTime();
       var waited = new AtomicReference<LmResponse>();
-      var done = waiter.get(key).doOnNext(waited::set).subscribeOn(Schedulers.parallel()).toFuture();
-      Mono.delay(Duration.ofMillis(300)).then(holder.put(key, LmResponse.of("computed once"))).block(WAIT);
+      var done =
+          waiter.get(key).doOnNext(waited::set).subscribeOn(Schedulers.parallel()).toFuture();
+      Mono.delay(Duration.ofMillis(300))
+          .then(holder.put(key, LmResponse.of("computed once")))
+          .block(WAIT);
       done.get();
       long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
 
       assertThat(waited.get()).isNotNull();
       assertThat(waited.get().text()).isEqualTo("computed once");
       assertThat(millis).isGreaterThanOrEqualTo(250).isLessThan(5_000);
-      assertThat(redis.cli("EXISTS", "wait-for-holder:v1:lock:" + key.value())).isEqualTo("0"); // released
+      assertThat(redis.cli("EXISTS", "wait-for-holder:v1:lock:" + key.value()))
+          .isEqualTo("0"); // released
     }
   }
 
   @Test
   void whenTheHolderNeverStoresTheWaiterTakesOverAfterTheLockExpires() throws Exception {
     try (RedisLmCache holder = cache("holder-died", Duration.ofMillis(400));
-         RedisLmCache waiter = cache("holder-died", Duration.ofMillis(400))) {
+        RedisLmCache waiter = cache("holder-died", Duration.ofMillis(400))) {
       CacheKey key = key("q2");
-      StepVerifier.create(holder.get(key)).expectComplete().verify(WAIT); // takes the lock, then "dies"
+      StepVerifier.create(holder.get(key))
+          .expectComplete()
+          .verify(WAIT); // takes the lock, then "dies"
 
       long started = System.nanoTime();
-      StepVerifier.create(waiter.get(key)).expectComplete().verify(WAIT); // a miss once the lock expired
+      StepVerifier.create(waiter.get(key))
+          .expectComplete()
+          .verify(WAIT); // a miss once the lock expired
       long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
       assertThat(millis).isGreaterThanOrEqualTo(300).isLessThan(5_000);
 
@@ -87,22 +100,28 @@ class CrossProcessCoalescingTest {
   }
 
   @Test
-  void aHolderWhoseCallFailedReleasesItsLockAtOnceSoTheWaiterDoesNotWaitForTheLockTtl() throws Exception {
+  void aHolderWhoseCallFailedReleasesItsLockAtOnceSoTheWaiterDoesNotWaitForTheLockTtl()
+      throws Exception {
     Duration lockTtl = Duration.ofSeconds(20);
     try (RedisLmCache holder = cache("holder-failed", lockTtl);
-         RedisLmCache waiter = cache("holder-failed", lockTtl)) {
+        RedisLmCache waiter = cache("holder-failed", lockTtl)) {
       CacheKey key = key("q5");
       String lock = "holder-failed:v1:lock:" + key.value();
-      StepVerifier.create(holder.get(key)).expectComplete().verify(WAIT); // a miss: holder takes the lock
+      StepVerifier.create(holder.get(key))
+          .expectComplete()
+          .verify(WAIT); // a miss: holder takes the lock
       assertThat(redis.cli("EXISTS", lock)).isEqualTo("1");
 
       long started = System.nanoTime();
       var waited = waiter.get(key).subscribeOn(Schedulers.parallel()).toFuture();
       Thread.sleep(300);
       assertThat(waited).isNotDone(); // waiting for the holder's answer
-      StepVerifier.create(holder.abandon(key)).expectComplete().verify(WAIT); // the holder's call failed
+      StepVerifier.create(holder.abandon(key))
+          .expectComplete()
+          .verify(WAIT); // the holder's call failed
 
-      assertThat(waited.get(5, java.util.concurrent.TimeUnit.SECONDS)).isNull(); // a miss: the waiter now calls
+      assertThat(waited.get(5, java.util.concurrent.TimeUnit.SECONDS))
+          .isNull(); // a miss: the waiter now calls
       long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
       assertThat(millis).isLessThan(2_000); // not the 20 s lock lifetime
       assertThat(redis.cli("EXISTS", lock)).isEqualTo("1"); // held by the waiter now
@@ -119,8 +138,12 @@ class CrossProcessCoalescingTest {
   @Test
   void abandonWithoutCoalescingOrWithRedisDownCompletesEmpty() throws Exception {
     try (RedisLmCache plain = RedisLmCache.builder(redis.uri()).namespace("no-lock").build();
-         RedisLmCache down = RedisLmCache.builder("redis://127.0.0.1:1").timeout(Duration.ofMillis(200))
-             .connectTimeout(Duration.ofMillis(200)).coalesceAcrossProcesses(Duration.ofSeconds(5)).build()) {
+        RedisLmCache down =
+            RedisLmCache.builder("redis://127.0.0.1:1")
+                .timeout(Duration.ofMillis(200))
+                .connectTimeout(Duration.ofMillis(200))
+                .coalesceAcrossProcesses(Duration.ofSeconds(5))
+                .build()) {
       StepVerifier.create(plain.abandon(key("q6"))).expectComplete().verify(WAIT);
       StepVerifier.create(down.abandon(key("q6"))).expectComplete().verify(WAIT);
     }
@@ -139,8 +162,12 @@ class CrossProcessCoalescingTest {
 
   @Test
   void aValueOverTheLimitReleasesTheLockSoWaitersDoNotWaitForNothing() throws Exception {
-    try (RedisLmCache holder = RedisLmCache.builder(redis.uri()).namespace("too-big").maxValueBytes(100)
-             .coalesceAcrossProcesses(Duration.ofSeconds(20)).build()) {
+    try (RedisLmCache holder =
+        RedisLmCache.builder(redis.uri())
+            .namespace("too-big")
+            .maxValueBytes(100)
+            .coalesceAcrossProcesses(Duration.ofSeconds(20))
+            .build()) {
       CacheKey key = key("q4");
       StepVerifier.create(holder.get(key)).expectComplete().verify(WAIT);
       holder.put(key, LmResponse.of("y".repeat(500))).block(WAIT);

@@ -66,7 +66,9 @@ class RedisLmCacheTest {
   private RedisLmCache.Builder builder() {
     // A generous timeout: this 2-core machine is shared by several builds, and a spurious timeout
     // would turn an expected hit into a miss.
-    return RedisLmCache.builder(redis.uri()).namespace("test-" + System.nanoTime()).timeout(Duration.ofSeconds(2));
+    return RedisLmCache.builder(redis.uri())
+        .namespace("test-" + System.nanoTime())
+        .timeout(Duration.ofSeconds(2));
   }
 
   private static LmResponse call(LM lm, String question) {
@@ -112,7 +114,8 @@ class RedisLmCacheTest {
     assertThat(value.path("texts").get(0).asText()).isEqualTo(answer.text());
     assertThat(value.has("usage")).isFalse();
     long pttl = Long.parseLong(redis.cli("PTTL", "tenant-a:v1:" + key.value()));
-    assertThat(pttl).isBetween(Duration.ofHours(2).minusMinutes(1).toMillis(), Duration.ofHours(2).toMillis());
+    assertThat(pttl)
+        .isBetween(Duration.ofHours(2).minusMinutes(1).toMillis(), Duration.ofHours(2).toMillis());
   }
 
   @Test
@@ -132,9 +135,13 @@ class RedisLmCacheTest {
   void noKeyOrValueContainsTheApiKeyOrTracingHeaders() throws Exception {
     cache = builder().coalesceAcrossProcesses(Duration.ofSeconds(5)).build();
     Dspy.configureCache(cache);
-    LM lm = LM.builder("gpt-4o-mini").apiKey(API_KEY).apiBase(gateway.apiBase()).cache(true)
-        .header("Helicone-Property-Environment", "secret-env-prop")
-        .build();
+    LM lm =
+        LM.builder("gpt-4o-mini")
+            .apiKey(API_KEY)
+            .apiBase(gateway.apiBase())
+            .cache(true)
+            .header("Helicone-Property-Environment", "secret-env-prop")
+            .build();
     lm.complete(LmRequest.ofUser("Where is my key?"))
         .contextWrite(Helicone.session("session-123-xyz", "Support", "/support"))
         .contextWrite(Helicone.user("user-secret-777"))
@@ -146,8 +153,13 @@ class RedisLmCacheTest {
     for (String key : keys) {
       assertThat(key).doesNotContain(API_KEY).doesNotContain("sk-");
       String value = redis.cli("GET", key);
-      assertThat(value).isNotEmpty().doesNotContain(API_KEY).doesNotContain("Bearer")
-          .doesNotContain("session-123-xyz").doesNotContain("user-secret-777").doesNotContain("secret-env-prop");
+      assertThat(value)
+          .isNotEmpty()
+          .doesNotContain(API_KEY)
+          .doesNotContain("Bearer")
+          .doesNotContain("session-123-xyz")
+          .doesNotContain("user-secret-777")
+          .doesNotContain("secret-env-prop");
     }
     assertThat(cache.toString()).doesNotContain(API_KEY);
   }
@@ -236,8 +248,13 @@ class RedisLmCacheTest {
     var b = builder();
     cache = b.build();
     Dspy.configureCache(cache);
-    String streamed = String.join("",
-        lm().stream(LmRequest.ofUser("stream me")).map(c -> c.text()).collectList().block(WAIT));
+    String streamed =
+        String.join(
+            "",
+            lm().stream(LmRequest.ofUser("stream me"))
+                .map(c -> c.text())
+                .collectList()
+                .block(WAIT));
     int sent = gateway.requests();
     try (RedisLmCache other = b.build()) {
       Dspy.configureCache(other);
@@ -251,8 +268,9 @@ class RedisLmCacheTest {
   @Test
   void aPasswordInTheUriNeverAppearsAndWorks() throws Exception {
     try (RedisServer secured = RedisServer.start("--requirepass", "redis-pass-9d8e7f");
-         RedisLmCache withPassword = RedisLmCache.builder(
-             "redis://:redis-pass-9d8e7f@127.0.0.1:" + secured.port()).build()) {
+        RedisLmCache withPassword =
+            RedisLmCache.builder("redis://:redis-pass-9d8e7f@127.0.0.1:" + secured.port())
+                .build()) {
       assertThat(withPassword.toString()).doesNotContain("redis-pass-9d8e7f").contains("127.0.0.1");
       CacheKey key = CacheKey.of("gpt-4o-mini", LmRequest.ofUser("auth"));
       withPassword.put(key, LmResponse.of("stored with auth")).block(WAIT);
@@ -264,15 +282,17 @@ class RedisLmCacheTest {
   @Test
   void aWrongPasswordIsAMissWhoseWarningNeverShowsThePassword() throws Exception {
     try (RedisServer secured = RedisServer.start("--requirepass", "right-pass-1a2b");
-         RedisLmCache wrong = RedisLmCache.builder(
-             "redis://:wrong-pass-3c4d@127.0.0.1:" + secured.port()).build()) {
+        RedisLmCache wrong =
+            RedisLmCache.builder("redis://:wrong-pass-3c4d@127.0.0.1:" + secured.port()).build()) {
       CacheKey key = CacheKey.of("gpt-4o-mini", LmRequest.ofUser("wrong password"));
       StepVerifier.create(wrong.get(key)).expectComplete().verify(WAIT);
       StepVerifier.create(wrong.put(key, LmResponse.of("x"))).expectComplete().verify(WAIT);
       assertThat(wrong.redisAvailable()).isFalse();
-      java.nio.file.Path log = java.nio.file.Path.of(System.getProperty("org.slf4j.simpleLogger.logFile"));
+      java.nio.file.Path log =
+          java.nio.file.Path.of(System.getProperty("org.slf4j.simpleLogger.logFile"));
       String logged = java.nio.file.Files.readString(log);
-      assertThat(logged).contains("Redis at redis://127.0.0.1:" + secured.port() + "/0 is unreachable")
+      assertThat(logged)
+          .contains("Redis at redis://127.0.0.1:" + secured.port() + "/0 is unreachable")
           .doesNotContain("wrong-pass-3c4d");
     }
   }
@@ -291,16 +311,25 @@ class RedisLmCacheTest {
 
   @Test
   void badSettingsAreRejectedAtOnce() {
-    assertThatThrownBy(() -> RedisLmCache.builder("http://not-redis")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RedisLmCache.builder("http://not-redis"))
+        .isInstanceOf(IllegalArgumentException.class);
     // Lettuce's own message would repeat the whole URI, password included.
     assertThatThrownBy(() -> RedisLmCache.builder("redis://:pw-abc@[bad"))
-        .isInstanceOf(IllegalArgumentException.class).message().doesNotContain("pw-abc");
+        .isInstanceOf(IllegalArgumentException.class)
+        .message()
+        .doesNotContain("pw-abc");
     assertThatThrownBy(() -> RedisLmCache.builder("redis://:pw-abc@host/notadb"))
-        .isInstanceOf(IllegalArgumentException.class).message().doesNotContain("pw-abc");
-    assertThatThrownBy(() -> builder().ttl(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> builder().namespace("has space")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> builder().maxValueBytes(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> builder().memoryMaxBytes(-1)).isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .message()
+        .doesNotContain("pw-abc");
+    assertThatThrownBy(() -> builder().ttl(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder().namespace("has space"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder().maxValueBytes(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder().memoryMaxBytes(-1))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> builder().coalesceAcrossProcesses(Duration.ofNanos(10)))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -37,23 +37,36 @@ class RedisNonBlockingTest {
 
   @BeforeAll
   static void installBlockHound() {
-    BlockHound.install(builder -> builder
-        // Allowed, and why: the test's log backend writes each line to a file (the outage's one
-        // warning and Lettuce's reconnect lines are logged on event loops, as every Netty library
-        // logs; an application picks an async appender if that matters), and Jackson takes a lock
-        // once, the first time it builds a deserializer for a type.
-        .allowBlockingCallsInside("org.slf4j.simple.SimpleLogger", "write")
-        .allowBlockingCallsInside("com.fasterxml.jackson.databind.deser.DeserializerCache",
-            "_createAndCacheValueDeserializer")
-        // Netty's adaptive allocator takes a short lock when it adds magazines under contention
-        // (seen when the test gateway writes its answer after a delay on a parallel thread).
-        .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
-        .blockingMethodCallback(method -> {
-          BLOCKING_CALLS.add(method + " on " + Thread.currentThread().getName());
-          var trace = new StringBuilder("BLOCKING " + method + " on " + Thread.currentThread().getName());
-          for (StackTraceElement e : new Throwable().getStackTrace()) trace.append("\n    at ").append(e);
-          System.out.println(trace); // in the surefire output file, to find the culprit
-        }));
+    BlockHound.install(
+        builder ->
+            builder
+                // Allowed, and why: the test's log backend writes each line to a file (the outage's
+                // one
+                // warning and Lettuce's reconnect lines are logged on event loops, as every Netty
+                // library
+                // logs; an application picks an async appender if that matters), and Jackson takes
+                // a lock
+                // once, the first time it builds a deserializer for a type.
+                .allowBlockingCallsInside("org.slf4j.simple.SimpleLogger", "write")
+                .allowBlockingCallsInside(
+                    "com.fasterxml.jackson.databind.deser.DeserializerCache",
+                    "_createAndCacheValueDeserializer")
+                // Netty's adaptive allocator takes a short lock when it adds magazines under
+                // contention
+                // (seen when the test gateway writes its answer after a delay on a parallel
+                // thread).
+                .allowBlockingCallsInside(
+                    "io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
+                .blockingMethodCallback(
+                    method -> {
+                      BLOCKING_CALLS.add(method + " on " + Thread.currentThread().getName());
+                      var trace =
+                          new StringBuilder(
+                              "BLOCKING " + method + " on " + Thread.currentThread().getName());
+                      for (StackTraceElement e : new Throwable().getStackTrace())
+                        trace.append("\n    at ").append(e);
+                      System.out.println(trace); // in the surefire output file, to find the culprit
+                    }));
   }
 
   @BeforeEach
@@ -63,13 +76,16 @@ class RedisNonBlockingTest {
 
   @Test
   void blockHoundCatchesASleepOnANonBlockingThread() {
-    StepVerifier.create(Mono.delay(Duration.ofMillis(1)).doOnNext(x -> {
-          try {
-            Thread.sleep(5);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }))
+    StepVerifier.create(
+            Mono.delay(Duration.ofMillis(1))
+                .doOnNext(
+                    x -> {
+                      try {
+                        Thread.sleep(5);
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                    }))
         .expectNextCount(1)
         .expectComplete()
         .verify(WAIT);
@@ -79,30 +95,48 @@ class RedisNonBlockingTest {
   @Test
   void everyPathOfTheRedisTierRunsWithoutBlockingANonBlockingThread() throws Exception {
     try (RedisServer redis = RedisServer.start();
-         Gateway gateway = Gateway.start(Duration.ofMillis(50));
-         RedisLmCache holder = RedisLmCache.builder(redis.uri()).namespace("nb")
-             .coalesceAcrossProcesses(Duration.ofSeconds(5)).build();
-         RedisLmCache waiter = RedisLmCache.builder(redis.uri()).namespace("nb")
-             .coalesceAcrossProcesses(Duration.ofSeconds(5)).build()) {
-      // First use (connect), miss, store, hit: all subscribed from a parallel (non-blocking) thread.
+        Gateway gateway = Gateway.start(Duration.ofMillis(50));
+        RedisLmCache holder =
+            RedisLmCache.builder(redis.uri())
+                .namespace("nb")
+                .coalesceAcrossProcesses(Duration.ofSeconds(5))
+                .build();
+        RedisLmCache waiter =
+            RedisLmCache.builder(redis.uri())
+                .namespace("nb")
+                .coalesceAcrossProcesses(Duration.ofSeconds(5))
+                .build()) {
+      // First use (connect), miss, store, hit: all subscribed from a parallel (non-blocking)
+      // thread.
       Dspy.configureCache(holder);
-      LM lm = LM.builder("gpt-4o-mini").apiKey("sk-nb").apiBase(gateway.apiBase()).cache(true).build();
-      StepVerifier.create(Flux.range(0, 20).flatMap(i -> lm.complete(LmRequest.ofUser("q" + (i % 5))), 20)
-              .subscribeOn(Schedulers.parallel()))
-          .expectNextCount(20).expectComplete().verify(WAIT);
+      LM lm =
+          LM.builder("gpt-4o-mini").apiKey("sk-nb").apiBase(gateway.apiBase()).cache(true).build();
+      StepVerifier.create(
+              Flux.range(0, 20)
+                  .flatMap(i -> lm.complete(LmRequest.ofUser("q" + (i % 5))), 20)
+                  .subscribeOn(Schedulers.parallel()))
+          .expectNextCount(20)
+          .expectComplete()
+          .verify(WAIT);
 
       // A cross-process wait: the waiter polls with Reactor delays until the holder stores.
       CacheKey key = CacheKey.of("gpt-4o-mini", LmRequest.ofUser("waited for"));
-      StepVerifier.create(holder.get(key).subscribeOn(Schedulers.parallel())).expectComplete().verify(WAIT);
+      StepVerifier.create(holder.get(key).subscribeOn(Schedulers.parallel()))
+          .expectComplete()
+          .verify(WAIT);
       var waited = waiter.get(key).subscribeOn(Schedulers.parallel()).toFuture();
       Mono.delay(Duration.ofMillis(100)).then(holder.put(key, LmResponse.of("stored"))).block(WAIT);
       assertThat(waited.get().text()).isEqualTo("stored");
 
       // Redis down: misses and skipped stores.
       redis.stop();
-      StepVerifier.create(Flux.range(0, 10).flatMap(i -> lm.complete(LmRequest.ofUser("down " + i)), 10)
-              .subscribeOn(Schedulers.parallel()))
-          .expectNextCount(10).expectComplete().verify(WAIT);
+      StepVerifier.create(
+              Flux.range(0, 10)
+                  .flatMap(i -> lm.complete(LmRequest.ofUser("down " + i)), 10)
+                  .subscribeOn(Schedulers.parallel()))
+          .expectNextCount(10)
+          .expectComplete()
+          .verify(WAIT);
       assertThat(holder.redisAvailable()).isFalse();
     } finally {
       Dspy.configureCache(DefaultLmCache.builder().build());

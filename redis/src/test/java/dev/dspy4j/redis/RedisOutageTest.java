@@ -28,7 +28,8 @@ import reactor.core.publisher.Flux;
 class RedisOutageTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final Path LOG = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/redis-tests.log"));
+  private static final Path LOG =
+      Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/redis-tests.log"));
 
   private RedisServer redis;
   private Gateway gateway;
@@ -39,7 +40,12 @@ class RedisOutageTest {
   void start() throws Exception {
     redis = RedisServer.start();
     gateway = Gateway.start(Duration.ofMillis(5));
-    lm = LM.builder("gpt-4o-mini").apiKey("sk-outage-test").apiBase(gateway.apiBase()).cache(true).build();
+    lm =
+        LM.builder("gpt-4o-mini")
+            .apiKey("sk-outage-test")
+            .apiBase(gateway.apiBase())
+            .cache(true)
+            .build();
   }
 
   @AfterEach
@@ -51,8 +57,11 @@ class RedisOutageTest {
   }
 
   private RedisLmCache.Builder builder() {
-    // A generous timeout: this 2-core machine is shared by several builds; the slow test sets its own.
-    return RedisLmCache.builder(redis.uri()).probeInterval(Duration.ofMillis(200)).timeout(Duration.ofSeconds(2));
+    // A generous timeout: this 2-core machine is shared by several builds; the slow test sets its
+    // own.
+    return RedisLmCache.builder(redis.uri())
+        .probeInterval(Duration.ofMillis(200))
+        .timeout(Duration.ofSeconds(2));
   }
 
   /** Lines of this test's Redis (its port is unique) logged by the cache at {@code level}. */
@@ -60,7 +69,8 @@ class RedisOutageTest {
     if (!Files.exists(LOG)) return List.of();
     String endpoint = "127.0.0.1:" + redis.port() + "/";
     return Files.readAllLines(LOG, StandardCharsets.UTF_8).stream()
-        .filter(l -> l.contains(" " + level + " dev.dspy4j.redis.RedisLmCache") && l.contains(endpoint))
+        .filter(
+            l -> l.contains(" " + level + " dev.dspy4j.redis.RedisLmCache") && l.contains(endpoint))
         .toList();
   }
 
@@ -77,7 +87,8 @@ class RedisOutageTest {
   }
 
   @Test
-  void redisStoppedMidRunCallsSucceedWithOneWarningAndAfterARestartItIsUsedAgain() throws Exception {
+  void redisStoppedMidRunCallsSucceedWithOneWarningAndAfterARestartItIsUsedAgain()
+      throws Exception {
     cache = builder().build();
     Dspy.configureCache(cache);
     assertThat(calls("before ", 20)).hasSize(20).allMatch(r -> !r.cacheHit());
@@ -89,9 +100,11 @@ class RedisOutageTest {
     List<LmResponse> during = calls("during ", 60);
     assertThat(during).hasSize(60).allMatch(r -> r.text().startsWith("answer to: during "));
     for (int i = 0; i < 10; i++) {
-      assertThat(lm.complete(LmRequest.ofUser("sequential " + i)).block(WAIT).text()).isEqualTo("answer to: sequential " + i);
+      assertThat(lm.complete(LmRequest.ofUser("sequential " + i)).block(WAIT).text())
+          .isEqualTo("answer to: sequential " + i);
     }
-    assertThat(lm.complete(LmRequest.ofUser("before 3")).block(WAIT).cacheHit()).isTrue(); // memory tier
+    assertThat(lm.complete(LmRequest.ofUser("before 3")).block(WAIT).cacheHit())
+        .isTrue(); // memory tier
     assertThat(cache.redisAvailable()).isFalse();
     assertThat(logged("WARN")).hasSize(1);
 
@@ -139,7 +152,9 @@ class RedisOutageTest {
 
     List<LmResponse> more = calls("paused ", 30);
     assertThat(more).hasSize(30).allMatch(r -> r.text().startsWith("answer to: paused "));
-    assertThat(Duration.ofNanos(System.nanoTime() - started).toMillis()).as("all within the pause").isLessThan(4_500);
+    assertThat(Duration.ofNanos(System.nanoTime() - started).toMillis())
+        .as("all within the pause")
+        .isLessThan(4_500);
     assertThat(logged("WARN")).hasSize(1).allMatch(l -> l.contains("no answer within the timeout"));
   }
 

@@ -39,10 +39,18 @@ class TwoJvmTest {
     redis.close();
   }
 
-  private static ChildJvm child(String name, String namespace, int calls, boolean coalesce, String question)
+  private static ChildJvm child(
+      String name, String namespace, int calls, boolean coalesce, String question)
       throws Exception {
-    return ChildJvm.start(logs.resolve(name + ".log"), redis.uri(), gateway.apiBase(), API_KEY, namespace,
-        Integer.toString(calls), Boolean.toString(coalesce), question);
+    return ChildJvm.start(
+        logs.resolve(name + ".log"),
+        redis.uri(),
+        gateway.apiBase(),
+        API_KEY,
+        namespace,
+        Integer.toString(calls),
+        Boolean.toString(coalesce),
+        question);
   }
 
   @Test
@@ -71,8 +79,11 @@ class TwoJvmTest {
     gateway.delay(Duration.ofMillis(800)); // long enough for both JVMs' calls to overlap
     try {
       int before = gateway.requests();
-      List<String> all = concurrentCallsFromTwoJvms("coalesce", true, "What do fifty callers share?");
-      assertThat(all).hasSize(50).allMatch(r -> r.endsWith("answer to: What do fifty callers share?"));
+      List<String> all =
+          concurrentCallsFromTwoJvms("coalesce", true, "What do fifty callers share?");
+      assertThat(all)
+          .hasSize(50)
+          .allMatch(r -> r.endsWith("answer to: What do fifty callers share?"));
       assertThat(all.stream().filter(r -> r.startsWith("false "))).hasSize(1); // the one that paid
       assertThat(gateway.requests()).isEqualTo(before + 1);
     } finally {
@@ -86,7 +97,8 @@ class TwoJvmTest {
     gateway.delay(Duration.ofMillis(800));
     try {
       int before = gateway.requests();
-      List<String> all = concurrentCallsFromTwoJvms("no-coalesce", false, "What do fifty callers pay?");
+      List<String> all =
+          concurrentCallsFromTwoJvms("no-coalesce", false, "What do fifty callers pay?");
       assertThat(all).hasSize(50);
       assertThat(gateway.requests()).isEqualTo(before + 2);
     } finally {
@@ -94,10 +106,10 @@ class TwoJvmTest {
     }
   }
 
-  private List<String> concurrentCallsFromTwoJvms(String namespace, boolean coalesce, String question)
-      throws Exception {
+  private List<String> concurrentCallsFromTwoJvms(
+      String namespace, boolean coalesce, String question) throws Exception {
     try (ChildJvm one = child(namespace + "-1", namespace, 25, coalesce, question);
-         ChildJvm two = child(namespace + "-2", namespace, 25, coalesce, question)) {
+        ChildJvm two = child(namespace + "-2", namespace, 25, coalesce, question)) {
       one.go();
       two.go();
       var results = new java.util.ArrayList<>(one.results());

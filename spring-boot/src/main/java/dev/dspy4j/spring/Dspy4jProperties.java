@@ -9,9 +9,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The {@code dspy4j.*} configuration properties. Every value is checked when the application starts:
- * a bad value fails start-up with a message naming the property (never the first request). The API
- * key never appears in a message.
+ * The {@code dspy4j.*} configuration properties. Every value is checked when the application
+ * starts: a bad value fails start-up with a message naming the property (never the first request).
+ * The API key never appears in a message.
  */
 @ConfigurationProperties(prefix = "dspy4j")
 public class Dspy4jProperties {
@@ -51,29 +51,52 @@ public class Dspy4jProperties {
   public static class Lm {
     /** Whether to create the LanguageModel bean from these properties. */
     private boolean enabled = true;
-    /** The model name sent in every request, e.g. gpt-4o-mini. Required unless the application defines its own LanguageModel bean. */
+
+    /**
+     * The model name sent in every request, e.g. gpt-4o-mini. Required unless the application
+     * defines its own LanguageModel bean.
+     */
     private @Nullable String model;
+
     /** The API key, sent as "Authorization: Bearer <key>". Never logged or shown in a message. */
     private @Nullable String apiKey;
-    /** The OpenAI-compatible base URL; requests go to {api-base}/chat/completions. Default: the Helicone AI Gateway. */
+
+    /**
+     * The OpenAI-compatible base URL; requests go to {api-base}/chat/completions. Default: the
+     * Helicone AI Gateway.
+     */
     private @Nullable String apiBase;
+
     /** The sampling temperature, 0 to 2. */
     private @Nullable Double temperature;
+
     /** The most tokens a completion may have. */
     private @Nullable Integer maxTokens;
-    /** How often a transient failure (408/409/429/5xx, connection failure) is retried. Default 3. */
+
+    /**
+     * How often a transient failure (408/409/429/5xx, connection failure) is retried. Default 3.
+     */
     private @Nullable Integer numRetries;
+
     /** The longest wait to connect. Default 10s. */
     private @Nullable Duration connectTimeout;
+
     /** The longest wait for the first byte of a response. Default 10m. */
     private @Nullable Duration firstByteTimeout;
+
     /** The longest silence within a streamed response. Default 2m. */
     private @Nullable Duration idleTimeout;
+
     /** The longest Retry-After a call waits for before failing at once. Default 60s. */
     private @Nullable Duration maxRetryAfter;
+
     /** Whether calls use the process-wide cache (like DSPy's cache=True). Default true. */
     private @Nullable Boolean cache;
-    /** Extra headers sent with every request, e.g. dspy4j.lm.headers.Helicone-Property-Environment=production. */
+
+    /**
+     * Extra headers sent with every request, e.g.
+     * dspy4j.lm.headers.Helicone-Property-Environment=production.
+     */
     private Map<String, String> headers = new LinkedHashMap<>();
 
     public boolean isEnabled() {
@@ -182,7 +205,13 @@ public class Dspy4jProperties {
 
     @Override
     public String toString() {
-      return "Lm[model=" + model + ", apiBase=" + apiBase + ", apiKey=" + (apiKey == null ? "unset" : "set") + "]";
+      return "Lm[model="
+          + model
+          + ", apiBase="
+          + apiBase
+          + ", apiKey="
+          + (apiKey == null ? "unset" : "set")
+          + "]";
     }
   }
 
@@ -190,10 +219,16 @@ public class Dspy4jProperties {
   public static class Cache {
     /** The most entries the memory layer keeps. Default 100000. */
     private @Nullable Long memoryMaxEntries;
+
     /** The most bytes the memory layer keeps. Default 256MB. */
     private @Nullable DataSize memoryMaxSize;
-    /** A directory for the disk layer (none by default, or the DSPY4J_CACHEDIR environment variable). */
+
+    /**
+     * A directory for the disk layer (none by default, or the DSPY4J_CACHEDIR environment
+     * variable).
+     */
     private @Nullable Path diskDir;
+
     /** The most bytes the disk layer keeps. Default 1GB. */
     private @Nullable DataSize diskMaxSize;
 
@@ -231,7 +266,10 @@ public class Dspy4jProperties {
 
     /** True when any cache property is set. */
     boolean isConfigured() {
-      return memoryMaxEntries != null || memoryMaxSize != null || diskDir != null || diskMaxSize != null;
+      return memoryMaxEntries != null
+          || memoryMaxSize != null
+          || diskDir != null
+          || diskMaxSize != null;
     }
   }
 
@@ -239,14 +277,19 @@ public class Dspy4jProperties {
   public static class RateLimit {
     /** Whether the auto-configured LM has a rate limiter. */
     private boolean enabled = false;
+
     /** The most requests in flight at once. Default 16. */
     private @Nullable Integer maxConcurrent;
+
     /** The most request starts per second (no limit by default). */
     private @Nullable Double requestsPerSecond;
+
     /** The most tokens per minute (no limit by default). */
     private @Nullable Long tokensPerMinute;
+
     /** Whether 429s and rate-limit response headers slow every caller down (AIMD). Default true. */
     private @Nullable Boolean adaptive;
+
     /** The longest pause a server's Retry-After or reset header may impose on every caller. */
     private @Nullable Duration maxPause;
 
@@ -303,34 +346,50 @@ public class Dspy4jProperties {
   public static class Web {
     private final ContextFilter contextFilter = new ContextFilter();
 
-    /** The filter that copies Helicone tracing headers into the Reactor Context ({@code dspy4j.web.context-filter.*}). */
+    /**
+     * The filter that copies Helicone tracing headers into the Reactor Context ({@code
+     * dspy4j.web.context-filter.*}).
+     */
     public ContextFilter getContextFilter() {
       return contextFilter;
     }
   }
 
   /**
-   * {@code dspy4j.web.context-filter.*}: which incoming headers become the Helicone session, user and
-   * properties of every LM call made while handling the request. Only these are copied: never cache,
-   * rate-limit, auth or other Helicone headers.
+   * {@code dspy4j.web.context-filter.*}: which incoming headers become the Helicone session, user
+   * and properties of every LM call made while handling the request. Only these are copied: never
+   * cache, rate-limit, auth or other Helicone headers.
    */
   public static class ContextFilter {
     /** Whether the filter is installed. */
     private boolean enabled = true;
+
     /** The incoming header holding the session id. */
     private String sessionIdHeader = "Helicone-Session-Id";
+
     /** The incoming header holding the session name. */
     private String sessionNameHeader = "Helicone-Session-Name";
+
     /** The incoming header holding the session path. */
     private String sessionPathHeader = "Helicone-Session-Path";
-    /** The incoming header holding the user id (the authenticated principal's name wins over it). */
+
+    /**
+     * The incoming header holding the user id (the authenticated principal's name wins over it).
+     */
     private String userIdHeader = "Helicone-User-Id";
-    /** The prefix of incoming headers copied as Helicone properties (the rest of the name is the property). */
+
+    /**
+     * The prefix of incoming headers copied as Helicone properties (the rest of the name is the
+     * property).
+     */
     private String propertyHeaderPrefix = "Helicone-Property-";
+
     /** The most property headers one request may carry; more is answered with 400. */
     private int maxProperties = 32;
+
     /** Whether the authenticated principal's name becomes the Helicone user id. */
     private boolean principalAsUser = true;
+
     /** The filter's order; it must run after Spring Security's filter chain (order -100). */
     private int order = -50;
 
@@ -409,7 +468,10 @@ public class Dspy4jProperties {
 
   /** {@code dspy4j.observations.*}. */
   public static class Observations {
-    /** Whether the auto-configured LM makes a Micrometer Observation per call (when an ObservationRegistry exists). */
+    /**
+     * Whether the auto-configured LM makes a Micrometer Observation per call (when an
+     * ObservationRegistry exists).
+     */
     private boolean enabled = true;
 
     public boolean isEnabled() {

@@ -38,10 +38,10 @@ import reactor.netty.resources.ConnectionProvider;
 import reactor.util.context.ContextView;
 
 /**
- * An OpenAI-compatible chat-completions {@link LanguageModel} on Reactor Netty, by default against the
- * Helicone AI Gateway. Non-blocking end to end: {@link #complete} and {@link #stream} return lazy
- * publishers; each subscription is one call ({@code POST {apiBase}/chat/completions}), decoded on the
- * event loop, retried on transient failures, and aborted (connection closed) when cancelled.
+ * An OpenAI-compatible chat-completions {@link LanguageModel} on Reactor Netty, by default against
+ * the Helicone AI Gateway. Non-blocking end to end: {@link #complete} and {@link #stream} return
+ * lazy publishers; each subscription is one call ({@code POST {apiBase}/chat/completions}), decoded
+ * on the event loop, retried on transient failures, and aborted (connection closed) when cancelled.
  *
  * <pre>{@code
  * LM lm = LM.builder("gpt-4o-mini").temperature(0.7).build();   // key: HELICONE_API_KEY
@@ -49,44 +49,56 @@ import reactor.util.context.ContextView;
  * lm.tokens("Tell me a story").subscribe(System.out::print);
  * }</pre>
  *
- * <p>What the builder is not told comes from the environment: the key from {@code HELICONE_API_KEY},
- * the base URL from {@code HELICONE_BASE_URL} (default {@value #DEFAULT_API_BASE}), and with
- * {@link #builder()} the model from {@code DSPY4J_MODEL}. A key from the environment is sent only to
- * that base URL or a Helicone host, never to an {@code apiBase} set in code for another server. A call
- * to Helicone without a key fails at once with an {@link LmConfigurationException} naming
- * {@code HELICONE_API_KEY}; nothing is sent.
+ * <p>What the builder is not told comes from the environment: the key from {@code
+ * HELICONE_API_KEY}, the base URL from {@code HELICONE_BASE_URL} (default {@value
+ * #DEFAULT_API_BASE}), and with {@link #builder()} the model from {@code DSPY4J_MODEL}. A key from
+ * the environment is sent only to that base URL or a Helicone host, never to an {@code apiBase} set
+ * in code for another server. A call to Helicone without a key fails at once with an {@link
+ * LmConfigurationException} naming {@code HELICONE_API_KEY}; nothing is sent.
  *
  * <p>An LM is an {@link LmChain} over its HTTP transport, so each call goes: merge (per-call values
- * over the LM's defaults, Helicone headers from the Reactor Context in between, every header checked)
- * → usage recorded into the Context's {@code UsageTracker}s and the call appended to
+ * over the LM's defaults, Helicone headers from the Reactor Context in between, every header
+ * checked) → usage recorded into the Context's {@code UsageTracker}s and the call appended to
  * {@link #history()} → the process-wide cache ({@link Dspy#cache()}: a hit sends nothing; identical
  * calls in flight share one request) → retries ({@link #retry()}) → each attempt under the optional
  * {@link RateLimiter} → one HTTP exchange.
  *
- * <p>Immutable and thread-safe: share one LM between any number of concurrent calls; the
- * {@code with...} methods return cheap modified copies, which share this LM's history and rate
- * limiter. {@link #toString()} never shows the API key.
+ * <p>Immutable and thread-safe: share one LM between any number of concurrent calls; the {@code
+ * with...} methods return cheap modified copies, which share this LM's history and rate limiter.
+ * {@link #toString()} never shows the API key.
  */
 public final class LM implements LanguageModel {
 
   /** The Helicone AI Gateway. */
   public static final String DEFAULT_API_BASE = "https://ai-gateway.helicone.ai/v1";
+
   /** Retries after the first attempt, as in DSPy. */
   public static final int DEFAULT_NUM_RETRIES = 3;
+
   /** TCP/TLS connect timeout. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  /** Longest wait for the response headers (a non-streamed answer arrives all at once): 10 min, as LiteLLM. */
+
+  /**
+   * Longest wait for the response headers (a non-streamed answer arrives all at once): 10 min, as
+   * LiteLLM.
+   */
   public static final Duration DEFAULT_FIRST_BYTE_TIMEOUT = Duration.ofMinutes(10);
+
   /** Longest silence between two pieces of a streamed body. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(2);
+
   /** First retry backoff; doubles per retry (with jitter), as DSPy's 1 s, 2 s, 4 s. */
   public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
+
   /** Longest computed backoff. */
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+
   /** Longest {@code Retry-After} honoured; a longer one fails the call at once. */
   public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(60);
+
   /** Longest SSE line (and event data) accepted: 1 MiB. */
   public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
+
   /** Largest non-streamed response body accepted: 16 MiB. */
   public static final int DEFAULT_MAX_RESPONSE_BYTES = 16 << 20;
 
@@ -97,25 +109,28 @@ public final class LM implements LanguageModel {
   private LM(LmSettings settings, RetryPolicy retry) {
     this.settings = settings;
     this.retry = retry;
-    LmChain.Builder chain = LmChain.builder(new ChatCompletionsClient(settings))
-        .cache(settings.cache())
-        .history(settings.history())
-        .retry(retry)
-        .requestResolver(this::effectiveRequest);
+    LmChain.Builder chain =
+        LmChain.builder(new ChatCompletionsClient(settings))
+            .cache(settings.cache())
+            .history(settings.history())
+            .retry(retry)
+            .requestResolver(this::effectiveRequest);
     if (settings.rateLimiter() != null) {
       chain.rateLimiter(settings.rateLimiter());
     }
     this.chain = chain.build();
   }
 
-  /** A builder for an LM of {@code model} (e.g. {@code gpt-4o-mini}, {@code gpt-4o-mini/openai}). */
+  /**
+   * A builder for an LM of {@code model} (e.g. {@code gpt-4o-mini}, {@code gpt-4o-mini/openai}).
+   */
   public static Builder builder(String model) {
     return new Builder(model);
   }
 
   /**
-   * A builder whose model comes from the environment variable {@code DSPY4J_MODEL};
-   * {@link Builder#build()} fails with an {@link LmConfigurationException} naming it when it is not set
+   * A builder whose model comes from the environment variable {@code DSPY4J_MODEL}; {@link
+   * Builder#build()} fails with an {@link LmConfigurationException} naming it when it is not set
    * (and {@link Builder#model} was not called).
    */
   public static Builder builder() {
@@ -132,7 +147,10 @@ public final class LM implements LanguageModel {
     return settings.model();
   }
 
-  /** The base URL requests go to ({@code POST {apiBase}/chat/completions}), without a trailing slash. */
+  /**
+   * The base URL requests go to ({@code POST {apiBase}/chat/completions}), without a trailing
+   * slash.
+   */
   public String apiBase() {
     return settings.apiBase();
   }
@@ -154,7 +172,8 @@ public final class LM implements LanguageModel {
 
   /**
    * The calls this LM made, most recent last (like DSPy's {@code lm.history}): bounded, without
-   * credentials. {@link LmHistory#disabled()} when switched off with {@code history(LmHistory.disabled())}.
+   * credentials. {@link LmHistory#disabled()} when switched off with {@code
+   * history(LmHistory.disabled())}.
    */
   public LmHistory history() {
     return settings.history();
@@ -175,7 +194,10 @@ public final class LM implements LanguageModel {
     return settings.numRetries();
   }
 
-  /** The retry policy of this LM's calls ({@code numRetries}, backoffs and Retry-After cap included). */
+  /**
+   * The retry policy of this LM's calls ({@code numRetries}, backoffs and Retry-After cap
+   * included).
+   */
   public RetryPolicy retry() {
     return retry;
   }
@@ -206,12 +228,12 @@ public final class LM implements LanguageModel {
   }
 
   /**
-   * One non-streamed completion. Emits one {@link LmResponse} (texts, usage, finish reason, response
-   * headers) and completes; errors with a typed {@code LmException}: {@code LmConfigurationException}
-   * before any request for an invalid per-call setting or header. Answered from the cache when an
-   * identical call was made before ({@code cacheHit()} true, zero usage, nothing sent). Transient
-   * failures are retried. Cancelling closes the HTTP exchange (unless an identical call still waits
-   * for the same shared request).
+   * One non-streamed completion. Emits one {@link LmResponse} (texts, usage, finish reason,
+   * response headers) and completes; errors with a typed {@code LmException}: {@code
+   * LmConfigurationException} before any request for an invalid per-call setting or header.
+   * Answered from the cache when an identical call was made before ({@code cacheHit()} true, zero
+   * usage, nothing sent). Transient failures are retried. Cancelling closes the HTTP exchange
+   * (unless an identical call still waits for the same shared request).
    */
   @Override
   public Mono<LmResponse> complete(LmRequest request) {
@@ -219,12 +241,12 @@ public final class LM implements LanguageModel {
   }
 
   /**
-   * One streamed completion (SSE). Emits the chunks in order: text deltas per choice, the chunk with
-   * the finish reason, and a final usage chunk; completes at {@code [DONE]} (or when the server closes
-   * cleanly after a finish reason). On a cache hit, emits one replay chunk per choice
+   * One streamed completion (SSE). Emits the chunks in order: text deltas per choice, the chunk
+   * with the finish reason, and a final usage chunk; completes at {@code [DONE]} (or when the
+   * server closes cleanly after a finish reason). On a cache hit, emits one replay chunk per choice
    * ({@code cacheHit()} true) and sends nothing. Errors with a typed {@code LmException}; a failure
-   * after text was emitted is a {@code StreamInterruptedException} carrying the partial text (earlier
-   * failures are retried). Honours backpressure; cancelling closes the HTTP exchange.
+   * after text was emitted is a {@code StreamInterruptedException} carrying the partial text
+   * (earlier failures are retried). Honours backpressure; cancelling closes the HTTP exchange.
    */
   @Override
   public Flux<LmChunk> stream(LmRequest request) {
@@ -233,9 +255,10 @@ public final class LM implements LanguageModel {
 
   /**
    * The request actually sent: {@code request} merged over this LM's defaults, with the Helicone
-   * headers of the Reactor Context in between (see {@link EffectiveRequest}). Computed once per call,
-   * so every retry sends the same headers (and the same {@code Helicone-Request-Id}). The chain's
-   * resolver: it runs before the cache, and a missing key fails the call before anything is sent.
+   * headers of the Reactor Context in between (see {@link EffectiveRequest}). Computed once per
+   * call, so every retry sends the same headers (and the same {@code Helicone-Request-Id}). The
+   * chain's resolver: it runs before the cache, and a missing key fails the call before anything is
+   * sent.
    */
   private LmRequest effectiveRequest(LmRequest request, ContextView context) {
     LmRequest effective = EffectiveRequest.resolve(settings, request, context);
@@ -249,31 +272,46 @@ public final class LM implements LanguageModel {
    */
   private void requireKey() {
     if (settings.apiKey() == null && LmEnvironment.isHelicone(settings.apiBase())) {
-      throw new LmConfigurationException("No API key for " + settings.apiBase() + ": set the environment variable "
-          + LmEnvironment.API_KEY + " (or call LM.builder(...).apiKey(key)); nothing was sent. To run without"
-          + " a key, point the LM at another server with " + LmEnvironment.BASE_URL + " or apiBase(...)"
-          + " (for tests: dspy4j-test's local gateway).");
+      throw new LmConfigurationException(
+          "No API key for "
+              + settings.apiBase()
+              + ": set the environment variable "
+              + LmEnvironment.API_KEY
+              + " (or call LM.builder(...).apiKey(key)); nothing was sent. To run without"
+              + " a key, point the LM at another server with "
+              + LmEnvironment.BASE_URL
+              + " or apiBase(...)"
+              + " (for tests: dspy4j-test's local gateway).");
     }
   }
 
   /** The model, base URL and settings; header values and the API key are never shown. */
   @Override
   public String toString() {
-    return "LM[model=" + settings.model() + ", apiBase=" + settings.apiBase()
+    return "LM[model="
+        + settings.model()
+        + ", apiBase="
+        + settings.apiBase()
         + (settings.apiKey() == null ? "" : ", apiKey=***")
         + (temperature().isEmpty() ? "" : ", temperature=" + temperature().getAsDouble())
         + (maxTokens().isEmpty() ? "" : ", maxTokens=" + maxTokens().getAsInt())
         + (settings.headers().isEmpty() ? "" : ", headers=" + settings.headers().names())
         + (settings.extraBody().isEmpty() ? "" : ", extraBody=" + settings.extraBody().keySet())
-        + (settings.helicone().toMap().isEmpty() ? "" : ", helicone=" + settings.helicone().toMap().keySet())
+        + (settings.helicone().toMap().isEmpty()
+            ? ""
+            : ", helicone=" + settings.helicone().toMap().keySet())
         + (settings.rateLimiter() == null ? "" : ", rateLimiter=" + settings.rateLimiter())
-        + ", cache=" + settings.cache() + ", numRetries=" + settings.numRetries() + "]";
+        + ", cache="
+        + settings.cache()
+        + ", numRetries="
+        + settings.numRetries()
+        + "]";
   }
 
   /**
    * Configures an {@link LM}. Not thread-safe; {@link #build()} validates and produces the
-   * immutable LM. Setters reject bad values at once with {@code IllegalArgumentException} or
-   * {@code NullPointerException}.
+   * immutable LM. Setters reject bad values at once with {@code IllegalArgumentException} or {@code
+   * NullPointerException}.
    */
   public static final class Builder {
     private @Nullable String model;
@@ -348,23 +386,27 @@ public final class LM implements LanguageModel {
      */
     public Builder apiKey(String apiKey) {
       if (apiKey == null) {
-        throw new LmConfigurationException("apiKey is null (an unset environment variable?): leave apiKey(...) out"
-            + " and the LM reads " + LmEnvironment.API_KEY + " itself, or pass a key");
+        throw new LmConfigurationException(
+            "apiKey is null (an unset environment variable?): leave apiKey(...) out"
+                + " and the LM reads "
+                + LmEnvironment.API_KEY
+                + " itself, or pass a key");
       }
       if (apiKey.isBlank() || apiKey.chars().anyMatch(c -> c < ' ' || c > '~')) {
-        throw new LmConfigurationException("apiKey must be non-blank printable ASCII (is the variable set?)");
+        throw new LmConfigurationException(
+            "apiKey must be non-blank printable ASCII (is the variable set?)");
       }
       this.apiKey = apiKey;
       return this;
     }
 
     /**
-     * The base URL, e.g. {@code https://ai-gateway.helicone.ai/v1} or {@code http://127.0.0.1:8080/v1};
-     * a trailing slash is ignored. Leave it out to use {@code HELICONE_BASE_URL}, else the Helicone AI
-     * Gateway.
+     * The base URL, e.g. {@code https://ai-gateway.helicone.ai/v1} or {@code
+     * http://127.0.0.1:8080/v1}; a trailing slash is ignored. Leave it out to use {@code
+     * HELICONE_BASE_URL}, else the Helicone AI Gateway.
      *
-     * @throws LmConfigurationException naming {@code apiBase} when it is not an http(s) URL with a host
-     *     and a port in 1..65535, or has user info, a query or a fragment
+     * @throws LmConfigurationException naming {@code apiBase} when it is not an http(s) URL with a
+     *     host and a port in 1..65535, or has user info, a query or a fragment
      */
     public Builder apiBase(String apiBase) {
       Objects.requireNonNull(apiBase, "apiBase must not be null");
@@ -372,7 +414,10 @@ public final class LM implements LanguageModel {
       return this;
     }
 
-    /** Where unset values are read (tests pass a map's {@code get}); the process environment by default. */
+    /**
+     * Where unset values are read (tests pass a map's {@code get}); the process environment by
+     * default.
+     */
     Builder environment(UnaryOperator<String> environment) {
       this.environment = Objects.requireNonNull(environment, "environment");
       return this;
@@ -396,8 +441,8 @@ public final class LM implements LanguageModel {
      * as a per-call header ({@link Headers.Builder#set}).
      *
      * @throws IllegalArgumentException at once when the name is not an HTTP token or the value has
-     *     CR, LF, another control character or non-ASCII text (encode it with
-     *     {@code HeaderValues.percentEncode}); the message names the header, never its value
+     *     CR, LF, another control character or non-ASCII text (encode it with {@code
+     *     HeaderValues.percentEncode}); the message names the header, never its value
      */
     public Builder header(String name, String value) {
       headers.set(name, value);
@@ -416,10 +461,16 @@ public final class LM implements LanguageModel {
       return this;
     }
 
-    /** Extra top-level JSON body fields for every request (e.g. Helicone {@code prompt_id}, {@code inputs}). */
+    /**
+     * Extra top-level JSON body fields for every request (e.g. Helicone {@code prompt_id}, {@code
+     * inputs}).
+     */
     public Builder extraBody(Map<String, ?> extraBody) {
-      Objects.requireNonNull(extraBody, "extraBody must not be null").forEach((k, v) ->
-          this.extraBody.put(Objects.requireNonNull(k, "extraBody keys must not be null"), v));
+      Objects.requireNonNull(extraBody, "extraBody must not be null")
+          .forEach(
+              (k, v) ->
+                  this.extraBody.put(
+                      Objects.requireNonNull(k, "extraBody keys must not be null"), v));
       return this;
     }
 
@@ -430,38 +481,44 @@ public final class LM implements LanguageModel {
      * earlier typed defaults.
      */
     public Builder helicone(HeliconeHeaders helicone) {
-      this.helicone = Objects.requireNonNull(helicone, "helicone must not be null (use HeliconeHeaders.empty())");
+      this.helicone =
+          Objects.requireNonNull(
+              helicone, "helicone must not be null (use HeliconeHeaders.empty())");
       return this;
     }
 
     /**
-     * A Helicone prompt: its {@code prompt_id}, {@code version_id}, {@code environment} and
-     * {@code inputs} are merged into the extra body of every request ({@code model} is still sent).
+     * A Helicone prompt: its {@code prompt_id}, {@code version_id}, {@code environment} and {@code
+     * inputs} are merged into the extra body of every request ({@code model} is still sent).
      */
     public Builder prompt(HeliconePrompt prompt) {
       return extraBody(Objects.requireNonNull(prompt, "prompt must not be null").toBody());
     }
 
     /**
-     * Where completed calls are recorded (default: a new {@code LmHistory.create()}, the last 10,000
-     * calls); {@code LmHistory.disabled()} keeps nothing. A history may be shared by several LMs.
+     * Where completed calls are recorded (default: a new {@code LmHistory.create()}, the last
+     * 10,000 calls); {@code LmHistory.disabled()} keeps nothing. A history may be shared by several
+     * LMs.
      */
     public Builder history(LmHistory history) {
-      this.history = Objects.requireNonNull(history, "history must not be null (use LmHistory.disabled())");
+      this.history =
+          Objects.requireNonNull(history, "history must not be null (use LmHistory.disabled())");
       return this;
     }
 
     /**
      * A rate limiter every HTTP attempt of this LM waits for (retries included); 429s and the
-     * server's rate-limit headers adapt its pace. Share one limiter between LMs drawing on one quota.
-     * Default: none.
+     * server's rate-limit headers adapt its pace. Share one limiter between LMs drawing on one
+     * quota. Default: none.
      */
     public Builder rateLimiter(RateLimiter rateLimiter) {
       this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter must not be null");
       return this;
     }
 
-    /** Whether calls use the process-wide cache (default true, as DSPy); a request may override it. */
+    /**
+     * Whether calls use the process-wide cache (default true, as DSPy); a request may override it.
+     */
     public Builder cache(boolean cache) {
       this.cache = cache;
       return this;
@@ -494,7 +551,10 @@ public final class LM implements LanguageModel {
       return this;
     }
 
-    /** The first retry backoff (default 1 s); it doubles per retry, with jitter, up to {@link #maxBackoff}. */
+    /**
+     * The first retry backoff (default 1 s); it doubles per retry, with jitter, up to {@link
+     * #maxBackoff}.
+     */
     public Builder retryBackoff(Duration backoff) {
       this.retryBackoff = positive(backoff, "retryBackoff");
       return this;
@@ -508,10 +568,10 @@ public final class LM implements LanguageModel {
 
     /**
      * The retry policy, for what the four retry setters do not cover (jitter, filter, scheduler,
-     * random source). Takes over the policy's {@code maxRetries}, {@code backoff}, {@code maxBackoff}
-     * and {@code maxRetryAfter} as {@link #numRetries}, {@link #retryBackoff}, {@link #maxBackoff} and
-     * {@link #maxRetryAfter}; those setters, called afterwards, change them again. Default: a policy
-     * made of those four settings.
+     * random source). Takes over the policy's {@code maxRetries}, {@code backoff}, {@code
+     * maxBackoff} and {@code maxRetryAfter} as {@link #numRetries}, {@link #retryBackoff}, {@link
+     * #maxBackoff} and {@link #maxRetryAfter}; those setters, called afterwards, change them again.
+     * Default: a policy made of those four settings.
      */
     public Builder retry(RetryPolicy retry) {
       this.retry = Objects.requireNonNull(retry, "retry must not be null (use RetryPolicy.none())");
@@ -522,7 +582,9 @@ public final class LM implements LanguageModel {
       return this;
     }
 
-    /** The longest server {@code Retry-After} honoured (default 60 s); a longer one fails at once. */
+    /**
+     * The longest server {@code Retry-After} honoured (default 60 s); a longer one fails at once.
+     */
     public Builder maxRetryAfter(Duration maxRetryAfter) {
       Objects.requireNonNull(maxRetryAfter, "maxRetryAfter must not be null");
       if (maxRetryAfter.isNegative()) {
@@ -535,7 +597,8 @@ public final class LM implements LanguageModel {
     /** The longest SSE line or event accepted (default 1 MiB). */
     public Builder maxLineBytes(int maxLineBytes) {
       if (maxLineBytes < 1024) {
-        throw new IllegalArgumentException("maxLineBytes must be at least 1024, was " + maxLineBytes);
+        throw new IllegalArgumentException(
+            "maxLineBytes must be at least 1024, was " + maxLineBytes);
       }
       this.maxLineBytes = maxLineBytes;
       return this;
@@ -544,7 +607,8 @@ public final class LM implements LanguageModel {
     /** The largest non-streamed response body accepted (default 16 MiB). */
     public Builder maxResponseBytes(int maxResponseBytes) {
       if (maxResponseBytes < 1024) {
-        throw new IllegalArgumentException("maxResponseBytes must be at least 1024, was " + maxResponseBytes);
+        throw new IllegalArgumentException(
+            "maxResponseBytes must be at least 1024, was " + maxResponseBytes);
       }
       this.maxResponseBytes = maxResponseBytes;
       return this;
@@ -552,16 +616,21 @@ public final class LM implements LanguageModel {
 
     /**
      * A Reactor Netty client to send requests with (proxy, TLS, metrics, event loops...). The LM
-     * applies its connect and first-byte timeouts on top. Default: a shared pool of 500 connections.
+     * applies its connect and first-byte timeouts on top. Default: a shared pool of 500
+     * connections.
      */
     public Builder httpClient(HttpClient httpClient) {
       this.httpClient = Objects.requireNonNull(httpClient, "httpClient must not be null");
       return this;
     }
 
-    /** A connection pool to send requests with (shorthand for {@code httpClient(HttpClient.create(provider))}). */
+    /**
+     * A connection pool to send requests with (shorthand for {@code
+     * httpClient(HttpClient.create(provider))}).
+     */
     public Builder connectionProvider(ConnectionProvider provider) {
-      return httpClient(HttpClient.create(Objects.requireNonNull(provider, "provider must not be null")));
+      return httpClient(
+          HttpClient.create(Objects.requireNonNull(provider, "provider must not be null")));
     }
 
     /**
@@ -571,49 +640,79 @@ public final class LM implements LanguageModel {
      * (e.g. {@code Helicone-Rate-Limit-Policy}, which the gateway silently ignores: the right name
      * is {@code Helicone-RateLimit-Policy}).
      *
-     * <p>Values not set here come from the environment: the model from {@code DSPY4J_MODEL} (only with
-     * {@link LM#builder()}), the base URL from {@code HELICONE_BASE_URL}, the key from
-     * {@code HELICONE_API_KEY} (when the base URL was not set in code, or is a Helicone host).
+     * <p>Values not set here come from the environment: the model from {@code DSPY4J_MODEL} (only
+     * with {@link LM#builder()}), the base URL from {@code HELICONE_BASE_URL}, the key from {@code
+     * HELICONE_API_KEY} (when the base URL was not set in code, or is a Helicone host).
      *
      * @throws LmConfigurationException when a reasoning model is given a temperature other than 1.0
      *     or max tokens below 16000; when there is no model ({@code DSPY4J_MODEL} unset); when
      *     {@code HELICONE_BASE_URL} is not a valid base URL (the message names the variable)
-     * @throws IllegalArgumentException when a default header is invalid, or a raw
-     *     {@code Helicone-RateLimit-Policy} does not parse (the message names the header)
+     * @throws IllegalArgumentException when a default header is invalid, or a raw {@code
+     *     Helicone-RateLimit-Policy} does not parse (the message names the header)
      */
     public LM build() {
-      String model = this.model != null ? this.model : LmEnvironment.get(environment, LmEnvironment.MODEL);
+      String model =
+          this.model != null ? this.model : LmEnvironment.get(environment, LmEnvironment.MODEL);
       if (model == null) {
-        throw new LmConfigurationException("No model: pass one to LM.builder(\"gpt-4o-mini\") or set the environment"
-            + " variable " + LmEnvironment.MODEL);
+        throw new LmConfigurationException(
+            "No model: pass one to LM.builder(\"gpt-4o-mini\") or set the environment"
+                + " variable "
+                + LmEnvironment.MODEL);
       }
       String envBase = LmEnvironment.get(environment, LmEnvironment.BASE_URL);
-      String apiBase = this.apiBase != null ? this.apiBase
-          : envBase != null ? LmEnvironment.checkApiBase(envBase, LmEnvironment.BASE_URL) : DEFAULT_API_BASE;
+      String apiBase =
+          this.apiBase != null
+              ? this.apiBase
+              : envBase != null
+                  ? LmEnvironment.checkApiBase(envBase, LmEnvironment.BASE_URL)
+                  : DEFAULT_API_BASE;
       String apiKey = this.apiKey;
       if (apiKey == null && (this.apiBase == null || LmEnvironment.isHelicone(apiBase))) {
         apiKey = LmEnvironment.get(environment, LmEnvironment.API_KEY);
         if (apiKey != null && apiKey.chars().anyMatch(c -> c < ' ' || c > '~')) {
-          throw new LmConfigurationException(LmEnvironment.API_KEY + " must be printable ASCII (check how it was set)");
+          throw new LmConfigurationException(
+              LmEnvironment.API_KEY + " must be printable ASCII (check how it was set)");
         }
       }
       ReasoningModels.check(model, options);
       Headers defaultHeaders = headers.build();
-      defaultHeaders.forEach((name, value) -> {
-        HeliconeHeaderNames.checkSpelling(name);
-        if (name.equalsIgnoreCase(HeliconeHeaderNames.RATE_LIMIT_POLICY)) {
-          // The grammar only: a segment header (s=user) may still come from the Context per call.
-          RateLimitPolicy.parse(value);
-        }
-      });
-      return new LM(new LmSettings(model, apiKey, apiBase, options,
-          defaultHeaders,
-          Collections.unmodifiableMap(new LinkedHashMap<>(extraBody)),
-          cache, numRetries, connectTimeout, firstByteTimeout, idleTimeout, retryBackoff, maxBackoff,
-          maxRetryAfter, maxLineBytes, maxResponseBytes, httpClient,
-          helicone, rateLimiter, history == null ? LmHistory.create() : history),
-          (retry == null ? RetryPolicy.builder() : retry.toBuilder()).maxRetries(numRetries).backoff(retryBackoff)
-              .maxBackoff(maxBackoff).maxRetryAfter(maxRetryAfter).build());
+      defaultHeaders.forEach(
+          (name, value) -> {
+            HeliconeHeaderNames.checkSpelling(name);
+            if (name.equalsIgnoreCase(HeliconeHeaderNames.RATE_LIMIT_POLICY)) {
+              // The grammar only: a segment header (s=user) may still come from the Context per
+              // call.
+              RateLimitPolicy.parse(value);
+            }
+          });
+      return new LM(
+          new LmSettings(
+              model,
+              apiKey,
+              apiBase,
+              options,
+              defaultHeaders,
+              Collections.unmodifiableMap(new LinkedHashMap<>(extraBody)),
+              cache,
+              numRetries,
+              connectTimeout,
+              firstByteTimeout,
+              idleTimeout,
+              retryBackoff,
+              maxBackoff,
+              maxRetryAfter,
+              maxLineBytes,
+              maxResponseBytes,
+              httpClient,
+              helicone,
+              rateLimiter,
+              history == null ? LmHistory.create() : history),
+          (retry == null ? RetryPolicy.builder() : retry.toBuilder())
+              .maxRetries(numRetries)
+              .backoff(retryBackoff)
+              .maxBackoff(maxBackoff)
+              .maxRetryAfter(maxRetryAfter)
+              .build());
     }
 
     private static Duration positive(Duration d, String name) {

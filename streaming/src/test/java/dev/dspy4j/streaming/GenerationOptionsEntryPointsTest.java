@@ -19,9 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The LM's defaults ({@code LM.Builder}), a request ({@code LmRequest.Builder}) and a module's per-call
- * config ({@code CallConfig}) all validate through {@link GenerationOptions}: the same bad value gives
- * the same exception, with the same message, at each of them.
+ * The LM's defaults ({@code LM.Builder}), a request ({@code LmRequest.Builder}) and a module's
+ * per-call config ({@code CallConfig}) all validate through {@link GenerationOptions}: the same bad
+ * value gives the same exception, with the same message, at each of them.
  */
 class GenerationOptionsEntryPointsTest {
 
@@ -29,7 +29,9 @@ class GenerationOptionsEntryPointsTest {
     return LmRequest.builder(List.of(Message.user("q")));
   }
 
-  /** Runs every entry point and returns the one exception they all threw (class and message equal). */
+  /**
+   * Runs every entry point and returns the one exception they all threw (class and message equal).
+   */
   private static Throwable sameErrorFromEach(Map<String, Runnable> entryPoints) {
     Throwable first = null;
     for (var e : entryPoints.entrySet()) {
@@ -38,7 +40,10 @@ class GenerationOptionsEntryPointsTest {
       if (first == null) {
         first = thrown;
       } else {
-        assertThat(thrown).as(e.getKey()).isExactlyInstanceOf(first.getClass()).hasMessage(first.getMessage());
+        assertThat(thrown)
+            .as(e.getKey())
+            .isExactlyInstanceOf(first.getClass())
+            .hasMessage(first.getMessage());
       }
     }
     return first;
@@ -47,47 +52,67 @@ class GenerationOptionsEntryPointsTest {
   @ParameterizedTest
   @ValueSource(doubles = {-0.5, 2.5, Double.NaN})
   void badTemperatureIsTheSameErrorEverywhere(double t) {
-    Throwable error = sameErrorFromEach(Map.of(
-        "GenerationOptions", () -> GenerationOptions.empty().withTemperature(t),
-        "LM.Builder", () -> LM.builder("gpt-4o-mini").temperature(t),
-        "LmRequest.Builder", () -> request().temperature(t),
-        "LmRequest.withTemperature", () -> request().build().withTemperature(t),
-        "CallConfig", () -> CallConfig.DEFAULT.withTemperature(t),
-        "Predict.withTemperature", () -> Predict.of("question -> answer").withTemperature(t)));
-    assertThat(error).isExactlyInstanceOf(IllegalArgumentException.class)
+    Throwable error =
+        sameErrorFromEach(
+            Map.of(
+                "GenerationOptions", () -> GenerationOptions.empty().withTemperature(t),
+                "LM.Builder", () -> LM.builder("gpt-4o-mini").temperature(t),
+                "LmRequest.Builder", () -> request().temperature(t),
+                "LmRequest.withTemperature", () -> request().build().withTemperature(t),
+                "CallConfig", () -> CallConfig.DEFAULT.withTemperature(t),
+                "Predict.withTemperature",
+                    () -> Predict.of("question -> answer").withTemperature(t)));
+    assertThat(error)
+        .isExactlyInstanceOf(IllegalArgumentException.class)
         .hasMessage("temperature must be between 0 and 2, was " + t);
   }
 
   @ParameterizedTest
   @ValueSource(ints = {0, -7})
   void badMaxTokensIsTheSameErrorEverywhere(int maxTokens) {
-    Throwable error = sameErrorFromEach(Map.of(
-        "GenerationOptions", () -> GenerationOptions.empty().withMaxTokens(maxTokens),
-        "LM.Builder", () -> LM.builder("gpt-4o-mini").maxTokens(maxTokens),
-        "LmRequest.Builder", () -> request().maxTokens(maxTokens),
-        "CallConfig", () -> CallConfig.DEFAULT.withMaxTokens(maxTokens)));
-    assertThat(error).isExactlyInstanceOf(IllegalArgumentException.class)
+    Throwable error =
+        sameErrorFromEach(
+            Map.of(
+                "GenerationOptions", () -> GenerationOptions.empty().withMaxTokens(maxTokens),
+                "LM.Builder", () -> LM.builder("gpt-4o-mini").maxTokens(maxTokens),
+                "LmRequest.Builder", () -> request().maxTokens(maxTokens),
+                "CallConfig", () -> CallConfig.DEFAULT.withMaxTokens(maxTokens)));
+    assertThat(error)
+        .isExactlyInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxTokens must be positive, was " + maxTokens);
   }
 
   @Test
   void badNIsTheSameErrorEverywhereNIsAccepted() {
-    Throwable error = sameErrorFromEach(Map.of(
-        "GenerationOptions", () -> GenerationOptions.empty().withN(0),
-        "LmRequest.Builder", () -> request().n(0),
-        "CallConfig", () -> CallConfig.DEFAULT.withN(0),
-        "CallConfig constructor", () -> new CallConfig(OptionalDouble.empty(), OptionalInt.of(0), OptionalInt.empty(),
-            Optional.empty())));
-    assertThat(error).isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("n must be at least 1, was 0");
+    Throwable error =
+        sameErrorFromEach(
+            Map.of(
+                "GenerationOptions", () -> GenerationOptions.empty().withN(0),
+                "LmRequest.Builder", () -> request().n(0),
+                "CallConfig", () -> CallConfig.DEFAULT.withN(0),
+                "CallConfig constructor",
+                    () ->
+                        new CallConfig(
+                            OptionalDouble.empty(),
+                            OptionalInt.of(0),
+                            OptionalInt.empty(),
+                            Optional.empty())));
+    assertThat(error)
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessage("n must be at least 1, was 0");
   }
 
   @Test
   void nullStopSequenceIsTheSameErrorEverywhere() {
     List<String> withNull = Arrays.asList("a", null);
-    Throwable error = sameErrorFromEach(Map.of(
-        "GenerationOptions", () -> GenerationOptions.empty().withStop(withNull),
-        "LmRequest.Builder", () -> request().stop(withNull)));
-    assertThat(error).isExactlyInstanceOf(NullPointerException.class).hasMessage("stop must not contain null");
+    Throwable error =
+        sameErrorFromEach(
+            Map.of(
+                "GenerationOptions", () -> GenerationOptions.empty().withStop(withNull),
+                "LmRequest.Builder", () -> request().stop(withNull)));
+    assertThat(error)
+        .isExactlyInstanceOf(NullPointerException.class)
+        .hasMessage("stop must not contain null");
   }
 
   @Test
@@ -96,7 +121,8 @@ class GenerationOptionsEntryPointsTest {
     assertThat(lm.temperature()).hasValue(0.3);
     assertThat(lm.maxTokens()).hasValue(50);
     assertThat(lm.toBuilder().build().temperature()).hasValue(0.3);
-    assertThat(request().temperature(0.3).build().options()).isEqualTo(GenerationOptions.empty().withTemperature(0.3));
+    assertThat(request().temperature(0.3).build().options())
+        .isEqualTo(GenerationOptions.empty().withTemperature(0.3));
     assertThat(CallConfig.DEFAULT.withTemperature(0.3).withN(2).withMaxTokens(9).options())
         .isEqualTo(GenerationOptions.empty().withTemperature(0.3).withN(2).withMaxTokens(9));
   }

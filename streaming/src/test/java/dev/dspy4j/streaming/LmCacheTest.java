@@ -26,13 +26,14 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
-/** Issue 6 at the LM: the process-wide client cache in front of the network, as the server sees it. */
+/**
+ * Issue 6 at the LM: the process-wide client cache in front of the network, as the server sees it.
+ */
 class LmCacheTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @StartStop
-  private final MockWebServer server = new MockWebServer();
+  @StartStop private final MockWebServer server = new MockWebServer();
 
   @BeforeEach
   void freshCacheAndNoUnexpectedRequests() {
@@ -47,13 +48,19 @@ class LmCacheTest {
   }
 
   private void enqueueCompletion(String text) {
-    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-        .body(Sse.completion(text)).build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .body(Sse.completion(text))
+            .build());
   }
 
   private void enqueueStream(String... texts) {
-    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
-        .body(Sse.stream(texts)).build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "text/event-stream")
+            .body(Sse.stream(texts))
+            .build());
   }
 
   private LM cachingLm() {
@@ -63,7 +70,11 @@ class LmCacheTest {
   @Test
   void theCacheIsOnByDefaultAsInDspy() {
     enqueueCompletion("once");
-    LM lm = LM.builder("gpt-4o-mini").apiKey(TestLms.API_KEY).apiBase(server.url("/v1").toString()).build();
+    LM lm =
+        LM.builder("gpt-4o-mini")
+            .apiKey(TestLms.API_KEY)
+            .apiBase(server.url("/v1").toString())
+            .build();
     assertThat(lm.cache()).isTrue();
 
     StepVerifier.create(lm.call("hello")).expectNext(List.of("once")).expectComplete().verify(WAIT);
@@ -113,7 +124,10 @@ class LmCacheTest {
     enqueueCompletion("whole answer");
     LM lm = cachingLm();
 
-    StepVerifier.create(lm.call("q")).expectNext(List.of("whole answer")).expectComplete().verify(WAIT);
+    StepVerifier.create(lm.call("q"))
+        .expectNext(List.of("whole answer"))
+        .expectComplete()
+        .verify(WAIT);
     StepVerifier.create(lm.tokens("q")).expectNext("whole answer").expectComplete().verify(WAIT);
 
     assertThat(server.getRequestCount()).isEqualTo(1);
@@ -141,7 +155,8 @@ class LmCacheTest {
 
     assertThat(lm.complete(request).block(WAIT).text()).isEqualTo("stored");
     assertThat(lm.complete(request.withCache(false)).block(WAIT).text()).isEqualTo("bypassed");
-    assertThat(lm.complete(request.withCache(false)).block(WAIT).text()).isEqualTo("bypassed again");
+    assertThat(lm.complete(request.withCache(false)).block(WAIT).text())
+        .isEqualTo("bypassed again");
     assertThat(lm.complete(request).block(WAIT).text()).isEqualTo("stored");
 
     assertThat(server.getRequestCount()).isEqualTo(3);
@@ -162,15 +177,17 @@ class LmCacheTest {
   @Test
   void aHundredConcurrentIdenticalCallsMakeOneRequest() {
     // The answer takes a while, so the calls overlap: they join the one request in flight.
-    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-        .headersDelay(300, TimeUnit.MILLISECONDS).body(Sse.completion("shared")).build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .headersDelay(300, TimeUnit.MILLISECONDS)
+            .body(Sse.completion("shared"))
+            .build());
     LM lm = cachingLm();
     LmRequest request = LmRequest.ofUser("popular question");
 
-    List<LmResponse> answers = Flux.range(0, 100)
-        .flatMap(i -> lm.complete(request), 100)
-        .collectList()
-        .block(WAIT);
+    List<LmResponse> answers =
+        Flux.range(0, 100).flatMap(i -> lm.complete(request), 100).collectList().block(WAIT);
 
     assertThat(answers).hasSize(100).allSatisfy(r -> assertThat(r.text()).isEqualTo("shared"));
     assertThat(answers).filteredOn(r -> !r.cacheHit()).hasSize(1); // usage is counted once
@@ -180,16 +197,29 @@ class LmCacheTest {
   @Test
   void lmsWithDifferentApiKeysAndHeliconeSessionsShareAnEntry() throws Exception {
     enqueueCompletion("shared by both");
-    LM alice = TestLms.builder(server).apiKey("sk-alice-0001").cache(true)
-        .helicone(HeliconeHeaders.builder().userId("alice").build()).build();
-    LM bob = TestLms.builder(server).apiKey("sk-bob-0002").cache(true)
-        .header("Helicone-Property-Team", "bob-team").build();
+    LM alice =
+        TestLms.builder(server)
+            .apiKey("sk-alice-0001")
+            .cache(true)
+            .helicone(HeliconeHeaders.builder().userId("alice").build())
+            .build();
+    LM bob =
+        TestLms.builder(server)
+            .apiKey("sk-bob-0002")
+            .cache(true)
+            .header("Helicone-Property-Team", "bob-team")
+            .build();
 
-    LmResponse first = alice.complete(LmRequest.ofUser("q"))
-        .contextWrite(Helicone.session("s-alice", "A", "/a")).block(WAIT);
-    LmResponse second = bob.complete(LmRequest.ofUser("q"))
-        .contextWrite(Helicone.session("s-bob", "B", "/b"))
-        .contextWrite(Helicone.requestId(java.util.UUID.randomUUID())).block(WAIT);
+    LmResponse first =
+        alice
+            .complete(LmRequest.ofUser("q"))
+            .contextWrite(Helicone.session("s-alice", "A", "/a"))
+            .block(WAIT);
+    LmResponse second =
+        bob.complete(LmRequest.ofUser("q"))
+            .contextWrite(Helicone.session("s-bob", "B", "/b"))
+            .contextWrite(Helicone.requestId(java.util.UUID.randomUUID()))
+            .block(WAIT);
 
     assertThat(server.getRequestCount()).isEqualTo(1);
     assertThat(first.cacheHit()).isFalse();
@@ -206,18 +236,28 @@ class LmCacheTest {
     LM lm = TestLms.builder(server).cache(true).temperature(0.0).build();
 
     StepVerifier.create(lm.call("q")).expectNext(List.of("cold")).expectComplete().verify(WAIT);
-    StepVerifier.create(lm.withTemperature(1.0).call("q")).expectNext(List.of("hot")).expectComplete().verify(WAIT);
-    StepVerifier.create(lm.complete(LmRequest.ofUser("q").withTemperature(1.0)).map(LmResponse::text))
-        .expectNext("hot").expectComplete().verify(WAIT);
+    StepVerifier.create(lm.withTemperature(1.0).call("q"))
+        .expectNext(List.of("hot"))
+        .expectComplete()
+        .verify(WAIT);
+    StepVerifier.create(
+            lm.complete(LmRequest.ofUser("q").withTemperature(1.0)).map(LmResponse::text))
+        .expectNext("hot")
+        .expectComplete()
+        .verify(WAIT);
 
     assertThat(server.getRequestCount()).isEqualTo(2);
   }
 
   @Test
   void aGatewayCacheHitIsReportedByCacheHit() {
-    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-        .addHeader("Helicone-Cache", "HIT").addHeader("Helicone-Cache-Bucket-Idx", "0")
-        .body(Sse.completion("from the gateway")).build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .addHeader("Helicone-Cache", "HIT")
+            .addHeader("Helicone-Cache-Bucket-Idx", "0")
+            .body(Sse.completion("from the gateway"))
+            .build());
     LM lm = cachingLm();
 
     LmResponse response = lm.complete(LmRequest.ofUser("q")).block(WAIT);
@@ -229,7 +269,8 @@ class LmCacheTest {
 
   @Test
   void aFailedCallIsNotCachedAndTheNextOneSendsAgain() {
-    server.enqueue(new MockResponse.Builder().code(400).body("{\"error\":{\"message\":\"bad\"}}").build());
+    server.enqueue(
+        new MockResponse.Builder().code(400).body("{\"error\":{\"message\":\"bad\"}}").build());
     enqueueCompletion("fine now");
     LM lm = cachingLm();
 

@@ -27,21 +27,30 @@ class LmCancellationTest {
   private final AtomicInteger serverStreamsCancelled = new AtomicInteger();
   private LoopbackServer server;
 
-  /** A server that streams a token every 50 ms, forever, unless told to answer a plain completion. */
+  /**
+   * A server that streams a token every 50 ms, forever, unless told to answer a plain completion.
+   */
   private LoopbackServer endlessStreamServer() {
-    return LoopbackServer.start((req, res) -> {
-      if (req.uri().contains("stall")) {
-        return res.header("Content-Type", "text/event-stream")
-            .sendString(Flux.just(Sse.text("a"), Sse.text("b")).concatWith(Flux.never())).then();
-      }
-      if (req.uri().contains("plain")) {
-        return res.header("Content-Type", "application/json").sendString(Mono.just(Sse.completion("fresh")));
-      }
-      return req.receive().then(res.header("Content-Type", "text/event-stream")
-          .sendString(Flux.interval(Duration.ofMillis(50)).map(i -> Sse.text("t" + i + " "))
-              .doOnCancel(serverStreamsCancelled::incrementAndGet))
-          .then());
-    });
+    return LoopbackServer.start(
+        (req, res) -> {
+          if (req.uri().contains("stall")) {
+            return res.header("Content-Type", "text/event-stream")
+                .sendString(Flux.just(Sse.text("a"), Sse.text("b")).concatWith(Flux.never()))
+                .then();
+          }
+          if (req.uri().contains("plain")) {
+            return res.header("Content-Type", "application/json")
+                .sendString(Mono.just(Sse.completion("fresh")));
+          }
+          return req.receive()
+              .then(
+                  res.header("Content-Type", "text/event-stream")
+                      .sendString(
+                          Flux.interval(Duration.ofMillis(50))
+                              .map(i -> Sse.text("t" + i + " "))
+                              .doOnCancel(serverStreamsCancelled::incrementAndGet))
+                      .then());
+        });
   }
 
   @AfterEach
@@ -56,7 +65,10 @@ class LmCancellationTest {
     server = endlessStreamServer();
     LM lm = TestLms.builder(server.apiBase()).build();
 
-    StepVerifier.create(lm.tokens("hi").take(3)).expectNext("t0 ", "t1 ", "t2 ").expectComplete().verify(WAIT);
+    StepVerifier.create(lm.tokens("hi").take(3))
+        .expectNext("t0 ", "t1 ", "t2 ")
+        .expectComplete()
+        .verify(WAIT);
 
     assertThat(server.awaitConnectionClosed(WAIT)).as("the server saw the disconnect").isTrue();
     assertThat(server.connectionsClosed()).isEqualTo(1);
@@ -110,25 +122,34 @@ class LmCancellationTest {
     assertThat(server.awaitConnectionClosed(WAIT)).isTrue();
 
     LM plain = TestLms.builder(server.apiBase() + "/plain").build();
-    StepVerifier.create(plain.call("again")).expectNext(List.of("fresh")).expectComplete().verify(WAIT);
+    StepVerifier.create(plain.call("again"))
+        .expectNext(List.of("fresh"))
+        .expectComplete()
+        .verify(WAIT);
 
-    assertThat(server.connectionsOpened()).as("the second call needed a new connection").isEqualTo(2);
+    assertThat(server.connectionsOpened())
+        .as("the second call needed a new connection")
+        .isEqualTo(2);
   }
 
   @Test
   void aConnectionLostAfterTextIsAnInterruptionWithThePartialText() {
-    server = LoopbackServer.start((req, res) -> res.header("Content-Type", "text/event-stream")
-        .sendString(Flux.just(Sse.roleChunk(), Sse.text("par"), Sse.text("tial")))
-        .then()
-        .then(Mono.fromRunnable(() -> res.withConnection(c -> c.channel().close()))));
+    server =
+        LoopbackServer.start(
+            (req, res) ->
+                res.header("Content-Type", "text/event-stream")
+                    .sendString(Flux.just(Sse.roleChunk(), Sse.text("par"), Sse.text("tial")))
+                    .then()
+                    .then(Mono.fromRunnable(() -> res.withConnection(c -> c.channel().close()))));
     LM lm = TestLms.builder(server.apiBase()).build();
 
     StepVerifier.create(lm.tokens("hi"))
         .expectNext("par", "tial")
-        .expectErrorSatisfies(e -> {
-          assertThat(e).isInstanceOf(StreamInterruptedException.class);
-          assertThat(((StreamInterruptedException) e).partialText()).isEqualTo("partial");
-        })
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e).isInstanceOf(StreamInterruptedException.class);
+              assertThat(((StreamInterruptedException) e).partialText()).isEqualTo("partial");
+            })
         .verify(WAIT);
   }
 }

@@ -30,8 +30,7 @@ class LmCompleteTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @StartStop
-  private final MockWebServer server = new MockWebServer();
+  @StartStop private final MockWebServer server = new MockWebServer();
 
   @BeforeEach
   void unexpectedRequestsFailInsteadOfHanging() {
@@ -39,11 +38,12 @@ class LmCompleteTest {
   }
 
   private void enqueueCompletion(String... texts) {
-    server.enqueue(new MockResponse.Builder()
-        .addHeader("Content-Type", "application/json")
-        .addHeader("Helicone-Id", "hc-123")
-        .body(Sse.completion(texts))
-        .build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .addHeader("Helicone-Id", "hc-123")
+            .body(Sse.completion(texts))
+            .build());
   }
 
   private RecordedRequest takeRequest() throws InterruptedException {
@@ -61,14 +61,16 @@ class LmCompleteTest {
     enqueueCompletion("Hello there");
     LM lm = TestLms.builder(server).temperature(0.3).maxTokens(200).build();
 
-    StepVerifier.create(lm.complete(LmRequest.of(List.of(Message.system("Be brief."), Message.user("Hi")))))
-        .assertNext(r -> {
-          assertThat(r.texts()).containsExactly("Hello there");
-          assertThat(r.usage()).isEqualTo(new Usage(7, 3, 10));
-          assertThat(r.finishReason()).contains("stop");
-          assertThat(r.requestId()).contains("hc-123");
-          assertThat(r.model()).contains("gpt-4o-mini");
-        })
+    StepVerifier.create(
+            lm.complete(LmRequest.of(List.of(Message.system("Be brief."), Message.user("Hi")))))
+        .assertNext(
+            r -> {
+              assertThat(r.texts()).containsExactly("Hello there");
+              assertThat(r.usage()).isEqualTo(new Usage(7, 3, 10));
+              assertThat(r.finishReason()).contains("stop");
+              assertThat(r.requestId()).contains("hc-123");
+              assertThat(r.model()).contains("gpt-4o-mini");
+            })
         .expectComplete()
         .verify(WAIT);
 
@@ -80,7 +82,8 @@ class LmCompleteTest {
     JsonNode body = body(r);
     assertThat(body.get("model").asText()).isEqualTo("gpt-4o-mini");
     assertThat(body.get("messages").toString())
-        .isEqualTo("[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Hi\"}]");
+        .isEqualTo(
+            "[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Hi\"}]");
     assertThat(body.get("temperature").asDouble()).isEqualTo(0.3);
     assertThat(body.get("max_tokens").asInt()).isEqualTo(200);
     assertThat(body.has("stream")).isFalse();
@@ -89,17 +92,23 @@ class LmCompleteTest {
   @Test
   void perCallValuesOverrideTheLmDefaults() throws Exception {
     enqueueCompletion("ok");
-    LM lm = TestLms.builder(server)
-        .temperature(0.2).maxTokens(100)
-        .header("X-Env", "lm").header("X-Lm-Only", "1")
-        .extraBody(Map.of("a", 1, "b", 1))
-        .build();
-    LmRequest call = LmRequest.builder(List.of(Message.user("q")))
-        .temperature(0.9).n(1).stop(List.of("END"))
-        .header("x-env", "call")
-        .extraBody(Map.of("b", 2))
-        .responseFormat(Map.of("type", "json_object"))
-        .build();
+    LM lm =
+        TestLms.builder(server)
+            .temperature(0.2)
+            .maxTokens(100)
+            .header("X-Env", "lm")
+            .header("X-Lm-Only", "1")
+            .extraBody(Map.of("a", 1, "b", 1))
+            .build();
+    LmRequest call =
+        LmRequest.builder(List.of(Message.user("q")))
+            .temperature(0.9)
+            .n(1)
+            .stop(List.of("END"))
+            .header("x-env", "call")
+            .extraBody(Map.of("b", 2))
+            .responseFormat(Map.of("type", "json_object"))
+            .build();
 
     StepVerifier.create(lm.complete(call)).expectNextCount(1).expectComplete().verify(WAIT);
 
@@ -127,7 +136,10 @@ class LmCompleteTest {
     assertThat(body(takeRequest()).get("n").asInt()).isEqualTo(2);
 
     enqueueCompletion("Hello, world!");
-    StepVerifier.create(lm.call("Hello, world!")).expectNext(List.of("Hello, world!")).expectComplete().verify(WAIT);
+    StepVerifier.create(lm.call("Hello, world!"))
+        .expectNext(List.of("Hello, world!"))
+        .expectComplete()
+        .verify(WAIT);
   }
 
   @Test
@@ -141,7 +153,8 @@ class LmCompleteTest {
   @Test
   void reasoningModelsGetMaxCompletionTokens() throws Exception {
     enqueueCompletion("thought");
-    LM lm = TestLms.builder(server).model("o4-mini/openai").maxTokens(20_000).temperature(1.0).build();
+    LM lm =
+        TestLms.builder(server).model("o4-mini/openai").maxTokens(20_000).temperature(1.0).build();
     StepVerifier.create(lm.call("x")).expectNextCount(1).expectComplete().verify(WAIT);
     JsonNode body = body(takeRequest());
     assertThat(body.get("max_completion_tokens").asInt()).isEqualTo(20_000);
@@ -156,15 +169,19 @@ class LmCompleteTest {
     assertThatThrownBy(() -> LM.builder("o3/openai").maxTokens(1000).build())
         .isInstanceOf(LmConfigurationException.class)
         .hasMessageContaining("16000");
-    assertThat(LM.builder("gpt-5-chat").temperature(0.7).maxTokens(100).build().temperature()).hasValue(0.7);
+    assertThat(LM.builder("gpt-5-chat").temperature(0.7).maxTokens(100).build().temperature())
+        .hasValue(0.7);
   }
 
   @Test
   void aPerCallReasoningOverrideIsAnErrorSignalAndSendsNothing() {
     LM lm = TestLms.builder(server).model("o1").build();
     StepVerifier.create(lm.complete(LmRequest.ofUser("x").withTemperature(0.5)))
-        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(LmConfigurationException.class)
-            .hasMessageContaining("o1"))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(LmConfigurationException.class)
+                    .hasMessageContaining("o1"))
         .verify(WAIT);
     StepVerifier.create(lm.stream(LmRequest.ofUser("x").withMaxTokens(100)))
         .expectError(LmConfigurationException.class)
@@ -176,9 +193,12 @@ class LmCompleteTest {
   void anIllegalPerCallHeaderIsRefusedLikeAnLmHeaderAndSendsNothing() {
     assertThatThrownBy(() -> LmRequest.ofUser("x").withHeader("X-Bad", "a\r\nInjected: 1"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("X-Bad").hasMessageContaining("CR, LF").hasMessageNotContaining("Injected");
+        .hasMessageContaining("X-Bad")
+        .hasMessageContaining("CR, LF")
+        .hasMessageNotContaining("Injected");
     assertThat(server.getRequestCount()).isZero();
-    assertThatThrownBy(() -> LM.builder("m").header("X-Bad", "a\nb")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LM.builder("m").header("X-Bad", "a\nb"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -195,7 +215,10 @@ class LmCompleteTest {
     enqueueCompletion("via custom client");
     HttpClient custom = HttpClient.create().headers(h -> h.set("X-Custom-Client", "yes"));
     LM lm = TestLms.builder(server).httpClient(custom).build();
-    StepVerifier.create(lm.call("x")).expectNext(List.of("via custom client")).expectComplete().verify(WAIT);
+    StepVerifier.create(lm.call("x"))
+        .expectNext(List.of("via custom client"))
+        .expectComplete()
+        .verify(WAIT);
     assertThat(takeRequest().getHeaders().get("X-Custom-Client")).isEqualTo("yes");
   }
 
@@ -203,8 +226,10 @@ class LmCompleteTest {
   void toStringNeverShowsTheKeyOrHeaderValues() {
     LM lm = TestLms.builder(server).header("Helicone-Auth", "Bearer hidden-value").build();
     assertThat(lm.toString())
-        .contains("gpt-4o-mini").contains("Helicone-Auth")
-        .doesNotContain(TestLms.API_KEY).doesNotContain("hidden-value");
+        .contains("gpt-4o-mini")
+        .contains("Helicone-Auth")
+        .doesNotContain(TestLms.API_KEY)
+        .doesNotContain("hidden-value");
   }
 
   @Test

@@ -41,14 +41,16 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.test.StepVerifier;
 
-/** Issue 4 at the LM: Helicone headers from the builder and the Reactor Context, as the server sees them. */
+/**
+ * Issue 4 at the LM: Helicone headers from the builder and the Reactor Context, as the server sees
+ * them.
+ */
 class LmHeliconeTest {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @StartStop
-  private final MockWebServer server = new MockWebServer();
+  @StartStop private final MockWebServer server = new MockWebServer();
 
   @BeforeEach
   void unexpectedRequestsFailInsteadOfHanging() {
@@ -56,8 +58,11 @@ class LmHeliconeTest {
   }
 
   private void enqueueOk() {
-    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-        .body(Sse.completion("ok")).build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .body(Sse.completion("ok"))
+            .build());
   }
 
   private RecordedRequest takeRequest() throws InterruptedException {
@@ -83,20 +88,29 @@ class LmHeliconeTest {
     LM lm = TestLms.builder(server).build();
     UUID requestId = UUID.randomUUID();
 
-    StepVerifier.create(lm.call("hi")
-            .contextWrite(Helicone.session("5f0c1a2e-4c4b-4d0e-9a43-3b1f6a9f0d11", "Customer Support", "/support/chat"))
-            .contextWrite(Helicone.user("user-123"))
-            .contextWrite(Helicone.property("Environment", "production"))
-            .contextWrite(Helicone.requestId(requestId)))
-        .expectNext(List.of("ok")).expectComplete().verify(WAIT);
+    StepVerifier.create(
+            lm.call("hi")
+                .contextWrite(
+                    Helicone.session(
+                        "5f0c1a2e-4c4b-4d0e-9a43-3b1f6a9f0d11",
+                        "Customer Support",
+                        "/support/chat"))
+                .contextWrite(Helicone.user("user-123"))
+                .contextWrite(Helicone.property("Environment", "production"))
+                .contextWrite(Helicone.requestId(requestId)))
+        .expectNext(List.of("ok"))
+        .expectComplete()
+        .verify(WAIT);
 
-    assertThat(heliconeHeaders(takeRequest())).isEqualTo(Map.of(
-        "helicone-session-id", "5f0c1a2e-4c4b-4d0e-9a43-3b1f6a9f0d11",
-        "helicone-session-name", "Customer Support",
-        "helicone-session-path", "/support/chat",
-        "helicone-user-id", "user-123",
-        "helicone-property-environment", "production",
-        "helicone-request-id", requestId.toString()));
+    assertThat(heliconeHeaders(takeRequest()))
+        .isEqualTo(
+            Map.of(
+                "helicone-session-id", "5f0c1a2e-4c4b-4d0e-9a43-3b1f6a9f0d11",
+                "helicone-session-name", "Customer Support",
+                "helicone-session-path", "/support/chat",
+                "helicone-user-id", "user-123",
+                "helicone-property-environment", "production",
+                "helicone-request-id", requestId.toString()));
   }
 
   @Test
@@ -108,13 +122,17 @@ class LmHeliconeTest {
     Mono<List<String>> retrieve = lm.call("retrieve").contextWrite(Helicone.childPath("retrieve"));
     Mono<List<String>> answer = lm.call("answer").contextWrite(Helicone.childPath("answer"));
 
-    StepVerifier.create(retrieve.then(answer)
-            .contextWrite(Helicone.session("s-1", "Support", "/support/chat")))
-        .expectNext(List.of("ok")).expectComplete().verify(WAIT);
+    StepVerifier.create(
+            retrieve.then(answer).contextWrite(Helicone.session("s-1", "Support", "/support/chat")))
+        .expectNext(List.of("ok"))
+        .expectComplete()
+        .verify(WAIT);
 
-    assertThat(heliconeHeaders(takeRequest())).containsEntry("helicone-session-path", "/support/chat/retrieve")
+    assertThat(heliconeHeaders(takeRequest()))
+        .containsEntry("helicone-session-path", "/support/chat/retrieve")
         .containsEntry("helicone-session-id", "s-1");
-    assertThat(heliconeHeaders(takeRequest())).containsEntry("helicone-session-path", "/support/chat/answer")
+    assertThat(heliconeHeaders(takeRequest()))
+        .containsEntry("helicone-session-path", "/support/chat/answer")
         .containsEntry("helicone-session-id", "s-1");
   }
 
@@ -122,59 +140,96 @@ class LmHeliconeTest {
   void theInnermostWriteWinsAndPropertiesAccumulate() throws Exception {
     enqueueOk();
     enqueueOk();
-    LM lm = TestLms.builder(server)
-        .header("Helicone-User-Id", "lm-user")
-        .header("Helicone-Property-Team", "lm-team")
-        .build();
+    LM lm =
+        TestLms.builder(server)
+            .header("Helicone-User-Id", "lm-user")
+            .header("Helicone-Property-Team", "lm-team")
+            .build();
 
-    // Closest to the call: user "inner", property Step; further out: user "outer", property Environment.
-    StepVerifier.create(lm.call("one")
-            .contextWrite(Helicone.user("inner"))
-            .contextWrite(Helicone.property("Step", "answer"))
-            .contextWrite(Helicone.user("outer"))
-            .contextWrite(Helicone.property("Environment", "production")))
-        .expectNext(List.of("ok")).expectComplete().verify(WAIT);
+    // Closest to the call: user "inner", property Step; further out: user "outer", property
+    // Environment.
+    StepVerifier.create(
+            lm.call("one")
+                .contextWrite(Helicone.user("inner"))
+                .contextWrite(Helicone.property("Step", "answer"))
+                .contextWrite(Helicone.user("outer"))
+                .contextWrite(Helicone.property("Environment", "production")))
+        .expectNext(List.of("ok"))
+        .expectComplete()
+        .verify(WAIT);
     // The request's own header wins over the Context.
-    StepVerifier.create(lm.complete(LmRequest.ofUser("two").withHeader("Helicone-User-Id", "per-call")).map(r -> r.texts())
-            .contextWrite(Helicone.user("inner")))
-        .expectNext(List.of("ok")).expectComplete().verify(WAIT);
+    StepVerifier.create(
+            lm.complete(LmRequest.ofUser("two").withHeader("Helicone-User-Id", "per-call"))
+                .map(r -> r.texts())
+                .contextWrite(Helicone.user("inner")))
+        .expectNext(List.of("ok"))
+        .expectComplete()
+        .verify(WAIT);
 
-    assertThat(heliconeHeaders(takeRequest())).isEqualTo(Map.of(
-        "helicone-user-id", "inner",
-        "helicone-property-team", "lm-team",
-        "helicone-property-environment", "production",
-        "helicone-property-step", "answer"));
-    assertThat(heliconeHeaders(takeRequest())).isEqualTo(Map.of(
-        "helicone-user-id", "per-call",
-        "helicone-property-team", "lm-team"));
+    assertThat(heliconeHeaders(takeRequest()))
+        .isEqualTo(
+            Map.of(
+                "helicone-user-id", "inner",
+                "helicone-property-team", "lm-team",
+                "helicone-property-environment", "production",
+                "helicone-property-step", "answer"));
+    assertThat(heliconeHeaders(takeRequest()))
+        .isEqualTo(
+            Map.of(
+                "helicone-user-id", "per-call",
+                "helicone-property-team", "lm-team"));
   }
 
   @Test
   void aThousandConcurrentPipelinesEachSendOnlyTheirOwnHeaders() {
     int pipelines = 1_000;
     var seen = new ConcurrentHashMap<String, Map<String, String>>();
-    try (LoopbackServer loopback = LoopbackServer.start((req, res) -> req.receive().aggregate().asString()
-        .flatMap(body -> {
-          String prompt;
-          try {
-            prompt = MAPPER.readTree(body).get("messages").get(0).get("content").asText();
-          } catch (Exception e) {
-            return Mono.error(e);
-          }
-          var helicone = new TreeMap<String, String>();
-          req.requestHeaders().forEach(h -> {
-            if (h.getKey().toLowerCase(Locale.ROOT).startsWith("helicone-")) {
-              helicone.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (a, b) -> a + "," + b);
-            }
-          });
-          seen.put(prompt, helicone);
-          return res.header("Content-Type", "application/json").sendString(Mono.just(Sse.completion("ok " + prompt))).then();
-        }))) {
+    try (LoopbackServer loopback =
+        LoopbackServer.start(
+            (req, res) ->
+                req.receive()
+                    .aggregate()
+                    .asString()
+                    .flatMap(
+                        body -> {
+                          String prompt;
+                          try {
+                            prompt =
+                                MAPPER
+                                    .readTree(body)
+                                    .get("messages")
+                                    .get(0)
+                                    .get("content")
+                                    .asText();
+                          } catch (Exception e) {
+                            return Mono.error(e);
+                          }
+                          var helicone = new TreeMap<String, String>();
+                          req.requestHeaders()
+                              .forEach(
+                                  h -> {
+                                    if (h.getKey()
+                                        .toLowerCase(Locale.ROOT)
+                                        .startsWith("helicone-")) {
+                                      helicone.merge(
+                                          h.getKey().toLowerCase(Locale.ROOT),
+                                          h.getValue(),
+                                          (a, b) -> a + "," + b);
+                                    }
+                                  });
+                          seen.put(prompt, helicone);
+                          return res.header("Content-Type", "application/json")
+                              .sendString(Mono.just(Sse.completion("ok " + prompt)))
+                              .then();
+                        }))) {
       // 64 connections: a burst of 500 connects would overflow the server's accept backlog, and the
       // dropped SYNs would be retried after seconds. The 1,000 calls still run concurrently (queued
       // for a connection), each with its own Context.
-      ConnectionProvider pool = ConnectionProvider.builder("helicone-pipelines").maxConnections(64)
-          .pendingAcquireMaxCount(-1).build();
+      ConnectionProvider pool =
+          ConnectionProvider.builder("helicone-pipelines")
+              .maxConnections(64)
+              .pendingAcquireMaxCount(-1)
+              .build();
       LM lm = TestLms.builder(loopback.apiBase()).connectionProvider(pool).build();
       Set<String> callerThreads = ConcurrentHashMap.newKeySet();
       var sessions = new ArrayList<String>();
@@ -182,31 +237,41 @@ class LmHeliconeTest {
         sessions.add(UUID.randomUUID().toString());
       }
 
-      List<String> answers = Flux.range(0, pipelines)
-          .flatMap(i -> Mono.just(i)
-              // The Context is written outside, the call is made on another thread.
-              .publishOn(Schedulers.parallel())
-              .doOnNext(x -> callerThreads.add(Thread.currentThread().getName()))
-              .flatMap(x -> lm.call("q-" + x))
-              .map(texts -> texts.get(0))
-              .contextWrite(Helicone.session(sessions.get(i), "Pipeline " + i, "/pipelines/" + i))
-              .contextWrite(Helicone.user("user-" + i))
-              .contextWrite(Helicone.property("Pipeline", "p-" + i)), pipelines)
-          .collectList()
-          .block(Duration.ofSeconds(120));
+      List<String> answers =
+          Flux.range(0, pipelines)
+              .flatMap(
+                  i ->
+                      Mono.just(i)
+                          // The Context is written outside, the call is made on another thread.
+                          .publishOn(Schedulers.parallel())
+                          .doOnNext(x -> callerThreads.add(Thread.currentThread().getName()))
+                          .flatMap(x -> lm.call("q-" + x))
+                          .map(texts -> texts.get(0))
+                          .contextWrite(
+                              Helicone.session(sessions.get(i), "Pipeline " + i, "/pipelines/" + i))
+                          .contextWrite(Helicone.user("user-" + i))
+                          .contextWrite(Helicone.property("Pipeline", "p-" + i)),
+                  pipelines)
+              .collectList()
+              .block(Duration.ofSeconds(120));
 
       assertThat(answers).hasSize(pipelines);
       assertThat(seen).hasSize(pipelines);
       for (int i = 0; i < pipelines; i++) {
-        assertThat(seen.get("q-" + i)).as("headers of pipeline %d", i).isEqualTo(Map.of(
-            "helicone-session-id", sessions.get(i),
-            "helicone-session-name", "Pipeline " + i,
-            "helicone-session-path", "/pipelines/" + i,
-            "helicone-user-id", "user-" + i,
-            "helicone-property-pipeline", "p-" + i));
+        assertThat(seen.get("q-" + i))
+            .as("headers of pipeline %d", i)
+            .isEqualTo(
+                Map.of(
+                    "helicone-session-id", sessions.get(i),
+                    "helicone-session-name", "Pipeline " + i,
+                    "helicone-session-path", "/pipelines/" + i,
+                    "helicone-user-id", "user-" + i,
+                    "helicone-property-pipeline", "p-" + i));
       }
       if (Schedulers.DEFAULT_POOL_SIZE > 1) {
-        assertThat(callerThreads).as("calls were made from several parallel threads").hasSizeGreaterThan(1);
+        assertThat(callerThreads)
+            .as("calls were made from several parallel threads")
+            .hasSizeGreaterThan(1);
       }
       pool.disposeLater().block(Duration.ofSeconds(10));
     }
@@ -219,16 +284,21 @@ class LmHeliconeTest {
     LM lm = TestLms.builder(server).build();
     UUID requestId = UUID.randomUUID();
 
-    StepVerifier.create(lm.call("hi")
-            .contextWrite(Helicone.requestId(requestId))
-            .contextWrite(Helicone.session("s-r", "Retry", "/retry"))
-            .contextWrite(Helicone.user("user-r")))
-        .expectNext(List.of("ok")).expectComplete().verify(WAIT);
+    StepVerifier.create(
+            lm.call("hi")
+                .contextWrite(Helicone.requestId(requestId))
+                .contextWrite(Helicone.session("s-r", "Retry", "/retry"))
+                .contextWrite(Helicone.user("user-r")))
+        .expectNext(List.of("ok"))
+        .expectComplete()
+        .verify(WAIT);
 
     RecordedRequest first = takeRequest();
     RecordedRequest second = takeRequest();
-    assertThat(heliconeHeaders(first)).containsEntry("helicone-request-id", requestId.toString())
-        .containsEntry("helicone-session-id", "s-r").containsEntry("helicone-user-id", "user-r");
+    assertThat(heliconeHeaders(first))
+        .containsEntry("helicone-request-id", requestId.toString())
+        .containsEntry("helicone-session-id", "s-r")
+        .containsEntry("helicone-user-id", "user-r");
     assertThat(heliconeHeaders(second)).isEqualTo(heliconeHeaders(first));
     assertThat(second.getBody()).isEqualTo(first.getBody());
   }
@@ -238,20 +308,30 @@ class LmHeliconeTest {
     LM lm = TestLms.builder(server).build();
 
     // An unsafe value cannot even be put in a request (the rule of Headers, as for LM headers).
-    assertThatThrownBy(() -> LmRequest.ofUser("x").withHeader("Helicone-Property-Note", "a\r\nInjected: yes"))
+    assertThatThrownBy(
+            () -> LmRequest.ofUser("x").withHeader("Helicone-Property-Note", "a\r\nInjected: yes"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("Helicone-Property-Note").hasMessageNotContaining("Injected");
-    assertThatThrownBy(() -> LmRequest.ofUser("x").withHeader("Helicone-Session-Name", "Kundenservice München"))
+        .hasMessageContaining("Helicone-Property-Note")
+        .hasMessageNotContaining("Injected");
+    assertThatThrownBy(
+            () ->
+                LmRequest.ofUser("x").withHeader("Helicone-Session-Name", "Kundenservice München"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("Helicone-Session-Name").hasMessageContaining("percentEncode");
+        .hasMessageContaining("Helicone-Session-Name")
+        .hasMessageContaining("percentEncode");
     // A misspelt-but-parsed header the gateway would ignore, and a request id it would replace.
-    StepVerifier.create(lm.complete(LmRequest.ofUser("x").withHeader("Helicone-RateLimit-Policy", "basic-100")))
-        .expectError(LmConfigurationException.class).verify(WAIT);
-    StepVerifier.create(lm.complete(LmRequest.ofUser("x").withHeader("Helicone-Request-Id", "req-1")))
-        .expectError(LmConfigurationException.class).verify(WAIT);
+    StepVerifier.create(
+            lm.complete(LmRequest.ofUser("x").withHeader("Helicone-RateLimit-Policy", "basic-100")))
+        .expectError(LmConfigurationException.class)
+        .verify(WAIT);
+    StepVerifier.create(
+            lm.complete(LmRequest.ofUser("x").withHeader("Helicone-Request-Id", "req-1")))
+        .expectError(LmConfigurationException.class)
+        .verify(WAIT);
     // Builder and Context reject them at the call site.
     assertThatThrownBy(() -> TestLms.builder(server).header("Helicone-User-Id", "u\n1"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Helicone-User-Id");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Helicone-User-Id");
     assertThatThrownBy(() -> Helicone.property("Environment", "prod\r\nX: 1"))
         .isInstanceOf(IllegalArgumentException.class);
 
@@ -261,17 +341,21 @@ class LmHeliconeTest {
   @Test
   void typedHeliconeDefaultsOnTheBuilderAreSent() throws Exception {
     enqueueOk();
-    LM lm = TestLms.builder(server)
-        .helicone(HeliconeHeaders.builder()
-            .userId("user-123")
-            .property("Environment", "production")
-            .rateLimitPolicy(RateLimitPolicy.requests(100).per(Duration.ofHours(1)))
-            .cache(CacheMode.READ_WRITE)
-            .build())
-        .build();
+    LM lm =
+        TestLms.builder(server)
+            .helicone(
+                HeliconeHeaders.builder()
+                    .userId("user-123")
+                    .property("Environment", "production")
+                    .rateLimitPolicy(RateLimitPolicy.requests(100).per(Duration.ofHours(1)))
+                    .cache(CacheMode.READ_WRITE)
+                    .build())
+            .build();
 
     StepVerifier.create(lm.call("hi").contextWrite(Helicone.property("Module", "chain-of-thought")))
-        .expectNext(List.of("ok")).expectComplete().verify(WAIT);
+        .expectNext(List.of("ok"))
+        .expectComplete()
+        .verify(WAIT);
 
     assertThat(heliconeHeaders(takeRequest()))
         .containsEntry("helicone-user-id", "user-123")
@@ -285,16 +369,22 @@ class LmHeliconeTest {
   @Test
   void aSegmentByUserPolicyWithoutAUserFailsBeforeSendingAndWithOneIsSent() throws Exception {
     enqueueOk();
-    LM lm = TestLms.builder(server)
-        .helicone(HeliconeHeaders.builder()
-            .rateLimitPolicy(RateLimitPolicy.requests(1000).per(Duration.ofHours(1)).segmentByUser()).build())
-        .build();
+    LM lm =
+        TestLms.builder(server)
+            .helicone(
+                HeliconeHeaders.builder()
+                    .rateLimitPolicy(
+                        RateLimitPolicy.requests(1000).per(Duration.ofHours(1)).segmentByUser())
+                    .build())
+            .build();
 
     StepVerifier.create(lm.call("hi")).expectError(LmConfigurationException.class).verify(WAIT);
     assertThat(server.getRequestCount()).isZero();
 
     StepVerifier.create(lm.call("hi").contextWrite(Helicone.user("u-7")))
-        .expectNext(List.of("ok")).expectComplete().verify(WAIT);
+        .expectNext(List.of("ok"))
+        .expectComplete()
+        .verify(WAIT);
     assertThat(heliconeHeaders(takeRequest()))
         .containsEntry("helicone-ratelimit-policy", "1000;w=3600;u=request;s=user")
         .containsEntry("helicone-user-id", "u-7");
@@ -303,12 +393,14 @@ class LmHeliconeTest {
   @Test
   void heliconePromptFieldsAreInTheJsonBodyNextToModel() throws Exception {
     enqueueOk();
-    LM lm = TestLms.builder(server)
-        .prompt(HeliconePrompt.id("customer-support-prompt-id")
-            .version("version-uuid")
-            .environment("production")
-            .inputs(Map.of("customer_name", "Sarah", "issue_type", "technical")))
-        .build();
+    LM lm =
+        TestLms.builder(server)
+            .prompt(
+                HeliconePrompt.id("customer-support-prompt-id")
+                    .version("version-uuid")
+                    .environment("production")
+                    .inputs(Map.of("customer_name", "Sarah", "issue_type", "technical")))
+            .build();
 
     StepVerifier.create(lm.call("hi")).expectNext(List.of("ok")).expectComplete().verify(WAIT);
 
@@ -333,12 +425,14 @@ class LmHeliconeTest {
       System.setErr(original);
     }
     assertThat(captured.toString(StandardCharsets.UTF_8))
-        .contains("'Helicone-Rate-Limit-Policy' looks like a misspelling of 'Helicone-RateLimit-Policy'");
+        .contains(
+            "'Helicone-Rate-Limit-Policy' looks like a misspelling of 'Helicone-RateLimit-Policy'");
   }
 
   @Test
   void aRawRateLimitPolicyThatDoesNotParseFailsAtBuild() {
-    assertThatThrownBy(() -> TestLms.builder(server).header("Helicone-RateLimit-Policy", "basic-100").build())
+    assertThatThrownBy(
+            () -> TestLms.builder(server).header("Helicone-RateLimit-Policy", "basic-100").build())
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -21,16 +21,15 @@ import reactor.netty.http.client.HttpClient;
 import reactor.test.StepVerifier;
 
 /**
- * Request and response headers over real HTTP: the response's {@code Headers} (names ignoring case),
- * the one request-id lookup shared by responses, errors and Helicone metadata, and the merge of the
- * transport's own headers with the call's.
+ * Request and response headers over real HTTP: the response's {@code Headers} (names ignoring
+ * case), the one request-id lookup shared by responses, errors and Helicone metadata, and the merge
+ * of the transport's own headers with the call's.
  */
 class LmResponseHeadersHttpTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @StartStop
-  private final MockWebServer server = new MockWebServer();
+  @StartStop private final MockWebServer server = new MockWebServer();
 
   @BeforeEach
   void unexpectedRequestsFailInsteadOfHanging() {
@@ -39,16 +38,17 @@ class LmResponseHeadersHttpTest {
 
   @Test
   void responseHeadersAreLookedUpIgnoringCaseAndTheRequestIdIsTheOneLookup() {
-    server.enqueue(new MockResponse.Builder()
-        .addHeader("Content-Type", "application/json")
-        .addHeader("helicone-id", " ")
-        .addHeader("X-Request-Id", "prov-7")
-        .addHeader("Helicone-RateLimit-Reset", "12")
-        .addHeader("Helicone-RateLimit-Remaining", "40")
-        .addHeader("X-Multi", "a")
-        .addHeader("X-Multi", "b")
-        .body(Sse.completion("hi"))
-        .build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .addHeader("helicone-id", " ")
+            .addHeader("X-Request-Id", "prov-7")
+            .addHeader("Helicone-RateLimit-Reset", "12")
+            .addHeader("Helicone-RateLimit-Remaining", "40")
+            .addHeader("X-Multi", "a")
+            .addHeader("X-Multi", "b")
+            .body(Sse.completion("hi"))
+            .build());
     LM lm = TestLms.builder(server).cache(false).build();
 
     LmResponse r = lm.complete(LmRequest.ofUser("q")).block(WAIT);
@@ -64,12 +64,14 @@ class LmResponseHeadersHttpTest {
 
   @Test
   void anErrorCarriesTheSameRequestIdAsASuccessWould() {
-    server.enqueue(new MockResponse.Builder().code(400)
-        .addHeader("Content-Type", "application/json")
-        .addHeader("Helicone-Request-Id", "chosen-1")
-        .addHeader("x-request-id", "prov-1")
-        .body("{\"error\":{\"message\":\"bad\",\"type\":\"invalid_request_error\"}}")
-        .build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(400)
+            .addHeader("Content-Type", "application/json")
+            .addHeader("Helicone-Request-Id", "chosen-1")
+            .addHeader("x-request-id", "prov-1")
+            .body("{\"error\":{\"message\":\"bad\",\"type\":\"invalid_request_error\"}}")
+            .build());
     LM lm = TestLms.builder(server).cache(false).numRetries(0).build();
 
     StepVerifier.create(lm.complete(LmRequest.ofUser("q")))
@@ -80,13 +82,14 @@ class LmResponseHeadersHttpTest {
   @Test
   void aResponseHeaderThatIsNotASafeHeaderValueIsLeftOutAndTheRestKept() {
     for (int i = 0; i < 2; i++) {
-      server.enqueue(new MockResponse.Builder()
-          .addHeader("Content-Type", "application/json")
-          .addHeaderLenient("X-Tabbed", "a\tb")
-          .addHeaderLenient("X-Latin", "caf\u00e9")
-          .addHeader("Helicone-Id", "hc-9")
-          .body(Sse.completion("hi"))
-          .build());
+      server.enqueue(
+          new MockResponse.Builder()
+              .addHeader("Content-Type", "application/json")
+              .addHeaderLenient("X-Tabbed", "a\tb")
+              .addHeaderLenient("X-Latin", "caf\u00e9")
+              .addHeader("Helicone-Id", "hc-9")
+              .body(Sse.completion("hi"))
+              .build());
     }
     // Control: the unsafe headers really are on the wire (a plain Reactor Netty client sees them).
     var raw = HttpClient.create().get().uri(server.url("/raw").uri()).response().block(WAIT);
@@ -104,13 +107,15 @@ class LmResponseHeadersHttpTest {
 
   @Test
   void theCallsHeadersReplaceTheTransportsOwnIgnoringCase() throws Exception {
-    server.enqueue(new MockResponse.Builder()
-        .addHeader("Content-Type", "application/json")
-        .body(Sse.completion("hi"))
-        .build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .body(Sse.completion("hi"))
+            .build());
     LM lm = TestLms.builder(server).cache(false).header("x-lm", "1").build();
 
-    lm.complete(LmRequest.ofUser("q").withHeader("user-agent", "my-app/2").withHeader("X-LM", "2")).block(WAIT);
+    lm.complete(LmRequest.ofUser("q").withHeader("user-agent", "my-app/2").withHeader("X-LM", "2"))
+        .block(WAIT);
 
     RecordedRequest sent = server.takeRequest(10, TimeUnit.SECONDS);
     assertThat(sent).isNotNull();

@@ -21,13 +21,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The final error says how many attempts were made and why retrying stopped; each retry is logged once
- * at INFO (slf4j-simple's default level in these tests, written to System.err) with reason and wait.
+ * The final error says how many attempts were made and why retrying stopped; each retry is logged
+ * once at INFO (slf4j-simple's default level in these tests, written to System.err) with reason and
+ * wait.
  */
 class LmRetryReportingTest {
 
-  @StartStop
-  private final MockWebServer server = new MockWebServer();
+  @StartStop private final MockWebServer server = new MockWebServer();
 
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private PrintStream originalErr;
@@ -46,13 +46,18 @@ class LmRetryReportingTest {
 
   private String[] retryLines() {
     return Arrays.stream(err.toString(StandardCharsets.UTF_8).split("\n"))
-        .filter(l -> l.contains("LM call failed, retry")).toArray(String[]::new);
+        .filter(l -> l.contains("LM call failed, retry"))
+        .toArray(String[]::new);
   }
 
   @Test
   void exhaustedRetriesCountTheAttemptsAndEachRetryIsLoggedOnceAtInfo() {
     for (int i = 0; i < 3; i++) {
-      server.enqueue(new MockResponse.Builder().code(503).body("{\"error\":{\"message\":\"overloaded\"}}").build());
+      server.enqueue(
+          new MockResponse.Builder()
+              .code(503)
+              .body("{\"error\":{\"message\":\"overloaded\"}}")
+              .build());
     }
     LM lm = TestLms.builder(server).numRetries(2).build();
 
@@ -64,8 +69,12 @@ class LmRetryReportingTest {
         .satisfies(e -> assertThat(((LmException) e).attempts()).isEqualTo(3));
     String[] lines = retryLines();
     assertThat(lines).hasSize(2);
-    assertThat(lines[0]).contains("INFO").contains("retry 1 of 2 in ").contains("ServerException")
-        .contains("overloaded").doesNotContain(TestLms.API_KEY);
+    assertThat(lines[0])
+        .contains("INFO")
+        .contains("retry 1 of 2 in ")
+        .contains("ServerException")
+        .contains("overloaded")
+        .doesNotContain(TestLms.API_KEY);
     assertThat(lines[1]).contains("retry 2 of 2 in ");
   }
 
@@ -83,7 +92,11 @@ class LmRetryReportingTest {
   @Test
   void aNonRetryableErrorAfterARetrySaysSo() {
     server.enqueue(new MockResponse.Builder().code(503).body("busy").build());
-    server.enqueue(new MockResponse.Builder().code(400).body("{\"error\":{\"message\":\"bad model\"}}").build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(400)
+            .body("{\"error\":{\"message\":\"bad model\"}}")
+            .build());
     LM lm = TestLms.builder(server).numRetries(3).build();
 
     assertThatThrownBy(() -> lm.call("hi").block(Duration.ofSeconds(30)))
@@ -94,7 +107,11 @@ class LmRetryReportingTest {
 
   @Test
   void aFirstNonRetryableErrorKeepsItsMessage() {
-    server.enqueue(new MockResponse.Builder().code(400).body("{\"error\":{\"message\":\"bad model\"}}").build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(400)
+            .body("{\"error\":{\"message\":\"bad model\"}}")
+            .build());
     LM lm = TestLms.builder(server).build();
 
     assertThatThrownBy(() -> lm.call("hi").block(Duration.ofSeconds(30)))

@@ -27,8 +27,7 @@ class LmRetryTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @StartStop
-  private final MockWebServer server = new MockWebServer();
+  @StartStop private final MockWebServer server = new MockWebServer();
 
   @BeforeEach
   void unexpectedRequestsFailInsteadOfHanging() {
@@ -40,7 +39,11 @@ class LmRetryTest {
   }
 
   private void enqueueOk() {
-    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json").body(Sse.completion("ok")).build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .body(Sse.completion("ok"))
+            .build());
   }
 
   private List<RecordedRequest> requests() throws InterruptedException {
@@ -56,15 +59,22 @@ class LmRetryTest {
     enqueueStatus(503);
     enqueueOk();
     LM lm = TestLms.builder(server).build();
-    LmRequest request = LmRequest.ofUser("hi").withHeader("Helicone-Request-Id", "0f8fad5b-d9cb-469f-a165-70867728950e");
+    LmRequest request =
+        LmRequest.ofUser("hi")
+            .withHeader("Helicone-Request-Id", "0f8fad5b-d9cb-469f-a165-70867728950e");
 
-    StepVerifier.create(lm.complete(request).map(r -> r.text())).expectNext("ok").expectComplete().verify(WAIT);
+    StepVerifier.create(lm.complete(request).map(r -> r.text()))
+        .expectNext("ok")
+        .expectComplete()
+        .verify(WAIT);
 
     List<RecordedRequest> sent = requests();
     assertThat(sent).hasSize(2);
     assertThat(sent.get(1).getBody()).isEqualTo(sent.get(0).getBody());
-    assertThat(sent.get(1).getHeaders().get("Helicone-Request-Id")).isEqualTo("0f8fad5b-d9cb-469f-a165-70867728950e");
-    assertThat(sent.get(1).getHeaders().get("Authorization")).isEqualTo(sent.get(0).getHeaders().get("Authorization"));
+    assertThat(sent.get(1).getHeaders().get("Helicone-Request-Id"))
+        .isEqualTo("0f8fad5b-d9cb-469f-a165-70867728950e");
+    assertThat(sent.get(1).getHeaders().get("Authorization"))
+        .isEqualTo(sent.get(0).getHeaders().get("Authorization"));
   }
 
   @Test
@@ -80,10 +90,15 @@ class LmRetryTest {
 
   @Test
   void retriesAConnectionDroppedBeforeTheResponse() {
-    server.enqueue(new MockResponse.Builder().onRequestStart(SocketEffect.ShutdownConnection.INSTANCE).build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .onRequestStart(SocketEffect.ShutdownConnection.INSTANCE)
+            .build());
     enqueueOk();
     StepVerifier.create(TestLms.builder(server).build().call("hi"))
-        .expectNext(List.of("ok")).expectComplete().verify(WAIT);
+        .expectNext(List.of("ok"))
+        .expectComplete()
+        .verify(WAIT);
   }
 
   @Test
@@ -92,7 +107,11 @@ class LmRetryTest {
       enqueueStatus(500);
     }
     StepVerifier.create(TestLms.builder(server).numRetries(2).build().call("hi"))
-        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(ServerException.class).hasMessageContaining("failure 500"))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(ServerException.class)
+                    .hasMessageContaining("failure 500"))
         .verify(WAIT);
     assertThat(server.getRequestCount()).isEqualTo(3);
   }
@@ -109,35 +128,60 @@ class LmRetryTest {
 
   @Test
   void waitsAtLeastTheRetryAfterTheServerAsksFor() {
-    server.enqueue(new MockResponse.Builder().code(429).addHeader("Retry-After", "1").body("slow down").build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(429)
+            .addHeader("Retry-After", "1")
+            .body("slow down")
+            .build());
     enqueueOk();
     long start = System.nanoTime();
-    StepVerifier.create(TestLms.builder(server).build().call("hi")).expectNext(List.of("ok")).expectComplete().verify(WAIT);
+    StepVerifier.create(TestLms.builder(server).build().call("hi"))
+        .expectNext(List.of("ok"))
+        .expectComplete()
+        .verify(WAIT);
     // The backoff alone is at most 50 ms here; only the Retry-After explains a wait of a second.
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(950));
   }
 
   @Test
   void honoursRetryAfterMs() {
-    server.enqueue(new MockResponse.Builder().code(503).addHeader("retry-after-ms", "600").body("busy").build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(503)
+            .addHeader("retry-after-ms", "600")
+            .body("busy")
+            .build());
     enqueueOk();
     long start = System.nanoTime();
-    StepVerifier.create(TestLms.builder(server).build().call("hi")).expectNext(List.of("ok")).expectComplete().verify(WAIT);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(580));
+    StepVerifier.create(TestLms.builder(server).build().call("hi"))
+        .expectNext(List.of("ok"))
+        .expectComplete()
+        .verify(WAIT);
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(580));
   }
 
   @Test
   void aRetryAfterBeyondTheCapFailsAtOnceSayingHowLong() {
-    server.enqueue(new MockResponse.Builder().code(429).addHeader("Retry-After", "120").body("come back later").build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(429)
+            .addHeader("Retry-After", "120")
+            .body("come back later")
+            .build());
     enqueueOk();
     long start = System.nanoTime();
     StepVerifier.create(TestLms.builder(server).build().call("hi"))
-        .expectErrorSatisfies(e -> {
-          assertThat(e).isInstanceOf(RateLimitException.class)
-              .hasMessageContaining("wait 120 s")
-              .hasMessageContaining("cap of 60 s");
-          assertThat(((RateLimitException) e).retryAfter()).contains(Duration.ofSeconds(120));
-        })
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e)
+                  .isInstanceOf(RateLimitException.class)
+                  .hasMessageContaining("wait 120 s")
+                  .hasMessageContaining("cap of 60 s");
+              assertThat(((RateLimitException) e).retryAfter()).contains(Duration.ofSeconds(120));
+            })
         .verify(WAIT);
     assertThat(server.getRequestCount()).isEqualTo(1);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
@@ -146,8 +190,15 @@ class LmRetryTest {
   @Test
   void aStreamIsRetriedAfterAnErrorStatus() {
     enqueueStatus(502);
-    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream").body(Sse.stream("a", "b")).build());
-    StepVerifier.create(TestLms.builder(server).build().tokens("hi")).expectNext("a", "b").expectComplete().verify(WAIT);
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "text/event-stream")
+            .body(Sse.stream("a", "b"))
+            .build());
+    StepVerifier.create(TestLms.builder(server).build().tokens("hi"))
+        .expectNext("a", "b")
+        .expectComplete()
+        .verify(WAIT);
     assertThat(server.getRequestCount()).isEqualTo(2);
   }
 
@@ -156,13 +207,20 @@ class LmRetryTest {
     enqueueStatus(503);
     enqueueOk();
     // Only 429s are retried by this policy: the 503 reaches the caller after one attempt.
-    LM lm = TestLms.builder(server)
-        .retry(RetryPolicy.builder().maxRetries(2).backoff(Duration.ofMillis(5)).filter(RateLimitException.class::isInstance)
-            .build())
-        .build();
+    LM lm =
+        TestLms.builder(server)
+            .retry(
+                RetryPolicy.builder()
+                    .maxRetries(2)
+                    .backoff(Duration.ofMillis(5))
+                    .filter(RateLimitException.class::isInstance)
+                    .build())
+            .build();
     StepVerifier.create(lm.call("hi")).expectError(ServerException.class).verify(WAIT);
     assertThat(server.getRequestCount()).isEqualTo(1);
     assertThat(lm.numRetries()).isEqualTo(2);
-    assertThat(lm.withNumRetries(4).retry().maxRetries()).as("a copy keeps the policy, with the new count").isEqualTo(4);
+    assertThat(lm.withNumRetries(4).retry().maxRetries())
+        .as("a copy keeps the policy, with the new count")
+        .isEqualTo(4);
   }
 }

@@ -26,8 +26,7 @@ class LmStreamTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @StartStop
-  private final MockWebServer server = new MockWebServer();
+  @StartStop private final MockWebServer server = new MockWebServer();
 
   @BeforeEach
   void unexpectedRequestsFailInsteadOfHanging() {
@@ -66,8 +65,14 @@ class LmStreamTest {
 
   @Test
   void tokensEmitsTheTextDeltasOfChoiceZero() {
-    enqueueSse(Sse.roleChunk() + Sse.text("A") + Sse.text(1, "other choice") + Sse.text("B")
-        + Sse.finish("stop") + Sse.usage(1, 2) + Sse.done());
+    enqueueSse(
+        Sse.roleChunk()
+            + Sse.text("A")
+            + Sse.text(1, "other choice")
+            + Sse.text("B")
+            + Sse.finish("stop")
+            + Sse.usage(1, 2)
+            + Sse.done());
     StepVerifier.create(TestLms.builder(server).build().tokens("hi"))
         .expectNext("A", "B")
         .expectComplete()
@@ -77,7 +82,10 @@ class LmStreamTest {
   @Test
   void aMultiByteCharacterSplitAcrossPacketsArrivesWhole() {
     // One byte per write: every multi-byte character is split across TCP packets.
-    server.enqueue(sse(Sse.stream("h\u00e9", "llo \ud83d\ude00", " \u20ac\u4e16\u754c")).throttleBody(1, 2, TimeUnit.MILLISECONDS).build());
+    server.enqueue(
+        sse(Sse.stream("h\u00e9", "llo \ud83d\ude00", " \u20ac\u4e16\u754c"))
+            .throttleBody(1, 2, TimeUnit.MILLISECONDS)
+            .build());
     StepVerifier.create(TestLms.builder(server).build().tokens("hi").reduce(String::concat))
         .expectNext("h\u00e9llo \ud83d\ude00 \u20ac\u4e16\u754c")
         .expectComplete()
@@ -91,10 +99,13 @@ class LmStreamTest {
       tokens[i] = "w" + i + "\u00e9 ";
     }
     server.enqueue(sse(Sse.stream(tokens)).throttleBody(7, 1, TimeUnit.MILLISECONDS).build());
-    StepVerifier.create(TestLms.builder(server).build().tokens("hi")
-            .limitRate(1)
-            .delayElements(Duration.ofMillis(3))
-            .reduce(String::concat))
+    StepVerifier.create(
+            TestLms.builder(server)
+                .build()
+                .tokens("hi")
+                .limitRate(1)
+                .delayElements(Duration.ofMillis(3))
+                .reduce(String::concat))
         .expectNext(String.join("", tokens))
         .expectComplete()
         .verify(WAIT);
@@ -102,10 +113,17 @@ class LmStreamTest {
 
   @Test
   void crLfLineEndsCommentsAndEventFieldsAreUnderstood() {
-    String body = (": keep-alive\n\nevent: message\nid: 1\nretry: 100\n" + Sse.text("x") + Sse.finish("stop") + Sse.done())
-        .replace("\n", "\r\n");
+    String body =
+        (": keep-alive\n\nevent: message\nid: 1\nretry: 100\n"
+                + Sse.text("x")
+                + Sse.finish("stop")
+                + Sse.done())
+            .replace("\n", "\r\n");
     enqueueSse(body);
-    StepVerifier.create(TestLms.builder(server).build().tokens("hi")).expectNext("x").expectComplete().verify(WAIT);
+    StepVerifier.create(TestLms.builder(server).build().tokens("hi"))
+        .expectNext("x")
+        .expectComplete()
+        .verify(WAIT);
   }
 
   @Test
@@ -124,12 +142,14 @@ class LmStreamTest {
     enqueueSse(Sse.stream("must not be requested"));
     StepVerifier.create(TestLms.builder(server).build().tokens("hi"))
         .expectNext("Hel", "lo")
-        .expectErrorSatisfies(e -> {
-          assertThat(e).isInstanceOf(StreamInterruptedException.class)
-              .hasMessageContaining("without [DONE]");
-          assertThat(((StreamInterruptedException) e).partialText()).isEqualTo("Hello");
-          assertThat(((StreamInterruptedException) e).requestId()).contains("req-42");
-        })
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e)
+                  .isInstanceOf(StreamInterruptedException.class)
+                  .hasMessageContaining("without [DONE]");
+              assertThat(((StreamInterruptedException) e).partialText()).isEqualTo("Hello");
+              assertThat(((StreamInterruptedException) e).requestId()).contains("req-42");
+            })
         .verify(WAIT);
     assertThat(server.getRequestCount()).isEqualTo(1);
   }
@@ -139,11 +159,14 @@ class LmStreamTest {
     enqueueSse(Sse.text("part") + Sse.event("{\"error\":{\"message\":\"provider crashed\"}}"));
     StepVerifier.create(TestLms.builder(server).build().tokens("hi"))
         .expectNext("part")
-        .expectErrorSatisfies(e -> {
-          assertThat(e).isInstanceOf(StreamInterruptedException.class).hasMessageContaining("provider crashed");
-          assertThat(e.getCause()).isInstanceOf(ServerException.class);
-          assertThat(((StreamInterruptedException) e).partialText()).isEqualTo("part");
-        })
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e)
+                  .isInstanceOf(StreamInterruptedException.class)
+                  .hasMessageContaining("provider crashed");
+              assertThat(e.getCause()).isInstanceOf(ServerException.class);
+              assertThat(((StreamInterruptedException) e).partialText()).isEqualTo("part");
+            })
         .verify(WAIT);
   }
 
@@ -151,8 +174,11 @@ class LmStreamTest {
   void anErrorEventBeforeAnyTextIsAServerError() {
     enqueueSse(Sse.roleChunk() + Sse.event("{\"error\":\"upstream timeout\"}"));
     StepVerifier.create(TestLms.builder(server).numRetries(0).build().tokens("hi"))
-        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(ServerException.class)
-            .hasMessageContaining("upstream timeout"))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(ServerException.class)
+                    .hasMessageContaining("upstream timeout"))
         .verify(WAIT);
   }
 
@@ -171,7 +197,8 @@ class LmStreamTest {
 
   @Test
   void reasoningDeliveredBeforeAFailureIsNotRetriedEither() {
-    enqueueSse(Sse.event("{\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"Let me think\"}}]}"));
+    enqueueSse(
+        Sse.event("{\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"Let me think\"}}]}"));
     enqueueSse(Sse.stream("must not be requested"));
     StepVerifier.create(TestLms.builder(server).build().stream(LmRequest.ofUser("hi")))
         .assertNext(c -> assertThat(c.reasoning()).contains("Let me think"))
@@ -194,13 +221,17 @@ class LmStreamTest {
 
   @Test
   void aServerThatIgnoresStreamAndAnswersJsonStillStreams() {
-    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-        .body(Sse.completion("whole answer")).build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .body(Sse.completion("whole answer"))
+            .build());
     StepVerifier.create(TestLms.builder(server).build().stream(LmRequest.ofUser("hi")))
-        .assertNext(c -> {
-          assertThat(c.text()).isEqualTo("whole answer");
-          assertThat(c.finishReason()).contains("stop");
-        })
+        .assertNext(
+            c -> {
+              assertThat(c.text()).isEqualTo("whole answer");
+              assertThat(c.finishReason()).contains("stop");
+            })
         .assertNext(c -> assertThat(c.usage()).contains(new Usage(7, 3, 10)))
         .expectComplete()
         .verify(WAIT);

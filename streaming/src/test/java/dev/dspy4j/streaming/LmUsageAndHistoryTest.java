@@ -33,8 +33,7 @@ class LmUsageAndHistoryTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @StartStop
-  private final MockWebServer server = new MockWebServer();
+  @StartStop private final MockWebServer server = new MockWebServer();
 
   @BeforeEach
   void freshCacheAndNoUnexpectedRequests() {
@@ -48,13 +47,19 @@ class LmUsageAndHistoryTest {
   }
 
   private void enqueueCompletion(String text) {
-    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-        .body(Sse.completion(text)).build()); // usage 7 + 3 = 10
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .body(Sse.completion(text))
+            .build()); // usage 7 + 3 = 10
   }
 
   private void enqueueStream(String... texts) {
-    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
-        .body(Sse.stream(texts)).build()); // usage 10 + texts.length
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "text/event-stream")
+            .body(Sse.stream(texts))
+            .build()); // usage 10 + texts.length
   }
 
   @Test
@@ -64,11 +69,12 @@ class LmUsageAndHistoryTest {
     LM lm = TestLms.builder(server).cache(true).build();
     UsageTracker tracker = UsageTracker.create();
 
-    Mono<String> pipeline = lm.complete(LmRequest.ofUser("first"))
-        .then(lm.stream(LmRequest.ofUser("second")).then())
-        .then(lm.complete(LmRequest.ofUser("first"))) // answered by the cache
-        .map(r -> r.text())
-        .contextWrite(tracker.context());
+    Mono<String> pipeline =
+        lm.complete(LmRequest.ofUser("first"))
+            .then(lm.stream(LmRequest.ofUser("second")).then())
+            .then(lm.complete(LmRequest.ofUser("first"))) // answered by the cache
+            .map(r -> r.text())
+            .contextWrite(tracker.context());
     StepVerifier.create(pipeline).expectNext("one").expectComplete().verify(WAIT);
 
     assertThat(server.getRequestCount()).isEqualTo(2);
@@ -100,10 +106,11 @@ class LmUsageAndHistoryTest {
   void theHistoryHoldsEachCallWithoutTheApiKeyOrOtherCredentials() {
     enqueueCompletion("answer one");
     enqueueStream("str", "eamed");
-    LM lm = TestLms.builder(server)
-        .temperature(0.2)
-        .header("Helicone-Auth", "Bearer sk-helicone-private-77")
-        .build();
+    LM lm =
+        TestLms.builder(server)
+            .temperature(0.2)
+            .header("Helicone-Auth", "Bearer sk-helicone-private-77")
+            .build();
 
     lm.complete(LmRequest.ofUser("question one")).contextWrite(Helicone.user("user-9")).block(WAIT);
     lm.stream(LmRequest.ofUser("question two")).blockLast(WAIT);
@@ -118,12 +125,16 @@ class LmUsageAndHistoryTest {
     assertThat(first.kwargs()).containsEntry("temperature", 0.2);
     @SuppressWarnings("unchecked")
     Map<String, String> headers = (Map<String, String>) first.kwargs().get("headers");
-    assertThat(headers).containsEntry("Helicone-User-Id", "user-9").containsEntry("Helicone-Auth", "[REDACTED]");
+    assertThat(headers)
+        .containsEntry("Helicone-User-Id", "user-9")
+        .containsEntry("Helicone-Auth", "[REDACTED]");
     HistoryEntry second = entries.get(1);
     assertThat(second.outputs()).containsExactly("streamed");
     assertThat(second.usage()).isEqualTo(new Usage(10, 2, 12));
     for (HistoryEntry entry : entries) {
-      assertThat(entry.toString()).doesNotContain(TestLms.API_KEY).doesNotContain("sk-helicone-private-77");
+      assertThat(entry.toString())
+          .doesNotContain(TestLms.API_KEY)
+          .doesNotContain("sk-helicone-private-77");
     }
   }
 
@@ -134,7 +145,9 @@ class LmUsageAndHistoryTest {
     lm.call("q").block(WAIT);
     lm.call("q").block(WAIT);
 
-    assertThat(lm.history().entries()).extracting(HistoryEntry::cacheHit).containsExactly(false, true);
+    assertThat(lm.history().entries())
+        .extracting(HistoryEntry::cacheHit)
+        .containsExactly(false, true);
     assertThat(lm.history().entries().get(1).usage()).isEqualTo(Usage.ZERO);
   }
 
@@ -159,7 +172,8 @@ class LmUsageAndHistoryTest {
 
   @Test
   void aFailedCallLeavesNoHistoryEntry() {
-    server.enqueue(new MockResponse.Builder().code(400).body("{\"error\":{\"message\":\"bad\"}}").build());
+    server.enqueue(
+        new MockResponse.Builder().code(400).body("{\"error\":{\"message\":\"bad\"}}").build());
     LM lm = TestLms.builder(server).build();
     StepVerifier.create(lm.call("q")).expectError().verify(WAIT);
     assertThat(lm.history().entries()).isEmpty();

@@ -19,14 +19,19 @@ final class AgentStep {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern LITERAL_VALUE = Pattern.compile("'([^']*)'");
   private static final Pattern ARG = Pattern.compile("'(\\w+)': \\{[^{}]*?'type': '(\\w+)'");
-  private static final Pattern OBSERVATION = Pattern.compile("\\[\\[ ## observation_\\d+ ## \\]\\]\\n(-?\\d+(?:\\.\\d+)?)\\n");
+  private static final Pattern OBSERVATION =
+      Pattern.compile("\\[\\[ ## observation_\\d+ ## \\]\\]\\n(-?\\d+(?:\\.\\d+)?)\\n");
   private static final Pattern NAME = Pattern.compile("\\b([A-Z][a-z]+)\\b");
 
   private AgentStep() {}
 
-  static String reply(String system, String user, Map<String, String> inputs, List<LocalAnswers.OutputField> fields) {
-    LocalAnswers.OutputField nameField = fields.stream().filter(f -> f.name().equals("next_tool_name")).findFirst()
-        .orElseThrow();
+  static String reply(
+      String system,
+      String user,
+      Map<String, String> inputs,
+      List<LocalAnswers.OutputField> fields) {
+    LocalAnswers.OutputField nameField =
+        fields.stream().filter(f -> f.name().equals("next_tool_name")).findFirst().orElseThrow();
     var tools = new ArrayList<String>();
     Matcher lit = LITERAL_VALUE.matcher(nameField.type());
     while (lit.find()) tools.add(lit.group(1));
@@ -36,14 +41,16 @@ final class AgentStep {
 
     var out = new StringBuilder();
     for (LocalAnswers.OutputField field : fields) {
-      String value = switch (field.name()) {
-        case "next_thought" -> tool.equals("finish")
-            ? "I have what I need to answer."
-            : "Step " + (step + 1) + ": I will call " + tool + ".";
-        case "next_tool_name" -> tool;
-        case "next_tool_args" -> arguments(system, tool, question, user).toString();
-        default -> "";
-      };
+      String value =
+          switch (field.name()) {
+            case "next_thought" ->
+                tool.equals("finish")
+                    ? "I have what I need to answer."
+                    : "Step " + (step + 1) + ": I will call " + tool + ".";
+            case "next_tool_name" -> tool;
+            case "next_tool_args" -> arguments(system, tool, question, user).toString();
+            default -> "";
+          };
       out.append("[[ ## ").append(field.name()).append(" ## ]]\n").append(value).append("\n\n");
     }
     return out.append("[[ ## completed ## ]]").toString();
@@ -74,7 +81,8 @@ final class AgentStep {
     while (arg.find()) {
       switch (arg.group(2)) {
         case "string" -> args.put(arg.group(1), word);
-        case "integer" -> args.put(arg.group(1), n < numbers.size() ? (long) (double) numbers.get(n++) : 1L);
+        case "integer" ->
+            args.put(arg.group(1), n < numbers.size() ? (long) (double) numbers.get(n++) : 1L);
         case "number" -> args.put(arg.group(1), n < numbers.size() ? numbers.get(n++) : 1.0);
         case "boolean" -> args.put(arg.group(1), true);
         default -> args.put(arg.group(1), word);

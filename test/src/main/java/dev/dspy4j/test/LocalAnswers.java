@@ -25,13 +25,18 @@ final class LocalAnswers {
           "Respond with the corresponding output fields, starting with the field (.*?),? and then ending with the marker for `\\[\\[ ## completed ## \\]\\]`\\.",
           Pattern.DOTALL);
   private static final Pattern CHAT_FIELD =
-      Pattern.compile("`\\[\\[ ## (\\w+) ## \\]\\]`( \\(must be formatted as a valid Python (.+?)\\))?(?=, then |,? and then|$)");
+      Pattern.compile(
+          "`\\[\\[ ## (\\w+) ## \\]\\]`( \\(must be formatted as a valid Python (.+?)\\))?(?=, then |,? and then|$)");
   private static final Pattern JSON_REQUIREMENTS =
-      Pattern.compile("Respond with a JSON object in the following order of fields: (.*)\\.\\s*$", Pattern.MULTILINE);
+      Pattern.compile(
+          "Respond with a JSON object in the following order of fields: (.*)\\.\\s*$",
+          Pattern.MULTILINE);
   private static final Pattern JSON_FIELD =
       Pattern.compile("`(\\w+)`( \\(must be formatted as a valid Python (.+?)\\))?(?=, then |$)");
   private static final Pattern INPUT_BLOCK =
-      Pattern.compile("\\[\\[ ## (\\w+) ## \\]\\]\\n(.*?)(?=\\n\\n\\[\\[ ## |\\n\\nRespond with |$)", Pattern.DOTALL);
+      Pattern.compile(
+          "\\[\\[ ## (\\w+) ## \\]\\]\\n(.*?)(?=\\n\\n\\[\\[ ## |\\n\\nRespond with |$)",
+          Pattern.DOTALL);
   private static final Pattern FIRST_LITERAL = Pattern.compile("Literal\\[\\s*(['\"])(.*?)\\1");
 
   /** An output field the prompt asks for, with its DSPy type name ({@code str} when untyped). */
@@ -53,8 +58,11 @@ final class LocalAnswers {
       }
       var out = new StringBuilder();
       for (OutputField field : fields) {
-        out.append("[[ ## ").append(field.name()).append(" ## ]]\n")
-            .append(valueText(field, subject)).append("\n\n");
+        out.append("[[ ## ")
+            .append(field.name())
+            .append(" ## ]]\n")
+            .append(valueText(field, subject))
+            .append("\n\n");
       }
       return out.append("[[ ## completed ## ]]").toString();
     }
@@ -67,7 +75,8 @@ final class LocalAnswers {
       return object.toPrettyString();
     }
     return "Hello from the dspy4j local gateway (a stand-in for the Helicone AI Gateway; no model was called). You said: \""
-        + user.strip() + "\"";
+        + user.strip()
+        + "\"";
   }
 
   /** The output fields named by a DSPy adapter's instruction, in order. */
@@ -133,7 +142,11 @@ final class LocalAnswers {
           + "\". This reply comes from the dspy4j local gateway, which answers without a model, "
           + "deterministically, so that the examples run offline.";
     }
-    return "A deterministic " + field.replace('_', ' ') + " from the local gateway to \"" + subject + "\".";
+    return "A deterministic "
+        + field.replace('_', ' ')
+        + " from the local gateway to \""
+        + subject
+        + "\".";
   }
 
   private static String systemText(JsonNode messages) {
@@ -149,7 +162,9 @@ final class LocalAnswers {
         return contentText(message.path("content"));
       }
     }
-    return messages.size() == 0 ? "" : contentText(messages.get(messages.size() - 1).path("content"));
+    return messages.size() == 0
+        ? ""
+        : contentText(messages.get(messages.size() - 1).path("content"));
   }
 
   private static String contentText(JsonNode content) {
@@ -165,7 +180,9 @@ final class LocalAnswers {
     return text.toString();
   }
 
-  /** The reply cut into OpenAI-like tokens: each piece starts at a whitespace run, so markers split. */
+  /**
+   * The reply cut into OpenAI-like tokens: each piece starts at a whitespace run, so markers split.
+   */
   static List<String> tokens(String text) {
     return List.of(text.split("(?<=\\S)(?=\\s)"));
   }

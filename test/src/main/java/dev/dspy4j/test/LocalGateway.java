@@ -31,12 +31,13 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * A local stand-in for the Helicone AI Gateway, for tests of programs built on dspy4j and for running
- * the examples offline: NOT the real gateway and no model behind it. A Reactor Netty server on a free loopback port that speaks the
- * same OpenAI-compatible protocol ({@code POST /v1/chat/completions}, JSON or SSE with a role chunk,
- * content chunks, a usage chunk with empty {@code choices}, and {@code [DONE]}), answers
- * DSPy-formatted prompts with deterministic text, records every request for tests, prints the
- * Helicone headers it received (credentials masked), and sends Helicone-like response headers.
+ * A local stand-in for the Helicone AI Gateway, for tests of programs built on dspy4j and for
+ * running the examples offline: NOT the real gateway and no model behind it. A Reactor Netty server
+ * on a free loopback port that speaks the same OpenAI-compatible protocol ({@code POST
+ * /v1/chat/completions}, JSON or SSE with a role chunk, content chunks, a usage chunk with empty
+ * {@code choices}, and {@code [DONE]}), answers DSPy-formatted prompts with deterministic text,
+ * records every request for tests, prints the Helicone headers it received (credentials masked),
+ * and sends Helicone-like response headers.
  *
  * <pre>{@code
  * try (LocalGateway gateway = LocalGateway.start()) {
@@ -56,7 +57,8 @@ public final class LocalGateway implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_RECORDED = 10_000;
   private static final Pattern UUID_PATTERN =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final Pattern RATE_LIMIT_POLICY =
       Pattern.compile("(\\d+);w=(\\d+)(;u=(request|cents))?(;s=([A-Za-z0-9_-]+))?");
 
@@ -137,7 +139,10 @@ public final class LocalGateway implements AutoCloseable {
     return peakInFlight.get();
   }
 
-  /** Forgets the recorded requests, the gateway-side cache, the rate-limit, cancel and concurrency counters. */
+  /**
+   * Forgets the recorded requests, the gateway-side cache, the rate-limit, cancel and concurrency
+   * counters.
+   */
   public void reset() {
     cancelledStreams.set(0);
     peakInFlight.set(inFlight.get());
@@ -168,7 +173,10 @@ public final class LocalGateway implements AutoCloseable {
             Mono.just(
                 errorJson(
                     "the local gateway only serves POST /v1/chat/completions (got "
-                        + request.method() + " " + request.uri() + ")",
+                        + request.method()
+                        + " "
+                        + request.uri()
+                        + ")",
                     "invalid_request_error")));
   }
 
@@ -178,17 +186,24 @@ public final class LocalGateway implements AutoCloseable {
         .aggregate()
         .asString(StandardCharsets.UTF_8)
         .defaultIfEmpty("")
-        .flatMap(body -> {
-          peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-          return Mono.from(respond(request, response, body)).doFinally(signal -> inFlight.decrementAndGet());
-        });
+        .flatMap(
+            body -> {
+              peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+              return Mono.from(respond(request, response, body))
+                  .doFinally(signal -> inFlight.decrementAndGet());
+            });
   }
 
-  private Publisher<Void> respond(HttpServerRequest request, HttpServerResponse response, String body) {
+  private Publisher<Void> respond(
+      HttpServerRequest request, HttpServerResponse response, String body) {
     var headers = new ArrayList<Map.Entry<String, String>>();
-    request.requestHeaders().forEach(h -> headers.add(new AbstractMap.SimpleImmutableEntry<>(h.getKey(), h.getValue())));
+    request
+        .requestHeaders()
+        .forEach(
+            h -> headers.add(new AbstractMap.SimpleImmutableEntry<>(h.getKey(), h.getValue())));
     var recordedRequest =
-        new RecordedRequest(sequence.incrementAndGet(), request.method().name(), request.uri(), headers, body);
+        new RecordedRequest(
+            sequence.incrementAndGet(), request.method().name(), request.uri(), headers, body);
 
     JsonNode json;
     try {
@@ -202,7 +217,10 @@ public final class LocalGateway implements AutoCloseable {
     response.header("Helicone-Id", heliconeId);
     response.header(
         "Helicone-Request-Id",
-        recordedRequest.header("Helicone-Request-Id").filter(id -> UUID_PATTERN.matcher(id).matches()).orElse(heliconeId));
+        recordedRequest
+            .header("Helicone-Request-Id")
+            .filter(id -> UUID_PATTERN.matcher(id).matches())
+            .orElse(heliconeId));
 
     boolean rateLimited;
     synchronized (recorded) {
@@ -210,7 +228,11 @@ public final class LocalGateway implements AutoCloseable {
         recorded.removeFirst();
       }
       recorded.addLast(recordedRequest);
-      boolean cacheEnabled = recordedRequest.header("Helicone-Cache-Enabled").filter("true"::equalsIgnoreCase).isPresent();
+      boolean cacheEnabled =
+          recordedRequest
+              .header("Helicone-Cache-Enabled")
+              .filter("true"::equalsIgnoreCase)
+              .isPresent();
       boolean hit = cacheEnabled && !cachedBodies.add(body);
       response.header("Helicone-Cache", hit ? "HIT" : "MISS");
       rateLimited = applyRateLimit(recordedRequest, response, notes);
@@ -218,22 +240,36 @@ public final class LocalGateway implements AutoCloseable {
     printLine(recordedRequest, json, notes);
 
     if (rateLimited) {
-      return sendError(response, HttpResponseStatus.TOO_MANY_REQUESTS, "rate limited by Helicone-RateLimit-Policy (local gateway)", "rate_limited");
+      return sendError(
+          response,
+          HttpResponseStatus.TOO_MANY_REQUESTS,
+          "rate limited by Helicone-RateLimit-Policy (local gateway)",
+          "rate_limited");
     }
     if (json == null || !json.isObject()) {
-      return sendError(response, HttpResponseStatus.BAD_REQUEST, "request body is not a JSON object", "invalid_request_error");
+      return sendError(
+          response,
+          HttpResponseStatus.BAD_REQUEST,
+          "request body is not a JSON object",
+          "invalid_request_error");
     }
     if (!json.path("model").isTextual() || json.path("model").asText().isBlank()) {
-      return sendError(response, HttpResponseStatus.BAD_REQUEST, "'model' is required", "invalid_request_error");
+      return sendError(
+          response, HttpResponseStatus.BAD_REQUEST, "'model' is required", "invalid_request_error");
     }
     JsonNode messages = json.path("messages");
     if (!messages.isArray() || messages.isEmpty()) {
-      return sendError(response, HttpResponseStatus.BAD_REQUEST, "'messages' must be a non-empty array", "invalid_request_error");
+      return sendError(
+          response,
+          HttpResponseStatus.BAD_REQUEST,
+          "'messages' must be a non-empty array",
+          "invalid_request_error");
     }
 
     String model = json.path("model").asText();
     int n = Math.max(1, json.path("n").asInt(1));
-    int maxTokens = json.path("max_completion_tokens").asInt(json.path("max_tokens").asInt(Integer.MAX_VALUE));
+    int maxTokens =
+        json.path("max_completion_tokens").asInt(json.path("max_tokens").asInt(Integer.MAX_VALUE));
     List<String> tokens = LocalAnswers.tokens(LocalAnswers.reply(messages));
     String finishReason = tokens.size() > maxTokens ? "length" : "stop";
     if (tokens.size() > maxTokens) {
@@ -253,17 +289,25 @@ public final class LocalGateway implements AutoCloseable {
           .send(
               reactor.netty.ByteBufFlux.fromString(
                   streamEvents(id, model, n, tokens, finishReason, usage)
-                      .doOnCancel(() -> {
-                        cancelledStreams.incrementAndGet();
-                        log.println("[local gateway] #" + recordedRequest.sequence() + " stream closed by the client before [DONE]");
-                      }),
+                      .doOnCancel(
+                          () -> {
+                            cancelledStreams.incrementAndGet();
+                            log.println(
+                                "[local gateway] #"
+                                    + recordedRequest.sequence()
+                                    + " stream closed by the client before [DONE]");
+                          }),
                   StandardCharsets.UTF_8,
                   response.alloc()),
               buf -> true);
     }
     String text = String.join("", tokens);
     ObjectNode completion = JSON.createObjectNode();
-    completion.put("id", id).put("object", "chat.completion").put("created", created()).put("model", model);
+    completion
+        .put("id", id)
+        .put("object", "chat.completion")
+        .put("created", created())
+        .put("model", model);
     ArrayNode choices = completion.putArray("choices");
     for (int i = 0; i < n; i++) {
       ObjectNode choice = choices.addObject().put("index", i);
@@ -276,9 +320,7 @@ public final class LocalGateway implements AutoCloseable {
     if (!tokenDelay.isZero()) {
       answer = answer.delayElement(tokenDelay.multipliedBy(tokens.size()));
     }
-    return response
-        .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
-        .sendString(answer);
+    return response.header(HttpHeaderNames.CONTENT_TYPE, "application/json").sendString(answer);
   }
 
   private Flux<String> streamEvents(
@@ -288,14 +330,30 @@ public final class LocalGateway implements AutoCloseable {
             .concatMap(
                 index ->
                     Flux.concat(
-                        Mono.fromSupplier(() -> chunk(id, model, index, delta -> delta.put("role", "assistant").put("content", ""), null)),
-                        Flux.fromIterable(tokens).map(t -> chunk(id, model, index, delta -> delta.put("content", t), null)),
-                        Mono.fromSupplier(() -> chunk(id, model, index, delta -> {}, finishReason))));
+                        Mono.fromSupplier(
+                            () ->
+                                chunk(
+                                    id,
+                                    model,
+                                    index,
+                                    delta -> delta.put("role", "assistant").put("content", ""),
+                                    null)),
+                        Flux.fromIterable(tokens)
+                            .map(
+                                t ->
+                                    chunk(
+                                        id, model, index, delta -> delta.put("content", t), null)),
+                        Mono.fromSupplier(
+                            () -> chunk(id, model, index, delta -> {}, finishReason))));
     if (!tokenDelay.isZero()) {
       chunks = chunks.delayElements(tokenDelay);
     }
     ObjectNode usageChunk = JSON.createObjectNode();
-    usageChunk.put("id", id).put("object", "chat.completion.chunk").put("created", created()).put("model", model);
+    usageChunk
+        .put("id", id)
+        .put("object", "chat.completion.chunk")
+        .put("created", created())
+        .put("model", model);
     usageChunk.putArray("choices");
     usageChunk.set("usage", usage);
     return chunks
@@ -304,9 +362,17 @@ public final class LocalGateway implements AutoCloseable {
   }
 
   private static String chunk(
-      String id, String model, int index, java.util.function.Consumer<ObjectNode> delta, String finishReason) {
+      String id,
+      String model,
+      int index,
+      java.util.function.Consumer<ObjectNode> delta,
+      String finishReason) {
     ObjectNode chunk = JSON.createObjectNode();
-    chunk.put("id", id).put("object", "chat.completion.chunk").put("created", created()).put("model", model);
+    chunk
+        .put("id", id)
+        .put("object", "chat.completion.chunk")
+        .put("created", created())
+        .put("model", model);
     ObjectNode choice = chunk.putArray("choices").addObject().put("index", index);
     delta.accept(choice.putObject("delta"));
     if (finishReason == null) {
@@ -321,10 +387,13 @@ public final class LocalGateway implements AutoCloseable {
     return System.currentTimeMillis() / 1000;
   }
 
-  // Mirrors the real gateway's headers; also says out loud what the real gateway would silently ignore.
-  private boolean applyRateLimit(RecordedRequest request, HttpServerResponse response, List<String> notes) {
+  // Mirrors the real gateway's headers; also says out loud what the real gateway would silently
+  // ignore.
+  private boolean applyRateLimit(
+      RecordedRequest request, HttpServerResponse response, List<String> notes) {
     if (request.header("Helicone-Rate-Limit-Policy").isPresent()) {
-      notes.add("'Helicone-Rate-Limit-Policy' is not a Helicone header (the gateway ignores it; it is 'Helicone-RateLimit-Policy')");
+      notes.add(
+          "'Helicone-Rate-Limit-Policy' is not a Helicone header (the gateway ignores it; it is 'Helicone-RateLimit-Policy')");
     }
     Optional<String> policy = request.header("Helicone-RateLimit-Policy");
     if (policy.isEmpty()) {
@@ -332,12 +401,19 @@ public final class LocalGateway implements AutoCloseable {
     }
     var m = RATE_LIMIT_POLICY.matcher(policy.get());
     if (!m.matches()) {
-      notes.add("policy '" + policy.get() + "' does not parse: the real gateway ignores it and does not limit");
+      notes.add(
+          "policy '"
+              + policy.get()
+              + "' does not parse: the real gateway ignores it and does not limit");
       return false;
     }
     int quota = Integer.parseInt(m.group(1));
-    String segment = m.group(6) == null ? "" : m.group(6).equals("user")
-        ? request.header("Helicone-User-Id").orElse("") : request.header("Helicone-Property-" + m.group(6)).orElse("");
+    String segment =
+        m.group(6) == null
+            ? ""
+            : m.group(6).equals("user")
+                ? request.header("Helicone-User-Id").orElse("")
+                : request.header("Helicone-Property-" + m.group(6)).orElse("");
     int used = rateLimitCounts.merge(policy.get() + "|" + segment, 1, Integer::sum);
     response.header("Helicone-RateLimit-Limit", Integer.toString(quota));
     response.header("Helicone-RateLimit-Remaining", Integer.toString(Math.max(0, quota - used)));
@@ -349,7 +425,8 @@ public final class LocalGateway implements AutoCloseable {
     return false;
   }
 
-  private static Mono<Void> sendError(HttpServerResponse response, HttpResponseStatus status, String message, String type) {
+  private static Mono<Void> sendError(
+      HttpServerResponse response, HttpResponseStatus status, String message, String type) {
     return response
         .status(status)
         .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
@@ -359,27 +436,51 @@ public final class LocalGateway implements AutoCloseable {
 
   private static String errorJson(String message, String type) {
     ObjectNode error = JSON.createObjectNode();
-    error.putObject("error").put("message", message).put("type", type).putNull("param").put("code", type);
+    error
+        .putObject("error")
+        .put("message", message)
+        .put("type", type)
+        .putNull("param")
+        .put("code", type);
     return error.toString();
   }
 
   private void printLine(RecordedRequest request, JsonNode json, List<String> notes) {
-    var line = new StringBuilder("[local gateway] #").append(request.sequence()).append(' ')
-        .append(request.method()).append(' ').append(request.path());
+    var line =
+        new StringBuilder("[local gateway] #")
+            .append(request.sequence())
+            .append(' ')
+            .append(request.method())
+            .append(' ')
+            .append(request.path());
     if (json != null && json.isObject()) {
       line.append(json.path("stream").asBoolean(false) ? " (stream)" : "");
       line.append(" model=").append(json.path("model").asText("?"));
     }
-    line.append(" | ").append(request.header("Authorization")
-        .map(v -> "Authorization: " + RecordedRequest.displayValue("Authorization", v)).orElse("no Authorization"));
-    request.heliconeHeaders().forEach((name, value) ->
-        line.append(" | ").append(name).append(": ").append(RecordedRequest.displayValue(name, value)));
+    line.append(" | ")
+        .append(
+            request
+                .header("Authorization")
+                .map(v -> "Authorization: " + RecordedRequest.displayValue("Authorization", v))
+                .orElse("no Authorization"));
+    request
+        .heliconeHeaders()
+        .forEach(
+            (name, value) ->
+                line.append(" | ")
+                    .append(name)
+                    .append(": ")
+                    .append(RecordedRequest.displayValue(name, value)));
     if (request.heliconeHeaders().isEmpty()) {
       line.append(" | no Helicone-* headers");
     }
     if (json != null && json.isObject()) {
       List<String> extra = new ArrayList<>();
-      json.fieldNames().forEachRemaining(f -> { if (!STANDARD_BODY_FIELDS.contains(f)) extra.add(f + "=" + json.get(f)); });
+      json.fieldNames()
+          .forEachRemaining(
+              f -> {
+                if (!STANDARD_BODY_FIELDS.contains(f)) extra.add(f + "=" + json.get(f));
+              });
       if (!extra.isEmpty()) {
         line.append(" | body: ").append(String.join(", ", extra));
       }
@@ -391,9 +492,26 @@ public final class LocalGateway implements AutoCloseable {
   }
 
   private static final Set<String> STANDARD_BODY_FIELDS =
-      Set.of("model", "messages", "stream", "stream_options", "temperature", "max_tokens",
-          "max_completion_tokens", "n", "top_p", "stop", "response_format", "seed", "user",
-          "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "tools", "tool_choice");
+      Set.of(
+          "model",
+          "messages",
+          "stream",
+          "stream_options",
+          "temperature",
+          "max_tokens",
+          "max_completion_tokens",
+          "n",
+          "top_p",
+          "stop",
+          "response_format",
+          "seed",
+          "user",
+          "presence_penalty",
+          "frequency_penalty",
+          "logprobs",
+          "top_logprobs",
+          "tools",
+          "tool_choice");
 
   /** Options for a {@link LocalGateway}. */
   public static final class Builder {
@@ -413,8 +531,8 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     /**
-     * Wait this long before each streamed chunk, and a non-streamed answer this long per token, as a
-     * model generating it would, so streaming and batch demos are visible (default none).
+     * Wait this long before each streamed chunk, and a non-streamed answer this long per token, as
+     * a model generating it would, so streaming and batch demos are visible (default none).
      */
     public Builder tokenDelay(Duration delay) {
       Objects.requireNonNull(delay, "delay");

@@ -7,10 +7,10 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs a {@link LocalGateway} in the foreground until the process is stopped:
- * {@code java -jar dspy4j-test-<version>-gateway.jar [--port N] [--token-delay-ms N] [--quiet]}.
- * Point any OpenAI-compatible client at the printed base URL (for a dspy4j program:
- * {@code HELICONE_BASE_URL=http://127.0.0.1:N/v1}).
+ * Runs a {@link LocalGateway} in the foreground until the process is stopped: {@code java -jar
+ * dspy4j-test-<version>-gateway.jar [--port N] [--token-delay-ms N] [--quiet]}. Point any
+ * OpenAI-compatible client at the printed base URL (for a dspy4j program: {@code
+ * HELICONE_BASE_URL=http://127.0.0.1:N/v1}).
  */
 public final class LocalGatewayMain {
 
@@ -35,7 +35,8 @@ public final class LocalGatewayMain {
     }
     LocalGateway gateway = start(options, System.out);
     Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "local-gateway-shutdown"));
-    // The event loop threads are daemons: the main thread keeps the JVM alive until the gateway closes.
+    // The event loop threads are daemons: the main thread keeps the JVM alive until the gateway
+    // closes.
     var closed = new CountDownLatch(1);
     gateway.onClose().subscribe(null, e -> closed.countDown(), closed::countDown);
     try {
@@ -53,12 +54,22 @@ public final class LocalGatewayMain {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(out, "out");
     PrintStream log = options.quiet() ? new PrintStream(PrintStream.nullOutputStream()) : out;
-    LocalGateway gateway = LocalGateway.builder().port(options.port()).tokenDelay(options.tokenDelay()).log(log).start();
-    out.println("Local gateway (a stand-in for the Helicone AI Gateway, no model) listening on " + gateway.baseUrl());
+    LocalGateway gateway =
+        LocalGateway.builder()
+            .port(options.port())
+            .tokenDelay(options.tokenDelay())
+            .log(log)
+            .start();
+    out.println(
+        "Local gateway (a stand-in for the Helicone AI Gateway, no model) listening on "
+            + gateway.baseUrl());
     out.println("Point a dspy4j program at it: HELICONE_BASE_URL=" + gateway.baseUrl());
-    out.println("or try: curl -N " + gateway.baseUrl() + "/chat/completions -H 'Authorization: Bearer sk-test'"
-        + " -H 'Helicone-User-Id: user-123' -d '{\"model\":\"gpt-4o-mini\",\"stream\":true,"
-        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello, world!\"}]}'");
+    out.println(
+        "or try: curl -N "
+            + gateway.baseUrl()
+            + "/chat/completions -H 'Authorization: Bearer sk-test'"
+            + " -H 'Helicone-User-Id: user-123' -d '{\"model\":\"gpt-4o-mini\",\"stream\":true,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello, world!\"}]}'");
     out.println("Press Ctrl-C to stop.");
     return gateway;
   }
@@ -83,11 +94,15 @@ public final class LocalGatewayMain {
       }
       Objects.requireNonNull(tokenDelay, "tokenDelay");
       if (tokenDelay.isNegative()) {
-        throw new IllegalArgumentException("--token-delay-ms must not be negative (got " + tokenDelay.toMillis() + ")");
+        throw new IllegalArgumentException(
+            "--token-delay-ms must not be negative (got " + tokenDelay.toMillis() + ")");
       }
     }
 
-    /** {@code --port N}, {@code --port=N}, {@code --token-delay-ms N}, {@code --quiet}, in any order. */
+    /**
+     * {@code --port N}, {@code --port=N}, {@code --token-delay-ms N}, {@code --quiet}, in any
+     * order.
+     */
     public static Options parse(List<String> args) {
       int port = 0;
       Duration delay = DEFAULT_TOKEN_DELAY;
@@ -119,7 +134,8 @@ public final class LocalGatewayMain {
               port = (int) number;
             } else {
               if (number < 0) {
-                throw new IllegalArgumentException("--token-delay-ms must not be negative (got " + number + ")");
+                throw new IllegalArgumentException(
+                    "--token-delay-ms must not be negative (got " + number + ")");
               }
               delay = Duration.ofMillis(number);
             }

@@ -23,7 +23,11 @@ import java.util.stream.Collectors;
  * @param body the request body as text (empty when there was none)
  */
 public record RecordedRequest(
-    int sequence, String method, String path, List<Map.Entry<String, String>> headers, String body) {
+    int sequence,
+    String method,
+    String path,
+    List<Map.Entry<String, String>> headers,
+    String body) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -64,8 +68,13 @@ public record RecordedRequest(
   static String displayValue(String name, String value) {
     String n = name.toLowerCase(Locale.ROOT);
     boolean secret =
-        n.equals("authorization") || n.equals("proxy-authorization") || n.equals("cookie")
-            || n.contains("key") || n.contains("secret") || n.contains("token") || n.contains("auth");
+        n.equals("authorization")
+            || n.equals("proxy-authorization")
+            || n.equals("cookie")
+            || n.contains("key")
+            || n.contains("secret")
+            || n.contains("token")
+            || n.contains("auth");
     if (!secret) {
       return value;
     }
@@ -75,9 +84,18 @@ public record RecordedRequest(
 
   @Override
   public String toString() {
-    return "RecordedRequest#" + sequence + "[" + method + " " + path + ", headers="
-        + headers.stream().map(h -> h.getKey() + ": " + displayValue(h.getKey(), h.getValue()))
+    return "RecordedRequest#"
+        + sequence
+        + "["
+        + method
+        + " "
+        + path
+        + ", headers="
+        + headers.stream()
+            .map(h -> h.getKey() + ": " + displayValue(h.getKey(), h.getValue()))
             .collect(Collectors.joining(", ", "{", "}"))
-        + ", body=" + body.length() + " chars]";
+        + ", body="
+        + body.length()
+        + " chars]";
   }
 }

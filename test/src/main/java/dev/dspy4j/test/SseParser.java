@@ -5,10 +5,11 @@ import java.util.List;
 
 /**
  * A parser for {@code text/event-stream}, for tests of SSE endpoints (such as one built on dspy4j's
- * {@code SseRelay}): it reads a response body as a browser's {@code EventSource} would,
- * following the WHATWG HTML "Interpreting an event stream" algorithm: CRLF, LF or CR line ends, a leading BOM, comments, one optional space
- * after the colon, multi-line data joined with LF, the last event id carried over, and an
- * unterminated final event discarded. Independent of the relay's encoder on purpose.
+ * {@code SseRelay}): it reads a response body as a browser's {@code EventSource} would, following
+ * the WHATWG HTML "Interpreting an event stream" algorithm: CRLF, LF or CR line ends, a leading
+ * BOM, comments, one optional space after the colon, multi-line data joined with LF, the last event
+ * id carried over, and an unterminated final event discarded. Independent of the relay's encoder on
+ * purpose.
  *
  * <pre>{@code
  * SseParser.Parsed parsed = SseParser.parse(body);
@@ -37,7 +38,10 @@ public final class SseParser {
 
   private SseParser() {}
 
-  /** The events and comments of a complete or partial stream (an unterminated last event is left out). */
+  /**
+   * The events and comments of a complete or partial stream (an unterminated last event is left
+   * out).
+   */
   public static Parsed parse(String stream) {
     var events = new ArrayList<Event>();
     var comments = new ArrayList<String>();
@@ -55,7 +59,10 @@ public final class SseParser {
         break; // no line terminator: an incomplete line, never dispatched
       }
       String line = text.substring(pos, end);
-      pos = text.charAt(end) == '\r' && end + 1 < text.length() && text.charAt(end + 1) == '\n' ? end + 2 : end + 1;
+      pos =
+          text.charAt(end) == '\r' && end + 1 < text.length() && text.charAt(end + 1) == '\n'
+              ? end + 2
+              : end + 1;
       if (line.isEmpty()) {
         if (data.length() > 0) {
           String value = data.substring(0, data.length() - 1);

@@ -16,7 +16,9 @@ final class DspyPrompts {
           + "        Given the fields `question`, produce the fields `answer`.";
 
   static String cotUser(String question) {
-    return "[[ ## question ## ]]\n" + question + "\n\n"
+    return "[[ ## question ## ]]\n"
+        + question
+        + "\n\n"
         + "Respond with the corresponding output fields, starting with the field `[[ ## reasoning ## ]]`, then "
         + "`[[ ## answer ## ]]`, and then ending with the marker for `[[ ## completed ## ]]`.";
   }

@@ -22,7 +22,9 @@ class LocalGatewayMainTest {
   void parsesPortDelayAndQuietInAnyOrder() {
     assertThat(LocalGatewayMain.Options.parse(List.of()))
         .isEqualTo(new LocalGatewayMain.Options(0, LocalGatewayMain.DEFAULT_TOKEN_DELAY, false));
-    assertThat(LocalGatewayMain.Options.parse(List.of("--quiet", "--token-delay-ms", "0", "--port=8089")))
+    assertThat(
+            LocalGatewayMain.Options.parse(
+                List.of("--quiet", "--token-delay-ms", "0", "--port=8089")))
         .isEqualTo(new LocalGatewayMain.Options(8089, Duration.ZERO, true));
   }
 
@@ -45,22 +47,27 @@ class LocalGatewayMainTest {
       port = probe.getLocalPort();
     }
     var printed = new ByteArrayOutputStream();
-    try (var gateway = LocalGatewayMain.start(new LocalGatewayMain.Options(port, Duration.ZERO, false),
-        new PrintStream(printed, true, StandardCharsets.UTF_8))) {
+    try (var gateway =
+        LocalGatewayMain.start(
+            new LocalGatewayMain.Options(port, Duration.ZERO, false),
+            new PrintStream(printed, true, StandardCharsets.UTF_8))) {
       assertThat(gateway.port()).isEqualTo(port);
       assertThat(printed.toString(StandardCharsets.UTF_8))
           .contains("listening on http://127.0.0.1:" + port + "/v1")
           .contains("HELICONE_BASE_URL=http://127.0.0.1:" + port + "/v1");
       assertThat(post(gateway.baseUrl())).contains("Hello from the dspy4j local gateway");
-      assertThat(printed.toString(StandardCharsets.UTF_8)).contains("[local gateway] #1 POST /v1/chat/completions");
+      assertThat(printed.toString(StandardCharsets.UTF_8))
+          .contains("[local gateway] #1 POST /v1/chat/completions");
     }
   }
 
   @Test
   void portZeroPicksAFreePortAndQuietPrintsNoRequestLines() throws Exception {
     var printed = new ByteArrayOutputStream();
-    try (var gateway = LocalGatewayMain.start(new LocalGatewayMain.Options(0, Duration.ZERO, true),
-        new PrintStream(printed, true, StandardCharsets.UTF_8))) {
+    try (var gateway =
+        LocalGatewayMain.start(
+            new LocalGatewayMain.Options(0, Duration.ZERO, true),
+            new PrintStream(printed, true, StandardCharsets.UTF_8))) {
       assertThat(gateway.port()).isPositive();
       assertThat(post(gateway.baseUrl())).contains("Hello from the dspy4j local gateway");
       assertThat(printed.toString(StandardCharsets.UTF_8))
@@ -70,10 +77,13 @@ class LocalGatewayMainTest {
   }
 
   private static String post(String baseUrl) throws Exception {
-    var request = HttpRequest.newBuilder(URI.create(baseUrl + "/chat/completions"))
-        .POST(HttpRequest.BodyPublishers.ofString(
-            "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-        .header("Content-Type", "application/json").build();
+    var request =
+        HttpRequest.newBuilder(URI.create(baseUrl + "/chat/completions"))
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+            .header("Content-Type", "application/json")
+            .build();
     return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
   }
 }

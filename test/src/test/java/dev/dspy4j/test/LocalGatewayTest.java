@@ -20,14 +20,20 @@ import org.junit.jupiter.api.Test;
 /** The local gateway over real HTTP on loopback. */
 class LocalGatewayTest {
 
-  private static final String QUESTION = "How many floors are in the castle David Gregory inherited?";
+  private static final String QUESTION =
+      "How many floors are in the castle David Gregory inherited?";
 
   private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private LocalGateway gateway;
 
   private LocalGateway start(Duration tokenDelay) {
-    gateway = LocalGateway.builder().log(new PrintStream(printed, true, StandardCharsets.UTF_8)).tokenDelay(tokenDelay).start();
+    gateway =
+        LocalGateway.builder()
+            .log(new PrintStream(printed, true, StandardCharsets.UTF_8))
+            .tokenDelay(tokenDelay)
+            .start();
     return gateway;
   }
 
@@ -39,10 +45,11 @@ class LocalGatewayTest {
   }
 
   private HttpResponse<String> post(String body, String... headers) throws Exception {
-    var request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/chat/completions"))
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+    var request =
+        HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/chat/completions"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (headers.length > 0) {
       request.headers(headers);
     }
@@ -54,7 +61,10 @@ class LocalGatewayTest {
   }
 
   private static String cotBody(boolean stream) {
-    return DspyPrompts.chatBody("gpt-4o-mini", stream, DspyPrompts.messages(DspyPrompts.COT_SYSTEM, DspyPrompts.cotUser(QUESTION)));
+    return DspyPrompts.chatBody(
+        "gpt-4o-mini",
+        stream,
+        DspyPrompts.messages(DspyPrompts.COT_SYSTEM, DspyPrompts.cotUser(QUESTION)));
   }
 
   /** The data payloads of an SSE body, in order. */
@@ -87,7 +97,8 @@ class LocalGatewayTest {
         .contains(QUESTION)
         .endsWith("[[ ## completed ## ]]");
     assertThat(completion.get("usage").get("completion_tokens").asInt()).isPositive();
-    assertThat(UUID.fromString(response.headers().firstValue("Helicone-Id").orElseThrow())).isNotNull();
+    assertThat(UUID.fromString(response.headers().firstValue("Helicone-Id").orElseThrow()))
+        .isNotNull();
     assertThat(response.headers().firstValue("Helicone-Cache")).hasValue("MISS");
     assertThat(response.headers().firstValue(LocalGateway.LOCAL_HEADER)).hasValue("true");
   }
@@ -99,7 +110,8 @@ class LocalGatewayTest {
 
     var response = post(cotBody(true));
 
-    assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
+    assertThat(response.headers().firstValue("Content-Type").orElseThrow())
+        .startsWith("text/event-stream");
     List<String> data = dataEvents(response.body());
     assertThat(data.get(data.size() - 1)).isEqualTo("[DONE]");
     var usageChunk = json(data.get(data.size() - 2));
@@ -107,7 +119,8 @@ class LocalGatewayTest {
     assertThat(usageChunk.get("usage").get("total_tokens").asInt()).isPositive();
     var first = json(data.get(0));
     assertThat(first.at("/choices/0/delta/role").asText()).isEqualTo("assistant");
-    assertThat(json(data.get(data.size() - 3)).at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+    assertThat(json(data.get(data.size() - 3)).at("/choices/0/finish_reason").asText())
+        .isEqualTo("stop");
 
     var text = new StringBuilder();
     var pieces = new ArrayList<String>();
@@ -137,16 +150,27 @@ class LocalGatewayTest {
   @Test
   void recordsEveryRequestAndPrintsItsHeliconeHeadersWithCredentialsMasked() throws Exception {
     start(Duration.ZERO);
-    var body = DspyPrompts.JSON.createObjectNode().put("model", "gpt-4o-mini").put("prompt_id", "customer-support-prompt-id");
-    body.set("messages", DspyPrompts.messages(DspyPrompts.COT_SYSTEM, DspyPrompts.cotUser(QUESTION)));
+    var body =
+        DspyPrompts.JSON
+            .createObjectNode()
+            .put("model", "gpt-4o-mini")
+            .put("prompt_id", "customer-support-prompt-id");
+    body.set(
+        "messages", DspyPrompts.messages(DspyPrompts.COT_SYSTEM, DspyPrompts.cotUser(QUESTION)));
     body.putObject("inputs").put("customer_name", "Sarah");
 
-    post(body.toString(),
-        "Authorization", "Bearer sk-helicone-secret-42",
-        "Helicone-Session-Id", "dspy-example-session",
-        "Helicone-Session-Name", "Question Answering",
-        "Helicone-User-Id", "user-123",
-        "Helicone-Property-Environment", "production");
+    post(
+        body.toString(),
+        "Authorization",
+        "Bearer sk-helicone-secret-42",
+        "Helicone-Session-Id",
+        "dspy-example-session",
+        "Helicone-Session-Name",
+        "Question Answering",
+        "Helicone-User-Id",
+        "user-123",
+        "Helicone-Property-Environment",
+        "production");
 
     assertThat(gateway.requests()).hasSize(1);
     RecordedRequest recorded = gateway.requests().get(0);
@@ -201,13 +225,17 @@ class LocalGatewayTest {
 
   @Test
   void overlappingRequestsAreCountedAtTheirPeakAndResetForgetsThePeak() throws Exception {
-    start(Duration.ofMillis(100)); // each answer takes seconds, so three requests sent at once overlap
-    var responses = List.of(
-        http.sendAsync(chatRequest(cotBody(false)), HttpResponse.BodyHandlers.ofString()),
-        http.sendAsync(chatRequest(cotBody(false)), HttpResponse.BodyHandlers.ofString()),
-        http.sendAsync(chatRequest(cotBody(false)), HttpResponse.BodyHandlers.ofString()));
+    start(
+        Duration.ofMillis(
+            100)); // each answer takes seconds, so three requests sent at once overlap
+    var responses =
+        List.of(
+            http.sendAsync(chatRequest(cotBody(false)), HttpResponse.BodyHandlers.ofString()),
+            http.sendAsync(chatRequest(cotBody(false)), HttpResponse.BodyHandlers.ofString()),
+            http.sendAsync(chatRequest(cotBody(false)), HttpResponse.BodyHandlers.ofString()));
     for (var response : responses) {
-      assertThat(response.get(60, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      assertThat(response.get(60, java.util.concurrent.TimeUnit.SECONDS).statusCode())
+          .isEqualTo(200);
     }
 
     assertThat(gateway.peakConcurrentRequests()).isEqualTo(3);
@@ -232,8 +260,12 @@ class LocalGatewayTest {
     try (var socket = new java.net.Socket("127.0.0.1", gateway.port())) {
       socket.setSoTimeout(20_000);
       var out = socket.getOutputStream();
-      out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: "
+                  + body.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.write(body);
       out.flush();
       var received = new StringBuilder();
@@ -250,7 +282,8 @@ class LocalGatewayTest {
       Thread.sleep(20);
     }
     assertThat(gateway.cancelledStreams()).isEqualTo(1);
-    assertThat(printed.toString(StandardCharsets.UTF_8)).contains("#1 stream closed by the client before [DONE]");
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .contains("#1 stream closed by the client before [DONE]");
   }
 
   @Test
@@ -315,9 +348,12 @@ class LocalGatewayTest {
     var notJson = post("{oops");
     var noModel = post("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
     var noMessages = post("{\"model\":\"gpt-4o-mini\",\"messages\":[]}");
-    var wrongPath = http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/v1/models")).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    var wrongPath =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/v1/models"))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertThat(notJson.statusCode()).isEqualTo(400);
     assertThat(json(notJson.body()).at("/error/message").asText()).contains("not a JSON object");
@@ -325,6 +361,7 @@ class LocalGatewayTest {
     assertThat(json(noModel.body()).at("/error/message").asText()).contains("'model' is required");
     assertThat(noMessages.statusCode()).isEqualTo(400);
     assertThat(wrongPath.statusCode()).isEqualTo(404);
-    assertThat(json(wrongPath.body()).at("/error/message").asText()).contains("only serves POST /v1/chat/completions");
+    assertThat(json(wrongPath.body()).at("/error/message").asText())
+        .contains("only serves POST /v1/chat/completions");
   }
 }

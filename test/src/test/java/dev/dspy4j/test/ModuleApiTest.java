@@ -7,15 +7,19 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * Module dev.dspy4j.test exports only API packages (no {@code internal} package to everyone), and its public
- * API is the committed listing {@code docs/api/dev.dspy4j.test.txt} (see {@link ModuleApiListing} to
- * regenerate it).
+ * Module dev.dspy4j.test exports only API packages (no {@code internal} package to everyone), and
+ * its public API is the committed listing {@code docs/api/dev.dspy4j.test.txt} (see {@link
+ * ModuleApiListing} to regenerate it).
  */
 class ModuleApiTest {
 
   @Test
   void exportsOnlyApiPackagesAsListed() throws Exception {
-    assertThat(ModuleApiListing.check("dev.dspy4j.test", Path.of("target/classes"),
-        Path.of("../docs/api/dev.dspy4j.test.txt"))).isEmpty();
+    assertThat(
+            ModuleApiListing.check(
+                "dev.dspy4j.test",
+                Path.of("target/classes"),
+                Path.of("../docs/api/dev.dspy4j.test.txt")))
+        .isEmpty();
   }
 }

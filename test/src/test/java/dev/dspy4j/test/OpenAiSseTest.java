@@ -16,10 +16,14 @@ class OpenAiSseTest {
     List<SseParser.Event> events = SseParser.parse(OpenAiSse.stream("Hel", "lo \"you\"")).events();
 
     assertThat(events).hasSize(6).allSatisfy(e -> assertThat(e.type()).isEqualTo("message"));
-    assertThat(JSON.readTree(events.get(0).data()).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
-    assertThat(JSON.readTree(events.get(1).data()).at("/choices/0/delta/content").asText()).isEqualTo("Hel");
-    assertThat(JSON.readTree(events.get(2).data()).at("/choices/0/delta/content").asText()).isEqualTo("lo \"you\"");
-    assertThat(JSON.readTree(events.get(3).data()).at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+    assertThat(JSON.readTree(events.get(0).data()).at("/choices/0/delta/role").asText())
+        .isEqualTo("assistant");
+    assertThat(JSON.readTree(events.get(1).data()).at("/choices/0/delta/content").asText())
+        .isEqualTo("Hel");
+    assertThat(JSON.readTree(events.get(2).data()).at("/choices/0/delta/content").asText())
+        .isEqualTo("lo \"you\"");
+    assertThat(JSON.readTree(events.get(3).data()).at("/choices/0/finish_reason").asText())
+        .isEqualTo("stop");
     JsonNode usage = JSON.readTree(events.get(4).data());
     assertThat(usage.path("choices").isEmpty()).isTrue();
     assertThat(usage.at("/usage/total_tokens").asInt()).isEqualTo(12);

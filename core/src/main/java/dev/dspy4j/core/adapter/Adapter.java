@@ -29,7 +29,8 @@ public interface Adapter {
    * @param demos few-shot examples: field name to value, inputs and outputs together
    * @param inputs the input values by field name
    */
-  List<Message> format(Signature signature, List<? extends Map<String, ?>> demos, Map<String, ?> inputs);
+  List<Message> format(
+      Signature signature, List<? extends Map<String, ?>> demos, Map<String, ?> inputs);
 
   /**
    * The output values parsed from the LM's text, in signature order; an optional output that is

@@ -42,16 +42,22 @@ public class AdapterParseException extends RuntimeException {
 
   // Same layout as DSPy's AdapterParseError, so logs read alike in both.
   private static String message(
-      String adapter, String raw, List<String> expected, @Nullable List<String> parsed, @Nullable String detail) {
+      String adapter,
+      String raw,
+      List<String> expected,
+      @Nullable List<String> parsed,
+      @Nullable String detail) {
     var sb = new StringBuilder();
     if (detail != null) sb.append(detail).append("\n\n");
     sb.append("Adapter ").append(adapter).append(" failed to parse the LM response. \n\n");
     sb.append("LM Response: ").append(raw).append(" \n\n");
     sb.append("Expected to find output fields in the LM response: [")
-        .append(String.join(", ", expected)).append("] \n\n");
+        .append(String.join(", ", expected))
+        .append("] \n\n");
     if (parsed != null) {
       sb.append("Actual output fields parsed from the LM response: [")
-          .append(String.join(", ", parsed)).append("] \n\n");
+          .append(String.join(", ", parsed))
+          .append("] \n\n");
     }
     return sb.toString();
   }

@@ -41,7 +41,8 @@ public class ChatAdapter implements Adapter {
   static final String INCOMPLETE_DEMO_PREFIX =
       "This is an example of the task, though some input or output fields are not supplied.";
   static final String NOT_SUPPLIED = "Not supplied for this particular example. ";
-  static final String NOT_SUPPLIED_COMPLETE = "Not supplied for this conversation history message. ";
+  static final String NOT_SUPPLIED_COMPLETE =
+      "Not supplied for this conversation history message. ";
 
   /** A ChatAdapter. */
   public ChatAdapter() {}
@@ -67,7 +68,10 @@ public class ChatAdapter implements Adapter {
     return Optional.of(JsonFallback.ADAPTER);
   }
 
-  /** The fallback, made on first use (a JsonAdapter is a ChatAdapter: not in this class's initializer). */
+  /**
+   * The fallback, made on first use (a JsonAdapter is a ChatAdapter: not in this class's
+   * initializer).
+   */
   private static final class JsonFallback {
     static final JsonAdapter ADAPTER = new JsonAdapter();
   }
@@ -79,14 +83,18 @@ public class ChatAdapter implements Adapter {
   }
 
   @Override
-  public List<Message> format(Signature signature, List<? extends Map<String, ?>> demos, Map<String, ?> inputs) {
+  public List<Message> format(
+      Signature signature, List<? extends Map<String, ?>> demos, Map<String, ?> inputs) {
     Objects.requireNonNull(signature, "signature must not be null");
     Objects.requireNonNull(demos, "demos must not be null");
     Objects.requireNonNull(inputs, "inputs must not be null");
     var messages = new ArrayList<Message>();
     messages.add(Message.system(systemMessage(signature)));
     messages.addAll(formatDemos(signature, demos));
-    Optional<Field> history = signature.inputs().stream().filter(f -> f.type() instanceof FieldType.HistoryType).findFirst();
+    Optional<Field> history =
+        signature.inputs().stream()
+            .filter(f -> f.type() instanceof FieldType.HistoryType)
+            .findFirst();
     String content;
     if (history.isPresent()) {
       String name = history.get().name();
@@ -95,7 +103,10 @@ public class ChatAdapter implements Adapter {
       if (h != null) {
         if (!(h instanceof History hist)) {
           throw new IllegalArgumentException(
-              "input '" + name + "' must be a dev.dspy4j.core.signature.History, was " + h.getClass().getName());
+              "input '"
+                  + name
+                  + "' must be a dev.dspy4j.core.signature.History, was "
+                  + h.getClass().getName());
         }
         for (var turn : hist.messages()) {
           String user = userContent(withoutHistory, turn, "", "", false);
@@ -116,8 +127,8 @@ public class ChatAdapter implements Adapter {
 
   /**
    * DSPy's {@code format_user_message_content(signature, inputs)}: each input field present in
-   * {@code inputs} as {@code [[ ## name ## ]]} and its formatted value, blank-line separated, without
-   * the output reminder (ReAct formats its trajectory this way).
+   * {@code inputs} as {@code [[ ## name ## ]]} and its formatted value, blank-line separated,
+   * without the output reminder (ReAct formats its trajectory this way).
    */
   public String formatUserMessageContent(Signature signature, Map<String, ?> inputs) {
     return userContent(signature, inputs, "", "", false);
@@ -125,11 +136,17 @@ public class ChatAdapter implements Adapter {
 
   /** The system message: field descriptions, field structure and the task. */
   public String systemMessage(Signature signature) {
-    return fieldDescription(signature) + "\n" + fieldStructure(signature) + "\n" + taskDescription(signature);
+    return fieldDescription(signature)
+        + "\n"
+        + fieldStructure(signature)
+        + "\n"
+        + taskDescription(signature);
   }
 
   String fieldDescription(Signature signature) {
-    return "Your input fields are:\n" + describe(signature.inputs()) + "\nYour output fields are:\n"
+    return "Your input fields are:\n"
+        + describe(signature.inputs())
+        + "\nYour output fields are:\n"
         + describe(signature.outputs());
   }
 
@@ -144,7 +161,8 @@ public class ChatAdapter implements Adapter {
 
   String fieldStructure(Signature signature) {
     var parts = new ArrayList<String>();
-    parts.add("All interactions will be structured in the following way, with the appropriate values filled in.");
+    parts.add(
+        "All interactions will be structured in the following way, with the appropriate values filled in.");
     parts.add(placeholders(signature.inputs()));
     parts.add(placeholders(signature.outputs()));
     parts.add("[[ ## completed ## ]]\n");
@@ -152,9 +170,10 @@ public class ChatAdapter implements Adapter {
   }
 
   String placeholders(List<Field> fields) {
-    return PyText.strip(fields.stream()
-        .map(f -> "[[ ## " + f.name() + " ## ]]\n" + placeholder(f))
-        .collect(Collectors.joining("\n\n")));
+    return PyText.strip(
+        fields.stream()
+            .map(f -> "[[ ## " + f.name() + " ## ]]\n" + placeholder(f))
+            .collect(Collectors.joining("\n\n")));
   }
 
   /** DSPy's {@code translate_field_type}: {@code {name}} plus a type note for non-str outputs. */
@@ -169,7 +188,8 @@ public class ChatAdapter implements Adapter {
       } else if (t instanceof FieldType.LiteralOf lit && lit.enumType() != null) {
         note = "must be one of: " + String.join("; ", lit.values());
       } else if (t instanceof FieldType.LiteralOf lit) {
-        note = "must exactly match (no extra characters) one of: " + String.join("; ", lit.values());
+        note =
+            "must exactly match (no extra characters) one of: " + String.join("; ", lit.values());
       } else {
         note = "must adhere to the JSON schema: " + PyJson.dumps(JsonSchemas.forPrompt(t));
       }
@@ -186,7 +206,8 @@ public class ChatAdapter implements Adapter {
     return sb.toString();
   }
 
-  String userContent(Signature signature, Map<String, ?> inputs, String prefix, String suffix, boolean main) {
+  String userContent(
+      Signature signature, Map<String, ?> inputs, String prefix, String suffix, boolean main) {
     var parts = new ArrayList<String>();
     parts.add(prefix);
     for (var f : signature.inputs()) {
@@ -208,14 +229,23 @@ public class ChatAdapter implements Adapter {
   }
 
   static String typeInfo(Field f) {
-    return f.type() instanceof FieldType.Str ? "" : " (must be formatted as a valid Python " + f.type().dspyName() + ")";
+    return f.type() instanceof FieldType.Str
+        ? ""
+        : " (must be formatted as a valid Python " + f.type().dspyName() + ")";
   }
 
   String assistantContent(Signature signature, Map<String, ?> outputs, @Nullable String missing) {
-    String fields = PyText.strip(signature.outputs().stream()
-        .map(f -> "[[ ## " + f.name() + " ## ]]\n"
-            + formatValue(f, outputs.containsKey(f.name()) ? outputs.get(f.name()) : missing))
-        .collect(Collectors.joining("\n\n")));
+    String fields =
+        PyText.strip(
+            signature.outputs().stream()
+                .map(
+                    f ->
+                        "[[ ## "
+                            + f.name()
+                            + " ## ]]\n"
+                            + formatValue(
+                                f, outputs.containsKey(f.name()) ? outputs.get(f.name()) : missing))
+                .collect(Collectors.joining("\n\n")));
     return fields + "\n\n[[ ## completed ## ]]\n";
   }
 
@@ -238,12 +268,17 @@ public class ChatAdapter implements Adapter {
    */
   private static String blob(@Nullable Object item) {
     Object v = item instanceof Optional<?> o ? o.orElse(null) : item;
-    boolean text = v instanceof CharSequence || v instanceof List || v instanceof Map || v instanceof Object[]
-        || (v != null && v.getClass().isRecord());
+    boolean text =
+        v instanceof CharSequence
+            || v instanceof List
+            || v instanceof Map
+            || v instanceof Object[]
+            || (v != null && v.getClass().isRecord());
     if (!text) {
-      throw new IllegalArgumentException("a list given to a str field must hold text, found "
-          + (v == null ? "null" : v.getClass().getSimpleName() + " " + v)
-          + " (DSPy raises TypeError for it too)");
+      throw new IllegalArgumentException(
+          "a list given to a str field must hold text, found "
+              + (v == null ? "null" : v.getClass().getSimpleName() + " " + v)
+              + " (DSPy raises TypeError for it too)");
     }
     // for a list, dict or model Python's `"\n" not in blob` tests membership, not text: one line
     if (!(v instanceof CharSequence)) return "«" + PyRepr.str(v) + "»";
@@ -303,9 +338,18 @@ public class ChatAdapter implements Adapter {
       try {
         parsed.put(k, ValueParser.parse(v, field.get().type()));
       } catch (IllegalArgumentException e) {
-        throw new AdapterParseException(name(), completion, outputNames(signature), null,
-            "Failed to parse field " + k + " with value " + v + " from the LM response. Error message: "
-                + e.getMessage(), e);
+        throw new AdapterParseException(
+            name(),
+            completion,
+            outputNames(signature),
+            null,
+            "Failed to parse field "
+                + k
+                + " with value "
+                + v
+                + " from the LM response. Error message: "
+                + e.getMessage(),
+            e);
       }
     }
     return complete(signature, completion, parsed);
@@ -321,7 +365,8 @@ public class ChatAdapter implements Adapter {
       else missing = true;
     }
     if (missing) {
-      throw new AdapterParseException(name(), completion, outputNames(signature), List.copyOf(out.keySet()), null, null);
+      throw new AdapterParseException(
+          name(), completion, outputNames(signature), List.copyOf(out.keySet()), null, null);
     }
     return out;
   }

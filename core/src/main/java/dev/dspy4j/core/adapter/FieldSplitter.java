@@ -18,7 +18,10 @@ public interface FieldSplitter {
    */
   void accept(String delta, Sink sink);
 
-  /** The answer ended: reports the text still held and closes each open field with {@code last=true}. */
+  /**
+   * The answer ended: reports the text still held and closes each open field with {@code
+   * last=true}.
+   */
   void finish(Sink sink);
 
   /** Receives the pieces of field values a {@link FieldSplitter} finds. */

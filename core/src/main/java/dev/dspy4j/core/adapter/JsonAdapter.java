@@ -1,8 +1,8 @@
 package dev.dspy4j.core.adapter;
 
 import dev.dspy4j.core.adapter.internal.JsonFieldSplitter;
-import dev.dspy4j.core.adapter.internal.JsonSchemas;
 import dev.dspy4j.core.adapter.internal.JsonRepair;
+import dev.dspy4j.core.adapter.internal.JsonSchemas;
 import dev.dspy4j.core.adapter.internal.LenientJson;
 import dev.dspy4j.core.adapter.internal.PyJson;
 import dev.dspy4j.core.signature.Field;
@@ -20,10 +20,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * DSPy's {@code JSONAdapter}: inputs as in {@link ChatAdapter}, outputs asked for as one JSON
  * object with the output fields in order, with {@code response_format} json_schema (every property
- * required, no additional properties), or json_object when an output is an open-ended
- * {@code dict[str, T]}. Parsing reads the first balanced {@code {...}} leniently and drops unknown
- * keys. It is {@link ChatAdapter}'s {@linkplain #fallback() fallback} and has none itself; it
- * streams the top-level string values of the output fields.
+ * required, no additional properties), or json_object when an output is an open-ended {@code
+ * dict[str, T]}. Parsing reads the first balanced {@code {...}} leniently and drops unknown keys.
+ * It is {@link ChatAdapter}'s {@linkplain #fallback() fallback} and has none itself; it streams the
+ * top-level string values of the output fields.
  */
 public class JsonAdapter extends ChatAdapter {
 
@@ -52,7 +52,8 @@ public class JsonAdapter extends ChatAdapter {
 
   @Override
   public Optional<Map<String, Object>> responseFormat(Signature signature) {
-    boolean openMapping = signature.outputs().stream().anyMatch(f -> f.type() instanceof FieldType.DictOf);
+    boolean openMapping =
+        signature.outputs().stream().anyMatch(f -> f.type() instanceof FieldType.DictOf);
     if (openMapping) {
       var format = new LinkedHashMap<String, Object>();
       format.put("type", "json_object");
@@ -64,7 +65,8 @@ public class JsonAdapter extends ChatAdapter {
   @Override
   String fieldStructure(Signature signature) {
     var parts = new ArrayList<String>();
-    parts.add("All interactions will be structured in the following way, with the appropriate values filled in.");
+    parts.add(
+        "All interactions will be structured in the following way, with the appropriate values filled in.");
     parts.add("Inputs will have the following structure:");
     parts.add(placeholders(signature.inputs()));
     parts.add("Outputs will be a JSON object with the following fields.");
@@ -77,7 +79,9 @@ public class JsonAdapter extends ChatAdapter {
   @Override
   String outputRequirements(Signature signature) {
     return "Respond with a JSON object in the following order of fields: "
-        + signature.outputs().stream().map(f -> "`" + f.name() + "`" + typeInfo(f)).collect(Collectors.joining(", then "))
+        + signature.outputs().stream()
+            .map(f -> "`" + f.name() + "`" + typeInfo(f))
+            .collect(Collectors.joining(", then "))
         + ".";
   }
 
@@ -94,19 +98,38 @@ public class JsonAdapter extends ChatAdapter {
   public Map<String, Object> parse(Signature signature, String completion) {
     Objects.requireNonNull(signature, "signature must not be null");
     Objects.requireNonNull(completion, "completion must not be null");
-    Map<?, ?> object = asObject(completion).orElseThrow(() -> new AdapterParseException(
-        name(), completion, outputNames(signature), null, "LM response cannot be serialized to a JSON object.", null));
+    Map<?, ?> object =
+        asObject(completion)
+            .orElseThrow(
+                () ->
+                    new AdapterParseException(
+                        name(),
+                        completion,
+                        outputNames(signature),
+                        null,
+                        "LM response cannot be serialized to a JSON object.",
+                        null));
     var parsed = new LinkedHashMap<String, Object>();
     for (var e : object.entrySet()) {
       Optional<Field> field = signature.output(String.valueOf(e.getKey()));
       if (field.isEmpty()) continue;
       try {
-        parsed.put(field.get().name(),
+        parsed.put(
+            field.get().name(),
             dev.dspy4j.core.adapter.internal.ValueParser.parse(e.getValue(), field.get().type()));
       } catch (IllegalArgumentException ex) {
-        throw new AdapterParseException(name(), completion, outputNames(signature), null,
-            "Failed to parse field " + e.getKey() + " with value " + PyJson.render(e.getValue())
-                + " from the LM response. Error message: " + ex.getMessage(), ex);
+        throw new AdapterParseException(
+            name(),
+            completion,
+            outputNames(signature),
+            null,
+            "Failed to parse field "
+                + e.getKey()
+                + " with value "
+                + PyJson.render(e.getValue())
+                + " from the LM response. Error message: "
+                + ex.getMessage(),
+            ex);
       }
     }
     return complete(signature, completion, parsed);

@@ -4,9 +4,9 @@ import java.util.List;
 
 /**
  * A batch run ended because inputs failed: either {@code maxErrors} failures were reached (the run
- * was cancelled, no more inputs were pulled) or the run finished with failures that were not returned
- * as {@link BatchResult.Failure}s. {@link #getCause()} is the first failure's error; the next few are
- * {@linkplain #getSuppressed() suppressed}.
+ * was cancelled, no more inputs were pulled) or the run finished with failures that were not
+ * returned as {@link BatchResult.Failure}s. {@link #getCause()} is the first failure's error; the
+ * next few are {@linkplain #getSuppressed() suppressed}.
  */
 public class BatchFailedException extends RuntimeException {
 
@@ -20,7 +20,12 @@ public class BatchFailedException extends RuntimeException {
   private final boolean stoppedEarly;
   private final List<Long> failedIndices;
 
-  BatchFailedException(String message, long failed, long done, boolean stoppedEarly, List<BatchResult.Failure<?, ?>> first) {
+  BatchFailedException(
+      String message,
+      long failed,
+      long done,
+      boolean stoppedEarly,
+      List<BatchResult.Failure<?, ?>> first) {
     super(message, first.isEmpty() ? null : first.get(0).error());
     this.failed = failed;
     this.done = done;

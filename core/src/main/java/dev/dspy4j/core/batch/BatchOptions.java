@@ -14,17 +14,20 @@ import reactor.core.scheduler.Schedulers;
  * {@link #of(int)}.
  *
  * <ul>
- *   <li>{@code concurrency}: at most this many calls in flight (default 8, like DSPy's num_threads).
- *   <li>{@code ordered}: results in input order (default) or as they finish. Ordered mode keeps at most
- *       {@code concurrency + reorderWindow} results waiting for an earlier slow one.
- *   <li>{@code maxErrors}: the run errors with {@link BatchFailedException} and stops pulling inputs
- *       once this many inputs failed. Default: 1 (fail fast), or unlimited with {@code returnFailed}.
- *   <li>{@code returnFailed}: failed inputs come back as {@link BatchResult.Failure} instead of being
- *       held back; without it, failures below {@code maxErrors} end the run with a
- *       {@link BatchFailedException} after all successes were emitted (nothing is silently dropped).
- *   <li>{@code itemTimeout}: a call that takes longer fails with a {@link java.util.concurrent.TimeoutException}.
- *   <li>{@code onProgress}: called with a {@link BatchProgress} at most every {@code progressInterval}
- *       (default 200 ms) while results arrive, and once when the run ends.
+ *   <li>{@code concurrency}: at most this many calls in flight (default 8, like DSPy's
+ *       num_threads).
+ *   <li>{@code ordered}: results in input order (default) or as they finish. Ordered mode keeps at
+ *       most {@code concurrency + reorderWindow} results waiting for an earlier slow one.
+ *   <li>{@code maxErrors}: the run errors with {@link BatchFailedException} and stops pulling
+ *       inputs once this many inputs failed. Default: 1 (fail fast), or unlimited with {@code
+ *       returnFailed}.
+ *   <li>{@code returnFailed}: failed inputs come back as {@link BatchResult.Failure} instead of
+ *       being held back; without it, failures below {@code maxErrors} end the run with a {@link
+ *       BatchFailedException} after all successes were emitted (nothing is silently dropped).
+ *   <li>{@code itemTimeout}: a call that takes longer fails with a {@link
+ *       java.util.concurrent.TimeoutException}.
+ *   <li>{@code onProgress}: called with a {@link BatchProgress} at most every {@code
+ *       progressInterval} (default 200 ms) while results arrive, and once when the run ends.
  * </ul>
  */
 public final class BatchOptions {
@@ -93,7 +96,10 @@ public final class BatchOptions {
     return ordered;
   }
 
-  /** In ordered mode, how many finished results beyond {@code concurrency} may wait for a slow earlier one. */
+  /**
+   * In ordered mode, how many finished results beyond {@code concurrency} may wait for a slow
+   * earlier one.
+   */
   public int reorderWindow() {
     return reorderWindow;
   }
@@ -135,12 +141,18 @@ public final class BatchOptions {
 
   @Override
   public String toString() {
-    return "BatchOptions[concurrency=" + concurrency + ", ordered=" + ordered
+    return "BatchOptions[concurrency="
+        + concurrency
+        + ", ordered="
+        + ordered
         + (ordered ? ", reorderWindow=" + reorderWindow : "")
-        + ", maxErrors=" + (maxErrors == Integer.MAX_VALUE ? "unlimited" : maxErrors)
-        + ", returnFailed=" + returnFailed
+        + ", maxErrors="
+        + (maxErrors == Integer.MAX_VALUE ? "unlimited" : maxErrors)
+        + ", returnFailed="
+        + returnFailed
         + (itemTimeout == null ? "" : ", itemTimeout=" + itemTimeout)
-        + (expectedTotal < 0 ? "" : ", expectedTotal=" + expectedTotal) + "]";
+        + (expectedTotal < 0 ? "" : ", expectedTotal=" + expectedTotal)
+        + "]";
   }
 
   /** Builder for {@link BatchOptions}; each setting is validated where it is set. */
@@ -174,18 +186,22 @@ public final class BatchOptions {
     }
 
     /**
-     * In ordered mode, how many finished results beyond {@code concurrency} may wait for a slow earlier
-     * one before the run stops starting new calls (at least 0; default: {@code concurrency}).
+     * In ordered mode, how many finished results beyond {@code concurrency} may wait for a slow
+     * earlier one before the run stops starting new calls (at least 0; default: {@code
+     * concurrency}).
      */
     public Builder reorderWindow(int reorderWindow) {
       if (reorderWindow < 0) {
-        throw new IllegalArgumentException("reorderWindow must not be negative, was " + reorderWindow);
+        throw new IllegalArgumentException(
+            "reorderWindow must not be negative, was " + reorderWindow);
       }
       this.reorderWindow = reorderWindow;
       return this;
     }
 
-    /** Stop the run with a {@link BatchFailedException} once this many inputs failed (at least 1). */
+    /**
+     * Stop the run with a {@link BatchFailedException} once this many inputs failed (at least 1).
+     */
     public Builder maxErrors(int maxErrors) {
       if (maxErrors < 1) {
         throw new IllegalArgumentException("maxErrors must be at least 1, was " + maxErrors);
@@ -194,7 +210,10 @@ public final class BatchOptions {
       return this;
     }
 
-    /** Return failed inputs as {@link BatchResult.Failure} rather than failing the run (default false). */
+    /**
+     * Return failed inputs as {@link BatchResult.Failure} rather than failing the run (default
+     * false).
+     */
     public Builder returnFailed(boolean returnFailed) {
       this.returnFailed = returnFailed;
       return this;
@@ -211,20 +230,24 @@ public final class BatchOptions {
     }
 
     /**
-     * Call {@code onProgress} as results arrive (at most every {@link #progressInterval}) and once at
-     * the end. It runs on the thread delivering results: keep it short and non-blocking. If it throws,
-     * the run errors with that exception.
+     * Call {@code onProgress} as results arrive (at most every {@link #progressInterval}) and once
+     * at the end. It runs on the thread delivering results: keep it short and non-blocking. If it
+     * throws, the run errors with that exception.
      */
     public Builder onProgress(Consumer<BatchProgress> onProgress) {
       this.onProgress = Objects.requireNonNull(onProgress, "onProgress must not be null");
       return this;
     }
 
-    /** The least time between two progress callbacks (not negative; default 200 ms; zero: every result). */
+    /**
+     * The least time between two progress callbacks (not negative; default 200 ms; zero: every
+     * result).
+     */
     public Builder progressInterval(Duration progressInterval) {
       Objects.requireNonNull(progressInterval, "progressInterval must not be null");
       if (progressInterval.isNegative()) {
-        throw new IllegalArgumentException("progressInterval must not be negative, was " + progressInterval);
+        throw new IllegalArgumentException(
+            "progressInterval must not be negative, was " + progressInterval);
       }
       this.progressInterval = progressInterval;
       return this;
@@ -233,13 +256,16 @@ public final class BatchOptions {
     /** The number of inputs, for the progress ETA (not negative). */
     public Builder expectedTotal(long expectedTotal) {
       if (expectedTotal < 0) {
-        throw new IllegalArgumentException("expectedTotal must not be negative, was " + expectedTotal);
+        throw new IllegalArgumentException(
+            "expectedTotal must not be negative, was " + expectedTotal);
       }
       this.expectedTotal = expectedTotal;
       return this;
     }
 
-    /** The scheduler for the run's clock and item timeouts (default {@link Schedulers#parallel()}). */
+    /**
+     * The scheduler for the run's clock and item timeouts (default {@link Schedulers#parallel()}).
+     */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
       return this;

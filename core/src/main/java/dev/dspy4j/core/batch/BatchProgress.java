@@ -12,13 +12,19 @@ import java.util.OptionalLong;
  * @param failed inputs that failed so far
  * @param inFlight calls running now
  * @param peakInFlight the most calls that ran at once so far
- * @param tokens total tokens recorded by the LM calls of the run so far (through
- *     {@link dev.dspy4j.core.usage.UsageTracking}; 0 when the LM does not record usage)
+ * @param tokens total tokens recorded by the LM calls of the run so far (through {@link
+ *     dev.dspy4j.core.usage.UsageTracking}; 0 when the LM does not record usage)
  * @param elapsed time since the run started
  * @param total the number of inputs, when known ({@link BatchOptions.Builder#expectedTotal})
  */
 public record BatchProgress(
-    long done, long failed, int inFlight, int peakInFlight, long tokens, Duration elapsed, OptionalLong total) {
+    long done,
+    long failed,
+    int inFlight,
+    int peakInFlight,
+    long tokens,
+    Duration elapsed,
+    OptionalLong total) {
 
   /** Inputs finished with a value. */
   public long succeeded() {
@@ -41,7 +47,10 @@ public record BatchProgress(
     return Optional.of(Duration.ofMillis(Math.round(left / rate * 1000)));
   }
 
-  /** A one-line summary for a terminal, e.g. {@code 640/2000 (2 failed) 12 in flight 210.3/s ETA 6s}. */
+  /**
+   * A one-line summary for a terminal, e.g. {@code 640/2000 (2 failed) 12 in flight 210.3/s ETA
+   * 6s}.
+   */
   public String summary() {
     var sb = new StringBuilder();
     sb.append(done);
@@ -60,6 +69,8 @@ public record BatchProgress(
 
   private static String format(Duration d) {
     long s = d.toSeconds();
-    return s >= 3600 ? (s / 3600) + "h" + (s % 3600 / 60) + "m" : s >= 60 ? (s / 60) + "m" + (s % 60) + "s" : s + "s";
+    return s >= 3600
+        ? (s / 3600) + "h" + (s % 3600 / 60) + "m"
+        : s >= 60 ? (s / 60) + "m" + (s % 60) + "s" : s + "s";
   }
 }

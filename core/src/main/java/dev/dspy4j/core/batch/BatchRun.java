@@ -29,7 +29,8 @@ final class BatchRun<I, O> {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger peakInFlight = new AtomicInteger();
   private final AtomicBoolean stopped = new AtomicBoolean();
-  private final List<BatchResult.Failure<?, ?>> firstFailures = new ArrayList<>(); // guarded by itself
+  private final List<BatchResult.Failure<?, ?>> firstFailures =
+      new ArrayList<>(); // guarded by itself
 
   private volatile long startedAt;
   private long lastProgressAt = Long.MIN_VALUE; // guarded by this
@@ -43,11 +44,14 @@ final class BatchRun<I, O> {
     Flux<Item<I>> items = Flux.<I>from(inputs).doOnError(e -> stopped.set(true)).index(Item::new);
     Flux<BatchResult<I, O>> results;
     if (options.ordered()) {
-      // flatMapSequential keeps finished results until the earlier ones are emitted; its concurrency
-      // bounds that buffer (concurrency + reorderWindow), while the gate keeps at most `concurrency`
+      // flatMapSequential keeps finished results until the earlier ones are emitted; its
+      // concurrency
+      // bounds that buffer (concurrency + reorderWindow), while the gate keeps at most
+      // `concurrency`
       // calls running, granted in input order, so a slow item does not idle the other slots.
       int window = options.concurrency() + options.reorderWindow();
-      RateLimiter gate = RateLimiter.builder().maxConcurrent(options.concurrency()).adaptive(false).build();
+      RateLimiter gate =
+          RateLimiter.builder().maxConcurrent(options.concurrency()).adaptive(false).build();
       results = items.flatMapSequential(item -> gate.run(attempt(item)), window, 1);
     } else {
       results = items.flatMap(this::attempt, options.concurrency(), 1);
@@ -58,10 +62,11 @@ final class BatchRun<I, O> {
         .filter(r -> r.isSuccess() || options.returnFailed())
         .concatWith(Mono.defer(this::heldBackFailures))
         .doOnTerminate(() -> progress(true))
-        .doOnCancel(() -> {
-          stopped.set(true);
-          progress(true);
-        })
+        .doOnCancel(
+            () -> {
+              stopped.set(true);
+              progress(true);
+            })
         .contextWrite(usage.context());
   }
 
@@ -72,23 +77,45 @@ final class BatchRun<I, O> {
   }
 
   private Mono<BatchResult<I, O>> call(Item<I> item) {
-    return Mono.defer(() -> {
-          Mono<? extends O> mono = call.apply(item.input());
-          if (mono == null) {
-            return Mono.error(new NullPointerException(
-                "the batch call returned null instead of a Mono for input #" + item.index()));
-          }
-          return mono;
-        })
+    return Mono.defer(
+            () -> {
+              Mono<? extends O> mono = call.apply(item.input());
+              if (mono == null) {
+                return Mono.error(
+                    new NullPointerException(
+                        "the batch call returned null instead of a Mono for input #"
+                            + item.index()));
+              }
+              return mono;
+            })
         .transform(this::countInFlight)
-        .transform(m -> options.itemTimeout()
-            .<Mono<? extends O>>map(t -> m.timeout(t, Mono.error(() -> new TimeoutException(
-                "input #" + item.index() + " did not finish within " + t.toMillis()
-                    + " ms (BatchOptions.itemTimeout)")), options.scheduler()))
-            .orElse(m))
+        .transform(
+            m ->
+                options
+                    .itemTimeout()
+                    .<Mono<? extends O>>map(
+                        t ->
+                            m.timeout(
+                                t,
+                                Mono.error(
+                                    () ->
+                                        new TimeoutException(
+                                            "input #"
+                                                + item.index()
+                                                + " did not finish within "
+                                                + t.toMillis()
+                                                + " ms (BatchOptions.itemTimeout)")),
+                                options.scheduler()))
+                    .orElse(m))
         .<BatchResult<I, O>>map(o -> new BatchResult.Success<>(item.index(), item.input(), o))
-        .switchIfEmpty(Mono.fromSupplier(() -> new BatchResult.Failure<>(item.index(), item.input(),
-            new NoSuchElementException("the call for input #" + item.index() + " completed without a value"))))
+        .switchIfEmpty(
+            Mono.fromSupplier(
+                () ->
+                    new BatchResult.Failure<>(
+                        item.index(),
+                        item.input(),
+                        new NoSuchElementException(
+                            "the call for input #" + item.index() + " completed without a value"))))
         .onErrorResume(e -> Mono.just(new BatchResult.Failure<>(item.index(), item.input(), e)))
         .flatMap(this::finished);
   }
@@ -130,10 +157,18 @@ final class BatchRun<I, O> {
     long d = done.get();
     var msg = new StringBuilder();
     if (stoppedEarly) {
-      msg.append("batch stopped: ").append(f).append(" inputs failed, reaching maxErrors=")
-          .append(options.maxErrors()).append(" after ").append(d).append(" finished");
+      msg.append("batch stopped: ")
+          .append(f)
+          .append(" inputs failed, reaching maxErrors=")
+          .append(options.maxErrors())
+          .append(" after ")
+          .append(d)
+          .append(" finished");
     } else {
-      msg.append("batch finished with ").append(f).append(" failed of ").append(d)
+      msg.append("batch finished with ")
+          .append(f)
+          .append(" failed of ")
+          .append(d)
           .append(" inputs (set BatchOptions.returnFailed to get them as BatchResult.Failure)");
     }
     msg.append("; first failures:");
@@ -144,19 +179,21 @@ final class BatchRun<I, O> {
   }
 
   private Mono<? extends O> countInFlight(Mono<? extends O> mono) {
-    return Mono.defer(() -> {
-      var left = new AtomicBoolean();
-      Runnable leave = () -> {
-        if (left.compareAndSet(false, true)) {
-          inFlight.decrementAndGet();
-        }
-      };
-      return mono
-          .doOnSubscribe(s -> peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max))
-          .doOnSuccess(v -> leave.run())
-          .doOnError(e -> leave.run())
-          .doOnCancel(leave);
-    });
+    return Mono.defer(
+        () -> {
+          var left = new AtomicBoolean();
+          Runnable leave =
+              () -> {
+                if (left.compareAndSet(false, true)) {
+                  inFlight.decrementAndGet();
+                }
+              };
+          return mono.doOnSubscribe(
+                  s -> peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max))
+              .doOnSuccess(v -> leave.run())
+              .doOnError(e -> leave.run())
+              .doOnCancel(leave);
+        });
   }
 
   /** Synchronized: a cancel may report the final progress while a result is being delivered. */
@@ -166,7 +203,9 @@ final class BatchRun<I, O> {
       return;
     }
     long now = now();
-    if (!last && lastProgressAt != Long.MIN_VALUE && now - lastProgressAt < options.progressInterval().toMillis()) {
+    if (!last
+        && lastProgressAt != Long.MIN_VALUE
+        && now - lastProgressAt < options.progressInterval().toMillis()) {
       return;
     }
     lastProgressAt = now;

@@ -19,7 +19,9 @@ public record CacheKey(String value) {
     Objects.requireNonNull(value, "value must not be null");
     if (!isHexSha256(value)) {
       throw new IllegalArgumentException(
-          "a cache key is 64 lower-case hex digits (a SHA-256), was " + value.length() + " characters");
+          "a cache key is 64 lower-case hex digits (a SHA-256), was "
+              + value.length()
+              + " characters");
     }
   }
 
@@ -36,13 +38,13 @@ public record CacheKey(String value) {
 
   /**
    * The canonical JSON the key is the hash of: an object with sorted keys (at every depth) holding
-   * {@code model}, {@code messages} (role and content), and when set {@code n}, {@code temperature},
-   * {@code max_tokens}, {@code stop}, {@code response_format}, {@code extra_body} (without
-   * {@code api_key}, {@code api_base}, {@code base_url}), {@code rollout_id}, and {@code headers}
-   * (names lower-cased) without credentials ({@code authorization}, {@code proxy-authorization},
-   * {@code api-key}, {@code x-api-key}, {@code cookie}) and without tracing headers (every
-   * {@code helicone-*} header, {@code x-request-id}, {@code traceparent}, {@code tracestate},
-   * {@code baggage}). The per-call cache switch and the base URL are never part of it.
+   * {@code model}, {@code messages} (role and content), and when set {@code n}, {@code
+   * temperature}, {@code max_tokens}, {@code stop}, {@code response_format}, {@code extra_body}
+   * (without {@code api_key}, {@code api_base}, {@code base_url}), {@code rollout_id}, and {@code
+   * headers} (names lower-cased) without credentials ({@code authorization}, {@code
+   * proxy-authorization}, {@code api-key}, {@code x-api-key}, {@code cookie}) and without tracing
+   * headers (every {@code helicone-*} header, {@code x-request-id}, {@code traceparent}, {@code
+   * tracestate}, {@code baggage}). The per-call cache switch and the base URL are never part of it.
    */
   public static String canonicalJson(String model, LmRequest request) {
     return CanonicalRequest.json(model, request);

@@ -31,7 +31,9 @@ import reactor.core.publisher.Mono;
  */
 public final class DefaultLmCache implements LmCache {
 
-  /** The environment variable naming the disk cache directory, like DSPy's {@code DSPY_CACHEDIR}. */
+  /**
+   * The environment variable naming the disk cache directory, like DSPy's {@code DSPY_CACHEDIR}.
+   */
   public static final String CACHE_DIR_ENV = "DSPY4J_CACHEDIR";
 
   /** Default memory bound in entries. */
@@ -61,7 +63,10 @@ public final class DefaultLmCache implements LmCache {
     this.disk = b.diskDirectory == null ? null : new DiskStore(b.diskDirectory, b.diskMaxBytes);
   }
 
-  /** A builder with the defaults: memory only, {@value #DEFAULT_MEMORY_MAX_ENTRIES} entries, 256 MiB. */
+  /**
+   * A builder with the defaults: memory only, {@value #DEFAULT_MEMORY_MAX_ENTRIES} entries, 256
+   * MiB.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -88,8 +93,8 @@ public final class DefaultLmCache implements LmCache {
 
   /**
    * Emits the entry from memory, else from disk (copying it into memory), else completes empty. A
-   * disk failure is logged and treated as a miss, never an error. A memory hit completes on the caller's
-   * thread; a disk lookup completes on a disk I/O thread.
+   * disk failure is logged and treated as a miss, never an error. A memory hit completes on the
+   * caller's thread; a disk lookup completes on a disk I/O thread.
    */
   @Override
   public Mono<LmResponse> get(CacheKey key) {
@@ -100,10 +105,13 @@ public final class DefaultLmCache implements LmCache {
     return disk.read(key)
         .doOnNext(found -> memory.put(key, found))
         // Exceptions only: an Error (a bug, such as a blocking call caught by BlockHound) surfaces.
-        .onErrorResume(Exception.class, e -> {
-          LOG.warn("dspy4j cache: disk lookup failed, treating it as a miss ({})", e.getMessage());
-          return Mono.empty();
-        });
+        .onErrorResume(
+            Exception.class,
+            e -> {
+              LOG.warn(
+                  "dspy4j cache: disk lookup failed, treating it as a miss ({})", e.getMessage());
+              return Mono.empty();
+            });
   }
 
   /**
@@ -115,15 +123,20 @@ public final class DefaultLmCache implements LmCache {
   public Mono<Void> put(CacheKey key, LmResponse response) {
     Objects.requireNonNull(key, "key must not be null");
     Objects.requireNonNull(response, "response must not be null");
-    return Mono.defer(() -> {
-      memory.put(key, response);
-      if (disk == null) return Mono.empty();
-      return disk.write(key, response)
-          .onErrorResume(Exception.class, e -> {
-            LOG.warn("dspy4j cache: disk write failed, the entry is kept in memory only ({})", e.getMessage());
-            return Mono.empty();
-          });
-    });
+    return Mono.defer(
+        () -> {
+          memory.put(key, response);
+          if (disk == null) return Mono.empty();
+          return disk.write(key, response)
+              .onErrorResume(
+                  Exception.class,
+                  e -> {
+                    LOG.warn(
+                        "dspy4j cache: disk write failed, the entry is kept in memory only ({})",
+                        e.getMessage());
+                    return Mono.empty();
+                  });
+        });
   }
 
   /** Entries in the memory layer after pending evictions ran (for tests and diagnostics). */
@@ -134,8 +147,10 @@ public final class DefaultLmCache implements LmCache {
 
   @Override
   public String toString() {
-    return "DefaultLmCache[memoryEntries=" + memory.estimatedSize()
-        + diskDirectory().map(d -> ", disk=" + d).orElse("") + "]";
+    return "DefaultLmCache[memoryEntries="
+        + memory.estimatedSize()
+        + diskDirectory().map(d -> ", disk=" + d).orElse("")
+        + "]";
   }
 
   private static long estimatedBytes(LmResponse r) {
@@ -161,35 +176,45 @@ public final class DefaultLmCache implements LmCache {
 
     /** At most this many entries in memory (least recently / frequently used evicted first). */
     public Builder memoryMaxEntries(long maxEntries) {
-      if (maxEntries < 1) throw new IllegalArgumentException("memoryMaxEntries must be at least 1, was " + maxEntries);
+      if (maxEntries < 1)
+        throw new IllegalArgumentException(
+            "memoryMaxEntries must be at least 1, was " + maxEntries);
       this.memoryMaxEntries = maxEntries;
       return this;
     }
 
     /** At most about this many bytes of answers in memory (estimated from the text lengths). */
     public Builder memoryMaxBytes(long maxBytes) {
-      if (maxBytes < 1) throw new IllegalArgumentException("memoryMaxBytes must be at least 1, was " + maxBytes);
+      if (maxBytes < 1)
+        throw new IllegalArgumentException("memoryMaxBytes must be at least 1, was " + maxBytes);
       this.memoryMaxBytes = maxBytes;
       return this;
     }
 
     /**
      * Turns the disk layer on, in this directory. It is created on first use, readable by its owner
-     * only where the file system has POSIX permissions; an existing directory keeps its permissions.
+     * only where the file system has POSIX permissions; an existing directory keeps its
+     * permissions.
      */
     public Builder diskDirectory(Path directory) {
       this.diskDirectory = Objects.requireNonNull(directory, "directory must not be null");
       return this;
     }
 
-    /** At most this many bytes of entry files on disk; the least recently used are deleted first. */
+    /**
+     * At most this many bytes of entry files on disk; the least recently used are deleted first.
+     */
     public Builder diskMaxBytes(long maxBytes) {
-      if (maxBytes < 1) throw new IllegalArgumentException("diskMaxBytes must be at least 1, was " + maxBytes);
+      if (maxBytes < 1)
+        throw new IllegalArgumentException("diskMaxBytes must be at least 1, was " + maxBytes);
       this.diskMaxBytes = maxBytes;
       return this;
     }
 
-    /** The cache. Touches no file: the disk directory is created on first use, off the caller's thread. */
+    /**
+     * The cache. Touches no file: the disk directory is created on first use, off the caller's
+     * thread.
+     */
     public DefaultLmCache build() {
       return new DefaultLmCache(this);
     }

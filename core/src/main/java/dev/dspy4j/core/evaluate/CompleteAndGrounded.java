@@ -9,8 +9,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * DSPy's {@code CompleteAndGrounded}: an LM judges how completely the prediction's {@code response}
- * covers the example's {@code response}, then how well it is grounded in the prediction's
- * {@code context}; the score is the F1 of the two (each clamped to [0, 1]). Two {@link ChainOfThought}
+ * covers the example's {@code response}, then how well it is grounded in the prediction's {@code
+ * context}; the score is the F1 of the two (each clamped to [0, 1]). Two {@link ChainOfThought}
  * calls, one after the other as in DSPy, with DSPy's signatures: the prompts are DSPy's.
  */
 public final class CompleteAndGrounded implements Metric {
@@ -42,18 +42,31 @@ public final class CompleteAndGrounded implements Metric {
 
   @Override
   public Mono<Double> score(Example gold, Prediction prediction) {
-    return Mono.defer(() -> {
-      var completenessInputs = new LinkedHashMap<String, Object>();
-      completenessInputs.put("question", AutoEvaluation.required(gold, "question"));
-      completenessInputs.put("ground_truth", AutoEvaluation.required(gold, "response"));
-      completenessInputs.put("system_response", AutoEvaluation.required(prediction, "response"));
-      var groundednessInputs = new LinkedHashMap<String, Object>();
-      groundednessInputs.put("question", AutoEvaluation.required(gold, "question"));
-      groundednessInputs.put("retrieved_context", AutoEvaluation.required(prediction, "context"));
-      groundednessInputs.put("system_response", AutoEvaluation.required(prediction, "response"));
-      return completeness.call(completenessInputs).flatMap(c -> groundedness.call(groundednessInputs)
-          .map(g -> JudgeSignatures.f1(g.get("groundedness", Double.class), c.get("completeness", Double.class))));
-    });
+    return Mono.defer(
+        () -> {
+          var completenessInputs = new LinkedHashMap<String, Object>();
+          completenessInputs.put("question", AutoEvaluation.required(gold, "question"));
+          completenessInputs.put("ground_truth", AutoEvaluation.required(gold, "response"));
+          completenessInputs.put(
+              "system_response", AutoEvaluation.required(prediction, "response"));
+          var groundednessInputs = new LinkedHashMap<String, Object>();
+          groundednessInputs.put("question", AutoEvaluation.required(gold, "question"));
+          groundednessInputs.put(
+              "retrieved_context", AutoEvaluation.required(prediction, "context"));
+          groundednessInputs.put(
+              "system_response", AutoEvaluation.required(prediction, "response"));
+          return completeness
+              .call(completenessInputs)
+              .flatMap(
+                  c ->
+                      groundedness
+                          .call(groundednessInputs)
+                          .map(
+                              g ->
+                                  JudgeSignatures.f1(
+                                      g.get("groundedness", Double.class),
+                                      c.get("completeness", Double.class))));
+        });
   }
 
   /** Passes at the threshold, as DSPy's returns {@code score >= threshold} under a trace. */

@@ -2,7 +2,6 @@ package dev.dspy4j.core.evaluate;
 
 import dev.dspy4j.core.batch.Batch;
 import dev.dspy4j.core.batch.BatchOptions;
-import dev.dspy4j.core.batch.BatchProgress;
 import dev.dspy4j.core.batch.BatchResult;
 import dev.dspy4j.core.evaluate.internal.EvaluationOutputs;
 import dev.dspy4j.core.evaluate.internal.ProgressPrinter;
@@ -25,10 +24,10 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * DSPy's {@code Evaluate}: runs a program on every example of a dev set (its {@link Example#inputs()})
- * and scores each prediction with a {@link Metric}, through the batch runner: at most
- * {@linkplain #withConcurrency concurrency} calls in flight, rate-limit aware like every LM call,
- * an optional progress line with ETA, {@code maxErrors} and {@code failureScore} as in DSPy.
+ * DSPy's {@code Evaluate}: runs a program on every example of a dev set (its {@link
+ * Example#inputs()}) and scores each prediction with a {@link Metric}, through the batch runner: at
+ * most {@linkplain #withConcurrency concurrency} calls in flight, rate-limit aware like every LM
+ * call, an optional progress line with ETA, {@code maxErrors} and {@code failureScore} as in DSPy.
  *
  * <pre>{@code
  * Mono<EvaluationResult> run = Evaluate.of(devset, Metrics.answerExactMatch()).withConcurrency(16)
@@ -55,9 +54,18 @@ public final class Evaluate {
   private final int tableRows;
   private final @Nullable EvaluationReporter reporter;
 
-  private Evaluate(List<Example> devset, Metric metric, int concurrency, int maxErrors, double failureScore,
-      @Nullable PrintStream progress, @Nullable Path csv, @Nullable Path json, @Nullable PrintStream table,
-      int tableRows, @Nullable EvaluationReporter reporter) {
+  private Evaluate(
+      List<Example> devset,
+      Metric metric,
+      int concurrency,
+      int maxErrors,
+      double failureScore,
+      @Nullable PrintStream progress,
+      @Nullable Path csv,
+      @Nullable Path json,
+      @Nullable PrintStream table,
+      int tableRows,
+      @Nullable EvaluationReporter reporter) {
     this.devset = devset;
     this.metric = metric;
     this.concurrency = concurrency;
@@ -72,8 +80,8 @@ public final class Evaluate {
   }
 
   /**
-   * An evaluation of {@code devset} with {@code metric}: concurrency 8 and at most 10 errors (DSPy's
-   * {@code num_threads} and {@code max_errors} defaults), failure score 0.
+   * An evaluation of {@code devset} with {@code metric}: concurrency 8 and at most 10 errors
+   * (DSPy's {@code num_threads} and {@code max_errors} defaults), failure score 0.
    *
    * @throws IllegalArgumentException when the dev set is empty or an example has no inputs marked
    *     ({@link Example#withInputs})
@@ -87,8 +95,11 @@ public final class Evaluate {
     for (int i = 0; i < devset.size(); i++) {
       Example e = Objects.requireNonNull(devset.get(i), "devset must not contain null");
       if (e.inputKeys() == null) {
-        throw new IllegalArgumentException("devset example " + i + " has no inputs marked; use"
-            + " example.withInputs(\"question\", ...) so Evaluate knows what to pass to the program");
+        throw new IllegalArgumentException(
+            "devset example "
+                + i
+                + " has no inputs marked; use"
+                + " example.withInputs(\"question\", ...) so Evaluate knows what to pass to the program");
       }
     }
     return new Evaluate(List.copyOf(devset), metric, 8, 10, 0.0, null, null, null, null, 0, null);
@@ -99,7 +110,18 @@ public final class Evaluate {
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
     }
-    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, csv, json, table, tableRows, reporter);
+    return new Evaluate(
+        devset,
+        metric,
+        concurrency,
+        maxErrors,
+        failureScore,
+        progress,
+        csv,
+        json,
+        table,
+        tableRows,
+        reporter);
   }
 
   /**
@@ -111,12 +133,34 @@ public final class Evaluate {
     if (maxErrors < 1) {
       throw new IllegalArgumentException("maxErrors must be at least 1, was " + maxErrors);
     }
-    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, csv, json, table, tableRows, reporter);
+    return new Evaluate(
+        devset,
+        metric,
+        concurrency,
+        maxErrors,
+        failureScore,
+        progress,
+        csv,
+        json,
+        table,
+        tableRows,
+        reporter);
   }
 
   /** The score of an example whose program call or metric failed (DSPy's {@code failure_score}). */
   public Evaluate withFailureScore(double failureScore) {
-    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, csv, json, table, tableRows, reporter);
+    return new Evaluate(
+        devset,
+        metric,
+        concurrency,
+        maxErrors,
+        failureScore,
+        progress,
+        csv,
+        json,
+        table,
+        tableRows,
+        reporter);
   }
 
   /**
@@ -125,19 +169,54 @@ public final class Evaluate {
    */
   public Evaluate withProgress(PrintStream out) {
     Objects.requireNonNull(out, "out must not be null");
-    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, out, csv, json, table, tableRows, reporter);
+    return new Evaluate(
+        devset,
+        metric,
+        concurrency,
+        maxErrors,
+        failureScore,
+        out,
+        csv,
+        json,
+        table,
+        tableRows,
+        reporter);
   }
 
   /** Writes the rows as CSV to {@code file} after the run, as DSPy's {@code save_as_csv}. */
   public Evaluate saveAsCsv(Path file) {
     Objects.requireNonNull(file, "file must not be null");
-    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, file, json, table, tableRows, reporter);
+    return new Evaluate(
+        devset,
+        metric,
+        concurrency,
+        maxErrors,
+        failureScore,
+        progress,
+        file,
+        json,
+        table,
+        tableRows,
+        reporter);
   }
 
-  /** Writes the rows as a JSON array to {@code file} after the run, as DSPy's {@code save_as_json}. */
+  /**
+   * Writes the rows as a JSON array to {@code file} after the run, as DSPy's {@code save_as_json}.
+   */
   public Evaluate saveAsJson(Path file) {
     Objects.requireNonNull(file, "file must not be null");
-    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, csv, file, table, tableRows, reporter);
+    return new Evaluate(
+        devset,
+        metric,
+        concurrency,
+        maxErrors,
+        failureScore,
+        progress,
+        csv,
+        file,
+        table,
+        tableRows,
+        reporter);
   }
 
   /**
@@ -150,7 +229,18 @@ public final class Evaluate {
     if (maxRows < 1) {
       throw new IllegalArgumentException("maxRows must be at least 1, was " + maxRows);
     }
-    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, csv, json, out, maxRows, reporter);
+    return new Evaluate(
+        devset,
+        metric,
+        concurrency,
+        maxErrors,
+        failureScore,
+        progress,
+        csv,
+        json,
+        out,
+        maxRows,
+        reporter);
   }
 
   /**
@@ -159,36 +249,63 @@ public final class Evaluate {
    */
   public Evaluate reportTo(EvaluationReporter reporter) {
     Objects.requireNonNull(reporter, "reporter must not be null");
-    return new Evaluate(devset, metric, concurrency, maxErrors, failureScore, progress, csv, json, table, tableRows,
+    return new Evaluate(
+        devset,
+        metric,
+        concurrency,
+        maxErrors,
+        failureScore,
+        progress,
+        csv,
+        json,
+        table,
+        tableRows,
         reporter);
   }
 
   /**
    * Evaluates {@code program}. The Mono emits one {@link EvaluationResult} and completes; it errors
-   * with {@code BatchFailedException} once {@code maxErrors} examples failed, or with an
-   * {@link java.io.UncheckedIOException} when an output file cannot be written. Cancelling cancels
-   * every call in flight and starts no more.
+   * with {@code BatchFailedException} once {@code maxErrors} examples failed, or with an {@link
+   * java.io.UncheckedIOException} when an output file cannot be written. Cancelling cancels every
+   * call in flight and starts no more.
    */
   public Mono<EvaluationResult> run(Module program) {
     Objects.requireNonNull(program, "program must not be null");
-    return ProgressPrinter.using(progress,
-        printer -> Batch.run(Flux.fromIterable(devset), (Example example) -> scoreOne(program, example), options(printer))
-            .collectList()
-            .flatMap(results -> printer.endLine().thenReturn(results))
-            .map(this::result)
-            .flatMap(result -> writeOutputs(result).then(report(result)).thenReturn(result)));
+    return ProgressPrinter.using(
+        progress,
+        printer ->
+            Batch.run(
+                    Flux.fromIterable(devset),
+                    (Example example) -> scoreOne(program, example),
+                    options(printer))
+                .collectList()
+                .flatMap(results -> printer.endLine().thenReturn(results))
+                .map(this::result)
+                .flatMap(result -> writeOutputs(result).then(report(result)).thenReturn(result)));
   }
 
   private Mono<Scored> scoreOne(Module program, Example example) {
     return Mono.defer(() -> program.call(example.inputs()))
-        .flatMap(prediction -> metric.score(example, prediction)
-            .switchIfEmpty(Mono.error(() -> new IllegalStateException("metric " + metric.name() + " gave no score")))
-            .map(score -> new Scored(prediction, score)));
+        .flatMap(
+            prediction ->
+                metric
+                    .score(example, prediction)
+                    .switchIfEmpty(
+                        Mono.error(
+                            () ->
+                                new IllegalStateException(
+                                    "metric " + metric.name() + " gave no score")))
+                    .map(score -> new Scored(prediction, score)));
   }
 
   private BatchOptions options(ProgressPrinter printer) {
-    var b = BatchOptions.builder().concurrency(concurrency).ordered(true).returnFailed(true)
-        .maxErrors(maxErrors).expectedTotal(devset.size());
+    var b =
+        BatchOptions.builder()
+            .concurrency(concurrency)
+            .ordered(true)
+            .returnFailed(true)
+            .maxErrors(maxErrors)
+            .expectedTotal(devset.size());
     if (progress != null) {
       b.onProgress(p -> printer.print("\r" + EvaluationOutputs.progressLine(p)));
     }
@@ -203,31 +320,39 @@ public final class Evaluate {
       if (r instanceof BatchResult.Success<Example, Scored> s) {
         row = new EvaluationResult.Row(r.input(), s.value().prediction(), s.value().score(), null);
       } else {
-        row = new EvaluationResult.Row(r.input(), Prediction.of(Map.of()), failureScore,
-            r.failure().orElse(null));
+        row =
+            new EvaluationResult.Row(
+                r.input(), Prediction.of(Map.of()), failureScore, r.failure().orElse(null));
       }
       total += row.score();
       rows.add(row);
     }
     int n = devset.size();
-    LOG.info("Average Metric: {} / {} ({}%)", EvaluationOutputs.number(total), n, round(100 * total / n, 1));
+    LOG.info(
+        "Average Metric: {} / {} ({}%)",
+        EvaluationOutputs.number(total), n, round(100 * total / n, 1));
     return new EvaluationResult(round(100 * total / n, 2), total, rows);
   }
 
   private Mono<Void> report(EvaluationResult result) {
-    return reporter == null ? Mono.empty() : Mono.defer(() -> reporter.report(result, metric.name()));
+    return reporter == null
+        ? Mono.empty()
+        : Mono.defer(() -> reporter.report(result, metric.name()));
   }
 
   private Mono<Void> writeOutputs(EvaluationResult result) {
     if (csv == null && json == null && table == null) {
       return Mono.empty();
     }
-    return Mono.<Void>fromRunnable(() -> {
-      var rows = EvaluationOutputs.rows(result, metric.name());
-      if (csv != null) EvaluationOutputs.writeCsv(csv, rows);
-      if (json != null) EvaluationOutputs.writeJson(json, rows);
-      if (table != null) table.print(EvaluationOutputs.table(rows, metric.name(), tableRows));
-    }).subscribeOn(Schedulers.boundedElastic());
+    return Mono.<Void>fromRunnable(
+            () -> {
+              var rows = EvaluationOutputs.rows(result, metric.name());
+              if (csv != null) EvaluationOutputs.writeCsv(csv, rows);
+              if (json != null) EvaluationOutputs.writeJson(json, rows);
+              if (table != null)
+                table.print(EvaluationOutputs.table(rows, metric.name(), tableRows));
+            })
+        .subscribeOn(Schedulers.boundedElastic());
   }
 
   /** Python's {@code round(x, digits)}: the exact binary value, rounded half to even. */

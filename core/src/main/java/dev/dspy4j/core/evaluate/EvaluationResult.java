@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * What {@link Evaluate} found: the score as DSPy reports it and one row per example of the dev set,
  * in dev-set order.
  *
- * @param score the average metric as a percentage, 0 to 100, rounded to 2 decimals as DSPy's
- *     {@code round(100 * total / n, 2)} rounds it
+ * @param score the average metric as a percentage, 0 to 100, rounded to 2 decimals as DSPy's {@code
+ *     round(100 * total / n, 2)} rounds it
  * @param total the sum of the per-example scores (failed examples count as the failure score)
  * @param rows one row per example, in dev-set order
  */
@@ -30,14 +30,17 @@ public record EvaluationResult(double score, double total, List<Row> rows) {
    * @param score the metric's score, or the failure score when the program or the metric failed
    * @param failure why the example failed, when it did
    */
-  public record Row(Example example, Prediction prediction, double score, @Nullable Throwable failure) {
+  public record Row(
+      Example example, Prediction prediction, double score, @Nullable Throwable failure) {
 
     public Row {
       Objects.requireNonNull(example, "example must not be null");
       Objects.requireNonNull(prediction, "prediction must not be null");
     }
 
-    /** Why the example failed (the program's or the metric's error), or empty when it was scored. */
+    /**
+     * Why the example failed (the program's or the metric's error), or empty when it was scored.
+     */
     public Optional<Throwable> error() {
       return Optional.ofNullable(failure);
     }

@@ -8,9 +8,10 @@ import java.util.function.ToDoubleBiFunction;
 import reactor.core.publisher.Mono;
 
 /**
- * A DSPy metric: how good a {@link Prediction} is for a gold {@link Example}, as a number (a pass/fail
- * metric scores {@code 1.0} or {@code 0.0}, as Python sums {@code True} as 1). Reactive, so a metric
- * may itself call an LM ({@link SemanticF1}); plain functions become metrics with {@link #of}.
+ * A DSPy metric: how good a {@link Prediction} is for a gold {@link Example}, as a number (a
+ * pass/fail metric scores {@code 1.0} or {@code 0.0}, as Python sums {@code True} as 1). Reactive,
+ * so a metric may itself call an LM ({@link SemanticF1}); plain functions become metrics with
+ * {@link #of}.
  */
 @FunctionalInterface
 public interface Metric {
@@ -27,9 +28,9 @@ public interface Metric {
   }
 
   /**
-   * Whether a score counts as a pass when an optimizer bootstraps demos (DSPy calls the metric with a
-   * trace there and reads its truthiness): by default any non-zero score. LM-judged metrics pass at
-   * their threshold, as DSPy's return {@code score >= threshold} under a trace.
+   * Whether a score counts as a pass when an optimizer bootstraps demos (DSPy calls the metric with
+   * a trace there and reads its truthiness): by default any non-zero score. LM-judged metrics pass
+   * at their threshold, as DSPy's return {@code score >= threshold} under a trace.
    */
   default boolean passed(double score) {
     return score != 0;
@@ -52,7 +53,9 @@ public interface Metric {
     };
   }
 
-  /** A pass/fail metric ({@code 1.0} when {@code test} holds, else {@code 0.0}), named {@code name}. */
+  /**
+   * A pass/fail metric ({@code 1.0} when {@code test} holds, else {@code 0.0}), named {@code name}.
+   */
   static Metric passFail(String name, BiPredicate<Example, Prediction> test) {
     Objects.requireNonNull(test, "test must not be null");
     return of(name, (gold, prediction) -> test.test(gold, prediction) ? 1.0 : 0.0);

@@ -28,7 +28,7 @@ public final class Metrics {
   /**
    * DSPy's {@code normalize_text}: Unicode NFD, lower case, ASCII punctuation removed, the articles
    * {@code a}, {@code an}, {@code the} (as whole words) replaced by a space, whitespace collapsed.
-   * {@code normalizeText("The,  Eiffel  Tower!")} is {@code "eiffel tower"}.
+   * {@code normalizeText("The, Eiffel Tower!")} is {@code "eiffel tower"}.
    */
   public static String normalizeText(String s) {
     Objects.requireNonNull(s, "text must not be null");
@@ -43,7 +43,10 @@ public final class Metrics {
     return String.join(" ", PyStrings.split(removeArticles(noPunct.toString())));
   }
 
-  /** {@code re.sub(r"\b(a|an|the)\b", " ", text)}: whole runs of word characters equal to an article. */
+  /**
+   * {@code re.sub(r"\b(a|an|the)\b", " ", text)}: whole runs of word characters equal to an
+   * article.
+   */
   private static String removeArticles(String text) {
     var out = new StringBuilder(text.length());
     int i = 0;
@@ -88,7 +91,10 @@ public final class Metrics {
     return tokenF1(PyStrings.split(p), PyStrings.split(g));
   }
 
-  /** DSPy's {@code precision_score}: shared tokens over the prediction's tokens (0 when none shared). */
+  /**
+   * DSPy's {@code precision_score}: shared tokens over the prediction's tokens (0 when none
+   * shared).
+   */
   public static double precisionScore(String prediction, String groundTruth) {
     List<String> p = tokens(prediction);
     int same = sharedTokens(p, tokens(groundTruth));
@@ -123,22 +129,25 @@ public final class Metrics {
   }
 
   /**
-   * DSPy's {@code answer_exact_match} with {@code frac}: exact match when {@code frac >= 1}, otherwise
-   * whether the best token F1 reaches {@code frac}.
+   * DSPy's {@code answer_exact_match} with {@code frac}: exact match when {@code frac >= 1},
+   * otherwise whether the best token F1 reaches {@code frac}.
    */
   public static Metric answerExactMatch(double frac) {
-    return Metric.passFail("answer_exact_match", (gold, prediction) -> answerMatches(
-        prediction.get("answer"), answers(gold), frac));
+    return Metric.passFail(
+        "answer_exact_match",
+        (gold, prediction) -> answerMatches(prediction.get("answer"), answers(gold), frac));
   }
 
   /**
-   * DSPy's {@code answer_passage_match}: some passage of the prediction's {@code context} (a list of
-   * strings; a single string counts as one passage) contains one of the example's answers, compared
-   * as DPR tokens of the normalized texts. A pass/fail metric named {@code answer_passage_match}.
+   * DSPy's {@code answer_passage_match}: some passage of the prediction's {@code context} (a list
+   * of strings; a single string counts as one passage) contains one of the example's answers,
+   * compared as DPR tokens of the normalized texts. A pass/fail metric named {@code
+   * answer_passage_match}.
    */
   public static Metric answerPassageMatch() {
-    return Metric.passFail("answer_passage_match", (gold, prediction) -> passageMatch(
-        passages(prediction), answers(gold)));
+    return Metric.passFail(
+        "answer_passage_match",
+        (gold, prediction) -> passageMatch(passages(prediction), answers(gold)));
   }
 
   static boolean answerMatches(String prediction, List<String> answers, double frac) {
@@ -165,13 +174,20 @@ public final class Metrics {
       }
       return out;
     }
-    throw new IllegalArgumentException("Invalid answer type: the example's 'answer' must be a string or a list of"
-        + " strings, not " + (answer == null ? "missing" : answer.getClass().getSimpleName()));
+    throw new IllegalArgumentException(
+        "Invalid answer type: the example's 'answer' must be a string or a list of"
+            + " strings, not "
+            + (answer == null ? "missing" : answer.getClass().getSimpleName()));
   }
 
   private static List<String> passages(Prediction prediction) {
-    Object context = prediction.value("context").orElseThrow(() -> new IllegalArgumentException(
-        "answer_passage_match needs the prediction's 'context' field (a list of passages)"));
+    Object context =
+        prediction
+            .value("context")
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "answer_passage_match needs the prediction's 'context' field (a list of passages)"));
     if (context instanceof List<?> list) {
       var out = new ArrayList<String>(list.size());
       for (Object o : list) {

@@ -8,9 +8,9 @@ import java.util.LinkedHashMap;
 import reactor.core.publisher.Mono;
 
 /**
- * DSPy's {@code SemanticF1}: an LM judges the recall and precision of the prediction's
- * {@code response} against the example's {@code response} for its {@code question} (a
- * {@link ChainOfThought} with DSPy's {@code SemanticRecallPrecision} signature, or the decompositional
+ * DSPy's {@code SemanticF1}: an LM judges the recall and precision of the prediction's {@code
+ * response} against the example's {@code response} for its {@code question} (a {@link
+ * ChainOfThought} with DSPy's {@code SemanticRecallPrecision} signature, or the decompositional
  * one), and the score is their F1 (each clamped to [0, 1]). The prompts are DSPy's, byte for byte.
  */
 public final class SemanticF1 implements Metric {
@@ -30,9 +30,12 @@ public final class SemanticF1 implements Metric {
 
   /** {@code SemanticF1(threshold, decompositional)}. */
   public static SemanticF1 create(double threshold, boolean decompositional) {
-    return new SemanticF1(ChainOfThought.of(decompositional
-        ? JudgeSignatures.DECOMPOSITIONAL_SEMANTIC_RECALL_PRECISION
-        : JudgeSignatures.SEMANTIC_RECALL_PRECISION), threshold);
+    return new SemanticF1(
+        ChainOfThought.of(
+            decompositional
+                ? JudgeSignatures.DECOMPOSITIONAL_SEMANTIC_RECALL_PRECISION
+                : JudgeSignatures.SEMANTIC_RECALL_PRECISION),
+        threshold);
   }
 
   /** The judge, for choosing its LM ({@code withLm}) or inspecting its signature. */
@@ -40,21 +43,30 @@ public final class SemanticF1 implements Metric {
     return judge;
   }
 
-  /** The score an optimizer counts as a pass (DSPy returns {@code score >= threshold} under a trace). */
+  /**
+   * The score an optimizer counts as a pass (DSPy returns {@code score >= threshold} under a
+   * trace).
+   */
   public double threshold() {
     return threshold;
   }
 
   @Override
   public Mono<Double> score(Example gold, Prediction prediction) {
-    return Mono.defer(() -> {
-      var inputs = new LinkedHashMap<String, Object>();
-      inputs.put("question", AutoEvaluation.required(gold, "question"));
-      inputs.put("ground_truth", AutoEvaluation.required(gold, "response"));
-      inputs.put("system_response", AutoEvaluation.required(prediction, "response"));
-      return judge.call(inputs).map(scores -> JudgeSignatures.f1(
-          scores.get("precision", Double.class), scores.get("recall", Double.class)));
-    });
+    return Mono.defer(
+        () -> {
+          var inputs = new LinkedHashMap<String, Object>();
+          inputs.put("question", AutoEvaluation.required(gold, "question"));
+          inputs.put("ground_truth", AutoEvaluation.required(gold, "response"));
+          inputs.put("system_response", AutoEvaluation.required(prediction, "response"));
+          return judge
+              .call(inputs)
+              .map(
+                  scores ->
+                      JudgeSignatures.f1(
+                          scores.get("precision", Double.class),
+                          scores.get("recall", Double.class)));
+        });
   }
 
   /** Passes at the threshold, as DSPy's returns {@code score >= threshold} under a trace. */

@@ -1,8 +1,8 @@
 package dev.dspy4j.core.helicone;
 
 /**
- * How the gateway's response cache treats a request. (This is the Helicone gateway's cache, separate
- * from dspy4j's own client cache, {@code LM.builder(...).cache(true)}.)
+ * How the gateway's response cache treats a request. (This is the Helicone gateway's cache,
+ * separate from dspy4j's own client cache, {@code LM.builder(...).cache(true)}.)
  */
 public enum CacheMode {
   /** Explicitly off: {@code Helicone-Cache-Enabled: false} (overrides an outer setting). */

@@ -9,8 +9,8 @@ import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 /**
- * Helicone sessions, users and properties carried by the Reactor {@link Context}: set them once where
- * a request enters, and every LM call made downstream in that pipeline sends them, across
+ * Helicone sessions, users and properties carried by the Reactor {@link Context}: set them once
+ * where a request enters, and every LM call made downstream in that pipeline sends them, across
  * {@code flatMap}, {@code publishOn}, retries and any number of concurrent pipelines, with no
  * parameter threading and no ThreadLocal.
  *
@@ -27,12 +27,13 @@ import reactor.util.context.ContextView;
  */
 public final class Helicone {
 
-  private static final Object KEY = new Object() {
-    @Override
-    public String toString() {
-      return "dspy4j.helicone";
-    }
-  };
+  private static final Object KEY =
+      new Object() {
+        @Override
+        public String toString() {
+          return "dspy4j.helicone";
+        }
+      };
 
   private Helicone() {}
 
@@ -42,19 +43,23 @@ public final class Helicone {
     return ctx -> ctx.put(KEY, current(ctx).overriddenBy(headers));
   }
 
-  /** Session id, name and path ({@code Helicone-Session-*}); the path is normalised to {@code /a/b}. */
+  /**
+   * Session id, name and path ({@code Helicone-Session-*}); the path is normalised to {@code /a/b}.
+   */
   public static Function<Context, Context> session(String id, String name, String path) {
     return with(HeliconeHeaders.builder().session(id, name, path).build());
   }
 
   /**
-   * A new session with a random UUID (version 4) id. The id is drawn each time the Context is built,
-   * that is once per subscription: every subscription of the pipeline is its own session, and all
-   * LM calls inside one subscription (including their retries) share it.
+   * A new session with a random UUID (version 4) id. The id is drawn each time the Context is
+   * built, that is once per subscription: every subscription of the pipeline is its own session,
+   * and all LM calls inside one subscription (including their retries) share it.
    */
   public static Function<Context, Context> newSession(String name, String path) {
-    HeliconeHeaders template = HeliconeHeaders.builder().sessionName(name).sessionPath(path).build();
-    return ctx -> with(template.toBuilder().sessionId(UUID.randomUUID().toString()).build()).apply(ctx);
+    HeliconeHeaders template =
+        HeliconeHeaders.builder().sessionName(name).sessionPath(path).build();
+    return ctx ->
+        with(template.toBuilder().sessionId(UUID.randomUUID().toString()).build()).apply(ctx);
   }
 
   /** {@code Helicone-User-Id}. */
@@ -68,9 +73,9 @@ public final class Helicone {
   }
 
   /**
-   * Appends {@code /segment} to the session path already in the Context (or, at request time, to the
-   * LM's default path); with no path anywhere the request is sent with {@code /segment}. Modules use
-   * this to form a tree: {@code /support/chat/retrieve}, {@code /support/chat/answer}.
+   * Appends {@code /segment} to the session path already in the Context (or, at request time, to
+   * the LM's default path); with no path anywhere the request is sent with {@code /segment}.
+   * Modules use this to form a tree: {@code /support/chat/retrieve}, {@code /support/chat/answer}.
    */
   public static Function<Context, Context> childPath(String segment) {
     return with(HeliconeHeaders.builder().childPath(segment).build());
@@ -89,16 +94,18 @@ public final class Helicone {
     return with(HeliconeHeaders.builder().rateLimitPolicy(policy).build());
   }
 
-  /** The typed Helicone headers written into this Context; {@link HeliconeHeaders#empty()} if none. */
+  /**
+   * The typed Helicone headers written into this Context; {@link HeliconeHeaders#empty()} if none.
+   */
   public static HeliconeHeaders current(ContextView context) {
     Objects.requireNonNull(context, "context must not be null");
     return context.getOrDefault(KEY, HeliconeHeaders.empty());
   }
 
   /**
-   * The Helicone request headers written into this Context, in the order they should be sent. An
-   * LM merges them over its own default headers when it makes a request; prefer
-   * {@link #requestHeaders}, which also merges, validates and checks spelling.
+   * The Helicone request headers written into this Context, in the order they should be sent. An LM
+   * merges them over its own default headers when it makes a request; prefer {@link
+   * #requestHeaders}, which also merges, validates and checks spelling.
    */
   public static Headers headers(ContextView context) {
     return current(context).toHeaders();
@@ -111,21 +118,23 @@ public final class Helicone {
    * <ol>
    *   <li>{@code lmHeaders}: the LM's raw default headers ({@code LM.builder(...).header(..)});
    *   <li>{@code lmHelicone}: the LM's typed defaults ({@code .helicone(..)}), with the Context's
-   *       Helicone headers ({@link #current}) layered on top; a Context child path is appended to the
-   *       default path, raw or typed;
+   *       Helicone headers ({@link #current}) layered on top; a Context child path is appended to
+   *       the default path, raw or typed;
    *   <li>{@code callHeaders}: the request's own headers ({@code LmRequest.headers()}).
    * </ol>
    *
-   * Every name and value was checked when its {@link Headers} was built ({@link HeaderValues#validate}:
-   * no CR/LF/control characters, ASCII only, token names). Then: {@link HeliconeHeaderNames#checkSpelling}
-   * (warns on near-misses such as {@code Helicone-Rate-Limit-Policy}), a {@code Helicone-RateLimit-Policy}
-   * must parse and its {@code s=user}/{@code s=<property>} segment header must be present, a
-   * {@code Helicone-Request-Id} must be a UUID, a raw {@code Helicone-Session-Path} is normalised. A
-   * session path made only of child paths ({@link #childPath}, {@code withSessionPath}) is left out
-   * when no layer sets a {@code Helicone-Session-Id}: there is no session for it to belong to.
+   * Every name and value was checked when its {@link Headers} was built ({@link
+   * HeaderValues#validate}: no CR/LF/control characters, ASCII only, token names). Then: {@link
+   * HeliconeHeaderNames#checkSpelling} (warns on near-misses such as {@code
+   * Helicone-Rate-Limit-Policy}), a {@code Helicone-RateLimit-Policy} must parse and its {@code
+   * s=user}/{@code s=<property>} segment header must be present, a {@code Helicone-Request-Id} must
+   * be a UUID, a raw {@code Helicone-Session-Path} is normalised. A session path made only of child
+   * paths ({@link #childPath}, {@code withSessionPath}) is left out when no layer sets a {@code
+   * Helicone-Session-Id}: there is no session for it to belong to.
    *
    * @return the headers to send, in order
-   * @throws IllegalArgumentException naming the header, if any header is invalid; nothing may be sent
+   * @throws IllegalArgumentException naming the header, if any header is invalid; nothing may be
+   *     sent
    */
   public static Headers requestHeaders(
       Headers lmHeaders, HeliconeHeaders lmHelicone, ContextView context, Headers callHeaders) {
@@ -136,15 +145,22 @@ public final class Helicone {
 
     var merged = lmHeaders.toBuilder();
     String rawDefaultPath = lmHeaders.get(HeliconeHeaderNames.SESSION_PATH);
-    typed.toHeaders().forEach((name, value) -> {
-      if (name.equals(HeliconeHeaderNames.SESSION_PATH) && typed.sessionPathIsRelative() && rawDefaultPath != null) {
-        value = SessionPaths.join(SessionPaths.normalise(rawDefaultPath), value);
-      }
-      merged.remove(name).set(name, value);
-    });
+    typed
+        .toHeaders()
+        .forEach(
+            (name, value) -> {
+              if (name.equals(HeliconeHeaderNames.SESSION_PATH)
+                  && typed.sessionPathIsRelative()
+                  && rawDefaultPath != null) {
+                value = SessionPaths.join(SessionPaths.normalise(rawDefaultPath), value);
+              }
+              merged.remove(name).set(name, value);
+            });
     callHeaders.forEach((name, value) -> merged.remove(name).set(name, value));
-    boolean pathOnlyFromChildPaths = typed.sessionPathIsRelative() && rawDefaultPath == null
-        && !callHeaders.contains(HeliconeHeaderNames.SESSION_PATH);
+    boolean pathOnlyFromChildPaths =
+        typed.sessionPathIsRelative()
+            && rawDefaultPath == null
+            && !callHeaders.contains(HeliconeHeaderNames.SESSION_PATH);
     if (pathOnlyFromChildPaths && merged.get(HeliconeHeaderNames.SESSION_ID) == null) {
       // withSessionPath / childPath outside any session: a path without a session means nothing to
       // Helicone, so it is not sent (the module path still tags stream events).

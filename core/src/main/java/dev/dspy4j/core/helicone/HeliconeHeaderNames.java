@@ -23,14 +23,21 @@ public final class HeliconeHeaderNames {
   public static final String SESSION_NAME = "Helicone-Session-Name";
   public static final String SESSION_PATH = "Helicone-Session-Path";
   public static final String USER_ID = "Helicone-User-Id";
+
   /** Prefix of custom property headers: {@code Helicone-Property-<Name>}. */
   public static final String PROPERTY_PREFIX = "Helicone-Property-";
+
   public static final String REQUEST_ID = "Helicone-Request-Id";
   public static final String CACHE_ENABLED = "Helicone-Cache-Enabled";
   public static final String CACHE_SAVE = "Helicone-Cache-Save";
   public static final String CACHE_READ = "Helicone-Cache-Read";
-  /** Not Helicone-prefixed: the gateway reads {@code Cache-Control: max-age=N} as the cache lifetime. */
+
+  /**
+   * Not Helicone-prefixed: the gateway reads {@code Cache-Control: max-age=N} as the cache
+   * lifetime.
+   */
   public static final String CACHE_CONTROL = "Cache-Control";
+
   public static final String CACHE_BUCKET_MAX_SIZE = "Helicone-Cache-Bucket-Max-Size";
   public static final String CACHE_SEED = "Helicone-Cache-Seed";
   public static final String CACHE_IGNORE_KEYS = "Helicone-Cache-Ignore-Keys";
@@ -61,46 +68,89 @@ public final class HeliconeHeaderNames {
    * Every Helicone request header name dspy4j knows: the typed ones above plus those the gateway
    * reads that dspy4j does not type (so that they are not mistaken for misspellings).
    */
-  public static final List<String> KNOWN_REQUEST_HEADERS = List.of(
-      SESSION_ID, SESSION_NAME, SESSION_PATH, USER_ID, REQUEST_ID,
-      CACHE_ENABLED, CACHE_SAVE, CACHE_READ, CACHE_BUCKET_MAX_SIZE, CACHE_SEED, CACHE_IGNORE_KEYS,
-      RETRY_ENABLED, RETRY_NUM, RETRY_FACTOR, RETRY_MIN_TIMEOUT, RETRY_MAX_TIMEOUT,
-      RATE_LIMIT_POLICY, OMIT_REQUEST, OMIT_RESPONSE, MODERATIONS_ENABLED, LLM_SECURITY_ENABLED,
-      POSTHOG_KEY, POSTHOG_HOST,
-      "Helicone-Auth", "Helicone-Target-Url", "Helicone-OpenAI-Api-Base", "Helicone-Prompt-Id",
-      "Helicone-Prompt-Mode", "Helicone-Prompt-Version", "Helicone-Prompt-Name", "Helicone-Prompt-Format",
-      "Helicone-Node-Id", "Helicone-Fallbacks", "Helicone-Model-Override",
-      "Helicone-Prompt-Security-Enabled", "Helicone-LLM-Security-Advanced", "Helicone-Webhook-Enabled",
-      "Helicone-Experiment-Id", "Helicone-Experiment-Column-Id", "Helicone-Experiment-Row-Index",
-      "Helicone-Manual-Access-Key", "Helicone-Stream-Force-Format", "Helicone-Increase-Timeout",
-      "Helicone-Stream-Usage", "Helicone-Jwt", "Helicone-Org-Id", "Helicone-Cache-Control",
-      "Helicone-Lytix-Key", "Helicone-Lytix-Host");
+  public static final List<String> KNOWN_REQUEST_HEADERS =
+      List.of(
+          SESSION_ID,
+          SESSION_NAME,
+          SESSION_PATH,
+          USER_ID,
+          REQUEST_ID,
+          CACHE_ENABLED,
+          CACHE_SAVE,
+          CACHE_READ,
+          CACHE_BUCKET_MAX_SIZE,
+          CACHE_SEED,
+          CACHE_IGNORE_KEYS,
+          RETRY_ENABLED,
+          RETRY_NUM,
+          RETRY_FACTOR,
+          RETRY_MIN_TIMEOUT,
+          RETRY_MAX_TIMEOUT,
+          RATE_LIMIT_POLICY,
+          OMIT_REQUEST,
+          OMIT_RESPONSE,
+          MODERATIONS_ENABLED,
+          LLM_SECURITY_ENABLED,
+          POSTHOG_KEY,
+          POSTHOG_HOST,
+          "Helicone-Auth",
+          "Helicone-Target-Url",
+          "Helicone-OpenAI-Api-Base",
+          "Helicone-Prompt-Id",
+          "Helicone-Prompt-Mode",
+          "Helicone-Prompt-Version",
+          "Helicone-Prompt-Name",
+          "Helicone-Prompt-Format",
+          "Helicone-Node-Id",
+          "Helicone-Fallbacks",
+          "Helicone-Model-Override",
+          "Helicone-Prompt-Security-Enabled",
+          "Helicone-LLM-Security-Advanced",
+          "Helicone-Webhook-Enabled",
+          "Helicone-Experiment-Id",
+          "Helicone-Experiment-Column-Id",
+          "Helicone-Experiment-Row-Index",
+          "Helicone-Manual-Access-Key",
+          "Helicone-Stream-Force-Format",
+          "Helicone-Increase-Timeout",
+          "Helicone-Stream-Usage",
+          "Helicone-Jwt",
+          "Helicone-Org-Id",
+          "Helicone-Cache-Control",
+          "Helicone-Lytix-Key",
+          "Helicone-Lytix-Host");
 
   private static final Logger log = LoggerFactory.getLogger(HeliconeHeaderNames.class);
   private static final Pattern PROPERTY_LOOKALIKE =
       Pattern.compile("(?i)^helicone[-_ .]?(?:propert(?:ies|y)|props?)[-_ .:]?(.+)$");
+
   /** Warn once per misspelt name; bounded so that hostile input cannot grow it without limit. */
   private static final int MAX_REMEMBERED_WARNINGS = 1024;
+
   private static final Set<String> warned = ConcurrentHashMap.newKeySet();
 
   private HeliconeHeaderNames() {}
 
   /**
    * If {@code name} looks like a misspelling of a Helicone header (a near-miss of a known name,
-   * ignoring case, such as {@code Helicone-Rate-Limit-Policy} or {@code Helicone-Sesion-Id}), logs a
-   * warning naming the right header (once per name) and returns the right name; otherwise returns
+   * ignoring case, such as {@code Helicone-Rate-Limit-Policy} or {@code Helicone-Sesion-Id}), logs
+   * a warning naming the right header (once per name) and returns the right name; otherwise returns
    * empty. Correct names in any letter case, and non-Helicone headers, return empty.
    */
   public static Optional<String> checkSpelling(String name) {
     Optional<String> suggestion = suggestion(name);
-    suggestion.ifPresent(right -> {
-      String key = name.toLowerCase(Locale.ROOT);
-      if (warned.size() < MAX_REMEMBERED_WARNINGS && warned.add(key)) {
-        log.warn("Header '{}' looks like a misspelling of '{}': the Helicone gateway silently ignores "
-            + "headers it does not know. Send '{}' instead (or use the typed HeliconeHeaders builder).",
-            name, right, right);
-      }
-    });
+    suggestion.ifPresent(
+        right -> {
+          String key = name.toLowerCase(Locale.ROOT);
+          if (warned.size() < MAX_REMEMBERED_WARNINGS && warned.add(key)) {
+            log.warn(
+                "Header '{}' looks like a misspelling of '{}': the Helicone gateway silently ignores "
+                    + "headers it does not know. Send '{}' instead (or use the typed HeliconeHeaders builder).",
+                name,
+                right,
+                right);
+          }
+        });
     return suggestion;
   }
 
@@ -164,7 +214,10 @@ public final class HeliconeHeaderNames {
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
         d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
           d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }
       }

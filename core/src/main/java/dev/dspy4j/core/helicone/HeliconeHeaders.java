@@ -40,9 +40,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A typed, validated set of Helicone request headers: for an LM's defaults
- * ({@code LM.builder(...).helicone(headers)}) and for a pipeline's Reactor Context
- * ({@code .contextWrite(Helicone.with(headers))}).
+ * A typed, validated set of Helicone request headers: for an LM's defaults ({@code
+ * LM.builder(...).helicone(headers)}) and for a pipeline's Reactor Context ({@code
+ * .contextWrite(Helicone.with(headers))}).
  *
  * <pre>{@code
  * HeliconeHeaders h = HeliconeHeaders.builder()
@@ -70,13 +70,36 @@ public final class HeliconeHeaders {
    * The order headers are sent in; properties take the {@code PROPERTY_PREFIX} slot, in the order
    * they were set. Headers of one group are set and replaced together.
    */
-  private static final List<String> ORDER = List.of(
-      SESSION_ID, SESSION_NAME, SESSION_PATH, USER_ID, REQUEST_ID, PROPERTY_PREFIX,
-      CACHE_ENABLED, CACHE_SAVE, CACHE_READ, CACHE_CONTROL, CACHE_BUCKET_MAX_SIZE, CACHE_SEED, CACHE_IGNORE_KEYS,
-      RETRY_ENABLED, RETRY_NUM, RETRY_FACTOR, RETRY_MIN_TIMEOUT, RETRY_MAX_TIMEOUT,
-      RATE_LIMIT_POLICY, OMIT_REQUEST, OMIT_RESPONSE, MODERATIONS_ENABLED, LLM_SECURITY_ENABLED,
-      POSTHOG_KEY, POSTHOG_HOST);
-  private static final List<String> CACHE_MODE_GROUP = List.of(CACHE_ENABLED, CACHE_SAVE, CACHE_READ);
+  private static final List<String> ORDER =
+      List.of(
+          SESSION_ID,
+          SESSION_NAME,
+          SESSION_PATH,
+          USER_ID,
+          REQUEST_ID,
+          PROPERTY_PREFIX,
+          CACHE_ENABLED,
+          CACHE_SAVE,
+          CACHE_READ,
+          CACHE_CONTROL,
+          CACHE_BUCKET_MAX_SIZE,
+          CACHE_SEED,
+          CACHE_IGNORE_KEYS,
+          RETRY_ENABLED,
+          RETRY_NUM,
+          RETRY_FACTOR,
+          RETRY_MIN_TIMEOUT,
+          RETRY_MAX_TIMEOUT,
+          RATE_LIMIT_POLICY,
+          OMIT_REQUEST,
+          OMIT_RESPONSE,
+          MODERATIONS_ENABLED,
+          LLM_SECURITY_ENABLED,
+          POSTHOG_KEY,
+          POSTHOG_HOST);
+
+  private static final List<String> CACHE_MODE_GROUP =
+      List.of(CACHE_ENABLED, CACHE_SAVE, CACHE_READ);
   private static final List<String> RETRY_GROUP =
       List.of(RETRY_ENABLED, RETRY_NUM, RETRY_FACTOR, RETRY_MIN_TIMEOUT, RETRY_MAX_TIMEOUT);
   private static final HeliconeHeaders EMPTY = new Builder().build();
@@ -111,8 +134,8 @@ public final class HeliconeHeaders {
    * These headers with {@code inner} layered on top, as for a {@code contextWrite} closer to the
    * call: every value {@code inner} sets replaces this one; properties accumulate ({@code inner}
    * wins for the same name, ignoring case); a child path set with {@link Builder#childPath} is
-   * appended to this session path ({@code /support/chat} + {@code answer} = {@code /support/chat/answer}),
-   * while an absolute path replaces it.
+   * appended to this session path ({@code /support/chat} + {@code answer} = {@code
+   * /support/chat/answer}), while an absolute path replaces it.
    */
   public HeliconeHeaders overriddenBy(HeliconeHeaders inner) {
     Objects.requireNonNull(inner, "inner headers must not be null");
@@ -123,27 +146,28 @@ public final class HeliconeHeaders {
       if (group.stream().anyMatch(inner.headers::contains)) group.forEach(b.values::remove);
     }
     String outerPath = headers.get(SESSION_PATH);
-    inner.headers.forEach((name, value) -> {
-      if (name.equals(SESSION_PATH)) {
-        if (inner.sessionPathRelative && outerPath != null) {
-          b.values.put(SESSION_PATH, SessionPaths.join(outerPath, value));
-        } else {
-          b.values.put(SESSION_PATH, value);
-          b.sessionPathRelative = inner.sessionPathRelative;
-        }
-      } else if (isProperty(name)) {
-        b.putProperty(name.substring(PROPERTY_PREFIX.length()), value);
-      } else {
-        b.values.put(name, value);
-      }
-    });
+    inner.headers.forEach(
+        (name, value) -> {
+          if (name.equals(SESSION_PATH)) {
+            if (inner.sessionPathRelative && outerPath != null) {
+              b.values.put(SESSION_PATH, SessionPaths.join(outerPath, value));
+            } else {
+              b.values.put(SESSION_PATH, value);
+              b.sessionPathRelative = inner.sessionPathRelative;
+            }
+          } else if (isProperty(name)) {
+            b.putProperty(name.substring(PROPERTY_PREFIX.length()), value);
+          } else {
+            b.values.put(name, value);
+          }
+        });
     return b.build();
   }
 
   /**
    * The headers to send, in a fixed order: session, user, request id, properties, cache, retries,
-   * rate limit, omit, moderation, security, PostHog. Unset values are left out. The cross-check of a
-   * segmented rate-limit policy against the user id / property happens when the request's headers
+   * rate limit, omit, moderation, security, PostHog. Unset values are left out. The cross-check of
+   * a segmented rate-limit policy against the user id / property happens when the request's headers
    * are assembled ({@link Helicone#requestHeaders}), since those may come from another layer.
    */
   public Headers toHeaders() {
@@ -170,12 +194,17 @@ public final class HeliconeHeaders {
     return headers.value(SESSION_NAME);
   }
 
-  /** The normalised session path ({@code /a/b}); for a child path alone, relative to whatever it lands on. */
+  /**
+   * The normalised session path ({@code /a/b}); for a child path alone, relative to whatever it
+   * lands on.
+   */
   public Optional<String> sessionPath() {
     return headers.value(SESSION_PATH);
   }
 
-  /** True when the session path came from {@link Builder#childPath} with no absolute path below it. */
+  /**
+   * True when the session path came from {@link Builder#childPath} with no absolute path below it.
+   */
   boolean sessionPathIsRelative() {
     return sessionPathRelative && headers.contains(SESSION_PATH);
   }
@@ -185,12 +214,15 @@ public final class HeliconeHeaders {
     return headers.value(USER_ID);
   }
 
-  /** Custom properties by name (without the {@code Helicone-Property-} prefix), in insertion order. */
+  /**
+   * Custom properties by name (without the {@code Helicone-Property-} prefix), in insertion order.
+   */
   public Map<String, String> properties() {
     var properties = new LinkedHashMap<String, String>();
-    headers.forEach((name, value) -> {
-      if (isProperty(name)) properties.put(name.substring(PROPERTY_PREFIX.length()), value);
-    });
+    headers.forEach(
+        (name, value) -> {
+          if (isProperty(name)) properties.put(name.substring(PROPERTY_PREFIX.length()), value);
+        });
     return Collections.unmodifiableMap(properties);
   }
 
@@ -240,11 +272,15 @@ public final class HeliconeHeaders {
   public static final class Builder {
     /** Header name to value; ordered when built. */
     private final Map<String, String> values = new LinkedHashMap<>();
+
     private boolean sessionPathRelative;
 
     private Builder() {}
 
-    /** Session id, name and path at once (the path is normalised: {@code support/chat} to {@code /support/chat}). */
+    /**
+     * Session id, name and path at once (the path is normalised: {@code support/chat} to {@code
+     * /support/chat}).
+     */
     public Builder session(String id, String name, String path) {
       return sessionId(id).sessionName(name).sessionPath(path);
     }
@@ -255,7 +291,10 @@ public final class HeliconeHeaders {
       return this;
     }
 
-    /** {@code Helicone-Session-Name}: groups sessions in the dashboard, e.g. {@code Customer Support}. */
+    /**
+     * {@code Helicone-Session-Name}: groups sessions in the dashboard, e.g. {@code Customer
+     * Support}.
+     */
     public Builder sessionName(String name) {
       values.put(SESSION_NAME, HeliconeStrings.headerValue(SESSION_NAME, name));
       return this;
@@ -274,7 +313,8 @@ public final class HeliconeHeaders {
 
     /**
      * Appends {@code /segment} to the session path; with no path yet, a path relative to whatever
-     * these headers are layered over ({@code "/segment"} if nothing). {@code "a/b"} appends two segments.
+     * these headers are layered over ({@code "/segment"} if nothing). {@code "a/b"} appends two
+     * segments.
      */
     public Builder childPath(String segment) {
       String child = SessionPaths.child(segment);
@@ -313,7 +353,10 @@ public final class HeliconeHeaders {
       return this;
     }
 
-    /** Sets property {@code name}, dropping one of the same name in another letter case; it goes last. */
+    /**
+     * Sets property {@code name}, dropping one of the same name in another letter case; it goes
+     * last.
+     */
     private void putProperty(String name, String value) {
       values.keySet().removeIf(existing -> existing.equalsIgnoreCase(PROPERTY_PREFIX + name));
       values.put(PROPERTY_PREFIX + name, value);
@@ -349,12 +392,19 @@ public final class HeliconeHeaders {
       return cache(enabled ? CacheMode.READ_WRITE : CacheMode.OFF);
     }
 
-    /** {@code Cache-Control: max-age=N}: how long a cached answer lives (whole seconds, up to 365 days). */
+    /**
+     * {@code Cache-Control: max-age=N}: how long a cached answer lives (whole seconds, up to 365
+     * days).
+     */
     public Builder cacheMaxAge(Duration maxAge) {
       Objects.requireNonNull(maxAge, "cache max age must not be null");
-      if (maxAge.getNano() != 0 || maxAge.getSeconds() < 1 || maxAge.getSeconds() > MAX_CACHE_AGE_SECONDS) {
-        throw new IllegalArgumentException("the gateway cache max age must be a whole number of seconds "
-            + "between 1 s and 365 days, was " + maxAge);
+      if (maxAge.getNano() != 0
+          || maxAge.getSeconds() < 1
+          || maxAge.getSeconds() > MAX_CACHE_AGE_SECONDS) {
+        throw new IllegalArgumentException(
+            "the gateway cache max age must be a whole number of seconds "
+                + "between 1 s and 365 days, was "
+                + maxAge);
       }
       values.put(CACHE_CONTROL, "max-age=" + maxAge.getSeconds());
       return this;
@@ -363,7 +413,8 @@ public final class HeliconeHeaders {
     /** {@code Helicone-Cache-Bucket-Max-Size}: 1 to 20 cached answers per key. */
     public Builder cacheBucketMaxSize(int size) {
       if (size < 1 || size > 20) {
-        throw new IllegalArgumentException("the cache bucket max size must be between 1 and 20, was " + size);
+        throw new IllegalArgumentException(
+            "the cache bucket max size must be between 1 and 20, was " + size);
       }
       values.put(CACHE_BUCKET_MAX_SIZE, Integer.toString(size));
       return this;
@@ -383,7 +434,9 @@ public final class HeliconeHeaders {
         Objects.requireNonNull(key, "cache ignore keys must not contain null");
         if (key.isBlank() || key.contains(",")) {
           throw new IllegalArgumentException(
-              "a cache ignore key must be a non-blank body key without ',', was '" + HeliconeStrings.preview(key) + "'");
+              "a cache ignore key must be a non-blank body key without ',', was '"
+                  + HeliconeStrings.preview(key)
+                  + "'");
         }
         HeliconeStrings.headerValue(CACHE_IGNORE_KEYS, key);
         copy.add(key);
@@ -408,9 +461,14 @@ public final class HeliconeHeaders {
       return this;
     }
 
-    /** {@code Helicone-RateLimit-Policy} (the real spelling; {@code Rate-Limit} is silently ignored). */
+    /**
+     * {@code Helicone-RateLimit-Policy} (the real spelling; {@code Rate-Limit} is silently
+     * ignored).
+     */
     public Builder rateLimitPolicy(RateLimitPolicy policy) {
-      values.put(RATE_LIMIT_POLICY, Objects.requireNonNull(policy, "rate-limit policy must not be null").headerValue());
+      values.put(
+          RATE_LIMIT_POLICY,
+          Objects.requireNonNull(policy, "rate-limit policy must not be null").headerValue());
       return this;
     }
 
@@ -441,13 +499,19 @@ public final class HeliconeHeaders {
       return this;
     }
 
-    /** {@code Helicone-Posthog-Key}: forward events to PostHog with this project key (masked in {@code toString}). */
+    /**
+     * {@code Helicone-Posthog-Key}: forward events to PostHog with this project key (masked in
+     * {@code toString}).
+     */
     public Builder posthogKey(String key) {
       values.put(POSTHOG_KEY, HeliconeStrings.headerValue(POSTHOG_KEY, key));
       return this;
     }
 
-    /** {@code Helicone-Posthog-Host}: a self-hosted PostHog, e.g. {@code https://posthog.example.com}. */
+    /**
+     * {@code Helicone-Posthog-Host}: a self-hosted PostHog, e.g. {@code
+     * https://posthog.example.com}.
+     */
     public Builder posthogHost(String host) {
       values.put(POSTHOG_HOST, HeliconeStrings.headerValue(POSTHOG_HOST, host));
       return this;
@@ -459,7 +523,8 @@ public final class HeliconeHeaders {
       entries.sort(Comparator.comparingInt(e -> rank(e.getKey())));
       var headers = Headers.builder();
       entries.forEach(e -> headers.set(e.getKey(), e.getValue()));
-      return new HeliconeHeaders(headers.build(), sessionPathRelative && values.containsKey(SESSION_PATH));
+      return new HeliconeHeaders(
+          headers.build(), sessionPathRelative && values.containsKey(SESSION_PATH));
     }
 
     private static int rank(String name) {

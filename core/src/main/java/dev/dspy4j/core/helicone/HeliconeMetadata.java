@@ -15,13 +15,15 @@ import java.util.OptionalLong;
  * empty when the header was absent (another endpoint, a client-cache hit) or malformed; the raw
  * headers stay available on {@link LmResponse#headers()}.
  *
- * @param requestId the gateway's id for the request ({@link Headers#requestId()}: {@code Helicone-Id}, else
- *     {@code Helicone-Request-Id}, else the provider's {@code x-request-id})
+ * @param requestId the gateway's id for the request ({@link Headers#requestId()}: {@code
+ *     Helicone-Id}, else {@code Helicone-Request-Id}, else the provider's {@code x-request-id})
  * @param status {@code Helicone-Status}
  * @param cacheStatus {@code Helicone-Cache: HIT|MISS}
- * @param cacheBucketIndex {@code Helicone-Cache-Bucket-Idx}: which of the bucket's cached answers was served
+ * @param cacheBucketIndex {@code Helicone-Cache-Bucket-Idx}: which of the bucket's cached answers
+ *     was served
  * @param rateLimit the {@code Helicone-RateLimit-*} headers, when any was sent
- * @param rateLimitedByGateway true when the gateway itself refused the call ({@code X-Helicone-Error: rate_limited})
+ * @param rateLimitedByGateway true when the gateway itself refused the call ({@code
+ *     X-Helicone-Error: rate_limited})
  */
 public record HeliconeMetadata(
     Optional<String> requestId,
@@ -59,26 +61,46 @@ public record HeliconeMetadata(
    */
   public static HeliconeMetadata from(Headers h) {
     Objects.requireNonNull(h, "responseHeaders must not be null");
-    Optional<CacheStatus> cache = text(h, HeliconeHeaderNames.CACHE).flatMap(v -> switch (v.toUpperCase(Locale.ROOT)) {
-      case "HIT" -> Optional.of(CacheStatus.HIT);
-      case "MISS" -> Optional.of(CacheStatus.MISS);
-      default -> Optional.empty();
-    });
+    Optional<CacheStatus> cache =
+        text(h, HeliconeHeaderNames.CACHE)
+            .flatMap(
+                v ->
+                    switch (v.toUpperCase(Locale.ROOT)) {
+                      case "HIT" -> Optional.of(CacheStatus.HIT);
+                      case "MISS" -> Optional.of(CacheStatus.MISS);
+                      default -> Optional.empty();
+                    });
     OptionalLong bucket = RateLimitHeaders.count(h, HeliconeHeaderNames.CACHE_BUCKET_INDEX);
-    OptionalInt bucketIndex = bucket.isPresent() && bucket.getAsLong() >= 0 && bucket.getAsLong() <= Integer.MAX_VALUE
-        ? OptionalInt.of((int) bucket.getAsLong()) : OptionalInt.empty();
-    OptionalLong resetSeconds = RateLimitHeaders.heliconeReset(h)
-        .map(d -> OptionalLong.of((d.toMillis() + 999) / 1000)).orElse(OptionalLong.empty());
-    var rate = new RateLimitStatus(
-        RateLimitHeaders.count(h, HeliconeHeaderNames.RATE_LIMIT_LIMIT),
-        RateLimitHeaders.count(h, HeliconeHeaderNames.RATE_LIMIT_REMAINING),
-        resetSeconds,
-        text(h, HeliconeHeaderNames.RATE_LIMIT_POLICY));
-    boolean anyRate = rate.limit().isPresent() || rate.remaining().isPresent()
-        || rate.resetSeconds().isPresent() || rate.policy().isPresent();
-    boolean limited = text(h, HeliconeHeaderNames.ERROR).map(v -> v.equalsIgnoreCase("rate_limited")).orElse(false);
-    return new HeliconeMetadata(h.requestId(), text(h, HeliconeHeaderNames.STATUS), cache, bucketIndex,
-        anyRate ? Optional.of(rate) : Optional.empty(), limited);
+    OptionalInt bucketIndex =
+        bucket.isPresent() && bucket.getAsLong() >= 0 && bucket.getAsLong() <= Integer.MAX_VALUE
+            ? OptionalInt.of((int) bucket.getAsLong())
+            : OptionalInt.empty();
+    OptionalLong resetSeconds =
+        RateLimitHeaders.heliconeReset(h)
+            .map(d -> OptionalLong.of((d.toMillis() + 999) / 1000))
+            .orElse(OptionalLong.empty());
+    var rate =
+        new RateLimitStatus(
+            RateLimitHeaders.count(h, HeliconeHeaderNames.RATE_LIMIT_LIMIT),
+            RateLimitHeaders.count(h, HeliconeHeaderNames.RATE_LIMIT_REMAINING),
+            resetSeconds,
+            text(h, HeliconeHeaderNames.RATE_LIMIT_POLICY));
+    boolean anyRate =
+        rate.limit().isPresent()
+            || rate.remaining().isPresent()
+            || rate.resetSeconds().isPresent()
+            || rate.policy().isPresent();
+    boolean limited =
+        text(h, HeliconeHeaderNames.ERROR)
+            .map(v -> v.equalsIgnoreCase("rate_limited"))
+            .orElse(false);
+    return new HeliconeMetadata(
+        h.requestId(),
+        text(h, HeliconeHeaderNames.STATUS),
+        cache,
+        bucketIndex,
+        anyRate ? Optional.of(rate) : Optional.empty(),
+        limited);
   }
 
   /** True when the gateway answered from its cache. */

@@ -7,8 +7,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A Helicone prompt reference: the gateway fetches the stored template, puts its messages before the
- * request's, fills {@code {{hc:name:type}}} variables from the inputs, and strips these fields
+ * A Helicone prompt reference: the gateway fetches the stored template, puts its messages before
+ * the request's, fills {@code {{hc:name:type}}} variables from the inputs, and strips these fields
  * before calling the provider. {@code model} is still sent by the LM.
  *
  * <pre>{@code
@@ -27,7 +27,10 @@ public final class HeliconePrompt {
   private final @Nullable Map<String, Object> inputs;
 
   private HeliconePrompt(
-      String id, @Nullable String version, @Nullable String environment, @Nullable Map<String, Object> inputs) {
+      String id,
+      @Nullable String version,
+      @Nullable String environment,
+      @Nullable Map<String, Object> inputs) {
     this.id = id;
     this.version = version;
     this.environment = environment;
@@ -39,35 +42,44 @@ public final class HeliconePrompt {
     return new HeliconePrompt(nonBlank("prompt id", id), null, null, null);
   }
 
-  /** A specific version ({@code version_id}); without one the gateway uses the environment's or the latest. */
+  /**
+   * A specific version ({@code version_id}); without one the gateway uses the environment's or the
+   * latest.
+   */
   public HeliconePrompt version(String versionId) {
     return new HeliconePrompt(id, nonBlank("prompt version id", versionId), environment, inputs);
   }
 
-  /** The environment whose deployed version to use ({@code environment}, e.g. {@code production}). */
+  /**
+   * The environment whose deployed version to use ({@code environment}, e.g. {@code production}).
+   */
   public HeliconePrompt environment(String environment) {
     return new HeliconePrompt(id, version, nonBlank("prompt environment", environment), inputs);
   }
 
   /**
    * Values for the template's variables ({@code inputs}), by variable name. Values are JSON values:
-   * strings, numbers, booleans, lists, maps. The gateway answers 400 when a value does not match the
-   * variable's declared type.
+   * strings, numbers, booleans, lists, maps. The gateway answers 400 when a value does not match
+   * the variable's declared type.
    */
   public HeliconePrompt inputs(Map<String, ?> inputs) {
     Objects.requireNonNull(inputs, "prompt inputs must not be null");
     var copy = new LinkedHashMap<String, Object>();
-    inputs.forEach((name, value) -> {
-      nonBlank("prompt input name", name);
-      copy.put(name, Objects.requireNonNull(value, () -> "prompt input '" + name + "' must not be null"));
-    });
+    inputs.forEach(
+        (name, value) -> {
+          nonBlank("prompt input name", name);
+          copy.put(
+              name,
+              Objects.requireNonNull(value, () -> "prompt input '" + name + "' must not be null"));
+        });
     return new HeliconePrompt(id, version, environment, Collections.unmodifiableMap(copy));
   }
 
   /**
    * The JSON body fields, in order {@code prompt_id}, {@code version_id}, {@code environment},
    * {@code inputs} (unset ones left out), to merge into the request body beside {@code model} and
-   * {@code messages} ({@code LM.builder(..).extraBody(..)} or {@code LmRequest.Builder.extraBody(..)}).
+   * {@code messages} ({@code LM.builder(..).extraBody(..)} or {@code
+   * LmRequest.Builder.extraBody(..)}).
    */
   public Map<String, Object> toBody() {
     var body = new LinkedHashMap<String, Object>();

@@ -18,14 +18,21 @@ final class HeliconeStrings {
     return value;
   }
 
-  /** A property or segment name: non-empty letters, digits, '_' and '-' (what the gateway matches). */
+  /**
+   * A property or segment name: non-empty letters, digits, '_' and '-' (what the gateway matches).
+   */
   static String propertyName(String name) {
     Objects.requireNonNull(name, "property name must not be null");
-    if (name.isEmpty() || !name.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 0x80
-        || c == '_' || c == '-')) {
-      throw new IllegalArgumentException("property name '" + preview(name) + "' is not legal: use "
-          + "ASCII letters, digits, '_' and '-' only (it becomes the header name "
-          + HeliconeHeaderNames.PROPERTY_PREFIX + "<name>)");
+    if (name.isEmpty()
+        || !name.chars()
+            .allMatch(c -> Character.isLetterOrDigit(c) && c < 0x80 || c == '_' || c == '-')) {
+      throw new IllegalArgumentException(
+          "property name '"
+              + preview(name)
+              + "' is not legal: use "
+              + "ASCII letters, digits, '_' and '-' only (it becomes the header name "
+              + HeliconeHeaderNames.PROPERTY_PREFIX
+              + "<name>)");
     }
     return name;
   }
@@ -33,10 +40,13 @@ final class HeliconeStrings {
   /** A short, single-line rendering of untrusted text for an error message. */
   static String preview(String s) {
     var out = new StringBuilder();
-    s.codePoints().limit(60).forEach(cp -> {
-      if (cp >= 0x20 && cp < 0x7F) out.appendCodePoint(cp);
-      else out.append(String.format("\\u%04X", cp));
-    });
+    s.codePoints()
+        .limit(60)
+        .forEach(
+            cp -> {
+              if (cp >= 0x20 && cp < 0x7F) out.appendCodePoint(cp);
+              else out.append(String.format("\\u%04X", cp));
+            });
     if (s.codePointCount(0, s.length()) > 60) out.append("...");
     return out.toString();
   }

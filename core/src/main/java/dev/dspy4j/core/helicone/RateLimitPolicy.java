@@ -47,14 +47,17 @@ public final class RateLimitPolicy {
 
   /** Shortest window the gateway accepts. */
   public static final Duration MIN_WINDOW = Duration.ofSeconds(60);
+
   /** Longest window the gateway accepts (365 days). */
   public static final Duration MAX_WINDOW = Duration.ofSeconds(31_536_000);
 
-  private static final Pattern GRAMMAR = Pattern.compile(
-      "^(\\d+(?:\\.\\d+)?);w=(\\d+)(?:;u=(request|cents))?(?:;s=([A-Za-z0-9_-]+))?$",
-      Pattern.CASE_INSENSITIVE);
-  private static final String EXPECTED = "expected <quota>;w=<seconds>[;u=request|cents][;s=user|<property>]"
-      + ", e.g. 1000;w=3600;u=request;s=user";
+  private static final Pattern GRAMMAR =
+      Pattern.compile(
+          "^(\\d+(?:\\.\\d+)?);w=(\\d+)(?:;u=(request|cents))?(?:;s=([A-Za-z0-9_-]+))?$",
+          Pattern.CASE_INSENSITIVE);
+  private static final String EXPECTED =
+      "expected <quota>;w=<seconds>[;u=request|cents][;s=user|<property>]"
+          + ", e.g. 1000;w=3600;u=request;s=user";
 
   private final BigDecimal quota;
   private final long windowSeconds;
@@ -63,7 +66,11 @@ public final class RateLimitPolicy {
   private final @Nullable String segmentProperty;
 
   private RateLimitPolicy(
-      BigDecimal quota, long windowSeconds, Unit unit, boolean segmentByUser, @Nullable String segmentProperty) {
+      BigDecimal quota,
+      long windowSeconds,
+      Unit unit,
+      boolean segmentByUser,
+      @Nullable String segmentProperty) {
     this.quota = quota;
     this.windowSeconds = windowSeconds;
     this.unit = unit;
@@ -81,31 +88,43 @@ public final class RateLimitPolicy {
     return new Quota(positive(BigDecimal.valueOf(quota)), Unit.CENTS);
   }
 
-  /** A policy counting cost in US cents, fractions allowed ({@code 0.5} cents); finish with {@code per}. */
+  /**
+   * A policy counting cost in US cents, fractions allowed ({@code 0.5} cents); finish with {@code
+   * per}.
+   */
   public static Quota cents(BigDecimal quota) {
     return new Quota(positive(Objects.requireNonNull(quota, "quota must not be null")), Unit.CENTS);
   }
 
   /**
-   * Parses a header value by the gateway's grammar, {@code <quota>;w=<seconds>[;u=request|cents][;s=user|<property>]}. Throws
-   * {@link IllegalArgumentException} for anything the gateway would silently ignore, such as
-   * {@code basic-100}. A value without {@code u} counts requests, as at the gateway.
+   * Parses a header value by the gateway's grammar, {@code
+   * <quota>;w=<seconds>[;u=request|cents][;s=user|<property>]}. Throws {@link
+   * IllegalArgumentException} for anything the gateway would silently ignore, such as {@code
+   * basic-100}. A value without {@code u} counts requests, as at the gateway.
    */
   public static RateLimitPolicy parse(String value) {
     Objects.requireNonNull(value, "rate-limit policy must not be null");
     var m = GRAMMAR.matcher(value.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException("'" + HeliconeStrings.preview(value) + "' is not a valid "
-          + HeliconeHeaderNames.RATE_LIMIT_POLICY + ": " + EXPECTED + ". The gateway silently ignores a "
-          + "policy it cannot parse and lets every request through unlimited; build one with "
-          + "RateLimitPolicy.requests(1000).per(Duration.ofHours(1))");
+      throw new IllegalArgumentException(
+          "'"
+              + HeliconeStrings.preview(value)
+              + "' is not a valid "
+              + HeliconeHeaderNames.RATE_LIMIT_POLICY
+              + ": "
+              + EXPECTED
+              + ". The gateway silently ignores a "
+              + "policy it cannot parse and lets every request through unlimited; build one with "
+              + "RateLimitPolicy.requests(1000).per(Duration.ofHours(1))");
     }
     var quota = positive(new BigDecimal(m.group(1)));
     long window = window(parseSeconds(m.group(2)));
-    Unit unit = m.group(3) == null || m.group(3).equalsIgnoreCase("request") ? Unit.REQUEST : Unit.CENTS;
+    Unit unit =
+        m.group(3) == null || m.group(3).equalsIgnoreCase("request") ? Unit.REQUEST : Unit.CENTS;
     String segment = m.group(4);
     if (segment == null) return new RateLimitPolicy(quota, window, unit, false, null);
-    if (segment.equalsIgnoreCase("user")) return new RateLimitPolicy(quota, window, unit, true, null);
+    if (segment.equalsIgnoreCase("user"))
+      return new RateLimitPolicy(quota, window, unit, true, null);
     return new RateLimitPolicy(quota, window, unit, false, segment);
   }
 
@@ -115,16 +134,18 @@ public final class RateLimitPolicy {
   }
 
   /**
-   * The same policy counted per value of the custom property {@code property}
-   * ({@code s=<property>}; the request must carry {@code Helicone-Property-<property>}). The name may
-   * hold ASCII letters, digits, {@code _} and {@code -}; {@code user} is reserved (use
-   * {@link #segmentByUser()}).
+   * The same policy counted per value of the custom property {@code property} ({@code
+   * s=<property>}; the request must carry {@code Helicone-Property-<property>}). The name may hold
+   * ASCII letters, digits, {@code _} and {@code -}; {@code user} is reserved (use {@link
+   * #segmentByUser()}).
    */
   public RateLimitPolicy segmentBy(String property) {
     HeliconeStrings.propertyName(property);
     if (property.equalsIgnoreCase("user")) {
-      throw new IllegalArgumentException("'s=user' means per Helicone-User-Id, not a property named '"
-          + property + "': call segmentByUser(), or give the property another name");
+      throw new IllegalArgumentException(
+          "'s=user' means per Helicone-User-Id, not a property named '"
+              + property
+              + "': call segmentByUser(), or give the property another name");
     }
     return new RateLimitPolicy(quota, windowSeconds, unit, false, property);
   }
@@ -159,11 +180,17 @@ public final class RateLimitPolicy {
     return Optional.ofNullable(segmentProperty);
   }
 
-  /** The header value, in the gateway's order: {@code <quota>;w=<seconds>;u=<unit>[;s=<segment>]}. */
+  /**
+   * The header value, in the gateway's order: {@code <quota>;w=<seconds>;u=<unit>[;s=<segment>]}.
+   */
   public String headerValue() {
-    var s = new StringBuilder()
-        .append(quota.toPlainString()).append(";w=").append(windowSeconds)
-        .append(";u=").append(unit.wireName());
+    var s =
+        new StringBuilder()
+            .append(quota.toPlainString())
+            .append(";w=")
+            .append(windowSeconds)
+            .append(";u=")
+            .append(unit.wireName());
     if (segmentByUser) s.append(";s=user");
     else if (segmentProperty != null) s.append(";s=").append(segmentProperty);
     return s.toString();
@@ -171,28 +198,41 @@ public final class RateLimitPolicy {
 
   /**
    * Throws {@link IllegalArgumentException} unless {@code requestHeaders} (names compared ignoring
-   * case) carry what this policy segments by: a non-blank {@code Helicone-User-Id} for {@code s=user},
-   * a non-blank {@code Helicone-Property-<property>} for {@code s=<property>}. Without it the gateway
-   * cannot count the request.
+   * case) carry what this policy segments by: a non-blank {@code Helicone-User-Id} for {@code
+   * s=user}, a non-blank {@code Helicone-Property-<property>} for {@code s=<property>}. Without it
+   * the gateway cannot count the request.
    */
   public void requireSegmentHeaders(Map<String, String> requestHeaders) {
     Objects.requireNonNull(requestHeaders, "requestHeaders must not be null");
     if (segmentByUser && !hasValue(requestHeaders, HeliconeHeaderNames.USER_ID)) {
-      throw new IllegalArgumentException("the rate-limit policy '" + headerValue() + "' counts per user "
-          + "(s=user) but the request has no " + HeliconeHeaderNames.USER_ID
-          + ": add .contextWrite(Helicone.user(id)) or set userId on the LM's HeliconeHeaders");
+      throw new IllegalArgumentException(
+          "the rate-limit policy '"
+              + headerValue()
+              + "' counts per user "
+              + "(s=user) but the request has no "
+              + HeliconeHeaderNames.USER_ID
+              + ": add .contextWrite(Helicone.user(id)) or set userId on the LM's HeliconeHeaders");
     }
     if (segmentProperty != null
         && !hasValue(requestHeaders, HeliconeHeaderNames.PROPERTY_PREFIX + segmentProperty)) {
-      throw new IllegalArgumentException("the rate-limit policy '" + headerValue() + "' counts per property "
-          + segmentProperty + " but the request has no " + HeliconeHeaderNames.PROPERTY_PREFIX + segmentProperty
-          + ": add .contextWrite(Helicone.property(\"" + segmentProperty + "\", value))");
+      throw new IllegalArgumentException(
+          "the rate-limit policy '"
+              + headerValue()
+              + "' counts per property "
+              + segmentProperty
+              + " but the request has no "
+              + HeliconeHeaderNames.PROPERTY_PREFIX
+              + segmentProperty
+              + ": add .contextWrite(Helicone.property(\""
+              + segmentProperty
+              + "\", value))");
     }
   }
 
   private static boolean hasValue(Map<String, String> headers, String name) {
     for (var e : headers.entrySet()) {
-      if (e.getKey().equalsIgnoreCase(name) && e.getValue() != null && !e.getValue().isBlank()) return true;
+      if (e.getKey().equalsIgnoreCase(name) && e.getValue() != null && !e.getValue().isBlank())
+        return true;
     }
     return false;
   }
@@ -209,7 +249,8 @@ public final class RateLimitPolicy {
 
   @Override
   public int hashCode() {
-    return Objects.hash(quota.stripTrailingZeros(), windowSeconds, unit, segmentByUser, lower(segmentProperty));
+    return Objects.hash(
+        quota.stripTrailingZeros(), windowSeconds, unit, segmentByUser, lower(segmentProperty));
   }
 
   /** The header value. */
@@ -224,7 +265,8 @@ public final class RateLimitPolicy {
 
   private static BigDecimal positive(BigDecimal quota) {
     if (quota.signum() <= 0) {
-      throw new IllegalArgumentException("a rate-limit quota must be positive, was " + quota.toPlainString());
+      throw new IllegalArgumentException(
+          "a rate-limit quota must be positive, was " + quota.toPlainString());
     }
     return quota;
   }
@@ -239,8 +281,10 @@ public final class RateLimitPolicy {
 
   private static long window(long seconds) {
     if (seconds < MIN_WINDOW.getSeconds() || seconds > MAX_WINDOW.getSeconds()) {
-      throw new IllegalArgumentException("a rate-limit window must be between 60 seconds and 365 days "
-          + "(31536000 s), was " + (seconds == Long.MAX_VALUE ? "larger" : seconds + " s"));
+      throw new IllegalArgumentException(
+          "a rate-limit window must be between 60 seconds and 365 days "
+              + "(31536000 s), was "
+              + (seconds == Long.MAX_VALUE ? "larger" : seconds + " s"));
     }
     return seconds;
   }
@@ -256,8 +300,8 @@ public final class RateLimitPolicy {
     }
 
     /**
-     * The policy allowing this quota per {@code window} (whole seconds, 60 s to 365 days), one bucket
-     * for the whole organisation until segmented.
+     * The policy allowing this quota per {@code window} (whole seconds, 60 s to 365 days), one
+     * bucket for the whole organisation until segmented.
      */
     public RateLimitPolicy per(Duration window) {
       Objects.requireNonNull(window, "window must not be null");

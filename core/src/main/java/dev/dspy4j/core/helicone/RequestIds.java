@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
  */
 final class RequestIds {
 
-  private static final Pattern GATEWAY_UUID = Pattern.compile(
-      "^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
-      Pattern.CASE_INSENSITIVE);
+  private static final Pattern GATEWAY_UUID =
+      Pattern.compile(
+          "^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
+          Pattern.CASE_INSENSITIVE);
 
   private RequestIds() {}
 
@@ -24,9 +25,13 @@ final class RequestIds {
   static String requireValid(String id) {
     Objects.requireNonNull(id, "request id must not be null");
     if (!isValid(id)) {
-      throw new IllegalArgumentException("'" + HeliconeStrings.preview(id) + "' is not a valid "
-          + HeliconeHeaderNames.REQUEST_ID + ": the gateway accepts only a UUID (8-4-4-4-12 hex digits, "
-          + "version 1-5, e.g. UUID.randomUUID()) and silently replaces anything else");
+      throw new IllegalArgumentException(
+          "'"
+              + HeliconeStrings.preview(id)
+              + "' is not a valid "
+              + HeliconeHeaderNames.REQUEST_ID
+              + ": the gateway accepts only a UUID (8-4-4-4-12 hex digits, "
+              + "version 1-5, e.g. UUID.randomUUID()) and silently replaces anything else");
     }
     return id;
   }

@@ -9,9 +9,10 @@ import java.util.Objects;
  *
  * <p>A value must be visible ASCII or space ({@code U+0020..U+007E}): CR, LF, TAB, NUL, DEL and
  * every other control character are rejected, because a CR or LF would let a value inject headers
- * and the others are illegal or silently altered on the wire. Non-ASCII text is rejected rather than
- * guessed at; encode it explicitly with {@link #percentEncode(String)} (UTF-8 percent-encoding, the
- * encoding dspy4j picked and documents) and decode with {@link #percentDecode(String)}.
+ * and the others are illegal or silently altered on the wire. Non-ASCII text is rejected rather
+ * than guessed at; encode it explicitly with {@link #percentEncode(String)} (UTF-8
+ * percent-encoding, the encoding dspy4j picked and documents) and decode with {@link
+ * #percentDecode(String)}.
  *
  * <p>Error messages name the header and the position and code of the offending character but never
  * repeat the value, so a bad {@code Authorization} header cannot leak its key into a log.
@@ -24,25 +25,36 @@ public final class HeaderValues {
   private HeaderValues() {}
 
   /**
-   * Throws {@link IllegalArgumentException} unless {@code name} is a valid header name and
-   * {@code value} a safe header value.
+   * Throws {@link IllegalArgumentException} unless {@code name} is a valid header name and {@code
+   * value} a safe header value.
    */
   public static void validate(String name, String value) {
     validateName(name);
-    Objects.requireNonNull(value, () -> "header '" + name + "' has a null value; give it a value or leave it out");
+    Objects.requireNonNull(
+        value, () -> "header '" + name + "' has a null value; give it a value or leave it out");
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c < 0x20 || c == 0x7F) {
-        throw new IllegalArgumentException("header '" + name + "' contains the control character "
-            + codePoint(c) + " at index " + i
-            + "; header values must not contain CR, LF, TAB or other control characters"
-            + " (they could inject headers): remove it from the value");
+        throw new IllegalArgumentException(
+            "header '"
+                + name
+                + "' contains the control character "
+                + codePoint(c)
+                + " at index "
+                + i
+                + "; header values must not contain CR, LF, TAB or other control characters"
+                + " (they could inject headers): remove it from the value");
       }
       if (c > 0x7E) {
-        throw new IllegalArgumentException("header '" + name + "' contains the non-ASCII character "
-            + codePoint(value.codePointAt(i)) + " at index " + i
-            + "; HTTP header values must be ASCII: encode the value first, e.g. with"
-            + " HeaderValues.percentEncode(value) (UTF-8 percent-encoding)");
+        throw new IllegalArgumentException(
+            "header '"
+                + name
+                + "' contains the non-ASCII character "
+                + codePoint(value.codePointAt(i))
+                + " at index "
+                + i
+                + "; HTTP header values must be ASCII: encode the value first, e.g. with"
+                + " HeaderValues.percentEncode(value) (UTF-8 percent-encoding)");
       }
     }
   }
@@ -58,9 +70,14 @@ public final class HeaderValues {
     }
     for (int i = 0; i < name.length(); i++) {
       if (!isTokenChar(name.charAt(i))) {
-        throw new IllegalArgumentException("header name '" + printable(name) + "' contains "
-            + codePoint(name.codePointAt(i)) + " at index " + i
-            + "; a header name may contain only letters, digits and !#$%&'*+-.^_`|~");
+        throw new IllegalArgumentException(
+            "header name '"
+                + printable(name)
+                + "' contains "
+                + codePoint(name.codePointAt(i))
+                + " at index "
+                + i
+                + "; a header name may contain only letters, digits and !#$%&'*+-.^_`|~");
       }
     }
   }
@@ -81,8 +98,9 @@ public final class HeaderValues {
 
   /**
    * Makes any text a safe header value: the UTF-8 bytes of control characters, non-ASCII characters
-   * and {@code %} become {@code %XX}; everything else is kept, so ASCII text stays readable. Reverse
-   * with {@link #percentDecode(String)} (not {@code URLDecoder}, which also turns {@code +} into a space).
+   * and {@code %} become {@code %XX}; everything else is kept, so ASCII text stays readable.
+   * Reverse with {@link #percentDecode(String)} (not {@code URLDecoder}, which also turns {@code +}
+   * into a space).
    */
   public static String percentEncode(String value) {
     Objects.requireNonNull(value, "value must not be null");
@@ -98,7 +116,9 @@ public final class HeaderValues {
     return out.toString();
   }
 
-  /** Reverses {@link #percentEncode(String)}; rejects a {@code %} not followed by two hex digits. */
+  /**
+   * Reverses {@link #percentEncode(String)}; rejects a {@code %} not followed by two hex digits.
+   */
   public static String percentDecode(String value) {
     Objects.requireNonNull(value, "value must not be null");
     var bytes = new ByteArrayOutputStream(value.length());
@@ -109,7 +129,9 @@ public final class HeaderValues {
         int lo = i + 2 < value.length() ? Character.digit(value.charAt(i + 2), 16) : -1;
         if (hi < 0 || lo < 0) {
           throw new IllegalArgumentException(
-              "'%' at index " + i + " is not followed by two hex digits; the text is not percent-encoded");
+              "'%' at index "
+                  + i
+                  + " is not followed by two hex digits; the text is not percent-encoded");
         }
         bytes.write(hi << 4 | lo);
         i += 2;
@@ -127,13 +149,17 @@ public final class HeaderValues {
     return String.format("U+%04X", cp);
   }
 
-  /** The name with anything non-printable escaped, so an error message cannot itself inject lines. */
+  /**
+   * The name with anything non-printable escaped, so an error message cannot itself inject lines.
+   */
   private static String printable(String s) {
     var out = new StringBuilder();
-    s.codePoints().forEach(cp -> {
-      if (cp >= 0x20 && cp < 0x7F) out.appendCodePoint(cp);
-      else out.append("\\u").append(String.format("%04X", cp));
-    });
+    s.codePoints()
+        .forEach(
+            cp -> {
+              if (cp >= 0x20 && cp < 0x7F) out.appendCodePoint(cp);
+              else out.append("\\u").append(String.format("%04X", cp));
+            });
     return out.toString();
   }
 }

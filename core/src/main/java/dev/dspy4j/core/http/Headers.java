@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>One header per name: setting a name that is already present (in any letter case) replaces
  *       its value and spelling in place; otherwise headers keep the order they were added in.
  *   <li>Every name and value is checked once, when it is added ({@link HeaderValues#validate}: an
- *       HTTP token name; a value of visible ASCII and spaces, no CR, LF or other control character).
- *       The error message names the header, never its value.
+ *       HTTP token name; a value of visible ASCII and spaces, no CR, LF or other control
+ *       character). The error message names the header, never its value.
  *   <li>{@link #equals} and {@link #hashCode} compare names ignoring case and values exactly, and
  *       ignore order, as {@link Map#equals} does.
  *   <li>{@link #toString()} shows the names only: values may be credentials.
@@ -39,6 +39,7 @@ public final class Headers {
 
   /** Names in order, spelt as given. */
   private final String[] names;
+
   /** {@code values[i]} belongs to {@code names[i]}. */
   private final String[] values;
 
@@ -57,7 +58,9 @@ public final class Headers {
     return new Builder();
   }
 
-  /** The headers of {@code map}, in its iteration order, each checked as {@link Builder#set} does. */
+  /**
+   * The headers of {@code map}, in its iteration order, each checked as {@link Builder#set} does.
+   */
   public static Headers of(Map<String, String> map) {
     Objects.requireNonNull(map, "headers must not be null");
     if (map.isEmpty()) return EMPTY;
@@ -114,7 +117,9 @@ public final class Headers {
     return Optional.empty();
   }
 
-  private static final String[] REQUEST_ID_HEADERS = {"Helicone-Id", "Helicone-Request-Id", "x-request-id"};
+  private static final String[] REQUEST_ID_HEADERS = {
+    "Helicone-Id", "Helicone-Request-Id", "x-request-id"
+  };
 
   /** The header names in order, spelt as given (unmodifiable). */
   public List<String> names() {
@@ -147,7 +152,10 @@ public final class Headers {
     return names.length;
   }
 
-  /** These headers with {@code name} set to {@code value} (replacing one of the same name, in place). */
+  /**
+   * These headers with {@code name} set to {@code value} (replacing one of the same name, in
+   * place).
+   */
   public Headers with(String name, String value) {
     return toBuilder().set(name, value).build();
   }
@@ -200,8 +208,8 @@ public final class Headers {
   }
 
   /**
-   * Mutable builder for {@link Headers}; every {@link #set} checks its name and value at once.
-   * Not thread-safe.
+   * Mutable builder for {@link Headers}; every {@link #set} checks its name and value at once. Not
+   * thread-safe.
    */
   public static final class Builder {
     private final List<String> names = new ArrayList<>();

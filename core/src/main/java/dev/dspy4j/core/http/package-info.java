@@ -1,6 +1,4 @@
-/**
- * HTTP-level values shared by the LM transports, such as header values.
- */
+/** HTTP-level values shared by the LM transports, such as header values. */
 @NullMarked
 package dev.dspy4j.core.http;
 

@@ -31,6 +31,7 @@ public final class ChunkAccumulator {
 
   /** Choice 0's text: nearly every stream has only that choice, so it skips the map. */
   private final StringBuilder first = new StringBuilder();
+
   private boolean firstSeen;
   private @Nullable TreeMap<Integer, StringBuilder> others;
   private @Nullable TreeMap<Integer, ToolCallAssembler> toolCalls;
@@ -89,8 +90,10 @@ public final class ChunkAccumulator {
       StringBuilder b = others.get(i);
       texts.add(b == null ? "" : b.toString());
     }
-    var response = LmResponse.builder(texts).usage(usage).finishReason(finishReason).cacheHit(cacheHit);
-    if (toolCalls != null) toolCalls.forEach((choice, calls) -> response.toolCalls(choice, calls.complete()));
+    var response =
+        LmResponse.builder(texts).usage(usage).finishReason(finishReason).cacheHit(cacheHit);
+    if (toolCalls != null)
+      toolCalls.forEach((choice, calls) -> response.toolCalls(choice, calls.complete()));
     return response.build();
   }
 }

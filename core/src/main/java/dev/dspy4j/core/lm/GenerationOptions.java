@@ -11,9 +11,9 @@ import java.util.OptionalInt;
  * per-call config and a request each hold one, and {@link #overrideWith} layers them as DSPy merges
  * {@code {**lm.kwargs, **call_kwargs}}. This record is the one place these values are validated.
  *
- * <p>The OpenAI {@code response_format} is deliberately not one of them: the adapter chooses it
- * per signature (it belongs to how the output is parsed, like {@code tools}), an LM has no default
- * for it, and it stays on {@link LmRequest}.
+ * <p>The OpenAI {@code response_format} is deliberately not one of them: the adapter chooses it per
+ * signature (it belongs to how the output is parsed, like {@code tools}), an LM has no default for
+ * it, and it stays on {@link LmRequest}.
  *
  * <pre>{@code
  * GenerationOptions defaults = GenerationOptions.empty().withTemperature(0.2).withMaxTokens(500);
@@ -26,10 +26,12 @@ import java.util.OptionalInt;
  * @param n number of choices, at least 1
  * @param stop stop sequences (no nulls); empty when none
  */
-public record GenerationOptions(OptionalDouble temperature, OptionalInt maxTokens, OptionalInt n, List<String> stop) {
+public record GenerationOptions(
+    OptionalDouble temperature, OptionalInt maxTokens, OptionalInt n, List<String> stop) {
 
   private static final GenerationOptions EMPTY =
-      new GenerationOptions(OptionalDouble.empty(), OptionalInt.empty(), OptionalInt.empty(), List.of());
+      new GenerationOptions(
+          OptionalDouble.empty(), OptionalInt.empty(), OptionalInt.empty(), List.of());
 
   /**
    * Validates every value.
@@ -43,8 +45,10 @@ public record GenerationOptions(OptionalDouble temperature, OptionalInt maxToken
     Objects.requireNonNull(maxTokens, "maxTokens must not be null");
     Objects.requireNonNull(n, "n must not be null");
     Objects.requireNonNull(stop, "stop must not be null");
-    if (temperature.isPresent() && !(temperature.getAsDouble() >= 0.0 && temperature.getAsDouble() <= 2.0)) {
-      throw new IllegalArgumentException("temperature must be between 0 and 2, was " + temperature.getAsDouble());
+    if (temperature.isPresent()
+        && !(temperature.getAsDouble() >= 0.0 && temperature.getAsDouble() <= 2.0)) {
+      throw new IllegalArgumentException(
+          "temperature must be between 0 and 2, was " + temperature.getAsDouble());
     }
     if (maxTokens.isPresent() && maxTokens.getAsInt() < 1) {
       throw new IllegalArgumentException("maxTokens must be positive, was " + maxTokens.getAsInt());
@@ -81,15 +85,17 @@ public record GenerationOptions(OptionalDouble temperature, OptionalInt maxToken
     return new GenerationOptions(temperature, maxTokens, OptionalInt.of(n), stop);
   }
 
-  /** These options with these stop sequences, replacing any set before; an empty list unsets them. */
+  /**
+   * These options with these stop sequences, replacing any set before; an empty list unsets them.
+   */
   public GenerationOptions withStop(List<String> stop) {
     return new GenerationOptions(temperature, maxTokens, n, stop);
   }
 
   /**
-   * These options with {@code other}'s set values winning: each of temperature, max tokens and n
-   * is {@code other}'s when set there, else this one's; stop sequences are {@code other}'s when it
-   * has any, else these (a list is one value: the two are not concatenated).
+   * These options with {@code other}'s set values winning: each of temperature, max tokens and n is
+   * {@code other}'s when set there, else this one's; stop sequences are {@code other}'s when it has
+   * any, else these (a list is one value: the two are not concatenated).
    */
   public GenerationOptions overrideWith(GenerationOptions other) {
     Objects.requireNonNull(other, "other must not be null");

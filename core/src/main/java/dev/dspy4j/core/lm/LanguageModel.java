@@ -23,15 +23,15 @@ public interface LanguageModel {
 
   /**
    * One streamed completion. Emits the decoded chunks in order (including a final usage chunk when
-   * the server sends one) and completes at the end of the stream, or errors with an
-   * {@link LmException}. Honours backpressure; cancelling closes the HTTP exchange.
+   * the server sends one) and completes at the end of the stream, or errors with an {@link
+   * LmException}. Honours backpressure; cancelling closes the HTTP exchange.
    */
   Flux<LmChunk> stream(LmRequest request);
 
   /**
    * The sampling temperature this LM sends when a request sets none, if it has one. Modules read it
-   * to decide, as DSPy's {@code Predict} does, whether {@code n > 1} choices need a higher temperature.
-   * Empty by default; an LM wrapping another should return the wrapped LM's.
+   * to decide, as DSPy's {@code Predict} does, whether {@code n > 1} choices need a higher
+   * temperature. Empty by default; an LM wrapping another should return the wrapped LM's.
    */
   default OptionalDouble temperature() {
     return OptionalDouble.empty();

@@ -3,8 +3,8 @@ package dev.dspy4j.core.lm;
 import dev.dspy4j.core.Dspy;
 import dev.dspy4j.core.cache.LmCache;
 import dev.dspy4j.core.helicone.Helicone;
-import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.helicone.HeliconeHeaders;
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.internal.CacheLink;
 import dev.dspy4j.core.lm.internal.RateLimitLink;
 import dev.dspy4j.core.lm.internal.RecordLink;
@@ -41,12 +41,13 @@ import reactor.util.context.ContextView;
  *
  * <p>Why this order. Record is outside the cache so that hits and coalesced calls are recorded too
  * (a hit is a call with zero tokens, as in DSPy's history). Retry is outside the rate limit so that
- * every attempt, not just every call, queues for a permit and reports back: a 429 slows every caller
- * down before the retry goes out, and the retry waits its turn. For a stream, the record link's
- * per-chunk work runs in the same single operator as the retry link's "was text delivered yet" mark,
- * placed right after the retry (so under the cache); a stream answered from the cache is recorded
- * when its replay completes. A stream is retried only until a chunk with text went downstream;
- * afterwards a failure is a {@link StreamInterruptedException} carrying the partial text.
+ * every attempt, not just every call, queues for a permit and reports back: a 429 slows every
+ * caller down before the retry goes out, and the retry waits its turn. For a stream, the record
+ * link's per-chunk work runs in the same single operator as the retry link's "was text delivered
+ * yet" mark, placed right after the retry (so under the cache); a stream answered from the cache is
+ * recorded when its replay completes. A stream is retried only until a chunk with text went
+ * downstream; afterwards a failure is a {@link StreamInterruptedException} carrying the partial
+ * text.
  *
  * <p>Immutable and thread-safe. Nothing happens until subscription; cancelling stops the call and,
  * through the transport, closes its exchange (unless identical cached calls still wait for it).
@@ -55,8 +56,8 @@ public final class LmChain implements LanguageModel {
 
   /**
    * Resolves the effective request of one call: the request as the cache keys it and the transport
-   * sends it. Runs once per call, before the cache, under the caller's Reactor Context; an
-   * {@link LmException} it throws (e.g. an {@link LmConfigurationException}) fails the call before
+   * sends it. Runs once per call, before the cache, under the caller's Reactor Context; an {@link
+   * LmException} it throws (e.g. an {@link LmConfigurationException}) fails the call before
    * anything is sent.
    */
   @FunctionalInterface
@@ -141,42 +142,49 @@ public final class LmChain implements LanguageModel {
   @Override
   public Mono<LmResponse> complete(LmRequest request) {
     Objects.requireNonNull(request, "request must not be null");
-    return Mono.deferContextual(context -> {
-      LmRequest effective;
-      try {
-        effective = resolver.resolve(request, context);
-      } catch (LmException e) {
-        return Mono.error(e);
-      }
-      Mono<LmResponse> call = CacheLink.usesCache(effective, cache)
-          ? CacheLink.complete(cacheStore(), model(), effective, () -> network(effective))
-          : network(effective);
-      return record.complete(call, context, effective);
-    });
+    return Mono.deferContextual(
+        context -> {
+          LmRequest effective;
+          try {
+            effective = resolver.resolve(request, context);
+          } catch (LmException e) {
+            return Mono.error(e);
+          }
+          Mono<LmResponse> call =
+              CacheLink.usesCache(effective, cache)
+                  ? CacheLink.complete(cacheStore(), model(), effective, () -> network(effective))
+                  : network(effective);
+          return record.complete(call, context, effective);
+        });
   }
 
   /**
-   * One streamed completion through the chain: the transport's chunks as they arrive (or one
-   * {@link LmChunk#cacheReplay} chunk per choice on a hit). Retried only until text was emitted;
+   * One streamed completion through the chain: the transport's chunks as they arrive (or one {@link
+   * LmChunk#cacheReplay} chunk per choice on a hit). Retried only until text was emitted;
    * afterwards a failure is a {@link StreamInterruptedException}. Honours backpressure; cancelling
    * cancels the transport's stream.
    */
   @Override
   public Flux<LmChunk> stream(LmRequest request) {
     Objects.requireNonNull(request, "request must not be null");
-    return Flux.deferContextual(context -> {
-      LmRequest effective;
-      try {
-        effective = resolver.resolve(request, context);
-      } catch (LmException e) {
-        return Flux.error(e);
-      }
-      if (!CacheLink.usesCache(effective, cache)) {
-        return networkStream(context, effective).chunks();
-      }
-      return CacheLink.stream(cacheStore(), model(), effective, () -> networkStream(context, effective),
-          hit -> record.hit(context, effective, hit));
-    });
+    return Flux.deferContextual(
+        context -> {
+          LmRequest effective;
+          try {
+            effective = resolver.resolve(request, context);
+          } catch (LmException e) {
+            return Flux.error(e);
+          }
+          if (!CacheLink.usesCache(effective, cache)) {
+            return networkStream(context, effective).chunks();
+          }
+          return CacheLink.stream(
+              cacheStore(),
+              model(),
+              effective,
+              () -> networkStream(context, effective),
+              hit -> record.hit(context, effective, hit));
+        });
   }
 
   private LmCache cacheStore() {
@@ -191,9 +199,11 @@ public final class LmChain implements LanguageModel {
 
   private CacheLink.NetworkStream networkStream(ContextView context, LmRequest effective) {
     RecordLink.StreamCall call = record.newStreamCall(context, effective);
-    Flux<LmChunk> retried = limitLink == null
-        ? retryLink.stream(() -> transport.sendStream(effective), call)
-        : retryLink.stream(() -> limitLink.stream(Flux.defer(() -> transport.sendStream(effective))), call);
+    Flux<LmChunk> retried =
+        limitLink == null
+            ? retryLink.stream(() -> transport.sendStream(effective), call)
+            : retryLink.stream(
+                () -> limitLink.stream(Flux.defer(() -> transport.sendStream(effective))), call);
     return new CacheLink.NetworkStream(RecordLink.track(retried, call), call::whole);
   }
 
@@ -208,24 +218,33 @@ public final class LmChain implements LanguageModel {
     }
     Headers headers;
     try {
-      headers = Helicone.requestHeaders(Headers.empty(), HeliconeHeaders.empty(), context, request.headers());
+      headers =
+          Helicone.requestHeaders(
+              Headers.empty(), HeliconeHeaders.empty(), context, request.headers());
     } catch (IllegalArgumentException e) {
       throw new LmConfigurationException(e.getMessage());
     }
     // The request's own headers win and stay as they are; the Context's are added under them.
     LmRequest.Builder b = request.toBuilder();
-    headers.forEach((name, value) -> {
-      if (!request.headers().contains(name)) {
-        b.header(name, value);
-      }
-    });
+    headers.forEach(
+        (name, value) -> {
+          if (!request.headers().contains(name)) {
+            b.header(name, value);
+          }
+        });
     return b.build();
   }
 
   @Override
   public String toString() {
-    return "LmChain[" + transport + ", cache=" + cache + ", " + retry
-        + (rateLimiter == null ? "" : ", rateLimiter=" + rateLimiter) + "]";
+    return "LmChain["
+        + transport
+        + ", cache="
+        + cache
+        + ", "
+        + retry
+        + (rateLimiter == null ? "" : ", rateLimiter=" + rateLimiter)
+        + "]";
   }
 
   /** Configures an {@link LmChain}. Not thread-safe. */
@@ -244,7 +263,9 @@ public final class LmChain implements LanguageModel {
       Objects.requireNonNull(transport.model(), "transport.model() must not be null");
     }
 
-    /** Whether calls use the cache (default true, as DSPy); a request's own {@code cache(..)} wins. */
+    /**
+     * Whether calls use the cache (default true, as DSPy); a request's own {@code cache(..)} wins.
+     */
     public Builder cache(boolean cache) {
       this.cache = cache;
       return this;
@@ -256,28 +277,41 @@ public final class LmChain implements LanguageModel {
       return this;
     }
 
-    /** Where completed calls are recorded (default: a new {@link LmHistory#create()}); {@link LmHistory#disabled()} keeps none. */
+    /**
+     * Where completed calls are recorded (default: a new {@link LmHistory#create()}); {@link
+     * LmHistory#disabled()} keeps none.
+     */
     public Builder history(LmHistory history) {
-      this.history = Objects.requireNonNull(history, "history must not be null (use LmHistory.disabled())");
+      this.history =
+          Objects.requireNonNull(history, "history must not be null (use LmHistory.disabled())");
       return this;
     }
 
-    /** A rate limiter every attempt (retries included) waits for; 429s and rate-limit headers adapt its pace. */
+    /**
+     * A rate limiter every attempt (retries included) waits for; 429s and rate-limit headers adapt
+     * its pace.
+     */
     public Builder rateLimiter(RateLimiter rateLimiter) {
       this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter must not be null");
       return this;
     }
 
-    /** The retry policy (default {@link RetryPolicy#defaults()}; {@link RetryPolicy#none()} for none). */
+    /**
+     * The retry policy (default {@link RetryPolicy#defaults()}; {@link RetryPolicy#none()} for
+     * none).
+     */
     public Builder retry(RetryPolicy retry) {
       this.retry = Objects.requireNonNull(retry, "retry must not be null (use RetryPolicy.none())");
       return this;
     }
 
-    /** The default temperature reported by {@link LmChain#temperature()} (the transport sends it). */
+    /**
+     * The default temperature reported by {@link LmChain#temperature()} (the transport sends it).
+     */
     public Builder temperature(double temperature) {
       if (!(temperature >= 0.0 && temperature <= 2.0)) {
-        throw new IllegalArgumentException("temperature must be between 0 and 2, was " + temperature);
+        throw new IllegalArgumentException(
+            "temperature must be between 0 and 2, was " + temperature);
       }
       this.temperature = temperature;
       return this;
@@ -285,8 +319,8 @@ public final class LmChain implements LanguageModel {
 
     /**
      * How the effective request is resolved before the cache (an LM merging its defaults and the
-     * Helicone headers of the Context does it here). Default: the Context's Helicone headers layered
-     * under the request's own.
+     * Helicone headers of the Context does it here). Default: the Context's Helicone headers
+     * layered under the request's own.
      */
     public Builder requestResolver(RequestResolver resolver) {
       this.resolver = Objects.requireNonNull(resolver, "resolver must not be null");

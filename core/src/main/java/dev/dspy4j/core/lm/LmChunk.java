@@ -9,12 +9,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * One decoded server-sent event of a streamed chat completion.
  *
- * <p>{@link #text()} is the content delta of choice {@link #index()} (never null, {@code ""} when the
- * event carries no text, such as a role-only first chunk or the final usage chunk). {@link #usage()}
- * is present on the usage chunk that servers send last when {@code stream_options.include_usage}
- * is on; {@link #finishReason()} is present on the chunk that ends a choice. With native function
- * calling, {@link #toolCallDeltas()} holds the pieces of function calls this event carries
- * ({@link ToolCallAssembler} puts them together).
+ * <p>{@link #text()} is the content delta of choice {@link #index()} (never null, {@code ""} when
+ * the event carries no text, such as a role-only first chunk or the final usage chunk). {@link
+ * #usage()} is present on the usage chunk that servers send last when {@code
+ * stream_options.include_usage} is on; {@link #finishReason()} is present on the chunk that ends a
+ * choice. With native function calling, {@link #toolCallDeltas()} holds the pieces of function
+ * calls this event carries ({@link ToolCallAssembler} puts them together).
  */
 public final class LmChunk {
 
@@ -61,7 +61,9 @@ public final class LmChunk {
     return new LmChunk(0, text, null, null, null, false);
   }
 
-  /** A fully specified chunk; {@code reasoning}, {@code finishReason} and {@code usage} may be null. */
+  /**
+   * A fully specified chunk; {@code reasoning}, {@code finishReason} and {@code usage} may be null.
+   */
   public static LmChunk of(
       int index,
       String text,
@@ -79,7 +81,13 @@ public final class LmChunk {
       @Nullable String finishReason,
       @Nullable Usage usage,
       List<ToolCallDelta> toolCallDeltas) {
-    return new LmChunk(index, text, reasoning, finishReason, usage, false,
+    return new LmChunk(
+        index,
+        text,
+        reasoning,
+        finishReason,
+        usage,
+        false,
         Objects.requireNonNull(toolCallDeltas, "toolCallDeltas"));
   }
 
@@ -89,15 +97,20 @@ public final class LmChunk {
   }
 
   /**
-   * A whole cached answer of one choice replayed as a single chunk (a cache hit on {@code stream()});
-   * {@link #cacheHit()} is true so that field streaming can emit no partial chunks, as DSPy does.
+   * A whole cached answer of one choice replayed as a single chunk (a cache hit on {@code
+   * stream()}); {@link #cacheHit()} is true so that field streaming can emit no partial chunks, as
+   * DSPy does.
    */
   public static LmChunk cacheReplay(int index, String text, @Nullable String finishReason) {
     return new LmChunk(index, text, null, finishReason, null, true);
   }
 
-  /** Like {@link #cacheReplay(int, String, String)}, with the answer's complete function calls as whole pieces. */
-  public static LmChunk cacheReplay(int index, String text, @Nullable String finishReason, List<ToolCall> toolCalls) {
+  /**
+   * Like {@link #cacheReplay(int, String, String)}, with the answer's complete function calls as
+   * whole pieces.
+   */
+  public static LmChunk cacheReplay(
+      int index, String text, @Nullable String finishReason, List<ToolCall> toolCalls) {
     var deltas = new ArrayList<ToolCallDelta>(toolCalls.size());
     for (int i = 0; i < toolCalls.size(); i++) {
       deltas.add(ToolCallDelta.whole(i, toolCalls.get(i)));
@@ -135,7 +148,9 @@ public final class LmChunk {
     return Optional.ofNullable(reasoning);
   }
 
-  /** The wire finish reason ({@code "stop"}, {@code "length"}, ...) on the chunk that ends a choice. */
+  /**
+   * The wire finish reason ({@code "stop"}, {@code "length"}, ...) on the chunk that ends a choice.
+   */
   public Optional<String> finishReason() {
     return Optional.ofNullable(finishReason);
   }

@@ -9,10 +9,10 @@ import org.jspecify.annotations.Nullable;
  * HTTP status was received), whether the call may succeed if retried, the gateway's request id, the
  * server's {@code Retry-After} and its error message when it sent one. Never carries credentials.
  *
- * <p>Subclasses name the kind: {@link AuthenticationException}, {@link BillingException},
- * {@link RateLimitException}, {@link InvalidRequestException}, {@link ServerException},
- * {@link LmTimeoutException}, {@link ConnectionException}, {@link StreamInterruptedException},
- * {@link LmConfigurationException}, {@link MalformedToolCallException}.
+ * <p>Subclasses name the kind: {@link AuthenticationException}, {@link BillingException}, {@link
+ * RateLimitException}, {@link InvalidRequestException}, {@link ServerException}, {@link
+ * LmTimeoutException}, {@link ConnectionException}, {@link StreamInterruptedException}, {@link
+ * LmConfigurationException}, {@link MalformedToolCallException}.
  */
 public class LmException extends RuntimeException {
 
@@ -66,12 +66,17 @@ public class LmException extends RuntimeException {
     return retryable;
   }
 
-  /** The gateway request id ({@code Helicone-Id}, {@code Helicone-Request-Id} or {@code x-request-id}). */
+  /**
+   * The gateway request id ({@code Helicone-Id}, {@code Helicone-Request-Id} or {@code
+   * x-request-id}).
+   */
   public Optional<String> requestId() {
     return Optional.ofNullable(requestId);
   }
 
-  /** The wait the server asked for ({@code Retry-After} / {@code retry-after-ms}), when it asked. */
+  /**
+   * The wait the server asked for ({@code Retry-After} / {@code retry-after-ms}), when it asked.
+   */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }
@@ -107,7 +112,8 @@ public class LmException extends RuntimeException {
   public String getMessage() {
     String note = attemptsNote;
     String message = super.getMessage();
-    return note == null ? message
+    return note == null
+        ? message
         : message + " [" + attempts + (attempts == 1 ? " attempt: " : " attempts: ") + note + "]";
   }
 }

@@ -36,14 +36,15 @@ public final class LmRequest {
     this.messages = List.copyOf(b.messages);
     this.options = b.options;
     this.responseFormat =
-        b.responseFormat == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.responseFormat));
+        b.responseFormat == null
+            ? null
+            : Collections.unmodifiableMap(new LinkedHashMap<>(b.responseFormat));
     this.headers = b.headers.build();
     this.extraBody = Collections.unmodifiableMap(new LinkedHashMap<>(b.extraBody));
     this.cache = b.cache;
     this.rolloutId = b.rolloutId;
-    this.tools = b.tools.stream()
-        .map(t -> Collections.unmodifiableMap(new LinkedHashMap<>(t)))
-        .toList();
+    this.tools =
+        b.tools.stream().map(t -> Collections.unmodifiableMap(new LinkedHashMap<>(t))).toList();
     this.toolChoice = b.toolChoice;
   }
 
@@ -80,7 +81,10 @@ public final class LmRequest {
     return messages;
   }
 
-  /** This call's temperature, max tokens, n and stop sequences; each empty when not set for this call. */
+  /**
+   * This call's temperature, max tokens, n and stop sequences; each empty when not set for this
+   * call.
+   */
   public GenerationOptions options() {
     return options;
   }
@@ -110,7 +114,10 @@ public final class LmRequest {
     return Optional.ofNullable(responseFormat);
   }
 
-  /** Extra HTTP headers for this call; they win over the LM's headers of the same name (ignoring case). */
+  /**
+   * Extra HTTP headers for this call; they win over the LM's headers of the same name (ignoring
+   * case).
+   */
   public Headers headers() {
     return headers;
   }
@@ -131,14 +138,17 @@ public final class LmRequest {
   }
 
   /**
-   * The OpenAI {@code tools} array (native function calling), each item as DSPy's
-   * {@code Tool.format_as_litellm_function_call()} writes it; empty when none.
+   * The OpenAI {@code tools} array (native function calling), each item as DSPy's {@code
+   * Tool.format_as_litellm_function_call()} writes it; empty when none.
    */
   public List<Map<String, Object>> tools() {
     return tools;
   }
 
-  /** The OpenAI {@code tool_choice} ({@code "auto"}, {@code "none"}, {@code "required"} or an object), when set. */
+  /**
+   * The OpenAI {@code tool_choice} ({@code "auto"}, {@code "none"}, {@code "required"} or an
+   * object), when set.
+   */
   public Optional<Object> toolChoice() {
     return Optional.ofNullable(toolChoice);
   }
@@ -180,8 +190,7 @@ public final class LmRequest {
   @Override
   public int hashCode() {
     return Objects.hash(
-        messages, options, responseFormat, headers, extraBody, cache, rolloutId, tools,
-        toolChoice);
+        messages, options, responseFormat, headers, extraBody, cache, rolloutId, tools, toolChoice);
   }
 
   /** Lists header names only: header values may hold credentials. */
@@ -190,7 +199,9 @@ public final class LmRequest {
     return "LmRequest[messages="
         + messages.size()
         + (options.n().isEmpty() ? "" : ", n=" + options.n().getAsInt())
-        + (options.temperature().isEmpty() ? "" : ", temperature=" + options.temperature().getAsDouble())
+        + (options.temperature().isEmpty()
+            ? ""
+            : ", temperature=" + options.temperature().getAsDouble())
         + (options.maxTokens().isEmpty() ? "" : ", maxTokens=" + options.maxTokens().getAsInt())
         + (options.stop().isEmpty() ? "" : ", stop=" + options.stop())
         + (responseFormat == null ? "" : ", responseFormat=" + responseFormat.get("type"))
@@ -198,7 +209,9 @@ public final class LmRequest {
         + (extraBody.isEmpty() ? "" : ", extraBody=" + extraBody.keySet())
         + (cache == null ? "" : ", cache=" + cache)
         + (tools.isEmpty() ? "" : ", tools=" + tools.size())
-        + (toolChoice == null ? "" : ", toolChoice=" + (toolChoice instanceof String ? toolChoice : "{...}"))
+        + (toolChoice == null
+            ? ""
+            : ", toolChoice=" + (toolChoice instanceof String ? toolChoice : "{...}"))
         + "]";
   }
 
@@ -255,7 +268,8 @@ public final class LmRequest {
 
     /** The OpenAI {@code response_format} object, e.g. {@code Map.of("type", "json_object")}. */
     public Builder responseFormat(Map<String, ?> responseFormat) {
-      this.responseFormat = new LinkedHashMap<>(Objects.requireNonNull(responseFormat, "responseFormat"));
+      this.responseFormat =
+          new LinkedHashMap<>(Objects.requireNonNull(responseFormat, "responseFormat"));
       return this;
     }
 
@@ -263,8 +277,9 @@ public final class LmRequest {
      * A header for this call, checked at once as {@link Headers.Builder#set} (and an LM's default
      * headers) are: a header of the same name, ignoring case, is replaced.
      *
-     * @throws IllegalArgumentException when the name is not an HTTP token or the value holds CR, LF,
-     *     another control character or non-ASCII text (the message names the header, never its value)
+     * @throws IllegalArgumentException when the name is not an HTTP token or the value holds CR,
+     *     LF, another control character or non-ASCII text (the message names the header, never its
+     *     value)
      */
     public Builder header(String name, String value) {
       headers.set(name, value);
@@ -284,8 +299,8 @@ public final class LmRequest {
     }
 
     public Builder extraBody(Map<String, ?> extraBody) {
-      Objects.requireNonNull(extraBody, "extraBody").forEach((k, v) -> this.extraBody.put(
-          Objects.requireNonNull(k, "extraBody key"), v));
+      Objects.requireNonNull(extraBody, "extraBody")
+          .forEach((k, v) -> this.extraBody.put(Objects.requireNonNull(k, "extraBody key"), v));
       return this;
     }
 
@@ -300,8 +315,8 @@ public final class LmRequest {
     }
 
     /**
-     * The OpenAI {@code tools} array for native function calling (for dspy4j tools:
-     * {@code Tool.asOpenAiTool()} of each); replaces any set before.
+     * The OpenAI {@code tools} array for native function calling (for dspy4j tools: {@code
+     * Tool.asOpenAiTool()} of each); replaces any set before.
      */
     public Builder tools(List<? extends Map<String, ?>> tools) {
       Objects.requireNonNull(tools, "tools must not be null");
@@ -315,15 +330,19 @@ public final class LmRequest {
     }
 
     /**
-     * The OpenAI {@code tool_choice}: {@code "auto"}, {@code "none"}, {@code "required"}, or an object
-     * such as {@code {"type": "function", "function": {"name": "search"}}}.
+     * The OpenAI {@code tool_choice}: {@code "auto"}, {@code "none"}, {@code "required"}, or an
+     * object such as {@code {"type": "function", "function": {"name": "search"}}}.
      */
     public Builder toolChoice(Object toolChoice) {
       Objects.requireNonNull(toolChoice, "toolChoice");
       if (!(toolChoice instanceof String) && !(toolChoice instanceof Map<?, ?>)) {
-        throw new IllegalArgumentException("toolChoice must be a String or a Map, was " + toolChoice.getClass().getName());
+        throw new IllegalArgumentException(
+            "toolChoice must be a String or a Map, was " + toolChoice.getClass().getName());
       }
-      this.toolChoice = toolChoice instanceof Map<?, ?> m ? Collections.unmodifiableMap(new LinkedHashMap<>(m)) : toolChoice;
+      this.toolChoice =
+          toolChoice instanceof Map<?, ?> m
+              ? Collections.unmodifiableMap(new LinkedHashMap<>(m))
+              : toolChoice;
       return this;
     }
 

@@ -3,10 +3,10 @@ package dev.dspy4j.core.lm;
 import dev.dspy4j.core.http.Headers;
 import java.util.Collections;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -95,12 +95,18 @@ public final class LmResponse {
     return headers.requestId();
   }
 
-  /** True when served from the client cache or when the gateway answered {@code Helicone-Cache: HIT}. */
+  /**
+   * True when served from the client cache or when the gateway answered {@code Helicone-Cache:
+   * HIT}.
+   */
   public boolean cacheHit() {
-    return cacheHit || header("Helicone-Cache").map(v -> v.trim().equalsIgnoreCase("HIT")).orElse(false);
+    return cacheHit
+        || header("Helicone-Cache").map(v -> v.trim().equalsIgnoreCase("HIT")).orElse(false);
   }
 
-  /** The function calls of choice 0 (native function calling), in order; empty when it made none. */
+  /**
+   * The function calls of choice 0 (native function calling), in order; empty when it made none.
+   */
   public List<ToolCall> toolCalls() {
     return toolCalls(0);
   }
@@ -139,9 +145,17 @@ public final class LmResponse {
 
   @Override
   public String toString() {
-    return "LmResponse[texts=" + texts + (toolCalls.isEmpty() ? "" : ", toolCalls=" + toolCalls)
-        + ", usage=" + usage + ", finishReason=" + finishReason
-        + ", cacheHit=" + cacheHit() + requestId().map(id -> ", requestId=" + id).orElse("") + "]";
+    return "LmResponse[texts="
+        + texts
+        + (toolCalls.isEmpty() ? "" : ", toolCalls=" + toolCalls)
+        + ", usage="
+        + usage
+        + ", finishReason="
+        + finishReason
+        + ", cacheHit="
+        + cacheHit()
+        + requestId().map(id -> ", requestId=" + id).orElse("")
+        + "]";
   }
 
   /** Mutable builder for {@link LmResponse}. */
@@ -193,8 +207,10 @@ public final class LmResponse {
 
     /** The function calls of choice {@code choice} (an empty list removes them). */
     public Builder toolCalls(int choice, List<ToolCall> calls) {
-      if (choice < 0) throw new IllegalArgumentException("choice must not be negative, was " + choice);
-      Objects.requireNonNull(calls, "calls").forEach(c -> Objects.requireNonNull(c, "calls must not contain null"));
+      if (choice < 0)
+        throw new IllegalArgumentException("choice must not be negative, was " + choice);
+      Objects.requireNonNull(calls, "calls")
+          .forEach(c -> Objects.requireNonNull(c, "calls must not contain null"));
       if (calls.isEmpty()) {
         toolCalls.remove(choice);
       } else {

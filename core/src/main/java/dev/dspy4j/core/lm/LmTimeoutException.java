@@ -3,7 +3,10 @@ package dev.dspy4j.core.lm;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
-/** A timeout: the server answered 408, or no connection, first byte or next chunk arrived in time. Retryable. */
+/**
+ * A timeout: the server answered 408, or no connection, first byte or next chunk arrived in time.
+ * Retryable.
+ */
 public class LmTimeoutException extends LmException {
 
   private static final long serialVersionUID = 1L;

@@ -10,9 +10,9 @@ import reactor.util.context.ContextView;
 
 /**
  * The send step of a language model, the SPI under an {@link LmChain}: one attempt of one call,
- * nothing else. A transport does no caching, retrying, rate limiting, usage or history
- * bookkeeping: the chain around it does all of that, the same way for every transport (the
- * Reactor Netty {@code LM}, {@code DummyLM}, your own).
+ * nothing else. A transport does no caching, retrying, rate limiting, usage or history bookkeeping:
+ * the chain around it does all of that, the same way for every transport (the Reactor Netty {@code
+ * LM}, {@code DummyLM}, your own).
  *
  * <pre>{@code
  * LmTransport echo = new LmTransport() {
@@ -29,8 +29,9 @@ import reactor.util.context.ContextView;
  *
  * <p>Implementations are thread-safe and lazy (nothing happens until subscription; each
  * subscription is one attempt, so the chain retries by subscribing again), report failures as
- * {@link LmException}s (whose {@link LmException#isRetryable()} and {@link LmException#retryAfter()}
- * steer the {@link RetryPolicy}), honour backpressure and stop sending when cancelled.
+ * {@link LmException}s (whose {@link LmException#isRetryable()} and {@link
+ * LmException#retryAfter()} steer the {@link RetryPolicy}), honour backpressure and stop sending
+ * when cancelled.
  */
 public interface LmTransport {
 
@@ -52,8 +53,8 @@ public interface LmTransport {
   /**
    * A transport sending through {@code lm}, for a {@link LanguageModel} you hold but did not write
    * (a client from another library, a stub): {@code LmChain.builder(LmTransport.of(lm))} then gives
-   * it the chain's cache, history, usage, rate limit and retries. {@code lm} itself should not retry
-   * or cache, or those happen twice.
+   * it the chain's cache, history, usage, rate limit and retries. {@code lm} itself should not
+   * retry or cache, or those happen twice.
    */
   static LmTransport of(LanguageModel lm) {
     return new LanguageModelTransport(lm);
@@ -61,10 +62,10 @@ public interface LmTransport {
 
   /**
    * For a streaming transport: hands the response headers of a streamed attempt to the chain, whose
-   * rate limiter reads the server's budget from them ({@code Helicone-RateLimit-*},
-   * {@code x-ratelimit-*}); a non-streamed response carries them in {@link LmResponse#headers()}.
-   * {@code headers} is only called when something listens, so building the map costs nothing
-   * otherwise. Call it with the Context of the {@link #sendStream} subscription.
+   * rate limiter reads the server's budget from them ({@code Helicone-RateLimit-*}, {@code
+   * x-ratelimit-*}); a non-streamed response carries them in {@link LmResponse#headers()}. {@code
+   * headers} is only called when something listens, so building the map costs nothing otherwise.
+   * Call it with the Context of the {@link #sendStream} subscription.
    */
   static void reportStreamHeaders(ContextView context, Supplier<Headers> headers) {
     RateLimitLink.reportHeaders(context, headers);

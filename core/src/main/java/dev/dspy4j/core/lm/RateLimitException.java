@@ -3,7 +3,9 @@ package dev.dspy4j.core.lm;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
-/** The server rate-limited the call (HTTP 429). Retryable, after {@link #retryAfter()} when given. */
+/**
+ * The server rate-limited the call (HTTP 429). Retryable, after {@link #retryAfter()} when given.
+ */
 public class RateLimitException extends LmException {
 
   private static final long serialVersionUID = 1L;

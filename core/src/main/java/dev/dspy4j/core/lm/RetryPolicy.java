@@ -16,22 +16,22 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 /**
- * When and after how long a failed LM call is tried again: the one retry rule of every
- * {@link LmChain} (transport failures and 429s alike), usable with any {@code retryWhen}.
+ * When and after how long a failed LM call is tried again: the one retry rule of every {@link
+ * LmChain} (transport failures and 429s alike), usable with any {@code retryWhen}.
  *
- * <p>A failure passing the {@linkplain Builder#filter filter} (default: a retryable
- * {@link LmException}: connection failures, timeouts, 408, 409, 429, 5xx) is retried up to
- * {@link #maxRetries()} times. The wait before retry {@code n} (from 0) is an exponential backoff
- * {@code backoff × 2ⁿ}, capped at {@code maxBackoff}, shortened by a random fraction of up to
- * {@code jitter} (default 0.5: each wait is drawn from the upper half), so calls that failed together
- * do not return together. A server's {@code Retry-After} ({@link LmException#retryAfter()}) is a
- * minimum wait; one beyond {@code maxRetryAfter} fails the call at once, its message saying how long
- * the server asked for. Waits are timers on the policy's {@link Scheduler}: no thread sleeps, and
- * tests run them in virtual time.
+ * <p>A failure passing the {@linkplain Builder#filter filter} (default: a retryable {@link
+ * LmException}: connection failures, timeouts, 408, 409, 429, 5xx) is retried up to {@link
+ * #maxRetries()} times. The wait before retry {@code n} (from 0) is an exponential backoff {@code
+ * backoff × 2ⁿ}, capped at {@code maxBackoff}, shortened by a random fraction of up to {@code
+ * jitter} (default 0.5: each wait is drawn from the upper half), so calls that failed together do
+ * not return together. A server's {@code Retry-After} ({@link LmException#retryAfter()}) is a
+ * minimum wait; one beyond {@code maxRetryAfter} fails the call at once, its message saying how
+ * long the server asked for. Waits are timers on the policy's {@link Scheduler}: no thread sleeps,
+ * and tests run them in virtual time.
  *
  * <p>The last failure is what the subscriber sees, with the number of attempts and why retrying
- * stopped ({@link LmException#recordAttempts}); each retry is logged once at INFO with the reason and
- * the wait. Immutable and thread-safe.
+ * stopped ({@link LmException#recordAttempts}); each retry is logged once at INFO with the reason
+ * and the wait. Immutable and thread-safe.
  *
  * <pre>{@code
  * RetryPolicy policy = RetryPolicy.builder().maxRetries(5).backoff(Duration.ofMillis(200)).build();
@@ -51,8 +51,12 @@ public final class RetryPolicy extends Retry {
   private final Duration maxRetryAfter;
   private final double jitter;
   private final Predicate<? super Throwable> filter;
-  /** Null: {@link Schedulers#parallel()} looked up at each wait, so virtual time in tests applies. */
+
+  /**
+   * Null: {@link Schedulers#parallel()} looked up at each wait, so virtual time in tests applies.
+   */
   private final @Nullable Scheduler scheduler;
+
   private final DoubleSupplier random;
 
   private RetryPolicy(Builder b) {
@@ -99,7 +103,9 @@ public final class RetryPolicy extends Retry {
     return backoff;
   }
 
-  /** The longest computed backoff (a longer Retry-After still wins, up to {@link #maxRetryAfter()}). */
+  /**
+   * The longest computed backoff (a longer Retry-After still wins, up to {@link #maxRetryAfter()}).
+   */
   public Duration maxBackoff() {
     return maxBackoff;
   }
@@ -120,42 +126,55 @@ public final class RetryPolicy extends Retry {
    */
   @Override
   public Flux<Long> generateCompanion(Flux<RetrySignal> signals) {
-    return signals.concatMap(signal -> {
-      Throwable failure = signal.failure();
-      long retry = signal.totalRetries();
-      int attempts = (int) Math.min(Integer.MAX_VALUE, retry + 1);
-      LmException lm = failure instanceof LmException e ? e : null;
-      if (!filter.test(failure)) {
-        if (lm != null && attempts > 1) {
-          lm.recordAttempts(attempts, "this error is not retried");
-        }
-        return Mono.error(failure);
-      }
-      if (retry >= maxRetries) {
-        if (lm != null) {
-          lm.recordAttempts(attempts, maxRetries == 0 ? "not retried, retries are off"
-              : "gave up after " + maxRetries + (maxRetries == 1 ? " retry" : " retries"));
-        }
-        return Mono.error(failure);
-      }
-      Duration serverWait = lm == null ? Duration.ZERO : lm.retryAfter().orElse(Duration.ZERO);
-      if (lm != null && serverWait.compareTo(maxRetryAfter) > 0) {
-        lm.recordAttempts(attempts, "not retried, the server asked to wait " + seconds(serverWait)
-            + ", beyond maxRetryAfter of " + seconds(maxRetryAfter));
-        return Mono.error(failure);
-      }
-      Duration wait = delay(retry, serverWait);
-      if (LOG.isInfoEnabled()) {
-        LOG.info("LM call failed, retry {} of {} in {}: {}: {}", retry + 1, maxRetries, seconds(wait),
-            failure.getClass().getSimpleName(), failure.getMessage());
-      }
-      return scheduler == null ? Mono.delay(wait) : Mono.delay(wait, scheduler);
-    });
+    return signals.concatMap(
+        signal -> {
+          Throwable failure = signal.failure();
+          long retry = signal.totalRetries();
+          int attempts = (int) Math.min(Integer.MAX_VALUE, retry + 1);
+          LmException lm = failure instanceof LmException e ? e : null;
+          if (!filter.test(failure)) {
+            if (lm != null && attempts > 1) {
+              lm.recordAttempts(attempts, "this error is not retried");
+            }
+            return Mono.error(failure);
+          }
+          if (retry >= maxRetries) {
+            if (lm != null) {
+              lm.recordAttempts(
+                  attempts,
+                  maxRetries == 0
+                      ? "not retried, retries are off"
+                      : "gave up after " + maxRetries + (maxRetries == 1 ? " retry" : " retries"));
+            }
+            return Mono.error(failure);
+          }
+          Duration serverWait = lm == null ? Duration.ZERO : lm.retryAfter().orElse(Duration.ZERO);
+          if (lm != null && serverWait.compareTo(maxRetryAfter) > 0) {
+            lm.recordAttempts(
+                attempts,
+                "not retried, the server asked to wait "
+                    + seconds(serverWait)
+                    + ", beyond maxRetryAfter of "
+                    + seconds(maxRetryAfter));
+            return Mono.error(failure);
+          }
+          Duration wait = delay(retry, serverWait);
+          if (LOG.isInfoEnabled()) {
+            LOG.info(
+                "LM call failed, retry {} of {} in {}: {}: {}",
+                retry + 1,
+                maxRetries,
+                seconds(wait),
+                failure.getClass().getSimpleName(),
+                failure.getMessage());
+          }
+          return scheduler == null ? Mono.delay(wait) : Mono.delay(wait, scheduler);
+        });
   }
 
   /**
-   * The wait before retry number {@code retry} (from 0): the jittered backoff, or {@code serverWait}
-   * when that is longer.
+   * The wait before retry number {@code retry} (from 0): the jittered backoff, or {@code
+   * serverWait} when that is longer.
    */
   Duration delay(long retry, Duration serverWait) {
     long ceiling = backoff.toNanos() << Math.min(retry, 30);
@@ -175,8 +194,17 @@ public final class RetryPolicy extends Retry {
 
   @Override
   public String toString() {
-    return "RetryPolicy[maxRetries=" + maxRetries + ", backoff=" + backoff + ".." + maxBackoff + ", jitter="
-        + jitter + ", maxRetryAfter=" + maxRetryAfter + "]";
+    return "RetryPolicy[maxRetries="
+        + maxRetries
+        + ", backoff="
+        + backoff
+        + ".."
+        + maxBackoff
+        + ", jitter="
+        + jitter
+        + ", maxRetryAfter="
+        + maxRetryAfter
+        + "]";
   }
 
   /** Builds a {@link RetryPolicy}; starts from {@link #defaults()}. Not thread-safe. */
@@ -224,17 +252,24 @@ public final class RetryPolicy extends Retry {
       return this;
     }
 
-    /** The longest server Retry-After waited for (not negative; default 60 s); a longer one fails at once. */
+    /**
+     * The longest server Retry-After waited for (not negative; default 60 s); a longer one fails at
+     * once.
+     */
     public Builder maxRetryAfter(Duration maxRetryAfter) {
       Objects.requireNonNull(maxRetryAfter, "maxRetryAfter must not be null");
       if (maxRetryAfter.isNegative()) {
-        throw new IllegalArgumentException("maxRetryAfter must not be negative, was " + maxRetryAfter);
+        throw new IllegalArgumentException(
+            "maxRetryAfter must not be negative, was " + maxRetryAfter);
       }
       this.maxRetryAfter = maxRetryAfter;
       return this;
     }
 
-    /** The fraction (0..1, default 0.5) by which each backoff may be shortened at random; 0 is exact. */
+    /**
+     * The fraction (0..1, default 0.5) by which each backoff may be shortened at random; 0 is
+     * exact.
+     */
     public Builder jitter(double jitter) {
       if (!(jitter >= 0 && jitter <= 1)) {
         throw new IllegalArgumentException("jitter must be between 0 and 1, was " + jitter);
@@ -249,7 +284,10 @@ public final class RetryPolicy extends Retry {
       return this;
     }
 
-    /** Where the waits run (default {@link Schedulers#parallel()}; a virtual-time scheduler in tests). */
+    /**
+     * Where the waits run (default {@link Schedulers#parallel()}; a virtual-time scheduler in
+     * tests).
+     */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
       return this;

@@ -14,7 +14,11 @@ public class StreamInterruptedException extends LmException {
   private final String partialText;
 
   public StreamInterruptedException(
-      String message, int statusCode, @Nullable String requestId, String partialText, @Nullable Throwable cause) {
+      String message,
+      int statusCode,
+      @Nullable String requestId,
+      String partialText,
+      @Nullable Throwable cause) {
     super(message, statusCode, false, requestId, null, null, cause);
     this.partialText = partialText;
   }

@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  * {@code message.tool_calls}, DSPy's {@code ToolCalls.ToolCall}): the provider's call id, the
  * function name and the arguments as the JSON object text the LM wrote.
  *
- * <p>Instances made by the LM client were checked with {@link #checked}: the name is present and the
- * arguments are a JSON object, so {@link #parsedArguments()} does not fail for them.
+ * <p>Instances made by the LM client were checked with {@link #checked}: the name is present and
+ * the arguments are a JSON object, so {@link #parsedArguments()} does not fail for them.
  *
  * @param id the provider's call id ({@code call_...}), null when the provider sent none
  * @param name the function (tool) name
@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  */
 public record ToolCall(@Nullable String id, String name, String arguments) {
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   public ToolCall {
     Objects.requireNonNull(name, "name must not be null");
@@ -37,9 +37,11 @@ public record ToolCall(@Nullable String id, String name, String arguments) {
    * {@code "{}"}, as providers send for a function without parameters).
    *
    * @param position the call's index in its message, for the error message
-   * @throws MalformedToolCallException when the name is missing or the arguments are not a JSON object
+   * @throws MalformedToolCallException when the name is missing or the arguments are not a JSON
+   *     object
    */
-  public static ToolCall checked(int position, @Nullable String id, @Nullable String name, @Nullable String arguments) {
+  public static ToolCall checked(
+      int position, @Nullable String id, @Nullable String name, @Nullable String arguments) {
     String where = "tool call " + position + (id == null ? "" : " (id " + id + ")");
     if (name == null || name.isEmpty()) {
       throw new MalformedToolCallException("the LM's " + where + " has no function name");
@@ -55,7 +57,8 @@ public record ToolCall(@Nullable String id, String name, String arguments) {
   }
 
   /**
-   * The arguments as a map (JSON objects as maps, arrays as lists, numbers as Integer/Long/Double...).
+   * The arguments as a map (JSON objects as maps, arrays as lists, numbers as
+   * Integer/Long/Double...).
    *
    * @throws MalformedToolCallException when the arguments are not a JSON object
    */
@@ -74,12 +77,17 @@ public record ToolCall(@Nullable String id, String name, String arguments) {
     try {
       node = JSON.readTree(arguments);
     } catch (JsonProcessingException e) {
-      throw new MalformedToolCallException("the arguments of the LM's " + what + " are not valid JSON ("
-          + e.getOriginalMessage() + "): " + sample(arguments));
+      throw new MalformedToolCallException(
+          "the arguments of the LM's "
+              + what
+              + " are not valid JSON ("
+              + e.getOriginalMessage()
+              + "): "
+              + sample(arguments));
     }
     if (node == null || !node.isObject()) {
-      throw new MalformedToolCallException("the arguments of the LM's " + what + " are not a JSON object: "
-          + sample(arguments));
+      throw new MalformedToolCallException(
+          "the arguments of the LM's " + what + " are not a JSON object: " + sample(arguments));
     }
     return node;
   }

@@ -7,9 +7,9 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Puts the {@link ToolCallDelta}s of one choice of a stream together into complete {@link ToolCall}s:
- * per call index, the first id and name seen and the concatenated argument fragments. Not
- * thread-safe (a stream's signals are serial); one per choice and stream.
+ * Puts the {@link ToolCallDelta}s of one choice of a stream together into complete {@link
+ * ToolCall}s: per call index, the first id and name seen and the concatenated argument fragments.
+ * Not thread-safe (a stream's signals are serial); one per choice and stream.
  *
  * <pre>{@code
  * var calls = new ToolCallAssembler();
@@ -52,11 +52,13 @@ public final class ToolCallAssembler {
   /**
    * The complete calls in index order.
    *
-   * @throws MalformedToolCallException when a call has no name or its arguments are not a JSON object
+   * @throws MalformedToolCallException when a call has no name or its arguments are not a JSON
+   *     object
    */
   public List<ToolCall> complete() {
     var out = new ArrayList<ToolCall>(calls.size());
-    calls.forEach((index, p) -> out.add(ToolCall.checked(index, p.id, p.name, p.arguments.toString())));
+    calls.forEach(
+        (index, p) -> out.add(ToolCall.checked(index, p.id, p.name, p.arguments.toString())));
     return List.copyOf(out);
   }
 }

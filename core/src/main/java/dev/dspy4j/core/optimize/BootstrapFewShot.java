@@ -28,13 +28,13 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * DSPy's {@code BootstrapFewShot}: a teacher program (the program itself, first given up to
- * {@code maxLabeledDemos} labelled demos by {@link LabeledFewShot}) runs on the trainset in order;
- * each run the metric passes becomes, for every predictor that took part, one augmented demo (its
- * inputs and outputs, reasoning included) — until {@code maxBootstrappedDemos} examples succeeded.
- * The compiled student's predictors get their augmented demos, then raw labelled demos sampled from
- * the examples that were not bootstrapped, up to {@code maxLabeledDemos} in all, as DSPy samples
- * them ({@code Random(0)}, the raw pool shrinking from predictor to predictor).
+ * DSPy's {@code BootstrapFewShot}: a teacher program (the program itself, first given up to {@code
+ * maxLabeledDemos} labelled demos by {@link LabeledFewShot}) runs on the trainset in order; each
+ * run the metric passes becomes, for every predictor that took part, one augmented demo (its inputs
+ * and outputs, reasoning included) — until {@code maxBootstrappedDemos} examples succeeded. The
+ * compiled student's predictors get their augmented demos, then raw labelled demos sampled from the
+ * examples that were not bootstrapped, up to {@code maxLabeledDemos} in all, as DSPy samples them
+ * ({@code Random(0)}, the raw pool shrinking from predictor to predictor).
  *
  * <p>Reactive: up to {@link Builder#concurrency} teacher runs in flight (results are taken in
  * trainset order, so the demos are the same at any concurrency; runs past the last one needed are
@@ -80,7 +80,10 @@ public final class BootstrapFewShot implements Optimizer {
     return new Builder(metric);
   }
 
-  /** A BootstrapFewShot like this one with another cap on bootstrapped demos (used by random search). */
+  /**
+   * A BootstrapFewShot like this one with another cap on bootstrapped demos (used by random
+   * search).
+   */
   BootstrapFewShot withMaxBootstrappedDemos(int max) {
     var b = new Builder(metric);
     b.metricThreshold = metricThreshold;
@@ -99,20 +102,28 @@ public final class BootstrapFewShot implements Optimizer {
   public <P extends Module> Mono<P> compile(Supplier<? extends P> program, List<Example> trainset) {
     Objects.requireNonNull(program, "program must not be null");
     Objects.requireNonNull(trainset, "trainset must not be null");
-    return Mono.defer(() -> {
-      P student = Objects.requireNonNull(program.get(), "the program factory returned null");
-      Supplier<? extends Module> teachers = teacher != null ? teacher : program;
-      Map<String, List<Example>> teacherDemos = teacherDemos(teachers, trainset);
-      requireSameStructure(student, teachers.get());
-      var run = new Run(teachers, teacherDemos, student.namedPredictors().keySet());
-      return ProgressPrinter.using(progress, printer -> run.bootstrap(trainset, printer)
-          .flatMap(bootstrapped -> printer.endLine().thenReturn(bootstrapped))
-          .map(bootstrapped -> train(student, trainset, bootstrapped, run.traces)));
-    });
+    return Mono.defer(
+        () -> {
+          P student = Objects.requireNonNull(program.get(), "the program factory returned null");
+          Supplier<? extends Module> teachers = teacher != null ? teacher : program;
+          Map<String, List<Example>> teacherDemos = teacherDemos(teachers, trainset);
+          requireSameStructure(student, teachers.get());
+          var run = new Run(teachers, teacherDemos, student.namedPredictors().keySet());
+          return ProgressPrinter.using(
+              progress,
+              printer ->
+                  run.bootstrap(trainset, printer)
+                      .flatMap(bootstrapped -> printer.endLine().thenReturn(bootstrapped))
+                      .map(bootstrapped -> train(student, trainset, bootstrapped, run.traces)));
+        });
   }
 
-  /** The teacher's demos per predictor: the factory's, or LabeledFewShot's when labelled demos are allowed. */
-  private Map<String, List<Example>> teacherDemos(Supplier<? extends Module> teachers, List<Example> trainset) {
+  /**
+   * The teacher's demos per predictor: the factory's, or LabeledFewShot's when labelled demos are
+   * allowed.
+   */
+  private Map<String, List<Example>> teacherDemos(
+      Supplier<? extends Module> teachers, List<Example> trainset) {
     Module probe = Objects.requireNonNull(teachers.get(), "the teacher factory returned null");
     if (maxLabeledDemos > 0) {
       LabeledFewShot.of(maxLabeledDemos).applyTo(probe, trainset);
@@ -126,18 +137,31 @@ public final class BootstrapFewShot implements Optimizer {
     Map<String, Predict> s = student.namedPredictors();
     Map<String, Predict> t = teacher.namedPredictors();
     if (!List.copyOf(s.keySet()).equals(List.copyOf(t.keySet()))) {
-      throw new IllegalArgumentException("Student and teacher must have the same program structure: student "
-          + s.keySet() + ", teacher " + t.keySet());
+      throw new IllegalArgumentException(
+          "Student and teacher must have the same program structure: student "
+              + s.keySet()
+              + ", teacher "
+              + t.keySet());
     }
-    s.forEach((name, p) -> {
-      if (!p.signature().equals(t.get(name).signature())) {
-        throw new IllegalArgumentException("Student and teacher must have the same signatures: " + name
-            + " is " + p.signature() + " in the student and " + t.get(name).signature() + " in the teacher");
-      }
-    });
+    s.forEach(
+        (name, p) -> {
+          if (!p.signature().equals(t.get(name).signature())) {
+            throw new IllegalArgumentException(
+                "Student and teacher must have the same signatures: "
+                    + name
+                    + " is "
+                    + p.signature()
+                    + " in the student and "
+                    + t.get(name).signature()
+                    + " in the teacher");
+          }
+        });
   }
 
-  private <P extends Module> P train(P student, List<Example> trainset, List<Integer> bootstrapped,
+  private <P extends Module> P train(
+      P student,
+      List<Example> trainset,
+      List<Integer> bootstrapped,
       Map<String, List<Example>> traces) {
     var validation = new ArrayList<Example>();
     for (int i = 0; i < trainset.size(); i++) {
@@ -166,7 +190,10 @@ public final class BootstrapFewShot implements Optimizer {
     private final AtomicInteger errors = new AtomicInteger();
     private int attempts;
 
-    Run(Supplier<? extends Module> teachers, Map<String, List<Example>> teacherDemos, Iterable<String> names) {
+    Run(
+        Supplier<? extends Module> teachers,
+        Map<String, List<Example>> teacherDemos,
+        Iterable<String> names) {
       this.teachers = teachers;
       this.teacherDemos = teacherDemos;
       names.forEach(n -> traces.put(n, new ArrayList<>()));
@@ -180,45 +207,65 @@ public final class BootstrapFewShot implements Optimizer {
       }
       return Flux.range(0, trainset.size())
           .flatMapSequential(i -> rounds(i, trainset.get(i)), concurrency, 1)
-          .concatMap(outcome -> {
-            attempts += outcome.attempts();
-            for (Throwable error : outcome.errors()) {
-              if (errors.incrementAndGet() >= maxErrors) {
-                return Mono.error(error);
-              }
-              LOG.error("Failed to run or to evaluate example {} with {} due to {}.", outcome.index(), metric.name(),
-                  error.toString());
-            }
-            outcome.traces().ifPresent(kept -> {
-              bootstrapped.add(outcome.index());
-              kept.forEach((name, demo) -> traces.get(name).add(demo));
-            });
-            showProgress(printer, outcome.index() + 1, trainset.size(), bootstrapped.size());
-            return Mono.just(bootstrapped.size());
-          })
+          .concatMap(
+              outcome -> {
+                attempts += outcome.attempts();
+                for (Throwable error : outcome.errors()) {
+                  if (errors.incrementAndGet() >= maxErrors) {
+                    return Mono.error(error);
+                  }
+                  LOG.error(
+                      "Failed to run or to evaluate example {} with {} due to {}.",
+                      outcome.index(),
+                      metric.name(),
+                      error.toString());
+                }
+                outcome
+                    .traces()
+                    .ifPresent(
+                        kept -> {
+                          bootstrapped.add(outcome.index());
+                          kept.forEach((name, demo) -> traces.get(name).add(demo));
+                        });
+                showProgress(printer, outcome.index() + 1, trainset.size(), bootstrapped.size());
+                return Mono.just(bootstrapped.size());
+              })
           .takeUntil(count -> count >= maxBootstrappedDemos)
-          .then(Mono.fromSupplier(() -> {
-            LOG.info("Bootstrapped {} full traces for up to {} rounds, amounting to {} attempts.",
-                bootstrapped.size(), maxRounds, attempts);
-            return bootstrapped;
-          }));
+          .then(
+              Mono.fromSupplier(
+                  () -> {
+                    LOG.info(
+                        "Bootstrapped {} full traces for up to {} rounds, amounting to {} attempts.",
+                        bootstrapped.size(),
+                        maxRounds,
+                        attempts);
+                    return bootstrapped;
+                  }));
     }
 
     /** Up to maxRounds attempts at one example, stopping at the first success. */
     private Mono<Outcome> rounds(int index, Example example) {
       var failures = new ArrayList<Throwable>();
       return Flux.range(0, maxRounds)
-          .concatMap(round -> attempt(example, round)
-              .map(Optional::of)
-              .defaultIfEmpty(Optional.<Map<String, Example>>empty())
-              .onErrorResume(e -> {
-                failures.add(e);
-                return Mono.just(Optional.<Map<String, Example>>empty());
-              }))
+          .concatMap(
+              round ->
+                  attempt(example, round)
+                      .map(Optional::of)
+                      .defaultIfEmpty(Optional.<Map<String, Example>>empty())
+                      .onErrorResume(
+                          e -> {
+                            failures.add(e);
+                            return Mono.just(Optional.<Map<String, Example>>empty());
+                          }))
           .takeUntil(Optional::isPresent)
           .collectList()
-          .map(results -> new Outcome(index, results.size(), List.copyOf(failures),
-              results.get(results.size() - 1)));
+          .map(
+              results ->
+                  new Outcome(
+                      index,
+                      results.size(),
+                      List.copyOf(failures),
+                      results.get(results.size() - 1)));
     }
 
     /**
@@ -226,33 +273,52 @@ public final class BootstrapFewShot implements Optimizer {
      * kept demo per predictor when the metric passes, empty when it does not.
      */
     private Mono<Map<String, Example>> attempt(Example example, int round) {
-      return Mono.defer(() -> {
-        Module teacherProgram = Objects.requireNonNull(teachers.get(), "the teacher factory returned null");
-        Map<String, Predict> named = teacherProgram.namedPredictors();
-        named.forEach((name, p) -> p.updateState(s -> s.withDemos(teacherDemos.getOrDefault(name, List.of())
-            .stream().filter(d -> !d.values().equals(example.values())).toList())));
-        var predictorNames = new IdentityHashMap<Predict, String>();
-        named.forEach((name, p) -> predictorNames.put(p, name));
-        var trace = new Trace();
-        Mono<Prediction> run = teacherProgram.call(example.inputs());
-        if (round > 0) {
-          // DSPy's lm.copy(rollout_id=round, temperature=1.0): a new cache key and a sampled answer.
-          run = run.contextWrite(new Rollout(Integer.toString(round), 1.0).into());
-        }
-        if (teacherLm != null) {
-          run = run.contextWrite(Dspy.withLm(teacherLm));
-        }
-        return run.contextWrite(trace.into())
-            .flatMap(prediction -> metric.score(example, prediction))
-            .flatMap(score -> passes(score) ? Mono.just(keptDemos(trace, predictorNames)) : Mono.empty());
-      });
+      return Mono.defer(
+          () -> {
+            Module teacherProgram =
+                Objects.requireNonNull(teachers.get(), "the teacher factory returned null");
+            Map<String, Predict> named = teacherProgram.namedPredictors();
+            named.forEach(
+                (name, p) ->
+                    p.updateState(
+                        s ->
+                            s.withDemos(
+                                teacherDemos.getOrDefault(name, List.of()).stream()
+                                    .filter(d -> !d.values().equals(example.values()))
+                                    .toList())));
+            var predictorNames = new IdentityHashMap<Predict, String>();
+            named.forEach((name, p) -> predictorNames.put(p, name));
+            var trace = new Trace();
+            Mono<Prediction> run = teacherProgram.call(example.inputs());
+            if (round > 0) {
+              // DSPy's lm.copy(rollout_id=round, temperature=1.0): a new cache key and a sampled
+              // answer.
+              run = run.contextWrite(new Rollout(Integer.toString(round), 1.0).into());
+            }
+            if (teacherLm != null) {
+              run = run.contextWrite(Dspy.withLm(teacherLm));
+            }
+            return run.contextWrite(trace.into())
+                .flatMap(prediction -> metric.score(example, prediction))
+                .flatMap(
+                    score ->
+                        passes(score) ? Mono.just(keptDemos(trace, predictorNames)) : Mono.empty());
+          });
     }
   }
 
   /** One progress line, rewritten in place, printed in order off the event loop. */
   private void showProgress(ProgressPrinter printer, int done, int total, int bootstrapped) {
-    printer.print("\rBootstrapping: " + done + "/" + total + " examples run, " + bootstrapped + "/"
-        + maxBootstrappedDemos + " full traces");
+    printer.print(
+        "\rBootstrapping: "
+            + done
+            + "/"
+            + total
+            + " examples run, "
+            + bootstrapped
+            + "/"
+            + maxBootstrappedDemos
+            + " full traces");
   }
 
   private boolean passes(double score) {
@@ -261,14 +327,14 @@ public final class BootstrapFewShot implements Optimizer {
 
   /**
    * The demo kept per predictor: the trace steps as augmented examples ({@code augmented=true}, the
-   * inputs, then the outputs); of several steps of one predictor, one is chosen as DSPy chooses
-   * (a coin flip between the last step and a random earlier one), seeded from the steps themselves.
+   * inputs, then the outputs); of several steps of one predictor, one is chosen as DSPy chooses (a
+   * coin flip between the last step and a random earlier one), seeded from the steps themselves.
    */
   private static Map<String, Example> keptDemos(Trace trace, Map<Predict, String> names) {
     var steps = new LinkedHashMap<String, List<Example>>();
     for (Trace.Step step : trace.steps()) {
       String name = names.get(step.predictor());
-      if (name == null) continue;   // a predictor outside the program's named ones (as DSPy skips it)
+      if (name == null) continue; // a predictor outside the program's named ones (as DSPy skips it)
       var values = new LinkedHashMap<String, Object>();
       values.put("augmented", true);
       values.putAll(step.inputs());
@@ -276,18 +342,24 @@ public final class BootstrapFewShot implements Optimizer {
       steps.computeIfAbsent(name, n -> new ArrayList<>()).add(Example.of(values));
     }
     var kept = new LinkedHashMap<String, Example>();
-    steps.forEach((name, demos) -> {
-      if (demos.size() == 1) {
-        kept.put(name, demos.get(0));
-      } else {
-        var rng = new PyRandom(demos.toString().hashCode());
-        kept.put(name, rng.random() < 0.5 ? rng.choice(demos.subList(0, demos.size() - 1)) : demos.get(demos.size() - 1));
-      }
-    });
+    steps.forEach(
+        (name, demos) -> {
+          if (demos.size() == 1) {
+            kept.put(name, demos.get(0));
+          } else {
+            var rng = new PyRandom(demos.toString().hashCode());
+            kept.put(
+                name,
+                rng.random() < 0.5
+                    ? rng.choice(demos.subList(0, demos.size() - 1))
+                    : demos.get(demos.size() - 1));
+          }
+        });
     return kept;
   }
 
-  private record Outcome(int index, int attempts, List<Throwable> errors, Optional<Map<String, Example>> traces) {}
+  private record Outcome(
+      int index, int attempts, List<Throwable> errors, Optional<Map<String, Example>> traces) {}
 
   /** Settings of a {@link BootstrapFewShot}; DSPy's names and defaults. */
   public static final class Builder {
@@ -306,7 +378,9 @@ public final class BootstrapFewShot implements Optimizer {
       this.metric = Objects.requireNonNull(metric, "metric must not be null");
     }
 
-    /** A run passes when its score reaches this, instead of the metric's own {@link Metric#passed}. */
+    /**
+     * A run passes when its score reaches this, instead of the metric's own {@link Metric#passed}.
+     */
     public Builder metricThreshold(double threshold) {
       this.metricThreshold = threshold;
       return this;
@@ -324,28 +398,36 @@ public final class BootstrapFewShot implements Optimizer {
       return this;
     }
 
-    /** Attempts per example; rounds after the first use a rollout id and temperature 1.0. Default 1. */
+    /**
+     * Attempts per example; rounds after the first use a rollout id and temperature 1.0. Default 1.
+     */
     public Builder maxRounds(int rounds) {
-      if (rounds < 1) throw new IllegalArgumentException("maxRounds must be at least 1, was " + rounds);
+      if (rounds < 1)
+        throw new IllegalArgumentException("maxRounds must be at least 1, was " + rounds);
       this.maxRounds = rounds;
       return this;
     }
 
     /** The compile errors with the teacher's error once this many runs failed; default 10. */
     public Builder maxErrors(int maxErrors) {
-      if (maxErrors < 1) throw new IllegalArgumentException("maxErrors must be at least 1, was " + maxErrors);
+      if (maxErrors < 1)
+        throw new IllegalArgumentException("maxErrors must be at least 1, was " + maxErrors);
       this.maxErrors = maxErrors;
       return this;
     }
 
     /** Teacher runs in flight at once; default 1 (DSPy runs them one after another). */
     public Builder concurrency(int concurrency) {
-      if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
+      if (concurrency < 1)
+        throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
       this.concurrency = concurrency;
       return this;
     }
 
-    /** A factory of teacher programs (same structure as the student); default: the program's factory. */
+    /**
+     * A factory of teacher programs (same structure as the student); default: the program's
+     * factory.
+     */
     public Builder teacher(Supplier<? extends Module> teacher) {
       this.teacher = Objects.requireNonNull(teacher, "teacher must not be null");
       return this;
@@ -357,7 +439,9 @@ public final class BootstrapFewShot implements Optimizer {
       return this;
     }
 
-    /** Shows a progress line on {@code out} (e.g. {@code System.err}): examples run, traces found. */
+    /**
+     * Shows a progress line on {@code out} (e.g. {@code System.err}): examples run, traces found.
+     */
     public Builder progress(PrintStream out) {
       this.progress = Objects.requireNonNull(out, "out must not be null");
       return this;
@@ -368,7 +452,8 @@ public final class BootstrapFewShot implements Optimizer {
     }
 
     private static int nonNegative(String name, int value) {
-      if (value < 0) throw new IllegalArgumentException(name + " must not be negative, was " + value);
+      if (value < 0)
+        throw new IllegalArgumentException(name + " must not be negative, was " + value);
       return value;
     }
   }

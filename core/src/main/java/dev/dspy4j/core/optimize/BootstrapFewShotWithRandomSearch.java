@@ -18,14 +18,14 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * DSPy's {@code BootstrapFewShotWithRandomSearch} ({@code BootstrapRS}): compiles candidate programs
- * and keeps the one with the best score on a validation set. Candidates by seed, as DSPy: -3 the
- * program as it is (zero-shot), -2 {@link LabeledFewShot}, -1 {@link BootstrapFewShot} on the trainset
- * in order, then seeds 0, 1, ... each bootstrapping from the trainset shuffled with {@code Random(seed)}
- * and at most {@code Random(seed).randint(1, maxBootstrappedDemos)} demos. Each candidate is scored by
- * {@link Evaluate}; the first candidate with the highest score wins; {@code stopAtScore} ends the
- * search early. Candidates are compiled one after another, each with the bootstrap's and the
- * evaluation's own concurrency. Cancelling cancels every call.
+ * DSPy's {@code BootstrapFewShotWithRandomSearch} ({@code BootstrapRS}): compiles candidate
+ * programs and keeps the one with the best score on a validation set. Candidates by seed, as DSPy:
+ * -3 the program as it is (zero-shot), -2 {@link LabeledFewShot}, -1 {@link BootstrapFewShot} on
+ * the trainset in order, then seeds 0, 1, ... each bootstrapping from the trainset shuffled with
+ * {@code Random(seed)} and at most {@code Random(seed).randint(1, maxBootstrappedDemos)} demos.
+ * Each candidate is scored by {@link Evaluate}; the first candidate with the highest score wins;
+ * {@code stopAtScore} ends the search early. Candidates are compiled one after another, each with
+ * the bootstrap's and the evaluation's own concurrency. Cancelling cancels every call.
  */
 public final class BootstrapFewShotWithRandomSearch implements Optimizer {
 
@@ -50,8 +50,13 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
     this.maxErrors = b.maxErrors;
     this.stopAtScore = b.stopAtScore;
     this.valset = b.valset;
-    this.bootstrap = b.bootstrap.maxBootstrappedDemos(b.maxBootstrappedDemos).maxLabeledDemos(b.maxLabeledDemos)
-        .maxErrors(b.maxErrors).concurrency(b.concurrency).build();
+    this.bootstrap =
+        b.bootstrap
+            .maxBootstrappedDemos(b.maxBootstrappedDemos)
+            .maxLabeledDemos(b.maxLabeledDemos)
+            .maxErrors(b.maxErrors)
+            .concurrency(b.concurrency)
+            .build();
   }
 
   /** A builder with DSPy's defaults: 16 candidates, 4 bootstrapped and 16 labelled demos. */
@@ -71,31 +76,43 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
    * Runs the search and emits every candidate evaluated, best first (ties in seed order): the first
    * is what {@link #compile} returns (DSPy's {@code candidate_programs}).
    */
-  public <P extends Module> Mono<List<Candidate<P>>> search(Supplier<? extends P> program, List<Example> trainset) {
+  public <P extends Module> Mono<List<Candidate<P>>> search(
+      Supplier<? extends P> program, List<Example> trainset) {
     Objects.requireNonNull(program, "program must not be null");
     Objects.requireNonNull(trainset, "trainset must not be null");
     List<Example> validation = valset != null ? valset : trainset;
     var candidates = new ArrayList<Candidate<P>>();
     return Flux.range(-3, numCandidatePrograms + 3)
-        .concatMap(seed -> candidate(seed, program, trainset)
-            .flatMap(p -> Evaluate.of(validation, metric).withConcurrency(concurrency).withMaxErrors(maxErrors)
-                .run(p)
-                .map(EvaluationResult::score)
-                .map(score -> new Candidate<P>(seed, score, p))))
-        .doOnNext(c -> {
-          boolean best = candidates.stream().allMatch(o -> c.score() > o.score());
-          candidates.add(c);
-          LOG.info("Candidate seed {}: score {}{}", c.seed(), c.score(), best ? " (new best)" : "");
-        })
+        .concatMap(
+            seed ->
+                candidate(seed, program, trainset)
+                    .flatMap(
+                        p ->
+                            Evaluate.of(validation, metric)
+                                .withConcurrency(concurrency)
+                                .withMaxErrors(maxErrors)
+                                .run(p)
+                                .map(EvaluationResult::score)
+                                .map(score -> new Candidate<P>(seed, score, p))))
+        .doOnNext(
+            c -> {
+              boolean best = candidates.stream().allMatch(o -> c.score() > o.score());
+              candidates.add(c);
+              LOG.info(
+                  "Candidate seed {}: score {}{}", c.seed(), c.score(), best ? " (new best)" : "");
+            })
         .takeUntil(c -> stopAtScore != null && c.score() >= stopAtScore)
-        .then(Mono.fromSupplier(() -> {
-          var sorted = new ArrayList<>(candidates);
-          sorted.sort(Comparator.comparingDouble((Candidate<P> c) -> c.score()).reversed());
-          return List.copyOf(sorted);
-        }));
+        .then(
+            Mono.fromSupplier(
+                () -> {
+                  var sorted = new ArrayList<>(candidates);
+                  sorted.sort(Comparator.comparingDouble((Candidate<P> c) -> c.score()).reversed());
+                  return List.copyOf(sorted);
+                }));
   }
 
-  private <P extends Module> Mono<P> candidate(int seed, Supplier<? extends P> program, List<Example> trainset) {
+  private <P extends Module> Mono<P> candidate(
+      int seed, Supplier<? extends P> program, List<Example> trainset) {
     if (seed == -3) {
       return Mono.fromSupplier(program::get);
     }
@@ -130,35 +147,40 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
 
     /** Bootstrapped demos of the -1 candidate, and the most a seeded candidate draws; default 4. */
     public Builder maxBootstrappedDemos(int max) {
-      if (max < 1) throw new IllegalArgumentException("maxBootstrappedDemos must be at least 1, was " + max);
+      if (max < 1)
+        throw new IllegalArgumentException("maxBootstrappedDemos must be at least 1, was " + max);
       this.maxBootstrappedDemos = max;
       return this;
     }
 
     /** Demos per predictor in all; default 16. */
     public Builder maxLabeledDemos(int max) {
-      if (max < 0) throw new IllegalArgumentException("maxLabeledDemos must not be negative, was " + max);
+      if (max < 0)
+        throw new IllegalArgumentException("maxLabeledDemos must not be negative, was " + max);
       this.maxLabeledDemos = max;
       return this;
     }
 
     /** Seeded candidates after the three fixed ones; default 16. */
     public Builder numCandidatePrograms(int n) {
-      if (n < 0) throw new IllegalArgumentException("numCandidatePrograms must not be negative, was " + n);
+      if (n < 0)
+        throw new IllegalArgumentException("numCandidatePrograms must not be negative, was " + n);
       this.numCandidatePrograms = n;
       return this;
     }
 
     /** Calls in flight while bootstrapping and evaluating a candidate; default 8. */
     public Builder concurrency(int concurrency) {
-      if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
+      if (concurrency < 1)
+        throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
       this.concurrency = concurrency;
       return this;
     }
 
     /** Errors allowed per bootstrap and per evaluation; default 10. */
     public Builder maxErrors(int maxErrors) {
-      if (maxErrors < 1) throw new IllegalArgumentException("maxErrors must be at least 1, was " + maxErrors);
+      if (maxErrors < 1)
+        throw new IllegalArgumentException("maxErrors must be at least 1, was " + maxErrors);
       this.maxErrors = maxErrors;
       return this;
     }

@@ -10,9 +10,10 @@ import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 
 /**
- * DSPy's {@code LabeledFewShot(k)}: every predictor gets {@code k} examples of the trainset as demos,
- * drawn with {@code Random(0).sample} exactly as DSPy draws them (one generator for all predictors,
- * in {@link Module#namedPredictors()} order), or the first {@code k} when not sampling. No LM calls.
+ * DSPy's {@code LabeledFewShot(k)}: every predictor gets {@code k} examples of the trainset as
+ * demos, drawn with {@code Random(0).sample} exactly as DSPy draws them (one generator for all
+ * predictors, in {@link Module#namedPredictors()} order), or the first {@code k} when not sampling.
+ * No LM calls.
  */
 public final class LabeledFewShot implements Optimizer {
 
@@ -46,11 +47,12 @@ public final class LabeledFewShot implements Optimizer {
   public <P extends Module> Mono<P> compile(Supplier<? extends P> program, List<Example> trainset) {
     Objects.requireNonNull(program, "program must not be null");
     Objects.requireNonNull(trainset, "trainset must not be null");
-    return Mono.fromSupplier(() -> {
-      P student = Objects.requireNonNull(program.get(), "the program factory returned null");
-      applyTo(student, trainset);
-      return student;
-    });
+    return Mono.fromSupplier(
+        () -> {
+          P student = Objects.requireNonNull(program.get(), "the program factory returned null");
+          applyTo(student, trainset);
+          return student;
+        });
   }
 
   /** Sets the demos of {@code student}'s predictors as {@link #compile} does. */
@@ -61,7 +63,8 @@ public final class LabeledFewShot implements Optimizer {
     var rng = new PyRandom(0);
     int size = Math.min(k, trainset.size());
     for (Predict predictor : student.namedPredictors().values()) {
-      List<Example> demos = sample ? rng.sample(trainset, size) : List.copyOf(trainset.subList(0, size));
+      List<Example> demos =
+          sample ? rng.sample(trainset, size) : List.copyOf(trainset.subList(0, size));
       predictor.updateState(s -> s.withDemos(demos));
     }
   }

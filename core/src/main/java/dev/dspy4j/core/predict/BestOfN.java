@@ -15,15 +15,15 @@ import reactor.core.publisher.Mono;
 import reactor.util.context.ContextView;
 
 /**
- * DSPy's {@code dspy.BestOfN}: runs a module up to {@code N} times and returns the prediction with the
- * highest reward, or the first one whose reward reaches the threshold.
+ * DSPy's {@code dspy.BestOfN}: runs a module up to {@code N} times and returns the prediction with
+ * the highest reward, or the first one whose reward reaches the threshold.
  *
  * <p>Attempt {@code i} (from 0) runs with rollout id {@code start + i} and a default temperature of
  * 1.0, as DSPy's {@code lm.copy(rollout_id=..., temperature=1.0)}: the rollout id is part of the
  * cache key, so no attempt gets another attempt's cached answer, and a temperature the module sets
- * itself still wins. Ties keep the earlier attempt. A failing attempt (LM error, parse error, reward
- * exception) is tolerated by DSPy's rule ({@code idx > failCount} fails the call, else {@code
- * failCount} goes down by one; {@code failCount} is {@code N} unless set), counted per call.
+ * itself still wins. Ties keep the earlier attempt. A failing attempt (LM error, parse error,
+ * reward exception) is tolerated by DSPy's rule ({@code idx > failCount} fails the call, else
+ * {@code failCount} goes down by one; {@code failCount} is {@code N} unless set), counted per call.
  *
  * <p>Sequential by default, in DSPy's order. {@link #withConcurrency(int)} makes it reactive: up to
  * that many attempts run at once, and the first attempt to reach the threshold wins and cancels the
@@ -51,7 +51,14 @@ public final class BestOfN implements Module {
   private final int concurrency;
   private final int startRolloutId;
 
-  private BestOfN(Module module, int n, Reward reward, double threshold, int failCount, int concurrency, int start) {
+  private BestOfN(
+      Module module,
+      int n,
+      Reward reward,
+      double threshold,
+      int failCount,
+      int concurrency,
+      int start) {
     this.module = module;
     this.n = n;
     this.reward = reward;
@@ -82,17 +89,21 @@ public final class BestOfN implements Module {
   }
 
   /**
-   * This module running up to {@code concurrency} attempts at once; the first to reach the threshold
-   * cancels the others. 1 (the default) runs them one after another, as DSPy does.
+   * This module running up to {@code concurrency} attempts at once; the first to reach the
+   * threshold cancels the others. 1 (the default) runs them one after another, as DSPy does.
    *
    * @throws IllegalArgumentException when below 1
    */
   public BestOfN withConcurrency(int concurrency) {
-    if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
+    if (concurrency < 1)
+      throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
     return new BestOfN(module, n, reward, threshold, failCount, concurrency, startRolloutId);
   }
 
-  /** This module with its first attempt at rollout id {@code start} (DSPy reads it from the LM; 0 by default). */
+  /**
+   * This module with its first attempt at rollout id {@code start} (DSPy reads it from the LM; 0 by
+   * default).
+   */
   public BestOfN withStartRolloutId(int start) {
     AttemptSettings.startRolloutId(start);
     return new BestOfN(module, n, reward, threshold, failCount, concurrency, start);
@@ -104,32 +115,39 @@ public final class BestOfN implements Module {
   }
 
   /**
-   * Runs the attempts. Emits the chosen prediction; errors with the failing attempt's own error when
-   * the failure rule says so, or with {@link AttemptsFailedException} when every attempt failed.
-   * Cancelling cancels the attempts in flight.
+   * Runs the attempts. Emits the chosen prediction; errors with the failing attempt's own error
+   * when the failure rule says so, or with {@link AttemptsFailedException} when every attempt
+   * failed. Cancelling cancels the attempts in flight.
    */
   @Override
   public Mono<Prediction> call(Map<String, ?> inputs) {
     Objects.requireNonNull(inputs, "inputs must not be null");
-    return Mono.deferContextual(ctx -> {
-      var budget = new AttemptBudget(failCount);
-      var best = new Best();
-      Flux<Scored> scored = concurrency == 1
-          ? Flux.range(0, n).concatMap(i -> finished(attempt(i, inputs, budget, ctx)))
-          : Flux.range(0, n).flatMap(i -> finished(attempt(i, inputs, budget, ctx)), concurrency);
-      return scored
-          .takeUntil(s -> s.reward >= threshold)
-          .doOnNext(best::offer)
-          .then(Mono.fromCallable(() -> {
-            Scored winner = best.get();
-            if (winner == null) throw new AttemptsFailedException(toString(), n, budget.failures());
-            Trace.extend(ctx, winner.trace);
-            return winner.prediction;
-          }));
-    });
+    return Mono.deferContextual(
+        ctx -> {
+          var budget = new AttemptBudget(failCount);
+          var best = new Best();
+          Flux<Scored> scored =
+              concurrency == 1
+                  ? Flux.range(0, n).concatMap(i -> finished(attempt(i, inputs, budget, ctx)))
+                  : Flux.range(0, n)
+                      .flatMap(i -> finished(attempt(i, inputs, budget, ctx)), concurrency);
+          return scored
+              .takeUntil(s -> s.reward >= threshold)
+              .doOnNext(best::offer)
+              .then(
+                  Mono.fromCallable(
+                      () -> {
+                        Scored winner = best.get();
+                        if (winner == null)
+                          throw new AttemptsFailedException(toString(), n, budget.failures());
+                        Trace.extend(ctx, winner.trace);
+                        return winner.prediction;
+                      }));
+        });
   }
 
-  private Mono<Scored> attempt(int idx, Map<String, ?> inputs, AttemptBudget budget, ContextView ctx) {
+  private Mono<Scored> attempt(
+      int idx, Map<String, ?> inputs, AttemptBudget budget, ContextView ctx) {
     var trace = new Trace();
     String attempt = "BestOfN attempt " + (idx + 1) + " of " + n;
     return Mono.defer(() -> module.call(inputs))
@@ -137,11 +155,22 @@ public final class BestOfN implements Module {
         .contextWrite(trace.into())
         .contextWrite(new Rollout(String.valueOf(startRolloutId + idx), 1.0).into())
         .contextWrite(StreamChannel.hidden())
-        .flatMap(s -> StreamChannel.status(ctx, attempt + ": reward " + PyJson.floatRepr(s.reward)
-            + (s.reward >= threshold ? ", the threshold is reached" : "")).thenReturn(s))
-        .onErrorResume(e -> budget.tolerate(idx, e)
-            ? StreamChannel.status(ctx, attempt + " failed (" + e.getClass().getSimpleName() + ")").then(Mono.empty())
-            : Mono.error(e));
+        .flatMap(
+            s ->
+                StreamChannel.status(
+                        ctx,
+                        attempt
+                            + ": reward "
+                            + PyJson.floatRepr(s.reward)
+                            + (s.reward >= threshold ? ", the threshold is reached" : ""))
+                    .thenReturn(s))
+        .onErrorResume(
+            e ->
+                budget.tolerate(idx, e)
+                    ? StreamChannel.status(
+                            ctx, attempt + " failed (" + e.getClass().getSimpleName() + ")")
+                        .then(Mono.empty())
+                    : Mono.error(e));
   }
 
   /**
@@ -160,7 +189,8 @@ public final class BestOfN implements Module {
     private @Nullable Scored best;
 
     synchronized void offer(Scored s) {
-      if (best == null || s.reward > best.reward || (s.reward == best.reward && s.idx < best.idx)) best = s;
+      if (best == null || s.reward > best.reward || (s.reward == best.reward && s.idx < best.idx))
+        best = s;
     }
 
     synchronized @Nullable Scored get() {

@@ -9,9 +9,9 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
- * Per-call LM settings of a module, applied over the LM's own defaults: the
- * {@linkplain GenerationOptions generation options} (temperature, max tokens, number of choices,
- * stop sequences) and the cache switch. Empty values leave the LM's setting alone.
+ * Per-call LM settings of a module, applied over the LM's own defaults: the {@linkplain
+ * GenerationOptions generation options} (temperature, max tokens, number of choices, stop
+ * sequences) and the cache switch. Empty values leave the LM's setting alone.
  *
  * @param options temperature, max tokens, n and stop sequences for every call of the module
  * @param cache whether the cache may answer the call
@@ -19,7 +19,8 @@ import java.util.OptionalInt;
 public record CallConfig(GenerationOptions options, Optional<Boolean> cache) {
 
   /** No overrides. */
-  public static final CallConfig DEFAULT = new CallConfig(GenerationOptions.empty(), Optional.empty());
+  public static final CallConfig DEFAULT =
+      new CallConfig(GenerationOptions.empty(), Optional.empty());
 
   public CallConfig {
     Objects.requireNonNull(options, "options");
@@ -34,7 +35,8 @@ public record CallConfig(GenerationOptions options, Optional<Boolean> cache) {
    * @param maxTokens completion token limit
    * @param cache whether the cache may answer the call
    */
-  public CallConfig(OptionalDouble temperature, OptionalInt n, OptionalInt maxTokens, Optional<Boolean> cache) {
+  public CallConfig(
+      OptionalDouble temperature, OptionalInt n, OptionalInt maxTokens, Optional<Boolean> cache) {
     this(new GenerationOptions(temperature, maxTokens, n, List.of()), cache);
   }
 

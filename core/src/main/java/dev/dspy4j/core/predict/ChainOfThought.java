@@ -13,8 +13,8 @@ import reactor.core.publisher.Mono;
  * Reasons step by step before answering, like {@code dspy.ChainOfThought}: a {@link Predict} whose
  * signature gets an output field {@code reasoning} (str, no description) before all other outputs,
  * keeping the original instructions. Thread-safe; as for any Predict, the inner predictor's learned
- * state ({@link #predict()}, named {@code predict} by {@link Module#namedPredictors()}) is replaced in
- * place by {@code load} and optimizers, and every {@code with...} returns a copy.
+ * state ({@link #predict()}, named {@code predict} by {@link Module#namedPredictors()}) is replaced
+ * in place by {@code load} and optimizers, and every {@code with...} returns a copy.
  *
  * <pre>{@code
  * ChainOfThought cot = ChainOfThought.of("question -> answer");
@@ -105,13 +105,19 @@ public final class ChainOfThought implements Module {
     return new ChainOfThought(predict.withSessionPath(segment));
   }
 
-  /** Runs the module; emits a Prediction with {@code reasoning} and the outputs. See {@link Predict#call}. */
+  /**
+   * Runs the module; emits a Prediction with {@code reasoning} and the outputs. See {@link
+   * Predict#call}.
+   */
   @Override
   public Mono<Prediction> call(Map<String, ?> inputs) {
     return predict.call(inputs);
   }
 
-  /** Streams {@code reasoning} then the other outputs, then one Done. See {@link Predict#stream(Map, String...)}. */
+  /**
+   * Streams {@code reasoning} then the other outputs, then one Done. See {@link Predict#stream(Map,
+   * String...)}.
+   */
   @Override
   public Flux<StreamEvent> stream(Map<String, ?> inputs) {
     return predict.stream(inputs);

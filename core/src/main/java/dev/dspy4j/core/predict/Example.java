@@ -31,7 +31,8 @@ public record Example(Map<String, Object> values, @Nullable Set<String> inputKey
   public Example {
     Objects.requireNonNull(values, "values must not be null");
     var copy = new LinkedHashMap<String, Object>();
-    values.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "field names must not be null"), v));
+    values.forEach(
+        (k, v) -> copy.put(Objects.requireNonNull(k, "field names must not be null"), v));
     values = Collections.unmodifiableMap(copy);
     if (inputKeys != null) {
       inputKeys.forEach(k -> Objects.requireNonNull(k, "input keys must not be null"));
@@ -67,9 +68,10 @@ public record Example(Map<String, Object> values, @Nullable Set<String> inputKey
   public Map<String, Object> inputs() {
     Set<String> keys = requireInputKeys();
     var out = new LinkedHashMap<String, Object>();
-    values.forEach((k, v) -> {
-      if (keys.contains(k)) out.put(k, v);
-    });
+    values.forEach(
+        (k, v) -> {
+          if (keys.contains(k)) out.put(k, v);
+        });
     return Collections.unmodifiableMap(out);
   }
 
@@ -82,9 +84,10 @@ public record Example(Map<String, Object> values, @Nullable Set<String> inputKey
   public Map<String, Object> labels() {
     Set<String> keys = requireInputKeys();
     var out = new LinkedHashMap<String, Object>();
-    values.forEach((k, v) -> {
-      if (!keys.contains(k)) out.put(k, v);
-    });
+    values.forEach(
+        (k, v) -> {
+          if (!keys.contains(k)) out.put(k, v);
+        });
     return Collections.unmodifiableMap(out);
   }
 

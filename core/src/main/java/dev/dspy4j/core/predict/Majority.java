@@ -19,11 +19,11 @@ import org.jspecify.annotations.Nullable;
  *     .map(Majority::majority);                          // the first completion with the commonest answer
  * }</pre>
  *
- * <p>As in DSPy: the field is the last one of the first completion unless named; values are compared
- * after {@link #normalize} (DSPy's {@code normalize_text}; a value that normalises to nothing does not
- * vote, unless no value votes, then they all count as the same empty vote); a tie goes to the value
- * seen first; the result is a Prediction of the first completion holding the winning value. A value
- * that is not text is compared as Python's {@code str()} shows it.
+ * <p>As in DSPy: the field is the last one of the first completion unless named; values are
+ * compared after {@link #normalize} (DSPy's {@code normalize_text}; a value that normalises to
+ * nothing does not vote, unless no value votes, then they all count as the same empty vote); a tie
+ * goes to the value seen first; the result is a Prediction of the first completion holding the
+ * winning value. A value that is not text is compared as Python's {@code str()} shows it.
  */
 public final class Majority {
 
@@ -31,7 +31,8 @@ public final class Majority {
 
   /** The majority over a prediction's completions, on its last field. */
   public static Prediction majority(Prediction prediction) {
-    return majority(Objects.requireNonNull(prediction, "prediction must not be null").completions(), null);
+    return majority(
+        Objects.requireNonNull(prediction, "prediction must not be null").completions(), null);
   }
 
   /** The majority over these completions (or predictions' field maps), on the last field. */
@@ -40,7 +41,8 @@ public final class Majority {
   }
 
   /** The majority over these completions on {@code field} (the last field when null). */
-  public static Prediction majority(List<? extends Map<String, ?>> completions, @Nullable String field) {
+  public static Prediction majority(
+      List<? extends Map<String, ?>> completions, @Nullable String field) {
     return majority(completions, field, Majority::normalize);
   }
 
@@ -56,7 +58,8 @@ public final class Majority {
       Function<String, @Nullable String> normalize) {
     Objects.requireNonNull(completions, "completions must not be null");
     Objects.requireNonNull(normalize, "normalize must not be null");
-    if (completions.isEmpty()) throw new IllegalArgumentException("majority needs at least one completion");
+    if (completions.isEmpty())
+      throw new IllegalArgumentException("majority needs at least one completion");
     String key = field;
     if (key == null) {
       var keys = new ArrayList<String>(completions.get(0).keySet());
@@ -67,13 +70,15 @@ public final class Majority {
     for (var completion : completions) {
       Objects.requireNonNull(completion, "completions must not contain null");
       if (!completion.containsKey(key)) {
-        throw new IllegalArgumentException("a completion has no field '" + key + "'; its fields are " + completion.keySet());
+        throw new IllegalArgumentException(
+            "a completion has no field '" + key + "'; its fields are " + completion.keySet());
       }
       normalized.add(normalize.apply(text(completion.get(key))));
     }
-    List<@Nullable String> voters = normalized.stream().anyMatch(Objects::nonNull)
-        ? normalized.stream().filter(Objects::nonNull).toList()
-        : normalized;
+    List<@Nullable String> voters =
+        normalized.stream().anyMatch(Objects::nonNull)
+            ? normalized.stream().filter(Objects::nonNull).toList()
+            : normalized;
     var counts = new LinkedHashMap<@Nullable String, Integer>();
     for (String v : voters) counts.merge(v, 1, Integer::sum);
     String winner = null;

@@ -14,9 +14,16 @@ public class MissingInputException extends IllegalArgumentException {
    * @param expected all input field names of the signature
    * @param given the names that were given
    */
-  public MissingInputException(List<String> missing, List<String> expected, java.util.Collection<String> given) {
-    super("missing input field(s) " + missing + ": the signature's inputs are " + expected + ", the call gave "
-        + given + "; pass a value for every input (an Optional[...] input may be left out)");
+  public MissingInputException(
+      List<String> missing, List<String> expected, java.util.Collection<String> given) {
+    super(
+        "missing input field(s) "
+            + missing
+            + ": the signature's inputs are "
+            + expected
+            + ", the call gave "
+            + given
+            + "; pass a value for every input (an Optional[...] input may be left out)");
     this.missing = List.copyOf(missing);
   }
 

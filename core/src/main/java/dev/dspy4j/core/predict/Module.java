@@ -19,9 +19,8 @@ import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
 /**
- * A DSPy program: a lazy function from input field values to a {@link Prediction}, like
- * {@code dspy.Module.forward}. Implement {@link #call} to compose other modules with Reactor
- * operators:
+ * A DSPy program: a lazy function from input field values to a {@link Prediction}, like {@code
+ * dspy.Module.forward}. Implement {@link #call} to compose other modules with Reactor operators:
  *
  * <pre>{@code
  * Module rag = inputs -> retrieve(inputs.get("question"))
@@ -64,8 +63,8 @@ public interface Module {
 
   /**
    * Runs the program on every input under {@code options} (concurrency, order, {@code maxErrors},
-   * per-item timeout, failed items returned, progress; see {@link Batch#run}) and emits one
-   * {@link BatchResult} per input. Errors with a {@code BatchFailedException} once {@code maxErrors}
+   * per-item timeout, failed items returned, progress; see {@link Batch#run}) and emits one {@link
+   * BatchResult} per input. Errors with a {@code BatchFailedException} once {@code maxErrors}
    * inputs failed; cancelling cancels the calls in flight.
    */
   default Flux<BatchResult<Map<String, ?>, Prediction>> batch(
@@ -83,10 +82,10 @@ public interface Module {
 
   /**
    * A composite program from a function of its inputs, whose Prediction reports the tokens of the
-   * whole call: {@link Prediction#usage()} sums every LM call made beneath it, as DSPy's
-   * {@code get_lm_usage()} (a plain lambda's {@code call} returns whatever its last step returned,
-   * and so only that step's usage). Its {@code stream}, {@code batch} and {@code withSessionPath}
-   * report the same sum, since they run its {@code call}.
+   * whole call: {@link Prediction#usage()} sums every LM call made beneath it, as DSPy's {@code
+   * get_lm_usage()} (a plain lambda's {@code call} returns whatever its last step returned, and so
+   * only that step's usage). Its {@code stream}, {@code batch} and {@code withSessionPath} report
+   * the same sum, since they run its {@code call}.
    *
    * <pre>{@code
    * Module bot = Module.of(inputs -> retrieve.call(inputs)
@@ -135,9 +134,9 @@ public interface Module {
   /**
    * The program's predictors by their DSPy names, in DSPy's order, like {@code named_predictors()}:
    * a bare Predict is {@code self}, a ChainOfThought's predictor {@code predict}, a class's fields
-   * by their snake_case names ({@code generate_answer.predict}), lists as {@code hops[0]}. The values
-   * are the program's own Predict objects: {@link Predict#setState} on them changes this program.
-   * See {@link NamedPredictors}. Override to name predictors yourself.
+   * by their snake_case names ({@code generate_answer.predict}), lists as {@code hops[0]}. The
+   * values are the program's own Predict objects: {@link Predict#setState} on them changes this
+   * program. See {@link NamedPredictors}. Override to name predictors yourself.
    */
   default Map<String, Predict> namedPredictors() {
     return NamedPredictors.of(this);

@@ -17,11 +17,12 @@ import reactor.core.publisher.Mono;
 /**
  * DSPy's {@code dspy.MultiChainComparison}: given {@code M} earlier attempts at a task (completions
  * with a {@code reasoning} or {@code rationale} and the outputs), asks the LM to compare them and
- * produce a corrected {@code rationale} and the outputs. The signature and prompt are DSPy's: inputs
- * {@code reasoning_attempt_1..M} (description {@code ${reasoning attempt}}) after the task's inputs,
- * an output {@code rationale} (description {@code ${corrected reasoning}}) before the task's outputs,
- * each attempt written as {@code «I'm trying to <first line of its reasoning> I'm not sure but my
- * prediction is <first line of its last output>»}, sampled at temperature 0.7 by default.
+ * produce a corrected {@code rationale} and the outputs. The signature and prompt are DSPy's:
+ * inputs {@code reasoning_attempt_1..M} (description {@code ${reasoning attempt}}) after the task's
+ * inputs, an output {@code rationale} (description {@code ${corrected reasoning}}) before the
+ * task's outputs, each attempt written as {@code «I'm trying to <first line of its reasoning> I'm
+ * not sure but my prediction is <first line of its last output>»}, sampled at temperature 0.7 by
+ * default.
  *
  * <pre>{@code
  * ChainOfThought cot = ChainOfThought.of("question -> answer");
@@ -33,7 +34,10 @@ import reactor.core.publisher.Mono;
  */
 public final class MultiChainComparison implements Module {
 
-  /** The input key under which {@link #call(Map)} takes the attempts, as DSPy's {@code completions=}. */
+  /**
+   * The input key under which {@link #call(Map)} takes the attempts, as DSPy's {@code
+   * completions=}.
+   */
   public static final String COMPLETIONS = "completions";
 
   private final int m;
@@ -65,13 +69,22 @@ public final class MultiChainComparison implements Module {
     Objects.requireNonNull(signature, "signature must not be null");
     if (m < 1) throw new IllegalArgumentException("M must be at least 1, was " + m);
     List<Field> outputs = signature.outputs();
-    if (outputs.isEmpty()) throw new IllegalArgumentException("the signature has no output field: " + signature);
+    if (outputs.isEmpty())
+      throw new IllegalArgumentException("the signature has no output field: " + signature);
     String lastKey = outputs.get(outputs.size() - 1).name();
     Signature extended = signature;
     for (int i = 1; i <= m; i++) {
-      extended = extended.append(new Field("reasoning_attempt_" + i, FieldType.STR, "${reasoning attempt}", Field.Role.INPUT));
+      extended =
+          extended.append(
+              new Field(
+                  "reasoning_attempt_" + i,
+                  FieldType.STR,
+                  "${reasoning attempt}",
+                  Field.Role.INPUT));
     }
-    extended = extended.prepend(new Field("rationale", FieldType.STR, "${corrected reasoning}", Field.Role.OUTPUT));
+    extended =
+        extended.prepend(
+            new Field("rationale", FieldType.STR, "${corrected reasoning}", Field.Role.OUTPUT));
     return new MultiChainComparison(m, lastKey, Predict.of(extended).withTemperature(temperature));
   }
 
@@ -97,8 +110,8 @@ public final class MultiChainComparison implements Module {
 
   /**
    * Compares these attempts (each with {@code rationale} or {@code reasoning} and the task's last
-   * output) for these task inputs. Errors with {@link IllegalArgumentException} (before any LM call)
-   * when there are not exactly {@code M} attempts or an attempt lacks a field; otherwise as
+   * output) for these task inputs. Errors with {@link IllegalArgumentException} (before any LM
+   * call) when there are not exactly {@code M} attempts or an attempt lacks a field; otherwise as
    * {@link Predict#call}.
    */
   public Mono<Prediction> call(List<? extends Map<String, ?>> completions, Map<String, ?> inputs) {
@@ -107,7 +120,8 @@ public final class MultiChainComparison implements Module {
     var values = new LinkedHashMap<String, Object>();
     try {
       List<String> attempts = attempts(completions);
-      for (int i = 0; i < attempts.size(); i++) values.put("reasoning_attempt_" + (i + 1), attempts.get(i));
+      for (int i = 0; i < attempts.size(); i++)
+        values.put("reasoning_attempt_" + (i + 1), attempts.get(i));
     } catch (IllegalArgumentException e) {
       return Mono.error(e);
     }
@@ -130,8 +144,11 @@ public final class MultiChainComparison implements Module {
       var completions = (List<? extends Map<String, ?>>) list;
       return call(completions, inputs);
     }
-    return Mono.error(new IllegalArgumentException(
-        "MultiChainComparison needs the attempts under '" + COMPLETIONS + "' (a list of field maps or a Prediction)"));
+    return Mono.error(
+        new IllegalArgumentException(
+            "MultiChainComparison needs the attempts under '"
+                + COMPLETIONS
+                + "' (a list of field maps or a Prediction)"));
   }
 
   private List<String> attempts(List<? extends Map<String, ?>> completions) {
@@ -140,18 +157,28 @@ public final class MultiChainComparison implements Module {
       Objects.requireNonNull(c, "completions must not contain null");
       Object rationale = c.containsKey("rationale") ? c.get("rationale") : c.get("reasoning");
       if (rationale == null) {
-        throw new IllegalArgumentException("an attempt has neither 'rationale' nor 'reasoning'; its fields are " + c.keySet());
+        throw new IllegalArgumentException(
+            "an attempt has neither 'rationale' nor 'reasoning'; its fields are " + c.keySet());
       }
       if (!c.containsKey(lastKey)) {
-        throw new IllegalArgumentException("an attempt has no '" + lastKey + "'; its fields are " + c.keySet());
+        throw new IllegalArgumentException(
+            "an attempt has no '" + lastKey + "'; its fields are " + c.keySet());
       }
-      attempts.add("«I'm trying to " + firstLine(rationale) + " I'm not sure but my prediction is "
-          + firstLine(c.get(lastKey)) + "»");
+      attempts.add(
+          "«I'm trying to "
+              + firstLine(rationale)
+              + " I'm not sure but my prediction is "
+              + firstLine(c.get(lastKey))
+              + "»");
     }
     if (attempts.size() != m) {
-      throw new IllegalArgumentException("The number of attempts (" + attempts.size()
-          + ") doesn't match the expected number M (" + m + "). Please set the correct value for M when"
-          + " initializing MultiChainComparison.");
+      throw new IllegalArgumentException(
+          "The number of attempts ("
+              + attempts.size()
+              + ") doesn't match the expected number M ("
+              + m
+              + "). Please set the correct value for M when"
+              + " initializing MultiChainComparison.");
     }
     return attempts;
   }

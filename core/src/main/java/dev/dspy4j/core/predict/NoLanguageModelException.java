@@ -10,7 +10,10 @@ public class NoLanguageModelException extends IllegalStateException {
 
   /** An error for the module described by {@code module}. */
   public NoLanguageModelException(String module) {
-    super("no language model for " + module + ": call Dspy.configure(lm) once, add .contextWrite(Dspy.withLm(lm))"
-        + " to the pipeline, or use module.withLm(lm)");
+    super(
+        "no language model for "
+            + module
+            + ": call Dspy.configure(lm) once, add .contextWrite(Dspy.withLm(lm))"
+            + " to the pipeline, or use module.withLm(lm)");
   }
 }

@@ -13,8 +13,8 @@ import dev.dspy4j.core.predict.StreamEvent.FieldChunk;
 import dev.dspy4j.core.predict.StreamEvent.Status;
 import dev.dspy4j.core.predict.internal.FieldStream;
 import dev.dspy4j.core.predict.internal.Hints;
-import dev.dspy4j.core.predict.internal.Rollout;
 import dev.dspy4j.core.predict.internal.ModulePath;
+import dev.dspy4j.core.predict.internal.Rollout;
 import dev.dspy4j.core.predict.internal.StreamChannel;
 import dev.dspy4j.core.predict.internal.Trace;
 import dev.dspy4j.core.signature.Field;
@@ -46,8 +46,9 @@ import reactor.util.context.ContextView;
  * <p>Thread-safe: every {@code with...} returns a new module; one instance can serve any number of
  * concurrent calls. The one mutable part is the {@linkplain #state() learned state} (demos,
  * instructions, field descriptions and prefixes), which {@code load} and optimizers replace
- * atomically in place ({@link #setState}); a call reads it once, when subscribed. The LM is the one given by {@link #withLm}, else the one in the
- * Reactor Context ({@code Dspy.withLm}), else the process default ({@code Dspy.configure}).
+ * atomically in place ({@link #setState}); a call reads it once, when subscribed. The LM is the one
+ * given by {@link #withLm}, else the one in the Reactor Context ({@code Dspy.withLm}), else the
+ * process default ({@code Dspy.configure}).
  *
  * <pre>{@code
  * Predict qa = Predict.of("question -> answer");
@@ -64,8 +65,13 @@ public final class Predict implements Module {
   private final Adapter adapter;
   private final boolean jsonFallback;
   private final @Nullable String sessionPath;
-  /** Unknown input names already warned about (bounded: a program with changing names warns at most this often). */
+
+  /**
+   * Unknown input names already warned about (bounded: a program with changing names warns at most
+   * this often).
+   */
   private final Set<String> warnedExtraInputs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private static final int MAX_WARNED_EXTRA_INPUTS = 64;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Predict.class);
 
@@ -95,8 +101,13 @@ public final class Predict implements Module {
 
   /** A Predict for this signature. */
   public static Predict of(Signature signature) {
-    return new Predict(PredictorState.of(Objects.requireNonNull(signature, "signature must not be null")), null,
-        CallConfig.DEFAULT, CHAT, true, null);
+    return new Predict(
+        PredictorState.of(Objects.requireNonNull(signature, "signature must not be null")),
+        null,
+        CallConfig.DEFAULT,
+        CHAT,
+        true,
+        null);
   }
 
   /**
@@ -129,15 +140,16 @@ public final class Predict implements Module {
    * Replaces the learned state of this very module, atomically, as {@code load} and optimizers do:
    * calls subscribed after this see the new state, calls already running keep the one they read.
    *
-   * @throws IllegalArgumentException when the new state's signature has other field names, roles
-   *     or types than this module's (only instructions and descriptions may change)
+   * @throws IllegalArgumentException when the new state's signature has other field names, roles or
+   *     types than this module's (only instructions and descriptions may change)
    */
   public void setState(PredictorState newState) {
     Objects.requireNonNull(newState, "state must not be null");
-    state.getAndUpdate(current -> {
-      requireSameFields(current.signature(), newState.signature());
-      return newState;
-    });
+    state.getAndUpdate(
+        current -> {
+          requireSameFields(current.signature(), newState.signature());
+          return newState;
+        });
   }
 
   /**
@@ -146,19 +158,26 @@ public final class Predict implements Module {
    */
   public void updateState(UnaryOperator<PredictorState> update) {
     Objects.requireNonNull(update, "update must not be null");
-    state.updateAndGet(current -> {
-      var next = Objects.requireNonNull(update.apply(current), "update must not return null");
-      requireSameFields(current.signature(), next.signature());
-      return next;
-    });
+    state.updateAndGet(
+        current -> {
+          var next = Objects.requireNonNull(update.apply(current), "update must not return null");
+          requireSameFields(current.signature(), next.signature());
+          return next;
+        });
   }
 
   private static void requireSameFields(Signature current, Signature next) {
     var a = current.fields().stream().map(f -> f.withDescription("")).toList();
     var b = next.fields().stream().map(f -> f.withDescription("")).toList();
     if (!a.equals(b)) {
-      throw new IllegalArgumentException("a predictor's learned state may change instructions and descriptions, "
-          + "not fields: " + current + " has " + a + ", the new state has " + b);
+      throw new IllegalArgumentException(
+          "a predictor's learned state may change instructions and descriptions, "
+              + "not fields: "
+              + current
+              + " has "
+              + a
+              + ", the new state has "
+              + b);
     }
   }
 
@@ -181,17 +200,30 @@ public final class Predict implements Module {
   public Predict withDemos(List<Example> demos) {
     Objects.requireNonNull(demos, "demos must not be null");
     demos.forEach(d -> Objects.requireNonNull(d, "demos must not contain null"));
-    return new Predict(state.get().withDemos(demos), lm, config, adapter, jsonFallback, sessionPath);
+    return new Predict(
+        state.get().withDemos(demos), lm, config, adapter, jsonFallback, sessionPath);
   }
 
   /** This module bound to an LM (wins over the Context and the process default). */
   public Predict withLm(LanguageModel lm) {
-    return new Predict(state.get(), Objects.requireNonNull(lm, "lm must not be null"), config, adapter, jsonFallback, sessionPath);
+    return new Predict(
+        state.get(),
+        Objects.requireNonNull(lm, "lm must not be null"),
+        config,
+        adapter,
+        jsonFallback,
+        sessionPath);
   }
 
   /** This module with these per-call settings. */
   public Predict withConfig(CallConfig config) {
-    return new Predict(state.get(), lm, Objects.requireNonNull(config, "config must not be null"), adapter, jsonFallback, sessionPath);
+    return new Predict(
+        state.get(),
+        lm,
+        Objects.requireNonNull(config, "config must not be null"),
+        adapter,
+        jsonFallback,
+        sessionPath);
   }
 
   /** This module with a sampling temperature. */
@@ -216,11 +248,17 @@ public final class Predict implements Module {
 
   /**
    * This module with another adapter, which formats, parses, splits streamed fields ({@link
-   * Adapter#fieldSplitter}) and names its fallback ({@link Adapter#fallback}); a {@link JsonAdapter}
-   * asks for JSON and has no fallback.
+   * Adapter#fieldSplitter}) and names its fallback ({@link Adapter#fallback}); a {@link
+   * JsonAdapter} asks for JSON and has no fallback.
    */
   public Predict withAdapter(Adapter adapter) {
-    return new Predict(state.get(), lm, config, Objects.requireNonNull(adapter, "adapter must not be null"), jsonFallback, sessionPath);
+    return new Predict(
+        state.get(),
+        lm,
+        config,
+        Objects.requireNonNull(adapter, "adapter must not be null"),
+        jsonFallback,
+        sessionPath);
   }
 
   /**
@@ -253,8 +291,13 @@ public final class Predict implements Module {
 
   /** This module with another signature, keeping demos, LM, settings and adapter. */
   public Predict withSignature(Signature signature) {
-    return new Predict(state.get().withSignature(Objects.requireNonNull(signature, "signature must not be null")),
-        lm, config, adapter, jsonFallback, sessionPath);
+    return new Predict(
+        state.get().withSignature(Objects.requireNonNull(signature, "signature must not be null")),
+        lm,
+        config,
+        adapter,
+        jsonFallback,
+        sessionPath);
   }
 
   /**
@@ -264,33 +307,44 @@ public final class Predict implements Module {
    * fails, {@link AdapterParseException} when neither the adapter nor its fallback could parse the
    * answer. Lazy; cancelling cancels the LM call.
    *
-   * <p>Inside a composite module's {@link Module#stream}, the call streams its LM answer instead and
-   * hands its events to that stream, then emits the same Prediction.
+   * <p>Inside a composite module's {@link Module#stream}, the call streams its LM answer instead
+   * and hands its events to that stream, then emits the same Prediction.
    */
   @Override
   public Mono<Prediction> call(Map<String, ?> inputs) {
     Objects.requireNonNull(inputs, "inputs must not be null");
     Optional<MissingInputException> missing = checkInputs(inputs);
     if (missing.isPresent()) return Mono.error(missing.get());
-    Mono<Prediction> call = ProgramUsage.summed(Mono.deferContextual(ctx -> {
-      Optional<StreamChannel> channel = StreamChannel.in(ctx);
-      if (channel.isPresent()) return relayed(channel.get(), inputs, ctx);
-      LanguageModel model = resolveLm(ctx);
-      PredictorState learned = state.get(); // read once: the whole call runs on this state
-      return complete(learned, model, adapter, inputs, ctx)
-          .onErrorResume(this::fallsBack, first -> complete(learned, model, fallback(), inputs, ctx)
-              .onErrorMap(AdapterParseException.class, second -> withCause(second, first)))
-          .doOnNext(p -> traced(ctx, learned.signature(), inputs, p));
-    }));
+    Mono<Prediction> call =
+        ProgramUsage.summed(
+            Mono.deferContextual(
+                ctx -> {
+                  Optional<StreamChannel> channel = StreamChannel.in(ctx);
+                  if (channel.isPresent()) return relayed(channel.get(), inputs, ctx);
+                  LanguageModel model = resolveLm(ctx);
+                  PredictorState learned =
+                      state.get(); // read once: the whole call runs on this state
+                  return complete(learned, model, adapter, inputs, ctx)
+                      .onErrorResume(
+                          this::fallsBack,
+                          first ->
+                              complete(learned, model, fallback(), inputs, ctx)
+                                  .onErrorMap(
+                                      AdapterParseException.class,
+                                      second -> withCause(second, first)))
+                      .doOnNext(p -> traced(ctx, learned.signature(), inputs, p));
+                }));
     return sessionPath == null ? call : call.contextWrite(ModulePath.child(sessionPath));
   }
 
   private Mono<Prediction> relayed(StreamChannel channel, Map<String, ?> inputs, ContextView ctx) {
     PredictorState learned = state.get();
     return streamAll(learned, inputs, chooseFields(), ctx)
-        .concatMap(event -> event instanceof Done done
-            ? Mono.just(done.prediction())
-            : channel.send(event).then(Mono.<Prediction>empty()))
+        .concatMap(
+            event ->
+                event instanceof Done done
+                    ? Mono.just(done.prediction())
+                    : channel.send(event).then(Mono.<Prediction>empty()))
         .last()
         .doOnNext(p -> traced(ctx, learned.signature(), inputs, p));
   }
@@ -299,7 +353,8 @@ public final class Predict implements Module {
    * Records the call in the trace of the Context, when one is recording (DSPy's settings.trace): a
    * BestOfN/Refine attempt, an optimizer's teacher run.
    */
-  private void traced(ContextView ctx, Signature signature, Map<String, ?> inputs, Prediction prediction) {
+  private void traced(
+      ContextView ctx, Signature signature, Map<String, ?> inputs, Prediction prediction) {
     Trace.record(ctx, this, signature, hinted(signature, inputs, ctx), prediction);
   }
 
@@ -329,7 +384,8 @@ public final class Predict implements Module {
     Set<String> chosen = chooseFields(fields);
     Optional<MissingInputException> missing = checkInputs(inputs);
     if (missing.isPresent()) return Flux.error(missing.get());
-    Flux<StreamEvent> stream = Flux.deferContextual(ctx -> streamAll(state.get(), inputs, chosen, ctx));
+    Flux<StreamEvent> stream =
+        Flux.deferContextual(ctx -> streamAll(state.get(), inputs, chosen, ctx));
     stream = ProgramUsage.counted(stream);
     return sessionPath == null ? stream : stream.contextWrite(ModulePath.child(sessionPath));
   }
@@ -339,14 +395,19 @@ public final class Predict implements Module {
     LanguageModel model = resolveLm(ctx);
     String path = ModulePath.current(ctx);
     return streamWith(learned, model, adapter, inputs, chosen, path, ctx)
-        .onErrorResume(this::fallsBack, first -> {
-          Adapter fallback = fallback();
-          return Flux.concat(
-              Mono.just(new Status(adapter.name() + " could not parse the answer; retrying with "
-                  + fallback.name())),
-              streamWith(learned, model, fallback, inputs, chosen, path, ctx)
-                  .onErrorMap(AdapterParseException.class, second -> withCause(second, first)));
-        });
+        .onErrorResume(
+            this::fallsBack,
+            first -> {
+              Adapter fallback = fallback();
+              return Flux.concat(
+                  Mono.just(
+                      new Status(
+                          adapter.name()
+                              + " could not parse the answer; retrying with "
+                              + fallback.name())),
+                  streamWith(learned, model, fallback, inputs, chosen, path, ctx)
+                      .onErrorMap(AdapterParseException.class, second -> withCause(second, first)));
+            });
   }
 
   private Set<String> chooseFields(String... fields) {
@@ -357,46 +418,71 @@ public final class Predict implements Module {
     for (String f : fields) {
       Objects.requireNonNull(f, "fields must not contain null");
       if (!names.contains(f)) {
-        throw new IllegalArgumentException("cannot stream '" + f + "': it is not an output field; outputs are " + names);
+        throw new IllegalArgumentException(
+            "cannot stream '" + f + "': it is not an output field; outputs are " + names);
       }
       chosen.add(f);
     }
     return chosen;
   }
 
-  private Mono<Prediction> complete(PredictorState learned, LanguageModel model, Adapter with,
-      Map<String, ?> inputs, ContextView ctx) {
+  private Mono<Prediction> complete(
+      PredictorState learned,
+      LanguageModel model,
+      Adapter with,
+      Map<String, ?> inputs,
+      ContextView ctx) {
     return Mono.fromCallable(() -> request(learned, with, inputs, model, ctx))
         .flatMap(model::complete)
-        .map(response -> {
-          ProgramUsage.record(ctx, response.usage());
-          return prediction(learned.signature(), response, with);
-        });
+        .map(
+            response -> {
+              ProgramUsage.record(ctx, response.usage());
+              return prediction(learned.signature(), response, with);
+            });
   }
 
-  private Flux<StreamEvent> streamWith(PredictorState learned, LanguageModel model, Adapter with,
-      Map<String, ?> inputs, Set<String> fields, String path, ContextView ctx) {
-    return Flux.defer(() -> {
-      LmRequest request = request(learned, with, inputs, model, ctx);
-      Signature signature = learned.signature();
-      // Each choice gets its own splitter; chunks are made once, with their path and choice.
-      var stream = new FieldStream(choice -> with.fieldSplitter(signature, fields).orElse(null), path);
-      return model.stream(request)
-          .concatMapIterable(stream::accept)
-          .concatWith(Flux.defer(() -> Flux.fromIterable(stream.finish()).concatWith(Mono.fromCallable(() -> {
-            LmResponse response = stream.response();
-            ProgramUsage.record(ctx, response.usage());
-            // The whole program call's usage (a failed first attempt's included), as call() reports.
-            return new Done(prediction(signature, response, with).withUsage(ProgramUsage.total(ctx)));
-          }))));
-    });
+  private Flux<StreamEvent> streamWith(
+      PredictorState learned,
+      LanguageModel model,
+      Adapter with,
+      Map<String, ?> inputs,
+      Set<String> fields,
+      String path,
+      ContextView ctx) {
+    return Flux.defer(
+        () -> {
+          LmRequest request = request(learned, with, inputs, model, ctx);
+          Signature signature = learned.signature();
+          // Each choice gets its own splitter; chunks are made once, with their path and choice.
+          var stream =
+              new FieldStream(choice -> with.fieldSplitter(signature, fields).orElse(null), path);
+          return model.stream(request)
+              .concatMapIterable(stream::accept)
+              .concatWith(
+                  Flux.defer(
+                      () ->
+                          Flux.fromIterable(stream.finish())
+                              .concatWith(
+                                  Mono.fromCallable(
+                                      () -> {
+                                        LmResponse response = stream.response();
+                                        ProgramUsage.record(ctx, response.usage());
+                                        // The whole program call's usage (a failed first attempt's
+                                        // included), as call() reports.
+                                        return new Done(
+                                            prediction(signature, response, with)
+                                                .withUsage(ProgramUsage.total(ctx)));
+                                      }))));
+        });
   }
 
   private boolean fallsBack(Throwable error) {
     return jsonFallback && error instanceof AdapterParseException && adapter.fallback().isPresent();
   }
 
-  /** The adapter to retry with after a parse failure; only called once {@link #fallsBack} said yes. */
+  /**
+   * The adapter to retry with after a parse failure; only called once {@link #fallsBack} said yes.
+   */
   private Adapter fallback() {
     return adapter.fallback().orElseThrow();
   }
@@ -406,16 +492,23 @@ public final class Predict implements Module {
     return second;
   }
 
-  private LmRequest request(PredictorState learned, Adapter with, Map<String, ?> inputs, LanguageModel model,
+  private LmRequest request(
+      PredictorState learned,
+      Adapter with,
+      Map<String, ?> inputs,
+      LanguageModel model,
       ContextView ctx) {
     Signature signature = learned.signature();
     var demoValues = learned.demos().stream().map(Example::values).toList();
     Optional<String> hint = Hints.forSignature(ctx, signature);
     // Refine's retry: DSPy's WrapperAdapter appends the hint input to the signature of every call.
-    Signature formatted = hint.isPresent()
-        ? signature.append(new Field(Hints.FIELD, FieldType.STR, Hints.DESCRIPTION, Field.Role.INPUT))
-        : signature;
-    var builder = LmRequest.builder(with.format(formatted, demoValues, hinted(signature, inputs, ctx)));
+    Signature formatted =
+        hint.isPresent()
+            ? signature.append(
+                new Field(Hints.FIELD, FieldType.STR, Hints.DESCRIPTION, Field.Role.INPUT))
+            : signature;
+    var builder =
+        LmRequest.builder(with.format(formatted, demoValues, hinted(signature, inputs, ctx)));
     config.applyTo(builder);
     with.responseFormat(signature).ifPresent(builder::responseFormat);
     Optional<Rollout> rollout = Rollout.in(ctx);
@@ -424,7 +517,8 @@ public final class Predict implements Module {
     // answer, so they are sampled at 0.7 instead.
     LmRequest request = builder.build();
     if (request.n().orElse(1) > 1) {
-      OptionalDouble temperature = request.temperature().isPresent() ? request.temperature() : model.temperature();
+      OptionalDouble temperature =
+          request.temperature().isPresent() ? request.temperature() : model.temperature();
       if (temperature.isEmpty() || temperature.getAsDouble() <= 0.15) {
         return request.withTemperature(0.7);
       }
@@ -463,7 +557,10 @@ public final class Predict implements Module {
       // Called on every call: no allocation unless a key is unknown.
       if (key == null || isInputField(fields, key)) continue;
       if (warnedExtraInputs.size() < MAX_WARNED_EXTRA_INPUTS && warnedExtraInputs.add(key)) {
-        LOG.warn("Input '{}' is not an input field of {} and is not sent; its input fields are {}", key, this,
+        LOG.warn(
+            "Input '{}' is not an input field of {} and is not sent; its input fields are {}",
+            key,
+            this,
             fields.stream().map(Field::name).toList());
       }
     }
@@ -485,13 +582,15 @@ public final class Predict implements Module {
       if (!optional && inputs.get(f.name()) == null) missing.add(f.name());
     }
     if (missing.isEmpty()) return Optional.empty();
-    return Optional.of(new MissingInputException(
-        missing, signature.inputs().stream().map(Field::name).toList(), inputs.keySet()));
+    return Optional.of(
+        new MissingInputException(
+            missing, signature.inputs().stream().map(Field::name).toList(), inputs.keySet()));
   }
 
   @Override
   public String toString() {
-    return "Predict" + signature().toString().substring("Signature".length())
+    return "Predict"
+        + signature().toString().substring("Signature".length())
         + (sessionPath == null ? "" : " at " + sessionPath);
   }
 }

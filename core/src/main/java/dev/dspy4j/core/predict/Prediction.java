@@ -55,9 +55,10 @@ public final class Prediction {
   private static Map<String, Object> present(Map<String, ?> values) {
     Objects.requireNonNull(values, "fields must not be null");
     var out = new LinkedHashMap<String, Object>();
-    values.forEach((k, v) -> {
-      if (v != null) out.put(Objects.requireNonNull(k, "field names must not be null"), v);
-    });
+    values.forEach(
+        (k, v) -> {
+          if (v != null) out.put(Objects.requireNonNull(k, "field names must not be null"), v);
+        });
     return Collections.unmodifiableMap(out);
   }
 
@@ -66,22 +67,32 @@ public final class Prediction {
     return new Prediction(fields, List.of(), Usage.ZERO, null, false, NO_METADATA);
   }
 
-  /** The prediction parsed from {@code response}: its usage and metadata, one completion per choice. */
+  /**
+   * The prediction parsed from {@code response}: its usage and metadata, one completion per choice.
+   */
   static Prediction of(List<? extends Map<String, ?>> completions, LmResponse response) {
-    return new Prediction(completions.get(0), completions, response.usage(), response.requestId().orElse(null),
-        response.cacheHit(), HeliconeMetadata.from(response));
+    return new Prediction(
+        completions.get(0),
+        completions,
+        response.usage(),
+        response.requestId().orElse(null),
+        response.cacheHit(),
+        HeliconeMetadata.from(response));
   }
 
   /** This prediction with another usage (the sum of a program call, see {@link ProgramUsage}). */
   Prediction withUsage(Usage usage) {
-    return usage.equals(this.usage) ? this : new Prediction(fields, completions, usage, requestId, cacheHit, helicone);
+    return usage.equals(this.usage)
+        ? this
+        : new Prediction(fields, completions, usage, requestId, cacheHit, helicone);
   }
 
   /**
-   * The value of a field as text: strings as they are, lists and maps as JSON, booleans as
-   * {@code True}/{@code False} (what DSPy would show).
+   * The value of a field as text: strings as they are, lists and maps as JSON, booleans as {@code
+   * True}/{@code False} (what DSPy would show).
    *
-   * @throws NoSuchElementException when there is no such field (or an optional one was not produced)
+   * @throws NoSuchElementException when there is no such field (or an optional one was not
+   *     produced)
    */
   public String get(String field) {
     return PyJson.render(require(field));
@@ -103,7 +114,10 @@ public final class Prediction {
     return t;
   }
 
-  /** The parsed value of a field (String, Long, Double, Boolean, List, Map, enum or record), if present. */
+  /**
+   * The parsed value of a field (String, Long, Double, Boolean, List, Map, enum or record), if
+   * present.
+   */
   public Optional<Object> value(String field) {
     return Optional.ofNullable(fields.get(Objects.requireNonNull(field, "field must not be null")));
   }
@@ -129,8 +143,8 @@ public final class Prediction {
   }
 
   /**
-   * Tokens used to produce this prediction, summed over the whole call as DSPy's
-   * {@code get_lm_usage()}: for a {@code Predict} or {@code ChainOfThought} its LM calls (a JSON
+   * Tokens used to produce this prediction, summed over the whole call as DSPy's {@code
+   * get_lm_usage()}: for a {@code Predict} or {@code ChainOfThought} its LM calls (a JSON
    * fallback's included); for a composite module made with {@code Module.of}, every LM call beneath
    * (a hand-written {@code call} returns whatever its last step returned). {@link Usage#ZERO} on a
    * cache hit or when unknown.
@@ -151,8 +165,8 @@ public final class Prediction {
 
   /**
    * What the Helicone gateway said about the LM response (request id, cache status, rate-limit
-   * budget...), read from its response headers. Every part is empty when there was no response
-   * with headers: a prediction built with {@link #of(Map)}, a client-cache hit, a streamed call (the
+   * budget...), read from its response headers. Every part is empty when there was no response with
+   * headers: a prediction built with {@link #of(Map)}, a client-cache hit, a streamed call (the
    * stream's chunks carry no headers) or an endpoint other than Helicone.
    */
   public HeliconeMetadata helicone() {

@@ -51,16 +51,24 @@ public record PredictorState(
     }
     for (String name : prefixes.keySet()) {
       if (!known.containsKey(name)) {
-        throw new IllegalArgumentException("prefix given for '" + name + "', which is not a field of " + signature);
+        throw new IllegalArgumentException(
+            "prefix given for '" + name + "', which is not a field of " + signature);
       }
     }
     prefixes = Collections.unmodifiableMap(known);
-    traces = Collections.unmodifiableList(new ArrayList<>(Objects.requireNonNull(traces, "traces must not be null")));
-    train = Collections.unmodifiableList(new ArrayList<>(Objects.requireNonNull(train, "train must not be null")));
+    traces =
+        Collections.unmodifiableList(
+            new ArrayList<>(Objects.requireNonNull(traces, "traces must not be null")));
+    train =
+        Collections.unmodifiableList(
+            new ArrayList<>(Objects.requireNonNull(train, "train must not be null")));
     lm = lm == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(lm));
   }
 
-  /** The state of a fresh predictor: no demos, DSPy's inferred prefixes, empty traces and train, no LM. */
+  /**
+   * The state of a fresh predictor: no demos, DSPy's inferred prefixes, empty traces and train, no
+   * LM.
+   */
   public static PredictorState of(Signature signature) {
     return new PredictorState(signature, List.of(), Map.of(), List.of(), List.of(), null);
   }
@@ -74,7 +82,8 @@ public record PredictorState(
 
   /** This state with other instructions. */
   public PredictorState withInstructions(String instructions) {
-    return new PredictorState(signature.withInstructions(instructions), demos, prefixes, traces, train, lm);
+    return new PredictorState(
+        signature.withInstructions(instructions), demos, prefixes, traces, train, lm);
   }
 
   /**
@@ -134,7 +143,8 @@ public record PredictorState(
   // Python's str.capitalize(): first character upper, the rest lower
   private static String capitalize(String w) {
     if (w.isEmpty()) return w;
-    return w.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + w.substring(1).toLowerCase(java.util.Locale.ROOT);
+    return w.substring(0, 1).toUpperCase(java.util.Locale.ROOT)
+        + w.substring(1).toLowerCase(java.util.Locale.ROOT);
   }
 
   @Override

@@ -13,7 +13,6 @@ import dev.dspy4j.core.signature.Signature;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -56,8 +55,17 @@ public final class Refine implements Module {
   private final String rewardCode;
   private final Map<String, Signature> predictors;
 
-  private Refine(Module module, int n, Reward reward, double threshold, int failCount, int startRolloutId,
-      @Nullable LanguageModel feedbackLm, String programCode, String rewardCode, Map<String, Signature> predictors) {
+  private Refine(
+      Module module,
+      int n,
+      Reward reward,
+      double threshold,
+      int failCount,
+      int startRolloutId,
+      @Nullable LanguageModel feedbackLm,
+      String programCode,
+      String rewardCode,
+      Map<String, Signature> predictors) {
     this.module = module;
     this.n = n;
     this.reward = reward;
@@ -71,20 +79,30 @@ public final class Refine implements Module {
   }
 
   /**
-   * Up to {@code n} attempts of {@code module} with feedback in between, stopping at the first reward
-   * {@code >= threshold}.
+   * Up to {@code n} attempts of {@code module} with feedback in between, stopping at the first
+   * reward {@code >= threshold}.
    *
    * @throws IllegalArgumentException when {@code n} is below 1 or the threshold is NaN
    */
   public static Refine of(Module module, int n, Reward reward, double threshold) {
     AttemptSettings.check(module, n, reward, threshold);
-    return new Refine(module, n, reward, threshold, n, 0, null, module.toString(),
+    return new Refine(
+        module,
+        n,
+        reward,
+        threshold,
+        n,
+        0,
+        null,
+        module.toString(),
         "A Java reward function (its source code is not available). It scores the program's outputs;"
             + " the target threshold is the score to reach.",
         predictorSignatures(module));
   }
 
-  /** The module's predictors by their DSPy names ({@link Module#namedPredictors()}), as signatures. */
+  /**
+   * The module's predictors by their DSPy names ({@link Module#namedPredictors()}), as signatures.
+   */
   private static Map<String, Signature> predictorSignatures(Module module) {
     var out = new java.util.LinkedHashMap<String, Signature>();
     module.namedPredictors().forEach((name, p) -> out.put(name, p.signature()));
@@ -94,31 +112,81 @@ public final class Refine implements Module {
   /** This module with DSPy's {@code fail_count} (default {@code N}). */
   public Refine withFailCount(int failCount) {
     AttemptSettings.failCount(failCount);
-    return new Refine(module, n, reward, threshold, failCount, startRolloutId, feedbackLm, programCode, rewardCode, predictors);
+    return new Refine(
+        module,
+        n,
+        reward,
+        threshold,
+        failCount,
+        startRolloutId,
+        feedbackLm,
+        programCode,
+        rewardCode,
+        predictors);
   }
 
   /** This module with its first attempt at rollout id {@code start} (0 by default). */
   public Refine withStartRolloutId(int start) {
     AttemptSettings.startRolloutId(start);
-    return new Refine(module, n, reward, threshold, failCount, start, feedbackLm, programCode, rewardCode, predictors);
+    return new Refine(
+        module,
+        n,
+        reward,
+        threshold,
+        failCount,
+        start,
+        feedbackLm,
+        programCode,
+        rewardCode,
+        predictors);
   }
 
   /** This module asking {@code lm} for feedback (else the pipeline's LM). */
   public Refine withFeedbackLm(LanguageModel lm) {
     Objects.requireNonNull(lm, "lm must not be null");
-    return new Refine(module, n, reward, threshold, failCount, startRolloutId, lm, programCode, rewardCode, predictors);
+    return new Refine(
+        module,
+        n,
+        reward,
+        threshold,
+        failCount,
+        startRolloutId,
+        lm,
+        programCode,
+        rewardCode,
+        predictors);
   }
 
   /** The text sent as {@code program_code} (DSPy sends the Python source of the module's class). */
   public Refine withProgramCode(String programCode) {
     Objects.requireNonNull(programCode, "programCode must not be null");
-    return new Refine(module, n, reward, threshold, failCount, startRolloutId, feedbackLm, programCode, rewardCode, predictors);
+    return new Refine(
+        module,
+        n,
+        reward,
+        threshold,
+        failCount,
+        startRolloutId,
+        feedbackLm,
+        programCode,
+        rewardCode,
+        predictors);
   }
 
   /** The text sent as {@code reward_code} (DSPy sends the Python source of the reward function). */
   public Refine withRewardCode(String rewardCode) {
     Objects.requireNonNull(rewardCode, "rewardCode must not be null");
-    return new Refine(module, n, reward, threshold, failCount, startRolloutId, feedbackLm, programCode, rewardCode, predictors);
+    return new Refine(
+        module,
+        n,
+        reward,
+        threshold,
+        failCount,
+        startRolloutId,
+        feedbackLm,
+        programCode,
+        rewardCode,
+        predictors);
   }
 
   /**
@@ -129,8 +197,22 @@ public final class Refine implements Module {
   public Refine withPredictors(Map<String, Signature> predictors) {
     Objects.requireNonNull(predictors, "predictors must not be null");
     var copy = new LinkedHashMap<String, Signature>();
-    predictors.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "predictor name"), Objects.requireNonNull(v, "signature")));
-    return new Refine(module, n, reward, threshold, failCount, startRolloutId, feedbackLm, programCode, rewardCode, copy);
+    predictors.forEach(
+        (k, v) ->
+            copy.put(
+                Objects.requireNonNull(k, "predictor name"),
+                Objects.requireNonNull(v, "signature")));
+    return new Refine(
+        module,
+        n,
+        reward,
+        threshold,
+        failCount,
+        startRolloutId,
+        feedbackLm,
+        programCode,
+        rewardCode,
+        copy);
   }
 
   /** The module it runs. */
@@ -139,17 +221,18 @@ public final class Refine implements Module {
   }
 
   /**
-   * Runs the attempts. Emits the chosen prediction; errors with the failing attempt's own error when
-   * the failure rule says so, or with {@link AttemptsFailedException} when every attempt failed.
-   * Cancelling cancels the call in flight (attempt or feedback).
+   * Runs the attempts. Emits the chosen prediction; errors with the failing attempt's own error
+   * when the failure rule says so, or with {@link AttemptsFailedException} when every attempt
+   * failed. Cancelling cancels the call in flight (attempt or feedback).
    */
   @Override
   public Mono<Prediction> call(Map<String, ?> inputs) {
     Objects.requireNonNull(inputs, "inputs must not be null");
-    return Mono.deferContextual(ctx -> {
-      var run = new Run(inputs, new AttemptBudget(failCount), ctx);
-      return run.step(0).then(Mono.fromCallable(() -> run.result(ctx)));
-    });
+    return Mono.deferContextual(
+        ctx -> {
+          var run = new Run(inputs, new AttemptBudget(failCount), ctx);
+          return run.step(0).then(Mono.fromCallable(() -> run.result(ctx)));
+        });
   }
 
   /** The state of one call; its steps run one after another. */
@@ -173,35 +256,48 @@ public final class Refine implements Module {
       var trace = new Trace();
       Map<String, String> hints = advice;
       Mono<Prediction> attempt = Mono.defer(() -> module.call(inputs)).contextWrite(trace.into());
-      if (!hints.isEmpty()) attempt = attempt.contextWrite(new Hints(signatureNames(), hints).into());
+      if (!hints.isEmpty())
+        attempt = attempt.contextWrite(new Hints(signatureNames(), hints).into());
       attempt = attempt.contextWrite(new Rollout(String.valueOf(startRolloutId + idx), 1.0).into());
       String name = "Refine attempt " + (idx + 1) + " of " + n;
       return attempt
-          .flatMap(p -> {
-            var scored = new BestOfN.Scored(idx, p, reward.score(inputs, p), trace.steps());
-            if (best == null || scored.reward() > best.reward()) best = scored;
-            boolean reached = scored.reward() >= threshold;
-            Mono<Void> status = StreamChannel.status(ctx, name + ": reward " + PyJson.floatRepr(scored.reward())
-                + (reached ? ", the threshold is reached" : ""));
-            if (reached || idx == n - 1) {
-              done = true;
-              return status;
-            }
-            Mono<Map<String, String>> ask = feedback(scored)
-                .contextWrite(StreamChannel.hidden())
-                .contextWrite(Rollout.cleared());
-            return status.then(StreamChannel.status(ctx, "Refine: asking for advice"))
-                .then(ask.doOnNext(a -> advice = a).then());
-          })
+          .flatMap(
+              p -> {
+                var scored = new BestOfN.Scored(idx, p, reward.score(inputs, p), trace.steps());
+                if (best == null || scored.reward() > best.reward()) best = scored;
+                boolean reached = scored.reward() >= threshold;
+                Mono<Void> status =
+                    StreamChannel.status(
+                        ctx,
+                        name
+                            + ": reward "
+                            + PyJson.floatRepr(scored.reward())
+                            + (reached ? ", the threshold is reached" : ""));
+                if (reached || idx == n - 1) {
+                  done = true;
+                  return status;
+                }
+                Mono<Map<String, String>> ask =
+                    feedback(scored)
+                        .contextWrite(StreamChannel.hidden())
+                        .contextWrite(Rollout.cleared());
+                return status
+                    .then(StreamChannel.status(ctx, "Refine: asking for advice"))
+                    .then(ask.doOnNext(a -> advice = a).then());
+              })
           .contextWrite(StreamChannel.hidden())
-          .onErrorResume(e -> budget.tolerate(idx, e)
-              ? StreamChannel.status(ctx, name + " failed (" + e.getClass().getSimpleName() + ")")
-              : Mono.error(e))
+          .onErrorResume(
+              e ->
+                  budget.tolerate(idx, e)
+                      ? StreamChannel.status(
+                          ctx, name + " failed (" + e.getClass().getSimpleName() + ")")
+                      : Mono.error(e))
           .then(Mono.defer(() -> step(idx + 1)));
     }
 
     Prediction result(ContextView ctx) {
-      if (best == null) throw new AttemptsFailedException(Refine.this.toString(), n, budget.failures());
+      if (best == null)
+        throw new AttemptsFailedException(Refine.this.toString(), n, budget.failures());
       Trace.extend(ctx, best.trace());
       return best.prediction();
     }
@@ -211,7 +307,8 @@ public final class Refine implements Module {
       var trajectory = new ArrayList<Object>();
       for (Trace.Step s : scored.trace()) {
         var step = new LinkedHashMap<String, Object>();
-        // A predictor not named (a user module without withPredictors) is shown as DSPy prints a Predict.
+        // A predictor not named (a user module without withPredictors) is shown as DSPy prints a
+        // Predict.
         String unnamed = "Predict" + s.signature().toString().substring("Signature".length());
         step.put("module_name", names.getOrDefault(s.signature(), unnamed));
         step.put("inputs", s.inputs());
@@ -229,12 +326,22 @@ public final class Refine implements Module {
       kwargs.put("reward_value", json(scored.reward()));
       kwargs.put("module_names", json(new ArrayList<>(predictors.keySet())));
       Predict feedback = feedbackLm == null ? FEEDBACK : FEEDBACK.withLm(feedbackLm);
-      return feedback.call(kwargs).map(p -> {
-        var out = new LinkedHashMap<String, String>();
-        p.value("advice").ifPresent(a -> ((Map<?, ?>) a).forEach((k, v) ->
-            out.put(String.valueOf(k), v instanceof String s ? s : PyJson.render(v))));
-        return out;
-      });
+      return feedback
+          .call(kwargs)
+          .map(
+              p -> {
+                var out = new LinkedHashMap<String, String>();
+                p.value("advice")
+                    .ifPresent(
+                        a ->
+                            ((Map<?, ?>) a)
+                                .forEach(
+                                    (k, v) ->
+                                        out.put(
+                                            String.valueOf(k),
+                                            v instanceof String s ? s : PyJson.render(v))));
+                return out;
+              });
     }
   }
 
@@ -244,7 +351,9 @@ public final class Refine implements Module {
     return names;
   }
 
-  /** orjson's {@code dumps(value, option=OPT_INDENT_2)}, as DSPy's Refine writes non-text inputs. */
+  /**
+   * orjson's {@code dumps(value, option=OPT_INDENT_2)}, as DSPy's Refine writes non-text inputs.
+   */
   private static String json(Object value) {
     return PyJson.dumpsIndented(PyJson.toJsonable(value));
   }

@@ -18,15 +18,17 @@ public sealed interface StreamEvent {
    *     else the path formed by {@code withSessionPath} segments from the streamed module down to
    *     the producing one, such as {@code "/answer"} or {@code "/chat/answer"}
    * @param choice which choice of the LM answer the text belongs to: 0, or up to {@code n - 1} when
-   *     the module asks for {@code n} choices (each choice's fields stream, interleaved as the server
-   *     sends them)
+   *     the module asks for {@code n} choices (each choice's fields stream, interleaved as the
+   *     server sends them)
    */
-  record FieldChunk(String field, String text, boolean last, String path, int choice) implements StreamEvent {
+  record FieldChunk(String field, String text, boolean last, String path, int choice)
+      implements StreamEvent {
     public FieldChunk {
       Objects.requireNonNull(field, "field");
       Objects.requireNonNull(text, "text");
       Objects.requireNonNull(path, "path");
-      if (choice < 0) throw new IllegalArgumentException("choice must not be negative, was " + choice);
+      if (choice < 0)
+        throw new IllegalArgumentException("choice must not be negative, was " + choice);
     }
 
     /** A chunk of choice 0 of a module without a session path ({@code path} is {@code ""}). */

@@ -18,8 +18,8 @@ import reactor.core.publisher.Mono;
 /**
  * A {@link Predict} over records: the input record's components are the input fields, the output
  * record's components the output fields ({@link Signature#of(Class, Class)}). Thread-safe; the
- * learned state of {@link #predict()} is replaced in place by {@code load} and optimizers (a program's
- * TypedPredict field is named like a Predict field by {@link Module#namedPredictors()}).
+ * learned state of {@link #predict()} is replaced in place by {@code load} and optimizers (a
+ * program's TypedPredict field is named like a Predict field by {@link Module#namedPredictors()}).
  *
  * <pre>{@code
  * record Question(String question) {}  record Answer(String answer, double confidence) {}
@@ -73,18 +73,22 @@ public final class TypedPredict<I, O> {
   /** This module with demos given as input/output record pairs. */
   public TypedPredict<I, O> withDemos(List<Map.Entry<I, O>> demos) {
     Objects.requireNonNull(demos, "demos must not be null");
-    var examples = demos.stream().map(d -> {
-      var values = new LinkedHashMap<String, Object>(components(d.getKey()));
-      values.putAll(components(d.getValue()));
-      return Example.of(values);
-    }).toList();
+    var examples =
+        demos.stream()
+            .map(
+                d -> {
+                  var values = new LinkedHashMap<String, Object>(components(d.getKey()));
+                  values.putAll(components(d.getValue()));
+                  return Example.of(values);
+                })
+            .toList();
     return new TypedPredict<>(predict.withDemos(examples), input, output);
   }
 
   /**
    * Runs the module on a record. Emits the output record and completes; errors as {@link
-   * Predict#call} does, or with {@code IllegalArgumentException} when an output value does not
-   * fit its component. Lazy; cancelling cancels the LM call.
+   * Predict#call} does, or with {@code IllegalArgumentException} when an output value does not fit
+   * its component. Lazy; cancelling cancels the LM call.
    */
   public Mono<O> call(I in) {
     Objects.requireNonNull(in, "input must not be null");
@@ -92,9 +96,9 @@ public final class TypedPredict<I, O> {
   }
 
   /**
-   * Runs the module on every input record with at most {@code concurrency} calls in flight and emits
-   * the output records in input order ({@link Batch#outputs}). Inputs are requested only as slots
-   * free up. Errors with the first failed call's own error and cancels the calls in flight;
+   * Runs the module on every input record with at most {@code concurrency} calls in flight and
+   * emits the output records in input order ({@link Batch#outputs}). Inputs are requested only as
+   * slots free up. Errors with the first failed call's own error and cancels the calls in flight;
    * cancelling cancels the calls in flight.
    *
    * @throws IllegalArgumentException when {@code concurrency} is below 1
@@ -105,15 +109,17 @@ public final class TypedPredict<I, O> {
 
   /**
    * Runs the module on every input record under {@code options} ({@link Batch#run}): one {@link
-   * BatchResult} per input, carrying the input record and the output record or the error. Errors with
-   * a {@code BatchFailedException} once {@code maxErrors} inputs failed; cancelling cancels the calls
-   * in flight.
+   * BatchResult} per input, carrying the input record and the output record or the error. Errors
+   * with a {@code BatchFailedException} once {@code maxErrors} inputs failed; cancelling cancels
+   * the calls in flight.
    */
   public Flux<BatchResult<I, O>> batch(Publisher<? extends I> inputs, BatchOptions options) {
     return Batch.run(inputs, this::call, options);
   }
 
-  /** Streams the output fields of a call, then one Done. See {@link Predict#stream(Map, String...)}. */
+  /**
+   * Streams the output fields of a call, then one Done. See {@link Predict#stream(Map, String...)}.
+   */
   public Flux<StreamEvent> stream(I in, String... fields) {
     Objects.requireNonNull(in, "input must not be null");
     return Flux.defer(() -> predict.stream(components(in), fields));
@@ -126,15 +132,22 @@ public final class TypedPredict<I, O> {
     int k = 0;
     for (RecordComponent c : output.getRecordComponents()) {
       types[k] = c.getType();
-      args[k++] = JavaConversion.convert(prediction.value(c.getName()).orElse(null), c.getGenericType());
+      args[k++] =
+          JavaConversion.convert(prediction.value(c.getName()).orElse(null), c.getGenericType());
     }
     try {
       var ctor = output.getDeclaredConstructor(types);
       ctor.setAccessible(true);
       return ctor.newInstance(args);
     } catch (java.lang.reflect.InvocationTargetException e) {
-      throw new IllegalArgumentException("cannot build " + output.getSimpleName() + " from " + prediction + ": "
-          + e.getCause().getMessage(), e.getCause());
+      throw new IllegalArgumentException(
+          "cannot build "
+              + output.getSimpleName()
+              + " from "
+              + prediction
+              + ": "
+              + e.getCause().getMessage(),
+          e.getCause());
     } catch (ReflectiveOperationException e) {
       throw new IllegalArgumentException("cannot build " + output.getSimpleName() + ": " + e, e);
     }
@@ -151,7 +164,8 @@ public final class TypedPredict<I, O> {
         if (v instanceof java.util.Optional<?> o) v = o.orElse(null);
         if (v != null) values.put(c.getName(), v);
       } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot read " + c.getName() + " of " + record.getClass(), e);
+        throw new IllegalStateException(
+            "cannot read " + c.getName() + " of " + record.getClass(), e);
       }
     }
     return values;

@@ -8,8 +8,8 @@ import java.lang.annotation.Target;
 
 /**
  * The DSPy attribute name of a program's field, when the snake_case form of the Java name is not
- * the name the Python program uses: {@code @DspyName("generateAnswer") final ChainOfThought gen}
- * is found by {@code namedPredictors()} as {@code generateAnswer.predict}.
+ * the name the Python program uses: {@code @DspyName("generateAnswer") final ChainOfThought gen} is
+ * found by {@code namedPredictors()} as {@code generateAnswer.predict}.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

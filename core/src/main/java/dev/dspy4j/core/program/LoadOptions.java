@@ -4,8 +4,8 @@ package dev.dspy4j.core.program;
  * How {@code Module.load} treats a file's LM sections.
  *
  * @param allowUnsafeLmState keep {@code api_base}, {@code base_url}, {@code model_list} and {@code
- *     api_key} of a saved {@code lm} section (DSPy's {@code allow_unsafe_lm_state}); off by default,
- *     when they are dropped. Enable only for files you trust.
+ *     api_key} of a saved {@code lm} section (DSPy's {@code allow_unsafe_lm_state}); off by
+ *     default, when they are dropped. Enable only for files you trust.
  */
 public record LoadOptions(boolean allowUnsafeLmState) {
 

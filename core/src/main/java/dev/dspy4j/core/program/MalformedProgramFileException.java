@@ -19,7 +19,8 @@ public final class MalformedProgramFileException extends ProgramLoadException {
   }
 
   /** Invalid JSON at this line and column (1-based). */
-  public MalformedProgramFileException(Path path, String message, int line, int column, Throwable cause) {
+  public MalformedProgramFileException(
+      Path path, String message, int line, int column, Throwable cause) {
     super(path, message + " at line " + line + ", column " + column, cause);
     this.line = line;
     this.column = column;

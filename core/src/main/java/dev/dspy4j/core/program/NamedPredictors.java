@@ -67,19 +67,28 @@ public final class NamedPredictors {
         field.setAccessible(true);
         value = field.get(program);
       } catch (InaccessibleObjectException | IllegalAccessException e) {
-        throw new IllegalStateException("cannot read field '" + field.getName() + "' of "
-            + program.getClass().getName() + " to find its predictors; open its package to dev.dspy4j.core "
-            + "or override namedPredictors()", e);
+        throw new IllegalStateException(
+            "cannot read field '"
+                + field.getName()
+                + "' of "
+                + program.getClass().getName()
+                + " to find its predictors; open its package to dev.dspy4j.core "
+                + "or override namedPredictors()",
+            e);
       }
       String name = name(field);
       if (value instanceof List<?> list) {
-        for (int i = 0; i < list.size(); i++) add(out, seen, modules, name + "[" + i + "]", list.get(i));
-      } else if (value != null && value.getClass().isArray() && !value.getClass().getComponentType().isPrimitive()) {
+        for (int i = 0; i < list.size(); i++)
+          add(out, seen, modules, name + "[" + i + "]", list.get(i));
+      } else if (value != null
+          && value.getClass().isArray()
+          && !value.getClass().getComponentType().isPrimitive()) {
         for (int i = 0; i < Array.getLength(value); i++) {
           add(out, seen, modules, name + "[" + i + "]", Array.get(value, i));
         }
       } else if (value instanceof Map<?, ?> map) {
-        for (var e : map.entrySet()) add(out, seen, modules, name + "['" + e.getKey() + "']", e.getValue());
+        for (var e : map.entrySet())
+          add(out, seen, modules, name + "['" + e.getKey() + "']", e.getValue());
       } else {
         add(out, seen, modules, name, value);
       }
@@ -87,7 +96,8 @@ public final class NamedPredictors {
     return Collections.unmodifiableMap(out);
   }
 
-  private static void add(Map<String, Predict> out, Set<Object> seen, Set<Object> modules, String name, Object value) {
+  private static void add(
+      Map<String, Predict> out, Set<Object> seen, Set<Object> modules, String name, Object value) {
     if (value instanceof TypedPredict<?, ?> typed) value = typed.predict();
     if (value instanceof Predict p) {
       if (seen.add(p)) out.put(name, p);

@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * A program file could not be loaded; the program's state is unchanged. Subclasses name the kind
- * of problem: {@link MalformedProgramFileException}, {@link PredictorNamesMismatchException},
- * {@link SignatureMismatchException}, {@link UnportableProgramException}.
+ * A program file could not be loaded; the program's state is unchanged. Subclasses name the kind of
+ * problem: {@link MalformedProgramFileException}, {@link PredictorNamesMismatchException}, {@link
+ * SignatureMismatchException}, {@link UnportableProgramException}.
  */
 public class ProgramLoadException extends RuntimeException {
 
@@ -17,7 +17,10 @@ public class ProgramLoadException extends RuntimeException {
     this(path, message, null);
   }
 
-  /** A load failure of the file at {@code path}, explained by {@code message}, caused by {@code cause}. */
+  /**
+   * A load failure of the file at {@code path}, explained by {@code message}, caused by {@code
+   * cause}.
+   */
   public ProgramLoadException(Path path, String message, Throwable cause) {
     super("cannot load " + path + ": " + message, cause);
     this.path = Objects.requireNonNull(path, "path");

@@ -1,6 +1,4 @@
-/**
- * Saving and loading programs in DSPy's file format, and naming their predictors.
- */
+/** Saving and loading programs in DSPy's file format, and naming their predictors. */
 @NullMarked
 package dev.dspy4j.core.program;
 

@@ -7,11 +7,11 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The right to make one request, granted by {@link RateLimiter#acquire()}. Hand it back exactly once
- * by reporting how the request ended: {@link #success(LmResponse)}, {@link #success(Usage)},
- * {@link #failure(Throwable)} or, when the outcome says nothing about the server's limits (cancelled,
- * served from a cache), {@link #release()}. Only the first of these calls counts; later ones do nothing,
- * so a cancel racing a completion cannot free the slot twice.
+ * The right to make one request, granted by {@link RateLimiter#acquire()}. Hand it back exactly
+ * once by reporting how the request ended: {@link #success(LmResponse)}, {@link #success(Usage)},
+ * {@link #failure(Throwable)} or, when the outcome says nothing about the server's limits
+ * (cancelled, served from a cache), {@link #release()}. Only the first of these calls counts; later
+ * ones do nothing, so a cancel racing a completion cannot free the slot twice.
  */
 public final class Permit {
 
@@ -28,7 +28,8 @@ public final class Permit {
 
   /**
    * The request succeeded: its usage is charged to the tokens-per-minute budget, its rate-limit
-   * headers ({@code Helicone-RateLimit-*}, {@code x-ratelimit-*}) adjust the pace, and the slot is freed.
+   * headers ({@code Helicone-RateLimit-*}, {@code x-ratelimit-*}) adjust the pace, and the slot is
+   * freed.
    */
   public void success(LmResponse response) {
     Objects.requireNonNull(response, "response must not be null");
@@ -38,7 +39,10 @@ public final class Permit {
     }
   }
 
-  /** The request succeeded and used {@code usage} tokens (a stream's final usage chunk); frees the slot. */
+  /**
+   * The request succeeded and used {@code usage} tokens (a stream's final usage chunk); frees the
+   * slot.
+   */
   public void success(Usage usage) {
     Objects.requireNonNull(usage, "usage must not be null");
     if (released.compareAndSet(false, true)) {

@@ -21,20 +21,21 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * A client-side, adaptive rate limiter for LM calls, shared by every call of one LM (or, explicitly,
- * by several LMs that draw on the same quota).
+ * A client-side, adaptive rate limiter for LM calls, shared by every call of one LM (or,
+ * explicitly, by several LMs that draw on the same quota).
  *
- * <p>Budgets: at most {@code maxConcurrent} requests in flight, optionally at most
- * {@code requestsPerSecond} request starts and {@code tokensPerMinute} tokens. Callers wait in FIFO
- * order without blocking a thread; the only queue is the callers that are currently subscribed.
+ * <p>Budgets: at most {@code maxConcurrent} requests in flight, optionally at most {@code
+ * requestsPerSecond} request starts and {@code tokensPerMinute} tokens. Callers wait in FIFO order
+ * without blocking a thread; the only queue is the callers that are currently subscribed.
  *
  * <p>Adaptive (AIMD): every budget is multiplied by a {@linkplain RateLimiterState#pace() pace} in
- * (0, 1]. A 429 ({@link RateLimitException}) or response headers saying the server's budget is nearly
- * used up ({@code Helicone-RateLimit-Remaining}, {@code x-ratelimit-remaining-requests/-tokens})
- * multiply the pace by {@code decreaseFactor} for everyone, at most once per round of requests; each
- * success adds {@code recoveryStep} back. A {@code Retry-After} or {@code Helicone-RateLimit-Reset}
- * pauses every caller until then (capped by {@code maxPause}). Retries are not made here: an
- * {@link LmChain} retries with its {@link RetryPolicy}, each attempt under a new permit.
+ * (0, 1]. A 429 ({@link RateLimitException}) or response headers saying the server's budget is
+ * nearly used up ({@code Helicone-RateLimit-Remaining}, {@code
+ * x-ratelimit-remaining-requests/-tokens}) multiply the pace by {@code decreaseFactor} for
+ * everyone, at most once per round of requests; each success adds {@code recoveryStep} back. A
+ * {@code Retry-After} or {@code Helicone-RateLimit-Reset} pauses every caller until then (capped by
+ * {@code maxPause}). Retries are not made here: an {@link LmChain} retries with its {@link
+ * RetryPolicy}, each attempt under a new permit.
  *
  * <pre>{@code
  * RateLimiter limiter = RateLimiter.builder().maxConcurrent(32).requestsPerSecond(20).build();
@@ -42,8 +43,8 @@ import reactor.core.scheduler.Schedulers;
  * Mono<LmResponse> r = limiter.run(Mono.defer(() -> call())).retryWhen(RetryPolicy.defaults());
  * }</pre>
  *
- * <p>All timing uses the configured Reactor {@link Scheduler} (default {@link Schedulers#parallel()}),
- * so tests can drive it with virtual time. Thread-safe.
+ * <p>All timing uses the configured Reactor {@link Scheduler} (default {@link
+ * Schedulers#parallel()}), so tests can drive it with virtual time. Thread-safe.
  */
 public final class RateLimiter {
 
@@ -55,19 +56,32 @@ public final class RateLimiter {
   private final TokenBucket tokens;
 
   private RateLimiter(Builder b) {
-    this.pacing = new Pacing(b.requestsPerSecond, b.adaptive, b.decreaseFactor, b.recoveryStep, b.minPace, b.maxPause);
+    this.pacing =
+        new Pacing(
+            b.requestsPerSecond,
+            b.adaptive,
+            b.decreaseFactor,
+            b.recoveryStep,
+            b.minPace,
+            b.maxPause);
     this.tokens = new TokenBucket(b.tokensPerMinute, b.scheduler.now(TimeUnit.MILLISECONDS));
-    this.gate = new ConcurrencyGate<>(b.maxConcurrent, pacing, tokens, b.scheduler, new ConcurrencyGate.Permits<>() {
-      @Override
-      public Permit create(long sequence, long reservedTokens) {
-        return new Permit(RateLimiter.this, sequence, reservedTokens);
-      }
+    this.gate =
+        new ConcurrencyGate<>(
+            b.maxConcurrent,
+            pacing,
+            tokens,
+            b.scheduler,
+            new ConcurrencyGate.Permits<>() {
+              @Override
+              public Permit create(long sequence, long reservedTokens) {
+                return new Permit(RateLimiter.this, sequence, reservedTokens);
+              }
 
-      @Override
-      public void discard(Permit permit) {
-        permit.release();
-      }
-    });
+              @Override
+              public void discard(Permit permit) {
+                permit.release();
+              }
+            });
   }
 
   /** A builder; without settings the limiter allows 16 concurrent requests and no rate budgets. */
@@ -78,7 +92,8 @@ public final class RateLimiter {
   /**
    * Waits for a permit. Emits one {@link Permit} once every budget allows another request, in the
    * order callers subscribed; never errors. Cancelling while waiting leaves the queue at once (and
-   * hands back a permit granted at the same instant). The caller must report the outcome on the permit.
+   * hands back a permit granted at the same instant). The caller must report the outcome on the
+   * permit.
    */
   public Mono<Permit> acquire() {
     return acquire(0);
@@ -90,7 +105,8 @@ public final class RateLimiter {
    */
   public Mono<Permit> acquire(long estimatedTokens) {
     if (estimatedTokens < 0) {
-      throw new IllegalArgumentException("estimatedTokens must not be negative, was " + estimatedTokens);
+      throw new IllegalArgumentException(
+          "estimatedTokens must not be negative, was " + estimatedTokens);
     }
     return gate.acquire(estimatedTokens);
   }
@@ -98,20 +114,22 @@ public final class RateLimiter {
   /**
    * Runs {@code call} under a permit: subscribes to it once a permit is granted and emits what it
    * emits. The permit is handed back when the call succeeds (an {@link LmResponse} value feeds its
-   * usage and rate-limit headers back), errors (a {@link RateLimitException} slows everyone down) or
-   * is cancelled. Each subscription acquires anew, so {@code retryWhen} after this re-queues.
+   * usage and rate-limit headers back), errors (a {@link RateLimitException} slows everyone down)
+   * or is cancelled. Each subscription acquires anew, so {@code retryWhen} after this re-queues.
    */
   public <T> Mono<T> run(Mono<T> call) {
     Objects.requireNonNull(call, "call must not be null");
     return Mono.usingWhen(
         acquire(),
-        permit -> call.doOnNext(value -> {
-          if (value instanceof LmResponse response) {
-            permit.success(response);
-          } else {
-            permit.success(Usage.ZERO);
-          }
-        }),
+        permit ->
+            call.doOnNext(
+                value -> {
+                  if (value instanceof LmResponse response) {
+                    permit.success(response);
+                  } else {
+                    permit.success(Usage.ZERO);
+                  }
+                }),
         permit -> Mono.fromRunnable(() -> permit.success(Usage.ZERO)),
         (permit, error) -> Mono.fromRunnable(() -> permit.failure(error)),
         permit -> Mono.fromRunnable(permit::release));
@@ -129,22 +147,23 @@ public final class RateLimiter {
         permit -> {
           var usage = new AtomicReference<>(Usage.ZERO);
           var cacheReplay = new AtomicBoolean();
-          return call
-              .doOnNext(value -> {
-                if (value instanceof LmChunk chunk) {
-                  chunk.usage().ifPresent(usage::set);
-                  if (chunk.cacheHit()) {
-                    cacheReplay.set(true);
-                  }
-                }
-              })
-              .doOnComplete(() -> {
-                if (cacheReplay.get()) {
-                  permit.release(); // the server was not asked: no signal about its limits
-                } else {
-                  permit.success(usage.get());
-                }
-              });
+          return call.doOnNext(
+                  value -> {
+                    if (value instanceof LmChunk chunk) {
+                      chunk.usage().ifPresent(usage::set);
+                      if (chunk.cacheHit()) {
+                        cacheReplay.set(true);
+                      }
+                    }
+                  })
+              .doOnComplete(
+                  () -> {
+                    if (cacheReplay.get()) {
+                      permit.release(); // the server was not asked: no signal about its limits
+                    } else {
+                      permit.success(usage.get());
+                    }
+                  });
         },
         permit -> Mono.fromRunnable(() -> permit.success(Usage.ZERO)),
         (permit, error) -> Mono.fromRunnable(() -> permit.failure(error)),
@@ -182,16 +201,26 @@ public final class RateLimiter {
   @Override
   public String toString() {
     var s = state();
-    return "RateLimiter[maxConcurrent=" + gate.maxConcurrent()
-        + (pacing.configuredRequestsPerSecond() > 0 ? ", requestsPerSecond=" + pacing.configuredRequestsPerSecond() : "")
+    return "RateLimiter[maxConcurrent="
+        + gate.maxConcurrent()
+        + (pacing.configuredRequestsPerSecond() > 0
+            ? ", requestsPerSecond=" + pacing.configuredRequestsPerSecond()
+            : "")
         + (tokens.perMinute() > 0 ? ", tokensPerMinute=" + tokens.perMinute() : "")
-        + ", pace=" + s.pace() + ", inFlight=" + s.inFlight() + ", pending=" + s.pending() + "]";
+        + ", pace="
+        + s.pace()
+        + ", inFlight="
+        + s.inFlight()
+        + ", pending="
+        + s.pending()
+        + "]";
   }
 
   // ---- permit callbacks ----
 
   void completed(Permit permit, Usage usage, Headers headers, boolean fromServer) {
-    gate.completed(permit.sequence(), permit.reservedTokens(), usage.totalTokens(), headers, fromServer);
+    gate.completed(
+        permit.sequence(), permit.reservedTokens(), usage.totalTokens(), headers, fromServer);
   }
 
   void failed(Permit permit, Throwable error) {
@@ -219,7 +248,8 @@ public final class RateLimiter {
     /** At most this many requests in flight at full pace (at least 1; default 16). */
     public Builder maxConcurrent(int maxConcurrent) {
       if (maxConcurrent < 1) {
-        throw new IllegalArgumentException("maxConcurrent must be at least 1, was " + maxConcurrent);
+        throw new IllegalArgumentException(
+            "maxConcurrent must be at least 1, was " + maxConcurrent);
       }
       this.maxConcurrent = maxConcurrent;
       return this;
@@ -228,22 +258,29 @@ public final class RateLimiter {
     /** At most this many request starts per second at full pace (default: no rate budget). */
     public Builder requestsPerSecond(double requestsPerSecond) {
       if (!(requestsPerSecond > 0) || Double.isInfinite(requestsPerSecond)) {
-        throw new IllegalArgumentException("requestsPerSecond must be positive and finite, was " + requestsPerSecond);
+        throw new IllegalArgumentException(
+            "requestsPerSecond must be positive and finite, was " + requestsPerSecond);
       }
       this.requestsPerSecond = requestsPerSecond;
       return this;
     }
 
-    /** At most this many tokens per minute at full pace, charged from each call's usage (default: none). */
+    /**
+     * At most this many tokens per minute at full pace, charged from each call's usage (default:
+     * none).
+     */
     public Builder tokensPerMinute(long tokensPerMinute) {
       if (tokensPerMinute < 1) {
-        throw new IllegalArgumentException("tokensPerMinute must be positive, was " + tokensPerMinute);
+        throw new IllegalArgumentException(
+            "tokensPerMinute must be positive, was " + tokensPerMinute);
       }
       this.tokensPerMinute = tokensPerMinute;
       return this;
     }
 
-    /** Whether 429s and budget headers change the pace (default true); false gives fixed budgets. */
+    /**
+     * Whether 429s and budget headers change the pace (default true); false gives fixed budgets.
+     */
     public Builder adaptive(boolean adaptive) {
       this.adaptive = adaptive;
       return this;
@@ -252,13 +289,17 @@ public final class RateLimiter {
     /** The factor the pace is multiplied by on a 429 or a low budget (in (0, 1); default 0.5). */
     public Builder decreaseFactor(double decreaseFactor) {
       if (!(decreaseFactor > 0 && decreaseFactor < 1)) {
-        throw new IllegalArgumentException("decreaseFactor must be between 0 and 1 (exclusive), was " + decreaseFactor);
+        throw new IllegalArgumentException(
+            "decreaseFactor must be between 0 and 1 (exclusive), was " + decreaseFactor);
       }
       this.decreaseFactor = decreaseFactor;
       return this;
     }
 
-    /** What each success adds back to the pace (in (0, 1]; default 0.02, i.e. 25 successes from 0.5 to 1). */
+    /**
+     * What each success adds back to the pace (in (0, 1]; default 0.02, i.e. 25 successes from 0.5
+     * to 1).
+     */
     public Builder recoveryStep(double recoveryStep) {
       if (!(recoveryStep > 0 && recoveryStep <= 1)) {
         throw new IllegalArgumentException("recoveryStep must be in (0, 1], was " + recoveryStep);
@@ -286,7 +327,10 @@ public final class RateLimiter {
       return this;
     }
 
-    /** The scheduler whose clock and timers pace the requests (default {@link Schedulers#parallel()}). */
+    /**
+     * The scheduler whose clock and timers pace the requests (default {@link
+     * Schedulers#parallel()}).
+     */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
       return this;

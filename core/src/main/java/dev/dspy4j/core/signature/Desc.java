@@ -7,7 +7,12 @@ import java.lang.annotation.Target;
 
 /** The description of a record component used as a signature field (DSPy's {@code desc=...}). */
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.RECORD_COMPONENT, ElementType.FIELD, ElementType.PARAMETER, ElementType.METHOD})
+@Target({
+  ElementType.RECORD_COMPONENT,
+  ElementType.FIELD,
+  ElementType.PARAMETER,
+  ElementType.METHOD
+})
 public @interface Desc {
   /** The description shown to the LM. */
   String value();

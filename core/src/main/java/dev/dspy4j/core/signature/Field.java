@@ -28,7 +28,9 @@ public record Field(String name, FieldType type, String description, Role role) 
     Objects.requireNonNull(role, "role");
     if (!IDENTIFIER.matcher(name).matches()) {
       throw new IllegalArgumentException(
-          "field name '" + name + "' is not an identifier (letters, digits and _, not starting with a digit)");
+          "field name '"
+              + name
+              + "' is not an identifier (letters, digits and _, not starting with a digit)");
     }
   }
 

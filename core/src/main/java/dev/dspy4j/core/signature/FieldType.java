@@ -6,22 +6,27 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The type of a signature field, named as DSPy names it ({@code str}, {@code list[str]},
- * {@code Literal['yes', 'no']}, a record's class name, ...). The name appears in prompts, so it must
- * match DSPy's {@code get_annotation_name} exactly.
+ * The type of a signature field, named as DSPy names it ({@code str}, {@code list[str]}, {@code
+ * Literal['yes', 'no']}, a record's class name, ...). The name appears in prompts, so it must match
+ * DSPy's {@code get_annotation_name} exactly.
  */
 public sealed interface FieldType {
 
   /** {@code str}. */
   FieldType STR = new Str();
+
   /** {@code int}. */
   FieldType INT = new Int();
+
   /** {@code float}. */
   FieldType FLOAT = new Float();
+
   /** {@code bool}. */
   FieldType BOOL = new Bool();
+
   /** {@code Any}: any JSON value (Java {@code Object}). */
   FieldType ANY = new AnyType();
+
   /** {@code dspy.History}: conversation turns rendered as user/assistant message pairs. */
   FieldType HISTORY = new HistoryType();
 
@@ -126,8 +131,8 @@ public sealed interface FieldType {
   }
 
   /**
-   * {@code Optional[T]}; named {@code Union[T, NoneType]} because that is what DSPy's
-   * {@code get_annotation_name} prints for both {@code Optional[T]} and {@code T | None}.
+   * {@code Optional[T]}; named {@code Union[T, NoneType]} because that is what DSPy's {@code
+   * get_annotation_name} prints for both {@code Optional[T]} and {@code T | None}.
    */
   record OptionalOf(FieldType inner) implements FieldType {
     public OptionalOf {
@@ -153,7 +158,8 @@ public sealed interface FieldType {
    * @param values the allowed values, in order
    * @param enumType the Java enum these values name, or null for a plain string literal
    */
-  record LiteralOf(List<String> values, @Nullable Class<? extends Enum<?>> enumType) implements FieldType {
+  record LiteralOf(List<String> values, @Nullable Class<? extends Enum<?>> enumType)
+      implements FieldType {
     public LiteralOf {
       values = List.copyOf(values);
       if (values.isEmpty()) {
@@ -164,7 +170,9 @@ public sealed interface FieldType {
     @Override
     public String dspyName() {
       if (enumType != null) return enumType.getSimpleName();
-      return values.stream().map(LiteralOf::quote).collect(Collectors.joining(", ", "Literal[", "]"));
+      return values.stream()
+          .map(LiteralOf::quote)
+          .collect(Collectors.joining(", ", "Literal[", "]"));
     }
 
     /** Python's quoting of a string inside a Literal annotation (DSPy's rules). */

@@ -13,11 +13,11 @@ import java.util.Optional;
 
 /**
  * Maps Java types to DSPy field types: {@code String}→{@code str}; {@code int/Integer/long/Long/
- * short/byte/BigInteger}→{@code int}; {@code double/float/BigDecimal}→{@code float};
- * {@code boolean}→{@code bool}; {@code List<T>}→{@code list[T]}; {@code Map<String, T>}→
- * {@code dict[str, T]}; enums→{@code Literal} of their constant names; records→their class name
- * (described by a JSON schema); {@code Optional<T>}→an optional {@code T}; {@code Object}→{@code Any};
- * {@link History}→history.
+ * short/byte/BigInteger}→{@code int}; {@code double/float/BigDecimal}→{@code float}; {@code
+ * boolean}→{@code bool}; {@code List<T>}→{@code list[T]}; {@code Map<String, T>}→ {@code dict[str,
+ * T]}; enums→{@code Literal} of their constant names; records→their class name (described by a JSON
+ * schema); {@code Optional<T>}→an optional {@code T}; {@code Object}→{@code Any}; {@link
+ * History}→history.
  */
 public final class JavaTypes {
 
@@ -38,7 +38,8 @@ public final class JavaTypes {
       if (Collection.class.isAssignableFrom(raw)) return FieldType.listOf(fieldType(args[0]));
       if (Map.class.isAssignableFrom(raw)) {
         if (!String.class.equals(args[0])) {
-          throw new IllegalArgumentException("map keys must be String (DSPy dict[str, T]), found " + args[0]);
+          throw new IllegalArgumentException(
+              "map keys must be String (DSPy dict[str, T]), found " + args[0]);
         }
         return FieldType.dictOf(fieldType(args[1]));
       }
@@ -46,11 +47,21 @@ public final class JavaTypes {
     }
     if (type instanceof Class<?> c) {
       if (c == String.class || c == CharSequence.class) return FieldType.STR;
-      if (c == int.class || c == Integer.class || c == long.class || c == Long.class || c == short.class
-          || c == Short.class || c == byte.class || c == Byte.class || c == BigInteger.class) {
+      if (c == int.class
+          || c == Integer.class
+          || c == long.class
+          || c == Long.class
+          || c == short.class
+          || c == Short.class
+          || c == byte.class
+          || c == Byte.class
+          || c == BigInteger.class) {
         return FieldType.INT;
       }
-      if (c == double.class || c == Double.class || c == float.class || c == java.lang.Float.class
+      if (c == double.class
+          || c == Double.class
+          || c == float.class
+          || c == java.lang.Float.class
           || c == BigDecimal.class) {
         return FieldType.FLOAT;
       }
@@ -65,11 +76,13 @@ public final class JavaTypes {
       }
       if (c.isRecord()) return new FieldType.Structured(c);
       if (c == List.class || c == Map.class || c == Optional.class) {
-        throw new IllegalArgumentException("raw " + c.getSimpleName() + " needs a type argument, e.g. List<String>");
+        throw new IllegalArgumentException(
+            "raw " + c.getSimpleName() + " needs a type argument, e.g. List<String>");
       }
     }
     throw new IllegalArgumentException(
-        "no DSPy type for " + type.getTypeName()
+        "no DSPy type for "
+            + type.getTypeName()
             + " (use String, int, long, double, boolean, List<T>, Map<String, T>, Optional<T>, an enum or a record)");
   }
 }

@@ -11,9 +11,9 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a module does, declared as typed input and output fields plus instructions, like
- * {@code dspy.Signature}. Immutable; derivations ({@link #withInstructions}, {@link #prepend},
- * {@link #append}, {@link #delete}) return new signatures and keep the instructions.
+ * What a module does, declared as typed input and output fields plus instructions, like {@code
+ * dspy.Signature}. Immutable; derivations ({@link #withInstructions}, {@link #prepend}, {@link
+ * #append}, {@link #delete}) return new signatures and keep the instructions.
  *
  * <pre>{@code
  * Signature s = Signature.parse("context: list[str], question -> answer: str, confidence: float");
@@ -33,21 +33,27 @@ public final class Signature {
     var seen = new HashSet<String>();
     for (var f : fields()) {
       if (!seen.add(f.name())) {
-        throw new IllegalArgumentException("field '" + f.name() + "' is declared twice in the signature");
+        throw new IllegalArgumentException(
+            "field '" + f.name() + "' is declared twice in the signature");
       }
     }
-    this.instructions = instructions == null ? defaultInstructions(this.inputs, this.outputs) : cleandoc(instructions);
+    this.instructions =
+        instructions == null
+            ? defaultInstructions(this.inputs, this.outputs)
+            : cleandoc(instructions);
   }
 
-  /** Python's {@code inspect.cleandoc}, which DSPy applies when it reads a signature's instructions. */
+  /**
+   * Python's {@code inspect.cleandoc}, which DSPy applies when it reads a signature's instructions.
+   */
   static String cleandoc(String doc) {
     return dev.dspy4j.core.adapter.internal.PyText.cleandoc(doc);
   }
 
   /**
-   * Parses DSPy's string form, e.g. {@code "question -> answer"} or
-   * {@code "context: list[str], question: str -> answer: str, confidence: float"}, with DSPy's
-   * default instructions. Untyped fields are {@code str}.
+   * Parses DSPy's string form, e.g. {@code "question -> answer"} or {@code "context: list[str],
+   * question: str -> answer: str, confidence: float"}, with DSPy's default instructions. Untyped
+   * fields are {@code str}.
    *
    * @throws IllegalArgumentException naming the problem and its position when the text is malformed
    */
@@ -57,7 +63,8 @@ public final class Signature {
 
   /** Like {@link #parse(String)} with these instructions. */
   public static Signature parse(String signature, String instructions) {
-    return parseWith(signature, Objects.requireNonNull(instructions, "instructions must not be null"));
+    return parseWith(
+        signature, Objects.requireNonNull(instructions, "instructions must not be null"));
   }
 
   private static Signature parseWith(String signature, @Nullable String instructions) {
@@ -84,7 +91,10 @@ public final class Signature {
     var outInstr = outputRecord.getAnnotation(Instructions.class);
     if (inInstr != null && outInstr != null) {
       throw new IllegalArgumentException(
-          "@Instructions is on both " + inputRecord.getSimpleName() + " and " + outputRecord.getSimpleName()
+          "@Instructions is on both "
+              + inputRecord.getSimpleName()
+              + " and "
+              + outputRecord.getSimpleName()
               + "; put it on one of them");
     }
     var instr = inInstr != null ? inInstr : outInstr;
@@ -101,7 +111,8 @@ public final class Signature {
 
   /** A signature of these fields with these instructions. */
   public static Signature of(List<Field> fields, String instructions) {
-    return fromFields(fields, Objects.requireNonNull(instructions, "instructions must not be null"));
+    return fromFields(
+        fields, Objects.requireNonNull(instructions, "instructions must not be null"));
   }
 
   private static Signature fromFields(List<Field> fields, @Nullable String instructions) {
@@ -110,7 +121,8 @@ public final class Signature {
     var ins = fields.stream().filter(Field::isInput).toList();
     var outs = fields.stream().filter(f -> !f.isInput()).toList();
     if (ins.isEmpty() || outs.isEmpty()) {
-      throw new IllegalArgumentException("a signature needs at least one input and one output field, got " + fields);
+      throw new IllegalArgumentException(
+          "a signature needs at least one input and one output field, got " + fields);
     }
     return new Signature(ins, outs, instructions);
   }
@@ -118,11 +130,15 @@ public final class Signature {
   private static List<Field> recordFields(Class<?> type, Field.Role role) {
     if (!type.isRecord()) {
       throw new IllegalArgumentException(
-          type.getName() + " is not a record; Signature.of takes an input record and an output record");
+          type.getName()
+              + " is not a record; Signature.of takes an input record and an output record");
     }
     if (type.getRecordComponents().length == 0) {
-      throw new IllegalArgumentException(type.getSimpleName() + " has no components; a signature needs at least one "
-          + (role == Field.Role.INPUT ? "input" : "output") + " field");
+      throw new IllegalArgumentException(
+          type.getSimpleName()
+              + " has no components; a signature needs at least one "
+              + (role == Field.Role.INPUT ? "input" : "output")
+              + " field");
     }
     var fields = new ArrayList<Field>();
     for (RecordComponent c : type.getRecordComponents()) {
@@ -131,7 +147,8 @@ public final class Signature {
         ft = JavaTypes.fieldType(c.getGenericType());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "component '" + c.getName() + "' of " + type.getSimpleName() + ": " + e.getMessage(), e);
+            "component '" + c.getName() + "' of " + type.getSimpleName() + ": " + e.getMessage(),
+            e);
       }
       var desc = c.getAnnotation(Desc.class);
       fields.add(new Field(c.getName(), ft, desc == null ? "" : desc.value(), role));
@@ -206,7 +223,8 @@ public final class Signature {
   public Signature delete(String name) {
     Objects.requireNonNull(name, "name must not be null");
     if (field(name).isEmpty()) {
-      throw new IllegalArgumentException("no field '" + name + "' to delete; fields are " + names(fields()));
+      throw new IllegalArgumentException(
+          "no field '" + name + "' to delete; fields are " + names(fields()));
     }
     return new Signature(
         inputs.stream().filter(f -> !f.name().equals(name)).toList(),
@@ -234,6 +252,10 @@ public final class Signature {
   /** DSPy-like: {@code Signature(question -> answer)}. */
   @Override
   public String toString() {
-    return "Signature(" + String.join(", ", names(inputs)) + " -> " + String.join(", ", names(outputs)) + ")";
+    return "Signature("
+        + String.join(", ", names(inputs))
+        + " -> "
+        + String.join(", ", names(outputs))
+        + ")";
   }
 }

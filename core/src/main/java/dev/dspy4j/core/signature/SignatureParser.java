@@ -34,7 +34,9 @@ final class SignatureParser {
     for (var f : ins) seen.put(f.name(), 0);
     for (var f : outs) {
       if (seen.containsKey(f.name())) {
-        throw error("field '" + f.name() + "' is both an input and an output", text.indexOf(f.name(), arrow));
+        throw error(
+            "field '" + f.name() + "' is both an input and an output",
+            text.indexOf(f.name(), arrow));
       }
     }
     return List.of(ins, outs);
@@ -63,7 +65,8 @@ final class SignatureParser {
       else if (c == ',' && (depth == 0 || atEnd)) {
         var f = field(partStart, i, role);
         if (names.put(f.name(), partStart) != null) {
-          throw error("duplicate field '" + f.name() + "' in " + what, partStart + leading(partStart, i));
+          throw error(
+              "duplicate field '" + f.name() + "' in " + what, partStart + leading(partStart, i));
         }
         fields.add(f);
         partStart = i + 1;
@@ -87,7 +90,11 @@ final class SignatureParser {
     int colon = part.indexOf(':');
     String name = (colon < 0 ? part : part.substring(0, colon)).strip();
     if (!Field.isIdentifier(name)) {
-      throw error("'" + name + "' is not a valid field name (letters, digits and _, not starting with a digit)", pos);
+      throw error(
+          "'"
+              + name
+              + "' is not a valid field name (letters, digits and _, not starting with a digit)",
+          pos);
     }
     FieldType type = FieldType.STR;
     if (colon >= 0) {

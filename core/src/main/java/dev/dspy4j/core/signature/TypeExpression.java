@@ -22,7 +22,8 @@ final class TypeExpression {
     var t = p.union();
     p.skipWs();
     if (p.i != text.length()) {
-      throw new IllegalArgumentException("unexpected '" + text.substring(p.i) + "' in type '" + text + "'");
+      throw new IllegalArgumentException(
+          "unexpected '" + text.substring(p.i) + "' in type '" + text + "'");
     }
     return t;
   }
@@ -38,7 +39,11 @@ final class TypeExpression {
       String name = identifier();
       if (!name.equals("None")) {
         throw new IllegalArgumentException(
-            "only 'T | None' unions are supported, found '" + s.substring(at) + "' in type '" + s + "'");
+            "only 'T | None' unions are supported, found '"
+                + s.substring(at)
+                + "' in type '"
+                + s
+                + "'");
       }
       optional = true;
       skipWs();
@@ -66,36 +71,44 @@ final class TypeExpression {
       case "Any":
         return FieldType.ANY;
       case "list":
-      case "List": {
-        var args = args(name);
-        if (args.size() != 1) throw new IllegalArgumentException(name + "[...] takes one type, in '" + s + "'");
-        return FieldType.listOf(args.get(0));
-      }
-      case "dict":
-      case "Dict": {
-        var args = args(name);
-        if (args.size() != 2 || !(args.get(0) instanceof FieldType.Str)) {
-          throw new IllegalArgumentException(name + "[...] must be dict[str, T] in '" + s + "'");
+      case "List":
+        {
+          var args = args(name);
+          if (args.size() != 1)
+            throw new IllegalArgumentException(name + "[...] takes one type, in '" + s + "'");
+          return FieldType.listOf(args.get(0));
         }
-        return FieldType.dictOf(args.get(1));
-      }
-      case "Optional": {
-        var args = args(name);
-        if (args.size() != 1) throw new IllegalArgumentException("Optional[...] takes one type, in '" + s + "'");
-        return FieldType.optional(args.get(0));
-      }
+      case "dict":
+      case "Dict":
+        {
+          var args = args(name);
+          if (args.size() != 2 || !(args.get(0) instanceof FieldType.Str)) {
+            throw new IllegalArgumentException(name + "[...] must be dict[str, T] in '" + s + "'");
+          }
+          return FieldType.dictOf(args.get(1));
+        }
+      case "Optional":
+        {
+          var args = args(name);
+          if (args.size() != 1)
+            throw new IllegalArgumentException("Optional[...] takes one type, in '" + s + "'");
+          return FieldType.optional(args.get(0));
+        }
       case "Literal":
         return literal();
       default:
         throw new IllegalArgumentException(
-            "unknown type '" + s.substring(at, i) + "' (known: str, int, float, bool, list[T], dict[str, T],"
+            "unknown type '"
+                + s.substring(at, i)
+                + "' (known: str, int, float, bool, list[T], dict[str, T],"
                 + " Optional[T], T | None, Literal['a', 'b'], Any, History)");
     }
   }
 
   private List<FieldType> args(String name) {
     skipWs();
-    if (!peek('[')) throw new IllegalArgumentException(name + " needs type arguments, e.g. " + name + "[str]");
+    if (!peek('['))
+      throw new IllegalArgumentException(name + " needs type arguments, e.g. " + name + "[str]");
     i++;
     var out = new ArrayList<FieldType>();
     while (true) {
@@ -109,13 +122,15 @@ final class TypeExpression {
         i++;
         return out;
       }
-      throw new IllegalArgumentException("expected ',' or ']' at '" + s.substring(i) + "' in type '" + s + "'");
+      throw new IllegalArgumentException(
+          "expected ',' or ']' at '" + s.substring(i) + "' in type '" + s + "'");
     }
   }
 
   private FieldType literal() {
     skipWs();
-    if (!peek('[')) throw new IllegalArgumentException("Literal needs values, e.g. Literal['yes', 'no']");
+    if (!peek('['))
+      throw new IllegalArgumentException("Literal needs values, e.g. Literal['yes', 'no']");
     i++;
     var values = new ArrayList<String>();
     while (true) {
@@ -148,7 +163,8 @@ final class TypeExpression {
 
   private String identifier() {
     int start = i;
-    while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == '.')) {
+    while (i < s.length()
+        && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == '.')) {
       i++;
     }
     if (start == i) {

@@ -29,8 +29,8 @@ import reactor.core.publisher.Mono;
  * with ChatAdapter markers ({@code [[ ## answer ## ]]\nParis\n\n[[ ## completed ## ]]}), as JSON
  * (like a JSON-adapter reply), as raw text, or as an error to raise.
  *
- * <p>It records every request, streams an answer as small tokens ({@link Builder#tokenSize}),
- * can replay answers as cache hits, and counts cancelled streams. Thread-safe.
+ * <p>It records every request, streams an answer as small tokens ({@link Builder#tokenSize}), can
+ * replay answers as cache hits, and counts cancelled streams. Thread-safe.
  *
  * <p>Like the real {@code LM}, it is an {@link LmChain} over a transport (here the script), so its
  * calls are recorded in {@link #history()} and into the Context's usage trackers the same way. Two
@@ -78,7 +78,8 @@ public final class DummyLM implements LanguageModel {
     this.cacheHit = b.cacheHit;
     this.usage = b.usage;
     this.model = b.model;
-    this.chain = LmChain.builder(new Script()).cache(b.cache).history(b.history).retry(b.retry).build();
+    this.chain =
+        LmChain.builder(new Script()).cache(b.cache).history(b.history).retry(b.retry).build();
   }
 
   /** Answers these output field values in sequence, one per call (and per choice). */
@@ -172,11 +173,16 @@ public final class DummyLM implements LanguageModel {
 
     @Override
     public Mono<LmResponse> send(LmRequest request) {
-      return Mono.fromCallable(() -> {
-        List<String> texts = answer(request);
-        return LmResponse.builder(texts).usage(cacheHit ? Usage.ZERO : usage).finishReason("stop").cacheHit(cacheHit)
-            .model(model).build();
-      });
+      return Mono.fromCallable(
+          () -> {
+            List<String> texts = answer(request);
+            return LmResponse.builder(texts)
+                .usage(cacheHit ? Usage.ZERO : usage)
+                .finishReason("stop")
+                .cacheHit(cacheHit)
+                .model(model)
+                .build();
+          });
     }
 
     @Override
@@ -186,23 +192,31 @@ public final class DummyLM implements LanguageModel {
   }
 
   private Flux<LmChunk> scripted(LmRequest request) {
-    return Flux.defer(() -> {
-      List<String> texts = answer(request);
-      var chunks = new ArrayList<LmChunk>();
-      for (int i = 0; i < texts.size(); i++) {
-        String text = texts.get(i);
-        if (cacheHit) {
-          chunks.add(LmChunk.cacheReplay(i, text, "stop"));
-          continue;
-        }
-        for (int k = 0; k < text.length(); k += tokenSize) {
-          chunks.add(LmChunk.of(i, text.substring(k, Math.min(text.length(), k + tokenSize)), null, null, null));
-        }
-        chunks.add(LmChunk.of(i, "", null, "stop", null));
-      }
-      if (!cacheHit && !usage.equals(Usage.ZERO)) chunks.add(LmChunk.ofUsage(usage));
-      return Flux.fromIterable(chunks);
-    }).doOnCancel(cancellations::incrementAndGet);
+    return Flux.defer(
+            () -> {
+              List<String> texts = answer(request);
+              var chunks = new ArrayList<LmChunk>();
+              for (int i = 0; i < texts.size(); i++) {
+                String text = texts.get(i);
+                if (cacheHit) {
+                  chunks.add(LmChunk.cacheReplay(i, text, "stop"));
+                  continue;
+                }
+                for (int k = 0; k < text.length(); k += tokenSize) {
+                  chunks.add(
+                      LmChunk.of(
+                          i,
+                          text.substring(k, Math.min(text.length(), k + tokenSize)),
+                          null,
+                          null,
+                          null));
+                }
+                chunks.add(LmChunk.of(i, "", null, "stop", null));
+              }
+              if (!cacheHit && !usage.equals(Usage.ZERO)) chunks.add(LmChunk.ofUsage(usage));
+              return Flux.fromIterable(chunks);
+            })
+        .doOnCancel(cancellations::incrementAndGet);
   }
 
   private List<String> answer(LmRequest request) {
@@ -225,7 +239,8 @@ public final class DummyLM implements LanguageModel {
         if (last.contains(rule.getKey())) return rule.getValue();
       }
       if (sequence.isEmpty()) {
-        throw new IllegalStateException("DummyLM: no rule matches the last message; keys are " + rules.keySet());
+        throw new IllegalStateException(
+            "DummyLM: no rule matches the last message; keys are " + rules.keySet());
       }
     }
     int i = next.getAndIncrement();
@@ -245,7 +260,13 @@ public final class DummyLM implements LanguageModel {
 
   @Override
   public String toString() {
-    return "DummyLM[" + sequence.size() + " scripted, " + rules.size() + " rules, " + requests.size() + " requests]";
+    return "DummyLM["
+        + sequence.size()
+        + " scripted, "
+        + rules.size()
+        + " rules, "
+        + requests.size()
+        + " requests]";
   }
 
   /** Builds a {@link DummyLM}. */
@@ -277,7 +298,10 @@ public final class DummyLM implements LanguageModel {
       return this;
     }
 
-    /** How scripted errors are retried (default {@link RetryPolicy#none()}: each reaches the caller). */
+    /**
+     * How scripted errors are retried (default {@link RetryPolicy#none()}: each reaches the
+     * caller).
+     */
     public Builder retry(RetryPolicy retry) {
       this.retry = Objects.requireNonNull(retry, "retry");
       return this;
@@ -307,7 +331,9 @@ public final class DummyLM implements LanguageModel {
       return this;
     }
 
-    /** When the last message contains {@code key}, answer these output values (ChatAdapter format). */
+    /**
+     * When the last message contains {@code key}, answer these output values (ChatAdapter format).
+     */
     public Builder when(String key, Map<String, ?> values) {
       rules.put(Objects.requireNonNull(key, "key"), new Answer.Fields(copy(values)));
       return this;
@@ -315,13 +341,16 @@ public final class DummyLM implements LanguageModel {
 
     /** When the last message contains {@code key}, answer exactly this text. */
     public Builder whenText(String key, String text) {
-      rules.put(Objects.requireNonNull(key, "key"), new Answer.Text(Objects.requireNonNull(text, "text")));
+      rules.put(
+          Objects.requireNonNull(key, "key"),
+          new Answer.Text(Objects.requireNonNull(text, "text")));
       return this;
     }
 
     /** Characters per streamed token (default 3). */
     public Builder tokenSize(int tokenSize) {
-      if (tokenSize < 1) throw new IllegalArgumentException("tokenSize must be at least 1, was " + tokenSize);
+      if (tokenSize < 1)
+        throw new IllegalArgumentException("tokenSize must be at least 1, was " + tokenSize);
       this.tokenSize = tokenSize;
       return this;
     }

@@ -1,6 +1,4 @@
-/**
- * Test support: {@link dev.dspy4j.core.testing.DummyLM}, a scripted language model.
- */
+/** Test support: {@link dev.dspy4j.core.testing.DummyLM}, a scripted language model. */
 @NullMarked
 package dev.dspy4j.core.testing;
 

@@ -24,8 +24,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param model the LM's model name
  * @param messages the messages sent
  * @param kwargs the per-call settings in DSPy's names ({@code temperature}, {@code max_tokens},
- *     {@code n}, {@code stop}, {@code response_format}, {@code headers}, {@code extra_body},
- *     {@code cache}, {@code rollout_id}), only those that were set
+ *     {@code n}, {@code stop}, {@code response_format}, {@code headers}, {@code extra_body}, {@code
+ *     cache}, {@code rollout_id}), only those that were set
  * @param outputs one text per choice
  * @param usage the tokens used (zeros for a cache hit)
  * @param cacheHit whether the answer came from a cache
@@ -45,13 +45,15 @@ public record HistoryEntry(
     Objects.requireNonNull(timestamp, "timestamp must not be null");
     Objects.requireNonNull(model, "model must not be null");
     messages = List.copyOf(messages);
-    kwargs = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(kwargs, "kwargs")));
+    kwargs =
+        Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(kwargs, "kwargs")));
     outputs = List.copyOf(outputs);
     Objects.requireNonNull(usage, "usage must not be null");
   }
 
   /** The entry for {@code request} answered by {@code response}, completed at {@code timestamp}. */
-  public static HistoryEntry of(String model, LmRequest request, LmResponse response, Instant timestamp) {
+  public static HistoryEntry of(
+      String model, LmRequest request, LmResponse response, Instant timestamp) {
     Objects.requireNonNull(request, "request must not be null");
     Objects.requireNonNull(response, "response must not be null");
     return new HistoryEntry(
@@ -66,8 +68,9 @@ public record HistoryEntry(
   }
 
   /**
-   * A version-4 UUID from {@link ThreadLocalRandom}: an entry id needs no cryptographic strength, and
-   * {@link UUID#randomUUID()}'s SecureRandom would be contended by thousands of concurrent calls.
+   * A version-4 UUID from {@link ThreadLocalRandom}: an entry id needs no cryptographic strength,
+   * and {@link UUID#randomUUID()}'s SecureRandom would be contended by thousands of concurrent
+   * calls.
    */
   private static UUID randomUuid() {
     var random = ThreadLocalRandom.current();

@@ -1,8 +1,8 @@
 package dev.dspy4j.core.usage;
 
 /**
- * Tokens used by one model (or in total) over a tracked pipeline, like one entry of DSPy's
- * {@code get_lm_usage()}. Counts are {@code long}: a long batch can exceed {@code int}.
+ * Tokens used by one model (or in total) over a tracked pipeline, like one entry of DSPy's {@code
+ * get_lm_usage()}. Counts are {@code long}: a long batch can exceed {@code int}.
  *
  * @param calls LM calls recorded, cache hits included
  * @param cacheHits calls answered from a cache; they add no tokens
@@ -10,7 +10,8 @@ package dev.dspy4j.core.usage;
  * @param completionTokens completion tokens summed over the calls
  * @param totalTokens total tokens summed over the calls, as the server reported them
  */
-public record ModelUsage(long calls, long cacheHits, long promptTokens, long completionTokens, long totalTokens) {
+public record ModelUsage(
+    long calls, long cacheHits, long promptTokens, long completionTokens, long totalTokens) {
 
   /** Nothing used. */
   public static final ModelUsage NONE = new ModelUsage(0, 0, 0, 0, 0);

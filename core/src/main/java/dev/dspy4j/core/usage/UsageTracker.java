@@ -12,8 +12,8 @@ import reactor.util.context.Context;
 
 /**
  * Sums the tokens of every LM call made by a pipeline, per model, like DSPy's {@code track_usage}.
- * Write it into the pipeline's Reactor Context; every LM call under it records into it (see
- * {@link UsageTracking#record}). Trackers nest: a call records into every tracker in its Context.
+ * Write it into the pipeline's Reactor Context; every LM call under it records into it (see {@link
+ * UsageTracking#record}). Trackers nest: a call records into every tracker in its Context.
  *
  * <pre>{@code
  * UsageTracker tracker = UsageTracker.create();
@@ -37,8 +37,8 @@ public final class UsageTracker {
   }
 
   /**
-   * A Context change, for {@code contextWrite}, that makes the calls of that pipeline record into this
-   * tracker (as well as into any tracker already in the Context).
+   * A Context change, for {@code contextWrite}, that makes the calls of that pipeline record into
+   * this tracker (as well as into any tracker already in the Context).
    */
   public Function<Context, Context> context() {
     return ctx -> UsageTracking.withTracker(ctx, this);
@@ -71,7 +71,9 @@ public final class UsageTracker {
 
   /** The usage so far summed over all models. */
   public ModelUsage total() {
-    return byModel.values().stream().map(Counters::snapshot).reduce(ModelUsage.NONE, ModelUsage::plus);
+    return byModel.values().stream()
+        .map(Counters::snapshot)
+        .reduce(ModelUsage.NONE, ModelUsage::plus);
   }
 
   @Override
@@ -87,7 +89,8 @@ public final class UsageTracker {
     final LongAdder total = new LongAdder();
 
     ModelUsage snapshot() {
-      return new ModelUsage(calls.sum(), cacheHits.sum(), prompt.sum(), completion.sum(), total.sum());
+      return new ModelUsage(
+          calls.sum(), cacheHits.sum(), prompt.sum(), completion.sum(), total.sum());
     }
   }
 }

@@ -14,30 +14,37 @@ import reactor.util.context.ContextView;
  * The hook between LM calls and {@link UsageTracker}s in the Reactor Context.
  *
  * <p>An LM implementation calls {@link #record(ContextView, String, LmResponse)} once per completed
- * call (or {@link #record(ContextView, String, Usage, boolean)} for a stream's usage chunk), with the
- * Context of the subscriber, e.g. {@code Mono.deferContextual(ctx -> send(req).doOnNext(r ->
+ * call (or {@link #record(ContextView, String, Usage, boolean)} for a stream's usage chunk), with
+ * the Context of the subscriber, e.g. {@code Mono.deferContextual(ctx -> send(req).doOnNext(r ->
  * UsageTracking.record(ctx, model(), r)))}. Without a tracker in the Context this does nothing.
- * Every {@link LmChain} (the streaming {@code LM}, {@code DummyLM}, a chain over your own
- * {@link dev.dspy4j.core.lm.LmTransport}) does this in its record link.
+ * Every {@link LmChain} (the streaming {@code LM}, {@code DummyLM}, a chain over your own {@link
+ * dev.dspy4j.core.lm.LmTransport}) does this in its record link.
  */
 public final class UsageTracking {
 
-  private static final Object TRACKERS_KEY = new Object() {
-    @Override
-    public String toString() {
-      return "dspy4j.usageTrackers";
-    }
-  };
+  private static final Object TRACKERS_KEY =
+      new Object() {
+        @Override
+        public String toString() {
+          return "dspy4j.usageTrackers";
+        }
+      };
 
   private UsageTracking() {}
 
-  /** Records {@code response}'s usage for {@code model} into every tracker of {@code context}; a cache hit adds none. */
+  /**
+   * Records {@code response}'s usage for {@code model} into every tracker of {@code context}; a
+   * cache hit adds none.
+   */
   public static void record(ContextView context, String model, LmResponse response) {
     Objects.requireNonNull(response, "response must not be null");
     record(context, model, response.usage(), response.cacheHit());
   }
 
-  /** Records one call's usage for {@code model} into every tracker of {@code context}; a cache hit adds none. */
+  /**
+   * Records one call's usage for {@code model} into every tracker of {@code context}; a cache hit
+   * adds none.
+   */
   public static void record(ContextView context, String model, Usage usage, boolean cacheHit) {
     Objects.requireNonNull(context, "context must not be null");
     for (UsageTracker tracker : trackers(context)) {
@@ -51,15 +58,18 @@ public final class UsageTracking {
   }
 
   /**
-   * Runs {@code pipeline} under a fresh tracker. Emits its value with the tokens used per model, when
-   * it completes; errors and completes empty as it does; cancelling cancels it.
+   * Runs {@code pipeline} under a fresh tracker. Emits its value with the tokens used per model,
+   * when it completes; errors and completes empty as it does; cancelling cancels it.
    */
   public static <T> Mono<Tracked<T>> track(Mono<T> pipeline) {
     Objects.requireNonNull(pipeline, "pipeline must not be null");
-    return Mono.defer(() -> {
-      var tracker = UsageTracker.create();
-      return pipeline.contextWrite(tracker.context()).map(v -> new Tracked<>(v, tracker.byModel()));
-    });
+    return Mono.defer(
+        () -> {
+          var tracker = UsageTracker.create();
+          return pipeline
+              .contextWrite(tracker.context())
+              .map(v -> new Tracked<>(v, tracker.byModel()));
+        });
   }
 
   static Context withTracker(Context context, UsageTracker tracker) {

@@ -13,7 +13,10 @@ class JsonAdapterTest {
 
   private final JsonAdapter adapter = new JsonAdapter();
 
-  /** DSPy tests/adapters/test_json_adapter.py::test_json_adapter_format_exact_messages_with_demo_and_typed_output. */
+  /**
+   * DSPy
+   * tests/adapters/test_json_adapter.py::test_json_adapter_format_exact_messages_with_demo_and_typed_output.
+   */
   @Test
   void demoAndTypedOutputMatchDspyByteForByte() {
     var sig = Signature.parse("question: str -> answer: str, confidence: float");
@@ -22,8 +25,10 @@ class JsonAdapterTest {
     demo.put("answer", "A1");
     demo.put("confidence", 0.9);
     List<Message> messages = adapter.format(sig, List.of(demo), Map.of("question", "Q2"));
-    assertThat(messages).containsExactly(
-        Message.system("""
+    assertThat(messages)
+        .containsExactly(
+            Message.system(
+                """
             Your input fields are:
             1. `question` (str):
             Your output fields are:
@@ -44,13 +49,15 @@ class JsonAdapterTest {
             }
             In adhering to this structure, your objective is:\s
                     Given the fields `question`, produce the fields `answer`, `confidence`."""),
-        Message.user("[[ ## question ## ]]\nQ1"),
-        Message.assistant("""
+            Message.user("[[ ## question ## ]]\nQ1"),
+            Message.assistant(
+                """
             {
               "answer": "A1",
               "confidence": 0.9
             }"""),
-        Message.user("""
+            Message.user(
+                """
             [[ ## question ## ]]
             Q2
 
@@ -63,8 +70,10 @@ class JsonAdapterTest {
     var schema = adapter.responseFormat(Signature.parse("q -> answer, n: int")).orElseThrow();
     assertThat(schema).containsEntry("type", "json_schema");
     @SuppressWarnings("unchecked")
-    var inner = (Map<String, Object>) ((Map<String, Object>) schema.get("json_schema")).get("schema");
-    assertThat(inner).containsEntry("required", List.of("answer", "n"))
+    var inner =
+        (Map<String, Object>) ((Map<String, Object>) schema.get("json_schema")).get("schema");
+    assertThat(inner)
+        .containsEntry("required", List.of("answer", "n"))
         .containsEntry("additionalProperties", false);
     assertThat(adapter.responseFormat(Signature.parse("q -> d: dict[str, int]")))
         .contains(Map.of("type", "json_object"));
@@ -73,7 +82,9 @@ class JsonAdapterTest {
   @Test
   void parsesTheFirstObjectInsideFencesAndDropsUnknownKeys() {
     var sig = Signature.parse("q -> answer, n: int");
-    var parsed = adapter.parse(sig, "Here:\n```json\n{\"answer\": \"Paris\", \"n\": \"3\", \"extra\": 1}\n```");
+    var parsed =
+        adapter.parse(
+            sig, "Here:\n```json\n{\"answer\": \"Paris\", \"n\": \"3\", \"extra\": 1}\n```");
     assertThat(parsed).containsExactly(Map.entry("answer", "Paris"), Map.entry("n", 3L));
   }
 
@@ -85,8 +96,8 @@ class JsonAdapterTest {
         .hasMessageContaining("LM response cannot be serialized to a JSON object.")
         .hasMessageContaining("Adapter JSONAdapter failed");
     assertThatThrownBy(() -> adapter.parse(sig, "{\"answer\": \"x\"}"))
-        .isInstanceOfSatisfying(AdapterParseException.class,
+        .isInstanceOfSatisfying(
+            AdapterParseException.class,
             e -> assertThat(e.parsedFields()).contains(List.of("answer")));
   }
-
 }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.core.lm.LanguageModel;
 import dev.dspy4j.core.lm.LmChain;
-import dev.dspy4j.core.lm.LmTransport;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
+import dev.dspy4j.core.lm.LmTransport;
 import dev.dspy4j.core.lm.Usage;
 import dev.dspy4j.core.ratelimit.RateLimiter;
 import dev.dspy4j.core.usage.LmHistory;
@@ -35,7 +35,8 @@ class BatchMemoryTest {
 
     @Override
     public Mono<LmResponse> complete(LmRequest request) {
-      return Mono.fromSupplier(() -> LmResponse.builder(List.of("answer")).usage(new Usage(8, 2, 10)).build());
+      return Mono.fromSupplier(
+          () -> LmResponse.builder(List.of("answer")).usage(new Usage(8, 2, 10)).build());
     }
 
     @Override
@@ -59,32 +60,49 @@ class BatchMemoryTest {
   void aMillionInputsThroughADummyLmKeepTheHeapFlat() {
     var limiter = RateLimiter.builder().maxConcurrent(64).build();
     var history = LmHistory.create(); // bounded: the last 10,000 calls
-    LanguageModel lm = LmChain.builder(LmTransport.of(new DummyLm())).cache(false).history(history)
-        .rateLimiter(limiter).build();
+    LanguageModel lm =
+        LmChain.builder(LmTransport.of(new DummyLm()))
+            .cache(false)
+            .history(history)
+            .rateLimiter(limiter)
+            .build();
     var tracker = UsageTracker.create();
     int n = 1_000_000;
     var midHeap = new AtomicLong();
     var lastProgress = new AtomicReference<BatchProgress>();
-    var options = BatchOptions.builder().concurrency(64).expectedTotal(n).onProgress(lastProgress::set).build();
+    var options =
+        BatchOptions.builder()
+            .concurrency(64)
+            .expectedTotal(n)
+            .onProgress(lastProgress::set)
+            .build();
 
     long before = usedHeapAfterGc();
     long start = System.nanoTime();
-    Long count = Batch.run(Flux.range(0, n), i -> lm.complete(LmRequest.ofUser("question " + i)), options)
-        .doOnNext(r -> {
-          if (r.index() == n / 2) {
-            midHeap.set(usedHeapAfterGc());
-          }
-        })
-        .count()
-        .contextWrite(tracker.context())
-        .block(Duration.ofMinutes(5));
+    Long count =
+        Batch.run(Flux.range(0, n), i -> lm.complete(LmRequest.ofUser("question " + i)), options)
+            .doOnNext(
+                r -> {
+                  if (r.index() == n / 2) {
+                    midHeap.set(usedHeapAfterGc());
+                  }
+                })
+            .count()
+            .contextWrite(tracker.context())
+            .block(Duration.ofMinutes(5));
     long millis = (System.nanoTime() - start) / 1_000_000;
     long after = usedHeapAfterGc();
 
-    System.out.printf("BATCH-FIGURES 1M items via DummyLM (limiter + usage + history of %d): %d ms (%.0f items/s);"
+    System.out.printf(
+        "BATCH-FIGURES 1M items via DummyLM (limiter + usage + history of %d): %d ms (%.0f items/s);"
             + " heap after GC before %.1f MB, at 500k %.1f MB, after %.1f MB (history holds %d entries)%n",
-        history.capacity(), millis, n * 1000.0 / millis, before / (double) MB, midHeap.get() / (double) MB,
-        after / (double) MB, history.size());
+        history.capacity(),
+        millis,
+        n * 1000.0 / millis,
+        before / (double) MB,
+        midHeap.get() / (double) MB,
+        after / (double) MB,
+        history.size());
     assertThat(count).isEqualTo(n);
     assertThat(tracker.total().totalTokens()).isEqualTo(10L * n);
     assertThat(lastProgress.get().tokens()).isEqualTo(10L * n);
@@ -103,17 +121,20 @@ class BatchMemoryTest {
 
     long before = usedHeapAfterGc();
     long start = System.nanoTime();
-    Long count = Batch.run(Flux.range(0, n), i -> Mono.just(i + 1), options)
-        .doOnNext(r -> {
-          if (r.index() == n / 2) {
-            midHeap.set(usedHeapAfterGc());
-          }
-        })
-        .count()
-        .block(Duration.ofMinutes(5));
+    Long count =
+        Batch.run(Flux.range(0, n), i -> Mono.just(i + 1), options)
+            .doOnNext(
+                r -> {
+                  if (r.index() == n / 2) {
+                    midHeap.set(usedHeapAfterGc());
+                  }
+                })
+            .count()
+            .block(Duration.ofMinutes(5));
     long millis = (System.nanoTime() - start) / 1_000_000;
 
-    System.out.printf("BATCH-FIGURES 1M items, trivial call, unordered: %d ms (%.0f items/s);"
+    System.out.printf(
+        "BATCH-FIGURES 1M items, trivial call, unordered: %d ms (%.0f items/s);"
             + " heap after GC before %.1f MB, at 500k %.1f MB%n",
         millis, n * 1000.0 / millis, before / (double) MB, midHeap.get() / (double) MB);
     assertThat(count).isEqualTo(n);

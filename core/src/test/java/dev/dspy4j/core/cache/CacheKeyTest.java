@@ -71,7 +71,8 @@ class CacheKeyTest {
             CacheKey.of(MODEL, base().rolloutId("1").build()),
             CacheKey.of(MODEL, base().header("OpenAI-Beta", "assistants=v2").build()),
             CacheKey.of(MODEL, base().messages(List.of(Message.user("What is 2+3?"))).build()),
-            CacheKey.of(MODEL, base().messages(List.of(Message.assistant("What is 2+2?"))).build()));
+            CacheKey.of(
+                MODEL, base().messages(List.of(Message.assistant("What is 2+2?"))).build()));
     assertThat(new HashSet<>(keys)).hasSameSizeAs(keys);
   }
 
@@ -109,7 +110,8 @@ class CacheKeyTest {
     assertThatThrownBy(() -> CacheKey.of(" ", base().build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("model must not be blank");
-    assertThatThrownBy(() -> CacheKey.of(MODEL, base().extraBody(Map.of("x", new Object())).build()))
+    assertThatThrownBy(
+            () -> CacheKey.of(MODEL, base().extraBody(Map.of("x", new Object())).build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not JSON-serialisable");
     assertThatThrownBy(() -> new CacheKey("abc"))

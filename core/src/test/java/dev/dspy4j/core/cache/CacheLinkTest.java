@@ -35,7 +35,8 @@ class CacheLinkTest {
   private final FakeNetwork network = new FakeNetwork();
   private final LmRequest request = LmRequest.ofUser("What is 2+2?");
 
-  private Mono<LmResponse> complete(LmRequest r, java.util.function.Supplier<Mono<LmResponse>> net) {
+  private Mono<LmResponse> complete(
+      LmRequest r, java.util.function.Supplier<Mono<LmResponse>> net) {
     return ChainCache.complete(cache, MODEL, r, true, net);
   }
 
@@ -44,22 +45,24 @@ class CacheLinkTest {
     LmResponse sent = FakeNetwork.answer("4");
 
     StepVerifier.create(complete(request, network.replying(sent)))
-        .assertNext(r -> {
-          assertThat(r.cacheHit()).isFalse();
-          assertThat(r.usage()).isEqualTo(new Usage(10, 5, 15));
-          assertThat(r.header("Helicone-Id")).contains("req-1");
-        })
+        .assertNext(
+            r -> {
+              assertThat(r.cacheHit()).isFalse();
+              assertThat(r.usage()).isEqualTo(new Usage(10, 5, 15));
+              assertThat(r.header("Helicone-Id")).contains("req-1");
+            })
         .expectComplete()
         .verify(TIMEOUT);
     StepVerifier.create(complete(request, network.replying(sent)))
-        .assertNext(r -> {
-          assertThat(r.texts()).containsExactly("4");
-          assertThat(r.cacheHit()).isTrue();
-          assertThat(r.usage()).isEqualTo(Usage.ZERO);
-          assertThat(r.headers().isEmpty()).isTrue();
-          assertThat(r.finishReason()).contains("stop");
-          assertThat(r.model()).contains("gpt-4o-mini");
-        })
+        .assertNext(
+            r -> {
+              assertThat(r.texts()).containsExactly("4");
+              assertThat(r.cacheHit()).isTrue();
+              assertThat(r.usage()).isEqualTo(Usage.ZERO);
+              assertThat(r.headers().isEmpty()).isTrue();
+              assertThat(r.finishReason()).contains("stop");
+              assertThat(r.model()).contains("gpt-4o-mini");
+            })
         .expectComplete()
         .verify(TIMEOUT);
 
@@ -68,10 +71,14 @@ class CacheLinkTest {
 
   @Test
   void callsDifferingOnlyInTracingHeadersShareTheEntry() {
-    complete(request.withHeader("Helicone-Session-Id", "a"), network.replying(FakeNetwork.answer("4")))
+    complete(
+            request.withHeader("Helicone-Session-Id", "a"),
+            network.replying(FakeNetwork.answer("4")))
         .block(TIMEOUT);
     LmResponse second =
-        complete(request.withHeader("Helicone-Session-Id", "b"), network.replying(FakeNetwork.answer("5")))
+        complete(
+                request.withHeader("Helicone-Session-Id", "b"),
+                network.replying(FakeNetwork.answer("5")))
             .block(TIMEOUT);
     assertThat(second.text()).isEqualTo("4");
     assertThat(network.calls).hasValue(1);
@@ -103,7 +110,11 @@ class CacheLinkTest {
 
   @Test
   void failureIsNotCachedAndTheNextCallSendsAgain() {
-    StepVerifier.create(complete(request, network.failing(new ServerException("boom", 500, null, null, null, null), Duration.ZERO)))
+    StepVerifier.create(
+            complete(
+                request,
+                network.failing(
+                    new ServerException("boom", 500, null, null, null, null), Duration.ZERO)))
         .expectError(ServerException.class)
         .verify(TIMEOUT);
     StepVerifier.create(cache.get(CacheKey.of(MODEL, request))).expectComplete().verify(TIMEOUT);
@@ -179,9 +190,13 @@ class CacheLinkTest {
     for (int i = 0; i < 3; i++) outcomes.add(complete(request, net).toFuture());
     server.tryEmitError(new RateLimitException("slow down", 429, null, null, null, null));
 
-    assertThat(outcomes).allSatisfy(f ->
-        assertThat(f).failsWithin(TIMEOUT).withThrowableOfType(java.util.concurrent.ExecutionException.class)
-            .withCauseInstanceOf(RateLimitException.class));
+    assertThat(outcomes)
+        .allSatisfy(
+            f ->
+                assertThat(f)
+                    .failsWithin(TIMEOUT)
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withCauseInstanceOf(RateLimitException.class));
     assertThat(network.calls).hasValue(1);
 
     StepVerifier.create(complete(request, network.replying(FakeNetwork.answer("4"))))
@@ -195,7 +210,8 @@ class CacheLinkTest {
   void networkCallRunsInTheContextOfTheCallerThatStartedIt() {
     Mono<LmResponse> contextual =
         Mono.deferContextual(ctx -> Mono.just(LmResponse.of(ctx.getOrDefault("who", "nobody"))));
-    StepVerifier.create(complete(request, () -> contextual).contextWrite(ctx -> ctx.put("who", "first")))
+    StepVerifier.create(
+            complete(request, () -> contextual).contextWrite(ctx -> ctx.put("who", "first")))
         .assertNext(r -> assertThat(r.text()).isEqualTo("first"))
         .expectComplete()
         .verify(TIMEOUT);
@@ -206,7 +222,8 @@ class CacheLinkTest {
   @Test
   void streamHitReplaysOneChunkPerChoice() {
     complete(request, network.replying(FakeNetwork.answer("4", "four"))).block(TIMEOUT);
-    StepVerifier.create(ChainCache.stream(cache, MODEL, request, true, network.streaming(Flux.never())))
+    StepVerifier.create(
+            ChainCache.stream(cache, MODEL, request, true, network.streaming(Flux.never())))
         .expectNext(LmChunk.cacheReplay(0, "4", "stop"), LmChunk.cacheReplay(1, "four", null))
         .expectComplete()
         .verify(TIMEOUT);
@@ -220,25 +237,28 @@ class CacheLinkTest {
     LmChunk world = LmChunk.of(0, "lo", null, "stop", null);
     LmChunk usage = LmChunk.ofUsage(new Usage(3, 2, 5));
 
-    StepVerifier.create(ChainCache.stream(cache, MODEL, request, true, network.streaming(server.asFlux())))
+    StepVerifier.create(
+            ChainCache.stream(cache, MODEL, request, true, network.streaming(server.asFlux())))
         .then(() -> server.tryEmitNext(hello))
         .expectNext(hello) // arrives before the server sent anything else: no buffering
         .then(() -> server.tryEmitNext(world))
         .expectNext(world)
-        .then(() -> {
-          server.tryEmitNext(usage);
-          server.tryEmitComplete();
-        })
+        .then(
+            () -> {
+              server.tryEmitNext(usage);
+              server.tryEmitComplete();
+            })
         .expectNext(usage)
         .expectComplete()
         .verify(TIMEOUT);
 
     StepVerifier.create(complete(request, network.replying(FakeNetwork.answer("unused"))))
-        .assertNext(r -> {
-          assertThat(r.texts()).containsExactly("Hello");
-          assertThat(r.finishReason()).contains("stop");
-          assertThat(r.cacheHit()).isTrue();
-        })
+        .assertNext(
+            r -> {
+              assertThat(r.texts()).containsExactly("Hello");
+              assertThat(r.finishReason()).contains("stop");
+              assertThat(r.cacheHit()).isTrue();
+            })
         .expectComplete()
         .verify(TIMEOUT);
     assertThat(network.calls).hasValue(1);
@@ -247,7 +267,8 @@ class CacheLinkTest {
   @Test
   void streamCancelledMidwayStoresNothingAndClosesTheNetworkStream() {
     Sinks.Many<LmChunk> server = Sinks.many().unicast().onBackpressureBuffer();
-    StepVerifier.create(ChainCache.stream(cache, MODEL, request, true, network.streaming(server.asFlux())))
+    StepVerifier.create(
+            ChainCache.stream(cache, MODEL, request, true, network.streaming(server.asFlux())))
         .then(() -> server.tryEmitNext(LmChunk.ofText("partial")))
         .expectNextCount(1)
         .thenCancel()
@@ -259,12 +280,17 @@ class CacheLinkTest {
   @Test
   void streamErrorIsPassedOnAndNothingIsStored() {
     Flux<LmChunk> broken =
-        Flux.just(LmChunk.ofText("half")).concatWith(Flux.error(new ServerException("cut", 0, null, null, null, null)));
+        Flux.just(LmChunk.ofText("half"))
+            .concatWith(Flux.error(new ServerException("cut", 0, null, null, null, null)));
     StepVerifier.create(ChainCache.stream(cache, MODEL, request, true, network.streaming(broken)))
         .expectNext(LmChunk.ofText("half"))
-        // After text, the chain's retry link reports it as an interruption carrying the partial text.
-        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(StreamInterruptedException.class)
-            .hasCauseInstanceOf(ServerException.class))
+        // After text, the chain's retry link reports it as an interruption carrying the partial
+        // text.
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(StreamInterruptedException.class)
+                    .hasCauseInstanceOf(ServerException.class))
         .verify(TIMEOUT);
     StepVerifier.create(cache.get(CacheKey.of(MODEL, request))).expectComplete().verify(TIMEOUT);
   }
@@ -294,9 +320,10 @@ class CacheLinkTest {
   void streamJoiningAPlainCallInFlightGetsItsAnswerAsReplay() {
     Sinks.One<LmResponse> server = Sinks.one();
     var plain = complete(request, network.answeringFrom(server)).toFuture();
-    var streamed = ChainCache.stream(cache, MODEL, request, true, network.streaming(Flux.never()))
-        .collectList()
-        .toFuture();
+    var streamed =
+        ChainCache.stream(cache, MODEL, request, true, network.streaming(Flux.never()))
+            .collectList()
+            .toFuture();
     server.tryEmitValue(FakeNetwork.answer("4"));
 
     assertThat(plain.join().cacheHit()).isFalse();
@@ -314,7 +341,10 @@ class CacheLinkTest {
         .then(() -> server.tryEmitNext(LmChunk.ofText("Hel")))
         .expectNext(LmChunk.ofText("Hel"))
         // a second identical stream joins while the first is in flight
-        .then(() -> follower.set(ChainCache.stream(cache, MODEL, request, true, net).collectList().toFuture()))
+        .then(
+            () ->
+                follower.set(
+                    ChainCache.stream(cache, MODEL, request, true, net).collectList().toFuture()))
         .thenCancel()
         .verify(TIMEOUT);
     server.tryEmitNext(LmChunk.ofText("lo"));
@@ -338,7 +368,10 @@ class CacheLinkTest {
     StepVerifier.create(ChainCache.stream(cache, MODEL, request, true, net))
         .then(() -> server.tryEmitNext(LmChunk.ofText("Hel")))
         .expectNext(LmChunk.ofText("Hel"))
-        .then(() -> follower.set(complete(request, network.replying(LmResponse.of("unused"))).subscribe()))
+        .then(
+            () ->
+                follower.set(
+                    complete(request, network.replying(LmResponse.of("unused"))).subscribe()))
         .thenCancel()
         .verify(TIMEOUT);
     assertThat(network.cancels).hasValue(0);
@@ -360,18 +393,21 @@ class CacheLinkTest {
 
   @Test
   void failingCacheIsAMissAndNeverFailsTheCall() {
-    LmCache broken = new LmCache() {
-      @Override
-      public Mono<LmResponse> get(CacheKey key) {
-        return Mono.error(new IllegalStateException("cache down"));
-      }
+    LmCache broken =
+        new LmCache() {
+          @Override
+          public Mono<LmResponse> get(CacheKey key) {
+            return Mono.error(new IllegalStateException("cache down"));
+          }
 
-      @Override
-      public Mono<Void> put(CacheKey key, LmResponse response) {
-        return Mono.error(new IllegalStateException("cache down"));
-      }
-    };
-    StepVerifier.create(ChainCache.complete(broken, MODEL, request, true, network.replying(FakeNetwork.answer("4"))))
+          @Override
+          public Mono<Void> put(CacheKey key, LmResponse response) {
+            return Mono.error(new IllegalStateException("cache down"));
+          }
+        };
+    StepVerifier.create(
+            ChainCache.complete(
+                broken, MODEL, request, true, network.replying(FakeNetwork.answer("4"))))
         .assertNext(r -> assertThat(r.text()).isEqualTo("4"))
         .expectComplete()
         .verify(TIMEOUT);
@@ -382,7 +418,10 @@ class CacheLinkTest {
     assertThatThrownBy(() -> dev.dspy4j.core.lm.LmChain.builder(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("transport must not be null");
-    assertThatThrownBy(() -> ChainCache.complete(null, MODEL, request, true, network.replying(LmResponse.of("x"))))
+    assertThatThrownBy(
+            () ->
+                ChainCache.complete(
+                    null, MODEL, request, true, network.replying(LmResponse.of("x"))))
         .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("cacheStore must not be null");
     assertThatThrownBy(() -> ChainCache.stream(cache, MODEL, request, true, null))

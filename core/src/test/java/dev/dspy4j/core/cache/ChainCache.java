@@ -21,37 +21,54 @@ public final class ChainCache {
   private ChainCache() {}
 
   /** A non-streamed call of {@code request} through {@code cache}, {@code network} sending it. */
-  public static Mono<LmResponse> complete(LmCache cache, String model, LmRequest request, boolean cacheOn,
+  public static Mono<LmResponse> complete(
+      LmCache cache,
+      String model,
+      LmRequest request,
+      boolean cacheOn,
       Supplier<? extends Mono<LmResponse>> network) {
     return chain(cache, model, cacheOn, network, null).complete(request);
   }
 
   /** A streamed call of {@code request} through {@code cache}, {@code network} sending it. */
-  public static Flux<LmChunk> stream(LmCache cache, String model, LmRequest request, boolean cacheOn,
+  public static Flux<LmChunk> stream(
+      LmCache cache,
+      String model,
+      LmRequest request,
+      boolean cacheOn,
       Supplier<? extends Flux<LmChunk>> network) {
     return chain(cache, model, cacheOn, null, network).stream(request);
   }
 
-  private static LmChain chain(LmCache cache, String model, boolean cacheOn,
-      Supplier<? extends Mono<LmResponse>> complete, Supplier<? extends Flux<LmChunk>> stream) {
+  private static LmChain chain(
+      LmCache cache,
+      String model,
+      boolean cacheOn,
+      Supplier<? extends Mono<LmResponse>> complete,
+      Supplier<? extends Flux<LmChunk>> stream) {
     Objects.requireNonNull(complete == null ? stream : complete, "network must not be null");
-    LmTransport transport = new LmTransport() {
-      @Override
-      public String model() {
-        return model;
-      }
+    LmTransport transport =
+        new LmTransport() {
+          @Override
+          public String model() {
+            return model;
+          }
 
-      @Override
-      public Mono<LmResponse> send(LmRequest effective) {
-        return complete.get();
-      }
+          @Override
+          public Mono<LmResponse> send(LmRequest effective) {
+            return complete.get();
+          }
 
-      @Override
-      public Flux<LmChunk> sendStream(LmRequest effective) {
-        return stream.get();
-      }
-    };
-    return LmChain.builder(transport).cacheStore(cache).cache(cacheOn).history(LmHistory.disabled())
-        .retry(RetryPolicy.none()).build();
+          @Override
+          public Flux<LmChunk> sendStream(LmRequest effective) {
+            return stream.get();
+          }
+        };
+    return LmChain.builder(transport)
+        .cacheStore(cache)
+        .cache(cacheOn)
+        .history(LmHistory.disabled())
+        .retry(RetryPolicy.none())
+        .build();
   }
 }

@@ -31,7 +31,10 @@ class DiskCacheTest {
   }
 
   private static LmResponse answer(String text) {
-    return LmResponse.builder(List.of(text, text + "!")).finishReason("stop").model("gpt-4o-mini").build();
+    return LmResponse.builder(List.of(text, text + "!"))
+        .finishReason("stop")
+        .model("gpt-4o-mini")
+        .build();
   }
 
   private DefaultLmCache diskCache(Path dir) {
@@ -55,11 +58,12 @@ class DiskCacheTest {
 
     DefaultLmCache restarted = diskCache(dir); // empty memory, same directory
     StepVerifier.create(restarted.get(key("q")))
-        .assertNext(r -> {
-          assertThat(r.texts()).containsExactly("a", "a!");
-          assertThat(r.finishReason()).contains("stop");
-          assertThat(r.model()).contains("gpt-4o-mini");
-        })
+        .assertNext(
+            r -> {
+              assertThat(r.texts()).containsExactly("a", "a!");
+              assertThat(r.finishReason()).contains("stop");
+              assertThat(r.model()).contains("gpt-4o-mini");
+            })
         .expectComplete()
         .verify(TIMEOUT);
     assertThat(restarted.memoryEntries()).isEqualTo(1); // the disk hit was copied into memory
@@ -100,7 +104,8 @@ class DiskCacheTest {
     Path dir = temp.resolve("cache");
     put(diskCache(dir), key("q"), answer("a"));
     // A file copied under the wrong name must not answer a different question.
-    Files.copy(dir.resolve(key("q").value() + ".json"), dir.resolve(key("other").value() + ".json"));
+    Files.copy(
+        dir.resolve(key("q").value() + ".json"), dir.resolve(key("other").value() + ".json"));
     StepVerifier.create(diskCache(dir).get(key("other"))).expectComplete().verify(TIMEOUT);
     assertThat(dir.resolve(key("other").value() + ".json")).doesNotExist();
   }
@@ -114,7 +119,8 @@ class DiskCacheTest {
     // Written in the order 1, 2, 3 (set explicitly: file times may be coarse).
     long now = System.currentTimeMillis();
     for (int i = 1; i <= 3; i++) {
-      Files.setLastModifiedTime(dir.resolve(key("" + i).value() + ".json"), FileTime.fromMillis(now - 10_000 + i * 1000));
+      Files.setLastModifiedTime(
+          dir.resolve(key("" + i).value() + ".json"), FileTime.fromMillis(now - 10_000 + i * 1000));
     }
 
     // Restart with room for three entries, not four.
@@ -125,7 +131,8 @@ class DiskCacheTest {
 
     assertThat(files(dir))
         .extracting(p -> p.getFileName().toString())
-        .containsExactlyInAnyOrder(key("1").value() + ".json", key("3").value() + ".json", key("4").value() + ".json");
+        .containsExactlyInAnyOrder(
+            key("1").value() + ".json", key("3").value() + ".json", key("4").value() + ".json");
     long total = 0;
     for (Path f : files(dir)) total += Files.size(f);
     assertThat(total).isLessThanOrEqualTo(limit);
@@ -138,7 +145,8 @@ class DiskCacheTest {
     for (String k : List.of("1", "2", "3", "4")) put(writer, key(k), answer(k));
     long entrySize = Files.size(dir.resolve(key("1").value() + ".json"));
 
-    DefaultLmCache small = DefaultLmCache.builder().diskDirectory(dir).diskMaxBytes(entrySize * 2).build();
+    DefaultLmCache small =
+        DefaultLmCache.builder().diskDirectory(dir).diskMaxBytes(entrySize * 2).build();
     StepVerifier.create(small.get(key("nothing"))).expectComplete().verify(TIMEOUT);
     assertThat(files(dir)).hasSize(2);
   }
@@ -151,8 +159,11 @@ class DiskCacheTest {
     assertThat(dir).doesNotExist(); // building touches no file
     put(cache, key("q"), answer("a"));
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(key("q").value() + ".json"))))
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve(key("q").value() + ".json"))))
         .isEqualTo("rw-------");
   }
 
@@ -162,7 +173,9 @@ class DiskCacheTest {
     DefaultLmCache cache = diskCache(dir);
     put(cache, key("q"), answer("a"));
     put(cache, key("q"), answer("b")); // replaces
-    assertThat(files(dir)).extracting(p -> p.getFileName().toString()).containsExactly(key("q").value() + ".json");
+    assertThat(files(dir))
+        .extracting(p -> p.getFileName().toString())
+        .containsExactly(key("q").value() + ".json");
 
     Files.writeString(dir.resolve(key("q").value() + ".1234.tmp"), "{\"half"); // a crash mid-write
     StepVerifier.create(diskCache(dir).get(key("q")))
@@ -196,8 +209,11 @@ class DiskCacheTest {
   @Test
   void environmentVariableTurnsTheDiskLayerOn() {
     assertThat(DefaultLmCache.fromEnvironment(Map.of()).diskDirectory()).isEmpty();
-    assertThat(DefaultLmCache.fromEnvironment(Map.of("DSPY4J_CACHEDIR", "  ")).diskDirectory()).isEmpty();
-    assertThat(DefaultLmCache.fromEnvironment(Map.of("DSPY4J_CACHEDIR", temp.toString())).diskDirectory())
+    assertThat(DefaultLmCache.fromEnvironment(Map.of("DSPY4J_CACHEDIR", "  ")).diskDirectory())
+        .isEmpty();
+    assertThat(
+            DefaultLmCache.fromEnvironment(Map.of("DSPY4J_CACHEDIR", temp.toString()))
+                .diskDirectory())
         .contains(temp.toAbsolutePath());
   }
 }

@@ -29,10 +29,11 @@ final class FakeNetwork {
   }
 
   Supplier<Mono<LmResponse>> replying(LmResponse response, Duration delay) {
-    return () -> Mono.delay(delay)
-        .thenReturn(response)
-        .doOnSubscribe(s -> calls.incrementAndGet())
-        .doOnCancel(cancels::incrementAndGet);
+    return () ->
+        Mono.delay(delay)
+            .thenReturn(response)
+            .doOnSubscribe(s -> calls.incrementAndGet())
+            .doOnCancel(cancels::incrementAndGet);
   }
 
   Supplier<Mono<LmResponse>> replying(LmResponse response) {
@@ -41,19 +42,23 @@ final class FakeNetwork {
 
   /** A network call that answers when the test says so, through {@code server}. */
   Supplier<Mono<LmResponse>> answeringFrom(Sinks.One<LmResponse> server) {
-    return () -> server.asMono()
-        .doOnSubscribe(s -> calls.incrementAndGet())
-        .doOnCancel(cancels::incrementAndGet);
+    return () ->
+        server
+            .asMono()
+            .doOnSubscribe(s -> calls.incrementAndGet())
+            .doOnCancel(cancels::incrementAndGet);
   }
 
   Supplier<Mono<LmResponse>> failing(RuntimeException error, Duration delay) {
-    return () -> Mono.delay(delay)
-        .then(Mono.<LmResponse>error(error))
-        .doOnSubscribe(s -> calls.incrementAndGet())
-        .doOnCancel(cancels::incrementAndGet);
+    return () ->
+        Mono.delay(delay)
+            .then(Mono.<LmResponse>error(error))
+            .doOnSubscribe(s -> calls.incrementAndGet())
+            .doOnCancel(cancels::incrementAndGet);
   }
 
   Supplier<Flux<LmChunk>> streaming(Flux<LmChunk> chunks) {
-    return () -> chunks.doOnSubscribe(s -> calls.incrementAndGet()).doOnCancel(cancels::incrementAndGet);
+    return () ->
+        chunks.doOnSubscribe(s -> calls.incrementAndGet()).doOnCancel(cancels::incrementAndGet);
   }
 }

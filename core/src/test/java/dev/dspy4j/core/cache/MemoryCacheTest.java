@@ -37,7 +37,10 @@ class MemoryCacheTest {
   void getOfAStoredEntryEmitsItAndAMissCompletesEmpty() {
     DefaultLmCache cache = DefaultLmCache.builder().build();
     StepVerifier.create(cache.put(key(1), LmResponse.of("one"))).expectComplete().verify(TIMEOUT);
-    StepVerifier.create(cache.get(key(1))).expectNext(LmResponse.of("one")).expectComplete().verify(TIMEOUT);
+    StepVerifier.create(cache.get(key(1)))
+        .expectNext(LmResponse.of("one"))
+        .expectComplete()
+        .verify(TIMEOUT);
     StepVerifier.create(cache.get(key(2))).expectComplete().verify(TIMEOUT);
   }
 

@@ -27,9 +27,12 @@ class MemoryHitBenchmarkTest {
 
   private final DefaultLmCache cache = DefaultLmCache.builder().build();
   private final LmRequest request =
-      LmRequest.builder(List.of(
-              Message.system("Your input fields are:\n1. `question` (str):\nYour output fields are:\n1. `answer` (str):"),
-              Message.user("[[ ## question ## ]]\nWhat is the capital of France?\n\nRespond with the corresponding output fields.")))
+      LmRequest.builder(
+              List.of(
+                  Message.system(
+                      "Your input fields are:\n1. `question` (str):\nYour output fields are:\n1. `answer` (str):"),
+                  Message.user(
+                      "[[ ## question ## ]]\nWhat is the capital of France?\n\nRespond with the corresponding output fields.")))
           .temperature(0.0)
           .maxTokens(1000)
           .build();
@@ -39,14 +42,21 @@ class MemoryHitBenchmarkTest {
   @Test
   void memoryHitCostsMicroseconds() {
     cache.put(key, LmResponse.of("Paris")).block(Duration.ofSeconds(10));
-    Supplier<Mono<LmResponse>> network = () -> Mono.error(new AssertionError("a hit must not call the network"));
+    Supplier<Mono<LmResponse>> network =
+        () -> Mono.error(new AssertionError("a hit must not call the network"));
 
     Timing get = measure(() -> cache.get(key).subscribe(sink::set));
-    Timing call = measure(
-        () -> ChainCache.complete(cache, "gpt-4o-mini", request, true, network).subscribe(sink::set));
+    Timing call =
+        measure(
+            () ->
+                ChainCache.complete(cache, "gpt-4o-mini", request, true, network)
+                    .subscribe(sink::set));
 
-    System.out.printf("memory hit, LmCache.get(key): median %.2f µs wall, %.2f µs CPU%n", get.wallMicros, get.cpuMicros);
-    System.out.printf("memory hit, the chain's cache link (key hashing included): median %.2f µs wall, %.2f µs CPU%n",
+    System.out.printf(
+        "memory hit, LmCache.get(key): median %.2f µs wall, %.2f µs CPU%n",
+        get.wallMicros, get.cpuMicros);
+    System.out.printf(
+        "memory hit, the chain's cache link (key hashing included): median %.2f µs wall, %.2f µs CPU%n",
         call.wallMicros, call.cpuMicros);
     assertThat(sink.get().text()).isEqualTo("Paris");
     assertThat(sink.get().cacheHit()).isTrue();
@@ -54,7 +64,10 @@ class MemoryHitBenchmarkTest {
     assertThat(call.wallMicros).isLessThan(500.0);
   }
 
-  /** Median per-operation wall-clock and thread-CPU time (CPU time leaves out preemption by other processes). */
+  /**
+   * Median per-operation wall-clock and thread-CPU time (CPU time leaves out preemption by other
+   * processes).
+   */
   private record Timing(double wallMicros, double cpuMicros) {}
 
   private static Timing measure(Runnable op) {
@@ -68,7 +81,10 @@ class MemoryHitBenchmarkTest {
       long start = System.nanoTime();
       for (int i = 0; i < OPS_PER_BATCH; i++) op.run();
       wall[b] = (System.nanoTime() - start) / (double) OPS_PER_BATCH / 1_000.0;
-      cpuTime[b] = cpu ? (threads.getCurrentThreadCpuTime() - cpuStart) / (double) OPS_PER_BATCH / 1_000.0 : Double.NaN;
+      cpuTime[b] =
+          cpu
+              ? (threads.getCurrentThreadCpuTime() - cpuStart) / (double) OPS_PER_BATCH / 1_000.0
+              : Double.NaN;
     }
     Arrays.sort(wall);
     Arrays.sort(cpuTime);

@@ -36,17 +36,19 @@ class NonBlockingTest {
   static void installBlockHound() {
     // BlockHound knows java.io and sockets but not the NIO file calls the disk layer makes
     // (Files.readAllBytes, write, move, createDirectories, size): mark their natives as blocking.
-    BlockHound.install(builder -> builder
-        .markAsBlocking(NIO_FILE_IO, "read0", "(Ljava/io/FileDescriptor;JI)I")
-        .markAsBlocking(NIO_FILE_IO, "pread0", "(Ljava/io/FileDescriptor;JIJ)I")
-        .markAsBlocking(NIO_FILE_IO, "write0", "(Ljava/io/FileDescriptor;JI)I")
-        .markAsBlocking(NIO_FILE_IO, "pwrite0", "(Ljava/io/FileDescriptor;JIJ)I")
-        .markAsBlocking(UNIX_FS, "open0", "(JII)I")
-        .markAsBlocking(UNIX_FS, "rename0", "(JJ)V")
-        .markAsBlocking(UNIX_FS, "mkdir0", "(JI)V")
-        .markAsBlocking(UNIX_FS, "unlink0", "(J)V")
-        .markAsBlocking(UNIX_FS, "stat0", "(JLsun/nio/fs/UnixFileAttributes;)V")
-        .markAsBlocking(UNIX_FS, "opendir0", "(J)J"));
+    BlockHound.install(
+        builder ->
+            builder
+                .markAsBlocking(NIO_FILE_IO, "read0", "(Ljava/io/FileDescriptor;JI)I")
+                .markAsBlocking(NIO_FILE_IO, "pread0", "(Ljava/io/FileDescriptor;JIJ)I")
+                .markAsBlocking(NIO_FILE_IO, "write0", "(Ljava/io/FileDescriptor;JI)I")
+                .markAsBlocking(NIO_FILE_IO, "pwrite0", "(Ljava/io/FileDescriptor;JIJ)I")
+                .markAsBlocking(UNIX_FS, "open0", "(JII)I")
+                .markAsBlocking(UNIX_FS, "rename0", "(JJ)V")
+                .markAsBlocking(UNIX_FS, "mkdir0", "(JI)V")
+                .markAsBlocking(UNIX_FS, "unlink0", "(J)V")
+                .markAsBlocking(UNIX_FS, "stat0", "(JLsun/nio/fs/UnixFileAttributes;)V")
+                .markAsBlocking(UNIX_FS, "opendir0", "(J)J"));
   }
 
   private static final String NIO_FILE_IO = "sun.nio.ch.FileDispatcherImpl";
@@ -54,15 +56,18 @@ class NonBlockingTest {
 
   @Test
   void blockHoundCatchesBlockingOnAParallelThread() {
-    Mono<Integer> sleeper = Mono.fromCallable(() -> {
-      Thread.sleep(1);
-      return 1;
-    });
+    Mono<Integer> sleeper =
+        Mono.fromCallable(
+            () -> {
+              Thread.sleep(1);
+              return 1;
+            });
     StepVerifier.create(sleeper.subscribeOn(Schedulers.parallel()))
         .expectError(BlockingOperationError.class)
         .verify(TIMEOUT);
     // And disk I/O, which is what the disk layer must keep off such threads:
-    Mono<byte[]> reader = Mono.fromCallable(() -> Files.readAllBytes(Files.writeString(temp.resolve("f"), "x")));
+    Mono<byte[]> reader =
+        Mono.fromCallable(() -> Files.readAllBytes(Files.writeString(temp.resolve("f"), "x")));
     StepVerifier.create(reader.subscribeOn(Schedulers.parallel()))
         .expectError(BlockingOperationError.class)
         .verify(TIMEOUT);
@@ -100,9 +105,16 @@ class NonBlockingTest {
         .expectComplete()
         .verify(TIMEOUT);
     // Eviction under the size limit.
-    Flux<Void> many = Flux.range(0, 50)
-        .flatMap(i -> Mono.defer(() -> first.put(CacheKey.of("m", LmRequest.ofUser("q" + i)), LmResponse.of("x".repeat(500))))
-            .subscribeOn(Schedulers.parallel()));
+    Flux<Void> many =
+        Flux.range(0, 50)
+            .flatMap(
+                i ->
+                    Mono.defer(
+                            () ->
+                                first.put(
+                                    CacheKey.of("m", LmRequest.ofUser("q" + i)),
+                                    LmResponse.of("x".repeat(500))))
+                        .subscribeOn(Schedulers.parallel()));
     StepVerifier.create(many).expectComplete().verify(TIMEOUT);
   }
 
@@ -111,20 +123,31 @@ class NonBlockingTest {
     DefaultLmCache cache = DefaultLmCache.builder().diskDirectory(temp.resolve("calls")).build();
     var network = new FakeNetwork();
     var complete = network.replying(FakeNetwork.answer("4"), Duration.ofMillis(100));
-    var stream = network.streaming(
-        Flux.just(LmChunk.ofText("4"), LmChunk.ofText("2")).delayElements(Duration.ofMillis(10)));
+    var stream =
+        network.streaming(
+            Flux.just(LmChunk.ofText("4"), LmChunk.ofText("2"))
+                .delayElements(Duration.ofMillis(10)));
 
     Flux<String> calls =
         Flux.range(0, 200)
-            .flatMap(i -> {
-              LmRequest request = LmRequest.ofUser("question " + (i % 20));
-              Flux<String> one = i % 2 == 0
-                  ? ChainCache.complete(cache, "gpt-4o-mini", request, true, complete).map(LmResponse::text).flux()
-                  : ChainCache.stream(cache, "gpt-4o-mini", request, true, stream).map(LmChunk::text);
-              return one.subscribeOn(Schedulers.parallel());
-            });
+            .flatMap(
+                i -> {
+                  LmRequest request = LmRequest.ofUser("question " + (i % 20));
+                  Flux<String> one =
+                      i % 2 == 0
+                          ? ChainCache.complete(cache, "gpt-4o-mini", request, true, complete)
+                              .map(LmResponse::text)
+                              .flux()
+                          : ChainCache.stream(cache, "gpt-4o-mini", request, true, stream)
+                              .map(LmChunk::text);
+                  return one.subscribeOn(Schedulers.parallel());
+                });
     StepVerifier.create(calls.collectList())
-        .assertNext(texts -> assertThat(texts).isNotEmpty().allSatisfy(t -> assertThat(List.of("4", "2", "42")).contains(t)))
+        .assertNext(
+            texts ->
+                assertThat(texts)
+                    .isNotEmpty()
+                    .allSatisfy(t -> assertThat(List.of("4", "2", "42")).contains(t)))
         .expectComplete()
         .verify(TIMEOUT);
     // 20 distinct questions, 10 calls each, streamed or not: exactly one network call each.

@@ -31,10 +31,19 @@ class AutoEvaluationGoldenTest {
 
   @BeforeAll
   static void read() throws Exception {
-    golden = JSON.readTree(Objects.requireNonNull(
-        AutoEvaluationGoldenTest.class.getResourceAsStream("/dspy-goldens/metrics/auto_evaluation.json")));
-    example = Example.of(JSON.convertValue(golden.at("/inputs/example"), new TypeReference<Map<String, Object>>() {}));
-    prediction = Prediction.of(JSON.convertValue(golden.at("/inputs/prediction"), new TypeReference<Map<String, Object>>() {}));
+    golden =
+        JSON.readTree(
+            Objects.requireNonNull(
+                AutoEvaluationGoldenTest.class.getResourceAsStream(
+                    "/dspy-goldens/metrics/auto_evaluation.json")));
+    example =
+        Example.of(
+            JSON.convertValue(
+                golden.at("/inputs/example"), new TypeReference<Map<String, Object>>() {}));
+    prediction =
+        Prediction.of(
+            JSON.convertValue(
+                golden.at("/inputs/prediction"), new TypeReference<Map<String, Object>>() {}));
   }
 
   @Test
@@ -54,7 +63,8 @@ class AutoEvaluationGoldenTest {
 
   private static void check(String name, Metric metric) {
     JsonNode c = golden.get(name);
-    List<Map<String, Object>> answers = JSON.convertValue(c.get("answers"), new TypeReference<>() {});
+    List<Map<String, Object>> answers =
+        JSON.convertValue(c.get("answers"), new TypeReference<>() {});
     DummyLM lm = DummyLM.of(answers);
     Double score = metric.score(example, prediction).contextWrite(Dspy.withLm(lm)).block();
 
@@ -67,7 +77,8 @@ class AutoEvaluationGoldenTest {
       }
       sent.add(messages);
     }
-    List<List<Map<String, String>>> expected = JSON.convertValue(c.get("prompts"), new TypeReference<>() {});
+    List<List<Map<String, String>>> expected =
+        JSON.convertValue(c.get("prompts"), new TypeReference<>() {});
     assertThat(sent).isEqualTo(expected);
   }
 }

@@ -25,8 +25,13 @@ class MetricsGoldenTest {
   @BeforeAll
   static void readGoldens() throws Exception {
     cases = new ArrayList<>();
-    try (var in = new BufferedReader(new InputStreamReader(Objects.requireNonNull(
-        MetricsGoldenTest.class.getResourceAsStream("/dspy-goldens/metrics/metrics.jsonl")), StandardCharsets.UTF_8))) {
+    try (var in =
+        new BufferedReader(
+            new InputStreamReader(
+                Objects.requireNonNull(
+                    MetricsGoldenTest.class.getResourceAsStream(
+                        "/dspy-goldens/metrics/metrics.jsonl")),
+                StandardCharsets.UTF_8))) {
       for (String line; (line = in.readLine()) != null; ) {
         cases.add(JSON.readTree(line));
       }
@@ -42,8 +47,14 @@ class MetricsGoldenTest {
       String expected = c.get("normalize_text").asText();
       String actual = Metrics.normalizeText(s);
       if (!expected.equals(actual)) {
-        mismatches.add(c.get("id").asText() + ": " + JSON.valueToTree(s) + " -> " + JSON.valueToTree(actual)
-            + ", DSPy " + JSON.valueToTree(expected));
+        mismatches.add(
+            c.get("id").asText()
+                + ": "
+                + JSON.valueToTree(s)
+                + " -> "
+                + JSON.valueToTree(actual)
+                + ", DSPy "
+                + JSON.valueToTree(expected));
       }
     }
     assertThat(mismatches).isEmpty();
@@ -59,7 +70,8 @@ class MetricsGoldenTest {
       check(mismatches, c, "em", c.get("em").asBoolean(), Metrics.emScore(p, g));
       check(mismatches, c, "f1", c.get("f1").asDouble(), Metrics.f1Score(p, g));
       check(mismatches, c, "hotpot_f1", c.get("hotpot_f1").asDouble(), Metrics.hotpotF1Score(p, g));
-      check(mismatches, c, "precision", c.get("precision").asDouble(), Metrics.precisionScore(p, g));
+      check(
+          mismatches, c, "precision", c.get("precision").asDouble(), Metrics.precisionScore(p, g));
       check(mismatches, c, "EM_list", c.get("EM_list").asBoolean(), Metrics.em(p, golds));
       check(mismatches, c, "F1_list", c.get("F1_list").asDouble(), Metrics.f1(p, golds));
     }
@@ -70,20 +82,47 @@ class MetricsGoldenTest {
   void exampleLevelMetricsMatchDspy() {
     var mismatches = new ArrayList<String>();
     for (JsonNode c : cases) {
-      var prediction = Prediction.of(Map.of("answer", c.get("prediction").asText(), "context", strings(c.get("passages"))));
+      var prediction =
+          Prediction.of(
+              Map.of(
+                  "answer", c.get("prediction").asText(), "context", strings(c.get("passages"))));
       var single = Example.of(Map.of("answer", c.get("gold").asText()));
       var list = Example.of(Map.of("answer", strings(c.get("golds"))));
-      check(mismatches, c, "answer_exact_match", c.get("answer_exact_match").asBoolean(),
+      check(
+          mismatches,
+          c,
+          "answer_exact_match",
+          c.get("answer_exact_match").asBoolean(),
           passes(Metrics.answerExactMatch(), single, prediction));
-      check(mismatches, c, "answer_exact_match_list", c.get("answer_exact_match_list").asBoolean(),
+      check(
+          mismatches,
+          c,
+          "answer_exact_match_list",
+          c.get("answer_exact_match_list").asBoolean(),
           passes(Metrics.answerExactMatch(), list, prediction));
-      check(mismatches, c, "answer_exact_match_frac_0_5", c.get("answer_exact_match_frac_0_5").asBoolean(),
+      check(
+          mismatches,
+          c,
+          "answer_exact_match_frac_0_5",
+          c.get("answer_exact_match_frac_0_5").asBoolean(),
           passes(Metrics.answerExactMatch(0.5), list, prediction));
-      check(mismatches, c, "answer_exact_match_frac_0_8", c.get("answer_exact_match_frac_0_8").asBoolean(),
+      check(
+          mismatches,
+          c,
+          "answer_exact_match_frac_0_8",
+          c.get("answer_exact_match_frac_0_8").asBoolean(),
           passes(Metrics.answerExactMatch(0.8), single, prediction));
-      check(mismatches, c, "answer_passage_match", c.get("answer_passage_match").asBoolean(),
+      check(
+          mismatches,
+          c,
+          "answer_passage_match",
+          c.get("answer_passage_match").asBoolean(),
           passes(Metrics.answerPassageMatch(), single, prediction));
-      check(mismatches, c, "answer_passage_match_list", c.get("answer_passage_match_list").asBoolean(),
+      check(
+          mismatches,
+          c,
+          "answer_passage_match_list",
+          c.get("answer_passage_match_list").asBoolean(),
           passes(Metrics.answerPassageMatch(), list, prediction));
     }
     assertThat(mismatches).isEmpty();
@@ -92,7 +131,8 @@ class MetricsGoldenTest {
   @Test
   void accentsSplitIntoCombiningMarksAreNotWordCharactersAsInPython() {
     // NFD turns "thé" into "the" + U+0301; Python's \b sees a boundary before the mark (not alnum),
-    // so "the" is removed as an article. Java's Unicode \w would count the mark as a word character.
+    // so "the" is removed as an article. Java's Unicode \w would count the mark as a word
+    // character.
     assertThat(Metrics.normalizeText("thé")).isEqualTo("\u0301");
     assertThat(Metrics.normalizeText("The,  Eiffel  Tower!")).isEqualTo("eiffel tower");
   }
@@ -107,10 +147,19 @@ class MetricsGoldenTest {
     return metric.score(gold, prediction).blockOptional().orElseThrow() == 1.0;
   }
 
-  private static void check(List<String> mismatches, JsonNode c, String what, Object expected, Object actual) {
+  private static void check(
+      List<String> mismatches, JsonNode c, String what, Object expected, Object actual) {
     if (!expected.equals(actual)) {
-      mismatches.add(c.get("id").asText() + " " + what + ": dspy4j " + actual + ", DSPy " + expected
-          + " for " + JSON.valueToTree(c.get("prediction").asText()));
+      mismatches.add(
+          c.get("id").asText()
+              + " "
+              + what
+              + ": dspy4j "
+              + actual
+              + ", DSPy "
+              + expected
+              + " for "
+              + JSON.valueToTree(c.get("prediction").asText()));
     }
   }
 

@@ -18,16 +18,18 @@ class HeliconeHeadersStorageTest {
 
   @Test
   void typedGettersReadBackWhatTheSettersStored() {
-    var policy = RateLimitPolicy.cents(new BigDecimal("12.5")).per(Duration.ofHours(1)).segmentBy("Org");
+    var policy =
+        RateLimitPolicy.cents(new BigDecimal("12.5")).per(Duration.ofHours(1)).segmentBy("Org");
     String id = UUID.randomUUID().toString();
-    HeliconeHeaders h = HeliconeHeaders.builder()
-        .rateLimitPolicy(policy)
-        .cache(CacheMode.SAVE_ONLY)
-        .property("Env", "prod")
-        .requestId(id.toUpperCase())
-        .userId("u-1")
-        .session("s-1", "Support", "support/chat")
-        .build();
+    HeliconeHeaders h =
+        HeliconeHeaders.builder()
+            .rateLimitPolicy(policy)
+            .cache(CacheMode.SAVE_ONLY)
+            .property("Env", "prod")
+            .requestId(id.toUpperCase())
+            .userId("u-1")
+            .session("s-1", "Support", "support/chat")
+            .build();
 
     assertThat(h.rateLimitPolicy()).contains(policy);
     assertThat(h.cacheMode()).contains(CacheMode.SAVE_ONLY);
@@ -37,9 +39,16 @@ class HeliconeHeadersStorageTest {
     assertThat(h.sessionId()).contains("s-1");
     assertThat(h.sessionName()).contains("Support");
     assertThat(h.sessionPath()).contains("/support/chat");
-    assertThat(h.toHeaders().names()).containsExactly("Helicone-Session-Id", "Helicone-Session-Name",
-        "Helicone-Session-Path", "Helicone-User-Id", "Helicone-Request-Id", "Helicone-Property-Env",
-        "Helicone-Cache-Save", "Helicone-RateLimit-Policy");
+    assertThat(h.toHeaders().names())
+        .containsExactly(
+            "Helicone-Session-Id",
+            "Helicone-Session-Name",
+            "Helicone-Session-Path",
+            "Helicone-User-Id",
+            "Helicone-Request-Id",
+            "Helicone-Property-Env",
+            "Helicone-Cache-Save",
+            "Helicone-RateLimit-Policy");
     assertThat(h.toMap()).isEqualTo(h.toHeaders().asMap());
     assertThat(HeliconeHeaders.empty().cacheMode()).isEmpty();
     assertThat(HeliconeHeaders.empty().rateLimitPolicy()).isEmpty();
@@ -48,42 +57,73 @@ class HeliconeHeadersStorageTest {
 
   @Test
   void aNewCacheModeReplacesTheOldOneInTheBuilderAndWhenLayered() {
-    HeliconeHeaders readOnly = HeliconeHeaders.builder().cache(CacheMode.READ_ONLY).cache(CacheMode.OFF).build();
+    HeliconeHeaders readOnly =
+        HeliconeHeaders.builder().cache(CacheMode.READ_ONLY).cache(CacheMode.OFF).build();
     assertThat(readOnly.toMap()).containsExactly(Map.entry("Helicone-Cache-Enabled", "false"));
 
-    HeliconeHeaders outer = HeliconeHeaders.builder().cache(CacheMode.SAVE_ONLY).userId("u").build();
-    HeliconeHeaders merged = outer.overriddenBy(HeliconeHeaders.builder().cache(CacheMode.READ_ONLY).build());
-    assertThat(merged.toMap()).containsExactly(
-        Map.entry("Helicone-User-Id", "u"), Map.entry("Helicone-Cache-Read", "true"));
+    HeliconeHeaders outer =
+        HeliconeHeaders.builder().cache(CacheMode.SAVE_ONLY).userId("u").build();
+    HeliconeHeaders merged =
+        outer.overriddenBy(HeliconeHeaders.builder().cache(CacheMode.READ_ONLY).build());
+    assertThat(merged.toMap())
+        .containsExactly(
+            Map.entry("Helicone-User-Id", "u"), Map.entry("Helicone-Cache-Read", "true"));
     assertThat(merged.cacheMode()).contains(CacheMode.READ_ONLY);
   }
 
   @Test
   void innerGatewayRetriesReplaceTheOuterOnesAsAWhole() {
-    HeliconeHeaders outer = HeliconeHeaders.builder()
-        .retry(GatewayRetry.enabled().retries(3).factor(1.5).minTimeout(Duration.ofMillis(200))).build();
-    HeliconeHeaders merged = outer.overriddenBy(HeliconeHeaders.builder().retry(GatewayRetry.disabled()).build());
+    HeliconeHeaders outer =
+        HeliconeHeaders.builder()
+            .retry(GatewayRetry.enabled().retries(3).factor(1.5).minTimeout(Duration.ofMillis(200)))
+            .build();
+    HeliconeHeaders merged =
+        outer.overriddenBy(HeliconeHeaders.builder().retry(GatewayRetry.disabled()).build());
 
     assertThat(merged.toMap()).containsExactly(Map.entry("Helicone-Retry-Enabled", "false"));
   }
 
   @Test
   void theSendingOrderDoesNotDependOnTheOrderOfTheSetters() {
-    HeliconeHeaders a = HeliconeHeaders.builder().posthogKey("phc").omitRequest(true).userId("u")
-        .property("B", "2").sessionId("s").property("A", "1").build();
-    HeliconeHeaders b = HeliconeHeaders.builder().sessionId("s").userId("u").property("B", "2")
-        .property("A", "1").omitRequest(true).posthogKey("phc").build();
+    HeliconeHeaders a =
+        HeliconeHeaders.builder()
+            .posthogKey("phc")
+            .omitRequest(true)
+            .userId("u")
+            .property("B", "2")
+            .sessionId("s")
+            .property("A", "1")
+            .build();
+    HeliconeHeaders b =
+        HeliconeHeaders.builder()
+            .sessionId("s")
+            .userId("u")
+            .property("B", "2")
+            .property("A", "1")
+            .omitRequest(true)
+            .posthogKey("phc")
+            .build();
 
     assertThat(a.toHeaders().names()).containsExactlyElementsOf(b.toHeaders().names());
-    assertThat(a.toHeaders().names()).containsExactly("Helicone-Session-Id", "Helicone-User-Id",
-        "Helicone-Property-B", "Helicone-Property-A", "Helicone-Omit-Request", "Helicone-Posthog-Key");
+    assertThat(a.toHeaders().names())
+        .containsExactly(
+            "Helicone-Session-Id",
+            "Helicone-User-Id",
+            "Helicone-Property-B",
+            "Helicone-Property-A",
+            "Helicone-Omit-Request",
+            "Helicone-Posthog-Key");
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
   }
 
   @Test
   void aPropertyDifferingOnlyInCaseReplacesTheEarlierOneAndGoesLast() {
-    HeliconeHeaders h = HeliconeHeaders.builder().property("env", "a").property("Team", "t").property("ENV", "b")
-        .build();
+    HeliconeHeaders h =
+        HeliconeHeaders.builder()
+            .property("env", "a")
+            .property("Team", "t")
+            .property("ENV", "b")
+            .build();
 
     assertThat(h.properties()).containsExactly(Map.entry("Team", "t"), Map.entry("ENV", "b"));
   }

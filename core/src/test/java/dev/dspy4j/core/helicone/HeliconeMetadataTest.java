@@ -12,15 +12,19 @@ class HeliconeMetadataTest {
 
   @Test
   void readsRequestIdCacheAndRateLimitFromAResponse() {
-    var response = LmResponse.builder(List.of("hi")).headers(Map.of(
-        "helicone-id", "req-1",
-        "Helicone-Status", "success",
-        "Helicone-Cache", "HIT",
-        "Helicone-Cache-Bucket-Idx", "2",
-        "Helicone-RateLimit-Limit", "1000",
-        "Helicone-RateLimit-Remaining", "998",
-        "Helicone-RateLimit-Reset", "3540",
-        "Helicone-RateLimit-Policy", "1000;w=3600;u=request;s=user")).build();
+    var response =
+        LmResponse.builder(List.of("hi"))
+            .headers(
+                Map.of(
+                    "helicone-id", "req-1",
+                    "Helicone-Status", "success",
+                    "Helicone-Cache", "HIT",
+                    "Helicone-Cache-Bucket-Idx", "2",
+                    "Helicone-RateLimit-Limit", "1000",
+                    "Helicone-RateLimit-Remaining", "998",
+                    "Helicone-RateLimit-Reset", "3540",
+                    "Helicone-RateLimit-Policy", "1000;w=3600;u=request;s=user"))
+            .build();
 
     var meta = HeliconeMetadata.from(response);
 
@@ -40,8 +44,15 @@ class HeliconeMetadataTest {
 
   @Test
   void fallsBackToHeliconeRequestIdAndSeesAGatewayRateLimit() {
-    var meta = HeliconeMetadata.from(Map.of(
-        "Helicone-Request-Id", "req-2", "Helicone-Cache", "miss", "X-Helicone-Error", "rate_limited"));
+    var meta =
+        HeliconeMetadata.from(
+            Map.of(
+                "Helicone-Request-Id",
+                "req-2",
+                "Helicone-Cache",
+                "miss",
+                "X-Helicone-Error",
+                "rate_limited"));
 
     assertThat(meta.requestId()).contains("req-2");
     assertThat(meta.cacheStatus()).contains(CacheStatus.MISS);
@@ -62,11 +73,13 @@ class HeliconeMetadataTest {
 
   @Test
   void malformedNumbersAndUnknownCacheValuesAreEmptyNotErrors() {
-    var meta = HeliconeMetadata.from(Map.of(
-        "Helicone-Cache", "MAYBE",
-        "Helicone-Cache-Bucket-Idx", "-1",
-        "Helicone-RateLimit-Remaining", "lots",
-        "Helicone-RateLimit-Limit", "99999999999999999999999"));
+    var meta =
+        HeliconeMetadata.from(
+            Map.of(
+                "Helicone-Cache", "MAYBE",
+                "Helicone-Cache-Bucket-Idx", "-1",
+                "Helicone-RateLimit-Remaining", "lots",
+                "Helicone-RateLimit-Limit", "99999999999999999999999"));
 
     assertThat(meta.cacheStatus()).isEmpty();
     assertThat(meta.cacheBucketIndex()).isEmpty();

@@ -16,14 +16,19 @@ class HeliconePromptTest {
     inputs.put("customer_name", "Sarah");
     inputs.put("issue_type", "technical");
 
-    var body = HeliconePrompt.id("customer-support-prompt-id").version("version-uuid")
-        .environment("production").inputs(inputs).toBody();
+    var body =
+        HeliconePrompt.id("customer-support-prompt-id")
+            .version("version-uuid")
+            .environment("production")
+            .inputs(inputs)
+            .toBody();
 
-    assertThat(body).containsExactly(
-        entry("prompt_id", "customer-support-prompt-id"),
-        entry("version_id", "version-uuid"),
-        entry("environment", "production"),
-        entry("inputs", Map.of("customer_name", "Sarah", "issue_type", "technical")));
+    assertThat(body)
+        .containsExactly(
+            entry("prompt_id", "customer-support-prompt-id"),
+            entry("version_id", "version-uuid"),
+            entry("environment", "production"),
+            entry("inputs", Map.of("customer_name", "Sarah", "issue_type", "technical")));
   }
 
   @Test
@@ -36,7 +41,8 @@ class HeliconePromptTest {
     assertThatThrownBy(() -> HeliconePrompt.id(" ")).isInstanceOf(IllegalArgumentException.class);
     var withNull = new LinkedHashMap<String, Object>();
     withNull.put("x", null);
-    assertThatThrownBy(() -> HeliconePrompt.id("p").inputs(withNull)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> HeliconePrompt.id("p").inputs(withNull))
+        .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("'x'");
   }
 

@@ -15,10 +15,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * A language model for tests that does what the real LM does with headers, without a network:
- * at request time ({@code Mono.deferContextual}) it assembles the headers from its defaults, the
- * Reactor Context and the request, records them, and answers with the first message's text.
- * It can fail its first attempts to exercise retries.
+ * A language model for tests that does what the real LM does with headers, without a network: at
+ * request time ({@code Mono.deferContextual}) it assembles the headers from its defaults, the
+ * Reactor Context and the request, records them, and answers with the first message's text. It can
+ * fail its first attempts to exercise retries.
  */
 final class RecordingLanguageModel implements LanguageModel {
 
@@ -51,15 +51,21 @@ final class RecordingLanguageModel implements LanguageModel {
 
   @Override
   public Mono<LmResponse> complete(LmRequest request) {
-    return Mono.deferContextual(ctx -> {
-      var headers = Helicone.requestHeaders(Headers.of(lmHeaders), lmHelicone, ctx, request.headers());
-      String prompt = request.messages().get(0).content();
-      sent.add(new Sent(prompt, headers.asMap(), Thread.currentThread().getName()));
-      if (failuresLeft.getAndDecrement() > 0) {
-        return Mono.error(new ServerException("HTTP 503, try again", 503, null, null, null, null));
-      }
-      return Mono.just(LmResponse.builder(List.of(prompt)).headers(Map.of("Helicone-Id", "hid-" + prompt)).build());
-    });
+    return Mono.deferContextual(
+        ctx -> {
+          var headers =
+              Helicone.requestHeaders(Headers.of(lmHeaders), lmHelicone, ctx, request.headers());
+          String prompt = request.messages().get(0).content();
+          sent.add(new Sent(prompt, headers.asMap(), Thread.currentThread().getName()));
+          if (failuresLeft.getAndDecrement() > 0) {
+            return Mono.error(
+                new ServerException("HTTP 503, try again", 503, null, null, null, null));
+          }
+          return Mono.just(
+              LmResponse.builder(List.of(prompt))
+                  .headers(Map.of("Helicone-Id", "hid-" + prompt))
+                  .build());
+        });
   }
 
   @Override

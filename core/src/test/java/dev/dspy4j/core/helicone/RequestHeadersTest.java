@@ -14,24 +14,31 @@ import reactor.util.context.Context;
 /** {@link Helicone#requestHeaders}: the checks made before anything is sent. */
 class RequestHeadersTest {
 
-  private static final RateLimitPolicy PER_USER = RateLimitPolicy.requests(1000).per(Duration.ofHours(1)).segmentByUser();
+  private static final RateLimitPolicy PER_USER =
+      RateLimitPolicy.requests(1000).per(Duration.ofHours(1)).segmentByUser();
 
   @Test
   void aPerUserPolicyWithoutAUserIdFailsTheCallBeforeItIsSent() {
-    var lm = new RecordingLanguageModel(Map.of(), HeliconeHeaders.builder().rateLimitPolicy(PER_USER).build(), 0);
+    var lm =
+        new RecordingLanguageModel(
+            Map.of(), HeliconeHeaders.builder().rateLimitPolicy(PER_USER).build(), 0);
 
     StepVerifier.create(lm.complete(LmRequest.ofUser("q")))
-        .expectErrorSatisfies(e -> assertThat(e)
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("s=user")
-            .hasMessageContaining("Helicone-User-Id"))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("s=user")
+                    .hasMessageContaining("Helicone-User-Id"))
         .verify(Duration.ofSeconds(10));
     assertThat(lm.sent()).isEmpty();
   }
 
   @Test
   void aPerUserPolicyOnTheLmIsSatisfiedByAUserInTheContext() {
-    var lm = new RecordingLanguageModel(Map.of(), HeliconeHeaders.builder().rateLimitPolicy(PER_USER).build(), 0);
+    var lm =
+        new RecordingLanguageModel(
+            Map.of(), HeliconeHeaders.builder().rateLimitPolicy(PER_USER).build(), 0);
 
     StepVerifier.create(lm.complete(LmRequest.ofUser("q")).contextWrite(Helicone.user("user-1")))
         .expectNextCount(1)
@@ -46,7 +53,8 @@ class RequestHeadersTest {
     var policy = RateLimitPolicy.requests(5).per(Duration.ofMinutes(1)).segmentBy("organization");
     Context withPolicy = Helicone.rateLimit(policy).apply(Context.empty());
 
-    assertThatThrownBy(() -> requestHeaders(Map.of(), HeliconeHeaders.empty(), withPolicy, Map.of()))
+    assertThatThrownBy(
+            () -> requestHeaders(Map.of(), HeliconeHeaders.empty(), withPolicy, Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Helicone-Property-organization");
 
@@ -58,13 +66,17 @@ class RequestHeadersTest {
 
   @Test
   void theSeedPagesBasic100PolicyIsRejectedInsteadOfSilentlyIgnored() {
-    var lm = new RecordingLanguageModel(Map.of("Helicone-RateLimit-Policy", "basic-100"), HeliconeHeaders.empty(), 0);
+    var lm =
+        new RecordingLanguageModel(
+            Map.of("Helicone-RateLimit-Policy", "basic-100"), HeliconeHeaders.empty(), 0);
 
     StepVerifier.create(lm.complete(LmRequest.ofUser("q")))
-        .expectErrorSatisfies(e -> assertThat(e)
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("basic-100")
-            .hasMessageContaining("silently ignores"))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("basic-100")
+                    .hasMessageContaining("silently ignores"))
         .verify(Duration.ofSeconds(10));
     assertThat(lm.sent()).isEmpty();
   }
@@ -85,8 +97,13 @@ class RequestHeadersTest {
   @Test
   void anAuthorizationValueIsNeverEchoedInTheError() {
     String secret = "sk-helicone-SECRET\n";
-    assertThatThrownBy(() -> requestHeaders(
-            Map.of("Authorization", "Bearer " + secret), HeliconeHeaders.empty(), Context.empty(), Map.of()))
+    assertThatThrownBy(
+            () ->
+                requestHeaders(
+                    Map.of("Authorization", "Bearer " + secret),
+                    HeliconeHeaders.empty(),
+                    Context.empty(),
+                    Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Authorization")
         .hasMessageNotContaining("SECRET");
@@ -94,8 +111,13 @@ class RequestHeadersTest {
 
   @Test
   void aRawRequestIdThatTheGatewayWouldReplaceIsRejected() {
-    assertThatThrownBy(() -> requestHeaders(
-            Map.of(), HeliconeHeaders.empty(), Context.empty(), Map.of("Helicone-Request-Id", "my-request-1")))
+    assertThatThrownBy(
+            () ->
+                requestHeaders(
+                    Map.of(),
+                    HeliconeHeaders.empty(),
+                    Context.empty(),
+                    Map.of("Helicone-Request-Id", "my-request-1")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Helicone-Request-Id")
         .hasMessageContaining("UUID");
@@ -103,30 +125,47 @@ class RequestHeadersTest {
 
   @Test
   void aRawSessionPathIsNormalised() {
-    assertThat(requestHeaders(
-            Map.of("Helicone-Session-Path", "support//chat/"), HeliconeHeaders.empty(), Context.empty(), Map.of()))
+    assertThat(
+            requestHeaders(
+                Map.of("Helicone-Session-Path", "support//chat/"),
+                HeliconeHeaders.empty(),
+                Context.empty(),
+                Map.of()))
         .containsEntry("Helicone-Session-Path", "/support/chat");
   }
 
   @Test
   void headerNamesDifferingOnlyInCaseAreOneHeaderAndTheLaterLayerWins() {
-    var headers = requestHeaders(
-        Map.of("helicone-user-id", "from-lm"), HeliconeHeaders.empty(), Context.empty(), Map.of("HELICONE-USER-ID", "from-call"));
+    var headers =
+        requestHeaders(
+            Map.of("helicone-user-id", "from-lm"),
+            HeliconeHeaders.empty(),
+            Context.empty(),
+            Map.of("HELICONE-USER-ID", "from-call"));
 
     assertThat(headers).containsExactly(Map.entry("HELICONE-USER-ID", "from-call"));
   }
 
   @Test
   void anInvalidHeaderNameIsRejected() {
-    assertThatThrownBy(() -> requestHeaders(
-            Map.of("Bad Header", "x"), HeliconeHeaders.empty(), Context.empty(), Map.of()))
+    assertThatThrownBy(
+            () ->
+                requestHeaders(
+                    Map.of("Bad Header", "x"), HeliconeHeaders.empty(), Context.empty(), Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Bad Header");
   }
 
-  /** Helicone.requestHeaders with the raw layers given as maps (each checked as Headers.of does). */
+  /**
+   * Helicone.requestHeaders with the raw layers given as maps (each checked as Headers.of does).
+   */
   private static Map<String, String> requestHeaders(
-      Map<String, String> lmHeaders, HeliconeHeaders lmHelicone, Context context, Map<String, String> callHeaders) {
-    return Helicone.requestHeaders(Headers.of(lmHeaders), lmHelicone, context, Headers.of(callHeaders)).asMap();
+      Map<String, String> lmHeaders,
+      HeliconeHeaders lmHelicone,
+      Context context,
+      Map<String, String> callHeaders) {
+    return Helicone.requestHeaders(
+            Headers.of(lmHeaders), lmHelicone, context, Headers.of(callHeaders))
+        .asMap();
   }
 }

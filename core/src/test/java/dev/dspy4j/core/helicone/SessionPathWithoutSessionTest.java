@@ -7,18 +7,24 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import reactor.util.context.Context;
 
-/** A child path (withSessionPath) outside any session is not sent: Helicone has no session to put it in. */
+/**
+ * A child path (withSessionPath) outside any session is not sent: Helicone has no session to put it
+ * in.
+ */
 class SessionPathWithoutSessionTest {
 
   private static final String ID = "7f1c6d2e-3b1a-4f5e-9c8d-0a1b2c3d4e5f";
 
-  private static Map<String, String> sent(Context context, Map<String, String> lmHeaders, HeliconeHeaders lmHelicone) {
-    return Helicone.requestHeaders(Headers.of(lmHeaders), lmHelicone, context, Headers.empty()).asMap();
+  private static Map<String, String> sent(
+      Context context, Map<String, String> lmHeaders, HeliconeHeaders lmHelicone) {
+    return Helicone.requestHeaders(Headers.of(lmHeaders), lmHelicone, context, Headers.empty())
+        .asMap();
   }
 
   @Test
   void aChildPathWithoutASessionIsNotSent() {
-    Context context = Helicone.childPath("retrieve").apply(Helicone.user("user-123").apply(Context.empty()));
+    Context context =
+        Helicone.childPath("retrieve").apply(Helicone.user("user-123").apply(Context.empty()));
 
     assertThat(sent(context, Map.of(), HeliconeHeaders.empty()))
         .containsEntry("Helicone-User-Id", "user-123")
@@ -27,7 +33,9 @@ class SessionPathWithoutSessionTest {
 
   @Test
   void aChildPathUnderAContextSessionIsSent() {
-    Context context = Helicone.childPath("retrieve").apply(Helicone.session(ID, "Support", "/support/chat").apply(Context.empty()));
+    Context context =
+        Helicone.childPath("retrieve")
+            .apply(Helicone.session(ID, "Support", "/support/chat").apply(Context.empty()));
 
     assertThat(sent(context, Map.of(), HeliconeHeaders.empty()))
         .containsEntry("Helicone-Session-Id", ID)
@@ -46,7 +54,11 @@ class SessionPathWithoutSessionTest {
 
   @Test
   void anExplicitPathWithoutASessionIsTheCallersChoiceAndStaysAsWritten() {
-    assertThat(sent(Context.empty(), Map.of("Helicone-Session-Path", "/explicit"), HeliconeHeaders.empty()))
+    assertThat(
+            sent(
+                Context.empty(),
+                Map.of("Helicone-Session-Path", "/explicit"),
+                HeliconeHeaders.empty()))
         .containsEntry("Helicone-Session-Path", "/explicit");
   }
 }

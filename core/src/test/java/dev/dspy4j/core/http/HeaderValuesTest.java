@@ -1,8 +1,8 @@
 package dev.dspy4j.core.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -12,7 +12,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HeaderValuesTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"a\rb", "a\nb", "a\r\nX-Injected: 1", "a\u0000b", "a\tb", "a\u007Fb", "\u001B[31m"})
+  @ValueSource(
+      strings = {
+        "a\rb",
+        "a\nb",
+        "a\r\nX-Injected: 1",
+        "a\u0000b",
+        "a\tb",
+        "a\u007Fb",
+        "\u001B[31m"
+      })
   void controlCharactersAreRejectedNamingTheHeader(String value) {
     assertThatThrownBy(() -> HeaderValues.validate("X-Trace", value))
         .isInstanceOf(IllegalArgumentException.class)
@@ -41,7 +50,8 @@ class HeaderValuesTest {
 
   @Test
   void printableAsciiAndSpacesAreAccepted() {
-    assertThatCode(() -> HeaderValues.validate("Helicone-Session-Name", "Customer Support (EU) #1 ~ 100%"))
+    assertThatCode(
+            () -> HeaderValues.validate("Helicone-Session-Name", "Customer Support (EU) #1 ~ 100%"))
         .doesNotThrowAnyException();
     assertThatCode(() -> HeaderValues.validate("X-Empty", "")).doesNotThrowAnyException();
   }
@@ -49,7 +59,8 @@ class HeaderValuesTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "Bad Header", "X-Ünicode", "X:Colon", "X\r\nY", "(paren)", "a/b"})
   void invalidHeaderNamesAreRejected(String name) {
-    assertThatThrownBy(() -> HeaderValues.validate(name, "v")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> HeaderValues.validate(name, "v"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageNotContaining("\n");
   }
 
@@ -62,7 +73,8 @@ class HeaderValuesTest {
 
   @Test
   void percentEncodingMakesAnyTextSafeAndDecodesBack() {
-    assertThat(HeaderValues.percentEncode("Kundenservice München")).isEqualTo("Kundenservice M%C3%BCnchen");
+    assertThat(HeaderValues.percentEncode("Kundenservice München"))
+        .isEqualTo("Kundenservice M%C3%BCnchen");
     assertThat(HeaderValues.percentEncode("50% off\n")).isEqualTo("50%25 off%0A");
     assertThat(HeaderValues.percentEncode("日本 🎉")).isEqualTo("%E6%97%A5%E6%9C%AC %F0%9F%8E%89");
 
@@ -77,8 +89,10 @@ class HeaderValuesTest {
 
   @Test
   void percentDecodeRejectsABrokenEscape() {
-    assertThatThrownBy(() -> HeaderValues.percentDecode("100%")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> HeaderValues.percentDecode("%G1")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> HeaderValues.percentDecode("100%"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> HeaderValues.percentDecode("%G1"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   /** Random code points from ASCII controls to emoji, as well-formed UTF-16. */
@@ -88,12 +102,13 @@ class HeaderValuesTest {
     for (int i = 0; i < length; i++) {
       int cp;
       do {
-        cp = switch (random.nextInt(4)) {
-          case 0 -> random.nextInt(0x80);
-          case 1 -> 0x80 + random.nextInt(0x780);
-          case 2 -> 0x800 + random.nextInt(0xF800);
-          default -> 0x10000 + random.nextInt(0x100000);
-        };
+        cp =
+            switch (random.nextInt(4)) {
+              case 0 -> random.nextInt(0x80);
+              case 1 -> 0x80 + random.nextInt(0x780);
+              case 2 -> 0x800 + random.nextInt(0xF800);
+              default -> 0x10000 + random.nextInt(0x100000);
+            };
       } while (cp >= 0xD800 && cp <= 0xDFFF);
       sb.appendCodePoint(cp);
     }

@@ -27,7 +27,8 @@ class HeadersTest {
     Headers h = Headers.builder().set("B", "1").set("A", "2").set("C", "3").set("a", "4").build();
 
     assertThat(h.names()).containsExactly("B", "a", "C");
-    assertThat(h.asMap()).containsExactly(Map.entry("B", "1"), Map.entry("a", "4"), Map.entry("C", "3"));
+    assertThat(h.asMap())
+        .containsExactly(Map.entry("B", "1"), Map.entry("a", "4"), Map.entry("C", "3"));
     assertThat(h.size()).isEqualTo(3);
     var seen = new LinkedHashMap<String, String>();
     h.forEach(seen::put);
@@ -67,19 +68,25 @@ class HeadersTest {
 
   @Test
   void everyNameAndValueIsValidatedByTheOneRuleAndTheValueIsNeverInTheMessage() {
-    assertThatThrownBy(() -> Headers.builder().set("Authorization", "Bearer sk-SECRET\r\nX-Evil: 1"))
+    assertThatThrownBy(
+            () -> Headers.builder().set("Authorization", "Bearer sk-SECRET\r\nX-Evil: 1"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Authorization")
         .hasMessageNotContaining("sk-SECRET");
     assertThatThrownBy(() -> Headers.of("X-Name", "Zoë"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("X-Name");
-    assertThatThrownBy(() -> Headers.of("Bad Name", "v")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Headers.of(Map.of("", "v"))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Headers.empty().with("X-Tab", "a\tb")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Headers.builder().set("X-Null", null)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> Headers.of("Bad Name", "v"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Headers.of(Map.of("", "v")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Headers.empty().with("X-Tab", "a\tb"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Headers.builder().set("X-Null", null))
+        .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("X-Null");
-    assertThatThrownBy(() -> Headers.builder().set(null, "v")).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> Headers.builder().set(null, "v"))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test
@@ -116,14 +123,18 @@ class HeadersTest {
     assertThat(b.build().names()).containsExactly("X-B");
     assertThat(b.get("x-b")).isEqualTo("3");
     assertThat(first.toBuilder().build()).isEqualTo(first);
-    assertThatThrownBy(() -> first.asMap().put("X", "y")).isInstanceOf(UnsupportedOperationException.class);
-    assertThatThrownBy(() -> first.names().add("X")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> first.asMap().put("X", "y"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> first.names().add("X"))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
   void requestIdIsTheFirstNonBlankOfHeliconeIdHeliconeRequestIdAndXRequestId() {
-    assertThat(Headers.of("x-request-id", "prov", "helicone-id", " hel ").requestId()).hasValue("hel");
-    assertThat(Headers.of("Helicone-Request-Id", "chosen", "X-Request-Id", "prov").requestId()).hasValue("chosen");
+    assertThat(Headers.of("x-request-id", "prov", "helicone-id", " hel ").requestId())
+        .hasValue("hel");
+    assertThat(Headers.of("Helicone-Request-Id", "chosen", "X-Request-Id", "prov").requestId())
+        .hasValue("chosen");
     assertThat(Headers.of("Helicone-Id", " ", "X-Request-Id", "prov").requestId()).hasValue("prov");
     assertThat(Headers.of("Content-Type", "application/json").requestId()).isEmpty();
     assertThat(List.of(Headers.empty().requestId())).containsExactly(java.util.Optional.empty());

@@ -43,8 +43,12 @@ class ChunkAccumulatorTest {
   @Test
   void toolCallPiecesAreAssembledPerChoice() {
     var a = new ChunkAccumulator();
-    a.add(LmChunk.of(0, "", null, null, null, List.of(new ToolCallDelta(0, "c1", "search", "{\"q\":"))));
-    a.add(LmChunk.of(0, "", null, "tool_calls", null, List.of(new ToolCallDelta(0, null, null, "\"x\"}"))));
+    a.add(
+        LmChunk.of(
+            0, "", null, null, null, List.of(new ToolCallDelta(0, "c1", "search", "{\"q\":"))));
+    a.add(
+        LmChunk.of(
+            0, "", null, "tool_calls", null, List.of(new ToolCallDelta(0, null, null, "\"x\"}"))));
     List<ToolCall> calls = a.response().toolCalls(0);
     assertThat(calls).hasSize(1);
     assertThat(calls.get(0).name()).isEqualTo("search");
@@ -54,7 +58,9 @@ class ChunkAccumulatorTest {
   @Test
   void aMalformedToolCallFailsWhenTheAnswerIsTaken() {
     var a = new ChunkAccumulator();
-    a.add(LmChunk.of(0, "", null, null, null, List.of(new ToolCallDelta(0, "c1", "search", "{not json"))));
+    a.add(
+        LmChunk.of(
+            0, "", null, null, null, List.of(new ToolCallDelta(0, "c1", "search", "{not json"))));
     assertThatThrownBy(a::response).isInstanceOf(MalformedToolCallException.class);
   }
 }

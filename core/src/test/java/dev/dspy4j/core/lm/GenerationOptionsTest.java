@@ -34,7 +34,8 @@ class GenerationOptionsTest {
     assertThat(options.n()).hasValue(3);
     assertThat(options.stop()).containsExactly("###");
     assertThat(options.isEmpty()).isFalse();
-    assertThat(options).hasToString("GenerationOptions[temperature=0.7, maxTokens=100, n=3, stop=[###]]");
+    assertThat(options)
+        .hasToString("GenerationOptions[temperature=0.7, maxTokens=100, n=3, stop=[###]]");
     assertThat(EMPTY.isEmpty()).isTrue();
   }
 
@@ -45,7 +46,8 @@ class GenerationOptionsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(doubles = {-0.01, 2.01, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
+  @ValueSource(
+      doubles = {-0.01, 2.01, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
   void temperatureOutsideZeroToTwoIsRejected(double t) {
     assertThatThrownBy(() -> EMPTY.withTemperature(t))
         .isExactlyInstanceOf(IllegalArgumentException.class)
@@ -72,11 +74,14 @@ class GenerationOptionsTest {
 
   @Test
   void theCanonicalConstructorValidatesToo() {
-    assertThatThrownBy(() -> new GenerationOptions(OptionalDouble.of(3.0), OptionalInt.empty(), OptionalInt.empty(),
-        List.of()))
+    assertThatThrownBy(
+            () ->
+                new GenerationOptions(
+                    OptionalDouble.of(3.0), OptionalInt.empty(), OptionalInt.empty(), List.of()))
         .isExactlyInstanceOf(IllegalArgumentException.class)
         .hasMessage("temperature must be between 0 and 2, was 3.0");
-    assertThatThrownBy(() -> new GenerationOptions(null, OptionalInt.empty(), OptionalInt.empty(), List.of()))
+    assertThatThrownBy(
+            () -> new GenerationOptions(null, OptionalInt.empty(), OptionalInt.empty(), List.of()))
         .isExactlyInstanceOf(NullPointerException.class)
         .hasMessage("temperature must not be null");
   }
@@ -94,7 +99,8 @@ class GenerationOptionsTest {
     var options = EMPTY.withStop(source);
     source.add("b");
     assertThat(options.stop()).containsExactly("a");
-    assertThatThrownBy(() -> options.stop().add("c")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> options.stop().add("c"))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
@@ -137,20 +143,32 @@ class GenerationOptionsTest {
   @Test
   void equalityIsByValueWhicheverWayTheOptionsWereBuilt() {
     var viaWith = EMPTY.withN(2).withTemperature(0.3).withStop(List.of("x"));
-    var viaConstructor = new GenerationOptions(OptionalDouble.of(0.3), OptionalInt.empty(), OptionalInt.of(2),
-        new ArrayList<>(List.of("x")));
+    var viaConstructor =
+        new GenerationOptions(
+            OptionalDouble.of(0.3),
+            OptionalInt.empty(),
+            OptionalInt.of(2),
+            new ArrayList<>(List.of("x")));
     var viaMerge = EMPTY.withTemperature(0.3).overrideWith(EMPTY.withN(2).withStop(List.of("x")));
 
     assertThat(viaWith).isEqualTo(viaConstructor).isEqualTo(viaMerge);
-    assertThat(viaWith.hashCode()).isEqualTo(viaConstructor.hashCode()).isEqualTo(viaMerge.hashCode());
+    assertThat(viaWith.hashCode())
+        .isEqualTo(viaConstructor.hashCode())
+        .isEqualTo(viaMerge.hashCode());
     assertThat(viaWith).isNotEqualTo(viaWith.withN(3));
     assertThat(viaWith).isNotEqualTo(viaWith.withStop(List.of()));
   }
 
   @Test
   void lmRequestHoldsOneOptionsValueAndItsAccessorsDelegate() {
-    var request = LmRequest.builder(List.of(Message.user("q"))).temperature(0.4).n(2).stop(List.of("Z")).build();
-    assertThat(request.options()).isEqualTo(EMPTY.withTemperature(0.4).withN(2).withStop(List.of("Z")));
+    var request =
+        LmRequest.builder(List.of(Message.user("q")))
+            .temperature(0.4)
+            .n(2)
+            .stop(List.of("Z"))
+            .build();
+    assertThat(request.options())
+        .isEqualTo(EMPTY.withTemperature(0.4).withN(2).withStop(List.of("Z")));
     assertThat(request.temperature()).hasValue(0.4);
     assertThat(request.n()).hasValue(2);
     assertThat(request.maxTokens()).isEmpty();
@@ -158,7 +176,8 @@ class GenerationOptionsTest {
 
     var replaced = request.toBuilder().options(EMPTY.withMaxTokens(7)).build();
     assertThat(replaced.options()).isEqualTo(EMPTY.withMaxTokens(7));
-    assertThat(replaced.withTemperature(1.0).options()).isEqualTo(EMPTY.withMaxTokens(7).withTemperature(1.0));
+    assertThat(replaced.withTemperature(1.0).options())
+        .isEqualTo(EMPTY.withMaxTokens(7).withTemperature(1.0));
     assertThat(request.toBuilder().build()).isEqualTo(request);
   }
 }

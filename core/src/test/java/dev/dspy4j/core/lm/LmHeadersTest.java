@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** LmRequest and LmResponse carry {@link Headers}: one validation, one lookup, names ignoring case. */
+/**
+ * LmRequest and LmResponse carry {@link Headers}: one validation, one lookup, names ignoring case.
+ */
 class LmHeadersTest {
 
   @Test
@@ -21,9 +23,12 @@ class LmHeadersTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("X-Trace")
         .hasMessageNotContaining("Injected");
-    assertThatThrownBy(() -> b.header("Bad Name", "v")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> b.headers(Map.of("X-Name", "Zoë"))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> LmRequest.ofUser("q").withHeader("X-Null", null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> b.header("Bad Name", "v"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.headers(Map.of("X-Name", "Zoë")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LmRequest.ofUser("q").withHeader("X-Null", null))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test
@@ -31,7 +36,8 @@ class LmHeadersTest {
     var map = new LinkedHashMap<String, String>();
     map.put("x-a", "1");
     map.put("X-B", "2");
-    LmRequest r = LmRequest.builder(List.of(Message.user("q"))).headers(map).header("X-A", "3").build();
+    LmRequest r =
+        LmRequest.builder(List.of(Message.user("q"))).headers(map).header("X-A", "3").build();
 
     assertThat(r.headers().asMap()).containsExactly(Map.entry("X-A", "3"), Map.entry("X-B", "2"));
     assertThat(r.headers().get("x-b")).isEqualTo("2");
@@ -39,7 +45,11 @@ class LmHeadersTest {
     assertThat(r.toBuilder().build()).isEqualTo(r).hasSameHashCodeAs(r);
     assertThat(LmRequest.ofUser("q").withHeader("x-id", "1"))
         .isEqualTo(LmRequest.ofUser("q").withHeader("X-ID", "1"));
-    assertThat(LmRequest.builder(List.of(Message.user("q"))).headers(Headers.of("X-C", "c")).build().headers())
+    assertThat(
+            LmRequest.builder(List.of(Message.user("q")))
+                .headers(Headers.of("X-C", "c"))
+                .build()
+                .headers())
         .isEqualTo(Headers.of("x-c", "c"));
   }
 
@@ -53,9 +63,10 @@ class LmHeadersTest {
 
   @Test
   void responseHeadersAreLookedUpIgnoringCase() {
-    LmResponse r = LmResponse.builder(List.of("a"))
-        .headers(Map.of("helicone-cache", "HIT", "Content-Type", "application/json"))
-        .build();
+    LmResponse r =
+        LmResponse.builder(List.of("a"))
+            .headers(Map.of("helicone-cache", "HIT", "Content-Type", "application/json"))
+            .build();
 
     assertThat(r.header("Helicone-Cache")).hasValue("HIT");
     assertThat(r.headers().get("content-type")).isEqualTo("application/json");
@@ -66,16 +77,20 @@ class LmHeadersTest {
 
   @Test
   void theResponseAndItsHeliconeMetadataAgreeOnTheRequestId() {
-    Map<String, Map<String, String>> cases = Map.of(
-        "hel", Map.of("Helicone-Id", "hel", "Helicone-Request-Id", "chosen", "x-request-id", "prov"),
-        "chosen", Map.of("helicone-request-id", "chosen", "X-Request-Id", "prov"),
-        "prov", Map.of("Helicone-Id", "  ", "x-request-id", "prov"));
+    Map<String, Map<String, String>> cases =
+        Map.of(
+            "hel",
+                Map.of(
+                    "Helicone-Id", "hel", "Helicone-Request-Id", "chosen", "x-request-id", "prov"),
+            "chosen", Map.of("helicone-request-id", "chosen", "X-Request-Id", "prov"),
+            "prov", Map.of("Helicone-Id", "  ", "x-request-id", "prov"));
 
-    cases.forEach((expected, headers) -> {
-      LmResponse r = LmResponse.builder(List.of("a")).headers(headers).build();
-      assertThat(r.requestId()).as(expected).hasValue(expected);
-      assertThat(HeliconeMetadata.from(r).requestId()).as(expected).hasValue(expected);
-    });
+    cases.forEach(
+        (expected, headers) -> {
+          LmResponse r = LmResponse.builder(List.of("a")).headers(headers).build();
+          assertThat(r.requestId()).as(expected).hasValue(expected);
+          assertThat(HeliconeMetadata.from(r).requestId()).as(expected).hasValue(expected);
+        });
     assertThat(LmResponse.of("a").requestId()).isEmpty();
     assertThat(HeliconeMetadata.from(LmResponse.of("a")).requestId()).isEmpty();
   }

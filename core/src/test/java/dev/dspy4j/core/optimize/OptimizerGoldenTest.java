@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * LabeledFewShot and BootstrapFewShot compile the scripted task into exactly the programs DSPy
- * compiles (tools/dspy-goldens/gen_optimize.py): the same demos (augmented and raw, in order, the raw
- * ones drawn as Python's Random(0) draws them), saved in the same JSON, sending the same prompts.
+ * compiles (tools/dspy-goldens/gen_optimize.py): the same demos (augmented and raw, in order, the
+ * raw ones drawn as Python's Random(0) draws them), saved in the same JSON, sending the same
+ * prompts.
  */
 class OptimizerGoldenTest {
 
@@ -34,12 +35,17 @@ class OptimizerGoldenTest {
 
   @Test
   void labeledFewShotPicksDspysDemosForOnePredictor() throws Exception {
-    compareSaved(LabeledFewShot.of(5).compile(ScriptedTask.QA::new, ScriptedTask.trainset()).block(), "qa_labeled.json");
+    compareSaved(
+        LabeledFewShot.of(5).compile(ScriptedTask.QA::new, ScriptedTask.trainset()).block(),
+        "qa_labeled.json");
   }
 
   @Test
   void labeledFewShotDrawsForEachPredictorFromOneGenerator() throws Exception {
-    compareSaved(LabeledFewShot.of(5).compile(ScriptedTask.RewriteThenAnswer::new, ScriptedTask.trainset()).block(),
+    compareSaved(
+        LabeledFewShot.of(5)
+            .compile(ScriptedTask.RewriteThenAnswer::new, ScriptedTask.trainset())
+            .block(),
         "rewrite_then_answer_labeled.json");
   }
 
@@ -58,20 +64,35 @@ class OptimizerGoldenTest {
     bootstrapAndCompare(ScriptedTask.RewriteThenAnswer::new, "rewrite_then_answer", 6);
   }
 
-  private void bootstrapAndCompare(Supplier<? extends Module> program, String name, int concurrency) throws Exception {
-    var optimizer = BootstrapFewShot.builder(Metrics.answerExactMatch())
-        .maxBootstrappedDemos(3).maxLabeledDemos(5).concurrency(concurrency).build();
-    Module compiled = optimizer.compile(program, ScriptedTask.trainset())
-        .contextWrite(Dspy.withLm(ScriptedTask.lm())).block();
+  private void bootstrapAndCompare(Supplier<? extends Module> program, String name, int concurrency)
+      throws Exception {
+    var optimizer =
+        BootstrapFewShot.builder(Metrics.answerExactMatch())
+            .maxBootstrappedDemos(3)
+            .maxLabeledDemos(5)
+            .concurrency(concurrency)
+            .build();
+    Module compiled =
+        optimizer
+            .compile(program, ScriptedTask.trainset())
+            .contextWrite(Dspy.withLm(ScriptedTask.lm()))
+            .block();
     compareSaved(compiled, name + "_bootstrapped.json");
 
     JsonNode expectations = golden("expectations.json").at("/programs/" + name);
     assertThat(List.copyOf(compiled.namedPredictors().keySet()))
-        .isEqualTo(JSON.convertValue(expectations.get("names"), new TypeReference<List<String>>() {}));
+        .isEqualTo(
+            JSON.convertValue(expectations.get("names"), new TypeReference<List<String>>() {}));
     DummyLM lm = ScriptedTask.lm();
-    compiled.call(Map.of("question", "<q" + ScriptedTask.N + ">")).contextWrite(Dspy.withLm(lm)).block();
-    assertThat(prompts(lm)).isEqualTo(JSON.convertValue(expectations.get("bootstrapped_prompts"),
-        new TypeReference<List<List<Map<String, String>>>>() {}));
+    compiled
+        .call(Map.of("question", "<q" + ScriptedTask.N + ">"))
+        .contextWrite(Dspy.withLm(lm))
+        .block();
+    assertThat(prompts(lm))
+        .isEqualTo(
+            JSON.convertValue(
+                expectations.get("bootstrapped_prompts"),
+                new TypeReference<List<List<Map<String, String>>>>() {}));
   }
 
   private void compareSaved(Module compiled, String goldenFile) throws Exception {
@@ -83,8 +104,9 @@ class OptimizerGoldenTest {
   }
 
   private static JsonNode golden(String file) throws Exception {
-    return JSON.readTree(Objects.requireNonNull(
-        OptimizerGoldenTest.class.getResourceAsStream("/dspy-goldens/optimize/" + file)));
+    return JSON.readTree(
+        Objects.requireNonNull(
+            OptimizerGoldenTest.class.getResourceAsStream("/dspy-goldens/optimize/" + file)));
   }
 
   private static List<List<Map<String, String>>> prompts(DummyLM lm) {

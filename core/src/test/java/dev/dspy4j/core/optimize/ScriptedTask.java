@@ -13,7 +13,10 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import reactor.core.publisher.Mono;
 
-/** The scripted task of tools/dspy-goldens/gen_optimize.py, in Java: same programs, trainset and LM script. */
+/**
+ * The scripted task of tools/dspy-goldens/gen_optimize.py, in Java: same programs, trainset and LM
+ * script.
+ */
 final class ScriptedTask {
 
   static final int N = 12;
@@ -38,21 +41,27 @@ final class ScriptedTask {
 
     @Override
     public Mono<Prediction> call(Map<String, ?> inputs) {
-      return rewrite.call(Map.of("question", inputs.get("question")))
+      return rewrite
+          .call(Map.of("question", inputs.get("question")))
           .flatMap(q -> answer.call(Map.of("query", q.get("query"))));
     }
   }
 
   static List<Example> trainset() {
-    return IntStream.range(0, N).mapToObj(i -> {
-      var values = new LinkedHashMap<String, Object>();
-      values.put("question", "<q" + i + ">");
-      values.put("answer", "a" + i);
-      return Example.of(values).withInputs("question");
-    }).toList();
+    return IntStream.range(0, N)
+        .mapToObj(
+            i -> {
+              var values = new LinkedHashMap<String, Object>();
+              values.put("question", "<q" + i + ">");
+              values.put("answer", "a" + i);
+              return Example.of(values).withInputs("question");
+            })
+        .toList();
   }
 
-  /** The LM: right on {@link #RIGHT}, wrong elsewhere; keyed by the question or the rewritten query. */
+  /**
+   * The LM: right on {@link #RIGHT}, wrong elsewhere; keyed by the question or the rewritten query.
+   */
   static DummyLM lm() {
     var b = DummyLM.builder();
     for (int i = 0; i <= N; i++) {

@@ -21,7 +21,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
-/** A composite module's stream: the running sub-module's chunks, tagged with its path, then one Done. */
+/**
+ * A composite module's stream: the running sub-module's chunks, tagged with its path, then one
+ * Done.
+ */
 class CompositeStreamTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -34,20 +37,29 @@ class CompositeStreamTest {
 
     SupportBot(LanguageModel lm) {
       this.retrieve = Predict.of("question -> query").withLm(lm).withSessionPath("retrieve");
-      this.answer = ChainOfThought.of("query, question -> answer").withLm(lm).withSessionPath("answer");
+      this.answer =
+          ChainOfThought.of("query, question -> answer").withLm(lm).withSessionPath("answer");
     }
 
     @Override
     public Mono<Prediction> call(Map<String, ?> inputs) {
-      return retrieve.call(inputs)
-          .flatMap(r -> answer.call(Map.of("query", r.get("query"), "question", inputs.get("question"))));
+      return retrieve
+          .call(inputs)
+          .flatMap(
+              r ->
+                  answer.call(Map.of("query", r.get("query"), "question", inputs.get("question"))));
     }
   }
 
   private static DummyLM.Builder script() {
     return DummyLM.builder()
         .answer(Map.of("query", "refund policy"))
-        .answer(ordered("reasoning", "The policy allows\nrefunds for 30 days.", "answer", "Yes, within 30 days."))
+        .answer(
+            ordered(
+                "reasoning",
+                "The policy allows\nrefunds for 30 days.",
+                "answer",
+                "Yes, within 30 days."))
         .tokenSize(3);
   }
 
@@ -60,7 +72,8 @@ class CompositeStreamTest {
   private static Map<String, String> joinedByPathAndField(List<StreamEvent> events) {
     var out = new LinkedHashMap<String, String>();
     for (StreamEvent e : events) {
-      if (e instanceof FieldChunk c) out.merge(c.path() + ":" + c.field(), c.text(), String::concat);
+      if (e instanceof FieldChunk c)
+        out.merge(c.path() + ":" + c.field(), c.text(), String::concat);
     }
     return out;
   }
@@ -68,34 +81,51 @@ class CompositeStreamTest {
   @Test
   void streamsTheRunningSubModulesChunksTaggedWithItsPathThenOneDoneEqualToCall() {
     var streamLm = script().build();
-    List<StreamEvent> events = new SupportBot(streamLm).stream(QUESTION).collectList().block(TIMEOUT);
+    List<StreamEvent> events =
+        new SupportBot(streamLm).stream(QUESTION).collectList().block(TIMEOUT);
     Prediction called = new SupportBot(script().build()).call(QUESTION).block(TIMEOUT);
 
     assertThat(events).last().isEqualTo(new Done(called));
     assertThat(events).filteredOn(e -> e instanceof Done).hasSize(1);
-    assertThat(joinedByPathAndField(events)).containsExactly(
-        Map.entry("/retrieve:query", "refund policy"),
-        Map.entry("/answer:reasoning", "The policy allows\nrefunds for 30 days."),
-        Map.entry("/answer:answer", "Yes, within 30 days."));
-    var chunks = events.stream().filter(e -> e instanceof FieldChunk).map(e -> (FieldChunk) e).toList();
+    assertThat(joinedByPathAndField(events))
+        .containsExactly(
+            Map.entry("/retrieve:query", "refund policy"),
+            Map.entry("/answer:reasoning", "The policy allows\nrefunds for 30 days."),
+            Map.entry("/answer:answer", "Yes, within 30 days."));
+    var chunks =
+        events.stream().filter(e -> e instanceof FieldChunk).map(e -> (FieldChunk) e).toList();
     assertThat(chunks.size()).as("token-sized chunks, not one per field").isGreaterThan(10);
-    assertThat(chunks).filteredOn(FieldChunk::last).extracting(c -> c.path() + ":" + c.field())
+    assertThat(chunks)
+        .filteredOn(FieldChunk::last)
+        .extracting(c -> c.path() + ":" + c.field())
         .containsExactly("/retrieve:query", "/answer:reasoning", "/answer:answer");
-    assertThat(chunks).allSatisfy(c -> assertThat(c.text()).doesNotContain("[[").doesNotContain("##"));
+    assertThat(chunks)
+        .allSatisfy(c -> assertThat(c.text()).doesNotContain("[[").doesNotContain("##"));
     assertThat(streamLm.requests()).hasSize(2);
   }
 
   @Test
   void subModulesWithoutASegmentStreamWithAnEmptyPathAndNestedSegmentsAccumulate() {
     var lm = script().build();
-    Module plain = inputs -> Predict.of("question -> query").withLm(lm).call(inputs)
-        .flatMap(r -> ChainOfThought.of("query, question -> answer").withLm(lm)
-            .call(Map.of("query", r.get("query"), "question", inputs.get("question"))));
+    Module plain =
+        inputs ->
+            Predict.of("question -> query")
+                .withLm(lm)
+                .call(inputs)
+                .flatMap(
+                    r ->
+                        ChainOfThought.of("query, question -> answer")
+                            .withLm(lm)
+                            .call(
+                                Map.of(
+                                    "query", r.get("query"), "question", inputs.get("question"))));
     List<StreamEvent> plainEvents = plain.stream(QUESTION).collectList().block(TIMEOUT);
-    assertThat(joinedByPathAndField(plainEvents).keySet()).containsExactly(":query", ":reasoning", ":answer");
+    assertThat(joinedByPathAndField(plainEvents).keySet())
+        .containsExactly(":query", ":reasoning", ":answer");
 
-    List<StreamEvent> nested = new SupportBot(script().build()).withSessionPath("chat").stream(QUESTION)
-        .collectList().block(TIMEOUT);
+    List<StreamEvent> nested =
+        new SupportBot(script().build())
+            .withSessionPath("chat").stream(QUESTION).collectList().block(TIMEOUT);
     assertThat(joinedByPathAndField(nested).keySet())
         .containsExactly("/chat/retrieve:query", "/chat/answer:reasoning", "/chat/answer:answer");
     assertThat(nested).last().isInstanceOf(Done.class);
@@ -106,20 +136,31 @@ class CompositeStreamTest {
     var lm = script().build();
     var retrieve = Predict.of("question -> query").withSessionPath("retrieve");
     var answer = ChainOfThought.of("query, question -> answer").withSessionPath("answer");
-    Module bot = inputs -> retrieve.call(inputs)
-        .flatMap(r -> answer.call(Map.of("query", r.get("query"), "question", inputs.get("question"))));
+    Module bot =
+        inputs ->
+            retrieve
+                .call(inputs)
+                .flatMap(
+                    r ->
+                        answer.call(
+                            Map.of("query", r.get("query"), "question", inputs.get("question"))));
 
-    List<StreamEvent> events = bot.stream(QUESTION).contextWrite(dev.dspy4j.core.Dspy.withLm(lm))
-        .collectList().block(TIMEOUT);
+    List<StreamEvent> events =
+        bot.stream(QUESTION)
+            .contextWrite(dev.dspy4j.core.Dspy.withLm(lm))
+            .collectList()
+            .block(TIMEOUT);
 
-    assertThat(joinedByPathAndField(events)).containsEntry("/answer:answer", "Yes, within 30 days.");
+    assertThat(joinedByPathAndField(events))
+        .containsEntry("/answer:answer", "Yes, within 30 days.");
     assertThat(lm.requests()).hasSize(2);
   }
 
   @Test
   void aFailingSubModuleFailsTheStreamAfterTheEarlierChunksWithTheSameErrorAsCall() {
     var boom = new ServerException("HTTP 500 from the provider", 500, null, null, null, null);
-    var lm = DummyLM.builder().answer(Map.of("query", "refund policy")).error(boom).tokenSize(4).build();
+    var lm =
+        DummyLM.builder().answer(Map.of("query", "refund policy")).error(boom).tokenSize(4).build();
 
     StepVerifier.create(new SupportBot(lm).stream(QUESTION))
         .thenConsumeWhile(e -> e instanceof FieldChunk c && c.path().equals("/retrieve"))
@@ -129,15 +170,18 @@ class CompositeStreamTest {
 
   @Test
   void aSubModulesJsonFallbackIsAnnouncedInTheCompositeStream() {
-    var lm = DummyLM.builder()
-        .answer(Map.of("query", "refund policy"))
-        .text("I think the answer is yes.")
-        .json(ordered("reasoning", "Policy.", "answer", "Yes"))
-        .build();
+    var lm =
+        DummyLM.builder()
+            .answer(Map.of("query", "refund policy"))
+            .text("I think the answer is yes.")
+            .json(ordered("reasoning", "Policy.", "answer", "Yes"))
+            .build();
 
     List<StreamEvent> events = new SupportBot(lm).stream(QUESTION).collectList().block(TIMEOUT);
 
-    assertThat(events).filteredOn(e -> e instanceof Status).singleElement()
+    assertThat(events)
+        .filteredOn(e -> e instanceof Status)
+        .singleElement()
         .satisfies(s -> assertThat(((Status) s).message()).contains("JSON"));
     assertThat(joinedByPathAndField(events)).containsEntry("/answer:answer", "Yes");
     assertThat(((Done) events.get(events.size() - 1)).prediction().get("answer")).isEqualTo("Yes");
@@ -153,9 +197,14 @@ class CompositeStreamTest {
 
   @Test
   void cancellingTheCompositeStreamCancelsTheRunningSubModulesLmStream() {
-    // A long query in one-character tokens: more than any prefetch, so the LM stream is still running.
-    var lm = DummyLM.builder().answer(Map.of("query", "refund policy ".repeat(200)))
-        .answer(Map.of("reasoning", "r", "answer", "a")).tokenSize(1).build();
+    // A long query in one-character tokens: more than any prefetch, so the LM stream is still
+    // running.
+    var lm =
+        DummyLM.builder()
+            .answer(Map.of("query", "refund policy ".repeat(200)))
+            .answer(Map.of("reasoning", "r", "answer", "a"))
+            .tokenSize(1)
+            .build();
     StepVerifier.create(new SupportBot(lm).stream(QUESTION), 1)
         .expectNextMatches(e -> e instanceof FieldChunk c && c.path().equals("/retrieve"))
         .thenCancel()
@@ -180,7 +229,8 @@ class CompositeStreamTest {
 
     @Override
     public Flux<LmChunk> stream(LmRequest request) {
-      return Flux.just("[[ ## answer ## ]]\n").concatWith(Flux.range(0, 5_000).map(i -> "w" + i + " "))
+      return Flux.just("[[ ## answer ## ]]\n")
+          .concatWith(Flux.range(0, 5_000).map(i -> "w" + i + " "))
           .concatWithValues("\n\n[[ ## completed ## ]]")
           .map(LmChunk::ofText)
           .doOnNext(c -> emitted.incrementAndGet());
@@ -190,21 +240,27 @@ class CompositeStreamTest {
   @Test
   void aSlowSubscriberHoldsBackTheSubModulesLmStream() throws InterruptedException {
     var lm = new LongAnswerLm();
-    Module composite = inputs -> Predict.of("question -> answer").withLm(lm).withSessionPath("answer").call(inputs);
+    Module composite =
+        inputs ->
+            Predict.of("question -> answer").withLm(lm).withSessionPath("answer").call(inputs);
 
     StepVerifier.create(composite.stream(QUESTION), 1)
         .expectNextMatches(e -> e instanceof FieldChunk c && c.path().equals("/answer"))
-        .then(() -> {
-          try {
-            Thread.sleep(200);   // time enough to run ahead, were demand not respected
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          assertThat(lm.emitted.get()).as("LM chunks produced for one requested event").isLessThan(600);
-        })
+        .then(
+            () -> {
+              try {
+                Thread.sleep(200); // time enough to run ahead, were demand not respected
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              assertThat(lm.emitted.get())
+                  .as("LM chunks produced for one requested event")
+                  .isLessThan(600);
+            })
         .thenRequest(Long.MAX_VALUE)
         .thenConsumeWhile(e -> e instanceof FieldChunk)
-        .expectNextMatches(e -> e instanceof Done d && d.prediction().get("answer").startsWith("w0 w1 "))
+        .expectNextMatches(
+            e -> e instanceof Done d && d.prediction().get("answer").startsWith("w0 w1 "))
         .expectComplete()
         .verify(TIMEOUT);
     assertThat(lm.emitted.get()).isEqualTo(5_002);
@@ -212,20 +268,34 @@ class CompositeStreamTest {
 
   @Test
   void concurrentSubCallsInterleaveButEachKeepsItsPathAndText() {
-    var lm = DummyLM.builder()
-        .when("Q-left", Map.of("answer", "left answer text"))
-        .when("Q-right", Map.of("answer", "right answer text"))
-        .tokenSize(2).build();
+    var lm =
+        DummyLM.builder()
+            .when("Q-left", Map.of("answer", "left answer text"))
+            .when("Q-right", Map.of("answer", "right answer text"))
+            .tokenSize(2)
+            .build();
     var qa = Predict.of("question -> answer").withLm(lm);
-    Module both = inputs -> Mono.zip(
-            qa.withSessionPath("left").call(Map.of("question", "Q-left")),
-            qa.withSessionPath("right").call(Map.of("question", "Q-right")))
-        .map(t -> Prediction.of(Map.of("answer", t.getT1().get("answer") + " | " + t.getT2().get("answer"))));
+    Module both =
+        inputs ->
+            Mono.zip(
+                    qa.withSessionPath("left").call(Map.of("question", "Q-left")),
+                    qa.withSessionPath("right").call(Map.of("question", "Q-right")))
+                .map(
+                    t ->
+                        Prediction.of(
+                            Map.of(
+                                "answer",
+                                t.getT1().get("answer") + " | " + t.getT2().get("answer"))));
 
     List<StreamEvent> events = both.stream(QUESTION).collectList().block(TIMEOUT);
 
-    assertThat(joinedByPathAndField(events)).containsOnly(
-        Map.entry("/left:answer", "left answer text"), Map.entry("/right:answer", "right answer text"));
-    assertThat(events).last().isEqualTo(new Done(Prediction.of(Map.of("answer", "left answer text | right answer text"))));
+    assertThat(joinedByPathAndField(events))
+        .containsOnly(
+            Map.entry("/left:answer", "left answer text"),
+            Map.entry("/right:answer", "right answer text"));
+    assertThat(events)
+        .last()
+        .isEqualTo(
+            new Done(Prediction.of(Map.of("answer", "left answer text | right answer text"))));
   }
 }

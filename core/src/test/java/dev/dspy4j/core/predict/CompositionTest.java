@@ -15,7 +15,10 @@ class CompositionTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  /** A user-defined module like a dspy.Module with forward(): retrieve, then reason over the passages. */
+  /**
+   * A user-defined module like a dspy.Module with forward(): retrieve, then reason over the
+   * passages.
+   */
   static final class Rag implements Module {
     private final ChainOfThought answer;
 
@@ -24,7 +27,8 @@ class CompositionTest {
     }
 
     private Mono<List<String>> retrieve(String question) {
-      return Mono.fromCallable(() -> List.of("Paris is the capital of France.", "France is in Europe."));
+      return Mono.fromCallable(
+          () -> List.of("Paris is the capital of France.", "France is in Europe."));
     }
 
     @Override
@@ -42,20 +46,23 @@ class CompositionTest {
     StepVerifier.create(rag.call(Map.of("question", "What is the capital of France?")))
         .assertNext(p -> assertThat(p.get("answer")).isEqualTo("Paris"))
         .verifyComplete();
-    assertThat(lm.lastRequest().messages().get(1).content()).startsWith(
-        "[[ ## context ## ]]\n[1] «Paris is the capital of France.»\n[2] «France is in Europe.»\n\n"
-            + "[[ ## question ## ]]\nWhat is the capital of France?");
+    assertThat(lm.lastRequest().messages().get(1).content())
+        .startsWith(
+            "[[ ## context ## ]]\n[1] «Paris is the capital of France.»\n[2] «France is in Europe.»\n\n"
+                + "[[ ## question ## ]]\nWhat is the capital of France?");
   }
 
   @Test
   void moduleUsedAsAFluxOperatorKeepsInputOrder() {
-    var lm = DummyLM.byInput(Map.of(
-        "Q1", Map.of("reasoning", "r1", "answer", "A1"),
-        "Q2", Map.of("reasoning", "r2", "answer", "A2"),
-        "Q3", Map.of("reasoning", "r3", "answer", "A3")));
+    var lm =
+        DummyLM.byInput(
+            Map.of(
+                "Q1", Map.of("reasoning", "r1", "answer", "A1"),
+                "Q2", Map.of("reasoning", "r2", "answer", "A2"),
+                "Q3", Map.of("reasoning", "r3", "answer", "A3")));
     var cot = ChainOfThought.of("question -> answer").withLm(lm);
-    Flux<Map<String, ?>> questions = Flux.just(Map.of("question", "Q1"), Map.of("question", "Q2"),
-        Map.of("question", "Q3"));
+    Flux<Map<String, ?>> questions =
+        Flux.just(Map.of("question", "Q1"), Map.of("question", "Q2"), Map.of("question", "Q3"));
     StepVerifier.create(questions.transform(cot.operator(2)).map(p -> p.get("answer")))
         .expectNext("A1", "A2", "A3")
         .verifyComplete();
@@ -73,7 +80,8 @@ class CompositionTest {
     var rag = new Rag(ChainOfThought.of("context, question -> answer").withLm(lm));
     StepVerifier.create(rag.stream(Map.of("question", "Q")))
         .thenConsumeWhile(e -> e instanceof StreamEvent.FieldChunk c && c.path().isEmpty())
-        .assertNext(e -> assertThat(((StreamEvent.Done) e).prediction().get("answer")).isEqualTo("Paris"))
+        .assertNext(
+            e -> assertThat(((StreamEvent.Done) e).prediction().get("answer")).isEqualTo("Paris"))
         .verifyComplete();
   }
 }

@@ -43,13 +43,15 @@ class CustomAdapterTest {
   @Test
   void aCustomAdapterStreamsThroughItsOwnSplitter() {
     var lm = new ScriptedLm("reasoning: two and two\nanswer: 4\n");
-    var module = Predict.of("question -> reasoning, answer").withAdapter(new LineAdapter()).withLm(lm);
+    var module =
+        Predict.of("question -> reasoning, answer").withAdapter(new LineAdapter()).withLm(lm);
 
     List<StreamEvent> events = module.stream(QUESTION).collectList().block(TIMEOUT);
 
     assertThat(events).hasSize(3);
-    assertThat(events.subList(0, 2)).containsExactly(
-        new FieldChunk("reasoning", "two and two", true), new FieldChunk("answer", "4", true));
+    assertThat(events.subList(0, 2))
+        .containsExactly(
+            new FieldChunk("reasoning", "two and two", true), new FieldChunk("answer", "4", true));
     assertThat(((Done) events.get(2)).prediction().get("answer")).isEqualTo("4");
     assertThat(lm.requests.get(0).messages().get(0).content()).startsWith("Answer in lines");
   }
@@ -58,7 +60,8 @@ class CustomAdapterTest {
   void aCustomAdapterWithoutASplitterStreamsOnlyItsPrediction() {
     // The answer carries ChatAdapter markers: a ChatAdapter splitter would make chunks of it.
     var lm = new ScriptedLm("[[ ## answer ## ]]\n4\n\n[[ ## completed ## ]]");
-    var module = Predict.of("question -> answer").withAdapter(new MarkerStrippingAdapter()).withLm(lm);
+    var module =
+        Predict.of("question -> answer").withAdapter(new MarkerStrippingAdapter()).withLm(lm);
 
     List<StreamEvent> events = module.stream(QUESTION).collectList().block(TIMEOUT);
 
@@ -69,20 +72,25 @@ class CustomAdapterTest {
   @Test
   void aCustomAdaptersOwnFallbackIsTheOneRetriedWith() {
     var lm = new ScriptedLm("not parseable", "answer: 4\n");
-    var module = Predict.of("question -> answer").withAdapter(new FailingAdapter(Optional.of(new LineAdapter())))
-        .withLm(lm);
+    var module =
+        Predict.of("question -> answer")
+            .withAdapter(new FailingAdapter(Optional.of(new LineAdapter())))
+            .withLm(lm);
 
     Prediction called = module.call(QUESTION).block(TIMEOUT);
 
     assertThat(called.get("answer")).isEqualTo("4");
     assertThat(lm.requests).hasSize(2);
-    assertThat(lm.requests.get(1).messages().get(0).content()).as("the retry is formatted by the fallback")
+    assertThat(lm.requests.get(1).messages().get(0).content())
+        .as("the retry is formatted by the fallback")
         .startsWith("Answer in lines");
 
     var streamed = new ScriptedLm("not parseable", "answer: 4\n");
-    List<StreamEvent> events = module.withLm(streamed).stream(QUESTION).collectList().block(TIMEOUT);
+    List<StreamEvent> events =
+        module.withLm(streamed).stream(QUESTION).collectList().block(TIMEOUT);
     assertThat(events).hasSize(3);
-    assertThat(events.get(0)).isEqualTo(new Status("Failing could not parse the answer; retrying with Lines"));
+    assertThat(events.get(0))
+        .isEqualTo(new Status("Failing could not parse the answer; retrying with Lines"));
     assertThat(events.get(1)).isEqualTo(new FieldChunk("answer", "4", true));
     assertThat(((Done) events.get(2)).prediction().get("answer")).isEqualTo("4");
   }
@@ -90,34 +98,44 @@ class CustomAdapterTest {
   @Test
   void aCustomAdapterWithoutAFallbackFailsAfterOneCall() {
     var lm = new ScriptedLm("not parseable", "answer: 4\n");
-    var module = Predict.of("question -> answer").withAdapter(new FailingAdapter(Optional.empty())).withLm(lm);
+    var module =
+        Predict.of("question -> answer")
+            .withAdapter(new FailingAdapter(Optional.empty()))
+            .withLm(lm);
 
-    assertThatThrownBy(() -> module.call(QUESTION).block(TIMEOUT)).isInstanceOf(AdapterParseException.class);
+    assertThatThrownBy(() -> module.call(QUESTION).block(TIMEOUT))
+        .isInstanceOf(AdapterParseException.class);
     assertThat(lm.requests).hasSize(1);
   }
 
   @Test
   void aChatAdapterSubclassMayDeclineTheJsonFallback() {
     var lm = new ScriptedLm("no markers here", "{\"answer\": \"4\"}");
-    var noFallback = new ChatAdapter() {
-      @Override
-      public Optional<Adapter> fallback() {
-        return Optional.empty();
-      }
-    };
+    var noFallback =
+        new ChatAdapter() {
+          @Override
+          public Optional<Adapter> fallback() {
+            return Optional.empty();
+          }
+        };
     var module = Predict.of("question -> answer").withAdapter(noFallback).withLm(lm);
 
-    assertThatThrownBy(() -> module.call(QUESTION).block(TIMEOUT)).isInstanceOf(AdapterParseException.class);
+    assertThatThrownBy(() -> module.call(QUESTION).block(TIMEOUT))
+        .isInstanceOf(AdapterParseException.class);
     assertThat(lm.requests).hasSize(1);
   }
 
   @Test
   void switchingTheFallbackOffAlsoAppliesToACustomAdaptersFallback() {
     var lm = new ScriptedLm("not parseable", "answer: 4\n");
-    var module = Predict.of("question -> answer").withAdapter(new FailingAdapter(Optional.of(new LineAdapter())))
-        .withJsonFallback(false).withLm(lm);
+    var module =
+        Predict.of("question -> answer")
+            .withAdapter(new FailingAdapter(Optional.of(new LineAdapter())))
+            .withJsonFallback(false)
+            .withLm(lm);
 
-    assertThatThrownBy(() -> module.call(QUESTION).block(TIMEOUT)).isInstanceOf(AdapterParseException.class);
+    assertThatThrownBy(() -> module.call(QUESTION).block(TIMEOUT))
+        .isInstanceOf(AdapterParseException.class);
     assertThat(lm.requests).hasSize(1);
   }
 
@@ -129,7 +147,8 @@ class CustomAdapterTest {
     }
 
     @Override
-    public List<Message> format(Signature signature, List<? extends Map<String, ?>> demos, Map<String, ?> inputs) {
+    public List<Message> format(
+        Signature signature, List<? extends Map<String, ?>> demos, Map<String, ?> inputs) {
       var outputs = signature.outputs().stream().map(Field::name).toList();
       return List.of(Message.user("Answer in lines " + outputs + " for " + inputs));
     }
@@ -143,34 +162,36 @@ class CustomAdapterTest {
       }
       var expected = signature.outputs().stream().map(Field::name).toList();
       if (!values.keySet().containsAll(expected)) {
-        throw new AdapterParseException(name(), completion, expected, List.copyOf(values.keySet()), null, null);
+        throw new AdapterParseException(
+            name(), completion, expected, List.copyOf(values.keySet()), null, null);
       }
       return values;
     }
 
     @Override
     public Optional<FieldSplitter> fieldSplitter(Signature signature, Set<String> streamed) {
-      return Optional.of(new FieldSplitter() {
-        private final StringBuilder line = new StringBuilder();
+      return Optional.of(
+          new FieldSplitter() {
+            private final StringBuilder line = new StringBuilder();
 
-        @Override
-        public void accept(String delta, Sink sink) {
-          for (char c : delta.toCharArray()) {
-            if (c != '\n') {
-              line.append(c);
-              continue;
+            @Override
+            public void accept(String delta, Sink sink) {
+              for (char c : delta.toCharArray()) {
+                if (c != '\n') {
+                  line.append(c);
+                  continue;
+                }
+                int colon = line.indexOf(": ");
+                if (colon > 0 && streamed.contains(line.substring(0, colon))) {
+                  sink.field(line.substring(0, colon), line.substring(colon + 2), true);
+                }
+                line.setLength(0);
+              }
             }
-            int colon = line.indexOf(": ");
-            if (colon > 0 && streamed.contains(line.substring(0, colon))) {
-              sink.field(line.substring(0, colon), line.substring(colon + 2), true);
-            }
-            line.setLength(0);
-          }
-        }
 
-        @Override
-        public void finish(Sink sink) {}
-      });
+            @Override
+            public void finish(Sink sink) {}
+          });
     }
   }
 
@@ -182,13 +203,19 @@ class CustomAdapterTest {
     }
 
     @Override
-    public List<Message> format(Signature signature, List<? extends Map<String, ?>> demos, Map<String, ?> inputs) {
+    public List<Message> format(
+        Signature signature, List<? extends Map<String, ?>> demos, Map<String, ?> inputs) {
       return List.of(Message.user(String.valueOf(inputs)));
     }
 
     @Override
     public Map<String, Object> parse(Signature signature, String completion) {
-      return Map.of("answer", completion.replace("[[ ## answer ## ]]", "").replace("[[ ## completed ## ]]", "").strip());
+      return Map.of(
+          "answer",
+          completion
+              .replace("[[ ## answer ## ]]", "")
+              .replace("[[ ## completed ## ]]", "")
+              .strip());
     }
   }
 
@@ -200,17 +227,21 @@ class CustomAdapterTest {
     }
 
     @Override
-    public List<Message> format(Signature signature, List<? extends Map<String, ?>> demos, Map<String, ?> inputs) {
+    public List<Message> format(
+        Signature signature, List<? extends Map<String, ?>> demos, Map<String, ?> inputs) {
       return List.of(Message.user("Say anything about " + inputs));
     }
 
     @Override
     public Map<String, Object> parse(Signature signature, String completion) {
-      throw new AdapterParseException(name(), completion, List.of("answer"), null, "never parses", null);
+      throw new AdapterParseException(
+          name(), completion, List.of("answer"), null, "never parses", null);
     }
   }
 
-  /** Answers the given texts in sequence, streamed in two-character tokens; records its requests. */
+  /**
+   * Answers the given texts in sequence, streamed in two-character tokens; records its requests.
+   */
   private static final class ScriptedLm implements LanguageModel {
     private final List<String> answers;
     private final AtomicInteger next = new AtomicInteger();
@@ -232,12 +263,14 @@ class CustomAdapterTest {
 
     @Override
     public Flux<LmChunk> stream(LmRequest request) {
-      return Flux.defer(() -> {
-        String text = answer(request);
-        var chunks = new ArrayList<LmChunk>();
-        for (int i = 0; i < text.length(); i += 2) chunks.add(LmChunk.ofText(text.substring(i, Math.min(text.length(), i + 2))));
-        return Flux.fromIterable(chunks);
-      });
+      return Flux.defer(
+          () -> {
+            String text = answer(request);
+            var chunks = new ArrayList<LmChunk>();
+            for (int i = 0; i < text.length(); i += 2)
+              chunks.add(LmChunk.ofText(text.substring(i, Math.min(text.length(), i + 2))));
+            return Flux.fromIterable(chunks);
+          });
     }
 
     private String answer(LmRequest request) {

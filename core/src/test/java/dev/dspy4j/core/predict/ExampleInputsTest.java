@@ -22,8 +22,10 @@ class ExampleInputsTest {
   @Test
   void splitsInputsAndLabelsInTheExamplesOrder() {
     Example ex = example().withInputs("question", "context");
-    assertThat(ex.inputs()).containsExactly(Map.entry("context", "ctx"), Map.entry("question", "Q"));
-    assertThat(ex.labels()).containsExactly(Map.entry("answer", "A"), Map.entry("dspy_uuid", "u-1"));
+    assertThat(ex.inputs())
+        .containsExactly(Map.entry("context", "ctx"), Map.entry("question", "Q"));
+    assertThat(ex.labels())
+        .containsExactly(Map.entry("answer", "A"), Map.entry("dspy_uuid", "u-1"));
     assertThat(ex.inputKeys()).containsExactly("question", "context");
   }
 
@@ -45,7 +47,8 @@ class ExampleInputsTest {
 
   @Test
   void inputsWithoutWithInputsIsAnError() {
-    assertThatThrownBy(() -> example().inputs()).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> example().inputs())
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("withInputs");
     assertThatThrownBy(() -> example().labels()).isInstanceOf(IllegalStateException.class);
   }

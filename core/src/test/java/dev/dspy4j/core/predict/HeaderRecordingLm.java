@@ -47,18 +47,20 @@ final class HeaderRecordingLm implements LanguageModel {
 
   @Override
   public Mono<LmResponse> complete(LmRequest request) {
-    return Mono.deferContextual(ctx -> {
-      seen.add(new Seen("complete", last(request), Helicone.headers(ctx).asMap()));
-      return delegate.complete(request);
-    });
+    return Mono.deferContextual(
+        ctx -> {
+          seen.add(new Seen("complete", last(request), Helicone.headers(ctx).asMap()));
+          return delegate.complete(request);
+        });
   }
 
   @Override
   public Flux<LmChunk> stream(LmRequest request) {
-    return Flux.deferContextual(ctx -> {
-      seen.add(new Seen("stream", last(request), Helicone.headers(ctx).asMap()));
-      return delegate.stream(request);
-    });
+    return Flux.deferContextual(
+        ctx -> {
+          seen.add(new Seen("stream", last(request), Helicone.headers(ctx).asMap()));
+          return delegate.stream(request);
+        });
   }
 
   private static String last(LmRequest request) {

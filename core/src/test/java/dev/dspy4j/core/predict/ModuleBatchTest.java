@@ -16,19 +16,25 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
-/** {@code batch} on Predict, ChainOfThought, TypedPredict and user modules (delegating to core/batch). */
+/**
+ * {@code batch} on Predict, ChainOfThought, TypedPredict and user modules (delegating to
+ * core/batch).
+ */
 class ModuleBatchTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private static DummyLM byQuestion(int n) {
     var rules = new java.util.LinkedHashMap<String, Map<String, ?>>();
-    for (int i = n - 1; i >= 0; i--) rules.put("<q" + i + ">", Map.of("reasoning", "r" + i, "answer", "a" + i));
+    for (int i = n - 1; i >= 0; i--)
+      rules.put("<q" + i + ">", Map.of("reasoning", "r" + i, "answer", "a" + i));
     return DummyLM.byInput(rules);
   }
 
   private static List<Map<String, ?>> questions(int n) {
-    return IntStream.range(0, n).<Map<String, ?>>mapToObj(i -> Map.of("question", "<q" + i + ">")).toList();
+    return IntStream.range(0, n)
+        .<Map<String, ?>>mapToObj(i -> Map.of("question", "<q" + i + ">"))
+        .toList();
   }
 
   @Test
@@ -43,26 +49,40 @@ class ModuleBatchTest {
   @Test
   void batchWithOptionsReturnsFailedItemsAsResultsAndStopsAtMaxErrors() {
     var boom = new ServerException("HTTP 500", 500, null, null, null, null);
-    var lm = DummyLM.builder()
-        .when("<q0>", Map.of("answer", "a0"))
-        .when("<q2>", Map.of("answer", "a2"))
-        .build();
+    var lm =
+        DummyLM.builder()
+            .when("<q0>", Map.of("answer", "a0"))
+            .when("<q2>", Map.of("answer", "a2"))
+            .build();
     var failing = DummyLM.builder().error(boom).error(boom).error(boom).build();
     Predict qa = Predict.of("question -> answer");
-    Module mixed = inputs -> (inputs.get("question").equals("<q1>") ? qa.withLm(failing) : qa.withLm(lm)).call(inputs);
+    Module mixed =
+        inputs ->
+            (inputs.get("question").equals("<q1>") ? qa.withLm(failing) : qa.withLm(lm))
+                .call(inputs);
 
-    List<BatchResult<Map<String, ?>, Prediction>> results = mixed.batch(Flux.fromIterable(questions(3)),
-        BatchOptions.builder().concurrency(2).returnFailed(true).build()).collectList().block(TIMEOUT);
+    List<BatchResult<Map<String, ?>, Prediction>> results =
+        mixed
+            .batch(
+                Flux.fromIterable(questions(3)),
+                BatchOptions.builder().concurrency(2).returnFailed(true).build())
+            .collectList()
+            .block(TIMEOUT);
     assertThat(results).extracting(BatchResult::isSuccess).containsExactly(true, false, true);
     assertThat(results.get(1).input()).isEqualTo(Map.of("question", "<q1>"));
     assertThat(results.get(1).failure()).containsSame(boom);
     assertThat(results.get(2).output().orElseThrow().get("answer")).isEqualTo("a2");
 
     var calls = new AtomicInteger();
-    Module alwaysFailing = inputs -> qa.withLm(DummyLM.builder().error(boom).build()).call(inputs)
-        .doOnSubscribe(s -> calls.incrementAndGet());
-    StepVerifier.create(alwaysFailing.batch(Flux.range(0, 1_000).map(i -> Map.of("question", "q" + i)),
-            BatchOptions.builder().concurrency(4).returnFailed(true).maxErrors(3).build()))
+    Module alwaysFailing =
+        inputs ->
+            qa.withLm(DummyLM.builder().error(boom).build())
+                .call(inputs)
+                .doOnSubscribe(s -> calls.incrementAndGet());
+    StepVerifier.create(
+            alwaysFailing.batch(
+                Flux.range(0, 1_000).map(i -> Map.of("question", "q" + i)),
+                BatchOptions.builder().concurrency(4).returnFailed(true).maxErrors(3).build()))
         .thenConsumeWhile(r -> !r.isSuccess())
         .expectError(BatchFailedException.class)
         .verify(TIMEOUT);
@@ -84,9 +104,13 @@ class ModuleBatchTest {
         .verify(TIMEOUT);
 
     List<BatchResult<Question, Answer>> results =
-        typed.batch(Flux.fromIterable(inputs), BatchOptions.builder().concurrency(3).build()).collectList().block(TIMEOUT);
+        typed
+            .batch(Flux.fromIterable(inputs), BatchOptions.builder().concurrency(3).build())
+            .collectList()
+            .block(TIMEOUT);
     assertThat(results).extracting(BatchResult::input).containsExactlyElementsOf(inputs);
-    assertThat(results).extracting(r -> r.output().orElseThrow().answer())
+    assertThat(results)
+        .extracting(r -> r.output().orElseThrow().answer())
         .containsExactlyElementsOf(IntStream.range(0, 20).mapToObj(i -> "a" + i).toList());
   }
 
@@ -94,6 +118,7 @@ class ModuleBatchTest {
   void aBadConcurrencyIsRejectedAtOnce() {
     var qa = Predict.of("question -> answer");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> qa.batch(Flux.empty(), 0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("concurrency");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("concurrency");
   }
 }

@@ -29,16 +29,24 @@ class NonBlockingTest {
     var lm = DummyLM.builder().when("2+2", answer).tokenSize(2).build();
     var cot = ChainOfThought.of("question -> answer").withLm(lm);
     Module composite = inputs -> cot.withSessionPath("answer").call(inputs);
-    StepVerifier.create(Flux.range(0, 30)
-            .parallel(4)
-            .runOn(Schedulers.parallel())
-            .flatMap(i -> switch (i % 3) {
-              case 0 -> cot.call(Map.of("question", "2+2")).map(p -> p.get("answer"));
-              case 1 -> cot.stream(Map.of("question", "2+2")).last().map(e -> ((StreamEvent.Done) e).prediction().get("answer"));
-              default -> composite.stream(Map.of("question", "2+2")).last()
-                  .map(e -> ((StreamEvent.Done) e).prediction().get("answer"));
-            })
-            .sequential())
+    StepVerifier.create(
+            Flux.range(0, 30)
+                .parallel(4)
+                .runOn(Schedulers.parallel())
+                .flatMap(
+                    i ->
+                        switch (i % 3) {
+                          case 0 -> cot.call(Map.of("question", "2+2")).map(p -> p.get("answer"));
+                          case 1 ->
+                              cot.stream(Map.of("question", "2+2"))
+                                  .last()
+                                  .map(e -> ((StreamEvent.Done) e).prediction().get("answer"));
+                          default ->
+                              composite.stream(Map.of("question", "2+2"))
+                                  .last()
+                                  .map(e -> ((StreamEvent.Done) e).prediction().get("answer"));
+                        })
+                .sequential())
         .expectNextCount(30)
         .expectComplete()
         .verify(Duration.ofSeconds(60));

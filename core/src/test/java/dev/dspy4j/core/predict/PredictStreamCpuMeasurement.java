@@ -87,20 +87,31 @@ class PredictStreamCpuMeasurement {
       }
       double perTokenAll = median(longNs) / LONG_TOKENS;
       double marginalNs = (median(longNs) - median(shortNs)) / (LONG_TOKENS - SHORT_TOKENS);
-      double marginalBytes = (median(longBytes) - median(shortBytes)) / (LONG_TOKENS - SHORT_TOKENS);
+      double marginalBytes =
+          (median(longBytes) - median(shortBytes)) / (LONG_TOKENS - SHORT_TOKENS);
       double callNs = (median(longCallNs) - median(shortCallNs)) / (LONG_TOKENS - SHORT_TOKENS);
-      double callBytes = (median(longCallBytes) - median(shortCallBytes)) / (LONG_TOKENS - SHORT_TOKENS);
-      System.out.printf("MEASURE path='%s': stream, per token of a %d-token answer %.0f ns CPU; marginal per "
+      double callBytes =
+          (median(longCallBytes) - median(shortCallBytes)) / (LONG_TOKENS - SHORT_TOKENS);
+      System.out.printf(
+          "MEASURE path='%s': stream, per token of a %d-token answer %.0f ns CPU; marginal per "
               + "token: stream %.0f ns / %.0f B, call() %.0f ns / %.0f B, so streaming's own per-delta cost "
               + "%.0f ns / %.0f B%n",
-          path, LONG_TOKENS, perTokenAll, marginalNs, marginalBytes, callNs, callBytes, marginalNs - callNs,
+          path,
+          LONG_TOKENS,
+          perTokenAll,
+          marginalNs,
+          marginalBytes,
+          callNs,
+          callBytes,
+          marginalNs - callNs,
           marginalBytes - callBytes);
     }
   }
 
   private static void run(Predict module, int streams) {
     for (int i = 0; i < streams; i++) {
-      List<StreamEvent> events = module.stream(Map.of("question", "What is 2+2?")).collectList().block();
+      List<StreamEvent> events =
+          module.stream(Map.of("question", "What is 2+2?")).collectList().block();
       assertThat(events).isNotNull();
       assertThat(events.get(events.size() - 1)).isInstanceOf(StreamEvent.Done.class);
       assertThat(events.size()).isGreaterThan(2);
@@ -125,8 +136,10 @@ class PredictStreamCpuMeasurement {
     var out = new ArrayList<LmChunk>();
     for (String t : List.of("[[ ", "## reas", "oning ## ]]", "\n")) out.add(LmChunk.ofText(t));
     int body = tokens - 10;
-    for (int i = 0; i < body; i++) out.add(LmChunk.ofText(i % 3 == 2 ? " is\n" : (i % 2 == 0 ? " two" : " and")));
-    for (String t : List.of("\n\n[[ ## answer", " ## ]]\n", "4", "\n\n[[ ## completed ## ]]")) out.add(LmChunk.ofText(t));
+    for (int i = 0; i < body; i++)
+      out.add(LmChunk.ofText(i % 3 == 2 ? " is\n" : (i % 2 == 0 ? " two" : " and")));
+    for (String t : List.of("\n\n[[ ## answer", " ## ]]\n", "4", "\n\n[[ ## completed ## ]]"))
+      out.add(LmChunk.ofText(t));
     out.add(LmChunk.of(0, "", null, "stop", null));
     out.add(LmChunk.ofUsage(new dev.dspy4j.core.lm.Usage(20, tokens, 20 + tokens)));
     return out.toArray(new LmChunk[0]);
@@ -147,11 +160,15 @@ class PredictStreamCpuMeasurement {
 
     @Override
     public Mono<LmResponse> complete(LmRequest request) {
-      return Mono.fromSupplier(() -> {
-        var text = new StringBuilder();
-        for (LmChunk c : chunks) text.append(c.text());
-        return LmResponse.builder(List.of(text.toString())).finishReason("stop").usage(chunks[chunks.length - 1].usage().get()).build();
-      });
+      return Mono.fromSupplier(
+          () -> {
+            var text = new StringBuilder();
+            for (LmChunk c : chunks) text.append(c.text());
+            return LmResponse.builder(List.of(text.toString()))
+                .finishReason("stop")
+                .usage(chunks[chunks.length - 1].usage().get())
+                .build();
+          });
     }
 
     @Override

@@ -32,15 +32,17 @@ class PredictTest {
     var lm = DummyLM.of(List.of(Map.of("answer", "Paris")));
     var qa = Predict.of("question -> answer").withLm(lm);
     StepVerifier.create(qa.call(Map.of("question", "What is the capital of France?")))
-        .assertNext(p -> {
-          assertThat(p.get("answer")).isEqualTo("Paris");
-          assertThat(p.fields()).containsOnlyKeys("answer");
-        })
+        .assertNext(
+            p -> {
+              assertThat(p.get("answer")).isEqualTo("Paris");
+              assertThat(p.fields()).containsOnlyKeys("answer");
+            })
         .expectComplete()
         .verify(TIMEOUT);
     var request = lm.lastRequest();
     assertThat(request.messages()).hasSize(2);
-    assertThat(request.messages().get(1).content()).startsWith("[[ ## question ## ]]\nWhat is the capital of France?");
+    assertThat(request.messages().get(1).content())
+        .startsWith("[[ ## question ## ]]\nWhat is the capital of France?");
     assertThat(request.responseFormat()).isEmpty();
   }
 
@@ -49,11 +51,12 @@ class PredictTest {
     var lm = DummyLM.of(List.of(Map.of("reasoning", "2 plus 2 makes 4.", "answer", "4")));
     var cot = ChainOfThought.of("question -> answer").withLm(lm);
     StepVerifier.create(cot.call(Map.of("question", "What is 2+2?")))
-        .assertNext(p -> {
-          assertThat(p.get("reasoning")).isEqualTo("2 plus 2 makes 4.");
-          assertThat(p.get("answer")).isEqualTo("4");
-          assertThat(p.get("answer", Integer.class)).isEqualTo(4);
-        })
+        .assertNext(
+            p -> {
+              assertThat(p.get("reasoning")).isEqualTo("2 plus 2 makes 4.");
+              assertThat(p.get("answer")).isEqualTo("4");
+              assertThat(p.get("answer", Integer.class)).isEqualTo(4);
+            })
         .verifyComplete();
     assertThat(lm.lastRequest().messages().get(1).content())
         .contains("starting with the field `[[ ## reasoning ## ]]`, then `[[ ## answer ## ]]`");
@@ -61,30 +64,53 @@ class PredictTest {
 
   record Question(String question) {}
 
-  enum Tone { FORMAL, CASUAL }
+  enum Tone {
+    FORMAL,
+    CASUAL
+  }
 
-  record Answer(@Desc("a short answer") String answer, double confidence, List<String> sources, Tone tone,
+  record Answer(
+      @Desc("a short answer") String answer,
+      double confidence,
+      List<String> sources,
+      Tone tone,
       Optional<String> caveat) {}
 
   @Test
   void typedRecordsRoundTrip() {
-    var lm = DummyLM.of(List.of(Map.of("answer", "Paris", "confidence", 0.9, "sources", List.of("atlas", "wiki"),
-        "tone", "FORMAL")));
+    var lm =
+        DummyLM.of(
+            List.of(
+                Map.of(
+                    "answer",
+                    "Paris",
+                    "confidence",
+                    0.9,
+                    "sources",
+                    List.of("atlas", "wiki"),
+                    "tone",
+                    "FORMAL")));
     var typed = Predict.typed(Question.class, Answer.class).withLm(lm);
     StepVerifier.create(typed.call(new Question("Capital of France?")))
-        .expectNext(new Answer("Paris", 0.9, List.of("atlas", "wiki"), Tone.FORMAL, Optional.empty()))
+        .expectNext(
+            new Answer("Paris", 0.9, List.of("atlas", "wiki"), Tone.FORMAL, Optional.empty()))
         .verifyComplete();
     assertThat(lm.lastRequest().messages().get(0).content())
         .contains("2. `confidence` (float): \n")
         .contains("1. `answer` (str): a short answer\n")
         .contains("4. `tone` (Tone): \n")
-        .contains("{caveat}        # note: the value you produce must adhere to the JSON schema: "
-            + "{\"anyOf\": [{\"type\": \"string\"}, {\"type\": \"null\"}]}");
+        .contains(
+            "{caveat}        # note: the value you produce must adhere to the JSON schema: "
+                + "{\"anyOf\": [{\"type\": \"string\"}, {\"type\": \"null\"}]}");
   }
 
   @Test
   void predictionGivesTypedAccessUsageAndMetadata() {
-    var lm = DummyLM.builder().answer(Map.of("answer", "Paris", "confidence", 0.75)).usage(new Usage(10, 5, 15)).build();
+    var lm =
+        DummyLM.builder()
+            .answer(Map.of("answer", "Paris", "confidence", 0.75))
+            .usage(new Usage(10, 5, 15))
+            .build();
     var qa = Predict.of("question -> answer, confidence: float").withLm(lm);
     var p = qa.call(Map.of("question", "Q")).block(TIMEOUT);
     assertThat(p.get("confidence", Double.class)).isEqualTo(0.75);
@@ -101,12 +127,14 @@ class PredictTest {
     var lm = DummyLM.of(List.of(Map.of("answer", "x")));
     var qa = Predict.of("context, question -> answer").withLm(lm);
     StepVerifier.create(qa.call(Map.of("question", "Q")))
-        .expectErrorSatisfies(e -> {
-          assertThat(e).isInstanceOf(MissingInputException.class)
-              .hasMessageContaining("missing input field(s) [context]")
-              .hasMessageContaining("the signature's inputs are [context, question]");
-          assertThat(((MissingInputException) e).missing()).containsExactly("context");
-        })
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e)
+                  .isInstanceOf(MissingInputException.class)
+                  .hasMessageContaining("missing input field(s) [context]")
+                  .hasMessageContaining("the signature's inputs are [context, question]");
+              assertThat(((MissingInputException) e).missing()).containsExactly("context");
+            })
         .verify(TIMEOUT);
     assertThat(lm.requests()).isEmpty();
   }
@@ -114,8 +142,11 @@ class PredictTest {
   @Test
   void noLanguageModelIsAClearError() {
     StepVerifier.create(Predict.of("q -> a").call(Map.of("q", "x")))
-        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(NoLanguageModelException.class)
-            .hasMessageContaining("Dspy.configure(lm)"))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(NoLanguageModelException.class)
+                    .hasMessageContaining("Dspy.configure(lm)"))
         .verify(TIMEOUT);
   }
 
@@ -127,15 +158,25 @@ class PredictTest {
     Dspy.configure(processLm);
     var qa = Predict.of("q -> a");
     assertThat(qa.call(Map.of("q", "x")).block(TIMEOUT).get("a")).isEqualTo("process");
-    assertThat(qa.call(Map.of("q", "x")).contextWrite(Dspy.withLm(contextLm)).block(TIMEOUT).get("a"))
+    assertThat(
+            qa.call(Map.of("q", "x")).contextWrite(Dspy.withLm(contextLm)).block(TIMEOUT).get("a"))
         .isEqualTo("context");
-    assertThat(qa.withLm(moduleLm).call(Map.of("q", "x")).contextWrite(Dspy.withLm(contextLm)).block(TIMEOUT)
-        .get("a")).isEqualTo("module");
+    assertThat(
+            qa.withLm(moduleLm)
+                .call(Map.of("q", "x"))
+                .contextWrite(Dspy.withLm(contextLm))
+                .block(TIMEOUT)
+                .get("a"))
+        .isEqualTo("module");
   }
 
   @Test
   void jsonFallbackHappensExactlyOnceAfterAChatParseFailure() {
-    var lm = DummyLM.builder().text("I think the answer is Paris.").json(Map.of("answer", "Paris")).build();
+    var lm =
+        DummyLM.builder()
+            .text("I think the answer is Paris.")
+            .json(Map.of("answer", "Paris"))
+            .build();
     var qa = Predict.of("question -> answer").withLm(lm);
     StepVerifier.create(qa.call(Map.of("question", "Q")))
         .assertNext(p -> assertThat(p.get("answer")).isEqualTo("Paris"))
@@ -144,20 +185,25 @@ class PredictTest {
     assertThat(lm.requests().get(0).responseFormat()).isEmpty();
     LmRequest second = lm.requests().get(1);
     assertThat(second.responseFormat().orElseThrow()).containsEntry("type", "json_schema");
-    assertThat(second.messages().get(1).content()).endsWith("Respond with a JSON object in the following order of "
-        + "fields: `answer`.");
+    assertThat(second.messages().get(1).content())
+        .endsWith("Respond with a JSON object in the following order of " + "fields: `answer`.");
   }
 
   @Test
   void whenTheFallbackAlsoFailsTheJsonErrorIsRaisedWithTheFirstAttached() {
     var lm = DummyLM.ofTexts("no markers", "still no json");
     StepVerifier.create(Predict.of("question -> answer").withLm(lm).call(Map.of("question", "Q")))
-        .expectErrorSatisfies(e -> {
-          assertThat(e).isInstanceOf(AdapterParseException.class);
-          assertThat(((AdapterParseException) e).adapterName()).isEqualTo("JSONAdapter");
-          assertThat(e.getSuppressed()).singleElement()
-              .satisfies(first -> assertThat(((AdapterParseException) first).adapterName()).isEqualTo("ChatAdapter"));
-        })
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e).isInstanceOf(AdapterParseException.class);
+              assertThat(((AdapterParseException) e).adapterName()).isEqualTo("JSONAdapter");
+              assertThat(e.getSuppressed())
+                  .singleElement()
+                  .satisfies(
+                      first ->
+                          assertThat(((AdapterParseException) first).adapterName())
+                              .isEqualTo("ChatAdapter"));
+            })
         .verify(TIMEOUT);
     assertThat(lm.requests()).hasSize(2);
   }
@@ -165,16 +211,24 @@ class PredictTest {
   @Test
   void fallbackCanBeSwitchedOff() {
     var lm = DummyLM.builder().text("no markers").json(Map.of("answer", "never used")).build();
-    StepVerifier.create(Predict.of("question -> answer").withLm(lm).withJsonFallback(false).call(Map.of("question", "Q")))
-        .expectErrorSatisfies(e -> assertThat(((AdapterParseException) e).adapterName()).isEqualTo("ChatAdapter"))
+    StepVerifier.create(
+            Predict.of("question -> answer")
+                .withLm(lm)
+                .withJsonFallback(false)
+                .call(Map.of("question", "Q")))
+        .expectErrorSatisfies(
+            e -> assertThat(((AdapterParseException) e).adapterName()).isEqualTo("ChatAdapter"))
         .verify(TIMEOUT);
     assertThat(lm.requests()).hasSize(1);
   }
 
   @Test
   void noFallbackAfterAnLmError() {
-    var lm = DummyLM.builder().error(new ServerException("upstream 503", 503, "req-1", null, null, null))
-        .json(Map.of("answer", "never used")).build();
+    var lm =
+        DummyLM.builder()
+            .error(new ServerException("upstream 503", 503, "req-1", null, null, null))
+            .json(Map.of("answer", "never used"))
+            .build();
     StepVerifier.create(Predict.of("question -> answer").withLm(lm).call(Map.of("question", "Q")))
         .expectError(ServerException.class)
         .verify(TIMEOUT);
@@ -183,7 +237,8 @@ class PredictTest {
 
   @Test
   void perCallConfigReachesTheRequestAndModulesStayImmutable() {
-    var lm = DummyLM.of(List.of(Map.of("answer", "a"), Map.of("answer", "b"), Map.of("answer", "c")));
+    var lm =
+        DummyLM.of(List.of(Map.of("answer", "a"), Map.of("answer", "b"), Map.of("answer", "c")));
     var base = Predict.of("question -> answer").withLm(lm);
     var tuned = base.withTemperature(0.7).withMaxTokens(100).withCache(false).withN(2);
     var p = tuned.call(Map.of("question", "Q")).block(TIMEOUT);
@@ -201,21 +256,26 @@ class PredictTest {
   @Test
   void demosArePutBeforeTheInputs() {
     var lm = DummyLM.of(List.of(Map.of("answer", "A2")));
-    var qa = Predict.of("question -> answer").withLm(lm)
-        .withDemos(List.of(Example.of(Map.of("question", "Q1", "answer", "A1"))));
+    var qa =
+        Predict.of("question -> answer")
+            .withLm(lm)
+            .withDemos(List.of(Example.of(Map.of("question", "Q1", "answer", "A1"))));
     qa.call(Map.of("question", "Q2")).block(TIMEOUT);
-    assertThat(lm.lastRequest().messages()).extracting(m -> m.role() + ":" + m.content()).containsExactly(
-        "system:" + lm.lastRequest().messages().get(0).content(),
-        "user:[[ ## question ## ]]\nQ1",
-        "assistant:[[ ## answer ## ]]\nA1\n\n[[ ## completed ## ]]\n",
-        "user:[[ ## question ## ]]\nQ2\n\nRespond with the corresponding output fields, starting with the field "
-            + "`[[ ## answer ## ]]`, and then ending with the marker for `[[ ## completed ## ]]`.");
+    assertThat(lm.lastRequest().messages())
+        .extracting(m -> m.role() + ":" + m.content())
+        .containsExactly(
+            "system:" + lm.lastRequest().messages().get(0).content(),
+            "user:[[ ## question ## ]]\nQ1",
+            "assistant:[[ ## answer ## ]]\nA1\n\n[[ ## completed ## ]]\n",
+            "user:[[ ## question ## ]]\nQ2\n\nRespond with the corresponding output fields, starting with the field "
+                + "`[[ ## answer ## ]]`, and then ending with the marker for `[[ ## completed ## ]]`.");
   }
 
   @Test
   void callIsLazyAndEachSubscriptionCallsTheLmAgain() {
     var lm = DummyLM.of(List.of(Map.of("answer", "1"), Map.of("answer", "2")));
-    Mono<Prediction> call = Predict.of("question -> answer").withLm(lm).call(Map.of("question", "Q"));
+    Mono<Prediction> call =
+        Predict.of("question -> answer").withLm(lm).call(Map.of("question", "Q"));
     assertThat(lm.requests()).isEmpty();
     assertThat(call.block(TIMEOUT).get("answer")).isEqualTo("1");
     assertThat(call.block(TIMEOUT).get("answer")).isEqualTo("2");
@@ -231,17 +291,23 @@ class PredictTest {
     answer.put("poem", "Leaves fall");
     answer.put("syllables", List.of(5, 7, 5));
     var lm = DummyLM.byInput(Map.of("autumn", answer));
-    var typed = Predict.typed(Topic.class, Haiku.class).withLm(lm)
-        .withDemos(List.of(Map.entry(new Topic("spring"), new Haiku("Blossoms", List.of(5, 7, 5)))));
+    var typed =
+        Predict.typed(Topic.class, Haiku.class)
+            .withLm(lm)
+            .withDemos(
+                List.of(Map.entry(new Topic("spring"), new Haiku("Blossoms", List.of(5, 7, 5)))));
     StepVerifier.create(typed.call(new Topic("autumn")))
         .expectNext(new Haiku("Leaves fall", List.of(5, 7, 5)))
         .verifyComplete();
     assertThat(lm.lastRequest().messages().get(2).content())
-        .isEqualTo("[[ ## poem ## ]]\nBlossoms\n\n[[ ## syllables ## ]]\n[5, 7, 5]\n\n[[ ## completed ## ]]\n");
+        .isEqualTo(
+            "[[ ## poem ## ]]\nBlossoms\n\n[[ ## syllables ## ]]\n[5, 7, 5]\n\n[[ ## completed ## ]]\n");
     StepVerifier.create(typed.stream(new Topic("autumn"), "poem"))
         .expectNext(new StreamEvent.FieldChunk("poem", "L", false))
         .thenConsumeWhile(e -> e instanceof StreamEvent.FieldChunk c && c.field().equals("poem"))
-        .expectNextMatches(e -> e instanceof StreamEvent.Done d && d.prediction().get("poem").equals("Leaves fall"))
+        .expectNextMatches(
+            e ->
+                e instanceof StreamEvent.Done d && d.prediction().get("poem").equals("Leaves fall"))
         .verifyComplete();
   }
 

@@ -32,8 +32,10 @@ class PredictionMetadataTest {
 
     @Override
     public Mono<LmResponse> complete(LmRequest request) {
-      return Mono.just(LmResponse.builder(List.of(DummyLM.chatFormat(Map.of("answer", "Paris"))))
-          .headers(headers).build());
+      return Mono.just(
+          LmResponse.builder(List.of(DummyLM.chatFormat(Map.of("answer", "Paris"))))
+              .headers(headers)
+              .build());
     }
 
     @Override
@@ -44,25 +46,33 @@ class PredictionMetadataTest {
 
   @Test
   void aPredictionCarriesTheHeliconeMetadataOfItsResponse() {
-    var lm = new GatewayLikeLm(Map.of(
-        "Helicone-Id", "3f1d2c4b-aaaa-4bbb-8ccc-123456789abc",
-        "helicone-cache", "HIT",
-        "Helicone-Cache-Bucket-Idx", "2",
-        "Helicone-RateLimit-Limit", "100",
-        "Helicone-RateLimit-Remaining", "97",
-        "Helicone-RateLimit-Policy", "100;w=60"));
+    var lm =
+        new GatewayLikeLm(
+            Map.of(
+                "Helicone-Id", "3f1d2c4b-aaaa-4bbb-8ccc-123456789abc",
+                "helicone-cache", "HIT",
+                "Helicone-Cache-Bucket-Idx", "2",
+                "Helicone-RateLimit-Limit", "100",
+                "Helicone-RateLimit-Remaining", "97",
+                "Helicone-RateLimit-Policy", "100;w=60"));
 
-    Prediction p = Predict.of("question -> answer").withLm(lm).call(Map.of("question", "Capital?")).block(TIMEOUT);
+    Prediction p =
+        Predict.of("question -> answer")
+            .withLm(lm)
+            .call(Map.of("question", "Capital?"))
+            .block(TIMEOUT);
 
     HeliconeMetadata h = p.helicone();
     assertThat(h.requestId()).contains("3f1d2c4b-aaaa-4bbb-8ccc-123456789abc");
     assertThat(h.cacheStatus()).contains(CacheStatus.HIT);
     assertThat(h.cacheBucketIndex()).hasValue(2);
-    assertThat(h.rateLimit()).hasValueSatisfying(r -> {
-      assertThat(r.limit()).hasValue(100);
-      assertThat(r.remaining()).hasValue(97);
-      assertThat(r.policy()).contains("100;w=60");
-    });
+    assertThat(h.rateLimit())
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.limit()).hasValue(100);
+              assertThat(r.remaining()).hasValue(97);
+              assertThat(r.policy()).contains("100;w=60");
+            });
     assertThat(p.requestId()).as("agrees with helicone()").isEqualTo(h.requestId());
     assertThat(p.cacheHit()).isTrue();
     assertThat(h.cacheHit()).isTrue();
@@ -71,10 +81,18 @@ class PredictionMetadataTest {
   @Test
   void withoutHeadersTheMetadataIsEmpty() {
     var empty = HeliconeMetadata.from(Map.of());
-    Prediction answered = Predict.of("question -> answer").withLm(new GatewayLikeLm(Map.of()))
-        .call(Map.of("question", "Capital?")).block(TIMEOUT);
-    Prediction streamed = ((Done) Predict.of("question -> answer").withLm(new GatewayLikeLm(Map.of("Helicone-Id", "x")))
-        .stream(Map.of("question", "Capital?")).blockLast(TIMEOUT)).prediction();
+    Prediction answered =
+        Predict.of("question -> answer")
+            .withLm(new GatewayLikeLm(Map.of()))
+            .call(Map.of("question", "Capital?"))
+            .block(TIMEOUT);
+    Prediction streamed =
+        ((Done)
+                Predict.of("question -> answer")
+                    .withLm(new GatewayLikeLm(Map.of("Helicone-Id", "x")))
+                    .stream(Map.of("question", "Capital?"))
+                    .blockLast(TIMEOUT))
+            .prediction();
 
     assertThat(answered.helicone()).isEqualTo(empty);
     assertThat(streamed.helicone()).as("stream chunks carry no headers").isEqualTo(empty);

@@ -16,17 +16,24 @@ class PredictorStateTest {
   @Test
   @SuppressWarnings("unchecked")
   void inferPrefixIsDspys() throws Exception {
-    Map<String, String> golden = new ObjectMapper().readValue(
-        new File("src/test/resources/dspy-goldens/programs/infer_prefix.json"), LinkedHashMap.class);
+    Map<String, String> golden =
+        new ObjectMapper()
+            .readValue(
+                new File("src/test/resources/dspy-goldens/programs/infer_prefix.json"),
+                LinkedHashMap.class);
     assertThat(golden).hasSizeGreaterThan(10);
-    golden.forEach((name, prefix) -> assertThat(PredictorState.inferPrefix(name)).as(name).isEqualTo(prefix));
+    golden.forEach(
+        (name, prefix) -> assertThat(PredictorState.inferPrefix(name)).as(name).isEqualTo(prefix));
   }
 
   @Test
   void freshStateHasDspysDefaultPrefixes() {
     var s = PredictorState.of(Signature.parse("question, generateAnswer -> answer"));
-    assertThat(s.prefixes()).containsExactly(
-        Map.entry("question", "Question:"), Map.entry("generateAnswer", "Generate Answer:"), Map.entry("answer", "Answer:"));
+    assertThat(s.prefixes())
+        .containsExactly(
+            Map.entry("question", "Question:"),
+            Map.entry("generateAnswer", "Generate Answer:"),
+            Map.entry("answer", "Answer:"));
   }
 
   @Test
@@ -54,10 +61,12 @@ class PredictorStateTest {
   void stateMayNotChangeTheFields() {
     Predict p = Predict.of("question -> answer");
     var other = PredictorState.of(Signature.parse("question -> answer: int"));
-    assertThatThrownBy(() -> p.setState(other)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> p.setState(other))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not fields");
     var renamed = PredictorState.of(Signature.parse("q -> answer"));
-    assertThatThrownBy(() -> p.updateState(s -> renamed)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> p.updateState(s -> renamed))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(p.signature()).isEqualTo(Signature.parse("question -> answer"));
   }
 
@@ -65,6 +74,7 @@ class PredictorStateTest {
   void prefixesOfUnknownFieldsAreRejected() {
     var s = PredictorState.of(Signature.parse("question -> answer"));
     assertThatThrownBy(() -> s.withPrefixes(Map.of("nope", "Nope:")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nope");
   }
 }

@@ -46,13 +46,19 @@ class StreamTest {
 
     assertThat(events).last().isEqualTo(new Done(called));
     assertThat(events).filteredOn(e -> e instanceof Done).hasSize(1);
-    var chunks = events.stream().filter(e -> e instanceof FieldChunk).map(e -> (FieldChunk) e).toList();
+    var chunks =
+        events.stream().filter(e -> e instanceof FieldChunk).map(e -> (FieldChunk) e).toList();
     assertThat(chunks.size()).as("many small chunks").isGreaterThan(6);
-    assertThat(joined(chunks)).containsExactly(
-        Map.entry("reasoning", called.get("reasoning")), Map.entry("answer", called.get("answer")));
-    assertThat(chunks).filteredOn(FieldChunk::last).extracting(FieldChunk::field)
+    assertThat(joined(chunks))
+        .containsExactly(
+            Map.entry("reasoning", called.get("reasoning")),
+            Map.entry("answer", called.get("answer")));
+    assertThat(chunks)
+        .filteredOn(FieldChunk::last)
+        .extracting(FieldChunk::field)
         .containsExactly("reasoning", "answer");
-    assertThat(chunks).allSatisfy(c -> assertThat(c.text()).doesNotContain("[[").doesNotContain("##"));
+    assertThat(chunks)
+        .allSatisfy(c -> assertThat(c.text()).doesNotContain("[[").doesNotContain("##"));
     assertThat(called.usage()).isEqualTo(new Usage(20, 10, 30));
   }
 
@@ -65,59 +71,82 @@ class StreamTest {
         .verifyComplete();
     assertThatThrownBy(() -> cot.stream(QUESTION, "confidence"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("cannot stream 'confidence': it is not an output field; outputs are [reasoning, answer]");
+        .hasMessageContaining(
+            "cannot stream 'confidence': it is not an output field; outputs are [reasoning, answer]");
   }
 
   @Test
   void cacheHitEmitsOnlyDone() {
-    var lm = DummyLM.builder().when("What is 2+2?", ordered("reasoning", "r", "answer", "4")).cacheHit(true).build();
+    var lm =
+        DummyLM.builder()
+            .when("What is 2+2?", ordered("reasoning", "r", "answer", "4"))
+            .cacheHit(true)
+            .build();
     var cot = ChainOfThought.of("question -> answer").withLm(lm);
     StepVerifier.create(cot.stream(QUESTION))
-        .assertNext(e -> {
-          assertThat(e).isInstanceOf(Done.class);
-          var p = ((Done) e).prediction();
-          assertThat(p.get("answer")).isEqualTo("4");
-          assertThat(p.cacheHit()).isTrue();
-        })
+        .assertNext(
+            e -> {
+              assertThat(e).isInstanceOf(Done.class);
+              var p = ((Done) e).prediction();
+              assertThat(p.get("answer")).isEqualTo("4");
+              assertThat(p.cacheHit()).isTrue();
+            })
         .verifyComplete();
   }
 
   @Test
   void jsonAdapterStreamsStringValuesWithoutQuotesAndWithEscapesDecoded() {
-    var lm = DummyLM.builder()
-        .json(ordered("reasoning", "He said \"hi\"\nthen left \\ é ☃", "answer", "4"))
-        .json(ordered("reasoning", "He said \"hi\"\nthen left \\ é ☃", "answer", "4"))
-        .tokenSize(1)
-        .build();
+    var lm =
+        DummyLM.builder()
+            .json(ordered("reasoning", "He said \"hi\"\nthen left \\ é ☃", "answer", "4"))
+            .json(ordered("reasoning", "He said \"hi\"\nthen left \\ é ☃", "answer", "4"))
+            .tokenSize(1)
+            .build();
     var cot = ChainOfThought.of("question -> answer").withLm(lm);
     var module = cot.predict().withAdapter(new JsonAdapter());
     List<StreamEvent> events = module.stream(QUESTION).collectList().block(TIMEOUT);
-    var chunks = events.stream().filter(e -> e instanceof FieldChunk).map(e -> (FieldChunk) e).toList();
-    assertThat(joined(chunks)).containsExactly(
-        Map.entry("reasoning", "He said \"hi\"\nthen left \\ é ☃"), Map.entry("answer", "4"));
+    var chunks =
+        events.stream().filter(e -> e instanceof FieldChunk).map(e -> (FieldChunk) e).toList();
+    assertThat(joined(chunks))
+        .containsExactly(
+            Map.entry("reasoning", "He said \"hi\"\nthen left \\ é ☃"), Map.entry("answer", "4"));
     assertThat(events).last().isEqualTo(new Done(module.call(QUESTION).block(TIMEOUT)));
-    assertThat(lm.requests().get(0).responseFormat().orElseThrow()).containsEntry("type", "json_schema");
+    assertThat(lm.requests().get(0).responseFormat().orElseThrow())
+        .containsEntry("type", "json_schema");
   }
 
   @Test
   void jsonAdapterUnicodeEscapeSplitAcrossTokensIsHeldUntilComplete() {
     var text = "```json\n{\"answer\": \"caf\\u00e9 \\u2603\", \"n\": [{\"x\": \"}\"}]}\n```";
     var lm = DummyLM.builder().text(text).tokenSize(1).build();
-    var module = Predict.of("question -> answer, n: list[dict[str, str]]").withAdapter(new JsonAdapter()).withLm(lm);
-    StepVerifier.create(module.stream(QUESTION).filter(e -> e instanceof FieldChunk).map(e -> ((FieldChunk) e).text())
-            .reduce(String::concat))
+    var module =
+        Predict.of("question -> answer, n: list[dict[str, str]]")
+            .withAdapter(new JsonAdapter())
+            .withLm(lm);
+    StepVerifier.create(
+            module.stream(QUESTION)
+                .filter(e -> e instanceof FieldChunk)
+                .map(e -> ((FieldChunk) e).text())
+                .reduce(String::concat))
         .expectNext("café ☃")
         .verifyComplete();
   }
 
   @Test
   void parseFailureInTheStreamFallsBackToJsonWithAStatusAndTheSameResultAsCall() {
-    var script = DummyLM.builder().text("The answer is 4.").json(ordered("reasoning", "r", "answer", "4"));
+    var script =
+        DummyLM.builder().text("The answer is 4.").json(ordered("reasoning", "r", "answer", "4"));
     var streamLm = script.build();
-    var callLm = DummyLM.builder().text("The answer is 4.").json(ordered("reasoning", "r", "answer", "4")).build();
+    var callLm =
+        DummyLM.builder()
+            .text("The answer is 4.")
+            .json(ordered("reasoning", "r", "answer", "4"))
+            .build();
     var cot = ChainOfThought.of("question -> answer");
     List<StreamEvent> events = cot.withLm(streamLm).stream(QUESTION).collectList().block(TIMEOUT);
-    assertThat(events).filteredOn(e -> e instanceof Status).singleElement()
+    assertThat(events)
+        .filteredOn(e -> e instanceof Status)
+        .singleElement()
         .satisfies(s -> assertThat(((Status) s).message()).contains("retrying with JSONAdapter"));
     assertThat(events).last().isEqualTo(new Done(cot.withLm(callLm).call(QUESTION).block(TIMEOUT)));
     assertThat(streamLm.requests()).hasSize(2);
@@ -128,14 +157,18 @@ class StreamTest {
     var lm = DummyLM.ofTexts("nothing useful", "still nothing");
     StepVerifier.create(Predict.of("question -> answer").withLm(lm).stream(QUESTION))
         .expectNextMatches(e -> e instanceof Status)
-        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(AdapterParseException.class)
-            .hasMessageContaining("Adapter JSONAdapter failed"))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(AdapterParseException.class)
+                    .hasMessageContaining("Adapter JSONAdapter failed"))
         .verify(TIMEOUT);
   }
 
   @Test
   void lmErrorEndsTheStreamWithoutFallback() {
-    var lm = DummyLM.builder().error(new ServerException("503", 503, null, null, null, null)).build();
+    var lm =
+        DummyLM.builder().error(new ServerException("503", 503, null, null, null, null)).build();
     StepVerifier.create(Predict.of("question -> answer").withLm(lm).stream(QUESTION))
         .expectError(ServerException.class)
         .verify(TIMEOUT);
@@ -175,7 +208,8 @@ class StreamTest {
   void firstChunkArrivesBeforeTheLmFinishes() {
     var lm = new ScriptedStreamLm();
     StepVerifier.create(Predict.of("question -> answer").withLm(lm).stream(QUESTION))
-        .then(() -> lm.publisher.next(LmChunk.ofText("[[ ## ans"), LmChunk.ofText("wer ## ]]\nPar")))
+        .then(
+            () -> lm.publisher.next(LmChunk.ofText("[[ ## ans"), LmChunk.ofText("wer ## ]]\nPar")))
         .expectNext(new FieldChunk("answer", "Par", false))
         .then(() -> lm.publisher.next(LmChunk.ofText("is\n\n[[ ## completed ## ]]")))
         .expectNext(new FieldChunk("answer", "is", true))
@@ -197,10 +231,11 @@ class StreamTest {
 
   @Test
   void dummyLmCountsTheCancelOfAStream() {
-    var lm = DummyLM.builder()
-        .answer(ordered("reasoning", "a long chain of thought ".repeat(50), "answer", "4"))
-        .tokenSize(1)
-        .build();
+    var lm =
+        DummyLM.builder()
+            .answer(ordered("reasoning", "a long chain of thought ".repeat(50), "answer", "4"))
+            .tokenSize(1)
+            .build();
     StepVerifier.create(ChainOfThought.of("question -> answer").withLm(lm).stream(QUESTION), 1)
         .expectNextCount(1)
         .thenCancel()

@@ -48,8 +48,9 @@ class BadProgramFileTest {
   /** Writes the two_predictors golden, changed by {@code edit}, and returns its path. */
   @SuppressWarnings("unchecked")
   private Path editedRag(Consumer<Map<String, Object>> edit) throws IOException {
-    Map<String, Object> json = new ObjectMapper().readValue(
-        Goldens.pythonSaved("two_predictors").toFile(), LinkedHashMap.class);
+    Map<String, Object> json =
+        new ObjectMapper()
+            .readValue(Goldens.pythonSaved("two_predictors").toFile(), LinkedHashMap.class);
     edit.accept(json);
     Path file = dir.resolve("edited.json");
     Files.writeString(file, new ObjectMapper().writeValueAsString(json));
@@ -69,13 +70,16 @@ class BadProgramFileTest {
   void missingAndExtraPredictorsAreListed() throws IOException {
     var rag = learnedRag();
     var before = states(rag);
-    Path file = editedRag(json -> json.put("generate_answer", json.remove("generate_answer.predict")));
+    Path file =
+        editedRag(json -> json.put("generate_answer", json.remove("generate_answer.predict")));
     assertThatThrownBy(() -> rag.load(file))
-        .isInstanceOfSatisfying(PredictorNamesMismatchException.class, e -> {
-          assertThat(e.missing()).containsExactly("generate_answer.predict");
-          assertThat(e.extra()).containsExactly("generate_answer");
-          assertThat(e.path()).isEqualTo(file);
-        })
+        .isInstanceOfSatisfying(
+            PredictorNamesMismatchException.class,
+            e -> {
+              assertThat(e.missing()).containsExactly("generate_answer.predict");
+              assertThat(e.extra()).containsExactly("generate_answer");
+              assertThat(e.path()).isEqualTo(file);
+            })
         .hasMessageContaining("missing from the file: [generate_answer.predict]")
         .hasMessageContaining("in the file but not in the program: [generate_answer]");
     assertUnchanged(rag, before);
@@ -86,10 +90,12 @@ class BadProgramFileTest {
     Predict bare = Predict.of("question -> answer");
     var before = bare.state();
     assertThatThrownBy(() -> bare.load(Goldens.pythonSaved("two_predictors")))
-        .isInstanceOfSatisfying(PredictorNamesMismatchException.class, e -> {
-          assertThat(e.missing()).containsExactly("self");
-          assertThat(e.extra()).containsExactly("rewrite", "generate_answer.predict");
-        });
+        .isInstanceOfSatisfying(
+            PredictorNamesMismatchException.class,
+            e -> {
+              assertThat(e.missing()).containsExactly("self");
+              assertThat(e.extra()).containsExactly("rewrite", "generate_answer.predict");
+            });
     assertThat(bare.state()).isEqualTo(before);
   }
 
@@ -99,22 +105,30 @@ class BadProgramFileTest {
     var rag = learnedRag();
     var before = states(rag);
     // the first predictor is fine (it would load), the second has one field too few
-    Path file = editedRag(json -> {
-      var fields = (List<Object>) obj(obj(json.get("generate_answer.predict")).get("signature")).get("fields");
-      fields.remove(fields.size() - 1);
-    });
+    Path file =
+        editedRag(
+            json -> {
+              var fields =
+                  (List<Object>)
+                      obj(obj(json.get("generate_answer.predict")).get("signature")).get("fields");
+              fields.remove(fields.size() - 1);
+            });
     assertThatThrownBy(() -> rag.load(file))
-        .isInstanceOfSatisfying(SignatureMismatchException.class,
+        .isInstanceOfSatisfying(
+            SignatureMismatchException.class,
             e -> assertThat(e.predictor()).isEqualTo("generate_answer.predict"))
-        .hasMessageContaining("saves 3 field(s), but its signature has 4: [context, question, reasoning, answer]");
+        .hasMessageContaining(
+            "saves 3 field(s), but its signature has 4: [context, question, reasoning, answer]");
     assertUnchanged(rag, before);
   }
 
   @Test
   void aFileOfAnotherSignatureIsRejected() {
-    ChainOfThought cot = ChainOfThought.of("context, question -> answer"); // 4 fields; the file has 3
+    ChainOfThought cot =
+        ChainOfThought.of("context, question -> answer"); // 4 fields; the file has 3
     assertThatThrownBy(() -> cot.load(Goldens.pythonSaved("cot_augmented")))
-        .isInstanceOf(SignatureMismatchException.class).hasMessageContaining("'predict'");
+        .isInstanceOf(SignatureMismatchException.class)
+        .hasMessageContaining("'predict'");
   }
 
   @Test
@@ -124,11 +138,14 @@ class BadProgramFileTest {
     Path file = dir.resolve("broken.json");
     Files.writeString(file, "{\n  \"rewrite\": {\n    \"demos\": [,]\n  }\n}\n");
     assertThatThrownBy(() -> rag.load(file))
-        .isInstanceOfSatisfying(MalformedProgramFileException.class, e -> {
-          assertThat(e.line()).isEqualTo(3);
-          assertThat(e.column()).isGreaterThan(0);
-        })
-        .hasMessageContaining("invalid JSON").hasMessageContaining("line 3, column");
+        .isInstanceOfSatisfying(
+            MalformedProgramFileException.class,
+            e -> {
+              assertThat(e.line()).isEqualTo(3);
+              assertThat(e.column()).isGreaterThan(0);
+            })
+        .hasMessageContaining("invalid JSON")
+        .hasMessageContaining("line 3, column");
     assertUnchanged(rag, before);
   }
 
@@ -136,7 +153,8 @@ class BadProgramFileTest {
   void trailingGarbageIsMalformed() throws IOException {
     Path file = dir.resolve("trailing.json");
     Files.writeString(file, Goldens.text(Goldens.pythonSaved("two_predictors")) + "}");
-    assertThatThrownBy(() -> learnedRag().load(file)).isInstanceOf(MalformedProgramFileException.class);
+    assertThatThrownBy(() -> learnedRag().load(file))
+        .isInstanceOf(MalformedProgramFileException.class);
   }
 
   @Test
@@ -146,7 +164,8 @@ class BadProgramFileTest {
     assertThat(BAD.resolve("program_dir/program.pkl")).exists();
     assertThatThrownBy(() -> cot.load(BAD.resolve("program_dir")))
         .isInstanceOf(UnportableProgramException.class)
-        .hasMessageContaining("save_program=True").hasMessageContaining("program.save(\"program.json\")");
+        .hasMessageContaining("save_program=True")
+        .hasMessageContaining("program.save(\"program.json\")");
     assertThat(cot.predict().state()).isEqualTo(before);
   }
 
@@ -155,7 +174,8 @@ class BadProgramFileTest {
     var cot = ChainOfThought.of("question -> answer");
     assertThatThrownBy(() -> cot.load(BAD.resolve("state.pkl")))
         .isInstanceOf(UnportableProgramException.class)
-        .hasMessageContaining("cloudpickle").hasMessageContaining("program.save(\"program.json\")");
+        .hasMessageContaining("cloudpickle")
+        .hasMessageContaining("program.save(\"program.json\")");
     // the same pickle bytes under a .json name are recognised too
     Path disguised = dir.resolve("state.json");
     Files.copy(BAD.resolve("state.pkl"), disguised);
@@ -166,7 +186,8 @@ class BadProgramFileTest {
   void flexStateIsUnportable() {
     var cot = ChainOfThought.of("question -> answer");
     assertThatThrownBy(() -> cot.load(BAD.resolve("flex.json")))
-        .isInstanceOf(UnportableProgramException.class).hasMessageContaining("Flex");
+        .isInstanceOf(UnportableProgramException.class)
+        .hasMessageContaining("Flex");
   }
 
   @Test
@@ -175,7 +196,8 @@ class BadProgramFileTest {
     var before = states(rag);
     Path file = editedRag(json -> obj(json.get("rewrite")).put("extended_signature", Map.of()));
     assertThatThrownBy(() -> rag.load(file))
-        .isInstanceOf(UnportableProgramException.class).hasMessageContaining("extended_signature");
+        .isInstanceOf(UnportableProgramException.class)
+        .hasMessageContaining("extended_signature");
     assertUnchanged(rag, before);
   }
 
@@ -183,7 +205,8 @@ class BadProgramFileTest {
   void missingMetadataIsMalformedAsInDspy() throws IOException {
     Path file = editedRag(json -> json.remove("metadata"));
     assertThatThrownBy(() -> learnedRag().load(file))
-        .isInstanceOf(MalformedProgramFileException.class).hasMessageContaining("dependency_versions");
+        .isInstanceOf(MalformedProgramFileException.class)
+        .hasMessageContaining("dependency_versions");
   }
 
   @Test
@@ -192,17 +215,24 @@ class BadProgramFileTest {
     var rag = learnedRag();
     var before = states(rag);
     Path demos = editedRag(json -> obj(json.get("generate_answer.predict")).put("demos", "nope"));
-    assertThatThrownBy(() -> rag.load(demos)).isInstanceOf(MalformedProgramFileException.class)
+    assertThatThrownBy(() -> rag.load(demos))
+        .isInstanceOf(MalformedProgramFileException.class)
         .hasMessageContaining("'demos' of predictor 'generate_answer.predict' is not a list");
     Path noLm = editedRag(json -> obj(json.get("rewrite")).remove("lm"));
-    assertThatThrownBy(() -> rag.load(noLm)).isInstanceOf(MalformedProgramFileException.class)
+    assertThatThrownBy(() -> rag.load(noLm))
+        .isInstanceOf(MalformedProgramFileException.class)
         .hasMessageContaining("no 'lm'");
-    Path field = editedRag(json -> ((List<Object>) obj(obj(json.get("rewrite")).get("signature")).get("fields"))
-        .set(0, Map.of("prefix", 3)));
-    assertThatThrownBy(() -> rag.load(field)).isInstanceOf(MalformedProgramFileException.class)
+    Path field =
+        editedRag(
+            json ->
+                ((List<Object>) obj(obj(json.get("rewrite")).get("signature")).get("fields"))
+                    .set(0, Map.of("prefix", 3)));
+    assertThatThrownBy(() -> rag.load(field))
+        .isInstanceOf(MalformedProgramFileException.class)
         .hasMessageContaining("field 1 ('question') of predictor 'rewrite'");
     Files.writeString(dir.resolve("array.json"), "[]");
-    assertThatThrownBy(() -> rag.load(dir.resolve("array.json"))).isInstanceOf(MalformedProgramFileException.class)
+    assertThatThrownBy(() -> rag.load(dir.resolve("array.json")))
+        .isInstanceOf(MalformedProgramFileException.class)
         .hasMessageContaining("top level");
     assertUnchanged(rag, before);
   }
@@ -211,7 +241,9 @@ class BadProgramFileTest {
   void unsafeLmKeysAreDroppedUnlessAllowed() {
     Predict p = Predict.of("question -> answer");
     p.load(Goldens.pythonSaved("lm_section"));
-    assertThat(p.state().lm()).containsEntry("model", "openai/gpt-4o-mini").containsEntry("temperature", 0.7)
+    assertThat(p.state().lm())
+        .containsEntry("model", "openai/gpt-4o-mini")
+        .containsEntry("temperature", 0.7)
         .doesNotContainKey("api_base");
     p.load(Goldens.pythonSaved("lm_section"), LoadOptions.DEFAULTS.withAllowUnsafeLmState(true));
     assertThat(p.state().lm()).containsEntry("api_base", "https://example.invalid/v1");
@@ -221,16 +253,20 @@ class BadProgramFileTest {
   void savePathsAndThreadsAreChecked() {
     var rag = new ProgramFixtures.Rag();
     assertThatThrownBy(() -> rag.save(dir.resolve("x.pkl")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(".json");
-    assertThatThrownBy(() -> rag.load(dir.resolve("x.txt"))).isInstanceOf(java.io.UncheckedIOException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(".json");
+    assertThatThrownBy(() -> rag.load(dir.resolve("x.txt")))
+        .isInstanceOf(java.io.UncheckedIOException.class);
     // save and load are blocking file I/O: refused on a non-blocking (event loop) thread
-    Object onLoop = Mono.<Object>fromCallable(() -> {
-          rag.save(dir.resolve("x.json"));
-          return "saved";
-        })
-        .subscribeOn(Schedulers.parallel())
-        .onErrorResume(e -> Mono.just(e))
-        .block();
+    Object onLoop =
+        Mono.<Object>fromCallable(
+                () -> {
+                  rag.save(dir.resolve("x.json"));
+                  return "saved";
+                })
+            .subscribeOn(Schedulers.parallel())
+            .onErrorResume(e -> Mono.just(e))
+            .block();
     assertThat(onLoop).isInstanceOf(IllegalStateException.class);
     assertThat(dir.resolve("x.json")).doesNotExist();
   }
@@ -250,8 +286,12 @@ class BadProgramFileTest {
   @SuppressWarnings("unchecked")
   void aDemoValueOfNoneLoadsAsANullValue() throws Exception {
     var rag = new ProgramFixtures.Rag();
-    Path nullDemo = editedRag(json -> ((List<Object>) obj(json.get("rewrite")).get("demos"))
-        .add(new LinkedHashMap<>(java.util.Collections.singletonMap("question", null))));
+    Path nullDemo =
+        editedRag(
+            json ->
+                ((List<Object>) obj(json.get("rewrite")).get("demos"))
+                    .add(
+                        new LinkedHashMap<>(java.util.Collections.singletonMap("question", null))));
     rag.load(nullDemo);
     var demos = rag.namedPredictors().get("rewrite").demos();
     assertThat(demos.get(demos.size() - 1).values()).containsEntry("question", null);

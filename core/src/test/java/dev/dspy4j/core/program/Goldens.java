@@ -16,7 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads the program goldens DSPy wrote (tools/dspy-goldens/gen_programs.py) and runs programs the same way. */
+/**
+ * Reads the program goldens DSPy wrote (tools/dspy-goldens/gen_programs.py) and runs programs the
+ * same way.
+ */
 final class Goldens {
 
   static final Path ROOT = Path.of("src/test/resources/dspy-goldens/programs");
@@ -46,14 +49,20 @@ final class Goldens {
   }
 
   /** One call of a golden: inputs, the DummyLM answers, and the messages of each LM call. */
-  record Call(Map<String, Object> inputs, List<Map<String, Object>> answers, List<List<Map<String, String>>> messages) {}
+  record Call(
+      Map<String, Object> inputs,
+      List<Map<String, Object>> answers,
+      List<List<Map<String, String>>> messages) {}
 
   @SuppressWarnings("unchecked")
   static List<Call> calls(Map<String, Object> expected) {
     var out = new ArrayList<Call>();
     for (var c : (List<Map<String, Object>>) expected.get("calls")) {
-      out.add(new Call((Map<String, Object>) c.get("inputs"), (List<Map<String, Object>>) c.get("answers"),
-          (List<List<Map<String, String>>>) c.get("messages")));
+      out.add(
+          new Call(
+              (Map<String, Object>) c.get("inputs"),
+              (List<Map<String, Object>>) c.get("answers"),
+              (List<List<Map<String, String>>>) c.get("messages")));
     }
     return out;
   }
@@ -74,12 +83,14 @@ final class Goldens {
     var out = new ArrayList<List<Map<String, String>>>();
     for (LmRequest r : lm.requests()) {
       var messages = new ArrayList<Map<String, String>>();
-      r.messages().forEach(m -> {
-        var entry = new LinkedHashMap<String, String>();
-        entry.put("role", m.role());
-        entry.put("content", m.content());
-        messages.add(entry);
-      });
+      r.messages()
+          .forEach(
+              m -> {
+                var entry = new LinkedHashMap<String, String>();
+                entry.put("role", m.role());
+                entry.put("content", m.content());
+                messages.add(entry);
+              });
       out.add(messages);
     }
     return out;

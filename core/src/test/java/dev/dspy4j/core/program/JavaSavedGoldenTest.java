@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dspy4j.core.predict.Example;
 import dev.dspy4j.core.predict.Module;
 import dev.dspy4j.core.predict.Predict;
-import dev.dspy4j.core.predict.PredictorState;
 import dev.dspy4j.core.signature.Field;
 import dev.dspy4j.core.signature.Signature;
 import java.io.IOException;
@@ -27,64 +26,128 @@ import org.junit.jupiter.params.provider.MethodSource;
  * DSPy produced after loading them (tools/dspy-goldens/gen_programs.py), which must equal the
  * prompts dspy4j sends for the same program.
  *
- * <p>To rewrite the java-saved files after a deliberate change: run with
- * {@code -Ddspy4j.writeGoldens=true}, then regenerate the Python side with gen_programs.py.
+ * <p>To rewrite the java-saved files after a deliberate change: run with {@code
+ * -Ddspy4j.writeGoldens=true}, then regenerate the Python side with gen_programs.py.
  */
 class JavaSavedGoldenTest {
 
   static final Map<String, Supplier<Module>> PROGRAMS = new LinkedHashMap<>();
-  static final Map<String, String> CALLS = Map.of(
-      "java_bare_predict", "bare_predict",
-      "java_two_predictors", "two_predictors",
-      "java_typed_fields", "typed_fields",
-      "java_nested", "nested");
+  static final Map<String, String> CALLS =
+      Map.of(
+          "java_bare_predict", "bare_predict",
+          "java_two_predictors", "two_predictors",
+          "java_typed_fields", "typed_fields",
+          "java_nested", "nested");
 
   static {
-    PROGRAMS.put("java_bare_predict", () -> {
-      Predict p = Predict.of("question -> answer");
-      p.updateState(s -> s.withInstructions("Answer with one word, in \"quotes\".").withDemos(List.of(
-          demo("question", "Capital of Italy?", "answer", "Rome"),
-          demo("question", "Capital of Japan — in kanji?", "answer", "東京"))));
-      return p;
-    });
-    PROGRAMS.put("java_two_predictors", () -> {
-      var rag = new ProgramFixtures.Rag();
-      rag.rewrite.updateState(s -> s.withDemos(List.of(
-          demo("question", "Who painted the Mona Lisa?", "query", "Mona Lisa painter"))));
-      rag.generateAnswer.predict().updateState(s -> s.withInstructions("Answer using the context.\nCite it.")
-          .withDemos(List.of(demo("augmented", true, "context", List.of("Paris is in France."),
-              "question", "Where is Paris?", "reasoning", "The context says so.", "answer", "France"))));
-      return rag;
-    });
-    PROGRAMS.put("java_typed_fields", () -> {
-      var typed = new ProgramFixtures.Typed();
-      typed.pick.predict().updateState(s -> s.withDemos(List.of(
-          demo("question", "Smallest prime?", "options", List.of("1", "2", "3"), "answer", 1, "confidence", 1.0),
-          demo("question", "Hottest planet?", "options", List.of("Venus", "Mercury"), "answer", 0,
-              "confidence", 0.00003))));
-      return typed;
-    });
-    PROGRAMS.put("java_nested", () -> {
-      var pipeline = new ProgramFixtures.Pipeline();
-      pipeline.summarizer.summarize.updateState(s -> s.withDemos(List.of(
-          demo("text", "Long text.", "summary", "Short."))));
-      pipeline.summarizer.critique.predict().updateState(s -> s
-          .withPrefixes(Map.of("verdict", "Verdict (true/false):"))
-          .withSignature(describe(s.signature(), "summary", "a one-line summary")));
-      pipeline.finalAnswer.updateState(s -> s.withInstructions("Reply yes or no."));
-      return pipeline;
-    });
+    PROGRAMS.put(
+        "java_bare_predict",
+        () -> {
+          Predict p = Predict.of("question -> answer");
+          p.updateState(
+              s ->
+                  s.withInstructions("Answer with one word, in \"quotes\".")
+                      .withDemos(
+                          List.of(
+                              demo("question", "Capital of Italy?", "answer", "Rome"),
+                              demo("question", "Capital of Japan — in kanji?", "answer", "東京"))));
+          return p;
+        });
+    PROGRAMS.put(
+        "java_two_predictors",
+        () -> {
+          var rag = new ProgramFixtures.Rag();
+          rag.rewrite.updateState(
+              s ->
+                  s.withDemos(
+                      List.of(
+                          demo(
+                              "question",
+                              "Who painted the Mona Lisa?",
+                              "query",
+                              "Mona Lisa painter"))));
+          rag.generateAnswer
+              .predict()
+              .updateState(
+                  s ->
+                      s.withInstructions("Answer using the context.\nCite it.")
+                          .withDemos(
+                              List.of(
+                                  demo(
+                                      "augmented",
+                                      true,
+                                      "context",
+                                      List.of("Paris is in France."),
+                                      "question",
+                                      "Where is Paris?",
+                                      "reasoning",
+                                      "The context says so.",
+                                      "answer",
+                                      "France"))));
+          return rag;
+        });
+    PROGRAMS.put(
+        "java_typed_fields",
+        () -> {
+          var typed = new ProgramFixtures.Typed();
+          typed
+              .pick
+              .predict()
+              .updateState(
+                  s ->
+                      s.withDemos(
+                          List.of(
+                              demo(
+                                  "question",
+                                  "Smallest prime?",
+                                  "options",
+                                  List.of("1", "2", "3"),
+                                  "answer",
+                                  1,
+                                  "confidence",
+                                  1.0),
+                              demo(
+                                  "question",
+                                  "Hottest planet?",
+                                  "options",
+                                  List.of("Venus", "Mercury"),
+                                  "answer",
+                                  0,
+                                  "confidence",
+                                  0.00003))));
+          return typed;
+        });
+    PROGRAMS.put(
+        "java_nested",
+        () -> {
+          var pipeline = new ProgramFixtures.Pipeline();
+          pipeline.summarizer.summarize.updateState(
+              s -> s.withDemos(List.of(demo("text", "Long text.", "summary", "Short."))));
+          pipeline
+              .summarizer
+              .critique
+              .predict()
+              .updateState(
+                  s ->
+                      s.withPrefixes(Map.of("verdict", "Verdict (true/false):"))
+                          .withSignature(describe(s.signature(), "summary", "a one-line summary")));
+          pipeline.finalAnswer.updateState(s -> s.withInstructions("Reply yes or no."));
+          return pipeline;
+        });
   }
 
   private static Example demo(Object... keyValues) {
     var values = new LinkedHashMap<String, Object>();
-    for (int i = 0; i < keyValues.length; i += 2) values.put((String) keyValues[i], keyValues[i + 1]);
+    for (int i = 0; i < keyValues.length; i += 2)
+      values.put((String) keyValues[i], keyValues[i + 1]);
     return Example.of(values);
   }
 
   private static Signature describe(Signature signature, String field, String description) {
-    List<Field> fields = signature.fields().stream()
-        .map(f -> f.name().equals(field) ? f.withDescription(description) : f).toList();
+    List<Field> fields =
+        signature.fields().stream()
+            .map(f -> f.name().equals(field) ? f.withDescription(description) : f)
+            .toList();
     return Signature.of(fields, signature.instructions());
   }
 
@@ -113,7 +176,8 @@ class JavaSavedGoldenTest {
     // Python DSPy loaded dspy4j's file and saved it again: the same bytes, so it read every demo,
     // instruction, description and prefix dspy4j wrote
     assertThat(ProgramFiles.text(PROGRAMS.get(name).get()))
-        .isEqualTo(Goldens.text(Goldens.ROOT.resolve("java-saved/" + name + ".python-resaved.json")));
+        .isEqualTo(
+            Goldens.text(Goldens.ROOT.resolve("java-saved/" + name + ".python-resaved.json")));
   }
 
   @ParameterizedTest
@@ -134,6 +198,8 @@ class JavaSavedGoldenTest {
     Module fresh = ProgramFixtures.PROGRAMS.get(CALLS.get(name)).get();
     fresh.load(javaSaved(name));
     var before = saved.namedPredictors();
-    fresh.namedPredictors().forEach((n, p) -> assertThat(p.state()).isEqualTo(before.get(n).state()));
+    fresh
+        .namedPredictors()
+        .forEach((n, p) -> assertThat(p.state()).isEqualTo(before.get(n).state()));
   }
 }

@@ -38,13 +38,18 @@ class LoadConcurrencyTest {
 
   private static final Map<String, Object> INPUTS = Map.of("question", "Q?");
 
-  /** Two files for {@code question -> answer} that differ in instructions, demos and descriptions. */
+  /**
+   * Two files for {@code question -> answer} that differ in instructions, demos and descriptions.
+   */
   private Path[] twoStates() {
     Predict a = Predict.of("question -> answer");
-    a.updateState(s -> s.withInstructions("State A instructions.")
-        .withDemos(List.of(demo("qa1", "aa1"), demo("qa2", "aa2"))));
+    a.updateState(
+        s ->
+            s.withInstructions("State A instructions.")
+                .withDemos(List.of(demo("qa1", "aa1"), demo("qa2", "aa2"))));
     Predict b = Predict.of("question -> answer");
-    b.updateState(s -> s.withInstructions("State B instructions.").withDemos(List.of(demo("qb1", "ab1"))));
+    b.updateState(
+        s -> s.withInstructions("State B instructions.").withDemos(List.of(demo("qb1", "ab1"))));
     Path fileA = dir.resolve("a.json");
     Path fileB = dir.resolve("b.json");
     a.save(fileA);
@@ -80,32 +85,57 @@ class LoadConcurrencyTest {
     LanguageModel recording = new DummyLmRecorder(seen);
     var stop = new AtomicBoolean();
     var loads = new AtomicInteger();
-    var loader = new Thread(() -> {
-      while (!stop.get()) program.load(files[loads.getAndIncrement() % 2]);
-    });
+    var loader =
+        new Thread(
+            () -> {
+              while (!stop.get()) program.load(files[loads.getAndIncrement() % 2]);
+            });
     // file loads are slow next to a call's formatting; a second writer swaps the same two states
     // (as load applies them) in a tight loop so that a call reading the state twice would be caught
     Predict loadedA = Predict.of("question -> answer");
     loadedA.load(files[0]);
     Predict loadedB = Predict.of("question -> answer");
     loadedB.load(files[1]);
-    var swapper = new Thread(() -> {
-      for (int i = 0; !stop.get(); i++) program.setState(i % 2 == 0 ? loadedA.state() : loadedB.state());
-    });
+    var swapper =
+        new Thread(
+            () -> {
+              for (int i = 0; !stop.get(); i++)
+                program.setState(i % 2 == 0 ? loadedA.state() : loadedB.state());
+            });
     loader.start();
     swapper.start();
     try {
       Flux.range(0, 4000)
-          .flatMap(i -> program.call(INPUTS).contextWrite(Dspy.withLm(recording)).subscribeOn(Schedulers.boundedElastic()), 32)
-          .then().block(Duration.ofSeconds(60));
+          .flatMap(
+              i ->
+                  program
+                      .call(INPUTS)
+                      .contextWrite(Dspy.withLm(recording))
+                      .subscribeOn(Schedulers.boundedElastic()),
+              32)
+          .then()
+          .block(Duration.ofSeconds(60));
       // streams read the state once too
       Flux.range(0, 500)
-          .flatMap(i -> Predict.of("question -> answer").stream(INPUTS).then().contextWrite(Dspy.withLm(recording))
-              .subscribeOn(Schedulers.boundedElastic()), 16)
-          .then().block(Duration.ofSeconds(60));
+          .flatMap(
+              i ->
+                  Predict.of("question -> answer").stream(INPUTS)
+                      .then()
+                      .contextWrite(Dspy.withLm(recording))
+                      .subscribeOn(Schedulers.boundedElastic()),
+              16)
+          .then()
+          .block(Duration.ofSeconds(60));
       Flux.range(0, 1000)
-          .flatMap(i -> program.stream(INPUTS).then().contextWrite(Dspy.withLm(recording)).subscribeOn(Schedulers.boundedElastic()), 32)
-          .then().block(Duration.ofSeconds(60));
+          .flatMap(
+              i ->
+                  program.stream(INPUTS)
+                      .then()
+                      .contextWrite(Dspy.withLm(recording))
+                      .subscribeOn(Schedulers.boundedElastic()),
+              32)
+          .then()
+          .block(Duration.ofSeconds(60));
     } finally {
       stop.set(true);
       loader.join();
@@ -134,28 +164,34 @@ class LoadConcurrencyTest {
     // The first answer cannot be parsed (so Predict retries with the JSON adapter, a second LM
     // request); while answering it, the LM loads state B into the program.
     var requests = new ArrayList<LmRequest>();
-    LanguageModel loadingMidCall = new LanguageModel() {
-      @Override
-      public String model() {
-        return "mid-call-loader";
-      }
+    LanguageModel loadingMidCall =
+        new LanguageModel() {
+          @Override
+          public String model() {
+            return "mid-call-loader";
+          }
 
-      @Override
-      public Mono<LmResponse> complete(LmRequest request) {
-        requests.add(request);
-        if (requests.size() == 1) {
-          program.load(files[1]);
-          return Mono.just(LmResponse.of("no markers here"));
-        }
-        return Mono.just(LmResponse.of("{\"answer\": \"ok\"}"));
-      }
+          @Override
+          public Mono<LmResponse> complete(LmRequest request) {
+            requests.add(request);
+            if (requests.size() == 1) {
+              program.load(files[1]);
+              return Mono.just(LmResponse.of("no markers here"));
+            }
+            return Mono.just(LmResponse.of("{\"answer\": \"ok\"}"));
+          }
 
-      @Override
-      public Flux<LmChunk> stream(LmRequest request) {
-        return complete(request).map(r -> LmChunk.ofText(r.text())).flux();
-      }
-    };
-    assertThat(program.call(INPUTS).contextWrite(Dspy.withLm(loadingMidCall)).block(Duration.ofSeconds(5)).get("answer"))
+          @Override
+          public Flux<LmChunk> stream(LmRequest request) {
+            return complete(request).map(r -> LmChunk.ofText(r.text())).flux();
+          }
+        };
+    assertThat(
+            program
+                .call(INPUTS)
+                .contextWrite(Dspy.withLm(loadingMidCall))
+                .block(Duration.ofSeconds(5))
+                .get("answer"))
         .isEqualTo("ok");
     assertThat(requests).hasSize(2);
     assertThat(requests.get(0).messages()).isEqualTo(promptA);
@@ -169,15 +205,22 @@ class LoadConcurrencyTest {
     // the same for a stream: its JSON fallback keeps the state the stream started with
     requests.clear();
     program.load(files[0]);
-    var events = program.stream(INPUTS).contextWrite(Dspy.withLm(loadingMidCall)).collectList().block(Duration.ofSeconds(5));
+    var events =
+        program.stream(INPUTS)
+            .contextWrite(Dspy.withLm(loadingMidCall))
+            .collectList()
+            .block(Duration.ofSeconds(5));
     assertThat(events.get(events.size() - 1)).isInstanceOf(StreamEvent.Done.class);
     assertThat(requests).hasSize(2);
-    assertThat(requests.get(1).messages().toString()).contains("State A instructions.").contains("qa1")
+    assertThat(requests.get(1).messages().toString())
+        .contains("State A instructions.")
+        .contains("qa1")
         .doesNotContain("qb1");
   }
 
   /** Records each request's messages and answers at once. */
-  private record DummyLmRecorder(ConcurrentLinkedQueue<List<Message>> seen) implements LanguageModel {
+  private record DummyLmRecorder(ConcurrentLinkedQueue<List<Message>> seen)
+      implements LanguageModel {
     @Override
     public String model() {
       return "recorder";
@@ -195,5 +238,4 @@ class LoadConcurrencyTest {
       return Flux.just(LmChunk.ofText(DummyLM.chatFormat(Map.of("answer", "x"))));
     }
   }
-
 }

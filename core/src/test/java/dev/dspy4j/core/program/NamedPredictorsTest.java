@@ -26,7 +26,10 @@ class NamedPredictorsTest {
   static final class Program extends Base {
     static final Predict SHARED_CONSTANT = Predict.of("a -> b");
     final ChainOfThought generateAnswer = ChainOfThought.of("q -> a");
-    @DspyName("customName") final Predict renamed = Predict.of("a -> b");
+
+    @DspyName("customName")
+    final Predict renamed = Predict.of("a -> b");
+
     final Predict[] steps = {Predict.of("a -> b"), Predict.of("a -> b")};
     final Predict alias = first; // the same predictor twice keeps its first name
     final String notAPredictor = "x";
@@ -47,8 +50,14 @@ class NamedPredictorsTest {
   void namesFieldsLikeDspyWithSnakeCaseOverridesArraysAndSuperclassesFirst() {
     var program = new Program();
     var named = program.namedPredictors();
-    assertThat(named.keySet()).containsExactly(
-        "first", "generate_answer.predict", "customName", "steps[0]", "steps[1]", "with_path.html_parser");
+    assertThat(named.keySet())
+        .containsExactly(
+            "first",
+            "generate_answer.predict",
+            "customName",
+            "steps[0]",
+            "steps[1]",
+            "with_path.html_parser");
     assertThat(named.get("first")).isSameAs(program.first);
     assertThat(named.get("generate_answer.predict")).isSameAs(program.generateAnswer.predict());
     assertThat(named.get("steps[1]")).isSameAs(program.steps[1]);
@@ -73,15 +82,18 @@ class NamedPredictorsTest {
   void listsAndMapsOfModulesNestOneLevel() {
     class Holder implements Module {
       final List<ChainOfThought> chains = List.of(ChainOfThought.of("a -> b"));
-      final Map<String, Predict> byKey = new java.util.LinkedHashMap<>(Map.of("k", Predict.of("a -> b")));
-      final List<List<Predict>> nested = List.of(List.of(Predict.of("a -> b"))); // DSPy does not look inside
+      final Map<String, Predict> byKey =
+          new java.util.LinkedHashMap<>(Map.of("k", Predict.of("a -> b")));
+      final List<List<Predict>> nested =
+          List.of(List.of(Predict.of("a -> b"))); // DSPy does not look inside
 
       @Override
       public Mono<Prediction> call(Map<String, ?> inputs) {
         return Mono.empty();
       }
     }
-    assertThat(new Holder().namedPredictors().keySet()).containsExactly("chains[0].predict", "by_key['k']");
+    assertThat(new Holder().namedPredictors().keySet())
+        .containsExactly("chains[0].predict", "by_key['k']");
   }
 
   @Test
@@ -95,12 +107,15 @@ class NamedPredictorsTest {
   }
 
   @Test
-  void aSessionPathWrapperLoadsIntoTheProgramItWraps(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+  void aSessionPathWrapperLoadsIntoTheProgramItWraps(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     var rag = new ProgramFixtures.Rag();
     Module wrapped = rag.withSessionPath("rag");
-    assertThat(wrapped.namedPredictors().keySet()).containsExactly("rewrite", "generate_answer.predict");
+    assertThat(wrapped.namedPredictors().keySet())
+        .containsExactly("rewrite", "generate_answer.predict");
     wrapped.load(Goldens.pythonSaved("two_predictors"));
-    assertThat(rag.generateAnswer.predict().signature().instructions()).isEqualTo("Answer using the context.");
+    assertThat(rag.generateAnswer.predict().signature().instructions())
+        .isEqualTo("Answer using the context.");
     assertThat(rag.rewrite.demos()).hasSize(1);
     wrapped.save(dir.resolve("rag.json"));
     assertThat(Goldens.text(dir.resolve("rag.json")))

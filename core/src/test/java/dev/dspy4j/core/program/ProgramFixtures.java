@@ -14,20 +14,32 @@ import java.util.Map;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 
-/** The dspy4j twins of the Python programs in tools/dspy-goldens/gen_programs.py (same names, same forward). */
+/**
+ * The dspy4j twins of the Python programs in tools/dspy-goldens/gen_programs.py (same names, same
+ * forward).
+ */
 final class ProgramFixtures {
 
   private ProgramFixtures() {}
 
   static final class Rag implements Module {
     final Predict rewrite = Predict.of("question -> query");
-    final ChainOfThought generateAnswer = ChainOfThought.of("context: list[str], question -> answer");
+    final ChainOfThought generateAnswer =
+        ChainOfThought.of("context: list[str], question -> answer");
 
     @Override
     public Mono<Prediction> call(Map<String, ?> in) {
       Object question = in.get("question");
-      return rewrite.call(Map.of("question", question)).flatMap(r -> generateAnswer.call(
-          Map.of("context", List.of("passage about " + r.get("query")), "question", question)));
+      return rewrite
+          .call(Map.of("question", question))
+          .flatMap(
+              r ->
+                  generateAnswer.call(
+                      Map.of(
+                          "context",
+                          List.of("passage about " + r.get("query")),
+                          "question",
+                          question)));
     }
   }
 
@@ -37,7 +49,8 @@ final class ProgramFixtures {
 
     @Override
     public Mono<Prediction> call(Map<String, ?> in) {
-      return summarize.call(Map.of("text", in.get("text")))
+      return summarize
+          .call(Map.of("text", in.get("text")))
           .flatMap(s -> critique.call(Map.of("summary", s.get("summary"))));
     }
   }
@@ -49,14 +62,20 @@ final class ProgramFixtures {
     @Override
     public Mono<Prediction> call(Map<String, ?> in) {
       Object text = in.get("text");
-      return summarizer.call(Map.of("text", text))
-          .flatMap(p -> finalAnswer.call(Map.of("text", text, "verdict", p.get("verdict", Boolean.class))));
+      return summarizer
+          .call(Map.of("text", text))
+          .flatMap(
+              p ->
+                  finalAnswer.call(
+                      Map.of("text", text, "verdict", p.get("verdict", Boolean.class))));
     }
   }
 
   static final class MultiHop implements Module {
-    final List<Predict> hops = List.of(
-        Predict.of("context: list[str], question -> query"), Predict.of("context: list[str], question -> query"));
+    final List<Predict> hops =
+        List.of(
+            Predict.of("context: list[str], question -> query"),
+            Predict.of("context: list[str], question -> query"));
     final Map<String, Module> experts = new LinkedHashMap<>();
 
     MultiHop() {
@@ -69,13 +88,19 @@ final class ProgramFixtures {
       Object question = in.get("question");
       Mono<List<String>> context = Mono.just(List.of());
       for (Predict hop : hops) {
-        context = context.flatMap(ctx -> hop.call(Map.of("context", ctx, "question", question)).map(p -> {
-          var next = new ArrayList<>(ctx);
-          next.add("result for " + p.get("query"));
-          return List.copyOf(next);
-        }));
+        context =
+            context.flatMap(
+                ctx ->
+                    hop.call(Map.of("context", ctx, "question", question))
+                        .map(
+                            p -> {
+                              var next = new ArrayList<>(ctx);
+                              next.add("result for " + p.get("query"));
+                              return List.copyOf(next);
+                            }));
       }
-      return context.then(Mono.defer(() -> experts.get("history").call(Map.of("question", question))));
+      return context.then(
+          Mono.defer(() -> experts.get("history").call(Map.of("question", question))));
     }
   }
 
@@ -85,7 +110,8 @@ final class ProgramFixtures {
   record PickAnswer(@Desc("the index of the right option") int answer, double confidence) {}
 
   static final class Typed implements Module {
-    final TypedPredict<PickQuestion, PickAnswer> pick = Predict.typed(PickQuestion.class, PickAnswer.class);
+    final TypedPredict<PickQuestion, PickAnswer> pick =
+        Predict.typed(PickQuestion.class, PickAnswer.class);
 
     @Override
     public Mono<Prediction> call(Map<String, ?> in) {
@@ -94,18 +120,21 @@ final class ProgramFixtures {
   }
 
   /**
-   * The shape of {@code dspy.ReAct("question -> answer", tools=[search_wikipedia])} as DSPy names and
-   * saves it: {@code react} and {@code extract.predict}. Only its predictors are called here; the
-   * ReAct loop is another issue's.
+   * The shape of {@code dspy.ReAct("question -> answer", tools=[search_wikipedia])} as DSPy names
+   * and saves it: {@code react} and {@code extract.predict}. Only its predictors are called here;
+   * the ReAct loop is another issue's.
    */
   static final class ReactShaped implements Module {
-    final Predict react = Predict.of("question, trajectory -> next_thought, "
-        + "next_tool_name: Literal['search_wikipedia', 'finish'], next_tool_args: dict[str, Any]");
+    final Predict react =
+        Predict.of(
+            "question, trajectory -> next_thought, "
+                + "next_tool_name: Literal['search_wikipedia', 'finish'], next_tool_args: dict[str, Any]");
     final ChainOfThought extract = ChainOfThought.of("question, trajectory -> answer");
 
     @Override
     public Mono<Prediction> call(Map<String, ?> in) {
-      return Mono.error(new UnsupportedOperationException("only the predictors of this twin are called"));
+      return Mono.error(
+          new UnsupportedOperationException("only the predictors of this twin are called"));
     }
   }
 

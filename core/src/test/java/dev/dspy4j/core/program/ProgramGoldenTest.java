@@ -42,7 +42,8 @@ class ProgramGoldenTest {
   void saveOfALoadedFileWritesWhatDspyWrites(String name) {
     Module program = ProgramFixtures.PROGRAMS.get(name).get();
     program.load(Goldens.pythonSaved(name));
-    // DSPy's own load-then-save: byte for byte (it equals the original file except where DSPy's load
+    // DSPy's own load-then-save: byte for byte (it equals the original file except where DSPy's
+    // load
     // drops unsafe LM keys, as in lm_section)
     assertThat(ProgramFiles.text(program))
         .isEqualTo(Goldens.text(Goldens.ROOT.resolve("python-saved/" + name + ".resaved.json")));

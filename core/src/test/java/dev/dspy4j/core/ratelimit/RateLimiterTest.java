@@ -25,15 +25,19 @@ class RateLimiterTest {
   private final VirtualTimeScheduler clock = VirtualTimeScheduler.create();
 
   static RateLimitException tooManyRequests(Duration retryAfter) {
-    return new RateLimitException("429 Too Many Requests", 429, "req-1", retryAfter, "slow down", null);
+    return new RateLimitException(
+        "429 Too Many Requests", 429, "req-1", retryAfter, "slow down", null);
   }
 
   /** Acquires a permit now and records the clock time it was granted at. */
   private Disposable acquireInto(RateLimiter limiter, List<Permit> permits, List<Long> grantedAt) {
-    return limiter.acquire().subscribe(p -> {
-      permits.add(p);
-      grantedAt.add(clock.now(TimeUnit.MILLISECONDS));
-    });
+    return limiter
+        .acquire()
+        .subscribe(
+            p -> {
+              permits.add(p);
+              grantedAt.add(clock.now(TimeUnit.MILLISECONDS));
+            });
   }
 
   @Test
@@ -43,10 +47,13 @@ class RateLimiterTest {
 
     limiter.acquire().subscribe(p -> granted.add("a"));
     var holderOfB = new AtomicReference<Permit>();
-    limiter.acquire().subscribe(p -> {
-      granted.add("b");
-      holderOfB.set(p);
-    });
+    limiter
+        .acquire()
+        .subscribe(
+            p -> {
+              granted.add("b");
+              holderOfB.set(p);
+            });
     limiter.acquire().subscribe(p -> granted.add("c"));
     limiter.acquire().subscribe(p -> granted.add("d"));
 
@@ -63,10 +70,16 @@ class RateLimiterTest {
   void releasesThePermitWhenTheCallCompletes() {
     var limiter = RateLimiter.builder().maxConcurrent(1).scheduler(clock).build();
 
-    StepVerifier.create(limiter.run(Mono.just("done"))).expectNext("done").expectComplete().verify(Duration.ofSeconds(5));
+    StepVerifier.create(limiter.run(Mono.just("done")))
+        .expectNext("done")
+        .expectComplete()
+        .verify(Duration.ofSeconds(5));
 
     assertThat(limiter.state().inFlight()).isZero();
-    StepVerifier.create(limiter.run(Mono.just("next"))).expectNext("next").expectComplete().verify(Duration.ofSeconds(5));
+    StepVerifier.create(limiter.run(Mono.just("next")))
+        .expectNext("next")
+        .expectComplete()
+        .verify(Duration.ofSeconds(5));
   }
 
   @Test
@@ -78,7 +91,10 @@ class RateLimiterTest {
         .verify(Duration.ofSeconds(5));
 
     assertThat(limiter.state().inFlight()).isZero();
-    StepVerifier.create(limiter.run(Mono.just("next"))).expectNext("next").expectComplete().verify(Duration.ofSeconds(5));
+    StepVerifier.create(limiter.run(Mono.just("next")))
+        .expectNext("next")
+        .expectComplete()
+        .verify(Duration.ofSeconds(5));
   }
 
   @Test
@@ -94,7 +110,10 @@ class RateLimiterTest {
 
     assertThat(cancelled).isTrue();
     assertThat(limiter.state().inFlight()).isZero();
-    StepVerifier.create(limiter.run(Mono.just("next"))).expectNext("next").expectComplete().verify(Duration.ofSeconds(5));
+    StepVerifier.create(limiter.run(Mono.just("next")))
+        .expectNext("next")
+        .expectComplete()
+        .verify(Duration.ofSeconds(5));
   }
 
   @Test
@@ -149,7 +168,8 @@ class RateLimiterTest {
 
   @Test
   void requestsPerSecondSpacesTheStarts() {
-    var limiter = RateLimiter.builder().maxConcurrent(10).requestsPerSecond(2).scheduler(clock).build();
+    var limiter =
+        RateLimiter.builder().maxConcurrent(10).requestsPerSecond(2).scheduler(clock).build();
     var permits = new ArrayList<Permit>();
     var grantedAt = new ArrayList<Long>();
     for (int i = 0; i < 5; i++) {
@@ -163,7 +183,8 @@ class RateLimiterTest {
 
   @Test
   void aRateLimitHalvesThePaceOnceForARoundOfRequestsAndSuccessesRecoverItAdditively() {
-    var limiter = RateLimiter.builder().maxConcurrent(16).recoveryStep(0.1).scheduler(clock).build();
+    var limiter =
+        RateLimiter.builder().maxConcurrent(16).recoveryStep(0.1).scheduler(clock).build();
     var round = new ArrayList<Permit>();
     for (int i = 0; i < 16; i++) {
       limiter.acquire().subscribe(round::add);
@@ -224,10 +245,18 @@ class RateLimiterTest {
     var p = new AtomicReference<Permit>();
     limiter.acquire().subscribe(p::set);
 
-    p.get().success(LmResponse.builder(List.of("ok"))
-        .headers(Map.of("helicone-ratelimit-remaining", "0", "HELICONE-RATELIMIT-LIMIT", "100",
-            "Helicone-RateLimit-Reset", "7"))
-        .build());
+    p.get()
+        .success(
+            LmResponse.builder(List.of("ok"))
+                .headers(
+                    Map.of(
+                        "helicone-ratelimit-remaining",
+                        "0",
+                        "HELICONE-RATELIMIT-LIMIT",
+                        "100",
+                        "Helicone-RateLimit-Reset",
+                        "7"))
+                .build());
 
     assertThat(limiter.state().pace()).isEqualTo(0.5);
     assertThat(limiter.state().pausedFor()).isEqualTo(Duration.ofSeconds(7));
@@ -239,10 +268,18 @@ class RateLimiterTest {
     var p = new AtomicReference<Permit>();
     limiter.acquire().subscribe(p::set);
 
-    p.get().success(LmResponse.builder(List.of("ok"))
-        .headers(Map.of("X-RateLimit-Remaining-Requests", "3", "x-ratelimit-limit-requests", "500",
-            "x-ratelimit-reset-requests", "6m0s"))
-        .build());
+    p.get()
+        .success(
+            LmResponse.builder(List.of("ok"))
+                .headers(
+                    Map.of(
+                        "X-RateLimit-Remaining-Requests",
+                        "3",
+                        "x-ratelimit-limit-requests",
+                        "500",
+                        "x-ratelimit-reset-requests",
+                        "6m0s"))
+                .build());
 
     assertThat(limiter.state().pace()).isEqualTo(0.5);
     assertThat(limiter.state().pausedFor()).isEqualTo(Duration.ZERO);
@@ -252,9 +289,19 @@ class RateLimiterTest {
   void openAiTokensUsedUpPauseUntilTheTokenReset() {
     var limiter = RateLimiter.builder().scheduler(clock).build();
 
-    limiter.onResponseHeaders(Headers.of(Map.of("x-ratelimit-remaining-tokens", "0", "x-ratelimit-limit-tokens",
-        "30000", "x-ratelimit-remaining-requests", "499", "x-ratelimit-reset-tokens", "1.5s",
-        "x-ratelimit-reset-requests", "120ms")));
+    limiter.onResponseHeaders(
+        Headers.of(
+            Map.of(
+                "x-ratelimit-remaining-tokens",
+                "0",
+                "x-ratelimit-limit-tokens",
+                "30000",
+                "x-ratelimit-remaining-requests",
+                "499",
+                "x-ratelimit-reset-tokens",
+                "1.5s",
+                "x-ratelimit-reset-requests",
+                "120ms")));
 
     assertThat(limiter.state().pausedFor()).isEqualTo(Duration.ofMillis(1500));
   }
@@ -266,9 +313,16 @@ class RateLimiterTest {
     var p = new AtomicReference<Permit>();
     limiter.acquire().subscribe(p::set);
 
-    p.get().success(LmResponse.builder(List.of("ok"))
-        .headers(Map.of("x-ratelimit-remaining-requests", "400", "x-ratelimit-limit-requests", "500"))
-        .build());
+    p.get()
+        .success(
+            LmResponse.builder(List.of("ok"))
+                .headers(
+                    Map.of(
+                        "x-ratelimit-remaining-requests",
+                        "400",
+                        "x-ratelimit-limit-requests",
+                        "500"))
+                .build());
 
     assertThat(limiter.state().pace()).isEqualTo(1.0);
   }
@@ -280,7 +334,12 @@ class RateLimiterTest {
     var p = new AtomicReference<Permit>();
     limiter.acquire().subscribe(p::set);
 
-    p.get().success(LmResponse.builder(List.of("cached")).cacheHit(true).usage(new Usage(5, 5, 10)).build());
+    p.get()
+        .success(
+            LmResponse.builder(List.of("cached"))
+                .cacheHit(true)
+                .usage(new Usage(5, 5, 10))
+                .build());
 
     assertThat(limiter.state().pace()).isEqualTo(0.5);
     assertThat(limiter.state().inFlight()).isZero();
@@ -292,7 +351,9 @@ class RateLimiterTest {
     var first = new AtomicReference<Permit>();
     limiter.acquire().subscribe(first::set);
     // Spending twice the budget leaves a debt of 600 tokens, refilled at 10 tokens per second.
-    first.get().success(LmResponse.builder(List.of("long")).usage(new Usage(1000, 200, 1200)).build());
+    first
+        .get()
+        .success(LmResponse.builder(List.of("long")).usage(new Usage(1000, 200, 1200)).build());
 
     var permits = new ArrayList<Permit>();
     var grantedAt = new ArrayList<Long>();
@@ -306,7 +367,8 @@ class RateLimiterTest {
 
   @Test
   void theStateIsExposedForMetrics() {
-    var limiter = RateLimiter.builder().maxConcurrent(10).requestsPerSecond(20).scheduler(clock).build();
+    var limiter =
+        RateLimiter.builder().maxConcurrent(10).requestsPerSecond(20).scheduler(clock).build();
     limiter.onRateLimited(tooManyRequests(Duration.ofSeconds(1)));
 
     var state = limiter.state();
@@ -331,12 +393,16 @@ class RateLimiterTest {
   @Test
   void badSettingsAreRejectedWhereTheyAreSet() {
     assertThatThrownBy(() -> RateLimiter.builder().maxConcurrent(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxConcurrent must be at least 1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxConcurrent must be at least 1");
     assertThatThrownBy(() -> RateLimiter.builder().requestsPerSecond(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requestsPerSecond");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("requestsPerSecond");
     assertThatThrownBy(() -> RateLimiter.builder().decreaseFactor(1.0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decreaseFactor");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("decreaseFactor");
     assertThatThrownBy(() -> RateLimiter.builder().build().acquire(-1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("estimatedTokens");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("estimatedTokens");
   }
 }

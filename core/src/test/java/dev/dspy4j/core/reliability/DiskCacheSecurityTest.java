@@ -34,8 +34,7 @@ class DiskCacheSecurityTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String SECRET = "sk-disk-secret-0123456789";
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   private static LmRequest request(String prompt) {
     return LmRequest.builder(LmRequest.ofUser(prompt).messages())
@@ -64,11 +63,16 @@ class DiskCacheSecurityTest {
 
     for (Path created : List.of(temp.resolve("a"), temp.resolve("a/b"), dir)) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(created)))
-          .as("%s", temp.relativize(created)).isEqualTo("rwx------");
+          .as("%s", temp.relativize(created))
+          .isEqualTo("rwx------");
     }
     try (Stream<Path> files = Files.list(dir)) {
-      assertThat(files.toList()).isNotEmpty().allSatisfy(f ->
-          assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------"));
+      assertThat(files.toList())
+          .isNotEmpty()
+          .allSatisfy(
+              f ->
+                  assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                      .isEqualTo("rw-------"));
     }
   }
 
@@ -104,7 +108,9 @@ class DiskCacheSecurityTest {
     Path dir = temp.resolve("cache");
     DefaultLmCache writer = DefaultLmCache.builder().diskDirectory(dir).build();
     CacheKey key = CacheKey.of("gpt-4o-mini", request("planted"));
-    writer.put(CacheKey.of("gpt-4o-mini", request("other")), answer("x")).block(WAIT); // creates the directory
+    writer
+        .put(CacheKey.of("gpt-4o-mini", request("other")), answer("x"))
+        .block(WAIT); // creates the directory
     var serialised = new ByteArrayOutputStream();
     try (var out = new ObjectOutputStream(serialised)) {
       out.writeObject(new Tripwire());
@@ -130,7 +136,8 @@ class DiskCacheSecurityTest {
         for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
           String source = Files.readString(file);
           scanned++;
-          assertThat(source).as("%s", file)
+          assertThat(source)
+              .as("%s", file)
               .doesNotContain("ObjectInputStream")
               .doesNotContain("readObject(")
               .doesNotContain("enableDefaultTyping")

@@ -16,11 +16,62 @@ import org.junit.jupiter.api.RepetitionInfo;
 class SignatureParsePropertyTest {
 
   private static final String[] FRAGMENTS = {
-    "question", "answer", "context", "q", "a", "_x", "x1", "1x", "é", "π", "😀", "class", "self",
-    "->", "-", ">", ",", ":", " ", "  ", "\t", "\n", "str", "int", "float", "bool", "list", "dict",
-    "tuple", "Optional", "Union", "Literal", "Any", "list[str]", "dict[str, int]", "Optional[int]",
-    "Literal['a', 'b']", "Literal[\"x\"]", "tuple[int, ...]", "Union[int, str]", "int | None", "[", "]",
-    "(", ")", "'", "\"", "\\", "'a,b'", "\"->\"", "None", "=", "#", "\u0000", "\ufffd", "\ud800",
+    "question",
+    "answer",
+    "context",
+    "q",
+    "a",
+    "_x",
+    "x1",
+    "1x",
+    "é",
+    "π",
+    "😀",
+    "class",
+    "self",
+    "->",
+    "-",
+    ">",
+    ",",
+    ":",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "str",
+    "int",
+    "float",
+    "bool",
+    "list",
+    "dict",
+    "tuple",
+    "Optional",
+    "Union",
+    "Literal",
+    "Any",
+    "list[str]",
+    "dict[str, int]",
+    "Optional[int]",
+    "Literal['a', 'b']",
+    "Literal[\"x\"]",
+    "tuple[int, ...]",
+    "Union[int, str]",
+    "int | None",
+    "[",
+    "]",
+    "(",
+    ")",
+    "'",
+    "\"",
+    "\\",
+    "'a,b'",
+    "\"->\"",
+    "None",
+    "=",
+    "#",
+    "\u0000",
+    "\ufffd",
+    "\ud800",
   };
 
   @RepeatedTest(300)
@@ -39,14 +90,17 @@ class SignatureParsePropertyTest {
     }
     String text = sb.toString();
 
-    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-      try {
-        Signature signature = Signature.parse(text);
-        assertThat(signature.inputs()).isNotEmpty();
-        assertThat(signature.outputs()).isNotEmpty();
-      } catch (IllegalArgumentException expected) {
-        assertThat(expected.getMessage()).isNotBlank();
-      }
-    }, () -> "seed " + repetition.getCurrentRepetition() + ": " + text);
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10),
+        () -> {
+          try {
+            Signature signature = Signature.parse(text);
+            assertThat(signature.inputs()).isNotEmpty();
+            assertThat(signature.outputs()).isNotEmpty();
+          } catch (IllegalArgumentException expected) {
+            assertThat(expected.getMessage()).isNotBlank();
+          }
+        },
+        () -> "seed " + repetition.getCurrentRepetition() + ": " + text);
   }
 }

@@ -18,25 +18,34 @@ class DummyLMTest {
   @Test
   void answersInSequenceFormattedWithChatMarkersAndRecordsRequests() {
     var lm = DummyLM.of(List.of(Map.of("answer", "red"), Map.of("answer", List.of("a", "b"))));
-    StepVerifier.create(lm.call("first")).expectNext(List.of("[[ ## answer ## ]]\nred\n\n[[ ## completed ## ]]"))
+    StepVerifier.create(lm.call("first"))
+        .expectNext(List.of("[[ ## answer ## ]]\nred\n\n[[ ## completed ## ]]"))
         .verifyComplete();
     StepVerifier.create(lm.call("second"))
         .expectNext(List.of("[[ ## answer ## ]]\n[\"a\", \"b\"]\n\n[[ ## completed ## ]]"))
         .verifyComplete();
     StepVerifier.create(lm.call("third"))
-        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("no scripted answer left (2 given, call 3)"))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("no scripted answer left (2 given, call 3)"))
         .verify(TIMEOUT);
-    assertThat(lm.requests()).extracting(r -> r.messages().get(0).content()).containsExactly("first", "second", "third");
+    assertThat(lm.requests())
+        .extracting(r -> r.messages().get(0).content())
+        .containsExactly("first", "second", "third");
   }
 
   @Test
   void answersByMatchingTheLastMessage() {
-    var lm = DummyLM.byInput(Map.of("sky", Map.of("answer", "blue"), "grass", Map.of("answer", "green")));
+    var lm =
+        DummyLM.byInput(
+            Map.of("sky", Map.of("answer", "blue"), "grass", Map.of("answer", "green")));
     StepVerifier.create(lm.call("What color is the grass?"))
         .expectNext(List.of("[[ ## answer ## ]]\ngreen\n\n[[ ## completed ## ]]"))
         .verifyComplete();
-    StepVerifier.create(lm.call("What color is the sky?")).expectNextMatches(t -> t.get(0).contains("blue"))
+    StepVerifier.create(lm.call("What color is the sky?"))
+        .expectNextMatches(t -> t.get(0).contains("blue"))
         .verifyComplete();
   }
 
@@ -52,15 +61,22 @@ class DummyLMTest {
 
   @Test
   void cacheHitsReplayWholeAnswersWithoutUsage() {
-    var lm = DummyLM.builder().text("hello").text("hello").cacheHit(true).usage(new Usage(1, 2, 3)).build();
+    var lm =
+        DummyLM.builder()
+            .text("hello")
+            .text("hello")
+            .cacheHit(true)
+            .usage(new Usage(1, 2, 3))
+            .build();
     StepVerifier.create(lm.stream(LmRequest.ofUser("x")))
         .expectNext(LmChunk.cacheReplay(0, "hello", "stop"))
         .verifyComplete();
     StepVerifier.create(lm.complete(LmRequest.ofUser("x")))
-        .assertNext(r -> {
-          assertThat(r.cacheHit()).isTrue();
-          assertThat(r.usage()).isEqualTo(Usage.ZERO);
-        })
+        .assertNext(
+            r -> {
+              assertThat(r.cacheHit()).isTrue();
+              assertThat(r.usage()).isEqualTo(Usage.ZERO);
+            })
         .verifyComplete();
   }
 
@@ -78,22 +94,31 @@ class DummyLMTest {
     String same = "same " + java.util.UUID.randomUUID();
     String q = "q " + java.util.UUID.randomUUID();
     {
-      var lm = DummyLM.builder().text("one").text("two").text("three").usage(new Usage(4, 1, 5)).build();
+      var lm =
+          DummyLM.builder().text("one").text("two").text("three").usage(new Usage(4, 1, 5)).build();
       var tracker = dev.dspy4j.core.usage.UsageTracker.create();
 
-      StepVerifier.create(lm.call(same).contextWrite(tracker.context())).expectNext(List.of("one")).verifyComplete();
+      StepVerifier.create(lm.call(same).contextWrite(tracker.context()))
+          .expectNext(List.of("one"))
+          .verifyComplete();
       // The cache is off: the same request is answered again from the script, not replayed.
-      StepVerifier.create(lm.tokens(same).contextWrite(tracker.context()).reduce("", String::concat))
-          .expectNext("two").verifyComplete();
+      StepVerifier.create(
+              lm.tokens(same).contextWrite(tracker.context()).reduce("", String::concat))
+          .expectNext("two")
+          .verifyComplete();
 
-      assertThat(lm.history().entries()).extracting(e -> e.outputs().get(0)).containsExactly("one", "two");
+      assertThat(lm.history().entries())
+          .extracting(e -> e.outputs().get(0))
+          .containsExactly("one", "two");
       assertThat(tracker.total().calls()).isEqualTo(2);
       assertThat(tracker.total().totalTokens()).isEqualTo(10);
 
       // With the cache switched on, a repeated call is a hit, recorded as one.
       var cached = DummyLM.builder().text("x").cache(true).build();
       cached.call(q).block(TIMEOUT);
-      StepVerifier.create(cached.complete(LmRequest.ofUser(q))).expectNextMatches(r -> r.cacheHit()).verifyComplete();
+      StepVerifier.create(cached.complete(LmRequest.ofUser(q)))
+          .expectNextMatches(r -> r.cacheHit())
+          .verifyComplete();
       assertThat(cached.requests()).hasSize(1);
       assertThat(cached.history().entries().get(1).cacheHit()).isTrue();
     }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.core.lm.LanguageModel;
 import dev.dspy4j.core.lm.LmChain;
-import dev.dspy4j.core.lm.LmTransport;
-import dev.dspy4j.core.lm.RetryPolicy;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
+import dev.dspy4j.core.lm.LmTransport;
+import dev.dspy4j.core.lm.RetryPolicy;
 import dev.dspy4j.core.lm.Usage;
 import java.time.Duration;
 import java.util.List;
@@ -20,11 +20,19 @@ import reactor.test.StepVerifier;
 
 class UsageTrackerTest {
 
-  /** An LM answering every call with {@code usage}; a prompt starting with "cached" is a cache hit. */
-  /** {@code lm} as the transport of a chain without cache, history or retries: only its record link counts. */
+  /**
+   * An LM answering every call with {@code usage}; a prompt starting with "cached" is a cache hit.
+   */
+  /**
+   * {@code lm} as the transport of a chain without cache, history or retries: only its record link
+   * counts.
+   */
   static LanguageModel tracked(LanguageModel lm) {
-    return LmChain.builder(LmTransport.of(lm)).cache(false).history(LmHistory.disabled())
-        .retry(RetryPolicy.none()).build();
+    return LmChain.builder(LmTransport.of(lm))
+        .cache(false)
+        .history(LmHistory.disabled())
+        .retry(RetryPolicy.none())
+        .build();
   }
 
   static LanguageModel fakeLm(String model, Usage usage) {
@@ -37,8 +45,12 @@ class UsageTrackerTest {
       @Override
       public Mono<LmResponse> complete(LmRequest request) {
         boolean cached = request.messages().get(0).content().startsWith("cached");
-        return Mono.fromSupplier(() -> LmResponse.builder(List.of("answer")).usage(cached ? Usage.ZERO : usage)
-            .cacheHit(cached).build());
+        return Mono.fromSupplier(
+            () ->
+                LmResponse.builder(List.of("answer"))
+                    .usage(cached ? Usage.ZERO : usage)
+                    .cacheHit(cached)
+                    .build());
       }
 
       @Override
@@ -57,17 +69,21 @@ class UsageTrackerTest {
     var big = tracked(fakeLm("gpt-4o", new Usage(1000, 50, 1050)));
     var tracker = UsageTracker.create();
 
-    Mono<String> pipeline = mini.call("q1")
-        .then(mini.call("cached q1"))
-        .then(big.call("q2"))
-        .then(mini.call("q3"))
-        .thenReturn("done");
+    Mono<String> pipeline =
+        mini.call("q1")
+            .then(mini.call("cached q1"))
+            .then(big.call("q2"))
+            .then(mini.call("q3"))
+            .thenReturn("done");
     StepVerifier.create(pipeline.contextWrite(tracker.context()))
-        .expectNext("done").expectComplete().verify(Duration.ofSeconds(5));
+        .expectNext("done")
+        .expectComplete()
+        .verify(Duration.ofSeconds(5));
 
-    assertThat(tracker.byModel()).containsExactly(
-        java.util.Map.entry("gpt-4o", new ModelUsage(1, 0, 1000, 50, 1050)),
-        java.util.Map.entry("gpt-4o-mini", new ModelUsage(3, 1, 200, 40, 240)));
+    assertThat(tracker.byModel())
+        .containsExactly(
+            java.util.Map.entry("gpt-4o", new ModelUsage(1, 0, 1000, 50, 1050)),
+            java.util.Map.entry("gpt-4o-mini", new ModelUsage(3, 1, 200, 40, 240)));
     assertThat(tracker.total()).isEqualTo(new ModelUsage(4, 1, 1200, 90, 1290));
   }
 
@@ -76,8 +92,12 @@ class UsageTrackerTest {
     var lm = tracked(fakeLm("m", new Usage(7, 3, 10)));
     var tracker = UsageTracker.create();
 
-    StepVerifier.create(lm.tokens("hello").then(lm.tokens("cached hello").then()).contextWrite(tracker.context()))
-        .expectComplete().verify(Duration.ofSeconds(5));
+    StepVerifier.create(
+            lm.tokens("hello")
+                .then(lm.tokens("cached hello").then())
+                .contextWrite(tracker.context()))
+        .expectComplete()
+        .verify(Duration.ofSeconds(5));
 
     assertThat(tracker.byModel().get("m")).isEqualTo(new ModelUsage(2, 1, 7, 3, 10));
   }
@@ -88,10 +108,10 @@ class UsageTrackerTest {
     var outer = UsageTracker.create();
     var inner = UsageTracker.create();
 
-    Mono<Void> pipeline = lm.call("a")
-        .then(lm.call("b").contextWrite(inner.context()))
-        .then();
-    StepVerifier.create(pipeline.contextWrite(outer.context())).expectComplete().verify(Duration.ofSeconds(5));
+    Mono<Void> pipeline = lm.call("a").then(lm.call("b").contextWrite(inner.context())).then();
+    StepVerifier.create(pipeline.contextWrite(outer.context()))
+        .expectComplete()
+        .verify(Duration.ofSeconds(5));
 
     assertThat(outer.total().calls()).isEqualTo(2);
     assertThat(inner.total().calls()).isEqualTo(1);
@@ -101,7 +121,10 @@ class UsageTrackerTest {
   void withoutATrackerInTheContextRecordingDoesNothing() {
     var lm = tracked(fakeLm("m", new Usage(1, 1, 2)));
 
-    StepVerifier.create(lm.call("a")).expectNext(List.of("answer")).expectComplete().verify(Duration.ofSeconds(5));
+    StepVerifier.create(lm.call("a"))
+        .expectNext(List.of("answer"))
+        .expectComplete()
+        .verify(Duration.ofSeconds(5));
     assertThat(UsageTracking.trackers(reactor.util.context.Context.empty())).isEmpty();
   }
 
@@ -110,11 +133,12 @@ class UsageTrackerTest {
     var lm = tracked(fakeLm("m", new Usage(5, 5, 10)));
 
     StepVerifier.create(UsageTracking.track(lm.call("a").then(lm.call("b"))))
-        .assertNext(tracked -> {
-          assertThat(tracked.value()).containsExactly("answer");
-          assertThat(tracked.usage()).containsOnlyKeys("m");
-          assertThat(tracked.totalUsage()).isEqualTo(new ModelUsage(2, 0, 10, 10, 20));
-        })
+        .assertNext(
+            tracked -> {
+              assertThat(tracked.value()).containsExactly("answer");
+              assertThat(tracked.usage()).containsOnlyKeys("m");
+              assertThat(tracked.totalUsage()).isEqualTo(new ModelUsage(2, 0, 10, 10, 20));
+            })
         .expectComplete()
         .verify(Duration.ofSeconds(5));
   }
@@ -125,7 +149,8 @@ class UsageTrackerTest {
     var tracker = UsageTracker.create();
 
     Flux.range(0, 10_000)
-        .parallel(4).runOn(Schedulers.parallel())
+        .parallel(4)
+        .runOn(Schedulers.parallel())
         .flatMap(i -> lm.call("q" + i))
         .sequential()
         .then()
@@ -140,8 +165,11 @@ class UsageTrackerTest {
     var lm = tracked(fakeLm("m", new Usage(1, 1, 2)));
     var tracker = UsageTracker.create();
 
-    StepVerifier.create(lm.call("a").contextWrite(tracker.context()).contextWrite(tracker.context()))
-        .expectNextCount(1).expectComplete().verify(Duration.ofSeconds(5));
+    StepVerifier.create(
+            lm.call("a").contextWrite(tracker.context()).contextWrite(tracker.context()))
+        .expectNextCount(1)
+        .expectComplete()
+        .verify(Duration.ofSeconds(5));
 
     assertThat(tracker.total().calls()).isEqualTo(1);
   }

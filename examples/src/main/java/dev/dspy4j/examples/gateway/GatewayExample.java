@@ -10,8 +10,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code gateway [--port N] [--token-delay-ms N] [--quiet]}: runs the local stand-in gateway
  * (dspy4j-test's {@link LocalGateway}) in the foreground, so any OpenAI-compatible client (curl, a
- * dspy4j program with {@code HELICONE_BASE_URL}, Python DSPy with {@code api_base}) can be pointed at
- * it and its headers inspected. The same as {@code java -jar dspy4j-test-<version>-gateway.jar}.
+ * dspy4j program with {@code HELICONE_BASE_URL}, Python DSPy with {@code api_base}) can be pointed
+ * at it and its headers inspected. The same as {@code java -jar dspy4j-test-<version>-gateway.jar}.
  */
 public final class GatewayExample implements Example {
 

@@ -12,7 +12,8 @@ import java.util.Map;
 public final class BasicCot implements Example {
 
   /** The page's question. */
-  public static final String QUESTION = "How many floors are in the castle David Gregory inherited?";
+  public static final String QUESTION =
+      "How many floors are in the castle David Gregory inherited?";
 
   @Override
   public String name() {

@@ -17,8 +17,8 @@ import java.util.stream.IntStream;
 import reactor.core.publisher.Flux;
 
 /**
- * Many questions through a bounded-concurrency pipeline (DSPy's {@code module.batch}), with a progress
- * bar in the terminal: done/total, calls in flight, rate and ETA.
+ * Many questions through a bounded-concurrency pipeline (DSPy's {@code module.batch}), with a
+ * progress bar in the terminal: done/total, calls in flight, rate and ETA.
  */
 public final class BatchPipeline implements Example {
 
@@ -37,7 +37,8 @@ public final class BatchPipeline implements Example {
 
   @Override
   public Duration localTokenDelay() {
-    return Duration.ofMillis(5); // each local answer takes a few hundred ms, so the bar can be watched
+    return Duration.ofMillis(
+        5); // each local answer takes a few hundred ms, so the bar can be watched
   }
 
   @Override
@@ -52,31 +53,48 @@ public final class BatchPipeline implements Example {
     var out = runtime.out();
 
     Predict qa = Predict.of("question -> answer");
-    // A Flux of inputs: a generator of millions would do as well, inputs are pulled as slots free up.
-    Flux<Map<String, String>> questions = Flux.range(1, QUESTIONS)
-        .map(i -> Map.of("question", "What is " + i + " squared?"));
+    // A Flux of inputs: a generator of millions would do as well, inputs are pulled as slots free
+    // up.
+    Flux<Map<String, String>> questions =
+        Flux.range(1, QUESTIONS).map(i -> Map.of("question", "What is " + i + " squared?"));
     var bar = new ProgressBar(out);
     var last = new AtomicReference<BatchProgress>();
 
-    List<Prediction> answers = Batch
-        .<Map<String, String>, Prediction>run(questions, qa::call, BatchOptions.builder()
-            .concurrency(CONCURRENCY)
-            .expectedTotal(QUESTIONS)
-            .onProgress(progress -> {
-              last.set(progress);
-              bar.show(progress);
-            })
-            .build())
-        .map(result -> result.output().orElseThrow()) // fail fast: a failed call ends the run with its error
-        .collectList()
-        .block();
+    List<Prediction> answers =
+        Batch.<Map<String, String>, Prediction>run(
+                questions,
+                qa::call,
+                BatchOptions.builder()
+                    .concurrency(CONCURRENCY)
+                    .expectedTotal(QUESTIONS)
+                    .onProgress(
+                        progress -> {
+                          last.set(progress);
+                          bar.show(progress);
+                        })
+                    .build())
+            .map(
+                result ->
+                    result
+                        .output()
+                        .orElseThrow()) // fail fast: a failed call ends the run with its error
+            .collectList()
+            .block();
 
     out.println();
     BatchProgress end = last.get();
-    out.println(answers.size() + " answers in " + end.elapsed().toMillis() + " ms, at most "
-        + end.peakInFlight() + " calls in flight");
-    IntStream.of(0, answers.size() - 1).forEach(i ->
-        out.println("  What is " + (i + 1) + " squared? -> " + answers.get(i).get("answer")));
+    out.println(
+        answers.size()
+            + " answers in "
+            + end.elapsed().toMillis()
+            + " ms, at most "
+            + end.peakInFlight()
+            + " calls in flight");
+    IntStream.of(0, answers.size() - 1)
+        .forEach(
+            i ->
+                out.println(
+                    "  What is " + (i + 1) + " squared? -> " + answers.get(i).get("answer")));
     return answers.size() == QUESTIONS ? 0 : 1;
   }
 }

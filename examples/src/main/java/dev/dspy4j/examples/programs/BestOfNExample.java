@@ -44,8 +44,11 @@ public final class BestOfNExample implements Example {
 
     // Up to 3 attempts at once, each with its own rollout id (so never the same cached answer).
     Reward shortAnswer = (inputs, p) -> p.get("answer").length() <= 200 ? 1.0 : 0.0;
-    Prediction best = BestOfN.of(qa, 3, shortAnswer, 1.0).withConcurrency(3)
-        .call(Map.of("question", QUESTION)).block();
+    Prediction best =
+        BestOfN.of(qa, 3, shortAnswer, 1.0)
+            .withConcurrency(3)
+            .call(Map.of("question", QUESTION))
+            .block();
     runtime.out().println("BestOfN answer: " + best.get("answer"));
     return 0;
   }

@@ -23,9 +23,12 @@ public final class Caching implements Example {
 
   @Override
   public int run(ExampleRuntime runtime) {
-    LM lm = LM.builder(runtime.model()).apiKey(runtime.apiKey()).apiBase(runtime.apiBase())
-        .cache(true)
-        .build();
+    LM lm =
+        LM.builder(runtime.model())
+            .apiKey(runtime.apiKey())
+            .apiBase(runtime.apiBase())
+            .cache(true)
+            .build();
     Dspy.configure(lm);
 
     ChainOfThought qa = ChainOfThought.of("question -> answer");
@@ -33,8 +36,18 @@ public final class Caching implements Example {
     Prediction first = qa.call(question).block();
     Prediction second = qa.call(question).block();
 
-    runtime.out().println("First:  " + first.get("answer") + (first.cacheHit() ? " (from the cache)" : " (from the LM)"));
-    runtime.out().println("Second: " + second.get("answer") + (second.cacheHit() ? " (from the cache)" : " (from the LM)"));
+    runtime
+        .out()
+        .println(
+            "First:  "
+                + first.get("answer")
+                + (first.cacheHit() ? " (from the cache)" : " (from the LM)"));
+    runtime
+        .out()
+        .println(
+            "Second: "
+                + second.get("answer")
+                + (second.cacheHit() ? " (from the cache)" : " (from the LM)"));
     return first.get("answer").equals(second.get("answer")) && second.cacheHit() ? 0 : 1;
   }
 }

@@ -22,14 +22,24 @@ public final class GenerationConfig implements Example {
 
   @Override
   public int run(ExampleRuntime runtime) {
-    LM lm = LM.builder(runtime.model()).apiKey(runtime.apiKey()).apiBase(runtime.apiBase())
-        .temperature(0.9)
-        .maxTokens(2000)
-        .build();
+    LM lm =
+        LM.builder(runtime.model())
+            .apiKey(runtime.apiKey())
+            .apiBase(runtime.apiBase())
+            .temperature(0.9)
+            .maxTokens(2000)
+            .build();
     Dspy.configure(lm);
 
-    runtime.out().println("Sending temperature=" + lm.temperature().orElseThrow()
-        + ", max_tokens=" + lm.maxTokens().orElseThrow() + " with every request of " + lm.model());
+    runtime
+        .out()
+        .println(
+            "Sending temperature="
+                + lm.temperature().orElseThrow()
+                + ", max_tokens="
+                + lm.maxTokens().orElseThrow()
+                + " with every request of "
+                + lm.model());
 
     Predict predict = Predict.of("question -> creative_answer");
     var response = predict.call(Map.of("question", "Write a creative story about AI")).block();

@@ -44,13 +44,22 @@ public final class LoadProgram implements Example {
    */
   public static final class Rag implements Module {
     final Predict rewrite = Predict.of("question -> query");
-    final ChainOfThought generateAnswer = ChainOfThought.of("context: list[str], question -> answer");
+    final ChainOfThought generateAnswer =
+        ChainOfThought.of("context: list[str], question -> answer");
 
     @Override
     public Mono<Prediction> call(Map<String, ?> inputs) {
       Object question = inputs.get("question");
-      return rewrite.call(Map.of("question", question)).flatMap(r -> generateAnswer.call(
-          Map.of("context", List.of("passage about " + r.get("query")), "question", question)));
+      return rewrite
+          .call(Map.of("question", question))
+          .flatMap(
+              r ->
+                  generateAnswer.call(
+                      Map.of(
+                          "context",
+                          List.of("passage about " + r.get("query")),
+                          "question",
+                          question)));
     }
   }
 
@@ -78,9 +87,19 @@ public final class LoadProgram implements Example {
     } finally {
       Files.deleteIfExists(file);
     }
-    rag.namedPredictors().forEach((name, predictor) -> runtime.out().println(
-        "Loaded " + name + ": " + predictor.demos().size() + " demos, instructions \""
-            + predictor.signature().instructions() + "\""));
+    rag.namedPredictors()
+        .forEach(
+            (name, predictor) ->
+                runtime
+                    .out()
+                    .println(
+                        "Loaded "
+                            + name
+                            + ": "
+                            + predictor.demos().size()
+                            + " demos, instructions \""
+                            + predictor.signature().instructions()
+                            + "\""));
 
     Prediction p = rag.call(Map.of("question", QUESTION)).block();
     runtime.out().println("Answer: " + p.get("answer"));

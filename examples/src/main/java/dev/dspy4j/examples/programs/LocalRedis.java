@@ -13,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throw-away {@code redis-server} for the {@code redis-cache} example when no {@code REDIS_URL} is
- * given: a free loopback port, no persistence, stopped when the example ends. Needs Debian's
+ * A throw-away {@code redis-server} for the {@code redis-cache} example when no {@code REDIS_URL}
+ * is given: a free loopback port, no persistence, stopped when the example ends. Needs Debian's
  * {@code redis-server} (or any) on the PATH.
  */
 final class LocalRedis implements AutoCloseable {
@@ -36,24 +36,44 @@ final class LocalRedis implements AutoCloseable {
     Path dir = Files.createTempDirectory("dspy4j-example-redis");
     Process p;
     try {
-      p = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-          "--save", "", "--appendonly", "no", "--dir", dir.toString()))
-          .redirectErrorStream(true).start();
+      p =
+          new ProcessBuilder(
+                  List.of(
+                      "redis-server",
+                      "--port",
+                      Integer.toString(port),
+                      "--bind",
+                      "127.0.0.1",
+                      "--save",
+                      "",
+                      "--appendonly",
+                      "no",
+                      "--dir",
+                      dir.toString()))
+              .redirectErrorStream(true)
+              .start();
     } catch (IOException e) {
-      throw new IOException("no redis-server on the PATH: install it (apt-get install redis-server) "
-          + "or set REDIS_URL to a Redis of yours", e);
+      throw new IOException(
+          "no redis-server on the PATH: install it (apt-get install redis-server) "
+              + "or set REDIS_URL to a Redis of yours",
+          e);
     }
     var ready = new CompletableFuture<Boolean>();
-    Thread reader = new Thread(() -> {
-      try (var in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          if (line.contains("Ready to accept connections")) ready.complete(true);
-        }
-      } catch (IOException e) {
-        // it ended
-      }
-      ready.complete(false);
-    }, "local-redis-output");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (var in =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  if (line.contains("Ready to accept connections")) ready.complete(true);
+                }
+              } catch (IOException e) {
+                // it ended
+              }
+              ready.complete(false);
+            },
+            "local-redis-output");
     reader.setDaemon(true);
     reader.start();
     try {

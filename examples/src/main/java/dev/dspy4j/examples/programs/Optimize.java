@@ -39,16 +39,16 @@ public final class Optimize implements Example {
 
   /** Questions whose short answers a model knows; some answers are words of the question itself. */
   private static final String[][] DATA = {
-      {"Which is larger, 7 or 12?", "12"},
-      {"What is the capital of France?", "Paris"},
-      {"Which planet is known as the Red Planet?", "Mars"},
-      {"Is the word 'banana' a fruit or a vegetable?", "fruit"},
-      {"How many legs does a spider have?", "8"},
-      {"Which color do you get by mixing blue and yellow, green or purple?", "green"},
-      {"Who wrote 'Romeo and Juliet'?", "Shakespeare"},
-      {"Which is colder, ice or steam?", "ice"},
-      {"What is 3 + 4?", "7"},
-      {"Which ocean is the largest, the Atlantic or the Pacific?", "Pacific"},
+    {"Which is larger, 7 or 12?", "12"},
+    {"What is the capital of France?", "Paris"},
+    {"Which planet is known as the Red Planet?", "Mars"},
+    {"Is the word 'banana' a fruit or a vegetable?", "fruit"},
+    {"How many legs does a spider have?", "8"},
+    {"Which color do you get by mixing blue and yellow, green or purple?", "green"},
+    {"Who wrote 'Romeo and Juliet'?", "Shakespeare"},
+    {"Which is colder, ice or steam?", "ice"},
+    {"What is 3 + 4?", "7"},
+    {"Which ocean is the largest, the Atlantic or the Pacific?", "Pacific"},
   };
 
   @Override
@@ -69,29 +69,53 @@ public final class Optimize implements Example {
     List<dev.dspy4j.core.predict.Example> trainset = examples(0, 6);
     List<dev.dspy4j.core.predict.Example> devset = examples(6, DATA.length);
     // The answer passes when it mentions the gold answer (a model's answer is a sentence).
-    Metric mentions = Metric.passFail("mentions_answer", (gold, pred) -> Metrics.normalizeText(pred.get("answer"))
-        .contains(Metrics.normalizeText((String) gold.values().get("answer"))));
+    Metric mentions =
+        Metric.passFail(
+            "mentions_answer",
+            (gold, pred) ->
+                Metrics.normalizeText(pred.get("answer"))
+                    .contains(Metrics.normalizeText((String) gold.values().get("answer"))));
 
-    EvaluationResult before = Evaluate.of(devset, mentions).withConcurrency(4).run(new QA()).block();
+    EvaluationResult before =
+        Evaluate.of(devset, mentions).withConcurrency(4).run(new QA()).block();
     runtime.out().printf("Before: %.2f%% on %d dev examples%n", before.score(), devset.size());
 
-    QA compiled = BootstrapFewShot.builder(mentions).maxBootstrappedDemos(2).maxLabeledDemos(4).concurrency(4)
-        .build().compile(QA::new, trainset).block();
-    long augmented = compiled.generateAnswer.predict().demos().stream()
-        .filter(d -> Boolean.TRUE.equals(d.values().get("augmented"))).count();
-    runtime.out().printf("Compiled: %d demos (%d bootstrapped from passing runs)%n",
-        compiled.generateAnswer.predict().demos().size(), augmented);
+    QA compiled =
+        BootstrapFewShot.builder(mentions)
+            .maxBootstrappedDemos(2)
+            .maxLabeledDemos(4)
+            .concurrency(4)
+            .build()
+            .compile(QA::new, trainset)
+            .block();
+    long augmented =
+        compiled.generateAnswer.predict().demos().stream()
+            .filter(d -> Boolean.TRUE.equals(d.values().get("augmented")))
+            .count();
+    runtime
+        .out()
+        .printf(
+            "Compiled: %d demos (%d bootstrapped from passing runs)%n",
+            compiled.generateAnswer.predict().demos().size(), augmented);
 
     EvaluationResult after = Evaluate.of(devset, mentions).withConcurrency(4).run(compiled).block();
     runtime.out().printf("After: %.2f%% on %d dev examples%n", after.score(), devset.size());
     if (runtime.localGateway().isPresent()) {
-      runtime.out().println("(The local gateway answers without a model, so demos cannot change its answers;"
-          + " with HELICONE_API_KEY set the scores are a real model's.)");
+      runtime
+          .out()
+          .println(
+              "(The local gateway answers without a model, so demos cannot change its answers;"
+                  + " with HELICONE_API_KEY set the scores are a real model's.)");
     }
 
     Path file = outputFile();
     compiled.save(file);
-    runtime.out().println("Saved the compiled program to " + file + " (load it in Python with program.load(path))");
+    runtime
+        .out()
+        .println(
+            "Saved the compiled program to "
+                + file
+                + " (load it in Python with program.load(path))");
     return 0;
   }
 
@@ -108,7 +132,8 @@ public final class Optimize implements Example {
 
   private static Path outputFile() {
     try {
-      Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "dspy4j-optimize"));
+      Path dir =
+          Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "dspy4j-optimize"));
       return dir.resolve("qa-compiled.json");
     } catch (IOException e) {
       throw new UncheckedIOException(e);

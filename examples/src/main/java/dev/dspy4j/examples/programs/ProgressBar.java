@@ -4,8 +4,8 @@ import dev.dspy4j.core.batch.BatchProgress;
 import java.io.PrintStream;
 
 /**
- * A one-line progress bar for a terminal: {@code [#########.........] 40/100 8 in flight 31.5/s ETA 2s}.
- * Each update rewrites the line ({@code \r}); the numbers are {@link BatchProgress#summary()}.
+ * A one-line progress bar for a terminal: {@code [#########.........] 40/100 8 in flight 31.5/s ETA
+ * 2s}. Each update rewrites the line ({@code \r}); the numbers are {@link BatchProgress#summary()}.
  */
 final class ProgressBar {
 
@@ -17,7 +17,10 @@ final class ProgressBar {
     this.out = out;
   }
 
-  /** Rewrites the line with this progress; called by the batch run, at most every 200 ms and at the end. */
+  /**
+   * Rewrites the line with this progress; called by the batch run, at most every 200 ms and at the
+   * end.
+   */
   void show(BatchProgress progress) {
     out.print("\r" + render(progress));
     out.flush();

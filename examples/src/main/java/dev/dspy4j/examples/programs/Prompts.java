@@ -23,17 +23,24 @@ public final class Prompts implements Example {
 
   @Override
   public int run(ExampleRuntime runtime) {
-    HeliconePrompt prompt = HeliconePrompt.id("customer-support-prompt-id")
-        .version("version-uuid")
-        .environment("production")
-        .inputs(Map.of("customer_name", "Sarah", "issue_type", "technical"));
-    LM lm = LM.builder(runtime.model()).apiKey(runtime.apiKey()).apiBase(runtime.apiBase())
-        .extraBody(prompt.toBody())
-        .build();
+    HeliconePrompt prompt =
+        HeliconePrompt.id("customer-support-prompt-id")
+            .version("version-uuid")
+            .environment("production")
+            .inputs(Map.of("customer_name", "Sarah", "issue_type", "technical"));
+    LM lm =
+        LM.builder(runtime.model())
+            .apiKey(runtime.apiKey())
+            .apiBase(runtime.apiBase())
+            .extraBody(prompt.toBody())
+            .build();
     Dspy.configure(lm);
 
     Predict support = Predict.of("question -> answer");
-    runtime.out().println(support.call(Map.of("question", "My device does not turn on.")).block().get("answer"));
+    runtime
+        .out()
+        .println(
+            support.call(Map.of("question", "My device does not turn on.")).block().get("answer"));
     return 0;
   }
 }

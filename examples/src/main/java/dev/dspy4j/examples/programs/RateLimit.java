@@ -23,6 +23,7 @@ public final class RateLimit implements Example {
 
   /** What the page sends: the wrong header name with a value the gateway cannot parse. */
   static final String PAGE_HEADER = "Helicone-Rate-Limit-Policy";
+
   static final String PAGE_VALUE = "basic-100";
 
   @Override
@@ -38,14 +39,21 @@ public final class RateLimit implements Example {
   @Override
   public int run(ExampleRuntime runtime) {
     RateLimitPolicy policy = RateLimitPolicy.requests(100).per(Duration.ofHours(1));
-    LM lm = LM.builder(runtime.model()).apiKey(runtime.apiKey()).apiBase(runtime.apiBase())
-        .header(HeliconeHeaderNames.RATE_LIMIT_POLICY, policy.headerValue())
-        .build();
+    LM lm =
+        LM.builder(runtime.model())
+            .apiKey(runtime.apiKey())
+            .apiBase(runtime.apiBase())
+            .header(HeliconeHeaderNames.RATE_LIMIT_POLICY, policy.headerValue())
+            .build();
     Dspy.configure(lm);
 
     var out = runtime.out();
-    out.println("The page's header '" + PAGE_HEADER + "' is not a Helicone header; did you mean '"
-        + HeliconeHeaderNames.suggestion(PAGE_HEADER).orElseThrow() + "'?");
+    out.println(
+        "The page's header '"
+            + PAGE_HEADER
+            + "' is not a Helicone header; did you mean '"
+            + HeliconeHeaderNames.suggestion(PAGE_HEADER).orElseThrow()
+            + "'?");
     try {
       RateLimitPolicy.parse(PAGE_VALUE);
     } catch (IllegalArgumentException e) {
@@ -53,7 +61,8 @@ public final class RateLimit implements Example {
     }
     out.println("Sending " + HeliconeHeaderNames.RATE_LIMIT_POLICY + ": " + policy.headerValue());
 
-    var answer = Predict.of("question -> answer").call(Map.of("question", "What is a rate limit?")).block();
+    var answer =
+        Predict.of("question -> answer").call(Map.of("question", "What is a rate limit?")).block();
     out.println(answer.get("answer"));
     return 0;
   }

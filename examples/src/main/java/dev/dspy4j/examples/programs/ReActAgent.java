@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A ReAct agent with two Java tools, streamed: each tool call and its result as it happens, then the
- * answer's tokens. Against the local gateway, a deterministic agent calls both tools and finishes.
+ * A ReAct agent with two Java tools, streamed: each tool call and its result as it happens, then
+ * the answer's tokens. Against the local gateway, a deterministic agent calls both tools and
+ * finishes.
  */
 public final class ReActAgent implements Example {
 
@@ -44,34 +45,48 @@ public final class ReActAgent implements Example {
     LM lm = LM.builder(runtime.model()).apiKey(runtime.apiKey()).apiBase(runtime.apiBase()).build();
     Dspy.configure(lm);
 
-    Tool population = Tool.of("population", "The number of people living in a city.", CityArgs.class,
-        args -> {
-          Long people = POPULATION.get(args.city());
-          if (people == null) throw new IllegalArgumentException("no population known for " + args.city());
-          return people;
-        });
-    Tool area = Tool.of("area_km2", "The area of a city, in square kilometres.", CityArgs.class,
-        args -> {
-          Double km2 = AREA_KM2.get(args.city());
-          if (km2 == null) throw new IllegalArgumentException("no area known for " + args.city());
-          return km2;
-        });
+    Tool population =
+        Tool.of(
+            "population",
+            "The number of people living in a city.",
+            CityArgs.class,
+            args -> {
+              Long people = POPULATION.get(args.city());
+              if (people == null)
+                throw new IllegalArgumentException("no population known for " + args.city());
+              return people;
+            });
+    Tool area =
+        Tool.of(
+            "area_km2",
+            "The area of a city, in square kilometres.",
+            CityArgs.class,
+            args -> {
+              Double km2 = AREA_KM2.get(args.city());
+              if (km2 == null)
+                throw new IllegalArgumentException("no area known for " + args.city());
+              return km2;
+            });
     ReAct agent = ReAct.of("question -> answer", List.of(population, area)).withMaxIters(5);
 
     runtime.out().println("Question: " + QUESTION);
-    Prediction p = agent.stream(Map.of("question", QUESTION))
-        .doOnNext(event -> {
-          if (event instanceof StreamEvent.Status s) {
-            runtime.out().println("  " + s.message());
-          }
-        })
-        .filter(StreamEvent.Done.class::isInstance)
-        .map(e -> ((StreamEvent.Done) e).prediction())
-        .contextWrite(Helicone.session(UUID.randomUUID().toString(), "Agents", "/agents"))
-        .blockLast(Duration.ofMinutes(2));
+    Prediction p =
+        agent.stream(Map.of("question", QUESTION))
+            .doOnNext(
+                event -> {
+                  if (event instanceof StreamEvent.Status s) {
+                    runtime.out().println("  " + s.message());
+                  }
+                })
+            .filter(StreamEvent.Done.class::isInstance)
+            .map(e -> ((StreamEvent.Done) e).prediction())
+            .contextWrite(Helicone.session(UUID.randomUUID().toString(), "Agents", "/agents"))
+            .blockLast(Duration.ofMinutes(2));
 
     runtime.out().println("Answer: " + p.get("answer"));
-    runtime.out().println("Trajectory keys: " + ((Map<?, ?>) p.value("trajectory").orElseThrow()).keySet());
+    runtime
+        .out()
+        .println("Trajectory keys: " + ((Map<?, ?>) p.value("trajectory").orElseThrow()).keySet());
     return 0;
   }
 }

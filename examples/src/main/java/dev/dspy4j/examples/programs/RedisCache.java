@@ -13,11 +13,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The fleet's cache: {@link RedisLmCache} (memory in front, Redis behind) as the process-wide cache.
- * Asks one question three times: in this process (paid), again (memory tier), and through a fresh
- * cache on the same Redis, which is what another process sees (Redis). Uses {@code REDIS_URL}, or
- * starts a throw-away local {@code redis-server}. Run it twice with the same {@code REDIS_URL}: the
- * second run's first call is answered from Redis too.
+ * The fleet's cache: {@link RedisLmCache} (memory in front, Redis behind) as the process-wide
+ * cache. Asks one question three times: in this process (paid), again (memory tier), and through a
+ * fresh cache on the same Redis, which is what another process sees (Redis). Uses {@code
+ * REDIS_URL}, or starts a throw-away local {@code redis-server}. Run it twice with the same {@code
+ * REDIS_URL}: the second run's first call is answered from Redis too.
  */
 public final class RedisCache implements Example {
 
@@ -51,20 +51,36 @@ public final class RedisCache implements Example {
     Predict qa = Predict.of("question -> answer");
     Map<String, String> question = Map.of("question", "Why share an LM cache between processes?");
 
-    try (RedisLmCache thisProcess = RedisLmCache.builder(redisUrl).namespace(NAMESPACE).ttl(Duration.ofHours(1))
-        .coalesceAcrossProcesses().build()) {
-      out.println("Redis: " + thisProcess + (throwAway
-          ? " (a local redis-server started for this example; set REDIS_URL to use yours)" : ""));
+    try (RedisLmCache thisProcess =
+        RedisLmCache.builder(redisUrl)
+            .namespace(NAMESPACE)
+            .ttl(Duration.ofHours(1))
+            .coalesceAcrossProcesses()
+            .build()) {
+      out.println(
+          "Redis: "
+              + thisProcess
+              + (throwAway
+                  ? " (a local redis-server started for this example; set REDIS_URL to use yours)"
+                  : ""));
       Dspy.configureCache(thisProcess);
       Prediction first = timed(out, "1st call, this process", () -> qa.call(question).block());
       Prediction second = timed(out, "2nd call, this process", () -> qa.call(question).block());
 
       // A fresh cache on the same Redis has an empty memory tier: what another process would see.
-      try (RedisLmCache otherProcess = RedisLmCache.builder(redisUrl).namespace(NAMESPACE).build()) {
+      try (RedisLmCache otherProcess =
+          RedisLmCache.builder(redisUrl).namespace(NAMESPACE).build()) {
         Dspy.configureCache(otherProcess);
-        Prediction third = timed(out, "3rd call, a fresh cache (as another process)", () -> qa.call(question).block());
+        Prediction third =
+            timed(
+                out,
+                "3rd call, a fresh cache (as another process)",
+                () -> qa.call(question).block());
         out.println("Answer: " + third.get("answer"));
-        boolean ok = second.cacheHit() && third.cacheHit() && third.get("answer").equals(first.get("answer"));
+        boolean ok =
+            second.cacheHit()
+                && third.cacheHit()
+                && third.get("answer").equals(first.get("answer"));
         return ok ? 0 : 1;
       }
     }
@@ -78,8 +94,13 @@ public final class RedisCache implements Example {
     long t0 = System.nanoTime();
     Prediction p = call.run();
     double ms = (System.nanoTime() - t0) / 1e6;
-    out.println(String.format(Locale.ROOT, "%-46s %s  %8.2f ms", what + ":",
-        p.cacheHit() ? "from the cache" : "from the LM   ", ms));
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "%-46s %s  %8.2f ms",
+            what + ":",
+            p.cacheHit() ? "from the cache" : "from the LM   ",
+            ms));
     return p;
   }
 }

@@ -13,10 +13,10 @@ import reactor.core.publisher.Flux;
 
 /**
  * The page's "Session Tracking for Multi-Turn Conversations": three turns in one session. The page
- * puts the session headers on the LM ({@code extra_headers}); here they travel in the Reactor Context
- * of the conversation's pipeline, so one LM can serve many concurrent sessions. The gateway receives
- * exactly the page's three headers on every turn. ({@code Helicone.newSession(name, path)} draws a
- * fresh UUID per subscription instead.)
+ * puts the session headers on the LM ({@code extra_headers}); here they travel in the Reactor
+ * Context of the conversation's pipeline, so one LM can serve many concurrent sessions. The gateway
+ * receives exactly the page's three headers on every turn. ({@code Helicone.newSession(name, path)}
+ * draws a fresh UUID per subscription instead.)
  */
 public final class Sessions implements Example {
 
@@ -38,17 +38,27 @@ public final class Sessions implements Example {
     ChainOfThought qa = ChainOfThought.of("question -> answer");
 
     // All calls in this session are grouped together; concatMap keeps the turns in order.
-    Flux.fromIterable(List.of(
-            "What is your return policy?", "How long does shipping take?", "Do you ship internationally?"))
+    Flux.fromIterable(
+            List.of(
+                "What is your return policy?",
+                "How long does shipping take?",
+                "Do you ship internationally?"))
         .concatMap(q -> qa.call(Map.of("question", q)).map(p -> q + " -> " + p.get("answer")))
         .contextWrite(Helicone.session(sessionId, "Customer Support", "/support/chat"))
         .doOnNext(runtime.out()::println)
         .blockLast();
     if (runtime.localGateway().isPresent()) {
-      runtime.out().println("Session " + sessionId + ": the local gateway received its three requests with these"
-          + " session headers (set HELICONE_API_KEY to see the conversation in Helicone's Sessions view)");
+      runtime
+          .out()
+          .println(
+              "Session "
+                  + sessionId
+                  + ": the local gateway received its three requests with these"
+                  + " session headers (set HELICONE_API_KEY to see the conversation in Helicone's Sessions view)");
     } else {
-      runtime.out().println("Session " + sessionId + ": view the conversation in Helicone's Sessions view");
+      runtime
+          .out()
+          .println("Session " + sessionId + ": view the conversation in Helicone's Sessions view");
     }
     return 0;
   }

@@ -34,21 +34,25 @@ public final class Streaming implements Example {
     var out = runtime.out();
     String[] current = {""};
 
-    ChainOfThought.of("question -> answer")
-        .stream(Map.of("question", BasicCot.QUESTION))
-        .doOnNext(event -> {
-          if (event instanceof StreamEvent.FieldChunk chunk) {
-            if (!chunk.field().equals(current[0])) {
-              current[0] = chunk.field();
-              out.print("\n" + chunk.field() + ": ");
-            }
-            out.print(chunk.text());
-            out.flush();
-          } else if (event instanceof StreamEvent.Done done) {
-            out.println("\n\nStream complete: " + String.join(" and ", done.prediction().fields().keySet())
-                + " arrived in full (" + done.prediction().usage().totalTokens() + " tokens)");
-          }
-        })
+    ChainOfThought.of("question -> answer").stream(Map.of("question", BasicCot.QUESTION))
+        .doOnNext(
+            event -> {
+              if (event instanceof StreamEvent.FieldChunk chunk) {
+                if (!chunk.field().equals(current[0])) {
+                  current[0] = chunk.field();
+                  out.print("\n" + chunk.field() + ": ");
+                }
+                out.print(chunk.text());
+                out.flush();
+              } else if (event instanceof StreamEvent.Done done) {
+                out.println(
+                    "\n\nStream complete: "
+                        + String.join(" and ", done.prediction().fields().keySet())
+                        + " arrived in full ("
+                        + done.prediction().usage().totalTokens()
+                        + " tokens)");
+              }
+            })
         .blockLast();
     return 0;
   }

@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Serves the streaming page (ask a question, watch reasoning and answer stream, Stop cancels), the
- * AI SDK chat page and endpoint, and the DSPy {@code streaming_response} endpoint, all answered by one
- * ChainOfThought.
+ * AI SDK chat page and endpoint, and the DSPy {@code streaming_response} endpoint, all answered by
+ * one ChainOfThought.
  */
 public final class Web implements Example {
 
@@ -35,8 +35,17 @@ public final class Web implements Example {
   public int run(ExampleRuntime runtime) {
     try (var server = serve(runtime)) {
       runtime.out().println("Streaming page: " + server.url() + "  (Ctrl-C to stop)");
-      runtime.out().println("AI SDK chat page: " + server.url() + "chat  (endpoint POST " + server.url() + "api/chat)");
-      runtime.out().println("DSPy streaming_response: " + server.url() + "dspy/stream?question=...");
+      runtime
+          .out()
+          .println(
+              "AI SDK chat page: "
+                  + server.url()
+                  + "chat  (endpoint POST "
+                  + server.url()
+                  + "api/chat)");
+      runtime
+          .out()
+          .println("DSPy streaming_response: " + server.url() + "dspy/stream?question=...");
       server.onClose().block();
     }
     return 0;
@@ -44,14 +53,19 @@ public final class Web implements Example {
 
   /**
    * Starts the page's server: each question is a ChainOfThought streamed through the LM of {@code
-   * runtime}; closing the browser's stream (Stop) cancels the module's stream and so the LM request.
+   * runtime}; closing the browser's stream (Stop) cancels the module's stream and so the LM
+   * request.
    */
   public static StreamingWebServer serve(ExampleRuntime runtime) {
-    LM lm = LM.builder(runtime.model()).apiKey(runtime.apiKey()).apiBase(runtime.apiBase())
-        // Every question streams from the LM: a repeated question would otherwise come back from
-        // the client cache as one piece, with no request for Stop to close.
-        .cache(false)
-        .build();
+    LM lm =
+        LM.builder(runtime.model())
+            .apiKey(runtime.apiKey())
+            .apiBase(runtime.apiBase())
+            // Every question streams from the LM: a repeated question would otherwise come back
+            // from
+            // the client cache as one piece, with no request for Stop to close.
+            .cache(false)
+            .build();
     Dspy.configure(lm);
     ChainOfThought qa = ChainOfThought.of("question -> answer");
 

@@ -16,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,18 +37,18 @@ import reactor.netty.http.server.HttpServerResponse;
  *   <li>{@code GET /} is the page; {@code GET /stream?question=...} relays {@code
  *       stream.apply(question)} as the relay's own server-sent events ({@link SseRelay});
  *   <li>{@code POST /api/chat} is a chat endpoint for the Vercel AI SDK ({@code useChat}, {@code
- *       DefaultChatTransport}): the last user message is the question, the answer comes back as a UI
- *       message stream ({@link AiSdkChat}); {@code GET /chat} is a second page driven by the AI SDK's
- *       client code, loaded from {@link #AI_SDK_CDN} or, when the server was given one, from a local
- *       browser bundle of it served at {@code /ai-sdk/ai.js};
+ *       DefaultChatTransport}): the last user message is the question, the answer comes back as a
+ *       UI message stream ({@link AiSdkChat}); {@code GET /chat} is a second page driven by the AI
+ *       SDK's client code, loaded from {@link #AI_SDK_CDN} or, when the server was given one, from
+ *       a local browser bundle of it served at {@code /ai-sdk/ai.js};
  *   <li>{@code GET /dspy/stream?question=...} answers in Python DSPy's {@code streaming_response}
  *       format ({@link RelayFormat#dspyStreamingResponse()}), for frontends written against a DSPy
  *       server.
  * </ul>
  *
- * Plug in any module, e.g. {@code q -> ChainOfThought.of("question -> answer").stream(Map.of("question",
- * q))}. A client closing its stream (the page's Stop button, the AI SDK's {@code stop()}) cancels the
- * module's stream.
+ * Plug in any module, e.g. {@code q -> ChainOfThought.of("question ->
+ * answer").stream(Map.of("question", q))}. A client closing its stream (the page's Stop button, the
+ * AI SDK's {@code stop()}) cancels the module's stream.
  */
 public final class StreamingWebServer implements AutoCloseable {
 
@@ -93,7 +92,8 @@ public final class StreamingWebServer implements AutoCloseable {
                 relay.withFormat(RelayFormat.aiSdk()),
                 StreamingWebServer::questionOf,
                 inputs -> askAbout((String) inputs.get("question")))
-            .withMaxBodyBytes(64 * MAX_QUESTION_LENGTH); // the conversation comes along with the question
+            .withMaxBodyBytes(
+                64 * MAX_QUESTION_LENGTH); // the conversation comes along with the question
     this.stream = stream;
     this.server =
         HttpServer.create()
@@ -108,9 +108,14 @@ public final class StreamingWebServer implements AutoCloseable {
                         .get("/chat.html", this::chatPage)
                         .get(LOCAL_AI_SDK_PATH, this::aiSdk)
                         .get("/stream", (request, response) -> stream(request, response, relay))
-                        .get("/dspy/stream", (request, response) -> stream(request, response, dspyRelay))
+                        .get(
+                            "/dspy/stream",
+                            (request, response) -> stream(request, response, dspyRelay))
                         .post("/api/chat", chat::handle)
-                        .route(request -> true, (request, response) -> text(response, HttpResponseStatus.NOT_FOUND, "not found")))
+                        .route(
+                            request -> true,
+                            (request, response) ->
+                                text(response, HttpResponseStatus.NOT_FOUND, "not found")))
             .bindNow(Duration.ofSeconds(30));
   }
 
@@ -119,13 +124,16 @@ public final class StreamingWebServer implements AutoCloseable {
    *
    * @param stream from a question to the events of a module answering it
    */
-  public static StreamingWebServer start(Function<String, ? extends Publisher<? extends StreamEvent>> stream) {
+  public static StreamingWebServer start(
+      Function<String, ? extends Publisher<? extends StreamEvent>> stream) {
     return start(0, SseRelay.create().withCoalescing(Duration.ofMillis(50), 512), stream);
   }
 
   /** Starts the server on this loopback port (0 for a free one) with this relay. */
   public static StreamingWebServer start(
-      int port, SseRelay relay, Function<String, ? extends Publisher<? extends StreamEvent>> stream) {
+      int port,
+      SseRelay relay,
+      Function<String, ? extends Publisher<? extends StreamEvent>> stream) {
     Objects.requireNonNull(relay, "relay");
     Objects.requireNonNull(stream, "stream");
     return new StreamingWebServer(port, relay, stream, null);
@@ -133,8 +141,8 @@ public final class StreamingWebServer implements AutoCloseable {
 
   /**
    * Starts the server on this loopback port (0 for a free one) with this relay; the chat page loads
-   * the AI SDK from {@code aiSdkBundle}, a browser bundle of {@code ai} (ES module) served at {@code
-   * /ai-sdk/ai.js}, instead of {@link #AI_SDK_CDN} (for machines without internet access).
+   * the AI SDK from {@code aiSdkBundle}, a browser bundle of {@code ai} (ES module) served at
+   * {@code /ai-sdk/ai.js}, instead of {@link #AI_SDK_CDN} (for machines without internet access).
    */
   public static StreamingWebServer start(
       int port,
@@ -186,40 +194,59 @@ public final class StreamingWebServer implements AutoCloseable {
 
   private Publisher<Void> aiSdk(HttpServerRequest request, HttpServerResponse response) {
     if (aiSdkBundle == null) {
-      return text(response, HttpResponseStatus.NOT_FOUND, "no local AI SDK bundle; the chat page loads " + AI_SDK_CDN);
+      return text(
+          response,
+          HttpResponseStatus.NOT_FOUND,
+          "no local AI SDK bundle; the chat page loads " + AI_SDK_CDN);
     }
     return response
         .header(HttpHeaderNames.CONTENT_TYPE, "text/javascript; charset=utf-8")
         .sendFile(aiSdkBundle);
   }
 
-  private Publisher<Void> stream(HttpServerRequest request, HttpServerResponse response, SseRelay format) {
-    List<String> values = new QueryStringDecoder(request.uri()).parameters().getOrDefault("question", List.of());
+  private Publisher<Void> stream(
+      HttpServerRequest request, HttpServerResponse response, SseRelay format) {
+    List<String> values =
+        new QueryStringDecoder(request.uri()).parameters().getOrDefault("question", List.of());
     String question = values.isEmpty() ? "" : values.get(0).strip();
     if (question.isEmpty()) {
-      return text(response, HttpResponseStatus.BAD_REQUEST, "missing query parameter 'question', e.g. /stream?question=What+is+DSPy%3F");
+      return text(
+          response,
+          HttpResponseStatus.BAD_REQUEST,
+          "missing query parameter 'question', e.g. /stream?question=What+is+DSPy%3F");
     }
     if (question.length() > MAX_QUESTION_LENGTH) {
-      return text(response, HttpResponseStatus.BAD_REQUEST, "question is longer than " + MAX_QUESTION_LENGTH + " characters");
+      return text(
+          response,
+          HttpResponseStatus.BAD_REQUEST,
+          "question is longer than " + MAX_QUESTION_LENGTH + " characters");
     }
     return format.send(response, askAbout(question));
   }
 
-  /** The module's stream for a question; a function that throws becomes an error event, not a dropped connection. */
+  /**
+   * The module's stream for a question; a function that throws becomes an error event, not a
+   * dropped connection.
+   */
   private Flux<StreamEvent> askAbout(String question) {
     return Flux.<StreamEvent>defer(() -> Flux.from(stream.apply(question)));
   }
 
-  /** The AI SDK chat's question: its last user message, at most {@link #MAX_QUESTION_LENGTH} characters. */
+  /**
+   * The AI SDK chat's question: its last user message, at most {@link #MAX_QUESTION_LENGTH}
+   * characters.
+   */
   private static Map<String, Object> questionOf(AiSdkChatRequest request) {
     Map<String, Object> inputs = AiSdkInputMapping.lastUserMessageAs("question").inputs(request);
     if (((String) inputs.get("question")).length() > MAX_QUESTION_LENGTH) {
-      throw new InvalidChatRequestException("question is longer than " + MAX_QUESTION_LENGTH + " characters");
+      throw new InvalidChatRequestException(
+          "question is longer than " + MAX_QUESTION_LENGTH + " characters");
     }
     return inputs;
   }
 
-  private static Publisher<Void> text(HttpServerResponse response, HttpResponseStatus status, String message) {
+  private static Publisher<Void> text(
+      HttpServerResponse response, HttpResponseStatus status, String message) {
     return response
         .status(status)
         .header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
@@ -229,7 +256,8 @@ public final class StreamingWebServer implements AutoCloseable {
   private static byte[] load(String resource) {
     try (InputStream in = StreamingWebServer.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("the page " + resource + " is missing from the classpath; rebuild the examples jar");
+        throw new IllegalStateException(
+            "the page " + resource + " is missing from the classpath; rebuild the examples jar");
       }
       return in.readAllBytes();
     } catch (IOException e) {
@@ -241,5 +269,4 @@ public final class StreamingWebServer implements AutoCloseable {
   public String toString() {
     return "StreamingWebServer[" + url() + ", " + relay + "]";
   }
-
 }

@@ -33,20 +33,27 @@ class BestOfNExampleTest {
   void fiveChoicesAMajorityAndABestOfNAnswer() throws Exception {
     Dspy.configureCache(DefaultLmCache.builder().build());
     var out = new ByteArrayOutputStream();
-    var config = new ExampleConfig(Optional.empty(), ExampleConfig.DEFAULT_BASE_URL, ExampleConfig.DEFAULT_MODEL);
+    var config =
+        new ExampleConfig(
+            Optional.empty(), ExampleConfig.DEFAULT_BASE_URL, ExampleConfig.DEFAULT_MODEL);
     int exit;
-    try (var runtime = ExampleRuntime.withGateway(config, new PrintStream(out, true, StandardCharsets.UTF_8), gateway)) {
+    try (var runtime =
+        ExampleRuntime.withGateway(
+            config, new PrintStream(out, true, StandardCharsets.UTF_8), gateway)) {
       exit = Examples.named("best-of-n").orElseThrow().run(runtime);
     }
     String printed = out.toString(StandardCharsets.UTF_8);
 
     assertThat(exit).as(printed).isZero();
-    String answer = "A deterministic answer from the local gateway to \"" + BestOfNExample.QUESTION + "\".";
-    assertThat(printed).contains("Choices: 5", "Majority answer: " + answer, "BestOfN answer: " + answer);
+    String answer =
+        "A deterministic answer from the local gateway to \"" + BestOfNExample.QUESTION + "\".";
+    assertThat(printed)
+        .contains("Choices: 5", "Majority answer: " + answer, "BestOfN answer: " + answer);
     List<RecordedRequest> requests = gateway.requests();
     assertThat(requests.get(0).json().get("n").asInt()).isEqualTo(5);
     assertThat(requests.get(0).json().get("temperature").asDouble()).isEqualTo(0.7);
-    assertThat(requests.subList(1, requests.size())).isNotEmpty()
+    assertThat(requests.subList(1, requests.size()))
+        .isNotEmpty()
         .allSatisfy(r -> assertThat(r.json().get("temperature").asDouble()).isEqualTo(1.0));
   }
 }

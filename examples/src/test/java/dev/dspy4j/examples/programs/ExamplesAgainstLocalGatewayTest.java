@@ -33,7 +33,10 @@ class ExamplesAgainstLocalGatewayTest {
 
   @BeforeAll
   static void startGateway() {
-    gateway = LocalGateway.builder().log(new PrintStream(gatewayLog, true, StandardCharsets.UTF_8)).start();
+    gateway =
+        LocalGateway.builder()
+            .log(new PrintStream(gatewayLog, true, StandardCharsets.UTF_8))
+            .start();
   }
 
   @AfterAll
@@ -53,7 +56,9 @@ class ExamplesAgainstLocalGatewayTest {
   }
 
   private String run(Example example, LocalGateway gateway) throws Exception {
-    var config = new ExampleConfig(Optional.empty(), ExampleConfig.DEFAULT_BASE_URL, ExampleConfig.DEFAULT_MODEL);
+    var config =
+        new ExampleConfig(
+            Optional.empty(), ExampleConfig.DEFAULT_BASE_URL, ExampleConfig.DEFAULT_MODEL);
     var print = new PrintStream(out, true, StandardCharsets.UTF_8);
     int exit;
     try (var runtime = ExampleRuntime.withGateway(config, print, gateway)) {
@@ -82,13 +87,14 @@ class ExamplesAgainstLocalGatewayTest {
     return names;
   }
 
-  private static final Map<String, String> PAGE_CUSTOM_PROPERTY_HEADERS = Map.of(
-      "Helicone-Session-Id", "dspy-example-session",
-      "Helicone-Session-Name", "Question Answering",
-      "Helicone-User-Id", "user-123",
-      "Helicone-Property-Environment", "production",
-      "Helicone-Property-Module", "chain-of-thought",
-      "Helicone-Property-Version", "1.0.0");
+  private static final Map<String, String> PAGE_CUSTOM_PROPERTY_HEADERS =
+      Map.of(
+          "Helicone-Session-Id", "dspy-example-session",
+          "Helicone-Session-Name", "Question Answering",
+          "Helicone-User-Id", "user-123",
+          "Helicone-Property-Environment", "production",
+          "Helicone-Property-Module", "chain-of-thought",
+          "Helicone-Property-Version", "1.0.0");
 
   @Test
   void helloPrintsTheLmsReplyToHelloWorld() throws Exception {
@@ -105,43 +111,64 @@ class ExamplesAgainstLocalGatewayTest {
   void basicCotPrintsAnswerAndReasoning() throws Exception {
     String printed = run(new BasicCot());
     assertThat(printed)
-        .containsPattern("(?m)^Answer: A deterministic answer from the local gateway to \"" + java.util.regex.Pattern.quote(BasicCot.QUESTION) + "\"\\.$")
+        .containsPattern(
+            "(?m)^Answer: A deterministic answer from the local gateway to \""
+                + java.util.regex.Pattern.quote(BasicCot.QUESTION)
+                + "\"\\.$")
         .containsPattern("(?m)^Reasoning: Let's think step by step\\.");
     var request = onlyRequest();
     assertAuthorizedChatCompletion(request);
     assertThat(request.heliconeHeaders()).isEmpty();
-    assertThat(request.json().at("/messages/1/content").asText()).contains("[[ ## question ## ]]\n" + BasicCot.QUESTION);
+    assertThat(request.json().at("/messages/1/content").asText())
+        .contains("[[ ## question ## ]]\n" + BasicCot.QUESTION);
     assertThat(bodyFields(request)).containsExactlyInAnyOrder("model", "messages");
   }
 
   @Test
   void generationConfigSendsTemperatureAndMaxTokens() throws Exception {
     String printed = run(new GenerationConfig());
-    assertThat(printed).contains("A deterministic creative answer from the local gateway to \"Write a creative story about AI\"");
-    assertThat(printed).contains("Sending temperature=0.9, max_tokens=2000 with every request of gpt-4o-mini");
+    assertThat(printed)
+        .contains(
+            "A deterministic creative answer from the local gateway to \"Write a creative story about AI\"");
+    assertThat(printed)
+        .contains("Sending temperature=0.9, max_tokens=2000 with every request of gpt-4o-mini");
     var request = onlyRequest();
     var body = request.json();
     assertThat(body.get("temperature").asDouble()).isEqualTo(0.9);
     assertThat(body.get("max_tokens").asInt()).isEqualTo(2000);
-    assertThat(bodyFields(request)).containsExactlyInAnyOrder("model", "messages", "temperature", "max_tokens");
+    assertThat(bodyFields(request))
+        .containsExactlyInAnyOrder("model", "messages", "temperature", "max_tokens");
     assertThat(body.at("/messages/1/content").asText()).contains("[[ ## creative_answer ## ]]");
   }
 
   @Test
   void customPropertiesSendsThePagesHeadersFromTheLmAndFromTheReactorContext() throws Exception {
     String printed = run(new CustomProperties());
-    assertThat(printed).contains("A deterministic answer from the local gateway to \"" + CustomProperties.QUESTION + "\"")
-        .contains("A deterministic answer from the local gateway to \"" + CustomProperties.CONTEXT_QUESTION + "\"");
-    assertThat(printed.indexOf("Request 1: the six headers as LM defaults")).isNotNegative()
+    assertThat(printed)
+        .contains(
+            "A deterministic answer from the local gateway to \""
+                + CustomProperties.QUESTION
+                + "\"")
+        .contains(
+            "A deterministic answer from the local gateway to \""
+                + CustomProperties.CONTEXT_QUESTION
+                + "\"");
+    assertThat(printed.indexOf("Request 1: the six headers as LM defaults"))
+        .isNotNegative()
         .isLessThan(printed.indexOf("Request 2: the same six, typed, in the Reactor Context"));
     List<RecordedRequest> requests = gateway.requests();
     assertThat(requests).hasSize(2);
-    assertThat(requests.get(0).json().at("/messages/1/content").asText()).contains(CustomProperties.QUESTION);
-    assertThat(requests.get(1).json().at("/messages/1/content").asText()).contains(CustomProperties.CONTEXT_QUESTION);
-    assertThat(requests).allSatisfy(r -> {
-      assertThat(r.heliconeHeaders()).containsExactlyInAnyOrderEntriesOf(PAGE_CUSTOM_PROPERTY_HEADERS);
-      assertThat(bodyFields(r)).containsExactlyInAnyOrder("model", "messages");
-    });
+    assertThat(requests.get(0).json().at("/messages/1/content").asText())
+        .contains(CustomProperties.QUESTION);
+    assertThat(requests.get(1).json().at("/messages/1/content").asText())
+        .contains(CustomProperties.CONTEXT_QUESTION);
+    assertThat(requests)
+        .allSatisfy(
+            r -> {
+              assertThat(r.heliconeHeaders())
+                  .containsExactlyInAnyOrderEntriesOf(PAGE_CUSTOM_PROPERTY_HEADERS);
+              assertThat(bodyFields(r)).containsExactlyInAnyOrder("model", "messages");
+            });
     assertThat(gatewayLog.toString(StandardCharsets.UTF_8)).contains("Helicone-User-Id: user-123");
   }
 
@@ -150,8 +177,9 @@ class ExamplesAgainstLocalGatewayTest {
     run(new Prompts());
     var request = onlyRequest();
     var body = request.json();
-    assertThat(bodyFields(request)).containsExactlyInAnyOrder(
-        "model", "messages", "prompt_id", "version_id", "environment", "inputs");
+    assertThat(bodyFields(request))
+        .containsExactlyInAnyOrder(
+            "model", "messages", "prompt_id", "version_id", "environment", "inputs");
     assertThat(body.get("inputs").size()).isEqualTo(2);
     assertThat(body.get("prompt_id").asText()).isEqualTo("customer-support-prompt-id");
     assertThat(body.get("version_id").asText()).isEqualTo("version-uuid");
@@ -165,60 +193,80 @@ class ExamplesAgainstLocalGatewayTest {
   void rateLimitSendsAPolicyTheGatewayParsesAndExplainsThePagesMistake() throws Exception {
     String printed = run(new RateLimit());
     assertThat(printed)
-        .contains("'Helicone-Rate-Limit-Policy' is not a Helicone header; did you mean 'Helicone-RateLimit-Policy'?")
+        .contains(
+            "'Helicone-Rate-Limit-Policy' is not a Helicone header; did you mean 'Helicone-RateLimit-Policy'?")
         .contains("'basic-100' is not a policy")
         .contains("Sending Helicone-RateLimit-Policy: 100;w=3600;u=request");
     var request = onlyRequest();
-    assertThat(request.heliconeHeaders()).containsOnly(Map.entry("Helicone-RateLimit-Policy", "100;w=3600;u=request"));
+    assertThat(request.heliconeHeaders())
+        .containsOnly(Map.entry("Helicone-RateLimit-Policy", "100;w=3600;u=request"));
     assertThat(bodyFields(request)).containsExactlyInAnyOrder("model", "messages");
     String log = gatewayLog.toString(StandardCharsets.UTF_8);
-    assertThat(log).contains("Helicone-RateLimit-Policy: 100;w=3600;u=request").doesNotContain("NOTE:");
+    assertThat(log)
+        .contains("Helicone-RateLimit-Policy: 100;w=3600;u=request")
+        .doesNotContain("NOTE:");
   }
 
   @Test
   void cachingAnswersTheSecondCallFromTheClientCache() throws Exception {
     String printed = run(new Caching());
-    assertThat(printed).containsPattern("(?m)^First: .*\\(from the LM\\)$").containsPattern("(?m)^Second: .*\\(from the cache\\)$");
+    assertThat(printed)
+        .containsPattern("(?m)^First: .*\\(from the LM\\)$")
+        .containsPattern("(?m)^Second: .*\\(from the cache\\)$");
     assertThat(gateway.requests()).as("the second call never reached the gateway").hasSize(1);
-    assertThat(bodyFields(gateway.requests().get(0))).containsExactlyInAnyOrder("model", "messages");
+    assertThat(bodyFields(gateway.requests().get(0)))
+        .containsExactlyInAnyOrder("model", "messages");
   }
 
   @Test
   void sessionsSendsThreeTurnsInOneUuidSession() throws Exception {
     String printed = run(new Sessions());
-    assertThat(printed).contains("What is your return policy? -> ").contains("Do you ship internationally? -> ");
-    assertThat(printed).doesNotContain("view the conversation in Helicone")
+    assertThat(printed)
+        .contains("What is your return policy? -> ")
+        .contains("Do you ship internationally? -> ");
+    assertThat(printed)
+        .doesNotContain("view the conversation in Helicone")
         .contains("the local gateway received its three requests with these session headers");
     List<RecordedRequest> requests = gateway.requests();
     assertThat(requests).hasSize(3);
     String sessionId = requests.get(0).header("Helicone-Session-Id").orElseThrow();
     assertThat(UUID.fromString(sessionId).version()).isEqualTo(4);
-    assertThat(requests).allSatisfy(r -> assertThat(r.heliconeHeaders()).containsOnly(
-        Map.entry("Helicone-Session-Id", sessionId),
-        Map.entry("Helicone-Session-Name", "Customer Support"),
-        Map.entry("Helicone-Session-Path", "/support/chat")));
-    assertThat(requests.get(2).json().at("/messages/1/content").asText()).contains("Do you ship internationally?");
+    assertThat(requests)
+        .allSatisfy(
+            r ->
+                assertThat(r.heliconeHeaders())
+                    .containsOnly(
+                        Map.entry("Helicone-Session-Id", sessionId),
+                        Map.entry("Helicone-Session-Name", "Customer Support"),
+                        Map.entry("Helicone-Session-Path", "/support/chat")));
+    assertThat(requests.get(2).json().at("/messages/1/content").asText())
+        .contains("Do you ship internationally?");
   }
 
   @Test
   void streamingPrintsReasoningThenAnswerFromAStreamedRequest() throws Exception {
     String printed = run(new Streaming());
     assertThat(printed.indexOf("\nreasoning: Let's think")).isNotNegative();
-    assertThat(printed.indexOf("\nanswer: A deterministic answer")).isGreaterThan(printed.indexOf("\nreasoning: "));
-    assertThat(printed).doesNotContain("[[ ##").doesNotContain("Done: [")
+    assertThat(printed.indexOf("\nanswer: A deterministic answer"))
+        .isGreaterThan(printed.indexOf("\nreasoning: "));
+    assertThat(printed)
+        .doesNotContain("[[ ##")
+        .doesNotContain("Done: [")
         .containsPattern("Stream complete: reasoning and answer arrived in full \\(\\d+ tokens\\)");
     var request = onlyRequest();
     assertThat(request.json().get("stream").asBoolean()).isTrue();
-    assertThat(bodyFields(request)).containsExactlyInAnyOrder("model", "messages", "stream", "stream_options");
+    assertThat(bodyFields(request))
+        .containsExactlyInAnyOrder("model", "messages", "stream", "stream_options");
   }
 
   @Test
   void batchAnswersEveryQuestionWithBoundedConcurrencyAndAProgressBar() throws Exception {
     // A gateway as slow as the example asks for, so that calls overlap and the bound matters.
-    try (var slow = LocalGateway.builder()
-        .log(new PrintStream(gatewayLog, true, StandardCharsets.UTF_8))
-        .tokenDelay(new BatchPipeline().localTokenDelay())
-        .start()) {
+    try (var slow =
+        LocalGateway.builder()
+            .log(new PrintStream(gatewayLog, true, StandardCharsets.UTF_8))
+            .tokenDelay(new BatchPipeline().localTokenDelay())
+            .start()) {
       String printed = run(new BatchPipeline(), slow);
 
       int n = BatchPipeline.QUESTIONS;
@@ -227,10 +275,17 @@ class ExamplesAgainstLocalGatewayTest {
           .containsPattern("\\d+\\.\\d/s")
           .contains(" ETA ")
           .contains(n + " answers in ")
-          .contains("What is 1 squared? -> A deterministic answer from the local gateway to \"What is 1 squared?\".")
-          .contains("What is " + n + " squared? -> A deterministic answer from the local gateway to \"What is " + n + " squared?\".");
+          .contains(
+              "What is 1 squared? -> A deterministic answer from the local gateway to \"What is 1 squared?\".")
+          .contains(
+              "What is "
+                  + n
+                  + " squared? -> A deterministic answer from the local gateway to \"What is "
+                  + n
+                  + " squared?\".");
       assertThat(slow.requests()).hasSize(n);
-      assertThat(slow.requests()).extracting(r -> r.json().at("/messages/1/content").asText())
+      assertThat(slow.requests())
+          .extracting(r -> r.json().at("/messages/1/content").asText())
           .allSatisfy(content -> assertThat(content).containsPattern("What is \\d+ squared\\?"));
       assertThat(slow.peakConcurrentRequests())
           .as("the gateway saw calls overlap, never more than the bound")

@@ -15,7 +15,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The load-program example runs the Python-optimized program against the embedded local gateway. */
+/**
+ * The load-program example runs the Python-optimized program against the embedded local gateway.
+ */
 class LoadProgramExampleTest {
 
   private final ByteArrayOutputStream gatewayLog = new ByteArrayOutputStream();
@@ -33,9 +35,13 @@ class LoadProgramExampleTest {
     assertThat(Examples.named("load-program")).isPresent();
     Dspy.configureCache(DefaultLmCache.builder().build());
     var out = new ByteArrayOutputStream();
-    var config = new ExampleConfig(Optional.empty(), ExampleConfig.DEFAULT_BASE_URL, ExampleConfig.DEFAULT_MODEL);
+    var config =
+        new ExampleConfig(
+            Optional.empty(), ExampleConfig.DEFAULT_BASE_URL, ExampleConfig.DEFAULT_MODEL);
     int exit;
-    try (var runtime = ExampleRuntime.withGateway(config, new PrintStream(out, true, StandardCharsets.UTF_8), gateway)) {
+    try (var runtime =
+        ExampleRuntime.withGateway(
+            config, new PrintStream(out, true, StandardCharsets.UTF_8), gateway)) {
       exit = new LoadProgram().run(runtime);
     }
     String printed = out.toString(StandardCharsets.UTF_8);
@@ -46,13 +52,17 @@ class LoadProgramExampleTest {
         .containsPattern("(?m)^Answer: .+")
         .containsPattern("(?m)^Reasoning: .+");
     assertThat(gateway.requests()).hasSize(2);
-    // the rewrite step shows the two bootstrapped demos as user/assistant pairs (the raw demo without
+    // the rewrite step shows the two bootstrapped demos as user/assistant pairs (the raw demo
+    // without
     // a query is left out, as DSPy does)
     var rewrite = gateway.requests().get(0).json().get("messages");
     assertThat(rewrite).hasSize(6);
     assertThat(rewrite.get(2).get("content").asText()).contains("[[ ## query ## ]]\n1+1");
     // the answer step shows the bootstrapped reasoning
     var answer = gateway.requests().get(1).json().get("messages").toString();
-    assertThat(answer).contains("Add 1 and 1.").contains("Add 2 and 2.").contains(LoadProgram.QUESTION);
+    assertThat(answer)
+        .contains("Add 1 and 1.")
+        .contains("Add 2 and 2.")
+        .contains(LoadProgram.QUESTION);
   }
 }

@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The optimize example against the local gateway: scores before and after, a saved DSPy program. */
+/**
+ * The optimize example against the local gateway: scores before and after, a saved DSPy program.
+ */
 class OptimizeExampleTest {
 
   private LocalGateway gateway;
@@ -32,20 +34,29 @@ class OptimizeExampleTest {
 
   @Test
   void evaluatesCompilesEvaluatesAgainAndSavesDspysJson() throws Exception {
-    gateway = LocalGateway.builder().log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
-        .start();
+    gateway =
+        LocalGateway.builder()
+            .log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+            .start();
     Dspy.configureCache(DefaultLmCache.builder().build());
     var out = new ByteArrayOutputStream();
-    var config = new ExampleConfig(Optional.empty(), ExampleConfig.DEFAULT_BASE_URL, ExampleConfig.DEFAULT_MODEL);
+    var config =
+        new ExampleConfig(
+            Optional.empty(), ExampleConfig.DEFAULT_BASE_URL, ExampleConfig.DEFAULT_MODEL);
     int exit;
-    try (var runtime = ExampleRuntime.withGateway(config, new PrintStream(out, true, StandardCharsets.UTF_8), gateway)) {
+    try (var runtime =
+        ExampleRuntime.withGateway(
+            config, new PrintStream(out, true, StandardCharsets.UTF_8), gateway)) {
       exit = new Optimize().run(runtime);
     }
     String printed = out.toString(StandardCharsets.UTF_8);
 
     assertThat(exit).isZero();
-    // The gateway echoes each question, so answers that are words of the question pass: 2 of 4 dev examples.
-    assertThat(printed).contains("Before: 50.00% on 4 dev examples").contains("After: 50.00% on 4 dev examples")
+    // The gateway echoes each question, so answers that are words of the question pass: 2 of 4 dev
+    // examples.
+    assertThat(printed)
+        .contains("Before: 50.00% on 4 dev examples")
+        .contains("After: 50.00% on 4 dev examples")
         .contains("Compiled: 4 demos (2 bootstrapped from passing runs)");
     Matcher saved = Pattern.compile("Saved the compiled program to (\\S+)").matcher(printed);
     assertThat(saved.find()).isTrue();

@@ -36,8 +36,14 @@ class ProgressBarTest {
     bar.show(new BatchProgress(2, 0, 0, 2, 0, Duration.ofSeconds(2), OptionalLong.of(2)));
 
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .isEqualTo("\r[" + "#".repeat(15) + ".".repeat(15) + "] 1/2 2 in flight 1.0/s ETA 1s"
-            + "\r[" + "#".repeat(30) + "] 2/2 0 in flight 1.0/s ETA 0s")
+        .isEqualTo(
+            "\r["
+                + "#".repeat(15)
+                + ".".repeat(15)
+                + "] 1/2 2 in flight 1.0/s ETA 1s"
+                + "\r["
+                + "#".repeat(30)
+                + "] 2/2 0 in flight 1.0/s ETA 0s")
         .doesNotContain("\n");
   }
 }

@@ -30,11 +30,16 @@ class RedisCacheExampleTest {
   @Test
   void threeCallsOneGatewayRequestTheThirdFromRedis() throws Exception {
     var out = new ByteArrayOutputStream();
-    try (var gateway = LocalGateway.builder().log(new PrintStream(OutputStream.nullOutputStream())).start();
-         var redis = LocalRedis.start()) {
-      var config = new ExampleConfig(Optional.empty(), ExampleConfig.DEFAULT_BASE_URL, ExampleConfig.DEFAULT_MODEL);
+    try (var gateway =
+            LocalGateway.builder().log(new PrintStream(OutputStream.nullOutputStream())).start();
+        var redis = LocalRedis.start()) {
+      var config =
+          new ExampleConfig(
+              Optional.empty(), ExampleConfig.DEFAULT_BASE_URL, ExampleConfig.DEFAULT_MODEL);
       int exit;
-      try (var runtime = ExampleRuntime.withGateway(config, new PrintStream(out, true, StandardCharsets.UTF_8), gateway)) {
+      try (var runtime =
+          ExampleRuntime.withGateway(
+              config, new PrintStream(out, true, StandardCharsets.UTF_8), gateway)) {
         exit = new RedisCache().run(runtime, redis.uri(), true);
       }
       String printed = out.toString(StandardCharsets.UTF_8);

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.examples.ExampleConfig;
 import dev.dspy4j.examples.ExampleRuntime;
-import dev.dspy4j.test.LocalGateway;
 import dev.dspy4j.examples.web.Chromium;
 import dev.dspy4j.examples.web.StreamingWebServer;
+import dev.dspy4j.test.LocalGateway;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +25,8 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 
 /**
- * The {@code web} example's own wiring ({@link Web#serve}) end to end in a real browser: page →
- * SSE relay → ChainOfThought → LM → HTTP → local gateway. The answer must grow in the page as the
+ * The {@code web} example's own wiring ({@link Web#serve}) end to end in a real browser: page → SSE
+ * relay → ChainOfThought → LM → HTTP → local gateway. The answer must grow in the page as the
  * gateway's tokens arrive, and Stop in the page must close the LM's HTTP request to the gateway.
  */
 class WebExampleBrowserTest {
@@ -65,12 +65,19 @@ class WebExampleBrowserTest {
   /** Serves the page exactly as {@code java -jar ... web} does, against a local gateway. */
   private void serve(Duration tokenDelay) throws Exception {
     Chromium.requireInstalled();
-    gateway = LocalGateway.builder()
-        .log(new PrintStream(gatewayLog, true, StandardCharsets.UTF_8))
-        .tokenDelay(tokenDelay)
-        .start();
-    var config = new ExampleConfig(Optional.empty(), ExampleConfig.DEFAULT_BASE_URL, ExampleConfig.DEFAULT_MODEL);
-    runtime = ExampleRuntime.withGateway(config, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), gateway);
+    gateway =
+        LocalGateway.builder()
+            .log(new PrintStream(gatewayLog, true, StandardCharsets.UTF_8))
+            .tokenDelay(tokenDelay)
+            .start();
+    var config =
+        new ExampleConfig(
+            Optional.empty(), ExampleConfig.DEFAULT_BASE_URL, ExampleConfig.DEFAULT_MODEL);
+    runtime =
+        ExampleRuntime.withGateway(
+            config,
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            gateway);
     server = Web.serve(runtime);
     browser = Chromium.open(Files.createDirectories(profiles));
     browser.get(server.url());
@@ -95,14 +102,16 @@ class WebExampleBrowserTest {
     assertThat(Chromium.status(browser)).isEqualTo("done");
     String answer = Chromium.fieldText(browser, "answer");
     String reasoning = Chromium.fieldText(browser, "reasoning");
-    assertThat(answer).isEqualTo("A deterministic answer from the local gateway to \"" + question + "\".");
+    assertThat(answer)
+        .isEqualTo("A deterministic answer from the local gateway to \"" + question + "\".");
     assertThat(reasoning).startsWith("Let's think step by step.").contains(question);
     Chromium.assertGrewIncrementally(reasoningSamples, reasoning);
     Chromium.assertGrewIncrementally(answerSamples, answer);
     assertThat(gateway.requests()).hasSize(1);
     var body = gateway.requests().get(0).json();
     assertThat(body.get("stream").asBoolean()).isTrue();
-    assertThat(body.at("/messages/1/content").asText()).contains("[[ ## question ## ]]\n" + question);
+    assertThat(body.at("/messages/1/content").asText())
+        .contains("[[ ## question ## ]]\n" + question);
     assertThat(gateway.cancelledStreams()).isZero();
 
     Files.createDirectories(SCREENSHOT.getParent());
@@ -115,15 +124,21 @@ class WebExampleBrowserTest {
     serve(Duration.ofMillis(150)); // several seconds of reasoning: Stop lands mid-stream
 
     Chromium.ask(browser, "Will this request be closed?");
-    Chromium.waitFor(browser, Duration.ofSeconds(60), () -> Chromium.fieldText(browser, "reasoning").length() > 20);
+    Chromium.waitFor(
+        browser,
+        Duration.ofSeconds(60),
+        () -> Chromium.fieldText(browser, "reasoning").length() > 20);
     Chromium.stop(browser);
 
     Chromium.waitFor(browser, Duration.ofSeconds(20), () -> gateway.cancelledStreams() == 1);
     assertThat(Chromium.status(browser)).isEqualTo("stopped");
-    assertThat(gatewayLog.toString(StandardCharsets.UTF_8)).contains("stream closed by the client before [DONE]");
+    assertThat(gatewayLog.toString(StandardCharsets.UTF_8))
+        .contains("stream closed by the client before [DONE]");
     String afterStop = Chromium.fieldText(browser, "reasoning");
     Thread.sleep(1_000);
-    assertThat(Chromium.fieldText(browser, "reasoning")).as("nothing arrives after Stop").isEqualTo(afterStop);
+    assertThat(Chromium.fieldText(browser, "reasoning"))
+        .as("nothing arrives after Stop")
+        .isEqualTo(afterStop);
     assertThat(Chromium.fieldText(browser, "answer")).isEmpty();
     assertThat(gateway.requests()).as("no retry or reconnect after Stop").hasSize(1);
   }

@@ -16,7 +16,10 @@ import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
-/** The repository's README.md as tests read it: sections, fenced code blocks, and compiling Java from it. */
+/**
+ * The repository's README.md as tests read it: sections, fenced code blocks, and compiling Java
+ * from it.
+ */
 final class Readme {
 
   /** The README at the repository root (tests run in examples/). */
@@ -56,28 +59,52 @@ final class Readme {
   /** The test classpath: what the README's programs compile and run against. */
   static String classpath() {
     String surefire = System.getProperty("surefire.test.class.path");
-    return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    return surefire != null && !surefire.isBlank()
+        ? surefire
+        : System.getProperty("java.class.path");
   }
 
   /** The result of compiling sources: whether it succeeded and every diagnostic, one per line. */
   record Compiled(boolean success, String diagnostics) {}
 
-  /** Compiles {@code source} (a file named after its public class) into {@code classes}, with -Xlint:all. */
-  static Compiled compile(String className, String source, Path sources, Path classes) throws IOException {
+  /**
+   * Compiles {@code source} (a file named after its public class) into {@code classes}, with
+   * -Xlint:all.
+   */
+  static Compiled compile(String className, String source, Path sources, Path classes)
+      throws IOException {
     Files.createDirectories(classes);
     Files.createDirectories(sources);
     Path file = sources.resolve(className + ".java");
     Files.writeString(file, source, StandardCharsets.UTF_8);
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
     var diagnostics = new DiagnosticCollector<JavaFileObject>();
-    try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
-      boolean ok = compiler.getTask(null, files, diagnostics,
-          List.of("-classpath", classpath(), "-d", classes.toString(), "-Xlint:all,-classfile,-path", "-proc:none"),
-          null, files.getJavaFileObjects(file.toFile())).call();
+    try (StandardJavaFileManager files =
+        compiler.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
+      boolean ok =
+          compiler
+              .getTask(
+                  null,
+                  files,
+                  diagnostics,
+                  List.of(
+                      "-classpath",
+                      classpath(),
+                      "-d",
+                      classes.toString(),
+                      "-Xlint:all,-classfile,-path",
+                      "-proc:none"),
+                  null,
+                  files.getJavaFileObjects(file.toFile()))
+              .call();
       var text = new StringBuilder();
       for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-        text.append(d.getKind()).append(" line ").append(d.getLineNumber()).append(": ")
-            .append(d.getMessage(null)).append('\n');
+        text.append(d.getKind())
+            .append(" line ")
+            .append(d.getLineNumber())
+            .append(": ")
+            .append(d.getMessage(null))
+            .append('\n');
       }
       return new Compiled(ok, text.toString());
     }

@@ -59,14 +59,21 @@ class ReadmeClaimsTest {
   void theInstallSnippetNamesArtifactsAndTheVersionTheBuildMakes() throws Exception {
     String install = Readme.section("Install");
     String version = projectValue(pom("."), "version");
-    assertThat(install).contains("<groupId>dev.dspy4j</groupId>").contains("<version>" + version + "</version>")
-        .contains("<artifactId>dspy4j-bom</artifactId>").contains("<artifactId>dspy4j-streaming</artifactId>")
+    assertThat(install)
+        .contains("<groupId>dev.dspy4j</groupId>")
+        .contains("<version>" + version + "</version>")
+        .contains("<artifactId>dspy4j-bom</artifactId>")
+        .contains("<artifactId>dspy4j-streaming</artifactId>")
         .contains("<artifactId>dspy4j-test</artifactId>");
     assertThat(projectValue(pom("bom"), "artifactId")).isEqualTo("dspy4j-bom");
-    assertThat(projectValue(pom("bom"), "version")).as("the BOM has no parent: keep its version in step").isEqualTo(version);
+    assertThat(projectValue(pom("bom"), "version"))
+        .as("the BOM has no parent: keep its version in step")
+        .isEqualTo(version);
     assertThat(projectValue(pom("test"), "artifactId")).isEqualTo("dspy4j-test");
-    String slf4j = child((Element) pom(".").getElementsByTagName("properties").item(0), "slf4j.version");
-    assertThat(install).contains("<artifactId>slf4j-simple</artifactId>\n    <version>" + slf4j + "</version>");
+    String slf4j =
+        child((Element) pom(".").getElementsByTagName("properties").item(0), "slf4j.version");
+    assertThat(install)
+        .contains("<artifactId>slf4j-simple</artifactId>\n    <version>" + slf4j + "</version>");
   }
 
   @Test
@@ -81,7 +88,12 @@ class ReadmeClaimsTest {
       if (module.equals("bom") || module.equals("examples") || module.startsWith("examples/")) {
         continue;
       }
-      assertThat(managed).as("dspy4j-bom manages module " + module + " (add every published module to bom/pom.xml)").contains(projectValue(pom(module), "artifactId"));
+      assertThat(managed)
+          .as(
+              "dspy4j-bom manages module "
+                  + module
+                  + " (add every published module to bom/pom.xml)")
+          .contains(projectValue(pom(module), "artifactId"));
     }
   }
 
@@ -92,19 +104,25 @@ class ReadmeClaimsTest {
       for (int i = 0; i < deps.getLength(); i++) {
         var dep = (Element) deps.item(i);
         String artifact = child(dep, "artifactId");
-        if (artifact.startsWith("slf4j-") && !artifact.equals("slf4j-api") || artifact.startsWith("logback")
+        if (artifact.startsWith("slf4j-") && !artifact.equals("slf4j-api")
+            || artifact.startsWith("logback")
             || artifact.startsWith("log4j-slf4j")) {
-          assertThat(child(dep, "scope")).as(module + " uses " + artifact + " only in its tests").isEqualTo("test");
+          assertThat(child(dep, "scope"))
+              .as(module + " uses " + artifact + " only in its tests")
+              .isEqualTo("test");
         }
       }
     }
-    assertThat(Readme.section("Logging")).contains("brings no binding").contains("No SLF4J\nproviders were found");
+    assertThat(Readme.section("Logging"))
+        .contains("brings no binding")
+        .contains("No SLF4J\nproviders were found");
   }
 
   @Test
   void theConfigurationTableNamesTheVariablesTheLmReads() throws Exception {
     String configuration = Readme.section("Configuration");
-    for (String variable : List.of(LmEnvironment.API_KEY, LmEnvironment.BASE_URL, LmEnvironment.MODEL)) {
+    for (String variable :
+        List.of(LmEnvironment.API_KEY, LmEnvironment.BASE_URL, LmEnvironment.MODEL)) {
       assertThat(configuration).contains("| `" + variable + "` |");
     }
   }
@@ -114,13 +132,16 @@ class ReadmeClaimsTest {
     String version = projectValue(pom("."), "version");
     String classifier = child(pom("test").getDocumentElement(), "shadedClassifierName");
     assertThat(Readme.section("Testing your program"))
-        .contains("java -jar test/target/dspy4j-test-" + version + "-" + classifier + ".jar --port 8080");
+        .contains(
+            "java -jar test/target/dspy4j-test-" + version + "-" + classifier + ".jar --port 8080");
   }
 
   @Test
   void missingChromiumIsAnnouncedOnTheConsole() throws Exception {
     String examples = Files.readString(ROOT.resolve("examples/pom.xml"), StandardCharsets.UTF_8);
-    assertThat(examples).contains("<missing>/usr/bin/chromium</missing>").contains("<missing>/usr/bin/chromedriver</missing>")
+    assertThat(examples)
+        .contains("<missing>/usr/bin/chromium</missing>")
+        .contains("<missing>/usr/bin/chromedriver</missing>")
         .contains("<echo level=\"warning\">Browser tests of the streaming page will be SKIPPED");
     assertThat(Readme.section("Two commands")).contains("prints a `[WARNING]`");
   }
@@ -132,7 +153,9 @@ class ReadmeClaimsTest {
     }
     try (Stream<Path> files = Files.walk(Path.of("src"))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-        assertThat(Files.readString(file)).as(file.toString()).doesNotContainPattern("(?m)^import (?!static )[\\w.]+\\.\\*;");
+        assertThat(Files.readString(file))
+            .as(file.toString())
+            .doesNotContainPattern("(?m)^import (?!static )[\\w.]+\\.\\*;");
       }
     }
   }
@@ -140,14 +163,24 @@ class ReadmeClaimsTest {
   @Test
   void moduleImportedByNameCompilesAndByWildcardIsAmbiguous(@TempDir Path dir) throws IOException {
     String body = "  static Module bot(Module step) { return step.withSessionPath(\"bot\"); }\n}\n";
-    Readme.Compiled byName = Readme.compile("ByName",
-        "import dev.dspy4j.core.predict.Module;\n\nclass ByName {\n" + body, dir.resolve("a"), dir.resolve("a-classes"));
-    Readme.Compiled wildcard = Readme.compile("Wildcard",
-        "import dev.dspy4j.core.predict.*;\n\nclass Wildcard {\n" + body, dir.resolve("b"), dir.resolve("b-classes"));
+    Readme.Compiled byName =
+        Readme.compile(
+            "ByName",
+            "import dev.dspy4j.core.predict.Module;\n\nclass ByName {\n" + body,
+            dir.resolve("a"),
+            dir.resolve("a-classes"));
+    Readme.Compiled wildcard =
+        Readme.compile(
+            "Wildcard",
+            "import dev.dspy4j.core.predict.*;\n\nclass Wildcard {\n" + body,
+            dir.resolve("b"),
+            dir.resolve("b-classes"));
 
     assertThat(byName.success()).as(byName.diagnostics()).isTrue();
     assertThat(wildcard.success()).isFalse();
     assertThat(wildcard.diagnostics()).contains("reference to Module is ambiguous");
-    assertThat(Readme.section("Install")).contains("import dev.dspy4j.core.predict.Module;").contains("ambiguous");
+    assertThat(Readme.section("Install"))
+        .contains("import dev.dspy4j.core.predict.Module;")
+        .contains("ambiguous");
   }
 }

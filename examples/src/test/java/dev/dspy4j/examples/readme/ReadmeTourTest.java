@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's tour is a complete program: taken from README.md exactly as printed, compiled, and run
- * in a JVM of its own against dspy4j-test's local gateway, configured only through the environment
- * (HELICONE_BASE_URL), as the README says.
+ * The README's tour is a complete program: taken from README.md exactly as printed, compiled, and
+ * run in a JVM of its own against dspy4j-test's local gateway, configured only through the
+ * environment (HELICONE_BASE_URL), as the README says.
  */
 class ReadmeTourTest {
 
@@ -26,22 +26,33 @@ class ReadmeTourTest {
 
   @Test
   void theTourCompilesAndRunsAsPrintedAgainstTheLocalGateway(@TempDir Path dir) throws Exception {
-    List<String> programs = Readme.blocks(Readme.section("A tour"), "java").stream()
-        .filter(b -> b.contains("public static void main(")).toList();
+    List<String> programs =
+        Readme.blocks(Readme.section("A tour"), "java").stream()
+            .filter(b -> b.contains("public static void main("))
+            .toList();
     assertThat(programs).as("the tour's complete program").hasSize(1);
     String source = programs.get(0);
     Matcher name = Pattern.compile("public class (\\w+)").matcher(source);
     assertThat(name.find()).isTrue();
-    assertThat(source).doesNotContainPattern("(?m)^import [\\w.]+\\.\\*;").doesNotContain("subscribe(");
+    assertThat(source)
+        .doesNotContainPattern("(?m)^import [\\w.]+\\.\\*;")
+        .doesNotContain("subscribe(");
 
-    Readme.Compiled compiled = Readme.compile(name.group(1), source, dir.resolve("src"), dir.resolve("classes"));
+    Readme.Compiled compiled =
+        Readme.compile(name.group(1), source, dir.resolve("src"), dir.resolve("classes"));
     assertThat(compiled.success()).as(compiled.diagnostics()).isTrue();
     assertThat(compiled.diagnostics()).as("javac -Xlint:all has nothing to say").isEmpty();
 
-    try (LocalGateway gateway = LocalGateway.builder().log(new PrintStream(PrintStream.nullOutputStream())).start()) {
-      var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", Readme.runClasspath(dir.resolve("classes")), name.group(1))
-          .directory(dir.toFile()).redirectErrorStream(true);
+    try (LocalGateway gateway =
+        LocalGateway.builder().log(new PrintStream(PrintStream.nullOutputStream())).start()) {
+      var builder =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  Readme.runClasspath(dir.resolve("classes")),
+                  name.group(1))
+              .directory(dir.toFile())
+              .redirectErrorStream(true);
       Map<String, String> env = builder.environment();
       List.of("HELICONE_API_KEY", "DSPY4J_MODEL", "DSPY4J_CACHEDIR").forEach(env::remove);
       env.put("HELICONE_BASE_URL", gateway.baseUrl());
@@ -51,12 +62,18 @@ class ReadmeTourTest {
 
       assertThat(process.exitValue()).as(output).isZero();
       assertThat(output)
-          .contains("Answer: " + ANSWER + "\"How many floors are in the castle David Gregory inherited?\"")
+          .contains(
+              "Answer: "
+                  + ANSWER
+                  + "\"How many floors are in the castle David Gregory inherited?\"")
           .contains("Reasoning: ")
           .containsPattern("Tokens: [1-9]\\d*")
           .contains(ANSWER + "\"Why is the sky blue?\"")
           .doesNotContain("[[ ##");
-      assertThat(output).as("no warning a user would have to understand").doesNotContain("WARN").doesNotContain("SLF4J");
+      assertThat(output)
+          .as("no warning a user would have to understand")
+          .doesNotContain("WARN")
+          .doesNotContain("SLF4J");
       int dspy = output.indexOf("- " + ANSWER + "\"What is DSPy?\"");
       int reactor = output.indexOf("- " + ANSWER + "\"What is Reactor?\"");
       int helicone = output.indexOf("- " + ANSWER + "\"What is Helicone?\"");
@@ -71,7 +88,8 @@ class ReadmeTourTest {
       assertThat(first.header("Helicone-User-Id")).hasValue("user-123");
       assertThat(first.json().get("temperature").asDouble()).isEqualTo(0.7);
       assertThat(requests.get(1).json().get("stream").asBoolean()).isTrue();
-      assertThat(requests).allSatisfy(r -> assertThat(r.json().get("model").asText()).isEqualTo("gpt-4o-mini"));
+      assertThat(requests)
+          .allSatisfy(r -> assertThat(r.json().get("model").asText()).isEqualTo("gpt-4o-mini"));
     }
   }
 }

@@ -18,9 +18,9 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 
 /**
- * The chat page ({@code /chat}) in a real headless Chromium: the AI SDK's own client code
- * ({@code DefaultChatTransport} + {@code readUIMessageStream}, bundled from the locked {@code ai}
- * package) reads {@code POST /api/chat}. Needs Chromium and Node (see {@link Chromium}, {@link NodeJs}).
+ * The chat page ({@code /chat}) in a real headless Chromium: the AI SDK's own client code ({@code
+ * DefaultChatTransport} + {@code readUIMessageStream}, bundled from the locked {@code ai} package)
+ * reads {@code POST /api/chat}. Needs Chromium and Node (see {@link Chromium}, {@link NodeJs}).
  */
 class ChatPageBrowserTest {
 
@@ -45,7 +45,9 @@ class ChatPageBrowserTest {
   }
 
   private void open(SlowAnswerStream module) throws Exception {
-    server = StreamingWebServer.start(0, SseRelay.create().withCoalescing(Duration.ofMillis(50), 512), module, bundle);
+    server =
+        StreamingWebServer.start(
+            0, SseRelay.create().withCoalescing(Duration.ofMillis(50), 512), module, bundle);
     browser = Chromium.open(Files.createDirectories(profiles));
     browser.get(server.url() + "chat");
   }
@@ -60,14 +62,16 @@ class ChatPageBrowserTest {
     var reasoningSamples = new ArrayList<String>();
     var answerSamples = new ArrayList<String>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!Chromium.status(browser).equals("done") && !Chromium.status(browser).equals("error")
+    while (!Chromium.status(browser).equals("done")
+        && !Chromium.status(browser).equals("error")
         && System.nanoTime() < deadline) {
       reasoningSamples.add(Chromium.fieldText(browser, "reasoning"));
       answerSamples.add(Chromium.fieldText(browser, "answer"));
       Thread.sleep(100);
     }
 
-    assertThat(Chromium.status(browser)).as("page error: %s", browser.findElement(By.id("error")).getText())
+    assertThat(Chromium.status(browser))
+        .as("page error: %s", browser.findElement(By.id("error")).getText())
         .isEqualTo("done");
     String expectedReasoning = SlowAnswerStream.reasoning(question, 2);
     String expectedAnswer = SlowAnswerStream.answer(question);
@@ -84,14 +88,20 @@ class ChatPageBrowserTest {
 
   @Test
   void stopAbortsTheRequestAndTheServerCancelsTheModule() throws Exception {
-    var module = new SlowAnswerStream(Duration.ofMillis(100), 200); // minutes of text: only Stop ends it
+    var module =
+        new SlowAnswerStream(Duration.ofMillis(100), 200); // minutes of text: only Stop ends it
     open(module);
 
     Chromium.ask(browser, "Will this be stopped?");
-    Chromium.waitFor(browser, Duration.ofSeconds(30), () -> Chromium.fieldText(browser, "reasoning").length() > 40);
+    Chromium.waitFor(
+        browser,
+        Duration.ofSeconds(30),
+        () -> Chromium.fieldText(browser, "reasoning").length() > 40);
     Chromium.stop(browser);
 
-    assertThat(module.cancelled.await(20, TimeUnit.SECONDS)).as("the server cancelled the module's stream").isTrue();
+    assertThat(module.cancelled.await(20, TimeUnit.SECONDS))
+        .as("the server cancelled the module's stream")
+        .isTrue();
     assertThat(Chromium.status(browser)).isEqualTo("stopped");
     String afterStop = Chromium.fieldText(browser, "reasoning");
     Thread.sleep(1_000);

@@ -28,6 +28,7 @@ public final class Chromium {
 
   /** Debian's Chromium. */
   public static final Path BINARY = Path.of("/usr/bin/chromium");
+
   /** Debian's chromedriver (package chromium-driver), matching {@link #BINARY}. */
   public static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
@@ -42,8 +43,12 @@ public final class Chromium {
       System.setProperty("webdriver.chrome.driver", DRIVER.toString());
       return;
     }
-    String missing = "chromium and chromium-driver are needed at " + BINARY + " and " + DRIVER
-        + " (apt-get install -y chromium chromium-driver; .ci/run does this)";
+    String missing =
+        "chromium and chromium-driver are needed at "
+            + BINARY
+            + " and "
+            + DRIVER
+            + " (apt-get install -y chromium chromium-driver; .ci/run does this)";
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
       throw new IllegalStateException("CI=true but " + missing);
     }
@@ -56,15 +61,24 @@ public final class Chromium {
     var options = new ChromeOptions();
     options.setBinary(BINARY.toFile());
     options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--window-size=1000,860", "--user-data-dir=" + Files.createTempDirectory(profiles, "run"));
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1000,860",
+        "--user-data-dir=" + Files.createTempDirectory(profiles, "run"));
     // One driver service per browser: quit() stops the service it was started with.
-    var service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(DRIVER.toFile())
-        .usingAnyFreePort()
-        .withLogFile(new File("target/chromedriver.log"))
-        .build();
+    var service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(DRIVER.toFile())
+            .usingAnyFreePort()
+            .withLogFile(new File("target/chromedriver.log"))
+            .build();
     WebDriver driver = new ChromeDriver(service, options);
     driver.manage().window().setSize(new Dimension(1000, 860));
     return driver;
@@ -104,11 +118,12 @@ public final class Chromium {
    */
   public static void assertGrewIncrementally(List<String> samples, String finalText) {
     assertThat(samples).allSatisfy(s -> assertThat(finalText).startsWith(s));
-    long partialLengths = samples.stream()
-        .filter(s -> !s.isEmpty() && s.length() < finalText.length())
-        .map(String::length)
-        .distinct()
-        .count();
+    long partialLengths =
+        samples.stream()
+            .filter(s -> !s.isEmpty() && s.length() < finalText.length())
+            .map(String::length)
+            .distinct()
+            .count();
     assertThat(partialLengths)
         .as("distinct partial lengths of a text growing on the page: %s", samples)
         .isGreaterThanOrEqualTo(3);

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Node.js and the test's npm project ({@code examples/src/test/node}: the {@code ai} package pinned by
- * its lock file, installed by {@code npm ci}). Without them a test is skipped on a developer machine
- * and fails in CI ({@code CI=true}), where {@code .ci/run} must have installed them.
+ * Node.js and the test's npm project ({@code examples/src/test/node}: the {@code ai} package pinned
+ * by its lock file, installed by {@code npm ci}). Without them a test is skipped on a developer
+ * machine and fails in CI ({@code CI=true}), where {@code .ci/run} must have installed them.
  */
 final class NodeJs {
 
@@ -30,7 +30,8 @@ final class NodeJs {
     if (node == null) {
       problem = "node is not on the PATH (apt-get install -y nodejs; .ci/run does this)";
     } else if (!Files.isRegularFile(PROJECT.resolve("node_modules/ai/package.json"))) {
-      problem = "the AI SDK is not installed in " + PROJECT + " (run `npm ci` there; .ci/run does this)";
+      problem =
+          "the AI SDK is not installed in " + PROJECT + " (run `npm ci` there; .ci/run does this)";
     }
     if (problem == null) {
       return node;
@@ -46,23 +47,32 @@ final class NodeJs {
   record Run(int exitCode, String stdout, String stderr) {}
 
   /** Runs {@code script} of the project with these arguments, failing after {@code timeout}. */
-  static Run run(String script, Duration timeout, String... args) throws IOException, InterruptedException {
+  static Run run(String script, Duration timeout, String... args)
+      throws IOException, InterruptedException {
     var command = new ArrayList<String>(List.of(requireInstalled().toString(), script));
     command.addAll(List.of(args));
     Path out = Files.createTempFile("node-out", ".txt");
     Path err = Files.createTempFile("node-err", ".txt");
     try {
-      Process process = new ProcessBuilder(command)
-          .directory(PROJECT.toFile())
-          .redirectOutput(out.toFile())
-          .redirectError(err.toFile())
-          .start();
+      Process process =
+          new ProcessBuilder(command)
+              .directory(PROJECT.toFile())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new AssertionError("node " + script + " did not finish within " + timeout + ": "
-            + Files.readString(err, StandardCharsets.UTF_8));
+        throw new AssertionError(
+            "node "
+                + script
+                + " did not finish within "
+                + timeout
+                + ": "
+                + Files.readString(err, StandardCharsets.UTF_8));
       }
-      return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+      return new Run(
+          process.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
           Files.readString(err, StandardCharsets.UTF_8));
     } finally {
       Files.deleteIfExists(out);

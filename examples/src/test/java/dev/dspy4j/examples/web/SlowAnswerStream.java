@@ -38,13 +38,17 @@ final class SlowAnswerStream implements Function<String, Flux<StreamEvent>> {
   static String reasoning(String question, int padding) {
     var text = new StringBuilder("Let's think step by step. The question is \"" + question + "\".");
     for (int i = 1; i <= padding; i++) {
-      text.append(" Step ").append(i).append(": the local stand-in considers the question once more.");
+      text.append(" Step ")
+          .append(i)
+          .append(": the local stand-in considers the question once more.");
     }
     return text.append(" The answer follows from the family history of the castle.").toString();
   }
 
   static String answer(String question) {
-    return "A deterministic answer to \"" + question + "\": the castle has five floors, counting the attic"
+    return "A deterministic answer to \""
+        + question
+        + "\": the castle has five floors, counting the attic"
         + " and the vaulted ground floor, according to this offline stand-in.";
   }
 

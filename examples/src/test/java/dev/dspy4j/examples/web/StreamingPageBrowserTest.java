@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -24,11 +23,13 @@ import org.openqa.selenium.WebDriver;
 
 /**
  * The streaming page in a real headless Chromium (see {@link Chromium}). Without the browser the
- * test is skipped on a developer machine and fails in CI ({@code CI=true}): {@code .ci/run} installs it.
+ * test is skipped on a developer machine and fails in CI ({@code CI=true}): {@code .ci/run}
+ * installs it.
  */
 class StreamingPageBrowserTest {
 
-  // The README's screenshot (target/web-page.png) is taken by WebExampleBrowserTest, with the real wiring.
+  // The README's screenshot (target/web-page.png) is taken by WebExampleBrowserTest, with the real
+  // wiring.
   static final Path SCREENSHOT = Path.of("target", "streaming-page-test.png");
 
   private static Path profile;
@@ -116,7 +117,8 @@ class StreamingPageBrowserTest {
 
   @Test
   void stopClosesTheStreamOnTheServer() throws Exception {
-    var module = new SlowAnswerStream(Duration.ofMillis(100), 200); // minutes of text: only Stop ends it
+    var module =
+        new SlowAnswerStream(Duration.ofMillis(100), 200); // minutes of text: only Stop ends it
     server = StreamingWebServer.start(module);
     var browser = openBrowser();
     browser.get(server.url());

@@ -1,8 +1,8 @@
 package dev.dspy4j.kafka.internal;
 
 /**
- * An input record the runner cannot turn into module inputs: no value, not JSON, or JSON that is not
- * an object. Its simple name is the {@code error.type} of the failure record.
+ * An input record the runner cannot turn into module inputs: no value, not JSON, or JSON that is
+ * not an object. Its simple name is the {@code error.type} of the failure record.
  */
 public final class InvalidInputException extends RuntimeException {
 

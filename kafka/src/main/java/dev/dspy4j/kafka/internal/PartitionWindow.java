@@ -10,14 +10,17 @@ import org.apache.kafka.common.TopicPartition;
  * position they allow: the offset after the longest run of acknowledged records at the head. A
  * record is removed from the window when a commit covering it is sent, and stops counting as
  * uncommitted when the broker acknowledges that commit. Touched only on the poll thread; a new
- * assignment of the same partition gets a new window, so late news about an abandoned one is ignored.
+ * assignment of the same partition gets a new window, so late news about an abandoned one is
+ * ignored.
  */
 final class PartitionWindow {
 
   final TopicPartition partition;
   final ArrayDeque<RecordTask> tasks = new ArrayDeque<>();
+
   /** Commits sent and not yet acknowledged: {next offset, records covered}. */
   private final ArrayDeque<long[]> commitsSent = new ArrayDeque<>();
+
   boolean abandoned;
 
   PartitionWindow(TopicPartition partition) {
@@ -25,8 +28,8 @@ final class PartitionWindow {
   }
 
   /**
-   * Takes the acknowledged records at the head off the window; if there were any, records the commit
-   * and puts its offset in {@code commits}. Returns how many records the commit covers.
+   * Takes the acknowledged records at the head off the window; if there were any, records the
+   * commit and puts its offset in {@code commits}. Returns how many records the commit covers.
    */
   int takeCommittable(Map<TopicPartition, OffsetAndMetadata> commits) {
     int covered = 0;

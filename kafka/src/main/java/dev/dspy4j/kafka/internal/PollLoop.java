@@ -41,40 +41,51 @@ import reactor.core.publisher.Sinks;
 
 /**
  * The engine of one started runner: a dedicated platform thread (not an event loop; it may block in
- * {@code poll} and {@code commitSync}) that owns the non-thread-safe {@link Consumer}, and everything
- * the runner knows about its records. Module calls run on Reactor; their results and the producer's
- * acknowledgements come back to this thread through one queue, and every state change happens here:
+ * {@code poll} and {@code commitSync}) that owns the non-thread-safe {@link Consumer}, and
+ * everything the runner knows about its records. Module calls run on Reactor; their results and the
+ * producer's acknowledgements come back to this thread through one queue, and every state change
+ * happens here:
  *
  * <ol>
- *   <li>a polled record waits in {@code pending} until there is room: fewer than {@code concurrency}
- *       module calls running and fewer than {@code maxUncommitted} uncommitted; while there is no room
- *       every assigned partition is paused, so at most one poll's worth of records ever waits;
- *   <li>a started record's module call runs; its output (or failure) record is sent from this thread
- *       (in offset order per partition when ordered), never from an event loop, since
- *       {@code send} may block on metadata or a full buffer;
- *   <li>once the producer acknowledged it, the record is done; each loop commits, per partition, the
- *       offset after the longest run of done records (commitAsync, at once: no timer), so no offset
- *       is committed before every record before it has its output written.
+ *   <li>a polled record waits in {@code pending} until there is room: fewer than {@code
+ *       concurrency} module calls running and fewer than {@code maxUncommitted} uncommitted; while
+ *       there is no room every assigned partition is paused, so at most one poll's worth of records
+ *       ever waits;
+ *   <li>a started record's module call runs; its output (or failure) record is sent from this
+ *       thread (in offset order per partition when ordered), never from an event loop, since {@code
+ *       send} may block on metadata or a full buffer;
+ *   <li>once the producer acknowledged it, the record is done; each loop commits, per partition,
+ *       the offset after the longest run of done records (commitAsync, at once: no timer), so no
+ *       offset is committed before every record before it has its output written.
  * </ol>
  *
  * On revocation the records in flight of the revoked partitions are finished and committed (up to
- * the drain timeout; what is left is abandoned, uncommitted); lost partitions are abandoned at once.
+ * the drain timeout; what is left is abandoned, uncommitted); lost partitions are abandoned at
+ * once.
  */
 public final class PollLoop implements Runnable, KafkaRun {
 
   private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
+
   /** Poll timeout while records are in flight; a finished record wakes the poll earlier. */
   private static final Duration BUSY_POLL = Duration.ofMillis(100);
+
   private static final Duration IDLE_POLL = Duration.ofMillis(500);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
-  /** The least time between two offset commits while records keep finishing: prompt, but not one per record. */
+
+  /**
+   * The least time between two offset commits while records keep finishing: prompt, but not one per
+   * record.
+   */
   private static final long COMMIT_INTERVAL_NANOS = Duration.ofMillis(10).toNanos();
+
   /** The header of an output or failure record that says which input it answers. */
   public static final String INPUT_HEADER = "dspy4j-input";
 
   private sealed interface Event permits Finished, Acked, Wake {}
 
-  private record Finished(RecordTask task, ProducerRecord<byte[], byte[]> output, boolean failure) implements Event {}
+  private record Finished(RecordTask task, ProducerRecord<byte[], byte[]> output, boolean failure)
+      implements Event {}
 
   private record Acked(RecordTask task, @Nullable Exception error) implements Event {}
 
@@ -95,10 +106,13 @@ public final class PollLoop implements Runnable, KafkaRun {
   private final ArrayDeque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
   private final Map<PartitionWindow, Long> failedCommits = new HashMap<>();
   private @Nullable KafkaRunnerException fatal;
+
   /** Module calls running. */
   private int inFlight;
+
   /** Records whose call finished and whose output (or failure) record is not yet acknowledged. */
   private int writing;
+
   private int peakInFlight;
   private int uncommitted;
   private int peakUncommitted;
@@ -110,7 +124,10 @@ public final class PollLoop implements Runnable, KafkaRun {
   private boolean commitWaiting;
   private long lastCommitNanos = System.nanoTime() - COMMIT_INTERVAL_NANOS;
 
-  public PollLoop(RunnerSettings settings, Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer) {
+  public PollLoop(
+      RunnerSettings settings,
+      Consumer<byte[], byte[]> consumer,
+      Producer<byte[], byte[]> producer) {
     this.settings = settings;
     this.consumer = consumer;
     this.producer = producer;
@@ -172,14 +189,19 @@ public final class PollLoop implements Runnable, KafkaRun {
         if (drainDeadline == Long.MAX_VALUE) {
           drainDeadline = System.nanoTime() + settings.drainTimeout().toNanos();
           pending.clear(); // not started: left uncommitted for the next owner
-          log.info("Kafka runner of group '{}' stopping: draining {} record(s) in flight", settings.groupId(),
+          log.info(
+              "Kafka runner of group '{}' stopping: draining {} record(s) in flight",
+              settings.groupId(),
               inFlight + writing);
         }
         if (inFlight == 0 && writing == 0) break;
         if (System.nanoTime() - drainDeadline > 0) {
-          log.warn("Kafka runner of group '{}': {} record(s) still in flight after the drain timeout of {}; "
-              + "abandoned uncommitted, the next owner of their partitions repeats them",
-              settings.groupId(), inFlight + writing, settings.drainTimeout());
+          log.warn(
+              "Kafka runner of group '{}': {} record(s) still in flight after the drain timeout of {}; "
+                  + "abandoned uncommitted, the next owner of their partitions repeats them",
+              settings.groupId(),
+              inFlight + writing,
+              settings.drainTimeout());
           break;
         }
       } else {
@@ -196,8 +218,10 @@ public final class PollLoop implements Runnable, KafkaRun {
   }
 
   private void pollOnce() {
-    Duration timeout = commitWaiting ? Duration.ofNanos(COMMIT_INTERVAL_NANOS)
-        : inFlight + writing > 0 ? BUSY_POLL : IDLE_POLL;
+    Duration timeout =
+        commitWaiting
+            ? Duration.ofNanos(COMMIT_INTERVAL_NANOS)
+            : inFlight + writing > 0 ? BUSY_POLL : IDLE_POLL;
     polling.set(true);
     if (!events.isEmpty()) timeout = Duration.ZERO;
     ConsumerRecords<byte[], byte[]> records;
@@ -243,18 +267,29 @@ public final class PollLoop implements Runnable, KafkaRun {
         task.failure = true;
         task.state = RecordTask.State.READY;
       } else if (fatal == null) {
-        fatal = new KafkaRunnerException("could not write the " + (task.failure ? "failure" : "output")
-            + " record for input " + coordinates(task.input) + " (" + a.error() + "); stopping without "
-            + "committing past it", a.error());
+        fatal =
+            new KafkaRunnerException(
+                "could not write the "
+                    + (task.failure ? "failure" : "output")
+                    + " record for input "
+                    + coordinates(task.input)
+                    + " ("
+                    + a.error()
+                    + "); stopping without "
+                    + "committing past it",
+                a.error());
         stopRequested = true;
       }
     }
   }
 
   private void startPending() {
-    while (!pending.isEmpty() && inFlight < settings.concurrency() && uncommitted < settings.maxUncommitted()) {
+    while (!pending.isEmpty()
+        && inFlight < settings.concurrency()
+        && uncommitted < settings.maxUncommitted()) {
       ConsumerRecord<byte[], byte[]> record = pending.pollFirst();
-      PartitionWindow window = partitions.get(new TopicPartition(record.topic(), record.partition()));
+      PartitionWindow window =
+          partitions.get(new TopicPartition(record.topic(), record.partition()));
       if (window != null) start(window, record);
     }
   }
@@ -267,20 +302,37 @@ public final class PollLoop implements Runnable, KafkaRun {
     peakInFlight = Math.max(peakInFlight, inFlight);
     peakUncommitted = Math.max(peakUncommitted, uncommitted);
     UUID requestId = requestId(record);
-    Mono<Finished> outcome = Mono.defer(() -> {
-          Map<String, Object> inputs = RecordCodec.inputs(record.value());
-          var helicone = RecordHelicone.headers(record.headers(), requestId);
-          Mono<Prediction> call = Mono.defer(() -> settings.module().call(inputs));
-          if (settings.callTimeout() != null) call = call.timeout(settings.callTimeout());
-          return call
-              .switchIfEmpty(Mono.error(() -> new IllegalStateException("the module completed without a prediction")))
-              .contextWrite(Helicone.with(helicone))
-              .map(p -> new Finished(task, outputRecord(settings.outputTopic(), record, RecordCodec.prediction(p), requestId), false));
-        })
-        .onErrorResume(e -> Mono.just(new Finished(task, failureRecord(record, e, requestId), true)))
-        .contextWrite(settings.context());
-    task.call = outcome.subscribe(this::enqueue,
-        e -> enqueue(new Finished(task, failureRecord(record, e, requestId), true)));
+    Mono<Finished> outcome =
+        Mono.defer(
+                () -> {
+                  Map<String, Object> inputs = RecordCodec.inputs(record.value());
+                  var helicone = RecordHelicone.headers(record.headers(), requestId);
+                  Mono<Prediction> call = Mono.defer(() -> settings.module().call(inputs));
+                  if (settings.callTimeout() != null) call = call.timeout(settings.callTimeout());
+                  return call.switchIfEmpty(
+                          Mono.error(
+                              () ->
+                                  new IllegalStateException(
+                                      "the module completed without a prediction")))
+                      .contextWrite(Helicone.with(helicone))
+                      .map(
+                          p ->
+                              new Finished(
+                                  task,
+                                  outputRecord(
+                                      settings.outputTopic(),
+                                      record,
+                                      RecordCodec.prediction(p),
+                                      requestId),
+                                  false));
+                })
+            .onErrorResume(
+                e -> Mono.just(new Finished(task, failureRecord(record, e, requestId), true)))
+            .contextWrite(settings.context());
+    task.call =
+        outcome.subscribe(
+            this::enqueue,
+            e -> enqueue(new Finished(task, failureRecord(record, e, requestId), true)));
   }
 
   private void sendReady() {
@@ -334,7 +386,9 @@ public final class PollLoop implements Runnable, KafkaRun {
   }
 
   private void collectCommits(
-      Collection<PartitionWindow> windows, Map<TopicPartition, OffsetAndMetadata> offsets, Map<PartitionWindow, Long> sent) {
+      Collection<PartitionWindow> windows,
+      Map<TopicPartition, OffsetAndMetadata> offsets,
+      Map<PartitionWindow, Long> sent) {
     for (PartitionWindow w : windows) {
       if (w.takeCommittable(offsets) > 0) {
         sent.put(w, offsets.get(w.partition).offset());
@@ -352,26 +406,32 @@ public final class PollLoop implements Runnable, KafkaRun {
   private void onCommitted(Map<PartitionWindow, Long> sent, @Nullable Exception error) {
     if (error != null) {
       if (!commitFailing) {
-        log.warn("Kafka runner of group '{}': an offset commit failed ({}); retried with the next commit",
-            settings.groupId(), error.toString());
+        log.warn(
+            "Kafka runner of group '{}': an offset commit failed ({}); retried with the next commit",
+            settings.groupId(),
+            error.toString());
         commitFailing = true;
       }
-      sent.forEach((w, next) -> {
-        if (!w.abandoned) failedCommits.merge(w, next, Math::max);
-      });
+      sent.forEach(
+          (w, next) -> {
+            if (!w.abandoned) failedCommits.merge(w, next, Math::max);
+          });
       return;
     }
     commitFailing = false;
     int before = uncommitted;
-    sent.forEach((w, next) -> {
-      if (w.abandoned) return;
-      int settled = w.acknowledged(next);
-      uncommitted -= settled;
-      committed += settled;
-    });
+    sent.forEach(
+        (w, next) -> {
+          if (w.abandoned) return;
+          int settled = w.acknowledged(next);
+          uncommitted -= settled;
+          committed += settled;
+        });
     // Called inside poll (which goes on until records or its timeout come): return from it now if
     // this commit made room for more records.
-    if (before >= settings.maxUncommitted() && uncommitted < before && polling.compareAndSet(true, false)) {
+    if (before >= settings.maxUncommitted()
+        && uncommitted < before
+        && polling.compareAndSet(true, false)) {
       consumer.wakeup();
     }
   }
@@ -400,15 +460,21 @@ public final class PollLoop implements Runnable, KafkaRun {
     try {
       commitNow(new ArrayList<>(partitions.values()));
     } catch (RuntimeException e) {
-      log.warn("Kafka runner of group '{}': the final offset commit failed ({}); the next owner repeats "
-          + "the records after the last committed offset", settings.groupId(), e.toString());
+      log.warn(
+          "Kafka runner of group '{}': the final offset commit failed ({}); the next owner repeats "
+              + "the records after the last committed offset",
+          settings.groupId(),
+          e.toString());
     }
   }
 
   private void updatePause() {
     Set<TopicPartition> assigned = consumer.assignment();
-    boolean full = stopRequested || !pending.isEmpty() || inFlight >= settings.concurrency()
-        || uncommitted >= settings.maxUncommitted();
+    boolean full =
+        stopRequested
+            || !pending.isEmpty()
+            || inFlight >= settings.concurrency()
+            || uncommitted >= settings.maxUncommitted();
     Set<TopicPartition> paused = consumer.paused();
     if (full) {
       if (paused.size() < assigned.size()) consumer.pause(assigned);
@@ -425,8 +491,18 @@ public final class PollLoop implements Runnable, KafkaRun {
       if (l.isPresent()) lag += l.getAsLong();
       else known = false;
     }
-    progress = new KafkaRunnerProgress(received, succeeded, failed, inFlight, peakInFlight, uncommitted,
-        peakUncommitted, committed, partitions.size(), known ? OptionalLong.of(lag) : OptionalLong.empty());
+    progress =
+        new KafkaRunnerProgress(
+            received,
+            succeeded,
+            failed,
+            inFlight,
+            peakInFlight,
+            uncommitted,
+            peakUncommitted,
+            committed,
+            partitions.size(),
+            known ? OptionalLong.of(lag) : OptionalLong.empty());
   }
 
   /** Gives up a partition's records: calls cancelled, nothing more committed for it. */
@@ -448,8 +524,11 @@ public final class PollLoop implements Runnable, KafkaRun {
     failedCommits.remove(window);
     partitions.remove(window.partition);
     if (left > 0) {
-      log.warn("Kafka runner of group '{}': abandoned {} unfinished record(s) of {} uncommitted",
-          settings.groupId(), left, window.partition);
+      log.warn(
+          "Kafka runner of group '{}': abandoned {} unfinished record(s) of {} uncommitted",
+          settings.groupId(),
+          left,
+          window.partition);
     }
   }
 
@@ -459,19 +538,28 @@ public final class PollLoop implements Runnable, KafkaRun {
     try {
       consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
     } catch (RuntimeException e) {
-      log.warn("Kafka runner of group '{}': closing the consumer failed: {}", settings.groupId(), e.toString());
+      log.warn(
+          "Kafka runner of group '{}': closing the consumer failed: {}",
+          settings.groupId(),
+          e.toString());
     }
     try {
       producer.close(CLOSE_TIMEOUT);
     } catch (RuntimeException e) {
-      log.warn("Kafka runner of group '{}': closing the producer failed: {}", settings.groupId(), e.toString());
+      log.warn(
+          "Kafka runner of group '{}': closing the producer failed: {}",
+          settings.groupId(),
+          e.toString());
     }
     if (error == null) {
       log.info("Kafka runner of group '{}' stopped: {}", settings.groupId(), progress.summary());
       terminated.tryEmitEmpty();
     } else {
-      KafkaRunnerException e = error instanceof KafkaRunnerException k
-          ? k : new KafkaRunnerException("the Kafka runner of group '" + settings.groupId() + "' failed: " + error, error);
+      KafkaRunnerException e =
+          error instanceof KafkaRunnerException k
+              ? k
+              : new KafkaRunnerException(
+                  "the Kafka runner of group '" + settings.groupId() + "' failed: " + error, error);
       log.error("Kafka runner of group '{}' stopped on an error", settings.groupId(), e);
       terminated.tryEmitError(e);
     }
@@ -481,13 +569,15 @@ public final class PollLoop implements Runnable, KafkaRun {
 
   private @Nullable UUID requestId(ConsumerRecord<?, ?> record) {
     return settings.requestIds()
-        ? RecordHelicone.requestId(settings.groupId(), record.topic(), record.partition(), record.offset())
+        ? RecordHelicone.requestId(
+            settings.groupId(), record.topic(), record.partition(), record.offset())
         : null;
   }
 
   private ProducerRecord<byte[], byte[]> failureRecord(
       ConsumerRecord<byte[], byte[]> input, Throwable error, @Nullable UUID requestId) {
-    return outputRecord(settings.failureTopic(), input, RecordCodec.failure(error, input.value()), requestId);
+    return outputRecord(
+        settings.failureTopic(), input, RecordCodec.failure(error, input.value()), requestId);
   }
 
   private static ProducerRecord<byte[], byte[]> outputRecord(
@@ -495,7 +585,10 @@ public final class PollLoop implements Runnable, KafkaRun {
     var out = new ProducerRecord<byte[], byte[]>(topic, null, input.key(), value);
     out.headers().add(INPUT_HEADER, coordinates(input).getBytes(StandardCharsets.UTF_8));
     if (requestId != null) {
-      out.headers().add(HeliconeHeaderNames.REQUEST_ID, requestId.toString().getBytes(StandardCharsets.UTF_8));
+      out.headers()
+          .add(
+              HeliconeHeaderNames.REQUEST_ID,
+              requestId.toString().getBytes(StandardCharsets.UTF_8));
     }
     return out;
   }
@@ -504,7 +597,8 @@ public final class PollLoop implements Runnable, KafkaRun {
     return record.topic() + "/" + record.partition() + "/" + record.offset();
   }
 
-  // ---------------------------------------------------------------- rebalancing (on the poll thread, inside poll)
+  // ---------------------------------------------------------------- rebalancing (on the poll
+  // thread, inside poll)
 
   private final class Rebalance implements ConsumerRebalanceListener {
 
@@ -554,8 +648,11 @@ public final class PollLoop implements Runnable, KafkaRun {
         PartitionWindow w = partitions.get(tp);
         if (w != null) abandon(w);
       }
-      log.warn("Kafka runner of group '{}': lost {} (another member may own them now); their unfinished "
-          + "records were abandoned uncommitted", settings.groupId(), lost);
+      log.warn(
+          "Kafka runner of group '{}': lost {} (another member may own them now); their unfinished "
+              + "records were abandoned uncommitted",
+          settings.groupId(),
+          lost);
     }
 
     private boolean unfinished(List<PartitionWindow> windows) {

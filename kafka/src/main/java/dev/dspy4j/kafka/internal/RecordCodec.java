@@ -1,8 +1,8 @@
 package dev.dspy4j.kafka.internal;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.dspy4j.core.predict.Prediction;
@@ -28,7 +28,8 @@ public final class RecordCodec {
   /** The module inputs in this record value. */
   public static Map<String, Object> inputs(byte @Nullable [] value) {
     if (value == null) {
-      throw new InvalidInputException("the record has no value (a tombstone); expected a JSON object of input fields");
+      throw new InvalidInputException(
+          "the record has no value (a tombstone); expected a JSON object of input fields");
     }
     int first = 0;
     while (first < value.length && Character.isWhitespace(value[first])) first++;
@@ -38,7 +39,8 @@ public final class RecordCodec {
         Map<String, Object> inputs = MAPPER.readValue(value, LinkedHashMap.class);
         return inputs;
       } catch (JacksonException e) {
-        throw new InvalidInputException("the record value is not JSON: " + e.getOriginalMessage(), e);
+        throw new InvalidInputException(
+            "the record value is not JSON: " + e.getOriginalMessage(), e);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -51,8 +53,12 @@ public final class RecordCodec {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    throw new InvalidInputException("the record value is JSON but not an object of input fields (found "
-        + (node == null || node.isMissingNode() ? "nothing" : node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)) + ")");
+    throw new InvalidInputException(
+        "the record value is JSON but not an object of input fields (found "
+            + (node == null || node.isMissingNode()
+                ? "nothing"
+                : node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT))
+            + ")");
   }
 
   /** The output value for a prediction: its fields as a JSON object, in signature order. */
@@ -60,7 +66,8 @@ public final class RecordCodec {
     try {
       return MAPPER.writeValueAsBytes(prediction.fields());
     } catch (JacksonException e) {
-      throw new IllegalStateException("the prediction's fields cannot be written as JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalStateException(
+          "the prediction's fields cannot be written as JSON: " + e.getOriginalMessage(), e);
     }
   }
 

@@ -11,13 +11,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The Helicone headers of one input record: its session, user and properties from Kafka headers of
- * the same names ({@code Helicone-Session-Id}, {@code -Name}, {@code -Path}, {@code Helicone-User-Id},
- * {@code Helicone-Property-*}, compared ignoring case; the last of a repeated header wins; others are
- * ignored), and a request id derived from where the record is.
+ * the same names ({@code Helicone-Session-Id}, {@code -Name}, {@code -Path}, {@code
+ * Helicone-User-Id}, {@code Helicone-Property-*}, compared ignoring case; the last of a repeated
+ * header wins; others are ignored), and a request id derived from where the record is.
  */
 public final class RecordHelicone {
 
-  private static final String PROPERTY_PREFIX = HeliconeHeaderNames.PROPERTY_PREFIX.toLowerCase(Locale.ROOT);
+  private static final String PROPERTY_PREFIX =
+      HeliconeHeaderNames.PROPERTY_PREFIX.toLowerCase(Locale.ROOT);
 
   private RecordHelicone() {}
 

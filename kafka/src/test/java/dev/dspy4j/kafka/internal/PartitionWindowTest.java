@@ -14,7 +14,8 @@ class PartitionWindowTest {
   private final PartitionWindow window = new PartitionWindow(tp);
 
   private RecordTask started(long offset) {
-    var task = new RecordTask(window, new ConsumerRecord<>("in", 0, offset, new byte[0], new byte[0]));
+    var task =
+        new RecordTask(window, new ConsumerRecord<>("in", 0, offset, new byte[0], new byte[0]));
     window.tasks.addLast(task);
     return task;
   }

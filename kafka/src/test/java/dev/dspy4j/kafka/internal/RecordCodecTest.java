@@ -19,18 +19,33 @@ class RecordCodecTest {
 
   @Test
   void readsAJsonObjectOfInputFieldsInOrder() {
-    Map<String, Object> in = RecordCodec.inputs(utf8("  {\"context\": [\"a\", \"b\"], \"question\": \"Q\", \"n\": 3}"));
-    assertThat(in).containsExactly(Map.entry("context", List.of("a", "b")), Map.entry("question", "Q"), Map.entry("n", 3));
+    Map<String, Object> in =
+        RecordCodec.inputs(utf8("  {\"context\": [\"a\", \"b\"], \"question\": \"Q\", \"n\": 3}"));
+    assertThat(in)
+        .containsExactly(
+            Map.entry("context", List.of("a", "b")), Map.entry("question", "Q"), Map.entry("n", 3));
   }
 
   @Test
   void rejectsWhatIsNotOneJsonObjectWithATypedError() {
-    assertThatThrownBy(() -> RecordCodec.inputs(null)).isInstanceOf(InvalidInputException.class).hasMessageContaining("tombstone");
-    assertThatThrownBy(() -> RecordCodec.inputs(utf8("not json {"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("not JSON");
-    assertThatThrownBy(() -> RecordCodec.inputs(utf8("{\"a\": 1} trailing"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("not JSON");
-    assertThatThrownBy(() -> RecordCodec.inputs(utf8("[1]"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("found array");
-    assertThatThrownBy(() -> RecordCodec.inputs(utf8("\"text\""))).isInstanceOf(InvalidInputException.class).hasMessageContaining("found string");
-    assertThatThrownBy(() -> RecordCodec.inputs(utf8(""))).isInstanceOf(InvalidInputException.class).hasMessageContaining("found nothing");
+    assertThatThrownBy(() -> RecordCodec.inputs(null))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("tombstone");
+    assertThatThrownBy(() -> RecordCodec.inputs(utf8("not json {")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("not JSON");
+    assertThatThrownBy(() -> RecordCodec.inputs(utf8("{\"a\": 1} trailing")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("not JSON");
+    assertThatThrownBy(() -> RecordCodec.inputs(utf8("[1]")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("found array");
+    assertThatThrownBy(() -> RecordCodec.inputs(utf8("\"text\"")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("found string");
+    assertThatThrownBy(() -> RecordCodec.inputs(utf8("")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("found nothing");
   }
 
   @Test
@@ -41,10 +56,16 @@ class RecordCodecTest {
     var mapper = new ObjectMapper();
     assertThat(mapper.readTree(RecordCodec.prediction(Prediction.of(fields))).toString())
         .isEqualTo("{\"answer\":\"Paris\",\"confidence\":0.9}");
-    var failure = mapper.readTree(RecordCodec.failure(new IllegalStateException("boom"), utf8("raw ü")));
+    var failure =
+        mapper.readTree(RecordCodec.failure(new IllegalStateException("boom"), utf8("raw ü")));
     assertThat(failure.path("error").path("type").asText()).isEqualTo("IllegalStateException");
     assertThat(failure.path("error").path("message").asText()).isEqualTo("boom");
     assertThat(failure.path("input").asText()).isEqualTo("raw ü");
-    assertThat(mapper.readTree(RecordCodec.failure(new RuntimeException(), null)).path("input").isNull()).isTrue();
+    assertThat(
+            mapper
+                .readTree(RecordCodec.failure(new RuntimeException(), null))
+                .path("input")
+                .isNull())
+        .isTrue();
   }
 }

@@ -26,13 +26,22 @@ public final class ChildRunner implements AutoCloseable {
   /**
    * One {@code PROGRESS} line of the child.
    *
-   * @param epochMillis when the child took it ({@code System.currentTimeMillis()}, one clock for the machine)
+   * @param epochMillis when the child took it ({@code System.currentTimeMillis()}, one clock for
+   *     the machine)
    * @param cpuMillis CPU time of the child process since {@code GO}
    * @param jitMillis time its JIT compilers spent since {@code GO}
    * @param gcMillis time its garbage collectors spent since {@code GO}
    */
-  public record Report(long epochMillis, long done, long inFlight, long uncommitted, int assigned, long peakInFlight,
-      long cpuMillis, long jitMillis, long gcMillis) {}
+  public record Report(
+      long epochMillis,
+      long done,
+      long inFlight,
+      long uncommitted,
+      int assigned,
+      long peakInFlight,
+      long cpuMillis,
+      long jitMillis,
+      long gcMillis) {}
 
   /** The last report before the kill, and when the kill was done. */
   public record Kill(Report lastReport, long killedAtEpochMillis) {
@@ -48,8 +57,10 @@ public final class ChildRunner implements AutoCloseable {
   private final CountDownLatch ready = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicReference<@Nullable Report> last = new AtomicReference<>();
+
   /** (epochMillis, partitions) each time the number of partitions the child owns changed. */
   private final List<long[]> assignments = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private final int allPartitions;
   private final AtomicReference<@Nullable Predicate<Report>> killWhen = new AtomicReference<>();
   private final AtomicReference<@Nullable Kill> kill = new AtomicReference<>();
@@ -65,35 +76,58 @@ public final class ChildRunner implements AutoCloseable {
     reader.start();
   }
 
-  /** Starts {@link RunnerProcess} with these arguments; the input topic has {@code partitions} partitions. */
+  /**
+   * Starts {@link RunnerProcess} with these arguments; the input topic has {@code partitions}
+   * partitions.
+   */
   public static ChildRunner start(String name, int partitions, String... args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    var command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
-    // e.g. -Ddspy4j.kafka.childJvmOptions=-XX:StartFlightRecording=filename=target/child.jfr to profile the runners
-    String extra = System.getProperty("dspy4j.kafka.childJvmOptions", "").replace("{name}", name.replace(' ', '-'));
+    var command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+    // e.g. -Ddspy4j.kafka.childJvmOptions=-XX:StartFlightRecording=filename=target/child.jfr to
+    // profile the runners
+    String extra =
+        System.getProperty("dspy4j.kafka.childJvmOptions", "")
+            .replace("{name}", name.replace(' ', '-'));
     if (!extra.isBlank()) command.addAll(List.of(extra.trim().split("\\s+")));
     command.add(RunnerProcess.class.getName());
     command.addAll(List.of(args));
-    return new ChildRunner(name, new ProcessBuilder(command).redirectErrorStream(true).start(), partitions);
+    return new ChildRunner(
+        name, new ProcessBuilder(command).redirectErrorStream(true).start(), partitions);
   }
 
   private void read() {
-    try (var r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (var r =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (line.startsWith("PROGRESS ")) {
           String[] f = line.split(" ");
-          var report = new Report(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
-              Long.parseLong(f[4]), Integer.parseInt(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]),
-              Long.parseLong(f[8]), Long.parseLong(f[9]));
+          var report =
+              new Report(
+                  Long.parseLong(f[1]),
+                  Long.parseLong(f[2]),
+                  Long.parseLong(f[3]),
+                  Long.parseLong(f[4]),
+                  Integer.parseInt(f[5]),
+                  Long.parseLong(f[6]),
+                  Long.parseLong(f[7]),
+                  Long.parseLong(f[8]),
+                  Long.parseLong(f[9]));
           Predicate<Report> condition = killWhen.get();
           if (condition != null && kill.get() == null && condition.test(report)) {
             process.destroyForcibly(); // SIGKILL: no drain, no commit, no leaving the group
             kill.set(new Kill(report, System.currentTimeMillis()));
           }
           last.set(report);
-          if (assignments.isEmpty() || assignments.get(assignments.size() - 1)[1] != report.assigned()) {
+          if (assignments.isEmpty()
+              || assignments.get(assignments.size() - 1)[1] != report.assigned()) {
             assignments.add(new long[] {report.epochMillis(), report.assigned()});
           }
         } else if (line.equals("READY")) {
@@ -115,8 +149,13 @@ public final class ChildRunner implements AutoCloseable {
   /** Waits for {@code READY} (the warm-up is done). */
   public void awaitReady(Duration timeout) throws InterruptedException {
     if (!ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError(name + " did not get ready in " + timeout + (process.isAlive() ? "" : "; it exited with "
-          + process.exitValue()) + "; its output: " + otherLines());
+      throw new AssertionError(
+          name
+              + " did not get ready in "
+              + timeout
+              + (process.isAlive() ? "" : "; it exited with " + process.exitValue())
+              + "; its output: "
+              + otherLines());
     }
   }
 
@@ -141,7 +180,10 @@ public final class ChildRunner implements AutoCloseable {
     return last.get();
   }
 
-  /** When a report at or after {@code epochMillis} first showed every partition assigned to this child, or 0. */
+  /**
+   * When a report at or after {@code epochMillis} first showed every partition assigned to this
+   * child, or 0.
+   */
   public long allAssignedAfter(long epochMillis) {
     for (long[] change : assignments) {
       if (change[0] >= epochMillis && change[1] == allPartitions) return change[0];
@@ -152,8 +194,10 @@ public final class ChildRunner implements AutoCloseable {
   /** Sends {@code STOP} and waits until the child drained, left the group and exited. */
   public void stop(Duration timeout) throws Exception {
     send("STOP");
-    if (!stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new AssertionError(name + " did not stop");
-    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new AssertionError(name + " did not exit");
+    if (!stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS))
+      throw new AssertionError(name + " did not stop");
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
+      throw new AssertionError(name + " did not exit");
   }
 
   public boolean isAlive() {

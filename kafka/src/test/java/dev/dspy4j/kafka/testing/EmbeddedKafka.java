@@ -41,27 +41,35 @@ public final class EmbeddedKafka {
   public static synchronized String bootstrapServers() {
     if (cluster == null) {
       try {
-        var c = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-            .setConfigProp("offsets.topic.replication.factor", "1")
-            .setConfigProp("offsets.topic.num.partitions", "3")
-            .setConfigProp("transaction.state.log.replication.factor", "1")
-            .setConfigProp("transaction.state.log.min.isr", "1")
-            .setConfigProp("group.initial.rebalance.delay.ms", "0")
-            .setConfigProp("group.min.session.timeout.ms", "1000")
-            .setConfigProp("auto.create.topics.enable", "false")
-            .build();
+        var c =
+            new KafkaClusterTestKit.Builder(
+                    new TestKitNodes.Builder()
+                        .setCombined(true)
+                        .setNumBrokerNodes(1)
+                        .setNumControllerNodes(1)
+                        .build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "3")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .setConfigProp("group.min.session.timeout.ms", "1000")
+                .setConfigProp("auto.create.topics.enable", "false")
+                .build();
         c.format();
         c.startup();
         c.waitForReadyBrokers();
         cluster = c;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          try {
-            c.close();
-          } catch (Exception ignored) {
-            // the JVM is exiting
-          }
-        }));
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      try {
+                        c.close();
+                      } catch (Exception ignored) {
+                        // the JVM is exiting
+                      }
+                    }));
       } catch (Exception e) {
         throw new IllegalStateException("could not start the embedded Kafka broker", e);
       }
@@ -71,7 +79,11 @@ public final class EmbeddedKafka {
 
   /** A name no other test uses: {@code prefix-N}. */
   public static String unique(String prefix) {
-    return prefix + "-" + NAMES.incrementAndGet() + "-" + Long.toHexString(System.nanoTime() & 0xfffff);
+    return prefix
+        + "-"
+        + NAMES.incrementAndGet()
+        + "-"
+        + Long.toHexString(System.nanoTime() & 0xfffff);
   }
 
   /** An admin client (close it). */
@@ -91,8 +103,13 @@ public final class EmbeddedKafka {
         boolean ready;
         try {
           var described = admin.describeTopics(List.of(topics)).allTopicNames().get();
-          ready = described.values().stream().allMatch(d -> d.partitions().size() == partitions
-              && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+          ready =
+              described.values().stream()
+                  .allMatch(
+                      d ->
+                          d.partitions().size() == partitions
+                              && d.partitions().stream()
+                                  .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
         } catch (java.util.concurrent.ExecutionException e) {
           ready = false; // not known to the broker's metadata yet
         }
@@ -109,7 +126,9 @@ public final class EmbeddedKafka {
     var p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1); // no reordered retries on a busy box
+    p.put(
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+        1); // no reordered retries on a busy box
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return new KafkaProducer<>(p);
@@ -127,10 +146,11 @@ public final class EmbeddedKafka {
   }
 
   /**
-   * Reads {@code topic} from the beginning until {@code expected} records arrived or {@code timeout}
-   * passed, then a little more (to see duplicates or extra records); returns what it read.
+   * Reads {@code topic} from the beginning until {@code expected} records arrived or {@code
+   * timeout} passed, then a little more (to see duplicates or extra records); returns what it read.
    */
-  public static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected, Duration timeout) {
+  public static List<ConsumerRecord<byte[], byte[]>> readAll(
+      String topic, int expected, Duration timeout) {
     var p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, unique("reader"));
@@ -153,15 +173,19 @@ public final class EmbeddedKafka {
     return out;
   }
 
-  /** The group's committed offsets for {@code topic}'s partitions (absent partitions: none committed). */
+  /**
+   * The group's committed offsets for {@code topic}'s partitions (absent partitions: none
+   * committed).
+   */
   public static Map<TopicPartition, Long> committed(String groupId) {
     try (Admin admin = admin()) {
       Map<TopicPartition, OffsetAndMetadata> m =
           admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
       var out = new HashMap<TopicPartition, Long>();
-      m.forEach((tp, om) -> {
-        if (om != null) out.put(tp, om.offset());
-      });
+      m.forEach(
+          (tp, om) -> {
+            if (om != null) out.put(tp, om.offset());
+          });
       return out;
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -172,7 +196,8 @@ public final class EmbeddedKafka {
   public static Map<TopicPartition, Long> endOffsets(String topic, int partitions) {
     try (Admin admin = admin()) {
       var request = new HashMap<TopicPartition, OffsetSpec>();
-      for (int i = 0; i < partitions; i++) request.put(new TopicPartition(topic, i), OffsetSpec.latest());
+      for (int i = 0; i < partitions; i++)
+        request.put(new TopicPartition(topic, i), OffsetSpec.latest());
       var out = new HashMap<TopicPartition, Long>();
       admin.listOffsets(request).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
       return out;

@@ -25,32 +25,52 @@ public final class Inputs {
 
   private Inputs() {}
 
-  /** {@code count} questions {@code q-0..}, keys {@code k-i}, spread round-robin over the partitions. */
-  public static List<ProducerRecord<byte[], byte[]>> questions(String topic, int count, int partitions) {
+  /**
+   * {@code count} questions {@code q-0..}, keys {@code k-i}, spread round-robin over the
+   * partitions.
+   */
+  public static List<ProducerRecord<byte[], byte[]>> questions(
+      String topic, int count, int partitions) {
     var out = new ArrayList<ProducerRecord<byte[], byte[]>>();
     for (int i = 0; i < count; i++) {
-      out.add(new ProducerRecord<>(topic, i % partitions, bytes("k-" + i), bytes("{\"question\":\"q-" + i + "\"}")));
+      out.add(
+          new ProducerRecord<>(
+              topic, i % partitions, bytes("k-" + i), bytes("{\"question\":\"q-" + i + "\"}")));
     }
     return out;
   }
 
   /** A runner builder of a {@code question -> answer} Predict whose LM talks to {@code gateway}. */
-  public static KafkaRunner.Builder runner(TestGateway gateway, String group, String in, String out, String failed) {
-    LM lm = LM.builder("gpt-4o-mini").apiKey("sk-kafka-test-key").apiBase(gateway.apiBase()).cache(false).build();
+  public static KafkaRunner.Builder runner(
+      TestGateway gateway, String group, String in, String out, String failed) {
+    LM lm =
+        LM.builder("gpt-4o-mini")
+            .apiKey("sk-kafka-test-key")
+            .apiBase(gateway.apiBase())
+            .cache(false)
+            .build();
     return KafkaRunner.builder(Predict.of("question -> answer"))
         .bootstrapServers(EmbeddedKafka.bootstrapServers())
-        .groupId(group).inputTopic(in).outputTopic(out).failureTopic(failed)
+        .groupId(group)
+        .inputTopic(in)
+        .outputTopic(out)
+        .failureTopic(failed)
         .contextWrite(Dspy.withLm(lm));
   }
 
-  /** Waits (polling) until the run's progress satisfies {@code condition}; fails after {@code timeout}. */
-  public static KafkaRunnerProgress await(KafkaRun run, Predicate<KafkaRunnerProgress> condition, Duration timeout)
+  /**
+   * Waits (polling) until the run's progress satisfies {@code condition}; fails after {@code
+   * timeout}.
+   */
+  public static KafkaRunnerProgress await(
+      KafkaRun run, Predicate<KafkaRunnerProgress> condition, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       KafkaRunnerProgress p = run.progress();
       if (condition.test(p)) return p;
-      if (System.nanoTime() > deadline) throw new AssertionError("timed out; progress: " + p.summary());
+      if (System.nanoTime() > deadline)
+        throw new AssertionError("timed out; progress: " + p.summary());
       Thread.sleep(20);
     }
   }

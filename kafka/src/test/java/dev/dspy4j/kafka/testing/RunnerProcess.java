@@ -15,17 +15,17 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * One runner in a JVM of its own, as a deployment runs it: a real {@code LM} over HTTP and a
- * {@code Predict("question -> answer")} in a {@link KafkaRunner} with the fast-failover consumer
- * settings of {@link #fastFailover}. Arguments: {@code <bootstrap> <group> <in> <out> <failed>
- * <apiBase> <concurrency> <warmIn> <warmOut> <warmFailed> <warmRecords>}.
+ * One runner in a JVM of its own, as a deployment runs it: a real {@code LM} over HTTP and a {@code
+ * Predict("question -> answer")} in a {@link KafkaRunner} with the fast-failover consumer settings
+ * of {@link #fastFailover}. Arguments: {@code <bootstrap> <group> <in> <out> <failed> <apiBase>
+ * <concurrency> <warmIn> <warmOut> <warmFailed> <warmRecords>}.
  *
  * <p>Protocol on standard input and output (one line each):
  *
  * <ol>
  *   <li>it first answers the {@code warmRecords} records of the warm-up topic in groups of its own
- *       until the JIT has compiled the call path and the clients (see {@link #warmUp}), printing one
- *       line per round, then {@code READY};
+ *       until the JIT has compiled the call path and the clients (see {@link #warmUp}), printing
+ *       one line per round, then {@code READY};
  *   <li>on {@code GO} it starts the measured runner and prints, every 10 ms until it is killed or
  *       stopped, {@code PROGRESS <epochMillis> <done> <inFlight> <uncommitted> <assigned>
  *       <peakInFlight> <cpuMillis>} (CPU of this process since {@code GO});
@@ -38,7 +38,8 @@ public final class RunnerProcess {
   private RunnerProcess() {}
 
   public static void main(String[] args) throws Exception {
-    LM lm = LM.builder("gpt-4o-mini").apiKey("sk-kafka-test-key").apiBase(args[5]).cache(false).build();
+    LM lm =
+        LM.builder("gpt-4o-mini").apiKey("sk-kafka-test-key").apiBase(args[5]).cache(false).build();
     int concurrency = Integer.parseInt(args[6]);
     var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 
@@ -47,29 +48,42 @@ public final class RunnerProcess {
     say("READY");
 
     if (!"GO".equals(in.readLine())) return;
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpuAtGo = os.getProcessCpuTime();
     long jitAtGo = jitMillis(), gcAtGo = gcMillis();
-    KafkaRun run = runner(lm, args[0], args[1], args[2], args[3], args[4], concurrency).build().start();
+    KafkaRun run =
+        runner(lm, args[0], args[1], args[2], args[3], args[4], concurrency).build().start();
     var stop = new CountDownLatch(1);
-    var stdin = new Thread(() -> {
-      try {
-        String line;
-        while ((line = in.readLine()) != null && !line.equals("STOP")) {
-          // nothing else is expected
-        }
-      } catch (IOException e) {
-        // the test went away: stop
-      }
-      stop.countDown();
-    }, "runner-process-stdin");
+    var stdin =
+        new Thread(
+            () -> {
+              try {
+                String line;
+                while ((line = in.readLine()) != null && !line.equals("STOP")) {
+                  // nothing else is expected
+                }
+              } catch (IOException e) {
+                // the test went away: stop
+              }
+              stop.countDown();
+            },
+            "runner-process-stdin");
     stdin.setDaemon(true);
     stdin.start();
     while (!stop.await(10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-      report(run.progress(), os.getProcessCpuTime() - cpuAtGo, jitMillis() - jitAtGo, gcMillis() - gcAtGo);
+      report(
+          run.progress(),
+          os.getProcessCpuTime() - cpuAtGo,
+          jitMillis() - jitAtGo,
+          gcMillis() - gcAtGo);
     }
     run.disposeGracefully().block(Duration.ofSeconds(60));
-    report(run.progress(), os.getProcessCpuTime() - cpuAtGo, jitMillis() - jitAtGo, gcMillis() - gcAtGo);
+    report(
+        run.progress(),
+        os.getProcessCpuTime() - cpuAtGo,
+        jitMillis() - jitAtGo,
+        gcMillis() - gcAtGo);
     say("STOPPED");
   }
 
@@ -79,19 +93,40 @@ public final class RunnerProcess {
    * the JIT compilers have done most of their work) or {@value #MAX_WARM_ROUNDS} rounds. A
    * long-running deployment is in that state; a fresh JVM is not for its first seconds.
    */
-  private static void warmUp(LM lm, String[] args, int concurrency, int warmRecords) throws InterruptedException {
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private static void warmUp(LM lm, String[] args, int concurrency, int warmRecords)
+      throws InterruptedException {
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long previous = Long.MAX_VALUE;
     for (int round = 1; round <= MAX_WARM_ROUNDS; round++) {
       long start = System.nanoTime(), cpu = os.getProcessCpuTime(), jit = jitMillis();
-      KafkaRun warm = runner(lm, args[0], args[1] + "-warm-" + ProcessHandle.current().pid() + "-" + round, args[7],
-          args[8], args[9], concurrency).build().start();
+      KafkaRun warm =
+          runner(
+                  lm,
+                  args[0],
+                  args[1] + "-warm-" + ProcessHandle.current().pid() + "-" + round,
+                  args[7],
+                  args[8],
+                  args[9],
+                  concurrency)
+              .build()
+              .start();
       while (warm.progress().done() < warmRecords) Thread.sleep(10);
       warm.disposeGracefully().block(Duration.ofSeconds(60));
       long millis = (System.nanoTime() - start) / 1_000_000;
       cpu = os.getProcessCpuTime() - cpu;
-      say("warm-up round " + round + ": " + warmRecords + " records in " + millis + " ms, CPU " + cpu / 1_000_000
-          + " ms, JIT " + (jitMillis() - jit) + " ms");
+      say(
+          "warm-up round "
+              + round
+              + ": "
+              + warmRecords
+              + " records in "
+              + millis
+              + " ms, CPU "
+              + cpu / 1_000_000
+              + " ms, JIT "
+              + (jitMillis() - jit)
+              + " ms");
       if (round >= 2 && cpu * 10 > previous * 9) return;
       previous = cpu;
     }
@@ -104,7 +139,8 @@ public final class RunnerProcess {
    * what the warm-up queued), at most {@code timeout}.
    */
   public static void awaitQuiet(Duration timeout) throws InterruptedException {
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       long cpu = os.getProcessCpuTime();
@@ -113,17 +149,44 @@ public final class RunnerProcess {
     }
   }
 
-  private static KafkaRunner.Builder runner(LM lm, String bootstrap, String group, String in, String out, String failed,
+  private static KafkaRunner.Builder runner(
+      LM lm,
+      String bootstrap,
+      String group,
+      String in,
+      String out,
+      String failed,
       int concurrency) {
     return fastFailover(KafkaRunner.builder(Predict.of("question -> answer")))
-        .bootstrapServers(bootstrap).groupId(group).inputTopic(in).outputTopic(out).failureTopic(failed)
+        .bootstrapServers(bootstrap)
+        .groupId(group)
+        .inputTopic(in)
+        .outputTopic(out)
+        .failureTopic(failed)
         .concurrency(concurrency)
         .contextWrite(Dspy.withLm(lm));
   }
 
   private static void report(KafkaRunnerProgress p, long cpuNanos, long jitMillis, long gcMillis) {
-    say("PROGRESS " + System.currentTimeMillis() + " " + p.done() + " " + p.inFlight() + " " + p.uncommitted() + " "
-        + p.assignedPartitions() + " " + p.peakInFlight() + " " + cpuNanos / 1_000_000 + " " + jitMillis + " " + gcMillis);
+    say(
+        "PROGRESS "
+            + System.currentTimeMillis()
+            + " "
+            + p.done()
+            + " "
+            + p.inFlight()
+            + " "
+            + p.uncommitted()
+            + " "
+            + p.assignedPartitions()
+            + " "
+            + p.peakInFlight()
+            + " "
+            + cpuNanos / 1_000_000
+            + " "
+            + jitMillis
+            + " "
+            + gcMillis);
   }
 
   /** Time this JVM's JIT compilers spent so far. */
@@ -133,7 +196,9 @@ public final class RunnerProcess {
 
   /** Time this JVM's garbage collectors spent so far. */
   public static long gcMillis() {
-    return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> Math.max(0, g.getCollectionTime())).sum();
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(g -> Math.max(0, g.getCollectionTime()))
+        .sum();
   }
 
   private static void say(String line) {
@@ -143,6 +208,7 @@ public final class RunnerProcess {
 
   /** Consumer settings that let the group notice a dead member within about 1 s. */
   public static KafkaRunner.Builder fastFailover(KafkaRunner.Builder b) {
-    return b.consumerProperty("session.timeout.ms", 1000).consumerProperty("heartbeat.interval.ms", 100);
+    return b.consumerProperty("session.timeout.ms", 1000)
+        .consumerProperty("heartbeat.interval.ms", 100);
   }
 }

@@ -25,8 +25,10 @@ import reactor.netty.http.server.HttpServerRequest;
 public final class TestGateway implements AutoCloseable {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
   /** In the JSON body the newline after the field marker is the two characters {@code \\n}. */
-  private static final Pattern QUESTION = Pattern.compile("\\[\\[ ## question ## \\]\\]\\\\n([^\"\\\\]*)");
+  private static final Pattern QUESTION =
+      Pattern.compile("\\[\\[ ## question ## \\]\\]\\\\n([^\"\\\\]*)");
 
   /** The Helicone headers of one request, and the question it asked. */
   public record Seen(String question, Map<String, String> helicone) {}
@@ -38,40 +40,71 @@ public final class TestGateway implements AutoCloseable {
   private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
 
   private TestGateway(ToLongFunction<String> delayMillis) {
-    server = HttpServer.create().host("127.0.0.1").port(0)
-        .route(routes -> routes.post("/v1/chat/completions", (req, res) -> req.receive().aggregate().asString()
-            .flatMap(body -> {
-              int now = current.incrementAndGet();
-              peak.accumulateAndGet(now, Math::max);
-              requests.incrementAndGet();
-              String question = question(body);
-              var helicone = new java.util.TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
-              req.requestHeaders().forEach(h -> {
-                if (h.getKey().toLowerCase(java.util.Locale.ROOT).startsWith("helicone-")) helicone.put(h.getKey(), h.getValue());
-              });
-              seen.add(new Seen(question, Map.copyOf(helicone)));
-              boolean fail = question.contains("fail-me");
-              String json = fail
-                  ? "{\"error\":{\"message\":\"the test gateway refuses this question\",\"type\":\"invalid_request_error\"}}"
-                  : completion("[[ ## answer ## ]]\nanswer to " + question + "\n\n[[ ## completed ## ]]");
-              return later(req, delayMillis.applyAsLong(question))
-                  .then(res.status(fail ? 400 : 200).header("Content-Type", "application/json")
-                      .sendString(Mono.just(json)).then())
-                  .doFinally(s -> current.decrementAndGet());
-            })))
-        .bindNow(Duration.ofSeconds(30));
+    server =
+        HttpServer.create()
+            .host("127.0.0.1")
+            .port(0)
+            .route(
+                routes ->
+                    routes.post(
+                        "/v1/chat/completions",
+                        (req, res) ->
+                            req.receive()
+                                .aggregate()
+                                .asString()
+                                .flatMap(
+                                    body -> {
+                                      int now = current.incrementAndGet();
+                                      peak.accumulateAndGet(now, Math::max);
+                                      requests.incrementAndGet();
+                                      String question = question(body);
+                                      var helicone =
+                                          new java.util.TreeMap<String, String>(
+                                              String.CASE_INSENSITIVE_ORDER);
+                                      req.requestHeaders()
+                                          .forEach(
+                                              h -> {
+                                                if (h.getKey()
+                                                    .toLowerCase(java.util.Locale.ROOT)
+                                                    .startsWith("helicone-"))
+                                                  helicone.put(h.getKey(), h.getValue());
+                                              });
+                                      seen.add(new Seen(question, Map.copyOf(helicone)));
+                                      boolean fail = question.contains("fail-me");
+                                      String json =
+                                          fail
+                                              ? "{\"error\":{\"message\":\"the test gateway refuses this question\",\"type\":\"invalid_request_error\"}}"
+                                              : completion(
+                                                  "[[ ## answer ## ]]\nanswer to "
+                                                      + question
+                                                      + "\n\n[[ ## completed ## ]]");
+                                      return later(req, delayMillis.applyAsLong(question))
+                                          .then(
+                                              res.status(fail ? 400 : 200)
+                                                  .header("Content-Type", "application/json")
+                                                  .sendString(Mono.just(json))
+                                                  .then())
+                                          .doFinally(s -> current.decrementAndGet());
+                                    })))
+            .bindNow(Duration.ofSeconds(30));
   }
 
   /**
    * Completes after {@code millis} on the connection's own event loop: no timer thread, and the
-   * answer is written from the thread that owns the connection (cheaper than {@code Mono.delay}
-   * on the parallel scheduler, which the runners' CPU shares).
+   * answer is written from the thread that owns the connection (cheaper than {@code Mono.delay} on
+   * the parallel scheduler, which the runners' CPU shares).
    */
   private static Mono<Void> later(HttpServerRequest req, long millis) {
-    return Mono.create(sink -> req.withConnection(c -> {
-      var timer = c.channel().eventLoop().schedule(() -> sink.success(), millis, TimeUnit.MILLISECONDS);
-      sink.onCancel(() -> timer.cancel(false));
-    }));
+    return Mono.create(
+        sink ->
+            req.withConnection(
+                c -> {
+                  var timer =
+                      c.channel()
+                          .eventLoop()
+                          .schedule(() -> sink.success(), millis, TimeUnit.MILLISECONDS);
+                  sink.onCancel(() -> timer.cancel(false));
+                }));
   }
 
   /** A gateway answering every question after {@code delay}. */
@@ -84,7 +117,10 @@ public final class TestGateway implements AutoCloseable {
     return new TestGateway(delayMillis);
   }
 
-  /** The question in the last user message (read from the raw JSON: cheap, the tests push thousands). */
+  /**
+   * The question in the last user message (read from the raw JSON: cheap, the tests push
+   * thousands).
+   */
   private static String question(String body) {
     Matcher m = QUESTION.matcher(body);
     String last = "?";
@@ -95,7 +131,8 @@ public final class TestGateway implements AutoCloseable {
   private static String completion(String content) {
     try {
       return "{\"id\":\"x\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,"
-          + "\"message\":{\"role\":\"assistant\",\"content\":" + MAPPER.writeValueAsString(content)
+          + "\"message\":{\"role\":\"assistant\",\"content\":"
+          + MAPPER.writeValueAsString(content)
           + "},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":3,\"total_tokens\":10}}";
     } catch (Exception e) {
       throw new IllegalStateException(e);

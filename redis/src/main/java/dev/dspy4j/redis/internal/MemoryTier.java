@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The memory tier in front of Redis: bounded in (estimated) bytes, and every entry expires when its
- * Redis copy does (an answer stored here lives for the TTL; one read from Redis for what remained of
- * its TTL there), so the memory tier never serves an answer Redis has already expired.
+ * Redis copy does (an answer stored here lives for the TTL; one read from Redis for what remained
+ * of its TTL there), so the memory tier never serves an answer Redis has already expired.
  */
 public final class MemoryTier {
 
@@ -22,26 +22,31 @@ public final class MemoryTier {
 
   /** A tier of at most about {@code maxBytes} (at least 1). */
   public MemoryTier(long maxBytes) {
-    this.entries = Caffeine.newBuilder()
-        .maximumWeight(maxBytes)
-        .<CacheKey, Held>weigher((k, v) -> (int) Math.min(Integer.MAX_VALUE, estimatedBytes(v.response())))
-        .expireAfter(new Expiry<CacheKey, Held>() {
-          @Override
-          public long expireAfterCreate(CacheKey key, Held value, long currentTime) {
-            return value.lifetimeNanos();
-          }
+    this.entries =
+        Caffeine.newBuilder()
+            .maximumWeight(maxBytes)
+            .<CacheKey, Held>weigher(
+                (k, v) -> (int) Math.min(Integer.MAX_VALUE, estimatedBytes(v.response())))
+            .expireAfter(
+                new Expiry<CacheKey, Held>() {
+                  @Override
+                  public long expireAfterCreate(CacheKey key, Held value, long currentTime) {
+                    return value.lifetimeNanos();
+                  }
 
-          @Override
-          public long expireAfterUpdate(CacheKey key, Held value, long currentTime, long currentDuration) {
-            return value.lifetimeNanos();
-          }
+                  @Override
+                  public long expireAfterUpdate(
+                      CacheKey key, Held value, long currentTime, long currentDuration) {
+                    return value.lifetimeNanos();
+                  }
 
-          @Override
-          public long expireAfterRead(CacheKey key, Held value, long currentTime, long currentDuration) {
-            return currentDuration;
-          }
-        })
-        .build();
+                  @Override
+                  public long expireAfterRead(
+                      CacheKey key, Held value, long currentTime, long currentDuration) {
+                    return currentDuration;
+                  }
+                })
+            .build();
   }
 
   /** The entry, if held and not expired. */

@@ -31,8 +31,9 @@ public final class RedisConnection {
   private final RedisURI uri;
   private final ClientResources resources;
   private final RedisClient client;
-  private final AtomicReference<@Nullable CompletableFuture<StatefulRedisConnection<String, String>>> current =
-      new AtomicReference<>();
+  private final AtomicReference<
+          @Nullable CompletableFuture<StatefulRedisConnection<String, String>>>
+      current = new AtomicReference<>();
   private final Duration connectTimeout;
   private volatile boolean closed;
 
@@ -43,20 +44,32 @@ public final class RedisConnection {
   public RedisConnection(RedisURI uri, Duration connectTimeout, Duration commandTimeout) {
     this.uri = uri;
     this.connectTimeout = connectTimeout;
-    this.resources = ClientResources.builder()
-        // After a restart, reconnect within about a second (Lettuce's default backs off to 30 s).
-        .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-        .build();
+    this.resources =
+        ClientResources.builder()
+            // After a restart, reconnect within about a second (Lettuce's default backs off to 30
+            // s).
+            .reconnectDelay(
+                Delay.exponential(
+                    Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+            .build();
     this.client = RedisClient.create(resources, uri);
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .requestQueueSize(REQUEST_QUEUE_SIZE)
-        .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).tcpNoDelay(true).build())
-        // Lettuce's own command timeout (one shared wheel timer): far cheaper per command than a
-        // Reactor timeout, which schedules and cancels a task on a scheduler for every operation.
-        .timeoutOptions(TimeoutOptions.builder().fixedTimeout(commandTimeout).build())
-        .build());
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .requestQueueSize(REQUEST_QUEUE_SIZE)
+            .socketOptions(
+                SocketOptions.builder()
+                    .connectTimeout(connectTimeout)
+                    .keepAlive(true)
+                    .tcpNoDelay(true)
+                    .build())
+            // Lettuce's own command timeout (one shared wheel timer): far cheaper per command than
+            // a
+            // Reactor timeout, which schedules and cancels a task on a scheduler for every
+            // operation.
+            .timeoutOptions(TimeoutOptions.builder().fixedTimeout(commandTimeout).build())
+            .build());
   }
 
   /**
@@ -65,24 +78,29 @@ public final class RedisConnection {
    * progress.
    */
   public Mono<RedisReactiveCommands<String, String>> commands() {
-    return Mono.defer(() -> {
-      if (closed) return Mono.error(new IllegalStateException("the Redis cache was closed"));
-      CompletableFuture<StatefulRedisConnection<String, String>> connecting = current.get();
-      if (connecting != null && connecting.isDone() && !connecting.isCompletedExceptionally()) {
-        return Mono.just(connecting.getNow(null).reactive()); // connected: the common, cheap path
-      }
-      if (connecting == null || connecting.isCompletedExceptionally()) {
-        var fresh = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
-        if (current.compareAndSet(connecting, fresh)) {
-          connecting = fresh;
-        } else {
-          fresh.thenAccept(StatefulRedisConnection::closeAsync);
-          connecting = current.get();
-          if (connecting == null) return Mono.error(new IllegalStateException("the Redis cache was closed"));
-        }
-      }
-      return Mono.fromFuture(connecting, true).timeout(connectTimeout).map(StatefulRedisConnection::reactive);
-    });
+    return Mono.defer(
+        () -> {
+          if (closed) return Mono.error(new IllegalStateException("the Redis cache was closed"));
+          CompletableFuture<StatefulRedisConnection<String, String>> connecting = current.get();
+          if (connecting != null && connecting.isDone() && !connecting.isCompletedExceptionally()) {
+            return Mono.just(
+                connecting.getNow(null).reactive()); // connected: the common, cheap path
+          }
+          if (connecting == null || connecting.isCompletedExceptionally()) {
+            var fresh = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+            if (current.compareAndSet(connecting, fresh)) {
+              connecting = fresh;
+            } else {
+              fresh.thenAccept(StatefulRedisConnection::closeAsync);
+              connecting = current.get();
+              if (connecting == null)
+                return Mono.error(new IllegalStateException("the Redis cache was closed"));
+            }
+          }
+          return Mono.fromFuture(connecting, true)
+              .timeout(connectTimeout)
+              .map(StatefulRedisConnection::reactive);
+        });
   }
 
   /** Whether {@link #close()} was called. */
@@ -92,19 +110,25 @@ public final class RedisConnection {
 
   /** Closes the connection and releases Lettuce's threads; completes when they are released. */
   public Mono<Void> close() {
-    return Mono.defer(() -> {
-      closed = true;
-      var connecting = current.getAndSet(null);
-      Mono<Void> closeConnection = connecting == null
-          ? Mono.empty()
-          : Mono.fromFuture(connecting, true)
-              .flatMap(c -> Mono.fromFuture(c.closeAsync()))
-              .onErrorResume(e -> Mono.empty())
-              .then();
-      return closeConnection
-          .then(Mono.fromFuture(() -> client.shutdownAsync(0, 2, TimeUnit.SECONDS)))
-          .then(Mono.<Void>create(sink -> resources.shutdown(0, 2, TimeUnit.SECONDS)
-              .addListener(done -> sink.success())));
-    });
+    return Mono.defer(
+        () -> {
+          closed = true;
+          var connecting = current.getAndSet(null);
+          Mono<Void> closeConnection =
+              connecting == null
+                  ? Mono.empty()
+                  : Mono.fromFuture(connecting, true)
+                      .flatMap(c -> Mono.fromFuture(c.closeAsync()))
+                      .onErrorResume(e -> Mono.empty())
+                      .then();
+          return closeConnection
+              .then(Mono.fromFuture(() -> client.shutdownAsync(0, 2, TimeUnit.SECONDS)))
+              .then(
+                  Mono.<Void>create(
+                      sink ->
+                          resources
+                              .shutdown(0, 2, TimeUnit.SECONDS)
+                              .addListener(done -> sink.success())));
+        });
   }
 }

@@ -23,7 +23,11 @@ import org.jspecify.annotations.Nullable;
  *     copy no longer without asking Redis (0 when unknown)
  */
 public record RedisEntry(
-    String format, String key, List<String> texts, @Nullable String finishReason, @Nullable String model,
+    String format,
+    String key,
+    List<String> texts,
+    @Nullable String finishReason,
+    @Nullable String model,
     long expiresAt) {
 
   /** The format tag of this version of the entry. */
@@ -32,10 +36,18 @@ public record RedisEntry(
   private static final ObjectMapper MAPPER =
       JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
-  /** The entry of {@code response} under the hex key {@code key}, expiring at {@code expiresAt} (epoch ms). */
+  /**
+   * The entry of {@code response} under the hex key {@code key}, expiring at {@code expiresAt}
+   * (epoch ms).
+   */
   public static RedisEntry of(String key, LmResponse response, long expiresAt) {
-    return new RedisEntry(FORMAT, key, response.texts(), response.finishReason().orElse(null),
-        response.model().orElse(null), expiresAt);
+    return new RedisEntry(
+        FORMAT,
+        key,
+        response.texts(),
+        response.finishReason().orElse(null),
+        response.model().orElse(null),
+        expiresAt);
   }
 
   /** This entry as JSON. */

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether Redis is answering, and the one place that says so in the log. The first failure of an
  * outage logs one warning; later failures of the same outage log nothing above DEBUG; the first
- * success after it logs one INFO line. While Redis is down, calls skip it (a miss, at once) except one
- * call per probe interval, which tries it again.
+ * success after it logs one INFO line. While Redis is down, calls skip it (a miss, at once) except
+ * one call per probe interval, which tries it again.
  */
 public final class RedisHealth {
 
@@ -38,7 +38,10 @@ public final class RedisHealth {
     this.nanoClock = nanoClock;
   }
 
-  /** Whether this call may use Redis: always while it is up; while down, one call per probe interval. */
+  /**
+   * Whether this call may use Redis: always while it is up; while down, one call per probe
+   * interval.
+   */
   public boolean tryUse() {
     if (up.get()) return true;
     long now = nanoClock.getAsLong();
@@ -58,11 +61,15 @@ public final class RedisHealth {
     if (up.get() && up.compareAndSet(true, false)) {
       nextProbe.set(nanoClock.getAsLong() + probeIntervalNanos);
       outages.incrementAndGet();
-      LOG.warn("dspy4j redis cache: Redis at {} is unreachable or too slow ({}); LM calls go on without it "
+      LOG.warn(
+          "dspy4j redis cache: Redis at {} is unreachable or too slow ({}); LM calls go on without it "
               + "(lookups are misses, answers are kept in memory only) and Redis is tried again every {} ms",
-          endpoint, describe(error), Duration.ofNanos(probeIntervalNanos).toMillis());
+          endpoint,
+          describe(error),
+          Duration.ofNanos(probeIntervalNanos).toMillis());
     } else {
-      LOG.debug("dspy4j redis cache: Redis at {} still unavailable ({})", endpoint, describe(error));
+      LOG.debug(
+          "dspy4j redis cache: Redis at {} still unavailable ({})", endpoint, describe(error));
     }
   }
 

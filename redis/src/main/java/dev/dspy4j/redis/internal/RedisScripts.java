@@ -12,12 +12,13 @@ final class RedisScripts {
 
   /**
    * After a plain GET missed: looks the entry up again and, when it is still missing, tries to take
-   * the lock for {@code ARGV[2]} ms with the caller's token {@code ARGV[1]}. Replies
-   * {@code {"hit", value}}, {@code {"locked"}} (this caller now holds the lock, or held it already)
-   * or {@code {"wait"}} (another holder is computing the answer). A hit never runs a script: a
-   * script costs Redis many times a GET.
+   * the lock for {@code ARGV[2]} ms with the caller's token {@code ARGV[1]}. Replies {@code {"hit",
+   * value}}, {@code {"locked"}} (this caller now holds the lock, or held it already) or {@code
+   * {"wait"}} (another holder is computing the answer). A hit never runs a script: a script costs
+   * Redis many times a GET.
    */
-  static final String LOOKUP_OR_LOCK = """
+  static final String LOOKUP_OR_LOCK =
+      """
       local value = redis.call('GET', KEYS[1])
       if value then
         return {'hit', value}
@@ -36,7 +37,8 @@ final class RedisScripts {
    * over the size limit), then releases the lock if {@code ARGV[3]} (the caller's token) holds it.
    * Replies 1.
    */
-  static final String STORE = """
+  static final String STORE =
+      """
       if ARGV[1] ~= '' then
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
       end
@@ -47,10 +49,11 @@ final class RedisScripts {
       """;
 
   /**
-   * Releases the lock {@code KEYS[1]} if the caller's token {@code ARGV[1]} holds it (a lock another
-   * process took after this one's expired is left alone). Replies 1 if released, else 0.
+   * Releases the lock {@code KEYS[1]} if the caller's token {@code ARGV[1]} holds it (a lock
+   * another process took after this one's expired is left alone). Replies 1 if released, else 0.
    */
-  static final String RELEASE = """
+  static final String RELEASE =
+      """
       if redis.call('GET', KEYS[1]) == ARGV[1] then
         return redis.call('DEL', KEYS[1])
       end

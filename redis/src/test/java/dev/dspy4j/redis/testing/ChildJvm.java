@@ -20,23 +20,36 @@ public final class ChildJvm implements AutoCloseable {
 
   private ChildJvm(Process process) {
     this.process = process;
-    this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    this.out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
   }
 
-  /** Starts the child; its stderr (its log) goes to {@code log}. Returns once it printed {@code ready}. */
+  /**
+   * Starts the child; its stderr (its log) goes to {@code log}. Returns once it printed {@code
+   * ready}.
+   */
   public static ChildJvm start(Path log, String... args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    var command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classPath,
-        ChildMain.class.getName()));
+    String classPath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    var command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                classPath,
+                ChildMain.class.getName()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
     var child = new ChildJvm(p);
     String first = child.out.readLine();
     if (!"ready".equals(first)) {
       p.destroyForcibly();
-      throw new IllegalStateException("the child JVM did not get ready (said " + first + "); see " + log);
+      throw new IllegalStateException(
+          "the child JVM did not get ready (said " + first + "); see " + log);
     }
     return child;
   }
@@ -47,15 +60,19 @@ public final class ChildJvm implements AutoCloseable {
     in.flush();
   }
 
-  /** The child's {@code result} lines, read until {@code done}; then waits for it to exit with 0. */
+  /**
+   * The child's {@code result} lines, read until {@code done}; then waits for it to exit with 0.
+   */
   public List<String> results() throws Exception {
     var results = new ArrayList<String>();
     String line;
     while ((line = out.readLine()) != null && !line.equals("done")) {
       if (line.startsWith("result ")) results.add(line.substring("result ".length()));
     }
-    if (!process.waitFor(60, TimeUnit.SECONDS)) throw new IllegalStateException("the child JVM did not exit");
-    if (process.exitValue() != 0) throw new IllegalStateException("the child JVM exited with " + process.exitValue());
+    if (!process.waitFor(60, TimeUnit.SECONDS))
+      throw new IllegalStateException("the child JVM did not exit");
+    if (process.exitValue() != 0)
+      throw new IllegalStateException("the child JVM exited with " + process.exitValue());
     return results;
   }
 

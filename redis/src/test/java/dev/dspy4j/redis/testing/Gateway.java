@@ -11,8 +11,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * An OpenAI-compatible chat-completions endpoint on loopback (real HTTP, Reactor Netty) that counts
- * the requests it receives and answers each after a delay with a text derived from the last message:
- * {@code "answer to: <content>"} (padded with {@code padding} characters when set).
+ * the requests it receives and answers each after a delay with a text derived from the last
+ * message: {@code "answer to: <content>"} (padded with {@code padding} characters when set).
  */
 public final class Gateway implements AutoCloseable {
 
@@ -25,25 +25,39 @@ public final class Gateway implements AutoCloseable {
 
   private Gateway(Duration delay) {
     this.delay = delay;
-    this.server = LoopbackServer.start((request, response) -> request.receive().aggregate().asString(StandardCharsets.UTF_8)
-        .flatMap(body -> {
-          requests.incrementAndGet();
-          String answer;
-          boolean stream;
-          try {
-            JsonNode json = MAPPER.readTree(body);
-            JsonNode messages = json.path("messages");
-            answer = "answer to: " + messages.path(messages.size() - 1).path("content").asText() + "x".repeat(padding);
-            stream = json.path("stream").asBoolean(false);
-          } catch (Exception e) {
-            return response.status(400).sendString(Mono.just("bad json")).then();
-          }
-          String payload = stream ? Sse.stream(answer) : Sse.completion(answer);
-          return Mono.delay(this.delay).then(response
-              .header("Content-Type", stream ? "text/event-stream" : "application/json")
-              .sendString(Mono.just(payload))
-              .then());
-        }));
+    this.server =
+        LoopbackServer.start(
+            (request, response) ->
+                request
+                    .receive()
+                    .aggregate()
+                    .asString(StandardCharsets.UTF_8)
+                    .flatMap(
+                        body -> {
+                          requests.incrementAndGet();
+                          String answer;
+                          boolean stream;
+                          try {
+                            JsonNode json = MAPPER.readTree(body);
+                            JsonNode messages = json.path("messages");
+                            answer =
+                                "answer to: "
+                                    + messages.path(messages.size() - 1).path("content").asText()
+                                    + "x".repeat(padding);
+                            stream = json.path("stream").asBoolean(false);
+                          } catch (Exception e) {
+                            return response.status(400).sendString(Mono.just("bad json")).then();
+                          }
+                          String payload = stream ? Sse.stream(answer) : Sse.completion(answer);
+                          return Mono.delay(this.delay)
+                              .then(
+                                  response
+                                      .header(
+                                          "Content-Type",
+                                          stream ? "text/event-stream" : "application/json")
+                                      .sendString(Mono.just(payload))
+                                      .then());
+                        }));
   }
 
   /** A gateway answering after {@code delay}. */

@@ -73,7 +73,8 @@ public final class RedisServer implements AutoCloseable {
 
   /** Runs {@code redis-cli} against this server and returns its output. */
   public String cli(String... args) throws Exception {
-    var command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
+    var command =
+        new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
     command.addAll(List.of(extraCliArgs()));
     command.addAll(List.of(args));
     Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -88,31 +89,53 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private void startProcess() throws Exception {
-    var command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString(), "--loglevel", "notice"));
+    var command =
+        new ArrayList<>(
+            List.of(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--loglevel",
+                "notice"));
     command.addAll(extraArgs);
     Process p;
     try {
       p = new ProcessBuilder(command).redirectErrorStream(true).start();
     } catch (IOException e) {
-      throw new AssertionError("redis-server is not installed (apt-get install -y redis-server; .ci/run does it)", e);
+      throw new AssertionError(
+          "redis-server is not installed (apt-get install -y redis-server; .ci/run does it)", e);
     }
     var ready = new CompletableFuture<Boolean>();
     var log = new StringBuilder();
-    Thread reader = new Thread(() -> {
-      try (var in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          synchronized (log) {
-            log.append(line).append('\n');
-          }
-          if (line.contains("Ready to accept connections")) ready.complete(true);
-        }
-      } catch (IOException e) {
-        // the process ended
-      }
-      ready.complete(false);
-    }, "redis-server-" + port + "-output");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (var in =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  synchronized (log) {
+                    log.append(line).append('\n');
+                  }
+                  if (line.contains("Ready to accept connections")) ready.complete(true);
+                }
+              } catch (IOException e) {
+                // the process ended
+              }
+              ready.complete(false);
+            },
+            "redis-server-" + port + "-output");
     reader.setDaemon(true);
     reader.start();
     boolean ok;

@@ -19,7 +19,11 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(before = Dspy4jAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
-@ConditionalOnProperty(prefix = "management.health.dspy4j", name = "enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+    prefix = "management.health.dspy4j",
+    name = "enabled",
+    havingValue = "true",
+    matchIfMissing = true)
 public class Dspy4jHealthAutoConfiguration {
 
   /** The counts behind the indicator. */
@@ -36,7 +40,8 @@ public class Dspy4jHealthAutoConfiguration {
 
   /** The indicator. */
   @Bean
-  public LmHealthIndicator dspy4jLm(RecentLmErrors errors, ObjectProvider<RateLimiter> rateLimiter) {
+  public LmHealthIndicator dspy4jLm(
+      RecentLmErrors errors, ObjectProvider<RateLimiter> rateLimiter) {
     return new LmHealthIndicator(errors, rateLimiter.getIfUnique());
   }
 }

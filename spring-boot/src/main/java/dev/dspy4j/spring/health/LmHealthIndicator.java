@@ -34,8 +34,16 @@ public final class LmHealthIndicator implements HealthIndicator {
     b.withDetail("successfulCalls", errors.successes())
         .withDetail("failedCalls", errors.failures())
         .withDetail("consecutiveFailures", errors.consecutiveFailures());
-    errors.lastError().ifPresent(e -> b.withDetail("lastError", e.type()
-        + (e.statusCode() > 0 ? " (status " + e.statusCode() + ")" : "") + " at " + e.at()));
+    errors
+        .lastError()
+        .ifPresent(
+            e ->
+                b.withDetail(
+                    "lastError",
+                    e.type()
+                        + (e.statusCode() > 0 ? " (status " + e.statusCode() + ")" : "")
+                        + " at "
+                        + e.at()));
     if (rateLimiter != null) {
       RateLimiterState s = rateLimiter.state();
       b.withDetail("rateLimiter.pace", s.pace())

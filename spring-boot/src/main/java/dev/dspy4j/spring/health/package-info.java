@@ -1,6 +1,4 @@
-/**
- * Spring Boot health indicator of the configured language model.
- */
+/** Spring Boot health indicator of the configured language model. */
 @NullMarked
 package dev.dspy4j.spring.health;
 

@@ -9,9 +9,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
- * Installs the application's {@link LanguageModel} (when there is exactly one) and {@link LmCache} as
- * dspy4j's process-wide defaults once every singleton exists, before the web server takes requests;
- * forgets the LM again when the context closes. Not part of the API.
+ * Installs the application's {@link LanguageModel} (when there is exactly one) and {@link LmCache}
+ * as dspy4j's process-wide defaults once every singleton exists, before the web server takes
+ * requests; forgets the LM again when the context closes. Not part of the API.
  */
 public final class DspyDefaults implements SmartInitializingSingleton, DisposableBean {
 

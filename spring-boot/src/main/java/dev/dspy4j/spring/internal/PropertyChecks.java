@@ -12,7 +12,10 @@ public final class PropertyChecks {
 
   private PropertyChecks() {}
 
-  /** Runs {@code setter}; a rejected value becomes an {@link InvalidConfigurationPropertyValueException}. */
+  /**
+   * Runs {@code setter}; a rejected value becomes an {@link
+   * InvalidConfigurationPropertyValueException}.
+   */
   public static void apply(String property, @Nullable Object value, Runnable setter) {
     try {
       setter.run();
@@ -37,7 +40,8 @@ public final class PropertyChecks {
   /** Fails start-up naming {@code property} when it has no value. */
   public static String required(String property, @Nullable String value, String hint) {
     if (value == null || value.isBlank()) {
-      throw new InvalidConfigurationPropertyValueException(property, value, "it must be set (" + hint + ")");
+      throw new InvalidConfigurationPropertyValueException(
+          property, value, "it must be set (" + hint + ")");
     }
     return value;
   }

@@ -63,8 +63,11 @@ public final class RecentLmErrors {
   void failure(Throwable e) {
     failures.incrementAndGet();
     consecutiveFailures.incrementAndGet();
-    last.set(new LastError(clock.instant(), e.getClass().getSimpleName(),
-        e instanceof LmException lm ? lm.statusCode() : 0));
+    last.set(
+        new LastError(
+            clock.instant(),
+            e.getClass().getSimpleName(),
+            e instanceof LmException lm ? lm.statusCode() : 0));
   }
 
   private final class Tracked implements LanguageModel {
@@ -81,12 +84,17 @@ public final class RecentLmErrors {
 
     @Override
     public Mono<LmResponse> complete(LmRequest request) {
-      return delegate.complete(request).doOnSuccess(r -> success()).doOnError(RecentLmErrors.this::failure);
+      return delegate
+          .complete(request)
+          .doOnSuccess(r -> success())
+          .doOnError(RecentLmErrors.this::failure);
     }
 
     @Override
     public Flux<LmChunk> stream(LmRequest request) {
-      return delegate.stream(request).doOnComplete(RecentLmErrors.this::success).doOnError(RecentLmErrors.this::failure);
+      return delegate.stream(request)
+          .doOnComplete(RecentLmErrors.this::success)
+          .doOnError(RecentLmErrors.this::failure);
     }
 
     @Override

@@ -16,25 +16,35 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Micrometer for the auto-configured LM, when {@code micrometer-observation} is on the classpath:
  * each call is an {@link ObservedLanguageModel} observation in the application's {@link
- * ObservationRegistry} (its meter handler records {@code gen_ai.client.operation.duration}), and with
- * a {@link MeterRegistry} the {@code gen_ai.client.token.usage} histogram is recorded too. Off with
- * {@code dspy4j.observations.enabled=false}.
+ * ObservationRegistry} (its meter handler records {@code gen_ai.client.operation.duration}), and
+ * with a {@link MeterRegistry} the {@code gen_ai.client.token.usage} histogram is recorded too. Off
+ * with {@code dspy4j.observations.enabled=false}.
  */
-@AutoConfiguration(afterName = {
-    "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
-    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"
-})
+@AutoConfiguration(
+    afterName = {
+      "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+      "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"
+    })
 @ConditionalOnClass(ObservationRegistry.class)
-@ConditionalOnProperty(prefix = "dspy4j.observations", name = "enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+    prefix = "dspy4j.observations",
+    name = "enabled",
+    havingValue = "true",
+    matchIfMissing = true)
 public class Dspy4jObservationAutoConfiguration {
 
-  /** Wraps the auto-configured LM in an observation per call, when the application has a registry. */
+  /**
+   * Wraps the auto-configured LM in an observation per call, when the application has a registry.
+   */
   @Bean
-  public LanguageModelDecorator dspy4jObservedLanguageModel(ObjectProvider<ObservationRegistry> registry) {
-    return new LanguageModelDecorator(100, lm -> {
-      ObservationRegistry r = registry.getIfUnique();
-      return r == null ? lm : ObservedLanguageModel.of(lm, r);
-    });
+  public LanguageModelDecorator dspy4jObservedLanguageModel(
+      ObjectProvider<ObservationRegistry> registry) {
+    return new LanguageModelDecorator(
+        100,
+        lm -> {
+          ObservationRegistry r = registry.getIfUnique();
+          return r == null ? lm : ObservedLanguageModel.of(lm, r);
+        });
   }
 
   /** The token-usage histogram, when Micrometer's meters are present. */

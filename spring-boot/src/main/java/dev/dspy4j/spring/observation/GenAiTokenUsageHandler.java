@@ -10,11 +10,11 @@ import java.util.Objects;
 
 /**
  * Records OpenTelemetry's {@value #TOKEN_USAGE} histogram (unit {@code {token}}) from the
- * observations of an {@link ObservedLanguageModel}: one sample per call and token type
- * ({@code gen_ai.token.type} = {@code input} or {@code output}), tagged with {@code
- * gen_ai.operation.name} and {@code gen_ai.request.model}. Cache hits cost no tokens and are not
- * recorded. The call's duration ({@value ObservedLanguageModel#OPERATION_DURATION}) is recorded by
- * Micrometer's own meter handler from the same observation.
+ * observations of an {@link ObservedLanguageModel}: one sample per call and token type ({@code
+ * gen_ai.token.type} = {@code input} or {@code output}), tagged with {@code gen_ai.operation.name}
+ * and {@code gen_ai.request.model}. Cache hits cost no tokens and are not recorded. The call's
+ * duration ({@value ObservedLanguageModel#OPERATION_DURATION}) is recorded by Micrometer's own
+ * meter handler from the same observation.
  */
 public final class GenAiTokenUsageHandler implements ObservationHandler<Observation.Context> {
 

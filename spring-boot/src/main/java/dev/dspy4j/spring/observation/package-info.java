@@ -1,6 +1,4 @@
-/**
- * Micrometer observation of LM calls in Spring Boot, including GenAI token-usage metrics.
- */
+/** Micrometer observation of LM calls in Spring Boot, including GenAI token-usage metrics. */
 @NullMarked
 package dev.dspy4j.spring.observation;
 

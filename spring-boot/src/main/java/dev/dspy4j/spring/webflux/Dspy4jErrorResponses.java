@@ -26,12 +26,13 @@ import reactor.core.publisher.Mono;
  *
  * <ul>
  *   <li>a missing input ({@link MissingInputException}) or a bad input value (an {@link
- *       IllegalArgumentException} raised by dspy4j itself): 400 with the message (it names the field).
- *       An {@code IllegalArgumentException} raised by the application's own code is left alone
- *       (Boot's default handling: 500), so that a bug is not answered as the client's fault;
+ *       IllegalArgumentException} raised by dspy4j itself): 400 with the message (it names the
+ *       field). An {@code IllegalArgumentException} raised by the application's own code is left
+ *       alone (Boot's default handling: 500), so that a bug is not answered as the client's fault;
  *   <li>{@link RateLimitException}: 429, with {@code Retry-After} when the gateway gave one;
  *   <li>{@link LmTimeoutException}: 504; {@link ConnectionException}: 503; a gateway 503: 503;
- *   <li>every other {@link LmException} and an unparseable LM answer ({@link AdapterParseException}): 502.
+ *   <li>every other {@link LmException} and an unparseable LM answer ({@link
+ *       AdapterParseException}): 502.
  * </ul>
  *
  * LM failures carry the gateway's request id ({@code requestId}) when known, and a fixed
@@ -55,7 +56,9 @@ public class Dspy4jErrorResponses {
     return problem(HttpStatus.BAD_REQUEST, "Invalid chat request", e.getMessage(), null, null);
   }
 
-  /** 400 for an input value dspy4j refused; any other {@code IllegalArgumentException} passes on. */
+  /**
+   * 400 for an input value dspy4j refused; any other {@code IllegalArgumentException} passes on.
+   */
   @ExceptionHandler(IllegalArgumentException.class)
   public Mono<ResponseEntity<ProblemDetail>> badValue(IllegalArgumentException e) {
     return raisedByDspy4j(e)
@@ -63,7 +66,10 @@ public class Dspy4jErrorResponses {
         : Mono.error(e);
   }
 
-  /** True when the first frame outside the JDK is dspy4j's (the exception was raised by the library). */
+  /**
+   * True when the first frame outside the JDK is dspy4j's (the exception was raised by the
+   * library).
+   */
   private static boolean raisedByDspy4j(Throwable e) {
     for (StackTraceElement frame : e.getStackTrace()) {
       String cls = frame.getClassName();
@@ -76,8 +82,12 @@ public class Dspy4jErrorResponses {
   /** 502 when the LM's answer did not have the signature's fields. */
   @ExceptionHandler(AdapterParseException.class)
   public ResponseEntity<ProblemDetail> unparseable(AdapterParseException e) {
-    return problem(HttpStatus.BAD_GATEWAY, "Unparseable LM answer",
-        "the language model's answer did not contain the expected output fields", null, null);
+    return problem(
+        HttpStatus.BAD_GATEWAY,
+        "Unparseable LM answer",
+        "the language model's answer did not contain the expected output fields",
+        null,
+        null);
   }
 
   /** 429/502/503/504 for a failed LM call. */
@@ -91,25 +101,38 @@ public class Dspy4jErrorResponses {
     } else if (e instanceof LmTimeoutException) {
       status = HttpStatus.GATEWAY_TIMEOUT;
       title = "LM call timed out";
-    } else if (e instanceof ConnectionException || (e instanceof ServerException && e.statusCode() == 503)) {
+    } else if (e instanceof ConnectionException
+        || (e instanceof ServerException && e.statusCode() == 503)) {
       status = HttpStatus.SERVICE_UNAVAILABLE;
       title = "LM unavailable";
     } else {
       status = HttpStatus.BAD_GATEWAY;
       title = "LM call failed";
     }
-    String detail = title + " (" + e.getClass().getSimpleName()
-        + (e.statusCode() > 0 ? ", upstream status " + e.statusCode() : "") + ")";
-    String retryAfter = e.retryAfter().map(d -> Long.toString(Math.max(1, (d.toMillis() + 999) / 1000))).orElse(null);
+    String detail =
+        title
+            + " ("
+            + e.getClass().getSimpleName()
+            + (e.statusCode() > 0 ? ", upstream status " + e.statusCode() : "")
+            + ")";
+    String retryAfter =
+        e.retryAfter()
+            .map(d -> Long.toString(Math.max(1, (d.toMillis() + 999) / 1000)))
+            .orElse(null);
     return problem(status, title, detail, e.requestId().orElse(null), retryAfter);
   }
 
   private static ResponseEntity<ProblemDetail> problem(
-      HttpStatus status, String title, String detail, @Nullable String requestId, @Nullable String retryAfter) {
+      HttpStatus status,
+      String title,
+      String detail,
+      @Nullable String requestId,
+      @Nullable String retryAfter) {
     ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
     body.setTitle(title);
     if (requestId != null) body.setProperty("requestId", requestId);
-    ResponseEntity.BodyBuilder b = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    ResponseEntity.BodyBuilder b =
+        ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
     if (retryAfter != null) b.header(HttpHeaders.RETRY_AFTER, retryAfter);
     return b.body(body);
   }

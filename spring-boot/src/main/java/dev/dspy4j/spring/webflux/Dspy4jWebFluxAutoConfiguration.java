@@ -23,12 +23,17 @@ public class Dspy4jWebFluxAutoConfiguration {
   /** Copies incoming Helicone session, user and property headers into the Reactor Context. */
   @Bean
   @ConditionalOnMissingBean
-  @ConditionalOnProperty(prefix = "dspy4j.web.context-filter", name = "enabled", havingValue = "true", matchIfMissing = true)
+  @ConditionalOnProperty(
+      prefix = "dspy4j.web.context-filter",
+      name = "enabled",
+      havingValue = "true",
+      matchIfMissing = true)
   public HeliconeContextWebFilter dspy4jHeliconeContextWebFilter(Dspy4jProperties properties) {
     try {
       return new HeliconeContextWebFilter(properties.getWeb().getContextFilter());
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("Invalid dspy4j.web.context-filter configuration: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Invalid dspy4j.web.context-filter configuration: " + e.getMessage(), e);
     }
   }
 

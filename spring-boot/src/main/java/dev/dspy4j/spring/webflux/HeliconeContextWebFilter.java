@@ -33,8 +33,8 @@ import reactor.core.publisher.Mono;
  * <p>The authenticated principal's name, when there is one, becomes the user and wins over the
  * header; a name that cannot be sent as a header (non-ASCII, control characters) is percent-encoded
  * with {@link HeaderValues#percentEncode}. An incoming header the gateway could not accept (a blank
- * or non-ASCII value, an illegal property name, too many properties) is answered with 400 naming the
- * header, before the handler runs. Runs after Spring Security's filter chain (order -100).
+ * or non-ASCII value, an illegal property name, too many properties) is answered with 400 naming
+ * the header, before the handler runs. Runs after Spring Security's filter chain (order -100).
  */
 public final class HeliconeContextWebFilter implements WebFilter, Ordered {
 
@@ -45,12 +45,17 @@ public final class HeliconeContextWebFilter implements WebFilter, Ordered {
   public HeliconeContextWebFilter(Dspy4jProperties.ContextFilter settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.propertyPrefix = settings.getPropertyHeaderPrefix().toLowerCase(Locale.ROOT);
-    for (String name : List.of(settings.getSessionIdHeader(), settings.getSessionNameHeader(),
-        settings.getSessionPathHeader(), settings.getUserIdHeader())) {
+    for (String name :
+        List.of(
+            settings.getSessionIdHeader(),
+            settings.getSessionNameHeader(),
+            settings.getSessionPathHeader(),
+            settings.getUserIdHeader())) {
       HeaderValues.validateName(name);
     }
     if (settings.getPropertyHeaderPrefix().isEmpty()) {
-      throw new IllegalArgumentException("dspy4j.web.context-filter.property-header-prefix must not be empty");
+      throw new IllegalArgumentException(
+          "dspy4j.web.context-filter.property-header-prefix must not be empty");
     }
   }
 
@@ -67,14 +72,21 @@ public final class HeliconeContextWebFilter implements WebFilter, Ordered {
     } catch (BadHeader e) {
       return badRequest(exchange.getResponse(), e.getMessage());
     }
-    Mono<Optional<String>> user = settings.isPrincipalAsUser()
-        ? exchange.getPrincipal().map(HeliconeContextWebFilter::userName).defaultIfEmpty(Optional.empty())
-        : Mono.just(Optional.empty());
-    return user.flatMap(name -> {
-      name.ifPresent(headers::userId);
-      HeliconeHeaders built = headers.build();
-      return built.isEmpty() ? chain.filter(exchange) : chain.filter(exchange).contextWrite(Helicone.with(built));
-    });
+    Mono<Optional<String>> user =
+        settings.isPrincipalAsUser()
+            ? exchange
+                .getPrincipal()
+                .map(HeliconeContextWebFilter::userName)
+                .defaultIfEmpty(Optional.empty())
+            : Mono.just(Optional.empty());
+    return user.flatMap(
+        name -> {
+          name.ifPresent(headers::userId);
+          HeliconeHeaders built = headers.build();
+          return built.isEmpty()
+              ? chain.filter(exchange)
+              : chain.filter(exchange).contextWrite(Helicone.with(built));
+        });
   }
 
   private void copyHeaders(HttpHeaders incoming, HeliconeHeaders.Builder out) {
@@ -91,8 +103,12 @@ public final class HeliconeContextWebFilter implements WebFilter, Ordered {
       String header = e.getKey();
       if (!header.toLowerCase(Locale.ROOT).startsWith(propertyPrefix)) continue;
       if (++properties > settings.getMaxProperties()) {
-        throw new BadHeader("too many " + settings.getPropertyHeaderPrefix() + "* headers (at most "
-            + settings.getMaxProperties() + ")");
+        throw new BadHeader(
+            "too many "
+                + settings.getPropertyHeaderPrefix()
+                + "* headers (at most "
+                + settings.getMaxProperties()
+                + ")");
       }
       String property = header.substring(propertyPrefix.length());
       String value = single(incoming, header);
@@ -114,13 +130,16 @@ public final class HeliconeContextWebFilter implements WebFilter, Ordered {
       setter.run();
     } catch (IllegalArgumentException e) {
       // The core's messages name the header and never echo more than a short preview of the value.
-      throw new BadHeader("header " + header + " cannot be forwarded to the LM gateway: " + e.getMessage());
+      throw new BadHeader(
+          "header " + header + " cannot be forwarded to the LM gateway: " + e.getMessage());
     }
   }
 
   private static Optional<String> userName(Principal principal) {
-    // Spring Security's anonymous token is not a user (matched by name: no compile dependency on Security).
-    if (principal.getClass().getSimpleName().equals("AnonymousAuthenticationToken")) return Optional.empty();
+    // Spring Security's anonymous token is not a user (matched by name: no compile dependency on
+    // Security).
+    if (principal.getClass().getSimpleName().equals("AnonymousAuthenticationToken"))
+      return Optional.empty();
     String name = principal.getName();
     if (name == null || name.isBlank()) return Optional.empty();
     try {
@@ -134,7 +153,8 @@ public final class HeliconeContextWebFilter implements WebFilter, Ordered {
   private static Mono<Void> badRequest(ServerHttpResponse response, String message) {
     response.setStatusCode(HttpStatus.BAD_REQUEST);
     response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
-    DataBuffer body = response.bufferFactory().wrap((message + "\n").getBytes(StandardCharsets.UTF_8));
+    DataBuffer body =
+        response.bufferFactory().wrap((message + "\n").getBytes(StandardCharsets.UTF_8));
     return response.writeWith(Mono.just(body));
   }
 

@@ -8,6 +8,7 @@ import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.predict.ChainOfThought;
 import dev.dspy4j.core.predict.Prediction;
 import dev.dspy4j.streaming.LM;
+import dev.dspy4j.streaming.relay.AiSdkInputMapping;
 import dev.dspy4j.streaming.relay.SseRelay;
 import java.time.Duration;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.userdetails.MapReactiveUserDetailsService;
@@ -24,8 +26,6 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.http.ResponseEntity;
-import dev.dspy4j.streaming.relay.AiSdkInputMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
@@ -65,14 +65,20 @@ public class QaTestApplication {
     @GetMapping("/two-step")
     Mono<Map<String, Object>> twoStep(@RequestParam String question) {
       return qa.call(Map.of("question", question))
-          .flatMap(first -> qa.call(Map.of("question", "Check: " + first.get("answer")))
-              .map(second -> Map.<String, Object>of("first", first.get("answer"), "second", second.get("answer"))));
+          .flatMap(
+              first ->
+                  qa.call(Map.of("question", "Check: " + first.get("answer")))
+                      .map(
+                          second ->
+                              Map.<String, Object>of(
+                                  "first", first.get("answer"), "second", second.get("answer"))));
     }
 
     /** The Vercel AI SDK's chat endpoint: its request body in, its UI message stream out. */
     @PostMapping("/api/chat")
     ResponseEntity<Flux<ServerSentEvent<String>>> chat(@RequestBody String body) {
-      Map<String, Object> inputs = SseEvents.aiSdkInputs(body, AiSdkInputMapping.lastUserMessageAs("question"));
+      Map<String, Object> inputs =
+          SseEvents.aiSdkInputs(body, AiSdkInputMapping.lastUserMessageAs("question"));
       return SseEvents.response(SseEvents.AI_SDK_RELAY, qa.stream(inputs));
     }
 
@@ -83,13 +89,21 @@ public class QaTestApplication {
 
     /** The LM cannot be reached: fails before the first event. */
     @GetMapping(path = "/stream-unreachable", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<String>> unreachable(@RequestParam String question, @RequestParam int port) {
-      LM down = LM.builder("gpt-4o-mini").apiBase("http://127.0.0.1:" + port + "/v1").apiKey("sk-unreachable-123456")
-          .numRetries(0).cache(false).build();
+    Flux<ServerSentEvent<String>> unreachable(
+        @RequestParam String question, @RequestParam int port) {
+      LM down =
+          LM.builder("gpt-4o-mini")
+              .apiBase("http://127.0.0.1:" + port + "/v1")
+              .apiKey("sk-unreachable-123456")
+              .numRetries(0)
+              .cache(false)
+              .build();
       return SseEvents.from(qa.withLm(down).stream(Map.of("question", question)));
     }
 
-    /** The LM fails after some reasoning was streamed, with a URL and a credential in its message. */
+    /**
+     * The LM fails after some reasoning was streamed, with a URL and a credential in its message.
+     */
     @GetMapping(path = "/stream-breaks", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<String>> breaks(@RequestParam String question) {
       return SseEvents.from(qa.withLm(new BreakingLm()).stream(Map.of("question", question)));
@@ -97,21 +111,27 @@ public class QaTestApplication {
 
     /** Streams only the named field: an unknown field is a bad value that dspy4j refuses. */
     @GetMapping(path = "/stream-field", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<String>> streamField(@RequestParam String question, @RequestParam String field) {
+    Flux<ServerSentEvent<String>> streamField(
+        @RequestParam String question, @RequestParam String field) {
       return SseEvents.from(qa.stream(Map.of("question", question), field));
     }
 
     /** The application's own bug: not the client's fault. */
     @GetMapping("/app-bug")
     Mono<String> appBug() {
-      return Mono.error(new IllegalArgumentException("internal invariant broken in the application"));
+      return Mono.error(
+          new IllegalArgumentException("internal invariant broken in the application"));
     }
 
-    /** The LM is silent for 600 ms before it answers (or fails): the relay's heartbeat goes first. */
+    /**
+     * The LM is silent for 600 ms before it answers (or fails): the relay's heartbeat goes first.
+     */
     @GetMapping(path = "/stream-silent", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<String>> silent(@RequestParam String question, @RequestParam boolean fail) {
+    Flux<ServerSentEvent<String>> silent(
+        @RequestParam String question, @RequestParam boolean fail) {
       LanguageModel silentLm = new SilentLm(Duration.ofMillis(600), fail);
-      return SseEvents.from(SseRelay.create().withHeartbeat(Duration.ofMillis(100)),
+      return SseEvents.from(
+          SseRelay.create().withHeartbeat(Duration.ofMillis(100)),
           qa.withLm(silentLm).stream(Map.of("question", question)));
     }
 
@@ -143,15 +163,23 @@ public class QaTestApplication {
 
     @Override
     public Flux<LmChunk> stream(LmRequest request) {
-      Flux<LmChunk> after = fail
-          ? Flux.error(new dev.dspy4j.core.lm.ServerException("the gateway answered 503", 503, null, null, null, null))
-          : Flux.just("[[ ## reasoning ## ]]\nQuiet first. ", "Then talking.\n\n[[ ## answer ## ]]\nDone.",
-              "\n\n[[ ## completed ## ]]").map(LmChunk::ofText);
+      Flux<LmChunk> after =
+          fail
+              ? Flux.error(
+                  new dev.dspy4j.core.lm.ServerException(
+                      "the gateway answered 503", 503, null, null, null, null))
+              : Flux.just(
+                      "[[ ## reasoning ## ]]\nQuiet first. ",
+                      "Then talking.\n\n[[ ## answer ## ]]\nDone.",
+                      "\n\n[[ ## completed ## ]]")
+                  .map(LmChunk::ofText);
       return Mono.delay(silence).thenMany(after);
     }
   }
 
-  /** Streams a little reasoning, then fails like a reset connection whose message names internals. */
+  /**
+   * Streams a little reasoning, then fails like a reset connection whose message names internals.
+   */
   static final class BreakingLm implements LanguageModel {
     @Override
     public String model() {
@@ -165,12 +193,15 @@ public class QaTestApplication {
 
     @Override
     public Flux<LmChunk> stream(LmRequest request) {
-      String text = "[[ ## reasoning ## ]]\nLet me think about this carefully, step by step, for a while.";
+      String text =
+          "[[ ## reasoning ## ]]\nLet me think about this carefully, step by step, for a while.";
       return Flux.fromArray(text.split("(?<= )"))
           .delayElements(Duration.ofMillis(5))
           .map(LmChunk::ofText)
-          .concatWith(Mono.error(new LmException(
-              "stream reset by http://10.1.2.3:8080/v1/chat/completions (sent Authorization: Bearer sk-live-abcdef123456)")));
+          .concatWith(
+              Mono.error(
+                  new LmException(
+                      "stream reset by http://10.1.2.3:8080/v1/chat/completions (sent Authorization: Bearer sk-live-abcdef123456)")));
     }
   }
 }

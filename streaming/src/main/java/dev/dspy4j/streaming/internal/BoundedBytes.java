@@ -35,12 +35,15 @@ public final class BoundedBytes {
     int n = buf.readableBytes();
     if (length + (long) n > limit) {
       if (!truncate) {
-        throw new TooLargeException("the response body is larger than the limit of " + limit + " bytes");
+        throw new TooLargeException(
+            "the response body is larger than the limit of " + limit + " bytes");
       }
       n = limit - length;
     }
     if (length + n > bytes.length) {
-      bytes = Arrays.copyOf(bytes, (int) Math.min(limit, Math.max(length + (long) n, bytes.length * 2L)));
+      bytes =
+          Arrays.copyOf(
+              bytes, (int) Math.min(limit, Math.max(length + (long) n, bytes.length * 2L)));
     }
     buf.getBytes(buf.readerIndex(), bytes, length, n);
     length += n;

@@ -11,14 +11,15 @@ import java.nio.ByteOrder;
  * these loops test one 64-bit word per step instead of one byte. Stateless.
  *
  * <p>For a word {@code w}, {@code (w - 0x01..01 * n) & ~w & 0x80..80} sets the high bit of every
- * byte below {@code n} (bytes of {@code 0x80} and above never qualify); the lowest such bit is always
- * a true match (a borrow only spreads upwards), so the first match is exact even when several
- * conditions are combined with {@code |}. A byte equal to {@code v} is a zero byte of
+ * byte below {@code n} (bytes of {@code 0x80} and above never qualify); the lowest such bit is
+ * always a true match (a borrow only spreads upwards), so the first match is exact even when
+ * several conditions are combined with {@code |}. A byte equal to {@code v} is a zero byte of
  * {@code w ^ (0x01..01 * v)}, i.e. a byte below 1.
  */
 final class ByteScan {
 
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
   private static final long LF = ONES * '\n';

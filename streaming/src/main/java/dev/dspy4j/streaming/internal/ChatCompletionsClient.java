@@ -32,18 +32,19 @@ import reactor.netty.http.client.HttpClientResponse;
 import reactor.util.context.ContextView;
 
 /**
- * The transport of an LM ({@link LmTransport}): {@code POST {apiBase}/chat/completions} over Reactor
- * Netty, exactly one attempt per subscription. Retries, the rate limiter, the cache and the
+ * The transport of an LM ({@link LmTransport}): {@code POST {apiBase}/chat/completions} over
+ * Reactor Netty, exactly one attempt per subscription. Retries, the rate limiter, the cache and the
  * bookkeeping are the links of the LM's {@code LmChain} around it; the chain resubscribes for a
- * retry, and the request it passes is the same effective request each time, so every retry sends the
- * same body and headers. A streamed attempt's response headers go to the chain
- * ({@link LmTransport#reportStreamHeaders}) for its rate limiter. Immutable and thread-safe.
+ * retry, and the request it passes is the same effective request each time, so every retry sends
+ * the same body and headers. A streamed attempt's response headers go to the chain ({@link
+ * LmTransport#reportStreamHeaders}) for its rate limiter. Immutable and thread-safe.
  */
 public final class ChatCompletionsClient implements LmTransport {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final ChunkParser CHUNK_PARSER = new ChunkParser();
   private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
+
   /** How long the rest of a streamed body may take to end after {@code [DONE]}. */
   private static final Duration DONE_GRACE = Duration.ofSeconds(1);
 
@@ -51,21 +52,28 @@ public final class ChatCompletionsClient implements LmTransport {
   private final HttpClient http;
   private final LmErrors errors;
   private final Clock clock = Clock.systemUTC();
+
   /**
    * The URL as a {@link URI}: Reactor Netty parses a String URL itself and takes a one-digit port
    * ({@code http://127.0.0.1:1}) for part of a host name to resolve; a URI is taken as it is.
    */
   private final URI completionsUri;
 
-  /** The client for {@code settings}: its HttpClient (or the shared pool) with the LM's timeouts applied. */
+  /**
+   * The client for {@code settings}: its HttpClient (or the shared pool) with the LM's timeouts
+   * applied.
+   */
   public ChatCompletionsClient(LmSettings settings) {
     this.settings = settings;
-    HttpClient base = settings.httpClient() != null
-        ? settings.httpClient()
-        : HttpClient.create(DefaultConnectionPool.get());
-    this.http = base
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
-        .responseTimeout(settings.firstByteTimeout());
+    HttpClient base =
+        settings.httpClient() != null
+            ? settings.httpClient()
+            : HttpClient.create(DefaultConnectionPool.get());
+    this.http =
+        base.option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
+            .responseTimeout(settings.firstByteTimeout());
     this.errors = new LmErrors(settings);
     this.completionsUri = URI.create(settings.completionsUrl());
   }
@@ -76,16 +84,17 @@ public final class ChatCompletionsClient implements LmTransport {
   }
 
   /**
-   * One non-streamed attempt of {@code effective}. Emits the response or a typed
-   * {@code LmException}; cancelling closes the exchange in flight.
+   * One non-streamed attempt of {@code effective}. Emits the response or a typed {@code
+   * LmException}; cancelling closes the exchange in flight.
    */
   @Override
   public Mono<LmResponse> send(LmRequest effective) {
-    return Mono.defer(() -> {
-      byte[] body = RequestBody.json(MAPPER, settings.model(), effective, false);
-      Headers headers = requestHeaders(effective, "application/json");
-      return completeOnce(body, headers);
-    });
+    return Mono.defer(
+        () -> {
+          byte[] body = RequestBody.json(MAPPER, settings.model(), effective, false);
+          Headers headers = requestHeaders(effective, "application/json");
+          return completeOnce(body, headers);
+        });
   }
 
   /**
@@ -94,66 +103,104 @@ public final class ChatCompletionsClient implements LmTransport {
    */
   @Override
   public Flux<LmChunk> sendStream(LmRequest effective) {
-    return Flux.deferContextual(context -> {
-      byte[] body = RequestBody.json(MAPPER, settings.model(), effective, true);
-      Headers headers = requestHeaders(effective, "text/event-stream");
-      return streamOnce(body, headers, context);
-    });
+    return Flux.deferContextual(
+        context -> {
+          byte[] body = RequestBody.json(MAPPER, settings.model(), effective, true);
+          Headers headers = requestHeaders(effective, "text/event-stream");
+          return streamOnce(body, headers, context);
+        });
   }
 
   private Mono<LmResponse> completeOnce(byte[] body, Headers headers) {
-    return exchange(body, headers, (res, connection, content, status, requestId) ->
-        readBody(content).map(bytes -> toResponse(bytes, responseHeaders(res.responseHeaders()), status, requestId)))
+    return exchange(
+            body,
+            headers,
+            (res, connection, content, status, requestId) ->
+                readBody(content)
+                    .map(
+                        bytes ->
+                            toResponse(
+                                bytes, responseHeaders(res.responseHeaders()), status, requestId)))
         .single();
   }
 
   private Flux<LmChunk> streamOnce(byte[] body, Headers headers, ContextView context) {
-    return exchange(body, headers, (res, connection, content, status, requestId) -> {
-      // A stream's chunks carry no headers: the chain's rate limiter hears about the server's budget here.
-      LmTransport.reportStreamHeaders(context, () -> responseHeaders(res.responseHeaders()));
-      String contentType = res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE, "");
-      if (contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-        // The server ignored "stream": true and answered with one JSON completion.
-        return readBody(content).flatMapIterable(bytes -> toChunks(toResponse(bytes, Headers.empty(), status, requestId)));
-      }
-      var chunks = new ChunkStream(settings.maxLineBytes(), CHUNK_PARSER, MAPPER, errors, status, requestId);
-      var timers = StreamTimers.start(connection, settings.idleTimeout(), min(DONE_GRACE, settings.idleTimeout()), chunks::done);
-      return content
-          .map(buf -> {
-            ChunkStream.Batch batch = chunks.decode(buf);
-            if (chunks.done()) {
-              timers.onDone();
-            }
-            return batch;
-          })
-          // One buffer at a time: the next socket read waits until this buffer's chunks were requested.
-          .flatMapIterable(batch -> batch, 1)
-          // After [DONE] the answer is complete: a failure of the rest of the body does not spoil it.
-          .onErrorResume(t -> chunks.done() ? Mono.empty() : Mono.error(t))
-          .concatWith(Mono.fromRunnable(chunks::end))
-          .doFinally(signal -> timers.finish());
-    });
+    return exchange(
+        body,
+        headers,
+        (res, connection, content, status, requestId) -> {
+          // A stream's chunks carry no headers: the chain's rate limiter hears about the server's
+          // budget here.
+          LmTransport.reportStreamHeaders(context, () -> responseHeaders(res.responseHeaders()));
+          String contentType = res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE, "");
+          if (contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            // The server ignored "stream": true and answered with one JSON completion.
+            return readBody(content)
+                .flatMapIterable(
+                    bytes -> toChunks(toResponse(bytes, Headers.empty(), status, requestId)));
+          }
+          var chunks =
+              new ChunkStream(
+                  settings.maxLineBytes(), CHUNK_PARSER, MAPPER, errors, status, requestId);
+          var timers =
+              StreamTimers.start(
+                  connection,
+                  settings.idleTimeout(),
+                  min(DONE_GRACE, settings.idleTimeout()),
+                  chunks::done);
+          return content
+              .map(
+                  buf -> {
+                    ChunkStream.Batch batch = chunks.decode(buf);
+                    if (chunks.done()) {
+                      timers.onDone();
+                    }
+                    return batch;
+                  })
+              // One buffer at a time: the next socket read waits until this buffer's chunks were
+              // requested.
+              .flatMapIterable(batch -> batch, 1)
+              // After [DONE] the answer is complete: a failure of the rest of the body does not
+              // spoil it.
+              .onErrorResume(t -> chunks.done() ? Mono.empty() : Mono.error(t))
+              .concatWith(Mono.fromRunnable(chunks::end))
+              .doFinally(signal -> timers.finish());
+        });
   }
 
-  /** Reads a 2xx response with {@code onSuccess}, or turns an error status into its typed exception. */
+  /**
+   * Reads a 2xx response with {@code onSuccess}, or turns an error status into its typed exception.
+   */
   private interface SuccessHandler<T> {
-    Publisher<T> handle(HttpClientResponse res, Connection connection, ByteBufFlux content, int status,
+    Publisher<T> handle(
+        HttpClientResponse res,
+        Connection connection,
+        ByteBufFlux content,
+        int status,
         @Nullable String requestId);
   }
 
-  /** One HTTP exchange; every failure leaves it as an {@code LmException} with status and request id. */
+  /**
+   * One HTTP exchange; every failure leaves it as an {@code LmException} with status and request
+   * id.
+   */
   private <T> Flux<T> exchange(byte[] body, Headers headers, SuccessHandler<T> onSuccess) {
     return post(body, headers)
-        .responseConnection((res, connection) -> {
-          ByteBufFlux content = connection.inbound().receive();
-          int status = res.status().code();
-          String requestId = requestId(res.responseHeaders());
-          Mono<T> unreadable = status < 200 || status > 299 ? null : unreadableSuccess(res, content, requestId);
-          Publisher<T> result = status < 200 || status > 299
-              ? errorResponse(res, content, requestId)
-              : unreadable != null ? unreadable : onSuccess.handle(res, connection, content, status, requestId);
-          return Flux.from(result).onErrorMap(t -> errors.fromTransport(t, status, requestId));
-        })
+        .responseConnection(
+            (res, connection) -> {
+              ByteBufFlux content = connection.inbound().receive();
+              int status = res.status().code();
+              String requestId = requestId(res.responseHeaders());
+              Mono<T> unreadable =
+                  status < 200 || status > 299 ? null : unreadableSuccess(res, content, requestId);
+              Publisher<T> result =
+                  status < 200 || status > 299
+                      ? errorResponse(res, content, requestId)
+                      : unreadable != null
+                          ? unreadable
+                          : onSuccess.handle(res, connection, content, status, requestId);
+              return Flux.from(result).onErrorMap(t -> errors.fromTransport(t, status, requestId));
+            })
         .onErrorMap(t -> errors.fromTransport(t, 0, null));
   }
 
@@ -163,61 +210,120 @@ public final class ChatCompletionsClient implements LmTransport {
    * HTML page (a proxy or captive portal answering in the gateway's place). Only the first buffer
    * is read, for a sample of the page; the connection is then closed.
    */
-  private <T> @Nullable Mono<T> unreadableSuccess(HttpClientResponse res, ByteBufFlux content, @Nullable String requestId) {
+  private <T> @Nullable Mono<T> unreadableSuccess(
+      HttpClientResponse res, ByteBufFlux content, @Nullable String requestId) {
     int status = res.status().code();
     String at = (requestId == null ? "" : " [request id " + requestId + "]");
     String encoding = res.responseHeaders().get(HttpHeaderNames.CONTENT_ENCODING, "").trim();
     if (!encoding.isEmpty() && !encoding.equalsIgnoreCase("identity")) {
-      return content.asByteArray().next().then(Mono.error(() -> new ServerException("POST " + settings.completionsUrl()
-          + " answered HTTP " + status + " with Content-Encoding " + encoding + " although the request accepted no"
-          + " encoding, so the body cannot be read (is a proxy compressing responses?)" + at + ". Turn compression"
-          + " off at the proxy, or give the LM an HttpClient with .compress(true) to accept and decode it.",
-          status, requestId, null, null, null)));
+      return content
+          .asByteArray()
+          .next()
+          .then(
+              Mono.error(
+                  () ->
+                      new ServerException(
+                          "POST "
+                              + settings.completionsUrl()
+                              + " answered HTTP "
+                              + status
+                              + " with Content-Encoding "
+                              + encoding
+                              + " although the request accepted no"
+                              + " encoding, so the body cannot be read (is a proxy compressing responses?)"
+                              + at
+                              + ". Turn compression"
+                              + " off at the proxy, or give the LM an HttpClient with .compress(true) to accept and decode it.",
+                          status,
+                          requestId,
+                          null,
+                          null,
+                          null)));
     }
     String type = res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE, "");
     if (type.toLowerCase(Locale.ROOT).startsWith("text/html")) {
-      return content.asString(StandardCharsets.UTF_8).next().defaultIfEmpty("").flatMap(page -> {
-        String sample = page.replaceAll("\\s+", " ").strip();
-        sample = errors.scrub(sample.length() > 300 ? sample.substring(0, 300) + "..." : sample);
-        return Mono.error(new ServerException("POST " + settings.completionsUrl() + " answered HTTP " + status
-            + " with a text/html page instead of a chat completion or event stream, probably from a proxy or"
-            + " captive portal in between: " + sample + at + ". Check apiBase and any proxy on the way.",
-            status, requestId, null, sample, null));
-      });
+      return content
+          .asString(StandardCharsets.UTF_8)
+          .next()
+          .defaultIfEmpty("")
+          .flatMap(
+              page -> {
+                String sample = page.replaceAll("\\s+", " ").strip();
+                sample =
+                    errors.scrub(sample.length() > 300 ? sample.substring(0, 300) + "..." : sample);
+                return Mono.error(
+                    new ServerException(
+                        "POST "
+                            + settings.completionsUrl()
+                            + " answered HTTP "
+                            + status
+                            + " with a text/html page instead of a chat completion or event stream, probably from a proxy or"
+                            + " captive portal in between: "
+                            + sample
+                            + at
+                            + ". Check apiBase and any proxy on the way.",
+                        status,
+                        requestId,
+                        null,
+                        sample,
+                        null));
+              });
     }
     return null;
   }
 
   private Mono<BoundedBytes> readBody(ByteBufFlux content) {
-    return content.reduceWith(() -> BoundedBytes.failingAbove(settings.maxResponseBytes()), BoundedBytes::append);
+    return content.reduceWith(
+        () -> BoundedBytes.failingAbove(settings.maxResponseBytes()), BoundedBytes::append);
   }
 
   private HttpClient.ResponseReceiver<?> post(byte[] body, Headers headers) {
     return http.post()
         .uri(completionsUri)
-        .send((req, out) -> {
-          headers.forEach(req::header);
-          req.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
-          return out.sendByteArray(Mono.just(body));
-        });
+        .send(
+            (req, out) -> {
+              headers.forEach(req::header);
+              req.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
+              return out.sendByteArray(Mono.just(body));
+            });
   }
 
-  private <T> Mono<T> errorResponse(HttpClientResponse res, ByteBufFlux content, @Nullable String requestId) {
+  private <T> Mono<T> errorResponse(
+      HttpClientResponse res, ByteBufFlux content, @Nullable String requestId) {
     int status = res.status().code();
-    Duration retryAfter = RetryAfter.from(name -> res.responseHeaders().get(name), clock).orElse(null);
-    return content.reduceWith(() -> BoundedBytes.truncatingAt(MAX_ERROR_BODY_BYTES), BoundedBytes::append)
-        .flatMap(bytes -> Mono.<T>error(errors.fromStatus(status, res.status().reasonPhrase(), requestId,
-            retryAfter, ErrorBody.parse(MAPPER, bytes.array(), bytes.length()))));
+    Duration retryAfter =
+        RetryAfter.from(name -> res.responseHeaders().get(name), clock).orElse(null);
+    return content
+        .reduceWith(() -> BoundedBytes.truncatingAt(MAX_ERROR_BODY_BYTES), BoundedBytes::append)
+        .flatMap(
+            bytes ->
+                Mono.<T>error(
+                    errors.fromStatus(
+                        status,
+                        res.status().reasonPhrase(),
+                        requestId,
+                        retryAfter,
+                        ErrorBody.parse(MAPPER, bytes.array(), bytes.length()))));
   }
 
-  private LmResponse toResponse(BoundedBytes bytes, Headers headers, int status, @Nullable String requestId) {
+  private LmResponse toResponse(
+      BoundedBytes bytes, Headers headers, int status, @Nullable String requestId) {
     CompletionParser.Result result;
     try {
       result = CompletionParser.parse(MAPPER, bytes.array(), bytes.length(), headers);
     } catch (IOException e) {
-      throw new ServerException("the response from " + settings.completionsUrl() + " is not a chat completion ("
-          + e.getMessage() + ")" + (requestId == null ? "" : " [request id " + requestId + "]"),
-          status, requestId, null, null, e);
+      throw new ServerException(
+          "the response from "
+              + settings.completionsUrl()
+              + " is not a chat completion ("
+              + e.getMessage()
+              + ")"
+              + (requestId == null ? "" : " [request id " + requestId + "]"),
+          status,
+          requestId,
+          null,
+          null,
+          e);
     }
     if (result instanceof CompletionParser.ErrorInBody e) {
       throw errors.fromErrorEvent(status, requestId, e.error());
@@ -252,10 +358,11 @@ public final class ChatCompletionsClient implements LmTransport {
 
   /** The transport's own headers, with the effective request's over them (names ignoring case). */
   private Headers requestHeaders(LmRequest effective, String accept) {
-    var headers = Headers.builder()
-        .set("Content-Type", "application/json")
-        .set("Accept", accept)
-        .set("User-Agent", "dspy4j");
+    var headers =
+        Headers.builder()
+            .set("Content-Type", "application/json")
+            .set("Accept", accept)
+            .set("User-Agent", "dspy4j");
     if (settings.apiKey() != null) {
       headers.set("Authorization", "Bearer " + settings.apiKey());
     }

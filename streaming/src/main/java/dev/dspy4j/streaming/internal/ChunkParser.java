@@ -11,15 +11,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads one {@code chat.completion.chunk} JSON payload and turns it into {@link LmChunk}s: one per
- * choice that carries text, reasoning, function-call pieces ({@code tool_calls}) or a finish reason (a
- * role-only delta yields none), or one usage chunk when {@code choices} is empty and {@code usage} is
- * present. Unknown fields are skipped.
+ * choice that carries text, reasoning, function-call pieces ({@code tool_calls}) or a finish reason
+ * (a role-only delta yields none), or one usage chunk when {@code choices} is empty and {@code
+ * usage} is present. Unknown fields are skipped.
  *
  * <p>This is the hottest code of a stream (it runs once per token), so it is a small strict JSON
  * reader over the payload's bytes rather than a general parser: field names are compared as bytes
  * (nothing is allocated for the fields it skips), and only the strings it returns are decoded. It
- * still validates everything it skips: malformed JSON anywhere in the payload is an
- * {@link IOException}, as it would be from Jackson. Stateless and thread-safe.
+ * still validates everything it skips: malformed JSON anywhere in the payload is an {@link
+ * IOException}, as it would be from Jackson. Stateless and thread-safe.
  */
 public final class ChunkParser {
 
@@ -70,8 +70,12 @@ public final class ChunkParser {
     private final byte[] b;
     private final int end;
     private int pos;
-    /** Where the last field name read by {@link #fieldName()} starts and ends (between the quotes). */
+
+    /**
+     * Where the last field name read by {@link #fieldName()} starts and ends (between the quotes).
+     */
     private int nameStart;
+
     private int nameEnd;
 
     Reader(byte[] b, int end) {
@@ -134,7 +138,9 @@ public final class ChunkParser {
           LmChunk chunk = choice();
           // A role-only delta carries nothing a subscriber can use; emitting it would also be
           // repeated by a transparent retry.
-          if (!chunk.text().isEmpty() || chunk.reasoning().isPresent() || chunk.finishReason().isPresent()
+          if (!chunk.text().isEmpty()
+              || chunk.reasoning().isPresent()
+              || chunk.finishReason().isPresent()
               || !chunk.toolCallDeltas().isEmpty()) {
             out.add(chunk);
           }
@@ -262,7 +268,10 @@ public final class ChunkParser {
         } while (nextMember('}'));
       }
       pos++;
-      return new ToolCallDelta(index == null ? position : Math.max(index, 0), id, name,
+      return new ToolCallDelta(
+          index == null ? position : Math.max(index, 0),
+          id,
+          name,
           arguments == null ? "" : arguments);
     }
 
@@ -289,10 +298,14 @@ public final class ChunkParser {
         } while (nextMember('}'));
       }
       pos++;
-      return new Usage(prompt, completion, total < 0 ? (int) Math.min(Integer.MAX_VALUE, (long) prompt + completion) : total);
+      return new Usage(
+          prompt,
+          completion,
+          total < 0 ? (int) Math.min(Integer.MAX_VALUE, (long) prompt + completion) : total);
     }
 
-    // ---- structure --------------------------------------------------------------------------------
+    // ---- structure
+    // --------------------------------------------------------------------------------
 
     /** Skips whitespace and returns the next byte without consuming it. */
     private int peek() throws IOException {
@@ -318,7 +331,10 @@ public final class ChunkParser {
       return peek() == ']';
     }
 
-    /** After a member: true when a ',' follows (consumed), false when {@code close} does (not consumed). */
+    /**
+     * After a member: true when a ',' follows (consumed), false when {@code close} does (not
+     * consumed).
+     */
     private boolean nextMember(char close) throws IOException {
       int c = peek();
       if (c == ',') {
@@ -367,7 +383,8 @@ public final class ChunkParser {
       return null;
     }
 
-    // ---- values -----------------------------------------------------------------------------------
+    // ---- values
+    // -----------------------------------------------------------------------------------
 
     /** The string value here, or null after skipping any other value. */
     private @Nullable String stringOrSkip(int depth) throws IOException {
@@ -378,12 +395,14 @@ public final class ChunkParser {
       pos++;
       int start = pos;
       boolean escaped = skipStringBody();
-      return escaped ? unescape(start, pos - 1) : new String(b, start, pos - 1 - start, StandardCharsets.UTF_8);
+      return escaped
+          ? unescape(start, pos - 1)
+          : new String(b, start, pos - 1 - start, StandardCharsets.UTF_8);
     }
 
     /**
-     * The integer value here, saturated to the int range (a token count beyond it is nonsense, but no
-     * reason to fail the stream); null after skipping a value that is not an integer.
+     * The integer value here, saturated to the int range (a token count beyond it is nonsense, but
+     * no reason to fail the stream); null after skipping a value that is not an integer.
      */
     private @Nullable Integer intOrNull() throws IOException {
       int c = peek();
@@ -506,7 +525,8 @@ public final class ChunkParser {
 
     /**
      * Skips a string's body (the cursor is just after the opening quote) up to and including the
-     * closing quote; true when it contains escapes. Unescaped control characters are malformed JSON.
+     * closing quote; true when it contains escapes. Unescaped control characters are malformed
+     * JSON.
      */
     private boolean skipStringBody() throws IOException {
       boolean escaped = false;
@@ -529,13 +549,16 @@ public final class ChunkParser {
       }
     }
 
-    /** Checks and skips the escape after a backslash: one of {@code "\/bfnrt}, or {@code u} and four hex digits. */
+    /**
+     * Checks and skips the escape after a backslash: one of {@code "\/bfnrt}, or {@code u} and four
+     * hex digits.
+     */
     private void skipEscape() throws IOException {
       if (pos >= end) {
         throw fail("truncated string");
       }
       switch (b[pos++]) {
-        case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> { }
+        case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {}
         case 'u' -> {
           for (int k = 0; k < 4; k++) {
             if (pos >= end || Character.digit(b[pos++], 16) < 0) {
@@ -578,10 +601,14 @@ public final class ChunkParser {
       return sb.toString();
     }
 
-
     private static boolean isWordChar(byte c) {
-      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '+' || c == '-' || c == '_';
+      return (c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '.'
+          || c == '+'
+          || c == '-'
+          || c == '_';
     }
 
     private IOException fail(String what) {

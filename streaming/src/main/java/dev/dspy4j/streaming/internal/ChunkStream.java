@@ -36,12 +36,20 @@ public final class ChunkStream implements SseDecoder.Listener {
   private List<LmChunk> out = new ArrayList<>();
   private boolean done;
   private boolean finishReasonSeen;
-  /** Function-call pieces per choice, put together to check them at the end; null until one arrives. */
+
+  /**
+   * Function-call pieces per choice, put together to check them at the end; null until one arrives.
+   */
   private @Nullable TreeMap<Integer, ToolCallAssembler> toolCalls;
 
   /** The chunk stream of one response with this status and request id. */
-  public ChunkStream(int maxLineBytes, ChunkParser parser, ObjectMapper mapper, LmErrors errors,
-      int status, @Nullable String requestId) {
+  public ChunkStream(
+      int maxLineBytes,
+      ChunkParser parser,
+      ObjectMapper mapper,
+      LmErrors errors,
+      int status,
+      @Nullable String requestId) {
     this.decoder = new SseDecoder(maxLineBytes, this);
     this.parser = parser;
     this.mapper = mapper;
@@ -52,11 +60,12 @@ public final class ChunkStream implements SseDecoder.Listener {
 
   /**
    * The chunks one buffer completed, in order, and the failure that stopped decoding it, if any: an
-   * {@code LmException} for an error event or a malformed payload, or a
-   * {@link SseDecoder.LineTooLongException}. Chunks decoded before the failure are kept, so that
-   * the subscriber sees them before the error.
+   * {@code LmException} for an error event or a malformed payload, or a {@link
+   * SseDecoder.LineTooLongException}. Chunks decoded before the failure are kept, so that the
+   * subscriber sees them before the error.
    */
-  public record Batch(List<LmChunk> chunks, @Nullable RuntimeException failure) implements Iterable<LmChunk> {
+  public record Batch(List<LmChunk> chunks, @Nullable RuntimeException failure)
+      implements Iterable<LmChunk> {
 
     /** The chunks, then the failure (if any) thrown where the next chunk would be. */
     @Override
@@ -111,19 +120,26 @@ public final class ChunkStream implements SseDecoder.Listener {
   }
 
   /**
-   * Called when the body ended cleanly. A stream without {@code [DONE]} is complete only if a finish
-   * reason arrived; otherwise it was cut short.
+   * Called when the body ended cleanly. A stream without {@code [DONE]} is complete only if a
+   * finish reason arrived; otherwise it was cut short.
    *
-   * @throws ConnectionException when the stream ended too early (retryable while nothing was emitted)
+   * @throws ConnectionException when the stream ended too early (retryable while nothing was
+   *     emitted)
    */
   public void end() {
     checkToolCalls();
     if (done || finishReasonSeen) {
       return;
     }
-    throw new ConnectionException("the stream ended without [DONE] and without a finish reason"
-        + (requestId == null ? "" : " [request id " + requestId + "]") + ": the answer is incomplete",
-        status, requestId, null, null, null);
+    throw new ConnectionException(
+        "the stream ended without [DONE] and without a finish reason"
+            + (requestId == null ? "" : " [request id " + requestId + "]")
+            + ": the answer is incomplete",
+        status,
+        requestId,
+        null,
+        null,
+        null);
   }
 
   /** True once {@code data: [DONE]} arrived. */
@@ -149,9 +165,18 @@ public final class ChunkStream implements SseDecoder.Listener {
       kind = parser.parse(data, length, out);
     } catch (IOException e) {
       String sample = new String(data, 0, Math.min(length, 200), StandardCharsets.UTF_8);
-      throw new ServerException("the stream from the server contained a data payload that is not a JSON "
-          + "chat.completion.chunk (" + e.getMessage() + "): " + errors.scrub(sample)
-          + (requestId == null ? "" : " [request id " + requestId + "]"), status, requestId, null, null, e);
+      throw new ServerException(
+          "the stream from the server contained a data payload that is not a JSON "
+              + "chat.completion.chunk ("
+              + e.getMessage()
+              + "): "
+              + errors.scrub(sample)
+              + (requestId == null ? "" : " [request id " + requestId + "]"),
+          status,
+          requestId,
+          null,
+          null,
+          e);
     }
     if (kind == ChunkParser.Kind.ERROR) {
       throw errors.fromErrorEvent(status, requestId, ErrorBody.parse(mapper, data, length));
@@ -165,7 +190,8 @@ public final class ChunkStream implements SseDecoder.Listener {
         if (toolCalls == null) {
           toolCalls = new TreeMap<>();
         }
-        ToolCallAssembler calls = toolCalls.computeIfAbsent(chunk.index(), k -> new ToolCallAssembler());
+        ToolCallAssembler calls =
+            toolCalls.computeIfAbsent(chunk.index(), k -> new ToolCallAssembler());
         for (ToolCallDelta d : chunk.toolCallDeltas()) {
           calls.add(d);
         }

@@ -13,10 +13,11 @@ import java.util.TreeMap;
 
 /**
  * Reads a non-streamed {@code chat.completion} body into an {@link LmResponse}: one text per choice
- * in {@code index} order, usage, the finish reason of choice 0 and the model. A body with a top-level
- * {@code error} or without choices is reported as such. Each choice's {@code message.tool_calls} become
- * its {@link ToolCall}s (a call without a name or with arguments that are not a JSON object is a
- * {@link dev.dspy4j.core.lm.MalformedToolCallException}). (One tree per response: not the hot path.)
+ * in {@code index} order, usage, the finish reason of choice 0 and the model. A body with a
+ * top-level {@code error} or without choices is reported as such. Each choice's {@code
+ * message.tool_calls} become its {@link ToolCall}s (a call without a name or with arguments that
+ * are not a JSON object is a {@link dev.dspy4j.core.lm.MalformedToolCallException}). (One tree per
+ * response: not the hot path.)
  */
 public final class CompletionParser {
 
@@ -72,12 +73,13 @@ public final class CompletionParser {
       }
       choice++;
     }
-    return new Completion(builder
-        .usage(usage(root.get("usage")))
-        .finishReason(finish == null || finish.isNull() ? null : finish.asText())
-        .model(model == null || model.isNull() ? null : model.asText())
-        .headers(headers)
-        .build());
+    return new Completion(
+        builder
+            .usage(usage(root.get("usage")))
+            .finishReason(finish == null || finish.isNull() ? null : finish.asText())
+            .model(model == null || model.isNull() ? null : model.asText())
+            .headers(headers)
+            .build());
   }
 
   private static List<ToolCall> toolCalls(JsonNode calls) {
@@ -88,10 +90,14 @@ public final class CompletionParser {
       JsonNode id = call.get("id");
       JsonNode name = function.get("name");
       JsonNode arguments = function.get("arguments");
-      out.add(ToolCall.checked(position++, id != null && id.isTextual() ? id.textValue() : null,
-          name != null && name.isTextual() ? name.textValue() : null,
-          arguments == null || arguments.isNull() ? null
-              : arguments.isTextual() ? arguments.textValue() : arguments.toString()));
+      out.add(
+          ToolCall.checked(
+              position++,
+              id != null && id.isTextual() ? id.textValue() : null,
+              name != null && name.isTextual() ? name.textValue() : null,
+              arguments == null || arguments.isNull()
+                  ? null
+                  : arguments.isTextual() ? arguments.textValue() : arguments.toString()));
     }
     return out;
   }
@@ -103,7 +109,11 @@ public final class CompletionParser {
     int prompt = Math.max(0, usage.path("prompt_tokens").asInt(0));
     int completion = Math.max(0, usage.path("completion_tokens").asInt(0));
     JsonNode total = usage.get("total_tokens");
-    return new Usage(prompt, completion,
-        total != null && total.canConvertToInt() ? Math.max(0, total.asInt()) : prompt + completion);
+    return new Usage(
+        prompt,
+        completion,
+        total != null && total.canConvertToInt()
+            ? Math.max(0, total.asInt())
+            : prompt + completion);
   }
 }

@@ -10,13 +10,14 @@ import reactor.netty.resources.ConnectionProvider;
  */
 public final class DefaultConnectionPool {
 
-  private static final ConnectionProvider POOL = ConnectionProvider.builder("dspy4j-lm")
-      .maxConnections(500)
-      .pendingAcquireMaxCount(-1)
-      .pendingAcquireTimeout(Duration.ofMinutes(5))
-      .maxIdleTime(Duration.ofSeconds(30))
-      .evictInBackground(Duration.ofSeconds(30))
-      .build();
+  private static final ConnectionProvider POOL =
+      ConnectionProvider.builder("dspy4j-lm")
+          .maxConnections(500)
+          .pendingAcquireMaxCount(-1)
+          .pendingAcquireTimeout(Duration.ofMinutes(5))
+          .maxIdleTime(Duration.ofSeconds(30))
+          .evictInBackground(Duration.ofSeconds(30))
+          .build();
 
   private DefaultConnectionPool() {}
 

@@ -8,12 +8,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * The server's error message and code, read from any of the body shapes the Helicone gateway and
  * OpenAI-compatible servers send: {@code {"success":false,"error":{"code","message","details"}}},
- * {@code {"error":{"message","type","param","code"}}}, {@code {"error":"..."}}, {@code {"message":"..."}},
- * or plain text. Only used on the (rare) error path, so a tree is fine here.
+ * {@code {"error":{"message","type","param","code"}}}, {@code {"error":"..."}}, {@code
+ * {"message":"..."}}, or plain text. Only used on the (rare) error path, so a tree is fine here.
  *
  * @param message the human-readable message, if any
  * @param code the machine code ({@code rate_limited}, {@code insufficient_quota}, ...), if any
- * @param status a numeric status carried inside the body (some providers put one in error events), or 0
+ * @param status a numeric status carried inside the body (some providers put one in error events),
+ *     or 0
  */
 public record ErrorBody(@Nullable String message, @Nullable String code, int status) {
 

@@ -34,12 +34,20 @@ public final class LmErrors {
   }
 
   /** The exception for an HTTP error status with its parsed body. */
-  public LmException fromStatus(int status, String reason, @Nullable String requestId,
-      @Nullable Duration retryAfter, ErrorBody body) {
+  public LmException fromStatus(
+      int status,
+      String reason,
+      @Nullable String requestId,
+      @Nullable Duration retryAfter,
+      ErrorBody body) {
     String server = body.message() == null ? null : scrub(body.message());
     String code = body.code() == null ? "" : body.code().toLowerCase(Locale.ROOT);
-    var what = new StringBuilder("POST ").append(settings.completionsUrl()).append(" answered HTTP ")
-        .append(status).append(reason.isEmpty() ? "" : " " + reason);
+    var what =
+        new StringBuilder("POST ")
+            .append(settings.completionsUrl())
+            .append(" answered HTTP ")
+            .append(status)
+            .append(reason.isEmpty() ? "" : " " + reason);
     if (server != null) {
       what.append(": ").append(server);
     }
@@ -50,37 +58,67 @@ public final class LmErrors {
     if (retryAfter != null) {
       what.append(". The server asks to wait ").append(seconds(retryAfter));
       if (beyondCap) {
-        what.append(", longer than the retry-after cap of ").append(seconds(settings.maxRetryAfter()))
+        what.append(", longer than the retry-after cap of ")
+            .append(seconds(settings.maxRetryAfter()))
             .append(", so the call failed at once (raise LM.builder().maxRetryAfter(...) to wait)");
       }
     }
     String m = what.append(". ").toString();
     if (status == 401 || status == 403) {
-      return new AuthenticationException(m + "Check the API key (for Helicone, HELICONE_API_KEY) and its permissions.",
-          status, requestId, retryAfter, server, null);
+      return new AuthenticationException(
+          m + "Check the API key (for Helicone, HELICONE_API_KEY) and its permissions.",
+          status,
+          requestId,
+          retryAfter,
+          server,
+          null);
     }
-    boolean noCredits = code.contains("insufficient") || (server != null
-        && server.toLowerCase(Locale.ROOT).matches("(?s).*(insufficient (credits|balance|funds)|insufficient_quota|exceeded your current quota).*"));
+    boolean noCredits =
+        code.contains("insufficient")
+            || (server != null
+                && server
+                    .toLowerCase(Locale.ROOT)
+                    .matches(
+                        "(?s).*(insufficient (credits|balance|funds)|insufficient_quota|exceeded your current quota).*"));
     if (status == 402 || (status == 429 && noCredits)) {
-      return new BillingException(m + "Add credits or raise the account's spending limit.",
-          status, requestId, retryAfter, server, null);
+      return new BillingException(
+          m + "Add credits or raise the account's spending limit.",
+          status,
+          requestId,
+          retryAfter,
+          server,
+          null);
     }
     if (status == 429) {
-      return new RateLimitException(m + "Slow down (lower concurrency) or raise the rate limit.",
-          status, requestId, retryAfter, server, null);
+      return new RateLimitException(
+          m + "Slow down (lower concurrency) or raise the rate limit.",
+          status,
+          requestId,
+          retryAfter,
+          server,
+          null);
     }
     if (status == 408) {
-      return new LmTimeoutException(m + "The server timed out reading the request.",
-          status, requestId, retryAfter, server, null);
+      return new LmTimeoutException(
+          m + "The server timed out reading the request.",
+          status,
+          requestId,
+          retryAfter,
+          server,
+          null);
     }
     if (status >= 500) {
-      return new ServerException(m + "The server or provider failed.",
-          status, requestId, retryAfter, server, null);
+      return new ServerException(
+          m + "The server or provider failed.", status, requestId, retryAfter, server, null);
     }
-    String hint = status == 404 ? "Check the model name and apiBase (it should end in /v1)."
-        : status == 409 ? "A conflicting request was in flight."
-        : status < 400 ? "Check apiBase: redirects are not followed."
-        : "Fix the request (model, messages, parameters) as the message says.";
+    String hint =
+        status == 404
+            ? "Check the model name and apiBase (it should end in /v1)."
+            : status == 409
+                ? "A conflicting request was in flight."
+                : status < 400
+                    ? "Check apiBase: redirects are not followed."
+                    : "Fix the request (model, messages, parameters) as the message says.";
     return new InvalidRequestException(m + hint, status, requestId, retryAfter, server, null);
   }
 
@@ -90,9 +128,18 @@ public final class LmErrors {
       return fromStatus(body.status(), "(in an error event of the stream)", requestId, null, body);
     }
     String server = body.message() == null ? null : scrub(body.message());
-    return new ServerException("the stream from " + settings.completionsUrl() + " reported an error"
-        + (server == null ? "" : ": " + server) + (requestId == null ? "" : " [request id " + requestId + "]")
-        + ". The provider failed mid-stream.", httpStatus, requestId, null, server, null);
+    return new ServerException(
+        "the stream from "
+            + settings.completionsUrl()
+            + " reported an error"
+            + (server == null ? "" : ": " + server)
+            + (requestId == null ? "" : " [request id " + requestId + "]")
+            + ". The provider failed mid-stream.",
+        httpStatus,
+        requestId,
+        null,
+        server,
+        null);
   }
 
   /** Any failure of one attempt, as an {@link LmException} (an {@link Error} is passed through). */
@@ -102,45 +149,107 @@ public final class LmErrors {
     }
     String url = settings.completionsUrl();
     if (t instanceof ConnectTimeoutException) {
-      return new LmTimeoutException("could not connect to " + url + " within connectTimeout "
-          + seconds(settings.connectTimeout()) + "; check the network or raise connectTimeout",
-          status, requestId, null, null, t);
+      return new LmTimeoutException(
+          "could not connect to "
+              + url
+              + " within connectTimeout "
+              + seconds(settings.connectTimeout())
+              + "; check the network or raise connectTimeout",
+          status,
+          requestId,
+          null,
+          null,
+          t);
     }
     if (t instanceof ReadTimeoutException) {
-      return new LmTimeoutException("no response from " + url + " within firstByteTimeout "
-          + seconds(settings.firstByteTimeout()) + "; raise firstByteTimeout for slow models",
-          status, requestId, null, null, t);
+      return new LmTimeoutException(
+          "no response from "
+              + url
+              + " within firstByteTimeout "
+              + seconds(settings.firstByteTimeout())
+              + "; raise firstByteTimeout for slow models",
+          status,
+          requestId,
+          null,
+          null,
+          t);
     }
     if (t instanceof IdleTimeoutException) {
-      return new LmTimeoutException("the stream from " + url + " sent nothing for idleTimeout "
-          + seconds(settings.idleTimeout()) + "; raise idleTimeout for models that pause long",
-          status, requestId, null, null, t);
+      return new LmTimeoutException(
+          "the stream from "
+              + url
+              + " sent nothing for idleTimeout "
+              + seconds(settings.idleTimeout())
+              + "; raise idleTimeout for models that pause long",
+          status,
+          requestId,
+          null,
+          null,
+          t);
     }
     if (t instanceof TimeoutException) {
       // reactor-pool's PoolAcquireTimeoutException (shaded, so matched by its type only here)
-      return new LmTimeoutException("timed out waiting for " + url + ": " + describe(t)
-          + "; if no pooled connection became free, lower the concurrency or use a larger ConnectionProvider",
-          status, requestId, null, null, t);
+      return new LmTimeoutException(
+          "timed out waiting for "
+              + url
+              + ": "
+              + describe(t)
+              + "; if no pooled connection became free, lower the concurrency or use a larger ConnectionProvider",
+          status,
+          requestId,
+          null,
+          null,
+          t);
     }
-    if (t instanceof SseDecoder.LineTooLongException || t instanceof BoundedBytes.TooLargeException) {
-      return new ResponseTooLargeException(scrub(t.getMessage()) + " from " + url
-          + (requestId == null ? "" : " [request id " + requestId + "]")
-          + "; raise LM.builder().maxLineBytes(...) / maxResponseBytes(...) if this is legitimate",
-          status, requestId);
+    if (t instanceof SseDecoder.LineTooLongException
+        || t instanceof BoundedBytes.TooLargeException) {
+      return new ResponseTooLargeException(
+          scrub(t.getMessage())
+              + " from "
+              + url
+              + (requestId == null ? "" : " [request id " + requestId + "]")
+              + "; raise LM.builder().maxLineBytes(...) / maxResponseBytes(...) if this is legitimate",
+          status,
+          requestId);
     }
     if (t instanceof SSLHandshakeException) {
-      return new ConnectionException("the TLS handshake with " + url + " failed: " + describe(t)
-          + ". The server's certificate is not trusted here (self-signed, expired, issued for another host,"
-          + " or replaced by a TLS-intercepting proxy): check apiBase, or give the LM an HttpClient whose"
-          + " .secure(...) trusts that certificate", status, requestId, null, null, t);
+      return new ConnectionException(
+          "the TLS handshake with "
+              + url
+              + " failed: "
+              + describe(t)
+              + ". The server's certificate is not trusted here (self-signed, expired, issued for another host,"
+              + " or replaced by a TLS-intercepting proxy): check apiBase, or give the LM an HttpClient whose"
+              + " .secure(...) trusts that certificate",
+          status,
+          requestId,
+          null,
+          null,
+          t);
     }
-    if (t instanceof PrematureCloseException || t instanceof IOException || t instanceof AbortedException) {
-      return new ConnectionException("the connection to " + url + " failed: " + describe(t)
-          + (requestId == null ? "" : " [request id " + requestId + "]"),
-          status, requestId, null, null, t);
+    if (t instanceof PrematureCloseException
+        || t instanceof IOException
+        || t instanceof AbortedException) {
+      return new ConnectionException(
+          "the connection to "
+              + url
+              + " failed: "
+              + describe(t)
+              + (requestId == null ? "" : " [request id " + requestId + "]"),
+          status,
+          requestId,
+          null,
+          null,
+          t);
     }
-    return new LmException("unexpected failure calling " + url + ": " + describe(t), status, false,
-        requestId, null, null, t);
+    return new LmException(
+        "unexpected failure calling " + url + ": " + describe(t),
+        status,
+        false,
+        requestId,
+        null,
+        null,
+        t);
   }
 
   private String describe(Throwable t) {

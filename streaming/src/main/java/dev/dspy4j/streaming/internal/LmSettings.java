@@ -1,8 +1,8 @@
 package dev.dspy4j.streaming.internal;
 
 import dev.dspy4j.core.helicone.HeliconeHeaders;
-import dev.dspy4j.core.lm.GenerationOptions;
 import dev.dspy4j.core.http.Headers;
+import dev.dspy4j.core.lm.GenerationOptions;
 import dev.dspy4j.core.ratelimit.RateLimiter;
 import dev.dspy4j.core.usage.LmHistory;
 import java.time.Duration;
@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.HttpClient;
 
 /**
- * Everything an {@code LM} is configured with. Immutable; validated by the LM's builder.
- * {@link #toString()} never shows the API key or header values.
+ * Everything an {@code LM} is configured with. Immutable; validated by the LM's builder. {@link
+ * #toString()} never shows the API key or header values.
  *
  * @param model the model name sent in the body
  * @param apiKey sent as {@code Authorization: Bearer}; null sends no Authorization header
@@ -57,15 +57,48 @@ public record LmSettings(
     @Nullable RateLimiter rateLimiter,
     LmHistory history) {
 
-  /** Settings without typed Helicone defaults, rate limiter or history (for tests of the transport). */
-  public LmSettings(String model, @Nullable String apiKey, String apiBase, GenerationOptions options,
-      Headers headers, Map<String, Object> extraBody, boolean cache,
-      int numRetries, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout,
-      Duration retryBackoff, Duration maxBackoff, Duration maxRetryAfter, int maxLineBytes, int maxResponseBytes,
+  /**
+   * Settings without typed Helicone defaults, rate limiter or history (for tests of the transport).
+   */
+  public LmSettings(
+      String model,
+      @Nullable String apiKey,
+      String apiBase,
+      GenerationOptions options,
+      Headers headers,
+      Map<String, Object> extraBody,
+      boolean cache,
+      int numRetries,
+      Duration connectTimeout,
+      Duration firstByteTimeout,
+      Duration idleTimeout,
+      Duration retryBackoff,
+      Duration maxBackoff,
+      Duration maxRetryAfter,
+      int maxLineBytes,
+      int maxResponseBytes,
       @Nullable HttpClient httpClient) {
-    this(model, apiKey, apiBase, options, headers, extraBody, cache, numRetries, connectTimeout,
-        firstByteTimeout, idleTimeout, retryBackoff, maxBackoff, maxRetryAfter, maxLineBytes, maxResponseBytes,
-        httpClient, HeliconeHeaders.empty(), null, LmHistory.disabled());
+    this(
+        model,
+        apiKey,
+        apiBase,
+        options,
+        headers,
+        extraBody,
+        cache,
+        numRetries,
+        connectTimeout,
+        firstByteTimeout,
+        idleTimeout,
+        retryBackoff,
+        maxBackoff,
+        maxRetryAfter,
+        maxLineBytes,
+        maxResponseBytes,
+        httpClient,
+        HeliconeHeaders.empty(),
+        null,
+        LmHistory.disabled());
   }
 
   /** The chat-completions URL. */
@@ -75,14 +108,23 @@ public record LmSettings(
 
   @Override
   public String toString() {
-    return "LmSettings[model=" + model + ", apiBase=" + apiBase
+    return "LmSettings[model="
+        + model
+        + ", apiBase="
+        + apiBase
         + (apiKey == null ? "" : ", apiKey=***")
-        + (options.temperature().isEmpty() ? "" : ", temperature=" + options.temperature().getAsDouble())
+        + (options.temperature().isEmpty()
+            ? ""
+            : ", temperature=" + options.temperature().getAsDouble())
         + (options.maxTokens().isEmpty() ? "" : ", maxTokens=" + options.maxTokens().getAsInt())
         + (headers.isEmpty() ? "" : ", headers=" + headers.names())
         + (extraBody.isEmpty() ? "" : ", extraBody=" + extraBody.keySet())
         + (helicone.toMap().isEmpty() ? "" : ", helicone=" + helicone.toMap().keySet())
         + (rateLimiter == null ? "" : ", rateLimiter=" + rateLimiter)
-        + ", cache=" + cache + ", numRetries=" + numRetries + "]";
+        + ", cache="
+        + cache
+        + ", numRetries="
+        + numRetries
+        + "]";
   }
 }

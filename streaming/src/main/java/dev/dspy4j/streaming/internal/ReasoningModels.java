@@ -6,15 +6,19 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * OpenAI reasoning models ({@code o1}, {@code o3}, {@code o4-mini}, {@code gpt-5*} except
- * {@code gpt-5-chat*}), recognised with or without a Helicone {@code /provider} suffix. They take
- * {@code max_completion_tokens}, and (as in DSPy) only temperature 1.0 and at least 16000 tokens.
+ * OpenAI reasoning models ({@code o1}, {@code o3}, {@code o4-mini}, {@code gpt-5*} except {@code
+ * gpt-5-chat*}), recognised with or without a Helicone {@code /provider} suffix. They take {@code
+ * max_completion_tokens}, and (as in DSPy) only temperature 1.0 and at least 16000 tokens.
  */
 public final class ReasoningModels {
 
-  /** DSPy's pattern, extended with {@code -pro} and with {@code gpt-5.x} (any {@code gpt-5*} but {@code gpt-5-chat*}). */
+  /**
+   * DSPy's pattern, extended with {@code -pro} and with {@code gpt-5.x} (any {@code gpt-5*} but
+   * {@code gpt-5-chat*}).
+   */
   private static final Pattern REASONING =
-      Pattern.compile("^(?:o[1345](?:-(?:mini|nano|pro))?(?:-\\d{4}-\\d{2}-\\d{2})?|gpt-5(?!-chat).*)$");
+      Pattern.compile(
+          "^(?:o[1345](?:-(?:mini|nano|pro))?(?:-\\d{4}-\\d{2}-\\d{2})?|gpt-5(?!-chat).*)$");
 
   /** The smallest max tokens DSPy accepts for a reasoning model. */
   public static final int MIN_MAX_TOKENS = 16_000;
@@ -40,14 +44,24 @@ public final class ReasoningModels {
     }
     if (options.temperature().isPresent() && options.temperature().getAsDouble() != 1.0) {
       double temperature = options.temperature().getAsDouble();
-      throw new LmConfigurationException("reasoning model " + model + " only accepts temperature 1.0 (or none), "
-          + "but temperature " + temperature + " was set; remove it or set it to 1.0");
+      throw new LmConfigurationException(
+          "reasoning model "
+              + model
+              + " only accepts temperature 1.0 (or none), "
+              + "but temperature "
+              + temperature
+              + " was set; remove it or set it to 1.0");
     }
     if (options.maxTokens().isPresent() && options.maxTokens().getAsInt() < MIN_MAX_TOKENS) {
       int maxTokens = options.maxTokens().getAsInt();
-      throw new LmConfigurationException("reasoning model " + model + " needs maxTokens of at least "
-          + MIN_MAX_TOKENS + " (it spends tokens on hidden reasoning), but maxTokens " + maxTokens
-          + " was set; raise it or leave it unset");
+      throw new LmConfigurationException(
+          "reasoning model "
+              + model
+              + " needs maxTokens of at least "
+              + MIN_MAX_TOKENS
+              + " (it spends tokens on hidden reasoning), but maxTokens "
+              + maxTokens
+              + " was set; raise it or leave it unset");
     }
   }
 }

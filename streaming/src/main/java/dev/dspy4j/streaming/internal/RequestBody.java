@@ -23,7 +23,8 @@ public final class RequestBody {
   /**
    * @throws LmConfigurationException when an extra body value cannot be written as JSON
    */
-  public static byte[] json(ObjectMapper mapper, String model, LmRequest effective, boolean stream) {
+  public static byte[] json(
+      ObjectMapper mapper, String model, LmRequest effective, boolean stream) {
     var body = new LinkedHashMap<String, Object>();
     body.put("model", model);
     List<Map<String, String>> messages = new ArrayList<>(effective.messages().size());
@@ -35,8 +36,15 @@ public final class RequestBody {
     }
     body.put("messages", messages);
     effective.temperature().ifPresent(t -> body.put("temperature", t));
-    effective.maxTokens().ifPresent(t ->
-        body.put(ReasoningModels.isReasoningModel(model) ? "max_completion_tokens" : "max_tokens", t));
+    effective
+        .maxTokens()
+        .ifPresent(
+            t ->
+                body.put(
+                    ReasoningModels.isReasoningModel(model)
+                        ? "max_completion_tokens"
+                        : "max_tokens",
+                    t));
     effective.n().ifPresent(n -> body.put("n", n));
     if (!effective.stop().isEmpty()) {
       body.put("stop", effective.stop());
@@ -56,8 +64,10 @@ public final class RequestBody {
     try {
       return mapper.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
-      throw new LmConfigurationException("the request body cannot be written as JSON (check the extraBody "
-          + "values: use maps, lists, strings, numbers, booleans or records): " + e.getOriginalMessage());
+      throw new LmConfigurationException(
+          "the request body cannot be written as JSON (check the extraBody "
+              + "values: use maps, lists, strings, numbers, booleans or records): "
+              + e.getOriginalMessage());
     }
   }
 }

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The wait a server asks for: {@code retry-after-ms} (milliseconds, may be fractional) wins over
- * {@code Retry-After}, which is either delta-seconds or an HTTP date. Unparseable values are ignored.
+ * {@code Retry-After}, which is either delta-seconds or an HTTP date. Unparseable values are
+ * ignored.
  */
 public final class RetryAfter {
 
@@ -47,8 +48,12 @@ public final class RetryAfter {
   private static Optional<Duration> parseNumber(String value, long millisPerUnit) {
     try {
       double units = Double.parseDouble(value);
-      if (!(units >= 0) || Double.isInfinite(units) || value.endsWith("d") || value.endsWith("f")
-          || value.endsWith("D") || value.endsWith("F")) {
+      if (!(units >= 0)
+          || Double.isInfinite(units)
+          || value.endsWith("d")
+          || value.endsWith("f")
+          || value.endsWith("D")
+          || value.endsWith("F")) {
         return Optional.empty();
       }
       double millis = Math.min(units * millisPerUnit, (double) Long.MAX_VALUE / 1_000_000);

@@ -6,17 +6,18 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Incremental decoder of a {@code text/event-stream} body, fed one Netty buffer at a time, following
- * the WHATWG "event stream interpretation" rules: {@code \n}, {@code \r\n} and {@code \r} line ends
- * (also when a {@code \r} ends one buffer and its {@code \n} starts the next), {@code :} comments,
- * {@code data}/{@code event}/{@code id}/{@code retry} fields, multi-line data, a leading BOM.
+ * Incremental decoder of a {@code text/event-stream} body, fed one Netty buffer at a time,
+ * following the WHATWG "event stream interpretation" rules: {@code \n}, {@code \r\n} and {@code \r}
+ * line ends (also when a {@code \r} ends one buffer and its {@code \n} starts the next), {@code :}
+ * comments, {@code data}/{@code event}/{@code id}/{@code retry} fields, multi-line data, a leading
+ * BOM.
  *
- * <p>It works on bytes, so a UTF-8 character split across buffers needs no special handling: text is
- * only decoded when a complete event's data reaches the {@link Listener}. A heap buffer is scanned in
- * place; a direct buffer is first copied to a reusable array in windows of at most 8 KiB (one bulk
- * copy is far cheaper than reading it byte by byte through its checks). A line split across buffers
- * is assembled in another reusable array. Both a line and an event's data are bounded by
- * {@code maxLineBytes}.
+ * <p>It works on bytes, so a UTF-8 character split across buffers needs no special handling: text
+ * is only decoded when a complete event's data reaches the {@link Listener}. A heap buffer is
+ * scanned in place; a direct buffer is first copied to a reusable array in windows of at most 8 KiB
+ * (one bulk copy is far cheaper than reading it byte by byte through its checks). A line split
+ * across buffers is assembled in another reusable array. Both a line and an event's data are
+ * bounded by {@code maxLineBytes}.
  *
  * <p>Not thread-safe: one decoder per response. Never retains or releases the buffers it is given.
  */
@@ -64,7 +65,10 @@ public final class SseDecoder {
   private @Nullable String lastEventId;
   private long retryMillis = -1;
 
-  /** A decoder that hands complete events to {@code listener} and bounds lines and events by {@code maxLineBytes}. */
+  /**
+   * A decoder that hands complete events to {@code listener} and bounds lines and events by {@code
+   * maxLineBytes}.
+   */
   public SseDecoder(int maxLineBytes, Listener listener) {
     if (maxLineBytes < 16) {
       throw new IllegalArgumentException("maxLineBytes must be at least 16, was " + maxLineBytes);
@@ -73,7 +77,9 @@ public final class SseDecoder {
     this.listener = listener;
   }
 
-  /** Decodes the readable bytes of {@code buf} (without changing its indexes), dispatching events. */
+  /**
+   * Decodes the readable bytes of {@code buf} (without changing its indexes), dispatching events.
+   */
   public void decode(ByteBuf buf) {
     int index = buf.readerIndex();
     int end = buf.writerIndex();
@@ -81,7 +87,8 @@ public final class SseDecoder {
       decode(buf.array(), buf.arrayOffset() + index, end - index);
       return;
     }
-    // Scanning a byte[] is several times cheaper than reading a (sliced, direct) ByteBuf byte by byte
+    // Scanning a byte[] is several times cheaper than reading a (sliced, direct) ByteBuf byte by
+    // byte
     // with its bounds and reference-count checks: copy it over in windows of at most WINDOW bytes.
     while (index < end) {
       int length = Math.min(WINDOW, end - index);
@@ -153,7 +160,9 @@ public final class SseDecoder {
           "the server sent an SSE line longer than the limit of " + maxLineBytes + " bytes");
     }
     if (needed > pendingLine.length) {
-      pendingLine = Arrays.copyOf(pendingLine, Math.min(maxLineBytes, Math.max(needed, pendingLine.length * 2)));
+      pendingLine =
+          Arrays.copyOf(
+              pendingLine, Math.min(maxLineBytes, Math.max(needed, pendingLine.length * 2)));
     }
     System.arraycopy(bytes, index, pendingLine, pendingLength, length);
     pendingLength = needed;
@@ -199,7 +208,9 @@ public final class SseDecoder {
       }
     } else if (nameIs(line, start, nameLength, RETRY)) {
       String value = new String(line, valueStart, valueLength, StandardCharsets.US_ASCII);
-      if (!value.isEmpty() && value.length() < 19 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      if (!value.isEmpty()
+          && value.length() < 19
+          && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
         retryMillis = Long.parseLong(value);
       }
     }
@@ -211,7 +222,9 @@ public final class SseDecoder {
     int needed = dataLength + separator + length;
     if (needed > maxLineBytes) {
       throw new LineTooLongException(
-          "the server sent an SSE event whose data is longer than the limit of " + maxLineBytes + " bytes");
+          "the server sent an SSE event whose data is longer than the limit of "
+              + maxLineBytes
+              + " bytes");
     }
     if (needed > data.length) {
       data = Arrays.copyOf(data, Math.min(maxLineBytes, Math.max(needed, data.length * 2)));

@@ -13,16 +13,17 @@ import reactor.netty.Connection;
  * reading a buffer costs no timer work at all:
  *
  * <ul>
- *   <li>the <b>idle timeout</b>: a read-idle handler on the connection (removed by Reactor Netty when
- *       the connection goes back to the pool). When no byte arrived for {@code idleTimeout}, the body
- *       fails with {@link LmErrors.IdleTimeoutException} and the connection is closed;</li>
+ *   <li>the <b>idle timeout</b>: a read-idle handler on the connection (removed by Reactor Netty
+ *       when the connection goes back to the pool). When no byte arrived for {@code idleTimeout},
+ *       the body fails with {@link LmErrors.IdleTimeoutException} and the connection is closed;
  *   <li>the <b>grace after {@code [DONE]}</b>: once the answer is complete, the rest of the body
  *       (normally just the end of the chunked encoding, so that the connection can be reused) must
- *       end within {@code grace}; a server that keeps sending is cut off by closing the connection.</li>
+ *       end within {@code grace}; a server that keeps sending is cut off by closing the connection.
  * </ul>
  *
- * <p>A failure after {@code [DONE]} (the connection closed by the grace timer, or by the server) does
- * not spoil a complete answer: the caller ends such a body normally. One instance per response.
+ * <p>A failure after {@code [DONE]} (the connection closed by the grace timer, or by the server)
+ * does not spoil a complete answer: the caller ends such a body normally. One instance per
+ * response.
  */
 final class StreamTimers {
 
@@ -40,16 +41,23 @@ final class StreamTimers {
    * Starts the idle timeout of {@code connection}'s response body. {@code done} tells, on the event
    * loop, whether {@code [DONE]} has arrived: an idle body after it is simply closed.
    */
-  static StreamTimers start(Connection connection, Duration idleTimeout, Duration grace, BooleanSupplier done) {
+  static StreamTimers start(
+      Connection connection, Duration idleTimeout, Duration grace, BooleanSupplier done) {
     var timers = new StreamTimers(connection.channel(), grace);
-    connection.onReadIdle(Math.max(1, idleTimeout.toMillis()), () -> timers.idle(done.getAsBoolean()));
+    connection.onReadIdle(
+        Math.max(1, idleTimeout.toMillis()), () -> timers.idle(done.getAsBoolean()));
     return timers;
   }
 
-  /** Called on the event loop when {@code [DONE]} arrived: the rest of the body gets {@code grace}. */
+  /**
+   * Called on the event loop when {@code [DONE]} arrived: the rest of the body gets {@code grace}.
+   */
   void onDone() {
     if (graceTask == null && !finished) {
-      graceTask = channel.eventLoop().schedule(this::cutOff, Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS);
+      graceTask =
+          channel
+              .eventLoop()
+              .schedule(this::cutOff, Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS);
     }
   }
 

@@ -17,10 +17,10 @@ import reactor.netty.http.server.HttpServerResponse;
 /**
  * A Reactor Netty chat endpoint for the Vercel AI SDK: reads the body {@code DefaultChatTransport}
  * POSTs ({@link AiSdkChatRequest}), maps it to the module's inputs ({@link AiSdkInputMapping}) and
- * answers with the module's stream as a UI message stream ({@link AiSdkUiMessageStream}). A body that
- * is too large, malformed or lacks what the mapping needs gets {@code 400} with a plain-text reason,
- * and the module is not called. The client aborting (its {@code stop()}, or closing the page)
- * cancels the module's stream and so the LM request.
+ * answers with the module's stream as a UI message stream ({@link AiSdkUiMessageStream}). A body
+ * that is too large, malformed or lacks what the mapping needs gets {@code 400} with a plain-text
+ * reason, and the module is not called. The client aborting (its {@code stop()}, or closing the
+ * page) cancels the module's stream and so the LM request.
  *
  * <pre>{@code
  * AiSdkChat chat = AiSdkChat.of(relay, AiSdkInputMapping.lastUserMessageAs("question"), qa::stream);
@@ -51,9 +51,10 @@ public final class AiSdkChat {
   }
 
   /**
-   * A chat endpoint streaming {@code stream.apply(inputs)} through {@code relay}. The relay's format
-   * is kept when it is an {@link AiSdkUiMessageStream} (to choose reasoning and text fields), else
-   * replaced by {@link RelayFormat#aiSdk()}; its heartbeat and coalescing settings are kept.
+   * A chat endpoint streaming {@code stream.apply(inputs)} through {@code relay}. The relay's
+   * format is kept when it is an {@link AiSdkUiMessageStream} (to choose reasoning and text
+   * fields), else replaced by {@link RelayFormat#aiSdk()}; its heartbeat and coalescing settings
+   * are kept.
    *
    * @param stream from the module's inputs to its events, e.g. {@code qa::stream}
    */
@@ -65,7 +66,9 @@ public final class AiSdkChat {
     Objects.requireNonNull(mapping, "mapping");
     Objects.requireNonNull(stream, "stream");
     SseRelay aiSdkRelay =
-        relay.format() instanceof AiSdkUiMessageStream ? relay : relay.withFormat(RelayFormat.aiSdk());
+        relay.format() instanceof AiSdkUiMessageStream
+            ? relay
+            : relay.withFormat(RelayFormat.aiSdk());
     return new AiSdkChat(aiSdkRelay, mapping, stream, DEFAULT_MAX_BODY_BYTES);
   }
 

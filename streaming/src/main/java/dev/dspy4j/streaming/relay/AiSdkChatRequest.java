@@ -40,8 +40,9 @@ public record AiSdkChatRequest(
   }
 
   /**
-   * One UI message: its id, role ({@code user}, {@code assistant} or {@code system}) and the text of
-   * its {@code text} parts, in order (other parts, such as reasoning, files or data, are not kept).
+   * One UI message: its id, role ({@code user}, {@code assistant} or {@code system}) and the text
+   * of its {@code text} parts, in order (other parts, such as reasoning, files or data, are not
+   * kept).
    *
    * @param id the message id
    * @param role the role
@@ -119,7 +120,9 @@ public record AiSdkChatRequest(
     String role =
         text(node.get("role"))
             .orElseThrow(
-                () -> new InvalidChatRequestException("messages[" + index + "] needs a string 'role'"));
+                () ->
+                    new InvalidChatRequestException(
+                        "messages[" + index + "] needs a string 'role'"));
     JsonNode parts = node.get("parts");
     if (parts == null || !parts.isArray()) {
       throw new InvalidChatRequestException(
@@ -146,6 +149,12 @@ public record AiSdkChatRequest(
   @Override
   public String toString() {
     // The conversation may be private: only its shape is printed.
-    return "AiSdkChatRequest[id=" + id + ", messages=" + messages.size() + ", trigger=" + trigger + "]";
+    return "AiSdkChatRequest[id="
+        + id
+        + ", messages="
+        + messages.size()
+        + ", trigger="
+        + trigger
+        + "]";
   }
 }

@@ -21,11 +21,12 @@ import java.util.UUID;
  * <ul>
  *   <li>{@code start} (with a fresh {@code messageId}) and {@code start-step} at once;
  *   <li>chunks of the reasoning fields ({@code reasoning} by default) as {@code reasoning-start},
- *       {@code reasoning-delta}..., {@code reasoning-end}; chunks of the text fields ({@code answer}
- *       by default) as {@code text-start}, {@code text-delta}..., {@code text-end}: one part per
- *       field and module path;
+ *       {@code reasoning-delta}..., {@code reasoning-end}; chunks of the text fields ({@code
+ *       answer} by default) as {@code text-start}, {@code text-delta}..., {@code text-end}: one
+ *       part per field and module path;
  *   <li>chunks of any other field as transient {@code data-field} parts ({@code {"field","text",
- *       "last"}} plus {@code "path"} when not empty): seen by {@code onData}, not kept in the message;
+ *       "last"}} plus {@code "path"} when not empty): seen by {@code onData}, not kept in the
+ *       message;
  *   <li>status messages as {@code data-status} parts ({@code {"message"}});
  *   <li>the final prediction as a {@code data-prediction} part (id {@code prediction}) holding its
  *       fields, then {@code finish-step}, {@code finish} ({@code finishReason: "stop"}) and {@code
@@ -124,9 +125,7 @@ public final class AiSdkUiMessageStream implements RelayFormat {
 
     @Override
     public List<SseFrame> begin() {
-      return List.of(
-          chunk("start", "messageId", "msg-" + UUID.randomUUID()),
-          chunk("start-step"));
+      return List.of(chunk("start", "messageId", "msg-" + UUID.randomUUID()), chunk("start-step"));
     }
 
     @Override
@@ -159,10 +158,10 @@ public final class AiSdkUiMessageStream implements RelayFormat {
         out.add(chunk("data-status", "data", Map.of("message", s.message())));
       } else if (event instanceof Done d) {
         closeOpenParts(out);
-        out.add(
-            chunk("data-prediction", "id", "prediction", "data", d.prediction().fields()));
+        out.add(chunk("data-prediction", "id", "prediction", "data", d.prediction().fields()));
       } else {
-        throw new IllegalArgumentException("unknown stream event type " + event.getClass().getName());
+        throw new IllegalArgumentException(
+            "unknown stream event type " + event.getClass().getName());
       }
       return out;
     }
@@ -216,6 +215,12 @@ public final class AiSdkUiMessageStream implements RelayFormat {
 
   @Override
   public String toString() {
-    return "AI SDK UI message stream " + VERSION + " [reasoning=" + reasoningFields + ", text=" + textFields + "]";
+    return "AI SDK UI message stream "
+        + VERSION
+        + " [reasoning="
+        + reasoningFields
+        + ", text="
+        + textFields
+        + "]";
   }
 }

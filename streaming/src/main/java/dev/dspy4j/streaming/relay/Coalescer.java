@@ -13,8 +13,8 @@ import reactor.core.publisher.Signal;
 /**
  * Merges consecutive chunks of the same field into larger ones, so a UI under heavy load gets fewer
  * frames. Text is only ever concatenated, never split or reordered; a chunk of another field (or of
- * the same field from another sub-module path or choice), a {@code last} chunk, any other event and the end
- * of the stream flush what is held first.
+ * the same field from another sub-module path or choice), a {@code last} chunk, any other event and
+ * the end of the stream flush what is held first.
  */
 final class Coalescer {
 
@@ -32,15 +32,16 @@ final class Coalescer {
 
   /**
    * The events with runs of same-field chunks merged; held text is flushed at least every {@code
-   * flushEvery} and as soon as it reaches {@code maxChars}. Signals the source's completion or error
-   * after flushing; cancelling cancels the source and the flush timer.
+   * flushEvery} and as soon as it reaches {@code maxChars}. Signals the source's completion or
+   * error after flushing; cancelling cancels the source and the flush timer.
    */
   static Flux<StreamEvent> coalesce(
       Publisher<? extends StreamEvent> events, Duration flushEvery, int maxChars) {
     return Flux.defer(
         () -> {
           var buffer = new Coalescer(maxChars);
-          // A tick that finds no demand is simply dropped: the next one (or the next event) flushes.
+          // A tick that finds no demand is simply dropped: the next one (or the next event)
+          // flushes.
           Flux<Object> ticks =
               Flux.interval(flushEvery, flushEvery).map(i -> TICK).onBackpressureDrop();
           Flux<Object> signals = Flux.<StreamEvent>from(events).materialize().map(s -> s);
@@ -75,7 +76,10 @@ final class Coalescer {
       out.add(signal);
       return out;
     }
-    if (field != null && !(field.equals(chunk.field()) && path.equals(chunk.path()) && choice == chunk.choice())) {
+    if (field != null
+        && !(field.equals(chunk.field())
+            && path.equals(chunk.path())
+            && choice == chunk.choice())) {
       flushInto(out);
     }
     field = chunk.field();

@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The relay's own format: one named event per stream event, numbered 1, 2, ... (see {@link SseRelay}). */
+/**
+ * The relay's own format: one named event per stream event, numbered 1, 2, ... (see {@link
+ * SseRelay}).
+ */
 final class Dspy4jEvents implements RelayFormat {
 
   static final Dspy4jEvents INSTANCE = new Dspy4jEvents();

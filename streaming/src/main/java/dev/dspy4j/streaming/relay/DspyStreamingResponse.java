@@ -63,7 +63,8 @@ final class DspyStreamingResponse implements RelayFormat {
         if (event instanceof Done d) {
           return List.of(line(Map.of("prediction", d.prediction().fields())));
         }
-        throw new IllegalArgumentException("unknown stream event type " + event.getClass().getName());
+        throw new IllegalArgumentException(
+            "unknown stream event type " + event.getClass().getName());
       }
 
       @Override

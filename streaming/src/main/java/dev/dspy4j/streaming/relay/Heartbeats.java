@@ -13,8 +13,8 @@ final class Heartbeats {
 
   /**
    * The frames, plus {@link SseFrame#KEEP_ALIVE} after every {@code idle} without a frame (counted
-   * from the subscription and from the latest frame). Completes when the frames complete; heartbeats
-   * that meet no demand are dropped, never the frames. The frames must not error.
+   * from the subscription and from the latest frame). Completes when the frames complete;
+   * heartbeats that meet no demand are dropped, never the frames. The frames must not error.
    */
   static Flux<SseFrame> whenIdle(Flux<SseFrame> frames, Duration idle) {
     return frames.publish(
@@ -28,6 +28,7 @@ final class Heartbeats {
                     .switchMap(reset -> Flux.interval(idle, idle))
                     .map(tick -> SseFrame.KEEP_ALIVE)
                     .onBackpressureDrop()
-                    .takeUntilOther(shared.then().onErrorResume(e -> Mono.empty()).thenReturn(RESET))));
+                    .takeUntilOther(
+                        shared.then().onErrorResume(e -> Mono.empty()).thenReturn(RESET))));
   }
 }

@@ -16,7 +16,8 @@ final class Redaction {
           "(?i)\\b(api[_-]?key|authorization|password|secret|token)(\"?\\s*[:=]\\s*\"?)[^\\s,;\"'&}]+");
 
   private static final Pattern URL = Pattern.compile("(?i)\\b[a-z][a-z0-9+.-]*://[^\\s\"'<>]+");
-  private static final Pattern IPV4 = Pattern.compile("/?\\b\\d{1,3}(\\.\\d{1,3}){3}(:\\d{1,5})?\\b");
+  private static final Pattern IPV4 =
+      Pattern.compile("/?\\b\\d{1,3}(\\.\\d{1,3}){3}(:\\d{1,5})?\\b");
   private static final Pattern IPV6 = Pattern.compile("/?\\[[0-9A-Fa-f:.%]+](:\\d{1,5})?");
 
   private Redaction() {}

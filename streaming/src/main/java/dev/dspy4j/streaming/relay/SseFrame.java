@@ -55,7 +55,10 @@ public record SseFrame(
     return new SseFrame(null, event, data, null);
   }
 
-  /** An unnamed event with this data and no id (a bare {@code data:} line, as JSON-over-SSE protocols use). */
+  /**
+   * An unnamed event with this data and no id (a bare {@code data:} line, as JSON-over-SSE
+   * protocols use).
+   */
   public static SseFrame data(String data) {
     Objects.requireNonNull(data, "data");
     return new SseFrame(null, null, data, null);
@@ -110,7 +113,10 @@ public record SseFrame(
   private static void requireSingleLine(String what, String value) {
     if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
       throw new IllegalArgumentException(
-          "an SSE " + what + " must fit on one line (no CR or LF): " + value.replace("\n", "\\n").replace("\r", "\\r"));
+          "an SSE "
+              + what
+              + " must fit on one line (no CR or LF): "
+              + value.replace("\n", "\\n").replace("\r", "\\r"));
     }
   }
 }

@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -22,7 +21,8 @@ import reactor.netty.http.server.HttpServerResponse;
  * <ul>
  *   <li>{@code event: field}, data {@code {"field":"answer","text":"...","last":false}}, plus
  *       {@code "path":"/answer"} when the chunk comes from a sub-module with a session path, and
- *       {@code "choice":2} when it belongs to a choice other than 0 (a module asking for {@code n} choices)
+ *       {@code "choice":2} when it belongs to a choice other than 0 (a module asking for {@code n}
+ *       choices)
  *   <li>{@code event: status}, data {@code {"message":"..."}}
  *   <li>{@code event: done}, data: the prediction's fields as a JSON object
  *   <li>{@code event: error}, data {@code {"type":"...","message":"..."}} when the stream fails (or
@@ -33,10 +33,10 @@ import reactor.netty.http.server.HttpServerResponse;
  * Events carry increasing ids ({@code 1}, {@code 2}, ...). That is the default {@link
  * RelayFormat#dspy4j()} format; {@link #withFormat} switches to the Vercel AI SDK's UI message
  * stream ({@link RelayFormat#aiSdk()}) or Python DSPy's {@code streaming_response} ({@link
- * RelayFormat#dspyStreamingResponse()}). While the stream is idle a {@code :
- * keep-alive} comment goes out every {@link #DEFAULT_HEARTBEAT} (configurable) so that proxies keep
- * the connection open. Optionally, consecutive chunks of one field are coalesced into fewer, larger
- * frames. A relay is an immutable value: the {@code with...} methods return a new one.
+ * RelayFormat#dspyStreamingResponse()}). While the stream is idle a {@code : keep-alive} comment
+ * goes out every {@link #DEFAULT_HEARTBEAT} (configurable) so that proxies keep the connection
+ * open. Optionally, consecutive chunks of one field are coalesced into fewer, larger frames. A
+ * relay is an immutable value: the {@code with...} methods return a new one.
  *
  * <p>Cancelling the returned publisher (a browser closing the page, or {@code EventSource.close()})
  * cancels the upstream stream, which closes the LM's HTTP request.
@@ -55,7 +55,10 @@ public final class SseRelay {
   private final RelayFormat format;
 
   private SseRelay(
-      @Nullable Duration heartbeat, @Nullable Duration flushEvery, int maxChars, RelayFormat format) {
+      @Nullable Duration heartbeat,
+      @Nullable Duration flushEvery,
+      int maxChars,
+      RelayFormat format) {
     this.heartbeat = heartbeat;
     this.flushEvery = flushEvery;
     this.maxChars = maxChars;
@@ -80,8 +83,9 @@ public final class SseRelay {
 
   /**
    * This relay, merging consecutive chunks of the same field: held text is sent at least every
-   * {@code flushEvery} and as soon as it reaches {@code maxChars} characters. Text is never split or
-   * reordered; {@code last} chunks, status, done and errors are sent at once (after the held text).
+   * {@code flushEvery} and as soon as it reaches {@code maxChars} characters. Text is never split
+   * or reordered; {@code last} chunks, status, done and errors are sent at once (after the held
+   * text).
    */
   public SseRelay withCoalescing(Duration flushEvery, int maxChars) {
     requirePositive(flushEvery, "coalescing flush interval");
@@ -161,11 +165,12 @@ public final class SseRelay {
   /**
    * Writes the events to a Reactor Netty response: sets {@code Content-Type: text/event-stream},
    * {@code Cache-Control: no-cache}, {@code X-Accel-Buffering: no} and the format's {@link
-   * RelayFormat#headers()}, then sends each frame and
-   * flushes it at once. The returned publisher completes when the stream is written; the client
-   * closing the connection cancels {@code events}. Return it from an {@code HttpServer} route.
+   * RelayFormat#headers()}, then sends each frame and flushes it at once. The returned publisher
+   * completes when the stream is written; the client closing the connection cancels {@code events}.
+   * Return it from an {@code HttpServer} route.
    */
-  public Publisher<Void> send(HttpServerResponse response, Publisher<? extends StreamEvent> events) {
+  public Publisher<Void> send(
+      HttpServerResponse response, Publisher<? extends StreamEvent> events) {
     Objects.requireNonNull(response, "response");
     response
         .header(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE)
@@ -178,7 +183,8 @@ public final class SseRelay {
   }
 
   private static List<SseFrame> errorFrames(RelayFormat.Writer writer, Throwable error) {
-    String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+    String message =
+        error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
     return writer.error(error.getClass().getSimpleName(), Redaction.redact(message));
   }
 
@@ -193,7 +199,9 @@ public final class SseRelay {
   public String toString() {
     return "SseRelay[heartbeat="
         + heartbeat
-        + (flushEvery == null ? ", no coalescing" : ", coalescing every " + flushEvery + " or " + maxChars + " chars")
+        + (flushEvery == null
+            ? ", no coalescing"
+            : ", coalescing every " + flushEvery + " or " + maxChars + " chars")
         + ", "
         + format
         + "]";

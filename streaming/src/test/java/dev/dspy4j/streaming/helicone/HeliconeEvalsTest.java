@@ -47,28 +47,57 @@ class HeliconeEvalsTest {
     if (server != null) server.close();
   }
 
-  /** Question n is answered right when n is even; request ids are req-n; the evals route answers {@code status}. */
+  /**
+   * Question n is answered right when n is even; request ids are req-n; the evals route answers
+   * {@code status}.
+   */
   private LoopbackServer server(int firstEvalStatus) {
-    return LoopbackServer.start((req, res) -> req.receive().aggregate().asString().defaultIfEmpty("").flatMap(body -> {
-      if (req.uri().startsWith("/v1/evals/")) {
-        String id = req.uri().substring("/v1/evals/".length());
-        int attempt = attempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-        evalPosts.add(req.method() + " " + req.uri() + " " + req.requestHeaders().get("Authorization") + " " + body);
-        int status = attempt == 1 ? firstEvalStatus : 201;
-        return res.status(status).header("Content-Type", "application/json")
-            .sendString(Mono.just("{\"data\":null,\"error\":null}")).then();
-      }
-      Matcher m = QUESTION.matcher(body);
-      int n = m.find() ? Integer.parseInt(m.group(1)) : -1;
-      String answer = n % 2 == 0 ? "a" + n : "wrong";
-      return res.header("Content-Type", "application/json").header("Helicone-Id", "req-" + n)
-          .sendString(Mono.just(Sse.completion(DummyLM.chatFormat(Map.of("answer", answer))))).then();
-    }));
+    return LoopbackServer.start(
+        (req, res) ->
+            req.receive()
+                .aggregate()
+                .asString()
+                .defaultIfEmpty("")
+                .flatMap(
+                    body -> {
+                      if (req.uri().startsWith("/v1/evals/")) {
+                        String id = req.uri().substring("/v1/evals/".length());
+                        int attempt =
+                            attempts
+                                .computeIfAbsent(id, k -> new AtomicInteger())
+                                .incrementAndGet();
+                        evalPosts.add(
+                            req.method()
+                                + " "
+                                + req.uri()
+                                + " "
+                                + req.requestHeaders().get("Authorization")
+                                + " "
+                                + body);
+                        int status = attempt == 1 ? firstEvalStatus : 201;
+                        return res.status(status)
+                            .header("Content-Type", "application/json")
+                            .sendString(Mono.just("{\"data\":null,\"error\":null}"))
+                            .then();
+                      }
+                      Matcher m = QUESTION.matcher(body);
+                      int n = m.find() ? Integer.parseInt(m.group(1)) : -1;
+                      String answer = n % 2 == 0 ? "a" + n : "wrong";
+                      return res.header("Content-Type", "application/json")
+                          .header("Helicone-Id", "req-" + n)
+                          .sendString(
+                              Mono.just(
+                                  Sse.completion(DummyLM.chatFormat(Map.of("answer", answer)))))
+                          .then();
+                    }));
   }
 
   private static List<Example> devset(int n) {
     return IntStream.range(0, n)
-        .mapToObj(i -> Example.of(Map.of("question", "<q" + i + ">", "answer", "a" + i)).withInputs("question"))
+        .mapToObj(
+            i ->
+                Example.of(Map.of("question", "<q" + i + ">", "answer", "a" + i))
+                    .withInputs("question"))
         .toList();
   }
 
@@ -79,16 +108,23 @@ class HeliconeEvalsTest {
   @Test
   void everyScoreIsPostedForTheRequestItCameFrom() throws Exception {
     server = server(201);
-    Predict qa = Predict.of("question -> answer").withLm(TestLms.builder(server.apiBase()).cache(false).build());
+    Predict qa =
+        Predict.of("question -> answer")
+            .withLm(TestLms.builder(server.apiBase()).cache(false).build());
     var evals = HeliconeEvals.builder("sk-helicone-secret").baseUrl(apiHost()).build();
 
-    EvaluationResult r = Evaluate.of(devset(6), Metrics.answerExactMatch()).reportTo(evals).run(qa).block(WAIT);
+    EvaluationResult r =
+        Evaluate.of(devset(6), Metrics.answerExactMatch()).reportTo(evals).run(qa).block(WAIT);
 
     assertThat(r.score()).isEqualTo(50.0);
     assertThat(evalPosts).hasSize(6);
     for (int i = 0; i < 6; i++) {
       int n = i;
-      String post = evalPosts.stream().filter(p -> p.startsWith("POST /v1/evals/req-" + n + " ")).findFirst().orElseThrow();
+      String post =
+          evalPosts.stream()
+              .filter(p -> p.startsWith("POST /v1/evals/req-" + n + " "))
+              .findFirst()
+              .orElseThrow();
       assertThat(post).contains("Bearer sk-helicone-secret");
       JsonNode body = JSON.readTree(post.substring(post.indexOf('{')));
       assertThat(body.get("name").asText()).isEqualTo("answer_exact_match");
@@ -100,8 +136,11 @@ class HeliconeEvalsTest {
   @Test
   void aServerErrorIsRetriedAndCountedAsAccepted() {
     server = server(503);
-    Predict qa = Predict.of("question -> answer").withLm(TestLms.builder(server.apiBase()).cache(false).build());
-    var evals = HeliconeEvals.builder("sk-x").baseUrl(apiHost()).retries(2, Duration.ofMillis(10)).build();
+    Predict qa =
+        Predict.of("question -> answer")
+            .withLm(TestLms.builder(server.apiBase()).cache(false).build());
+    var evals =
+        HeliconeEvals.builder("sk-x").baseUrl(apiHost()).retries(2, Duration.ofMillis(10)).build();
     EvaluationResult r = Evaluate.of(devset(3), Metrics.answerExactMatch()).run(qa).block(WAIT);
 
     HeliconeEvals.Summary summary = evals.send(r, "answer_exact_match").block(WAIT);
@@ -113,9 +152,16 @@ class HeliconeEvalsTest {
   @Test
   void aRejectedKeyFailsTheReportClearly() {
     server = server(401);
-    Predict qa = Predict.of("question -> answer").withLm(TestLms.builder(server.apiBase()).cache(false).build());
+    Predict qa =
+        Predict.of("question -> answer")
+            .withLm(TestLms.builder(server.apiBase()).cache(false).build());
     var evals = HeliconeEvals.builder("sk-bad").baseUrl(apiHost()).build();
-    assertThatThrownBy(() -> Evaluate.of(devset(2), Metrics.answerExactMatch()).reportTo(evals).run(qa).block(WAIT))
+    assertThatThrownBy(
+            () ->
+                Evaluate.of(devset(2), Metrics.answerExactMatch())
+                    .reportTo(evals)
+                    .run(qa)
+                    .block(WAIT))
         .isInstanceOf(LmConfigurationException.class)
         .hasMessageContaining("HELICONE_API_KEY")
         .hasMessageNotContaining("sk-bad");
@@ -125,15 +171,19 @@ class HeliconeEvalsTest {
   void rowsWithoutARequestIdAreSkipped() {
     server = server(201);
     var evals = HeliconeEvals.builder("sk-x").baseUrl(apiHost()).build();
-    EvaluationResult r = Evaluate.of(devset(2), Metrics.answerExactMatch())
-        .run(in -> Mono.just(dev.dspy4j.core.predict.Prediction.of(Map.of("answer", "a0")))).block(WAIT);
+    EvaluationResult r =
+        Evaluate.of(devset(2), Metrics.answerExactMatch())
+            .run(in -> Mono.just(dev.dspy4j.core.predict.Prediction.of(Map.of("answer", "a0"))))
+            .block(WAIT);
     assertThat(evals.send(r, "m").block(WAIT)).isEqualTo(new HeliconeEvals.Summary(0, 0, 2));
     assertThat(evalPosts).isEmpty();
   }
 
   @Test
   void aMissingKeyIsAConfigurationError() {
-    assertThatThrownBy(() -> HeliconeEvals.builder(" ")).isInstanceOf(LmConfigurationException.class);
-    assertThatThrownBy(() -> HeliconeEvals.builder("k").baseUrl("ftp://x")).isInstanceOf(LmConfigurationException.class);
+    assertThatThrownBy(() -> HeliconeEvals.builder(" "))
+        .isInstanceOf(LmConfigurationException.class);
+    assertThatThrownBy(() -> HeliconeEvals.builder("k").baseUrl("ftp://x"))
+        .isInstanceOf(LmConfigurationException.class);
   }
 }

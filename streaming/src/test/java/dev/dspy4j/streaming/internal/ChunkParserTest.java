@@ -42,7 +42,9 @@ class ChunkParserTest {
     }
   }
 
-  /** The reference: the same rules, read from Jackson's tree (last duplicate key wins there too). */
+  /**
+   * The reference: the same rules, read from Jackson's tree (last duplicate key wins there too).
+   */
   private static Outcome reference(String json) {
     JsonNode root;
     try {
@@ -69,16 +71,21 @@ class ChunkParserTest {
           String text = "";
           String reasoning = null;
           var toolCalls = new ArrayList<ToolCallDelta>();
-          JsonNode delta = choice.get("delta") != null && choice.get("message") != null
-              ? lastOf(json, choice, "delta", "message")
-              : choice.get("delta") != null ? choice.get("delta") : choice.get("message");
+          JsonNode delta =
+              choice.get("delta") != null && choice.get("message") != null
+                  ? lastOf(json, choice, "delta", "message")
+                  : choice.get("delta") != null ? choice.get("delta") : choice.get("message");
           if (delta != null && delta.isObject()) {
             String content = textOrNull(delta.get("content"));
             text = content == null ? "" : content;
             String r1 = textOrNull(delta.get("reasoning"));
             String r2 = textOrNull(delta.get("reasoning_content"));
-            reasoning = r1 != null && r2 != null ? (json.lastIndexOf("\"reasoning_content\"") > json.lastIndexOf("\"reasoning\"") ? r2 : r1)
-                : r1 != null ? r1 : r2;
+            reasoning =
+                r1 != null && r2 != null
+                    ? (json.lastIndexOf("\"reasoning_content\"") > json.lastIndexOf("\"reasoning\"")
+                        ? r2
+                        : r1)
+                    : r1 != null ? r1 : r2;
             JsonNode calls = delta.get("tool_calls");
             if (calls != null && calls.isArray()) {
               int position = 0;
@@ -88,8 +95,12 @@ class ChunkParserTest {
                   JsonNode function = call.get("function");
                   boolean fn = function != null && function.isObject();
                   String args = fn ? textOrNull(function.get("arguments")) : null;
-                  toolCalls.add(new ToolCallDelta(i != null && i.isIntegralNumber() ? Math.max(0, intOr(i, 0)) : position,
-                      textOrNull(call.get("id")), fn ? textOrNull(function.get("name")) : null, args == null ? "" : args));
+                  toolCalls.add(
+                      new ToolCallDelta(
+                          i != null && i.isIntegralNumber() ? Math.max(0, intOr(i, 0)) : position,
+                          textOrNull(call.get("id")),
+                          fn ? textOrNull(function.get("name")) : null,
+                          args == null ? "" : args));
                 }
                 position++;
               }
@@ -104,8 +115,10 @@ class ChunkParserTest {
       if (usage != null && usage.isObject()) {
         int prompt = Math.max(0, intOr(usage.get("prompt_tokens"), 0));
         int completion = Math.max(0, intOr(usage.get("completion_tokens"), 0));
-        int total = usage.has("total_tokens") && usage.get("total_tokens").isIntegralNumber()
-            ? Math.max(0, intOr(usage.get("total_tokens"), 0)) : (int) Math.min(Integer.MAX_VALUE, (long) prompt + completion);
+        int total =
+            usage.has("total_tokens") && usage.get("total_tokens").isIntegralNumber()
+                ? Math.max(0, intOr(usage.get("total_tokens"), 0))
+                : (int) Math.min(Integer.MAX_VALUE, (long) prompt + completion);
         Usage u = new Usage(prompt, completion, total);
         if (out.isEmpty()) {
           out.add(LmChunk.ofUsage(u));
@@ -128,7 +141,9 @@ class ChunkParserTest {
       return otherwise;
     }
     var v = node.bigIntegerValue();
-    return v.max(java.math.BigInteger.valueOf(Integer.MIN_VALUE)).min(java.math.BigInteger.valueOf(Integer.MAX_VALUE)).intValue();
+    return v.max(java.math.BigInteger.valueOf(Integer.MIN_VALUE))
+        .min(java.math.BigInteger.valueOf(Integer.MAX_VALUE))
+        .intValue();
   }
 
   private static String textOrNull(JsonNode node) {
@@ -141,51 +156,53 @@ class ChunkParserTest {
 
   @Test
   void realisticPayloadsGiveTheSameChunksAsTheReference() {
-    List<String> payloads = List.of(
-        "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"gpt-4o-mini\","
-            + "\"system_fingerprint\":null,\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
-            + "\"logprobs\":null,\"finish_reason\":null}]}",
-        "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"},\"finish_reason\":null}]}",
-        "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}",
-        "{\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":2,\"total_tokens\":12,"
-            + "\"prompt_tokens_details\":{\"cached_tokens\":0}}}",
-        "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":\"length\"}],"
-            + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1}}",
-        "{\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"think \\\"hard\\\"\"}}]}",
-        "{\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"r\",\"content\":null}}]}",
-        "{\"choices\":[{\"index\":1,\"delta\":{\"content\":\"b\"}},{\"index\":0,\"delta\":{\"content\":\"a\"}}]}",
-        "{\"choices\":[{\"index\":0,\"message\":{\"content\":\"whole\"},\"finish_reason\":\"stop\"}]}",
-        "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}",
-        "{\"error\":null,\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}",
-        "{\"choices\":[{\"delta\":{\"content\":\"caf\\u00e9 \\ud83d\\ude00 \\n\\t\\\\ \\/\"}}]}",
-        "{\"choices\":[{\"delta\":{\"content\":\"café 😀 日本\"}}]}",
-        " \r\n\t{ \"choices\" : [ { \"delta\" : { \"content\" : \"spaced\" } } ] } ",
-        "{\"choices\":[{\"index\":2.5,\"delta\":{\"content\":\"float index\"}}]}",
-        "{\"choices\":[{\"index\":-3,\"delta\":{\"content\":\"negative index\"}}]}",
-        "{\"choices\":[1,\"two\",null,{\"delta\":{\"content\":\"after non-objects\"}}]}",
-        "{\"choices\":{\"not\":\"an array\"}}",
-        "{\"choices\":[{\"delta\":{\"content\":\"first\"}}],\"choices\":[{\"delta\":{\"content\":\"second\"}}]}",
-        "{\"usage\":null}",
-        "{\"usage\":{\"prompt_tokens\":1e3,\"completion_tokens\":-4,\"extra\":[1,{\"a\":[]}]}}",
-        "{}",
-        "{\"choices\":[{\"index\":99999999999,\"delta\":{\"content\":\"too big\"}}]}",
-        "{\"choices\":[],\"usage\":{\"prompt_tokens\":123456789012345678901234567890,\"completion_tokens\":-99999999999}}",
-        "{\"choices\":[{\"index\":-2147483648,\"delta\":{\"content\":\"min int\"}}]}",
-        "{\"x\":{\"deep\":[[[[{\"y\":[true,false,null,0,-0.5e-7]}]]]]},\"choices\":[{\"delta\":{\"content\":\"z\"}}]}",
-        // native function calling: OpenAI's first tool-call delta, argument pieces, parallel calls, oddities
-        "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,"
-            + "\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"search\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}",
-        "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"qu\"}}]}}]}",
-        "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":1,\"function\":{\"arguments\":\"caf\\u00e9 \\\"\"}},"
-            + "{\"index\":0,\"id\":\"a\",\"function\":{\"name\":\"f\"}}]}}]}",
-        "{\"choices\":[{\"message\":{\"content\":null,\"tool_calls\":[{\"id\":\"x\",\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}},"
-            + "{\"id\":\"y\",\"function\":{\"name\":\"h\",\"arguments\":\"{\\\"a\\\":1}\"}}]},\"finish_reason\":\"tool_calls\"}]}",
-        "{\"choices\":[{\"delta\":{\"tool_calls\":null}}]}",
-        "{\"choices\":[{\"delta\":{\"tool_calls\":[]}}]}",
-        "{\"choices\":[{\"delta\":{\"tool_calls\":[1,null,{\"index\":\"two\",\"function\":null},{\"index\":-1,\"function\":{\"arguments\":{\"o\":1}}}]}}]}",
-        "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"function\":{\"name\":\"a\"},\"function\":{\"arguments\":\"b\"}}],"
-            + "\"tool_calls\":[{\"function\":{\"name\":\"last\"}}]}}],"
-            + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}");
+    List<String> payloads =
+        List.of(
+            "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"gpt-4o-mini\","
+                + "\"system_fingerprint\":null,\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
+                + "\"logprobs\":null,\"finish_reason\":null}]}",
+            "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"},\"finish_reason\":null}]}",
+            "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}",
+            "{\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":2,\"total_tokens\":12,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":0}}}",
+            "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":\"length\"}],"
+                + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1}}",
+            "{\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"think \\\"hard\\\"\"}}]}",
+            "{\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"r\",\"content\":null}}]}",
+            "{\"choices\":[{\"index\":1,\"delta\":{\"content\":\"b\"}},{\"index\":0,\"delta\":{\"content\":\"a\"}}]}",
+            "{\"choices\":[{\"index\":0,\"message\":{\"content\":\"whole\"},\"finish_reason\":\"stop\"}]}",
+            "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}",
+            "{\"error\":null,\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}",
+            "{\"choices\":[{\"delta\":{\"content\":\"caf\\u00e9 \\ud83d\\ude00 \\n\\t\\\\ \\/\"}}]}",
+            "{\"choices\":[{\"delta\":{\"content\":\"café 😀 日本\"}}]}",
+            " \r\n\t{ \"choices\" : [ { \"delta\" : { \"content\" : \"spaced\" } } ] } ",
+            "{\"choices\":[{\"index\":2.5,\"delta\":{\"content\":\"float index\"}}]}",
+            "{\"choices\":[{\"index\":-3,\"delta\":{\"content\":\"negative index\"}}]}",
+            "{\"choices\":[1,\"two\",null,{\"delta\":{\"content\":\"after non-objects\"}}]}",
+            "{\"choices\":{\"not\":\"an array\"}}",
+            "{\"choices\":[{\"delta\":{\"content\":\"first\"}}],\"choices\":[{\"delta\":{\"content\":\"second\"}}]}",
+            "{\"usage\":null}",
+            "{\"usage\":{\"prompt_tokens\":1e3,\"completion_tokens\":-4,\"extra\":[1,{\"a\":[]}]}}",
+            "{}",
+            "{\"choices\":[{\"index\":99999999999,\"delta\":{\"content\":\"too big\"}}]}",
+            "{\"choices\":[],\"usage\":{\"prompt_tokens\":123456789012345678901234567890,\"completion_tokens\":-99999999999}}",
+            "{\"choices\":[{\"index\":-2147483648,\"delta\":{\"content\":\"min int\"}}]}",
+            "{\"x\":{\"deep\":[[[[{\"y\":[true,false,null,0,-0.5e-7]}]]]]},\"choices\":[{\"delta\":{\"content\":\"z\"}}]}",
+            // native function calling: OpenAI's first tool-call delta, argument pieces, parallel
+            // calls, oddities
+            "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,"
+                + "\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"search\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}",
+            "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"qu\"}}]}}]}",
+            "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":1,\"function\":{\"arguments\":\"caf\\u00e9 \\\"\"}},"
+                + "{\"index\":0,\"id\":\"a\",\"function\":{\"name\":\"f\"}}]}}]}",
+            "{\"choices\":[{\"message\":{\"content\":null,\"tool_calls\":[{\"id\":\"x\",\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}},"
+                + "{\"id\":\"y\",\"function\":{\"name\":\"h\",\"arguments\":\"{\\\"a\\\":1}\"}}]},\"finish_reason\":\"tool_calls\"}]}",
+            "{\"choices\":[{\"delta\":{\"tool_calls\":null}}]}",
+            "{\"choices\":[{\"delta\":{\"tool_calls\":[]}}]}",
+            "{\"choices\":[{\"delta\":{\"tool_calls\":[1,null,{\"index\":\"two\",\"function\":null},{\"index\":-1,\"function\":{\"arguments\":{\"o\":1}}}]}}]}",
+            "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"function\":{\"name\":\"a\"},\"function\":{\"arguments\":\"b\"}}],"
+                + "\"tool_calls\":[{\"function\":{\"name\":\"last\"}}]}}],"
+                + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}");
     for (String json : payloads) {
       assertSame(json);
     }
@@ -196,8 +213,11 @@ class ChunkParserTest {
     assertThat(ours(payloads.get(27)).chunks().get(0).toolCallDeltas())
         .containsExactly(new ToolCallDelta(0, null, null, "{\"qu"));
     assertThat(ours(payloads.get(28)).chunks().get(0).toolCallDeltas())
-        .containsExactly(new ToolCallDelta(1, null, null, "café \""), new ToolCallDelta(0, "a", "f", ""));
-    assertThat(ours(payloads.get(29)).chunks().get(0).toolCallDeltas()).extracting(ToolCallDelta::index).containsExactly(0, 1);
+        .containsExactly(
+            new ToolCallDelta(1, null, null, "café \""), new ToolCallDelta(0, "a", "f", ""));
+    assertThat(ours(payloads.get(29)).chunks().get(0).toolCallDeltas())
+        .extracting(ToolCallDelta::index)
+        .containsExactly(0, 1);
     assertThat(ours(payloads.get(30)).chunks()).isEmpty();
     assertThat(ours(payloads.get(33)).chunks().get(0).toolCallDeltas())
         .containsExactly(new ToolCallDelta(0, null, "last", ""));
@@ -206,11 +226,32 @@ class ChunkParserTest {
 
   @Test
   void malformedPayloadsAreRejected() {
-    List<String> malformed = List.of("", "   ", "not json at all", "[1,2]", "\"s\"", "{", "{\"a\"", "{\"a\":}",
-        "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":-}", "{\"a\":tru}",
-        "{\"a\":nulls}", "{\"a\":\"unterminated}", "{\"a\":\"bad \\x escape\"}", "{\"a\":\"raw \n newline\"}",
-        "{\"a\":[1 2]}", "{\"choices\":[{\"delta\":{\"content\":\"x\"}}", "{\"a\":NaN}", "{\"a\":'single'}",
-        "{\"choices\":[{\"delta\":{\"content\":\"\\u12\"}}]}");
+    List<String> malformed =
+        List.of(
+            "",
+            "   ",
+            "not json at all",
+            "[1,2]",
+            "\"s\"",
+            "{",
+            "{\"a\"",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "{\"a\" 1}",
+            "{a:1}",
+            "{\"a\":01}",
+            "{\"a\":1.}",
+            "{\"a\":-}",
+            "{\"a\":tru}",
+            "{\"a\":nulls}",
+            "{\"a\":\"unterminated}",
+            "{\"a\":\"bad \\x escape\"}",
+            "{\"a\":\"raw \n newline\"}",
+            "{\"a\":[1 2]}",
+            "{\"choices\":[{\"delta\":{\"content\":\"x\"}}",
+            "{\"a\":NaN}",
+            "{\"a\":'single'}",
+            "{\"choices\":[{\"delta\":{\"content\":\"\\u12\"}}]}");
     for (String json : malformed) {
       assertThat(ours(json)).as(json).isEqualTo(Outcome.MALFORMED);
       assertThat(reference(json)).as("reference: " + json).isEqualTo(Outcome.MALFORMED);
@@ -222,16 +263,20 @@ class ChunkParserTest {
     String deep = "{\"a\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
     byte[] bytes = deep.getBytes(StandardCharsets.US_ASCII);
     assertThatThrownBy(() -> parser.parse(bytes, bytes.length, new ArrayList<>()))
-        .isInstanceOf(IOException.class).hasMessageContaining("nested deeper");
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("nested deeper");
   }
 
   @Test
   void onlyTheGivenLengthIsRead() throws IOException {
-    byte[] bytes = "{\"choices\":[{\"delta\":{\"content\":\"a\"}}]}GARBAGE-BEYOND-LENGTH".getBytes(StandardCharsets.US_ASCII);
+    byte[] bytes =
+        "{\"choices\":[{\"delta\":{\"content\":\"a\"}}]}GARBAGE-BEYOND-LENGTH"
+            .getBytes(StandardCharsets.US_ASCII);
     var out = new ArrayList<LmChunk>();
     parser.parse(bytes, bytes.length - "GARBAGE-BEYOND-LENGTH".length(), out);
     assertThat(out).containsExactly(LmChunk.ofText("a"));
-    assertThatThrownBy(() -> parser.parse(bytes, 20, new ArrayList<>())).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> parser.parse(bytes, 20, new ArrayList<>()))
+        .isInstanceOf(IOException.class);
   }
 
   @RepeatedTest(300)
@@ -244,11 +289,16 @@ class ChunkParserTest {
     }
   }
 
-  // ---- generators --------------------------------------------------------------------------------
+  // ---- generators
+  // --------------------------------------------------------------------------------
 
-  private static final String[] ASCII_NOISE = {"{", "}", "[", "]", ",", ":", "\"", "\\", "0", "-", ".", "e", "n", "t", " ", "x"};
+  private static final String[] ASCII_NOISE = {
+    "{", "}", "[", "]", ",", ":", "\"", "\\", "0", "-", ".", "e", "n", "t", " ", "x"
+  };
 
-  /** {@code json} with one ASCII edit (deleted, inserted or replaced byte), so UTF-8 stays valid. */
+  /**
+   * {@code json} with one ASCII edit (deleted, inserted or replaced byte), so UTF-8 stays valid.
+   */
   private static String corrupt(String json, Random random) {
     int at = random.nextInt(json.length() + 1);
     // keep surrogate pairs whole
@@ -257,10 +307,18 @@ class ChunkParserTest {
     }
     String noise = ASCII_NOISE[random.nextInt(ASCII_NOISE.length)];
     return switch (random.nextInt(3)) {
-      case 0 -> at < json.length() ? json.substring(0, at) + json.substring(at + Character.charCount(json.codePointAt(at))) : json;
+      case 0 ->
+          at < json.length()
+              ? json.substring(0, at)
+                  + json.substring(at + Character.charCount(json.codePointAt(at)))
+              : json;
       case 1 -> json.substring(0, at) + noise + json.substring(at);
-      default -> at < json.length()
-          ? json.substring(0, at) + noise + json.substring(at + Character.charCount(json.codePointAt(at))) : json + noise;
+      default ->
+          at < json.length()
+              ? json.substring(0, at)
+                  + noise
+                  + json.substring(at + Character.charCount(json.codePointAt(at)))
+              : json + noise;
     };
   }
 
@@ -281,9 +339,17 @@ class ChunkParserTest {
       fields.add("\"choices\":[" + String.join(",", choices) + "]");
     }
     if (r.nextInt(3) == 0) {
-      fields.add("\"usage\":" + (r.nextInt(5) == 0 ? "null" : "{\"prompt_tokens\":" + randomNumber(r)
-          + ",\"completion_tokens\":" + randomNumber(r) + (r.nextBoolean() ? ",\"total_tokens\":" + randomNumber(r) : "")
-          + (r.nextBoolean() ? ",\"details\":" + randomValue(r, 2) : "") + "}"));
+      fields.add(
+          "\"usage\":"
+              + (r.nextInt(5) == 0
+                  ? "null"
+                  : "{\"prompt_tokens\":"
+                      + randomNumber(r)
+                      + ",\"completion_tokens\":"
+                      + randomNumber(r)
+                      + (r.nextBoolean() ? ",\"total_tokens\":" + randomNumber(r) : "")
+                      + (r.nextBoolean() ? ",\"details\":" + randomValue(r, 2) : "")
+                      + "}"));
     }
     if (r.nextInt(8) == 0) {
       fields.add("\"error\":" + (r.nextBoolean() ? "null" : randomValue(r, 2)));
@@ -298,7 +364,8 @@ class ChunkParserTest {
   private static String randomChoice(Random r) {
     var fields = new ArrayList<String>();
     if (r.nextBoolean()) {
-      fields.add("\"index\":" + (r.nextInt(5) == 0 ? randomValue(r, 1) : Integer.toString(r.nextInt(3))));
+      fields.add(
+          "\"index\":" + (r.nextInt(5) == 0 ? randomValue(r, 1) : Integer.toString(r.nextInt(3))));
     }
     if (r.nextBoolean()) {
       fields.add("\"finish_reason\":" + (r.nextBoolean() ? "null" : randomString(r)));
@@ -317,7 +384,9 @@ class ChunkParserTest {
       delta.add("\"tool_calls\":" + (r.nextInt(8) == 0 ? randomValue(r, 2) : randomToolCalls(r)));
     }
     java.util.Collections.shuffle(delta, r);
-    fields.add((r.nextBoolean() ? "\"delta\":" : "\"message\":") + (r.nextInt(10) == 0 ? randomValue(r, 1) : "{" + String.join(",", delta) + "}"));
+    fields.add(
+        (r.nextBoolean() ? "\"delta\":" : "\"message\":")
+            + (r.nextInt(10) == 0 ? randomValue(r, 1) : "{" + String.join(",", delta) + "}"));
     if (r.nextBoolean()) {
       fields.add("\"logprobs\":" + randomValue(r, 2));
     }
@@ -334,7 +403,9 @@ class ChunkParserTest {
       }
       var fields = new ArrayList<String>();
       if (r.nextInt(4) > 0) {
-        fields.add("\"index\":" + (r.nextInt(6) == 0 ? randomValue(r, 1) : Integer.toString(r.nextInt(3))));
+        fields.add(
+            "\"index\":"
+                + (r.nextInt(6) == 0 ? randomValue(r, 1) : Integer.toString(r.nextInt(3))));
       }
       if (r.nextBoolean()) {
         fields.add("\"id\":" + (r.nextInt(6) == 0 ? randomValue(r, 1) : randomString(r)));
@@ -348,10 +419,15 @@ class ChunkParserTest {
           function.add("\"name\":" + (r.nextInt(6) == 0 ? randomValue(r, 1) : randomString(r)));
         }
         if (r.nextInt(4) > 0) {
-          function.add("\"arguments\":" + (r.nextInt(6) == 0 ? randomValue(r, 2) : randomString(r)));
+          function.add(
+              "\"arguments\":" + (r.nextInt(6) == 0 ? randomValue(r, 2) : randomString(r)));
         }
         java.util.Collections.shuffle(function, r);
-        fields.add("\"function\":" + (r.nextInt(10) == 0 ? randomValue(r, 1) : "{" + String.join(",", function) + "}"));
+        fields.add(
+            "\"function\":"
+                + (r.nextInt(10) == 0
+                    ? randomValue(r, 1)
+                    : "{" + String.join(",", function) + "}"));
       }
       java.util.Collections.shuffle(fields, r);
       calls.add("{" + String.join(",", fields) + "}");
@@ -394,8 +470,28 @@ class ChunkParserTest {
     };
   }
 
-  private static final String[] PIECES = {"a", "Z", " ", "tok", "é", "日本", "😀", "\\n", "\\\"", "\\\\", "\\/",
-      "\\t", "\\u00e9", "\\ud83d\\ude00", "\\u0000", "[[ ## answer ## ]]", "{", "}", ":", ","};
+  private static final String[] PIECES = {
+    "a",
+    "Z",
+    " ",
+    "tok",
+    "é",
+    "日本",
+    "😀",
+    "\\n",
+    "\\\"",
+    "\\\\",
+    "\\/",
+    "\\t",
+    "\\u00e9",
+    "\\ud83d\\ude00",
+    "\\u0000",
+    "[[ ## answer ## ]]",
+    "{",
+    "}",
+    ":",
+    ","
+  };
 
   private static String randomString(Random r) {
     var sb = new StringBuilder("\"");

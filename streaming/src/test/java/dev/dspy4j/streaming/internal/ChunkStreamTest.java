@@ -24,12 +24,28 @@ import org.junit.jupiter.api.Test;
 class ChunkStreamTest {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final LmSettings SETTINGS = new LmSettings("gpt-4o-mini", "sk-secret", "http://localhost/v1",
-      GenerationOptions.empty(), Headers.empty(), Map.of(), true, 3, Duration.ofSeconds(1), Duration.ofSeconds(1),
-      Duration.ofSeconds(1), Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(60), 4096, 4096, null);
+  private static final LmSettings SETTINGS =
+      new LmSettings(
+          "gpt-4o-mini",
+          "sk-secret",
+          "http://localhost/v1",
+          GenerationOptions.empty(),
+          Headers.empty(),
+          Map.of(),
+          true,
+          3,
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(1),
+          Duration.ofMillis(1),
+          Duration.ofMillis(1),
+          Duration.ofSeconds(60),
+          4096,
+          4096,
+          null);
 
-  private final ChunkStream stream = new ChunkStream(4096, new ChunkParser(), MAPPER,
-      new LmErrors(SETTINGS), 200, "req-1");
+  private final ChunkStream stream =
+      new ChunkStream(4096, new ChunkParser(), MAPPER, new LmErrors(SETTINGS), 200, "req-1");
 
   private List<LmChunk> decode(String body) {
     ByteBuf buf = ByteBufAllocator.DEFAULT.buffer();
@@ -53,20 +69,26 @@ class ChunkStreamTest {
   @Test
   void textFinishReasonUsageAndDoneAreDecoded() {
     List<LmChunk> chunks = decode(Sse.stream("Hel", "lo"));
-    assertThat(chunks).containsExactly(
-        LmChunk.ofText("Hel"),
-        LmChunk.ofText("lo"),
-        LmChunk.of(0, "", null, "stop", null),
-        LmChunk.ofUsage(new Usage(10, 2, 12)));
+    assertThat(chunks)
+        .containsExactly(
+            LmChunk.ofText("Hel"),
+            LmChunk.ofText("lo"),
+            LmChunk.of(0, "", null, "stop", null),
+            LmChunk.ofUsage(new Usage(10, 2, 12)));
     assertThat(stream.done()).isTrue();
     stream.end(); // complete: no exception
   }
 
   @Test
   void reasoningDeltasAndSeveralChoicesAreKept() {
-    List<LmChunk> chunks = decode(Sse.event("{\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"think\"}},"
-        + "{\"index\":1,\"delta\":{\"content\":\"B\"},\"finish_reason\":\"length\"}]}"));
-    assertThat(chunks).containsExactly(LmChunk.of(0, "", "think", null, null), LmChunk.of(1, "B", null, "length", null));
+    List<LmChunk> chunks =
+        decode(
+            Sse.event(
+                "{\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"think\"}},"
+                    + "{\"index\":1,\"delta\":{\"content\":\"B\"},\"finish_reason\":\"length\"}]}"));
+    assertThat(chunks)
+        .containsExactly(
+            LmChunk.of(0, "", "think", null, null), LmChunk.of(1, "B", null, "length", null));
   }
 
   @Test
@@ -76,7 +98,12 @@ class ChunkStreamTest {
 
   @Test
   void anErrorPayloadIsAServerErrorWithItsMessage() {
-    assertThatThrownBy(() -> decode(Sse.text("a") + Sse.event("{\"error\":{\"message\":\"upstream overloaded\",\"type\":\"server_error\"}}")))
+    assertThatThrownBy(
+            () ->
+                decode(
+                    Sse.text("a")
+                        + Sse.event(
+                            "{\"error\":{\"message\":\"upstream overloaded\",\"type\":\"server_error\"}}")))
         .isInstanceOf(ServerException.class)
         .hasMessageContaining("upstream overloaded")
         .hasMessageContaining("req-1");
@@ -86,7 +113,9 @@ class ChunkStreamTest {
   void chunksBeforeAnErrorInTheSameBufferAreKept() {
     ByteBuf buf = ByteBufAllocator.DEFAULT.buffer();
     try {
-      buf.writeCharSequence(Sse.text("kept") + Sse.event("{\"error\":\"bad\"}") + Sse.text("dropped"), StandardCharsets.UTF_8);
+      buf.writeCharSequence(
+          Sse.text("kept") + Sse.event("{\"error\":\"bad\"}") + Sse.text("dropped"),
+          StandardCharsets.UTF_8);
       ChunkStream.Batch batch = stream.decode(buf);
       assertThat(batch.chunks()).containsExactly(LmChunk.ofText("kept"));
       assertThat(batch.failure()).isInstanceOf(ServerException.class).hasMessageContaining("bad");
@@ -97,7 +126,8 @@ class ChunkStreamTest {
 
   @Test
   void anErrorPayloadWithAStatusIsTypedByIt() {
-    assertThatThrownBy(() -> decode(Sse.event("{\"error\":{\"message\":\"slow down\",\"code\":429}}")))
+    assertThatThrownBy(
+            () -> decode(Sse.event("{\"error\":{\"message\":\"slow down\",\"code\":429}}")))
         .isInstanceOf(RateLimitException.class)
         .hasMessageContaining("slow down");
   }

@@ -1,9 +1,9 @@
 package dev.dspy4j.streaming.internal;
 
-import dev.dspy4j.core.http.Headers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.GenerationOptions;
 import dev.dspy4j.core.lm.LmConfigurationException;
 import dev.dspy4j.core.lm.LmRequest;
@@ -18,27 +18,56 @@ import reactor.util.context.Context;
 class EffectiveRequestOptionsTest {
 
   private static LmSettings lm(String model, GenerationOptions defaults) {
-    return new LmSettings(model, "sk-x", "http://localhost/v1", defaults, Headers.empty(), Map.of(), true, 3,
-        Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(1), Duration.ofMillis(1),
-        Duration.ofSeconds(60), 4096, 4096, null);
+    return new LmSettings(
+        model,
+        "sk-x",
+        "http://localhost/v1",
+        defaults,
+        Headers.empty(),
+        Map.of(),
+        true,
+        3,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(1),
+        Duration.ofMillis(1),
+        Duration.ofSeconds(60),
+        4096,
+        4096,
+        null);
   }
 
   @Test
   void callValuesWinAndUnsetOnesFallBackToTheLmDefaults() {
     var defaults = GenerationOptions.empty().withTemperature(0.2).withMaxTokens(400);
-    var call = LmRequest.builder(List.of(Message.user("q"))).temperature(0.9).n(3).stop(List.of("END")).build();
+    var call =
+        LmRequest.builder(List.of(Message.user("q")))
+            .temperature(0.9)
+            .n(3)
+            .stop(List.of("END"))
+            .build();
 
-    LmRequest effective = EffectiveRequest.resolve(lm("gpt-4o-mini", defaults), call, Context.empty());
+    LmRequest effective =
+        EffectiveRequest.resolve(lm("gpt-4o-mini", defaults), call, Context.empty());
 
     assertThat(effective.options()).isEqualTo(defaults.overrideWith(call.options()));
-    assertThat(effective.options()).isEqualTo(
-        GenerationOptions.empty().withTemperature(0.9).withMaxTokens(400).withN(3).withStop(List.of("END")));
+    assertThat(effective.options())
+        .isEqualTo(
+            GenerationOptions.empty()
+                .withTemperature(0.9)
+                .withMaxTokens(400)
+                .withN(3)
+                .withStop(List.of("END")));
   }
 
   @Test
   void aCallWithoutOptionsGetsTheLmDefaultsUnchanged() {
     var defaults = GenerationOptions.empty().withTemperature(1.2).withMaxTokens(64);
-    assertThat(EffectiveRequest.resolve(lm("gpt-4o-mini", defaults), LmRequest.ofUser("q"), Context.empty()).options())
+    assertThat(
+            EffectiveRequest.resolve(
+                    lm("gpt-4o-mini", defaults), LmRequest.ofUser("q"), Context.empty())
+                .options())
         .isEqualTo(defaults);
   }
 
@@ -47,8 +76,12 @@ class EffectiveRequestOptionsTest {
     // The LM's default temperature 0.5 is not allowed for o3, but the call's 1.0 overrides it.
     var defaults = GenerationOptions.empty().withTemperature(0.5).withMaxTokens(20_000);
     LmRequest fixed = LmRequest.ofUser("q").withTemperature(1.0);
-    assertThat(EffectiveRequest.resolve(lm("o3", defaults), fixed, Context.empty()).temperature()).hasValue(1.0);
-    assertThatThrownBy(() -> EffectiveRequest.resolve(lm("o3", defaults), LmRequest.ofUser("q"), Context.empty()))
+    assertThat(EffectiveRequest.resolve(lm("o3", defaults), fixed, Context.empty()).temperature())
+        .hasValue(1.0);
+    assertThatThrownBy(
+            () ->
+                EffectiveRequest.resolve(
+                    lm("o3", defaults), LmRequest.ofUser("q"), Context.empty()))
         .isInstanceOf(LmConfigurationException.class)
         .hasMessageContaining("temperature 0.5");
   }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class RetryAfterTest {
 
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
   private static java.util.Optional<Duration> parse(Map<String, String> headers) {
     return RetryAfter.from(Headers.of(headers)::get, CLOCK);
@@ -26,13 +27,16 @@ class RetryAfterTest {
 
   @Test
   void readsAnHttpDateRelativeToNow() {
-    assertThat(parse(Map.of("Retry-After", "Thu, 01 Jan 2026 00:00:45 GMT"))).contains(Duration.ofSeconds(45));
-    assertThat(parse(Map.of("Retry-After", "Wed, 31 Dec 2025 23:00:00 GMT"))).contains(Duration.ZERO);
+    assertThat(parse(Map.of("Retry-After", "Thu, 01 Jan 2026 00:00:45 GMT")))
+        .contains(Duration.ofSeconds(45));
+    assertThat(parse(Map.of("Retry-After", "Wed, 31 Dec 2025 23:00:00 GMT")))
+        .contains(Duration.ZERO);
   }
 
   @Test
   void retryAfterMsWins() {
-    assertThat(parse(Map.of("retry-after-ms", "250", "Retry-After", "9"))).contains(Duration.ofMillis(250));
+    assertThat(parse(Map.of("retry-after-ms", "250", "Retry-After", "9")))
+        .contains(Duration.ofMillis(250));
   }
 
   @Test

@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.Random;
+import java.util.TreeSet;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 
@@ -35,13 +35,17 @@ class SseDecoderSplitPropertyTest {
       sb.append(ends.next());
       expected.add(String.join("\n", lines));
     }
-    // A final LF makes a trailing lone CR unambiguous (a CR at the very end could still get its LF).
+    // A final LF makes a trailing lone CR unambiguous (a CR at the very end could still get its
+    // LF).
     sb.append('\n');
     byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
 
     var decoded = new ArrayList<String>();
-    var decoder = new SseDecoder(1 << 16,
-        (type, data, length) -> decoded.add(new String(data, 0, length, StandardCharsets.UTF_8)));
+    var decoder =
+        new SseDecoder(
+            1 << 16,
+            (type, data, length) ->
+                decoded.add(new String(data, 0, length, StandardCharsets.UTF_8)));
     var points = new TreeSet<Integer>();
     cuts.forEach(c -> points.add(c % (bytes.length + 1)));
     points.add(bytes.length);
@@ -82,20 +86,24 @@ class SseDecoderSplitPropertyTest {
   };
   private static final String[] LINE_ENDS = {"\n", "\r\n", "\r"};
 
-  /** Whole code points (one to four UTF-8 bytes), so that splits fall inside multi-byte characters. */
+  /**
+   * Whole code points (one to four UTF-8 bytes), so that splits fall inside multi-byte characters.
+   */
   private static Wire randomWire(Random random) {
     var events = new ArrayList<List<String>>();
     for (int e = 1 + random.nextInt(6); e > 0; e--) {
       var lines = new ArrayList<String>();
       for (int l = 1 + random.nextInt(3); l > 0; l--) {
         var line = new StringBuilder();
-        for (int p = random.nextInt(21); p > 0; p--) line.append(PARTS[random.nextInt(PARTS.length)]);
+        for (int p = random.nextInt(21); p > 0; p--)
+          line.append(PARTS[random.nextInt(PARTS.length)]);
         lines.add(line.toString());
       }
       events.add(lines);
     }
     var ends = new ArrayList<String>();
-    for (int i = 1 + random.nextInt(5); i > 0; i--) ends.add(LINE_ENDS[random.nextInt(LINE_ENDS.length)]);
+    for (int i = 1 + random.nextInt(5); i > 0; i--)
+      ends.add(LINE_ENDS[random.nextInt(LINE_ENDS.length)]);
     return new Wire(events, ends);
   }
 }

@@ -15,8 +15,11 @@ class SseDecoderTest {
   record Event(String type, String data) {}
 
   private final List<Event> events = new ArrayList<>();
-  private final SseDecoder decoder = new SseDecoder(64,
-      (type, data, length) -> events.add(new Event(type, new String(data, 0, length, StandardCharsets.UTF_8))));
+  private final SseDecoder decoder =
+      new SseDecoder(
+          64,
+          (type, data, length) ->
+              events.add(new Event(type, new String(data, 0, length, StandardCharsets.UTF_8))));
 
   /** Feeds each piece as its own pooled buffer, releasing it afterwards (as Reactor Netty does). */
   private void feed(byte[]... pieces) {
@@ -80,14 +83,19 @@ class SseDecoderTest {
     byte[] bytes = "data: h\u00e9llo \ud83d\ude00\n\n".getBytes(StandardCharsets.UTF_8);
     for (int split = 1; split < bytes.length; split++) {
       events.clear();
-      feed(java.util.Arrays.copyOfRange(bytes, 0, split), java.util.Arrays.copyOfRange(bytes, split, bytes.length));
-      assertThat(events).as("split at byte %d", split).containsExactly(new Event(null, "h\u00e9llo \ud83d\ude00"));
+      feed(
+          java.util.Arrays.copyOfRange(bytes, 0, split),
+          java.util.Arrays.copyOfRange(bytes, split, bytes.length));
+      assertThat(events)
+          .as("split at byte %d", split)
+          .containsExactly(new Event(null, "h\u00e9llo \ud83d\ude00"));
     }
   }
 
   @Test
   void aByteByByteFeedGivesTheSameEvents() {
-    byte[] bytes = "data: one\r\n\r\n: c\rdata: two\rdata: three\r\r".getBytes(StandardCharsets.UTF_8);
+    byte[] bytes =
+        "data: one\r\n\r\n: c\rdata: two\rdata: three\r\r".getBytes(StandardCharsets.UTF_8);
     for (byte b : bytes) {
       feed(new byte[] {b});
     }

@@ -31,8 +31,8 @@ import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * ReAct over real HTTP: a loopback server plays a deterministic agent (call {@code whoami}, then
- * {@code finish}, then answer) and checks, on every request, that the Helicone session header is the
- * one of the agent the request belongs to.
+ * {@code finish}, then answer) and checks, on every request, that the Helicone session header is
+ * the one of the agent the request belongs to.
  */
 class ReActHttpTest {
 
@@ -52,47 +52,58 @@ class ReActHttpTest {
   }
 
   private Mono<Void> agentServer(HttpServerRequest req, HttpServerResponse res) {
-    return req.receive().aggregate().asString().flatMap(body -> {
-      requests.incrementAndGet();
-      JsonNode messages;
-      try {
-        messages = JSON.readTree(body).get("messages");
-      } catch (Exception e) {
-        return Mono.error(e);
-      }
-      String system = messages.get(0).get("content").asText();
-      String user = messages.get(messages.size() - 1).get("content").asText();
-      Matcher m = AGENT.matcher(user);
-      String agent = m.find() ? m.group(1) : "?";
-      String session = req.requestHeaders().get("Helicone-Session-Id");
-      if (!("session-" + agent).equals(session)) {
-        problems.add("agent " + agent + " sent session " + session);
-      }
-      var answer = new LinkedHashMap<String, Object>();
-      if (system.contains("next_tool_name")) {
-        if (user.contains("[[ ## observation_0 ## ]]")) {
-          if (!user.contains("[[ ## observation_0 ## ]]\nsession-" + agent + "\n")) {
-            problems.add("agent " + agent + "'s tool did not see its own session: " + user);
-          }
-          answer.put("next_thought", "done");
-          answer.put("next_tool_name", "finish");
-          answer.put("next_tool_args", Map.of());
-        } else {
-          answer.put("next_thought", "who am I?");
-          answer.put("next_tool_name", "whoami");
-          answer.put("next_tool_args", Map.of());
-        }
-      } else {
-        answer.put("reasoning", "the tool said so");
-        answer.put("answer", "agent " + agent);
-      }
-      return res.header("Content-Type", "application/json")
-          .sendString(Mono.just(Sse.completion(DummyLM.chatFormat(answer)))).then();
-    });
+    return req.receive()
+        .aggregate()
+        .asString()
+        .flatMap(
+            body -> {
+              requests.incrementAndGet();
+              JsonNode messages;
+              try {
+                messages = JSON.readTree(body).get("messages");
+              } catch (Exception e) {
+                return Mono.error(e);
+              }
+              String system = messages.get(0).get("content").asText();
+              String user = messages.get(messages.size() - 1).get("content").asText();
+              Matcher m = AGENT.matcher(user);
+              String agent = m.find() ? m.group(1) : "?";
+              String session = req.requestHeaders().get("Helicone-Session-Id");
+              if (!("session-" + agent).equals(session)) {
+                problems.add("agent " + agent + " sent session " + session);
+              }
+              var answer = new LinkedHashMap<String, Object>();
+              if (system.contains("next_tool_name")) {
+                if (user.contains("[[ ## observation_0 ## ]]")) {
+                  if (!user.contains("[[ ## observation_0 ## ]]\nsession-" + agent + "\n")) {
+                    problems.add("agent " + agent + "'s tool did not see its own session: " + user);
+                  }
+                  answer.put("next_thought", "done");
+                  answer.put("next_tool_name", "finish");
+                  answer.put("next_tool_args", Map.of());
+                } else {
+                  answer.put("next_thought", "who am I?");
+                  answer.put("next_tool_name", "whoami");
+                  answer.put("next_tool_args", Map.of());
+                }
+              } else {
+                answer.put("reasoning", "the tool said so");
+                answer.put("answer", "agent " + agent);
+              }
+              return res.header("Content-Type", "application/json")
+                  .sendString(Mono.just(Sse.completion(DummyLM.chatFormat(answer))))
+                  .then();
+            });
   }
 
-  private static final Tool WHOAMI = Tool.of("whoami", "Tells the caller's Helicone session.", NoArgs.class,
-      a -> Mono.deferContextual(ctx -> Mono.just(Helicone.current(ctx).sessionId().orElse("none"))));
+  private static final Tool WHOAMI =
+      Tool.of(
+          "whoami",
+          "Tells the caller's Helicone session.",
+          NoArgs.class,
+          a ->
+              Mono.deferContextual(
+                  ctx -> Mono.just(Helicone.current(ctx).sessionId().orElse("none"))));
 
   @Test
   void aThousandConcurrentAgentsEachSendOnlyTheirOwnSessionAndTheirToolsSeeIt() {
@@ -100,16 +111,24 @@ class ReActHttpTest {
     LM lm = TestLms.builder(server.apiBase()).cache(false).build();
     ReAct agent = ReAct.of("question -> answer", List.of(WHOAMI)).withMaxIters(3);
 
-    List<Prediction> predictions = Flux.range(0, 1_000)
-        .flatMap(i -> agent.call(Map.of("question", "Who am I? <agent-" + i + ">"))
-            .contextWrite(Helicone.session("session-" + i, "Agents", "/agents"))
-            .contextWrite(dev.dspy4j.core.Dspy.withLm(lm))
-            .map(p -> Map.entry(i, p)), 1_000)
-        .map(e -> {
-          if (!e.getValue().get("answer").equals("agent " + e.getKey())) problems.add("wrong answer for " + e.getKey());
-          return e.getValue();
-        })
-        .collectList().block(WAIT);
+    List<Prediction> predictions =
+        Flux.range(0, 1_000)
+            .flatMap(
+                i ->
+                    agent
+                        .call(Map.of("question", "Who am I? <agent-" + i + ">"))
+                        .contextWrite(Helicone.session("session-" + i, "Agents", "/agents"))
+                        .contextWrite(dev.dspy4j.core.Dspy.withLm(lm))
+                        .map(p -> Map.entry(i, p)),
+                1_000)
+            .map(
+                e -> {
+                  if (!e.getValue().get("answer").equals("agent " + e.getKey()))
+                    problems.add("wrong answer for " + e.getKey());
+                  return e.getValue();
+                })
+            .collectList()
+            .block(WAIT);
 
     assertThat(predictions).hasSize(1_000);
     assertThat(requests).hasValue(3_000);
@@ -119,18 +138,29 @@ class ReActHttpTest {
   @Test
   void cancellingDuringAnLmStepClosesTheRequestAtTheServer() throws Exception {
     var arrived = new AtomicInteger();
-    server = LoopbackServer.start((req, res) -> req.receive().aggregate().asString()
-        .flatMap(body -> {
-          arrived.incrementAndGet();
-          return Mono.<Void>never();
-        }));
+    server =
+        LoopbackServer.start(
+            (req, res) ->
+                req.receive()
+                    .aggregate()
+                    .asString()
+                    .flatMap(
+                        body -> {
+                          arrived.incrementAndGet();
+                          return Mono.<Void>never();
+                        }));
     LM lm = TestLms.builder(server.apiBase()).cache(false).numRetries(0).build();
-    Disposable run = ReAct.of("question -> answer", List.of(WHOAMI)).call(Map.of("question", "q"))
-        .contextWrite(dev.dspy4j.core.Dspy.withLm(lm)).subscribe();
+    Disposable run =
+        ReAct.of("question -> answer", List.of(WHOAMI))
+            .call(Map.of("question", "q"))
+            .contextWrite(dev.dspy4j.core.Dspy.withLm(lm))
+            .subscribe();
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (arrived.get() == 0 && System.nanoTime() < deadline) Thread.onSpinWait();
     run.dispose();
-    assertThat(server.awaitConnectionClosed(Duration.ofSeconds(10))).as("the server saw the disconnect").isTrue();
+    assertThat(server.awaitConnectionClosed(Duration.ofSeconds(10)))
+        .as("the server saw the disconnect")
+        .isTrue();
     assertThat(arrived).hasValue(1);
   }
 }

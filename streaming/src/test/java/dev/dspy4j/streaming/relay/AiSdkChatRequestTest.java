@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class AiSdkChatRequestTest {
 
   // The shape HttpChatTransport.sendMessages builds: {...body, id, messages, trigger, messageId}.
-  private static final String BODY = """
+  private static final String BODY =
+      """
       {"temperature":0.2,"id":"chat-7","messages":[
         {"id":"u1","role":"user","parts":[{"type":"text","text":"Where is "},{"type":"text","text":"Kinnairdy?"}]},
         {"id":"a1","role":"assistant","parts":[{"type":"step-start"},{"type":"reasoning","text":"hm","state":"done"},
@@ -27,7 +28,9 @@ class AiSdkChatRequestTest {
     assertThat(request.id()).isEqualTo("chat-7");
     assertThat(request.trigger()).isEqualTo("submit-message");
     assertThat(request.messageId()).isEmpty();
-    assertThat(request.messages()).extracting(AiSdkChatRequest.Message::role).containsExactly("user", "assistant", "user");
+    assertThat(request.messages())
+        .extracting(AiSdkChatRequest.Message::role)
+        .containsExactly("user", "assistant", "user");
     assertThat(request.messages().get(0).text()).isEqualTo("Where is Kinnairdy?");
     assertThat(request.messages().get(1).texts()).containsExactly("In Scotland.");
     assertThat(request.extra()).containsOnlyKeys("temperature");
@@ -37,23 +40,37 @@ class AiSdkChatRequestTest {
 
   @Test
   void theDefaultMappingAnswersTheLastUserMessage() {
-    var inputs = AiSdkInputMapping.lastUserMessageAs("question").inputs(AiSdkChatRequest.parse(BODY));
+    var inputs =
+        AiSdkInputMapping.lastUserMessageAs("question").inputs(AiSdkChatRequest.parse(BODY));
     assertThat(inputs).isEqualTo(Map.of("question", "How many floors?"));
   }
 
   @Test
   void badBodiesAreTypedErrorsThatSayWhatIsWrong() {
     assertThatThrownBy(() -> AiSdkChatRequest.parse("[1]"))
-        .isInstanceOf(InvalidChatRequestException.class).hasMessageContaining("JSON object");
-    assertThatThrownBy(() -> AiSdkChatRequest.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-        .isInstanceOf(InvalidChatRequestException.class).hasMessageContaining("messages[0]").hasMessageContaining("'parts'");
+        .isInstanceOf(InvalidChatRequestException.class)
+        .hasMessageContaining("JSON object");
+    assertThatThrownBy(
+            () -> AiSdkChatRequest.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+        .isInstanceOf(InvalidChatRequestException.class)
+        .hasMessageContaining("messages[0]")
+        .hasMessageContaining("'parts'");
     assertThatThrownBy(() -> AiSdkChatRequest.parse("{\"messages\":[{\"parts\":[]}]}"))
-        .isInstanceOf(InvalidChatRequestException.class).hasMessageContaining("'role'");
-    assertThatThrownBy(() -> AiSdkChatRequest.parse("{\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":1}]}]}"))
-        .isInstanceOf(InvalidChatRequestException.class).hasMessageContaining("'text'");
-    var noText = AiSdkChatRequest.parse("{\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"  \"}]}]}");
+        .isInstanceOf(InvalidChatRequestException.class)
+        .hasMessageContaining("'role'");
+    assertThatThrownBy(
+            () ->
+                AiSdkChatRequest.parse(
+                    "{\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":1}]}]}"))
+        .isInstanceOf(InvalidChatRequestException.class)
+        .hasMessageContaining("'text'");
+    var noText =
+        AiSdkChatRequest.parse(
+            "{\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"  \"}]}]}");
     assertThatThrownBy(() -> AiSdkInputMapping.lastUserMessageAs("question").inputs(noText))
-        .isInstanceOf(InvalidChatRequestException.class).hasMessageContaining("no text");
-    assertThatThrownBy(() -> AiSdkInputMapping.lastUserMessageAs(" ")).isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(InvalidChatRequestException.class)
+        .hasMessageContaining("no text");
+    assertThatThrownBy(() -> AiSdkInputMapping.lastUserMessageAs(" "))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -29,7 +29,9 @@ class CoalescingTest {
       var input = randomStream(random);
       int maxChars = 1 + random.nextInt(40);
       List<StreamEvent> output =
-          Coalescer.coalesce(Flux.fromIterable(input), NEVER, maxChars).collectList().block(Duration.ofSeconds(10));
+          Coalescer.coalesce(Flux.fromIterable(input), NEVER, maxChars)
+              .collectList()
+              .block(Duration.ofSeconds(10));
 
       assertThat(characterTrail(output)).as("round %d", round).isEqualTo(characterTrail(input));
       assertThat(nonChunks(output)).isEqualTo(nonChunks(input));
@@ -53,7 +55,9 @@ class CoalescingTest {
     tokens.add(new Done(Prediction.of(Map.of("answer", "ab".repeat(100)))));
 
     List<StreamEvent> output =
-        Coalescer.coalesce(Flux.fromIterable(tokens), NEVER, 20).collectList().block(Duration.ofSeconds(10));
+        Coalescer.coalesce(Flux.fromIterable(tokens), NEVER, 20)
+            .collectList()
+            .block(Duration.ofSeconds(10));
 
     // 200 characters in 20-character frames, then the (empty) last chunk, then Done
     assertThat(output).hasSize(12);
@@ -80,7 +84,8 @@ class CoalescingTest {
         .consumeRecordedWith(
             frames -> {
               assertThat(frames).hasSizeBetween(9, 11);
-              assertThat(frames.stream().map(e -> ((FieldChunk) e).text()).reduce("", String::concat))
+              assertThat(
+                      frames.stream().map(e -> ((FieldChunk) e).text()).reduce("", String::concat))
                   .isEqualTo("x".repeat(100));
             })
         .verifyComplete();
@@ -93,12 +98,17 @@ class CoalescingTest {
                 Coalescer.coalesce(
                     Flux.concat(
                         Mono.just(new FieldChunk("answer", "a", false)),
-                        Mono.delay(Duration.ofSeconds(1)).map(i -> new FieldChunk("answer", "b", false)),
-                        Mono.delay(Duration.ofSeconds(1)).map(i -> new FieldChunk("answer", "c", true)),
-                        Mono.delay(Duration.ofSeconds(1)).map(i -> new FieldChunk("note", "n", false)),
+                        Mono.delay(Duration.ofSeconds(1))
+                            .map(i -> new FieldChunk("answer", "b", false)),
+                        Mono.delay(Duration.ofSeconds(1))
+                            .map(i -> new FieldChunk("answer", "c", true)),
+                        Mono.delay(Duration.ofSeconds(1))
+                            .map(i -> new FieldChunk("note", "n", false)),
                         Mono.delay(Duration.ofSeconds(1)).map(i -> new Status("still working")),
                         Mono.delay(Duration.ofSeconds(1))
-                            .map(i -> new Done(Prediction.of(Map.of("answer", "abc", "note", "n"))))),
+                            .map(
+                                i ->
+                                    new Done(Prediction.of(Map.of("answer", "abc", "note", "n"))))),
                     NEVER,
                     1_000))
         .expectSubscription()
@@ -122,7 +132,9 @@ class CoalescingTest {
                     new FieldChunk("answer", "d", true, "/final")),
                 NEVER,
                 1_000))
-        .expectNext(new FieldChunk("answer", "ab", false, "/draft"), new FieldChunk("answer", "cd", true, "/final"))
+        .expectNext(
+            new FieldChunk("answer", "ab", false, "/draft"),
+            new FieldChunk("answer", "cd", true, "/final"))
         .verifyComplete();
   }
 
@@ -131,7 +143,8 @@ class CoalescingTest {
     var boom = new IllegalStateException("connection reset");
     StepVerifier.create(
             Coalescer.coalesce(
-                Flux.<StreamEvent>just(new FieldChunk("answer", "a", false), new FieldChunk("answer", "b", false))
+                Flux.<StreamEvent>just(
+                        new FieldChunk("answer", "a", false), new FieldChunk("answer", "b", false))
                     .concatWith(Mono.error(boom)),
                 NEVER,
                 1_000))
@@ -146,8 +159,11 @@ class CoalescingTest {
     var relay = SseRelay.create().withCoalescing(NEVER, 1_000);
     var parsed = SseParser.parse(SseRelayTest.encodeAll(relay.encoded(Flux.fromIterable(events))));
     // status, one reasoning frame, one answer frame, done
-    assertThat(parsed.events()).extracting(SseParser.Event::type).containsExactly("status", "field", "field", "done");
-    assertThat(SseRelayTest.concatenated(parsed.events(), "reasoning")).isEqualTo(SseRelayTest.REASONING);
+    assertThat(parsed.events())
+        .extracting(SseParser.Event::type)
+        .containsExactly("status", "field", "field", "done");
+    assertThat(SseRelayTest.concatenated(parsed.events(), "reasoning"))
+        .isEqualTo(SseRelayTest.REASONING);
     assertThat(SseRelayTest.concatenated(parsed.events(), "answer")).isEqualTo(SseRelayTest.ANSWER);
   }
 
@@ -166,7 +182,9 @@ class CoalescingTest {
         for (int k = 0; k < len; k++) {
           text.append(alphabet.charAt(random.nextInt(alphabet.length())));
         }
-        events.add(new FieldChunk(fields[random.nextInt(fields.length)], text.toString(), random.nextInt(6) == 0));
+        events.add(
+            new FieldChunk(
+                fields[random.nextInt(fields.length)], text.toString(), random.nextInt(6) == 0));
       }
     }
     events.add(new Done(Prediction.of(Map.of("answer", "done"))));

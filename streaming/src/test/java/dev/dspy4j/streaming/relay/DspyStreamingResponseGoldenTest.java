@@ -34,8 +34,11 @@ class DspyStreamingResponseGoldenTest {
   private static final String GOLDENS = "/dspy-goldens/streaming/";
 
   private static String resource(String name) throws IOException {
-    try (InputStream in = DspyStreamingResponseGoldenTest.class.getResourceAsStream(GOLDENS + name)) {
-      assertThat(in).as("golden file %s (run tools/dspy-goldens/gen_streaming.py)", name).isNotNull();
+    try (InputStream in =
+        DspyStreamingResponseGoldenTest.class.getResourceAsStream(GOLDENS + name)) {
+      assertThat(in)
+          .as("golden file %s (run tools/dspy-goldens/gen_streaming.py)", name)
+          .isNotNull();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
@@ -45,17 +48,22 @@ class DspyStreamingResponseGoldenTest {
     JsonNode script = JSON.readTree(resource("events.json"));
     var events = new ArrayList<StreamEvent>();
     for (JsonNode e : script.get("events")) {
-      events.add(new FieldChunk(e.get("field").asText(), e.get("text").asText(), e.get("last").asBoolean()));
+      events.add(
+          new FieldChunk(
+              e.get("field").asText(), e.get("text").asText(), e.get("last").asBoolean()));
     }
     Map<String, Object> fields =
-        JSON.convertValue(script.get("prediction"), new TypeReference<LinkedHashMap<String, Object>>() {});
+        JSON.convertValue(
+            script.get("prediction"), new TypeReference<LinkedHashMap<String, Object>>() {});
     events.add(new Done(Prediction.of(fields)));
     return events;
   }
 
   private static String relayBody(List<StreamEvent> events) {
-    var relay = SseRelay.create().withoutHeartbeat().withFormat(RelayFormat.dspyStreamingResponse());
-    return String.join("", relay.encoded(Flux.fromIterable(events)).collectList().block(Duration.ofSeconds(10)));
+    var relay =
+        SseRelay.create().withoutHeartbeat().withFormat(RelayFormat.dspyStreamingResponse());
+    return String.join(
+        "", relay.encoded(Flux.fromIterable(events)).collectList().block(Duration.ofSeconds(10)));
   }
 
   /** The body's events: what DSPy's framing ({@code data: ...\n\n}) separates. */
@@ -75,8 +83,11 @@ class DspyStreamingResponseGoldenTest {
       String actual = ours.get(i);
       if (expected.startsWith("data: {\"chunk\"")) {
         // The chunk's id and creation time are per stream; everything else must match exactly.
-        assertThat(withoutIdAndTime(actual)).as("chunk event %d", i).isEqualTo(withoutIdAndTime(expected));
-        assertThat(actual).as("chunk event %d: key order and encoding", i)
+        assertThat(withoutIdAndTime(actual))
+            .as("chunk event %d", i)
+            .isEqualTo(withoutIdAndTime(expected));
+        assertThat(actual)
+            .as("chunk event %d: key order and encoding", i)
             .startsWith("data: {\"chunk\":{\"id\":\"chatcmpl-");
       } else {
         // The prediction (orjson's encoding: compact, UTF-8 unescaped) and [DONE]: byte for byte.
@@ -93,17 +104,20 @@ class DspyStreamingResponseGoldenTest {
 
     assertThat(actual).isEqualTo(expected);
     assertThat(actual.get("done").asBoolean()).isTrue();
-    // Each field's chunks, told apart by provider_specific_fields, add up to the prediction's value.
+    // Each field's chunks, told apart by provider_specific_fields, add up to the prediction's
+    // value.
     var perField = new LinkedHashMap<String, StringBuilder>();
     for (String event : sseEvents(relayBody(scriptedEvents()))) {
       JsonNode payload = JSON.readTree(event.substring("data: ".length()).replace("[DONE]", "{}"));
       if (payload.has("chunk")) {
         JsonNode info = payload.get("chunk").get("provider_specific_fields");
-        perField.computeIfAbsent(info.get("signature_field_name").asText(), f -> new StringBuilder())
+        perField
+            .computeIfAbsent(info.get("signature_field_name").asText(), f -> new StringBuilder())
             .append(payload.get("chunk").at("/choices/0/delta/content").asText());
       }
     }
-    assertThat(perField.get("reasoning")).hasToString(expected.at("/prediction/reasoning").asText());
+    assertThat(perField.get("reasoning"))
+        .hasToString(expected.at("/prediction/reasoning").asText());
     assertThat(perField.get("answer")).hasToString(expected.at("/prediction/answer").asText());
   }
 
@@ -116,28 +130,40 @@ class DspyStreamingResponseGoldenTest {
     events.add(new Status("Calling LM..."));
     events.addAll(scriptedEvents());
     String withStatus = stable(relayBody(events));
-    assertThat(withStatus).doesNotContain("Calling LM").isEqualTo(stable(relayBody(scriptedEvents())));
+    assertThat(withStatus)
+        .doesNotContain("Calling LM")
+        .isEqualTo(stable(relayBody(scriptedEvents())));
   }
 
   @Test
   void aFailureIsAnErrorPayloadAndTheStreamEndsWithoutDone() throws IOException {
-    var events = Flux.<StreamEvent>just(new FieldChunk("answer", "Fi", false))
-        .concatWith(Flux.error(new IllegalStateException("gateway said 401 for Authorization: Bearer sk-live-abcdef123456")));
-    var relay = SseRelay.create().withoutHeartbeat().withFormat(RelayFormat.dspyStreamingResponse());
-    String body = String.join("", relay.encoded(events).collectList().block(Duration.ofSeconds(10)));
+    var events =
+        Flux.<StreamEvent>just(new FieldChunk("answer", "Fi", false))
+            .concatWith(
+                Flux.error(
+                    new IllegalStateException(
+                        "gateway said 401 for Authorization: Bearer sk-live-abcdef123456")));
+    var relay =
+        SseRelay.create().withoutHeartbeat().withFormat(RelayFormat.dspyStreamingResponse());
+    String body =
+        String.join("", relay.encoded(events).collectList().block(Duration.ofSeconds(10)));
 
     List<String> out = sseEvents(body);
     assertThat(out).hasSize(2);
     JsonNode error = JSON.readTree(out.get(1).substring("data: ".length())).get("error");
     assertThat(error.get("type").asText()).isEqualTo("IllegalStateException");
-    assertThat(error.get("message").asText()).contains("401").doesNotContain("sk-live").doesNotContain("abcdef");
+    assertThat(error.get("message").asText())
+        .contains("401")
+        .doesNotContain("sk-live")
+        .doesNotContain("abcdef");
     assertThat(body).doesNotContain("[DONE]");
     assertThat(ClientOfDspyEndpoint.read(body).get("done").asBoolean()).isFalse();
   }
 
   /** The body with its per-stream chunk id and creation time replaced by constants. */
   private static String stable(String body) {
-    return body.replaceAll("chatcmpl-[0-9a-f-]+", "chatcmpl-ID").replaceAll("\"created\":\\d+", "\"created\":0");
+    return body.replaceAll("chatcmpl-[0-9a-f-]+", "chatcmpl-ID")
+        .replaceAll("\"created\":\\d+", "\"created\":0");
   }
 
   private static String withoutIdAndTime(String event) throws IOException {
@@ -150,8 +176,8 @@ class DspyStreamingResponseGoldenTest {
 
   /**
    * The client side of DSPy's documented streaming endpoint (the same reading as the generator's
-   * {@code client_view}): {@code data: [DONE]} ends the stream, {@code chunk} payloads carry text in
-   * {@code choices[0].delta.content}, the {@code prediction} payload carries the fields.
+   * {@code client_view}): {@code data: [DONE]} ends the stream, {@code chunk} payloads carry text
+   * in {@code choices[0].delta.content}, the {@code prediction} payload carries the fields.
    */
   static final class ClientOfDspyEndpoint {
     static JsonNode read(String body) throws IOException {

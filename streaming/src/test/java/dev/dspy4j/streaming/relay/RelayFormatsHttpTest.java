@@ -56,18 +56,26 @@ class RelayFormatsHttpTest {
   private void serve() {
     var relay = SseRelay.create().withoutHeartbeat();
     AiSdkChat chat =
-        AiSdkChat.of(relay, AiSdkInputMapping.lastUserMessageAs("question"), inputs -> {
-          moduleInputs.add(inputs);
-          return module.asFlux().doOnCancel(cancelled::incrementAndGet);
-        }).withMaxBodyBytes(4_096);
+        AiSdkChat.of(
+                relay,
+                AiSdkInputMapping.lastUserMessageAs("question"),
+                inputs -> {
+                  moduleInputs.add(inputs);
+                  return module.asFlux().doOnCancel(cancelled::incrementAndGet);
+                })
+            .withMaxBodyBytes(4_096);
     var dspyRelay = relay.withFormat(RelayFormat.dspyStreamingResponse());
     server =
         HttpServer.create()
             .host("127.0.0.1")
             .port(0)
-            .route(routes -> routes
-                .post("/api/chat", chat::handle)
-                .get("/dspy", (request, response) -> dspyRelay.send(response, module.asFlux())))
+            .route(
+                routes ->
+                    routes
+                        .post("/api/chat", chat::handle)
+                        .get(
+                            "/dspy",
+                            (request, response) -> dspyRelay.send(response, module.asFlux())))
             .bindNow(Duration.ofSeconds(10));
   }
 
@@ -77,13 +85,16 @@ class RelayFormatsHttpTest {
 
   /** Reads lines until one matches, failing when none does within 10 s. */
   private String awaitLine(Iterator<String> lines, Predicate<String> matches) throws Exception {
-    return reader.submit(() -> {
-      while (lines.hasNext()) {
-        String line = lines.next();
-        if (matches.test(line)) return line;
-      }
-      throw new AssertionError("the stream ended before the expected line");
-    }).get(10, TimeUnit.SECONDS);
+    return reader
+        .submit(
+            () -> {
+              while (lines.hasNext()) {
+                String line = lines.next();
+                if (matches.test(line)) return line;
+              }
+              throw new AssertionError("the stream ended before the expected line");
+            })
+        .get(10, TimeUnit.SECONDS);
   }
 
   private static List<String> rest(Iterator<String> lines) {
@@ -100,18 +111,22 @@ class RelayFormatsHttpTest {
   @Test
   void aiSdkChunksReachTheClientBeforeTheAnswerIsComplete() throws Exception {
     serve();
-    HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(uri("/api/chat"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(CHAT_BODY))
-            .build(),
-        HttpResponse.BodyHandlers.ofLines());
+    HttpResponse<Stream<String>> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(uri("/api/chat"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(CHAT_BODY))
+                    .build(),
+                HttpResponse.BodyHandlers.ofLines());
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("x-vercel-ai-ui-message-stream")).hasValue("v1");
-    assertThat(response.headers().firstValue("content-type").orElseThrow()).startsWith("text/event-stream");
+    assertThat(response.headers().firstValue("content-type").orElseThrow())
+        .startsWith("text/event-stream");
     Iterator<String> lines = response.body().iterator();
 
-    assertThat(data(awaitLine(lines, l -> l.contains("\"start\""))).get("messageId").asText()).startsWith("msg-");
+    assertThat(data(awaitLine(lines, l -> l.contains("\"start\""))).get("messageId").asText())
+        .startsWith("msg-");
     module.tryEmitNext(new FieldChunk("reasoning", "Counting", false));
     JsonNode reasoning = data(awaitLine(lines, l -> l.contains("reasoning-delta")));
     assertThat(reasoning.get("delta").asText()).isEqualTo("Counting");
@@ -122,20 +137,26 @@ class RelayFormatsHttpTest {
 
     // Only now does the module finish its answer.
     module.tryEmitNext(new FieldChunk("answer", "ve", true));
-    module.tryEmitNext(new Done(Prediction.of(Map.of("reasoning", "Counting floors.", "answer", "Five"))));
+    module.tryEmitNext(
+        new Done(Prediction.of(Map.of("reasoning", "Counting floors.", "answer", "Five"))));
     module.tryEmitComplete();
     List<String> rest = rest(lines);
     assertThat(rest).contains("data: {\"type\":\"text-delta\",\"id\":\"text-2\",\"delta\":\"ve\"}");
-    assertThat(rest.stream().filter(l -> !l.isEmpty()).toList()).endsWith(
-        "data: {\"type\":\"finish-step\"}", "data: {\"type\":\"finish\",\"finishReason\":\"stop\"}", "data: [DONE]");
+    assertThat(rest.stream().filter(l -> !l.isEmpty()).toList())
+        .endsWith(
+            "data: {\"type\":\"finish-step\"}",
+            "data: {\"type\":\"finish\",\"finishReason\":\"stop\"}",
+            "data: [DONE]");
     assertThat(moduleInputs).containsExactly(Map.of("question", "How many floors?"));
   }
 
   @Test
   void dspyChunksReachTheClientBeforeTheAnswerIsComplete() throws Exception {
     serve();
-    HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(uri("/dspy")).build(), HttpResponse.BodyHandlers.ofLines());
+    HttpResponse<Stream<String>> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(uri("/dspy")).build(), HttpResponse.BodyHandlers.ofLines());
     assertThat(response.statusCode()).isEqualTo(200);
     Iterator<String> lines = response.body().iterator();
 
@@ -148,7 +169,8 @@ class RelayFormatsHttpTest {
     module.tryEmitComplete();
     List<String> rest = rest(lines).stream().filter(l -> !l.isEmpty()).toList();
     assertThat(rest).hasSize(3);
-    assertThat(data(rest.get(1)).get("prediction")).isEqualTo(JSON.readTree("{\"answer\":\"Five\"}"));
+    assertThat(data(rest.get(1)).get("prediction"))
+        .isEqualTo(JSON.readTree("{\"answer\":\"Five\"}"));
     assertThat(rest.get(2)).isEqualTo("data: [DONE]");
   }
 
@@ -156,15 +178,23 @@ class RelayFormatsHttpTest {
   void aBadChatRequestIsA400AndTheModuleIsNotCalled() throws Exception {
     serve();
     var http = HttpClient.newHttpClient();
-    for (String body : List.of(
-        "not json",
-        "{\"messages\":\"hello\"}",
-        "{\"messages\":[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}]}",
-        "{\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"" + "x".repeat(5_000) + "\"}]}]}")) {
-      HttpResponse<String> response = http.send(
-          HttpRequest.newBuilder(uri("/api/chat")).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as(body.substring(0, Math.min(40, body.length()))).isEqualTo(400);
+    for (String body :
+        List.of(
+            "not json",
+            "{\"messages\":\"hello\"}",
+            "{\"messages\":[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}]}",
+            "{\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\""
+                + "x".repeat(5_000)
+                + "\"}]}]}")) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(uri("/api/chat"))
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode())
+          .as(body.substring(0, Math.min(40, body.length())))
+          .isEqualTo(400);
       assertThat(response.body()).isNotBlank().doesNotContain("xxxx");
     }
     assertThat(moduleInputs).isEmpty();

@@ -17,7 +17,8 @@ class SseFrameTest {
   @Test
   void multiLineDataBecomesOneDataLinePerLineAndParsesBackUnchanged() {
     var frame = SseFrame.event("message", "one\ntwo\r\nthree\rfour");
-    assertThat(frame.encode()).isEqualTo("event: message\ndata: one\ndata: two\ndata: three\ndata: four\n\n");
+    assertThat(frame.encode())
+        .isEqualTo("event: message\ndata: one\ndata: two\ndata: three\ndata: four\n\n");
     assertThat(SseParser.parse(frame.encode()).events())
         .singleElement()
         .satisfies(e -> assertThat(e.data()).isEqualTo("one\ntwo\nthree\nfour"));

@@ -63,12 +63,14 @@ class SseRelayHttpTest {
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("content-type")).hasValue("text/event-stream;charset=UTF-8");
+    assertThat(response.headers().firstValue("content-type"))
+        .hasValue("text/event-stream;charset=UTF-8");
     assertThat(response.headers().firstValue("cache-control")).hasValue("no-cache");
     var parsed = SseParser.parse(response.body());
     assertThat(parsed.events()).hasSize(SseRelayTest.sampleEvents().size());
     assertThat(parsed.events().get(parsed.events().size() - 1).type()).isEqualTo("done");
-    assertThat(SseRelayTest.concatenated(parsed.events(), "reasoning")).isEqualTo(SseRelayTest.REASONING);
+    assertThat(SseRelayTest.concatenated(parsed.events(), "reasoning"))
+        .isEqualTo(SseRelayTest.REASONING);
     assertThat(SseRelayTest.concatenated(parsed.events(), "answer")).isEqualTo(SseRelayTest.ANSWER);
   }
 
@@ -90,7 +92,9 @@ class SseRelayHttpTest {
       socket.setSoTimeout(20_000);
       socket
           .getOutputStream()
-          .write("GET /stream HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          .write(
+              "GET /stream HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
       received = readUntil(socket.getInputStream(), "token2 ");
     } // closing the socket is the browser going away
 
@@ -104,14 +108,15 @@ class SseRelayHttpTest {
   @Test
   void anIdleStreamSendsHeartbeatsOverHttp() throws Exception {
     serve(
-        SseRelay.create().withHeartbeat(Duration.ofMillis(200)),
-        uri -> Flux.<StreamEvent>never());
+        SseRelay.create().withHeartbeat(Duration.ofMillis(200)), uri -> Flux.<StreamEvent>never());
     try (var socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 10_000);
       socket.setSoTimeout(20_000);
       socket
           .getOutputStream()
-          .write("GET /stream HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          .write(
+              "GET /stream HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
       String received = readUntil(socket.getInputStream(), ": keep-alive\n\n");
       assertThat(received).startsWith("HTTP/1.1 200").contains("text/event-stream");
     }
@@ -123,7 +128,8 @@ class SseRelayHttpTest {
     while (!bytes.toString(StandardCharsets.UTF_8).contains(marker)) {
       int n = in.read(buffer);
       if (n < 0) {
-        throw new AssertionError("connection closed before '" + marker + "': " + bytes.toString(StandardCharsets.UTF_8));
+        throw new AssertionError(
+            "connection closed before '" + marker + "': " + bytes.toString(StandardCharsets.UTF_8));
       }
       bytes.write(buffer, 0, n);
     }

@@ -10,8 +10,8 @@ import dev.dspy4j.core.predict.StreamEvent;
 import dev.dspy4j.core.predict.StreamEvent.Done;
 import dev.dspy4j.core.predict.StreamEvent.FieldChunk;
 import dev.dspy4j.core.predict.StreamEvent.Status;
-import dev.dspy4j.test.SseParser.Event;
 import dev.dspy4j.test.SseParser;
+import dev.dspy4j.test.SseParser.Event;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,7 +78,8 @@ class SseRelayTest {
 
     assertThat(parsed.events()).hasSize(events.size());
     assertThat(parsed.events().get(0).type()).isEqualTo("status");
-    assertThat(json(parsed.events().get(0).data()).get("message").asText()).isEqualTo("Predict starting");
+    assertThat(json(parsed.events().get(0).data()).get("message").asText())
+        .isEqualTo("Predict starting");
     assertThat(concatenated(parsed.events(), "reasoning")).isEqualTo(REASONING);
     assertThat(concatenated(parsed.events(), "answer")).isEqualTo(ANSWER);
     var fieldEvents = parsed.events().subList(1, events.size() - 1);
@@ -97,20 +98,30 @@ class SseRelayTest {
     assertThat(parsed.events())
         .extracting(Event::lastEventId)
         .containsExactlyElementsOf(
-            java.util.stream.IntStream.rangeClosed(1, events.size()).mapToObj(Integer::toString).toList());
+            java.util.stream.IntStream.rangeClosed(1, events.size())
+                .mapToObj(Integer::toString)
+                .toList());
   }
 
   @Test
   void aFieldEventNamesItsSubModulePathOnlyWhenItHasOne() {
-    var parsed = SseParser.parse(encodeAll(SseRelay.create().withoutHeartbeat().encoded(Flux.just(
-        new FieldChunk("answer", "Par", false),
-        new FieldChunk("answer", "is", true, "/chat/answer"),
-        new Done(Prediction.of(Map.of("answer", "Paris")))))));
+    var parsed =
+        SseParser.parse(
+            encodeAll(
+                SseRelay.create()
+                    .withoutHeartbeat()
+                    .encoded(
+                        Flux.just(
+                            new FieldChunk("answer", "Par", false),
+                            new FieldChunk("answer", "is", true, "/chat/answer"),
+                            new Done(Prediction.of(Map.of("answer", "Paris")))))));
 
     assertThat(parsed.events()).extracting(Event::type).containsExactly("field", "field", "done");
-    assertThat(parsed.events().get(0).data()).isEqualTo("{\"field\":\"answer\",\"text\":\"Par\",\"last\":false}");
+    assertThat(parsed.events().get(0).data())
+        .isEqualTo("{\"field\":\"answer\",\"text\":\"Par\",\"last\":false}");
     assertThat(parsed.events().get(1).data())
-        .isEqualTo("{\"field\":\"answer\",\"text\":\"is\",\"last\":true,\"path\":\"/chat/answer\"}");
+        .isEqualTo(
+            "{\"field\":\"answer\",\"text\":\"is\",\"last\":true,\"path\":\"/chat/answer\"}");
   }
 
   @Test
@@ -122,10 +133,14 @@ class SseRelayTest {
     var parsed =
         SseParser.parse(
             encodeAll(SseRelay.create().encoded(Flux.just(new Done(Prediction.of(fields))))));
-    assertThat(parsed.events()).singleElement().satisfies(e -> {
-      assertThat(e.type()).isEqualTo("done");
-      assertThat(e.data()).isEqualTo("{\"answer\":\"yes\",\"confidence\":0.75,\"sources\":[\"a\",\"b\"]}");
-    });
+    assertThat(parsed.events())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.type()).isEqualTo("done");
+              assertThat(e.data())
+                  .isEqualTo("{\"answer\":\"yes\",\"confidence\":0.75,\"sources\":[\"a\",\"b\"]}");
+            });
   }
 
   @Test
@@ -151,19 +166,26 @@ class SseRelayTest {
   @Test
   void aStreamEndingWithoutDoneEndsWithAnErrorEvent() {
     var parsed =
-        SseParser.parse(encodeAll(SseRelay.create().encoded(Flux.just(new FieldChunk("answer", "Par", false)))));
+        SseParser.parse(
+            encodeAll(
+                SseRelay.create().encoded(Flux.just(new FieldChunk("answer", "Par", false)))));
     assertThat(parsed.events()).extracting(Event::type).containsExactly("field", "error");
-    assertThat(json(parsed.events().get(1).data()).get("type").asText()).isEqualTo("IncompleteStream");
+    assertThat(json(parsed.events().get(1).data()).get("type").asText())
+        .isEqualTo("IncompleteStream");
   }
 
   @Test
   void aPredictionThatIsNotJsonBecomesAnErrorEvent() {
     var done = new Done(Prediction.of(Map.of("answer", new Object())));
     var parsed = SseParser.parse(encodeAll(SseRelay.create().encoded(Flux.just(done))));
-    assertThat(parsed.events()).singleElement().satisfies(e -> {
-      assertThat(e.type()).isEqualTo("error");
-      assertThat(json(e.data()).get("message").asText()).contains("cannot write a stream event as JSON");
-    });
+    assertThat(parsed.events())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.type()).isEqualTo("error");
+              assertThat(json(e.data()).get("message").asText())
+                  .contains("cannot write a stream event as JSON");
+            });
   }
 
   @Test
@@ -174,7 +196,8 @@ class SseRelayTest {
                 relay.frames(
                     Flux.concat(
                         Mono.just(new FieldChunk("answer", "a", false)),
-                        Mono.delay(Duration.ofSeconds(25)).map(i -> new FieldChunk("answer", "b", true)),
+                        Mono.delay(Duration.ofSeconds(25))
+                            .map(i -> new FieldChunk("answer", "b", true)),
                         Mono.delay(Duration.ofSeconds(7))
                             .map(i -> new Done(Prediction.of(Map.of("answer", "ab")))))))
         .expectSubscription()
@@ -197,7 +220,8 @@ class SseRelayTest {
     StepVerifier.withVirtualTime(
             () ->
                 relay.frames(
-                    Mono.delay(Duration.ofSeconds(50)).map(i -> new Done(Prediction.of(Map.of("answer", "x"))))))
+                    Mono.delay(Duration.ofSeconds(50))
+                        .map(i -> new Done(Prediction.of(Map.of("answer", "x"))))))
         .expectSubscription()
         .expectNoEvent(Duration.ofSeconds(15))
         .expectNext(SseFrame.KEEP_ALIVE)
@@ -216,7 +240,8 @@ class SseRelayTest {
     StepVerifier.withVirtualTime(
             () ->
                 relay.frames(
-                    Mono.delay(Duration.ofMinutes(5)).map(i -> new Done(Prediction.of(Map.of("answer", "x"))))))
+                    Mono.delay(Duration.ofMinutes(5))
+                        .map(i -> new Done(Prediction.of(Map.of("answer", "x"))))))
         .expectSubscription()
         .expectNoEvent(Duration.ofMinutes(5))
         .assertNext(f -> assertThat(f.event()).isEqualTo("done"))
@@ -225,14 +250,18 @@ class SseRelayTest {
 
   @Test
   void cancellingTheFramesCancelsTheUpstream() throws InterruptedException {
-    // The cancel may reach the source on the timer thread that is draining the shared frames at that
+    // The cancel may reach the source on the timer thread that is draining the shared frames at
+    // that
     // moment (publish/merge pass a cancel to the thread in their drain loop), so it is awaited.
     var cancelled = new CountDownLatch(1);
     Flux<StreamEvent> endless =
         Flux.interval(Duration.ofMillis(5))
             .map(i -> (StreamEvent) new FieldChunk("answer", "x", false))
             .doOnCancel(cancelled::countDown);
-    var relay = SseRelay.create().withHeartbeat(Duration.ofSeconds(1)).withCoalescing(Duration.ofMillis(20), 8);
+    var relay =
+        SseRelay.create()
+            .withHeartbeat(Duration.ofSeconds(1))
+            .withCoalescing(Duration.ofMillis(20), 8);
 
     StepVerifier.create(relay.frames(endless))
         .assertNext(f -> assertThat(f.event()).isEqualTo("field"))

@@ -13,11 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A loopback TCP proxy in front of an HTTP/1.1 server that breaks the first {@code faultyConnections}
- * connections on purpose (later ones pass through untouched): it closes or stalls before the
- * response headers, or after exactly {@code n} bytes of the response body. It counts connections
- * and sees when the client closes one, so a test can check that an exchange was really closed.
- * Blocking sockets and one thread per direction: test code only.
+ * A loopback TCP proxy in front of an HTTP/1.1 server that breaks the first {@code
+ * faultyConnections} connections on purpose (later ones pass through untouched): it closes or
+ * stalls before the response headers, or after exactly {@code n} bytes of the response body. It
+ * counts connections and sees when the client closes one, so a test can check that an exchange was
+ * really closed. Blocking sockets and one thread per direction: test code only.
  */
 final class FaultProxy implements AutoCloseable {
 
@@ -43,7 +43,8 @@ final class FaultProxy implements AutoCloseable {
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private FaultProxy(int upstreamPort, Kind kind, long bodyBytes, int faultyConnections) throws IOException {
+  private FaultProxy(int upstreamPort, Kind kind, long bodyBytes, int faultyConnections)
+      throws IOException {
     this.upstreamPort = upstreamPort;
     this.kind = kind;
     this.bodyBytes = bodyBytes;
@@ -54,8 +55,12 @@ final class FaultProxy implements AutoCloseable {
     acceptor.start();
   }
 
-  /** A proxy to {@code 127.0.0.1:upstreamPort} applying {@code kind} to the first {@code faultyConnections}. */
-  static FaultProxy start(int upstreamPort, Kind kind, long bodyBytes, int faultyConnections) throws IOException {
+  /**
+   * A proxy to {@code 127.0.0.1:upstreamPort} applying {@code kind} to the first {@code
+   * faultyConnections}.
+   */
+  static FaultProxy start(int upstreamPort, Kind kind, long bodyBytes, int faultyConnections)
+      throws IOException {
     return new FaultProxy(upstreamPort, kind, bodyBytes, faultyConnections);
   }
 
@@ -83,7 +88,9 @@ final class FaultProxy implements AutoCloseable {
     return open.isEmpty();
   }
 
-  /** Connections the client closed (read end-of-stream from the client, not closed by the proxy). */
+  /**
+   * Connections the client closed (read end-of-stream from the client, not closed by the proxy).
+   */
   int closedByClient() {
     return clientCloses.get();
   }
@@ -143,7 +150,8 @@ final class FaultProxy implements AutoCloseable {
     }
   }
 
-  private void forwardResponse(InputStream upstream, Socket client, boolean faulty) throws IOException {
+  private void forwardResponse(InputStream upstream, Socket client, boolean faulty)
+      throws IOException {
     OutputStream out = client.getOutputStream();
     byte[] buf = new byte[16 * 1024];
     int headState = 0; // how much of CR LF CR LF has been matched
@@ -244,7 +252,14 @@ final class FaultProxy implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "FaultProxy[" + kind + " after " + bodyBytes + " body bytes, port " + listener.getLocalPort()
-        + " -> " + new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort) + "]";
+    return "FaultProxy["
+        + kind
+        + " after "
+        + bodyBytes
+        + " body bytes, port "
+        + listener.getLocalPort()
+        + " -> "
+        + new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort)
+        + "]";
   }
 }

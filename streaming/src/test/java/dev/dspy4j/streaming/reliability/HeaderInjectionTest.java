@@ -29,8 +29,7 @@ class HeaderInjectionTest extends PooledLmTest {
 
   private static final String PAYLOAD = "X-Injected: yes";
 
-  @StartStop
-  private final MockWebServer server = new MockWebServer();
+  @StartStop private final MockWebServer server = new MockWebServer();
 
   @BeforeEach
   void unexpectedRequestsFailFast() {
@@ -39,9 +38,16 @@ class HeaderInjectionTest extends PooledLmTest {
 
   /** The error message is safe to log: no value echoed, no raw control characters. */
   private static void assertSafeMessage(Throwable e, String name) {
-    assertThat(e.getMessage()).isNotBlank().doesNotContain("\r").doesNotContain("\n").doesNotContain("\u0000");
+    assertThat(e.getMessage())
+        .isNotBlank()
+        .doesNotContain("\r")
+        .doesNotContain("\n")
+        .doesNotContain("\u0000");
     if (name.equals("X-Note")) {
-      assertThat(e.getMessage()).as("the bad value is not echoed").doesNotContain(PAYLOAD).doesNotContain("a\r");
+      assertThat(e.getMessage())
+          .as("the bad value is not echoed")
+          .doesNotContain(PAYLOAD)
+          .doesNotContain("a\r");
     }
   }
 
@@ -58,7 +64,8 @@ class HeaderInjectionTest extends PooledLmTest {
         Arguments.of("X-Note", "a\u0000" + PAYLOAD),
         Arguments.of("X-Note", "a\u007f" + PAYLOAD),
         Arguments.of("X-Note", "a\u2028" + PAYLOAD),
-        Arguments.of("X-Note", "a\u010d\u010a" + PAYLOAD), // ASCII CR LF in the low byte of wide chars
+        Arguments.of(
+            "X-Note", "a\u010d\u010a" + PAYLOAD), // ASCII CR LF in the low byte of wide chars
         Arguments.of("X-Note\r\n" + PAYLOAD, "v"),
         Arguments.of("X-Bad Name", "v"),
         Arguments.of("X-Bad:Name", "v"),
@@ -97,10 +104,11 @@ class HeaderInjectionTest extends PooledLmTest {
     try {
       var write = Helicone.property(property, value);
       StepVerifier.create(lm.complete(LmRequest.ofUser("hi")).contextWrite(write))
-          .expectErrorSatisfies(e -> {
-            assertThat(e).isInstanceOf(LmConfigurationException.class);
-            assertSafeMessage(e, name);
-          })
+          .expectErrorSatisfies(
+              e -> {
+                assertThat(e).isInstanceOf(LmConfigurationException.class);
+                assertSafeMessage(e, name);
+              })
           .verify(WAIT);
     } catch (IllegalArgumentException refusedAtOnce) {
       assertSafeMessage(refusedAtOnce, name);

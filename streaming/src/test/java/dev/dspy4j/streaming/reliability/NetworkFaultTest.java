@@ -27,8 +27,7 @@ import reactor.test.StepVerifier;
  */
 class NetworkFaultTest extends PooledLmTest {
 
-  @StartStop
-  private final MockWebServer upstream = new MockWebServer();
+  @StartStop private final MockWebServer upstream = new MockWebServer();
 
   @BeforeEach
   void unexpectedRequestsFailFast() {
@@ -36,7 +35,10 @@ class NetworkFaultTest extends PooledLmTest {
   }
 
   private static MockResponse sse(String body) {
-    return new MockResponse.Builder().addHeader("Content-Type", "text/event-stream").body(body).build();
+    return new MockResponse.Builder()
+        .addHeader("Content-Type", "text/event-stream")
+        .body(body)
+        .build();
   }
 
   @Test
@@ -48,10 +50,13 @@ class NetworkFaultTest extends PooledLmTest {
     LM lm = lm("http://127.0.0.1:" + port + "/v1").numRetries(1).build();
 
     StepVerifier.create(lm.complete(LmRequest.ofUser("hi")))
-        .expectErrorSatisfies(e -> {
-          assertThat(e).isInstanceOf(ConnectionException.class).hasMessageContaining("127.0.0.1:" + port);
-          assertNoSecret(e);
-        })
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e)
+                  .isInstanceOf(ConnectionException.class)
+                  .hasMessageContaining("127.0.0.1:" + port);
+              assertNoSecret(e);
+            })
         .verify(WAIT);
     StepVerifier.create(lm.tokens("hi"))
         .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(ConnectionException.class))
@@ -63,28 +68,33 @@ class NetworkFaultTest extends PooledLmTest {
     LM lm = lm("http://dspy4j-no-such-host.invalid/v1").build();
 
     StepVerifier.create(lm.complete(LmRequest.ofUser("hi")))
-        .expectErrorSatisfies(e -> {
-          assertThat(e).isInstanceOf(ConnectionException.class)
-              .hasMessageContaining("dspy4j-no-such-host.invalid");
-          assertNoSecret(e);
-        })
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e)
+                  .isInstanceOf(ConnectionException.class)
+                  .hasMessageContaining("dspy4j-no-such-host.invalid");
+              assertNoSecret(e);
+            })
         .verify(WAIT);
   }
 
   @Test
-  void aSelfSignedCertificateFailsTheTlsHandshakeWithAClearMessage(@TempDir Path dir) throws Exception {
+  void aSelfSignedCertificateFailsTheTlsHandshakeWithAClearMessage(@TempDir Path dir)
+      throws Exception {
     try (MockWebServer tls = new MockWebServer()) {
       tls.useHttps(SelfSignedTls.serverSocketFactory(dir));
       tls.start();
       LM lm = lm(tls.url("/v1").toString()).build();
 
       StepVerifier.create(lm.complete(LmRequest.ofUser("hi")))
-          .expectErrorSatisfies(e -> {
-            assertThat(e).isInstanceOf(ConnectionException.class)
-                .hasMessageContaining("TLS handshake")
-                .hasMessageContaining("certificate");
-            assertNoSecret(e);
-          })
+          .expectErrorSatisfies(
+              e -> {
+                assertThat(e)
+                    .isInstanceOf(ConnectionException.class)
+                    .hasMessageContaining("TLS handshake")
+                    .hasMessageContaining("certificate");
+                assertNoSecret(e);
+              })
           .verify(WAIT);
       assertThat(tls.getRequestCount()).as("no request got through").isZero();
     }
@@ -92,14 +102,19 @@ class NetworkFaultTest extends PooledLmTest {
 
   @Test
   void aServerClosingBeforeTheHeadersIsAConnectionError() throws Exception {
-    try (FaultProxy proxy = FaultProxy.start(upstream.getPort(), FaultProxy.Kind.CLOSE_BEFORE_HEADERS, 0, Integer.MAX_VALUE)) {
+    try (FaultProxy proxy =
+        FaultProxy.start(
+            upstream.getPort(), FaultProxy.Kind.CLOSE_BEFORE_HEADERS, 0, Integer.MAX_VALUE)) {
       LM lm = lm(proxy.apiBase()).build();
 
       StepVerifier.create(lm.complete(LmRequest.ofUser("hi")))
-          .expectErrorSatisfies(e -> {
-            assertThat(e).isInstanceOf(ConnectionException.class).hasMessageContaining("connection");
-            assertNoSecret(e);
-          })
+          .expectErrorSatisfies(
+              e -> {
+                assertThat(e)
+                    .isInstanceOf(ConnectionException.class)
+                    .hasMessageContaining("connection");
+                assertNoSecret(e);
+              })
           .verify(WAIT);
       StepVerifier.create(lm.tokens("hi")).expectError(ConnectionException.class).verify(WAIT);
       assertThat(proxy.connectionsAccepted()).isEqualTo(2);
@@ -109,7 +124,8 @@ class NetworkFaultTest extends PooledLmTest {
   @Test
   void aCloseBeforeTheHeadersIsRetriedAndTheAnswerArrivesOnce() throws Exception {
     upstream.enqueue(sse(Sse.stream("one", " two")));
-    try (FaultProxy proxy = FaultProxy.start(upstream.getPort(), FaultProxy.Kind.CLOSE_BEFORE_HEADERS, 0, 1)) {
+    try (FaultProxy proxy =
+        FaultProxy.start(upstream.getPort(), FaultProxy.Kind.CLOSE_BEFORE_HEADERS, 0, 1)) {
       LM lm = lm(proxy.apiBase()).numRetries(2).build();
 
       StepVerifier.create(lm.tokens("hi")).expectNext("one", " two").expectComplete().verify(WAIT);
@@ -119,18 +135,25 @@ class NetworkFaultTest extends PooledLmTest {
 
   @Test
   void aServerStallingBeforeTheHeadersTimesOutAndTheExchangeIsClosed() throws Exception {
-    try (FaultProxy proxy = FaultProxy.start(upstream.getPort(), FaultProxy.Kind.STALL_BEFORE_HEADERS, 0, Integer.MAX_VALUE)) {
+    try (FaultProxy proxy =
+        FaultProxy.start(
+            upstream.getPort(), FaultProxy.Kind.STALL_BEFORE_HEADERS, 0, Integer.MAX_VALUE)) {
       LM lm = lm(proxy.apiBase()).firstByteTimeout(Duration.ofMillis(500)).build();
 
       StepVerifier.create(lm.complete(LmRequest.ofUser("hi")))
-          .expectErrorSatisfies(e -> {
-            assertThat(e).isInstanceOf(LmTimeoutException.class).hasMessageContaining("firstByteTimeout");
-            assertNoSecret(e);
-          })
+          .expectErrorSatisfies(
+              e -> {
+                assertThat(e)
+                    .isInstanceOf(LmTimeoutException.class)
+                    .hasMessageContaining("firstByteTimeout");
+                assertNoSecret(e);
+              })
           .verify(WAIT);
       StepVerifier.create(lm.tokens("hi")).expectError(LmTimeoutException.class).verify(WAIT);
 
-      assertThat(proxy.awaitAllClosed(WAIT)).as("the client closed both stalled exchanges").isTrue();
+      assertThat(proxy.awaitAllClosed(WAIT))
+          .as("the client closed both stalled exchanges")
+          .isTrue();
       assertThat(proxy.closedByClient()).isEqualTo(2);
     }
   }
@@ -138,15 +161,22 @@ class NetworkFaultTest extends PooledLmTest {
   @Test
   void aStreamStallingBeforeAnyTextTimesOutAndTheExchangeIsClosed() throws Exception {
     upstream.enqueue(sse(Sse.stream("never")));
-    try (FaultProxy proxy = FaultProxy.start(upstream.getPort(), FaultProxy.Kind.STALL_AFTER_BODY_BYTES,
-        Sse.roleChunk().length(), Integer.MAX_VALUE)) {
+    try (FaultProxy proxy =
+        FaultProxy.start(
+            upstream.getPort(),
+            FaultProxy.Kind.STALL_AFTER_BODY_BYTES,
+            Sse.roleChunk().length(),
+            Integer.MAX_VALUE)) {
       LM lm = lm(proxy.apiBase()).idleTimeout(Duration.ofMillis(500)).build();
 
       StepVerifier.create(lm.tokens("hi"))
-          .expectErrorSatisfies(e -> {
-            assertThat(e).isInstanceOf(LmTimeoutException.class).hasMessageContaining("idleTimeout");
-            assertNoSecret(e);
-          })
+          .expectErrorSatisfies(
+              e -> {
+                assertThat(e)
+                    .isInstanceOf(LmTimeoutException.class)
+                    .hasMessageContaining("idleTimeout");
+                assertNoSecret(e);
+              })
           .verify(WAIT);
 
       assertThat(proxy.awaitAllClosed(WAIT)).as("the client closed the stalled exchange").isTrue();
@@ -154,20 +184,26 @@ class NetworkFaultTest extends PooledLmTest {
   }
 
   @Test
-  void aStreamStallingAfterTextIsAnInterruptionWithThePartialTextAndTheExchangeIsClosed() throws Exception {
+  void aStreamStallingAfterTextIsAnInterruptionWithThePartialTextAndTheExchangeIsClosed()
+      throws Exception {
     String body = Sse.stream("par", "tial", " never");
     upstream.enqueue(sse(body));
     long cut = Sse.roleChunk().length() + Sse.text("par").length() + Sse.text("tial").length();
-    try (FaultProxy proxy = FaultProxy.start(upstream.getPort(), FaultProxy.Kind.STALL_AFTER_BODY_BYTES, cut, Integer.MAX_VALUE)) {
+    try (FaultProxy proxy =
+        FaultProxy.start(
+            upstream.getPort(), FaultProxy.Kind.STALL_AFTER_BODY_BYTES, cut, Integer.MAX_VALUE)) {
       LM lm = lm(proxy.apiBase()).numRetries(3).idleTimeout(Duration.ofMillis(500)).build();
 
       StepVerifier.create(lm.tokens("hi"))
           .expectNext("par", "tial")
-          .expectErrorSatisfies(e -> {
-            assertThat(e).isInstanceOf(StreamInterruptedException.class).hasCauseInstanceOf(LmTimeoutException.class);
-            assertThat(((StreamInterruptedException) e).partialText()).isEqualTo("partial");
-            assertNoSecret(e);
-          })
+          .expectErrorSatisfies(
+              e -> {
+                assertThat(e)
+                    .isInstanceOf(StreamInterruptedException.class)
+                    .hasCauseInstanceOf(LmTimeoutException.class);
+                assertThat(((StreamInterruptedException) e).partialText()).isEqualTo("partial");
+                assertNoSecret(e);
+              })
           .verify(WAIT);
 
       assertThat(proxy.awaitAllClosed(WAIT)).isTrue();
@@ -178,7 +214,9 @@ class NetworkFaultTest extends PooledLmTest {
   @Test
   void aPlainResponseStallingMidBodyTimesOutAndTheExchangeIsClosed() throws Exception {
     upstream.enqueue(new MockResponse.Builder().body(Sse.completion("a long answer")).build());
-    try (FaultProxy proxy = FaultProxy.start(upstream.getPort(), FaultProxy.Kind.STALL_AFTER_BODY_BYTES, 20, Integer.MAX_VALUE)) {
+    try (FaultProxy proxy =
+        FaultProxy.start(
+            upstream.getPort(), FaultProxy.Kind.STALL_AFTER_BODY_BYTES, 20, Integer.MAX_VALUE)) {
       LM lm = lm(proxy.apiBase()).firstByteTimeout(Duration.ofMillis(500)).build();
 
       StepVerifier.create(lm.call("hi"))
@@ -193,14 +231,17 @@ class NetworkFaultTest extends PooledLmTest {
   void aPlainResponseCutMidBodyIsAConnectionErrorNotAShortAnswer() throws Exception {
     upstream.enqueue(new MockResponse.Builder().body(Sse.completion("a long answer")).build());
     upstream.enqueue(new MockResponse.Builder().body(Sse.completion("a long answer")).build());
-    try (FaultProxy proxy = FaultProxy.start(upstream.getPort(), FaultProxy.Kind.CUT_AFTER_BODY_BYTES, 20, Integer.MAX_VALUE)) {
+    try (FaultProxy proxy =
+        FaultProxy.start(
+            upstream.getPort(), FaultProxy.Kind.CUT_AFTER_BODY_BYTES, 20, Integer.MAX_VALUE)) {
       LM lm = lm(proxy.apiBase()).numRetries(1).build();
 
       StepVerifier.create(lm.call("hi"))
-          .expectErrorSatisfies(e -> {
-            assertThat(e).isInstanceOf(ConnectionException.class);
-            assertNoSecret(e);
-          })
+          .expectErrorSatisfies(
+              e -> {
+                assertThat(e).isInstanceOf(ConnectionException.class);
+                assertNoSecret(e);
+              })
           .verify(WAIT);
       assertThat(proxy.connectionsAccepted()).as("retried once").isEqualTo(2);
     }
@@ -210,10 +251,14 @@ class NetworkFaultTest extends PooledLmTest {
   void aPlainResponseCutOnceIsRetriedToTheWholeAnswer() throws Exception {
     upstream.enqueue(new MockResponse.Builder().body(Sse.completion("a long answer")).build());
     upstream.enqueue(new MockResponse.Builder().body(Sse.completion("a long answer")).build());
-    try (FaultProxy proxy = FaultProxy.start(upstream.getPort(), FaultProxy.Kind.CUT_AFTER_BODY_BYTES, 20, 1)) {
+    try (FaultProxy proxy =
+        FaultProxy.start(upstream.getPort(), FaultProxy.Kind.CUT_AFTER_BODY_BYTES, 20, 1)) {
       LM lm = lm(proxy.apiBase()).numRetries(1).build();
 
-      StepVerifier.create(lm.call("hi")).expectNext(List.of("a long answer")).expectComplete().verify(WAIT);
+      StepVerifier.create(lm.call("hi"))
+          .expectNext(List.of("a long answer"))
+          .expectComplete()
+          .verify(WAIT);
     }
   }
 }

@@ -19,12 +19,13 @@ final class PoolProbe implements ConnectionProvider.MeterRegistrar, AutoCloseabl
   private final ConnectionProvider provider;
 
   private PoolProbe(String name, int maxConnections) {
-    this.provider = ConnectionProvider.builder(name)
-        .maxConnections(maxConnections)
-        .pendingAcquireMaxCount(-1)
-        .pendingAcquireTimeout(Duration.ofMinutes(2))
-        .metrics(true, () -> this)
-        .build();
+    this.provider =
+        ConnectionProvider.builder(name)
+            .maxConnections(maxConnections)
+            .pendingAcquireMaxCount(-1)
+            .pendingAcquireTimeout(Duration.ofMinutes(2))
+            .metrics(true, () -> this)
+            .build();
   }
 
   /** A pool of at most {@code maxConnections} connections per host. */
@@ -33,7 +34,8 @@ final class PoolProbe implements ConnectionProvider.MeterRegistrar, AutoCloseabl
   }
 
   @Override
-  public void registerMetrics(String poolName, String id, SocketAddress remoteAddress, ConnectionPoolMetrics metrics) {
+  public void registerMetrics(
+      String poolName, String id, SocketAddress remoteAddress, ConnectionPoolMetrics metrics) {
     pools.put(id + "@" + remoteAddress, metrics);
   }
 
@@ -76,8 +78,13 @@ final class PoolProbe implements ConnectionProvider.MeterRegistrar, AutoCloseabl
       Thread.sleep(20);
     }
     if (acquired() != 0 || pending() != 0) {
-      throw new AssertionError("connections still in use after the test: acquired=" + acquired()
-          + ", pending acquire=" + pending() + ", allocated=" + allocated());
+      throw new AssertionError(
+          "connections still in use after the test: acquired="
+              + acquired()
+              + ", pending acquire="
+              + pending()
+              + ", allocated="
+              + allocated());
     }
   }
 
@@ -88,6 +95,12 @@ final class PoolProbe implements ConnectionProvider.MeterRegistrar, AutoCloseabl
 
   @Override
   public String toString() {
-    return "pool[acquired=" + acquired() + ", pending=" + pending() + ", allocated=" + allocated() + "]";
+    return "pool[acquired="
+        + acquired()
+        + ", pending="
+        + pending()
+        + ", allocated="
+        + allocated()
+        + "]";
   }
 }

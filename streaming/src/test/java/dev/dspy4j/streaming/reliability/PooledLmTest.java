@@ -5,17 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dspy4j.streaming.LM;
 import dev.dspy4j.streaming.testing.TestLms;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
-import java.util.Collections;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * Base of the fault tests: every test gets its own metered connection pool, and after every test
- * no connection may still be acquired (an exchange left open) or waiting to be acquired. Netty
- * buffer leaks are checked per class by {@code NettyLeakDetectionExtension} at PARANOID.
+ * Base of the fault tests: every test gets its own metered connection pool, and after every test no
+ * connection may still be acquired (an exchange left open) or waiting to be acquired. Netty buffer
+ * leaks are checked per class by {@code NettyLeakDetectionExtension} at PARANOID.
  */
 abstract class PooledLmTest {
 
@@ -26,7 +26,9 @@ abstract class PooledLmTest {
 
   @BeforeEach
   void openMeteredPool(TestInfo test) {
-    pool = PoolProbe.create("reliability-" + test.getTestMethod().map(m -> m.getName()).orElse("test"), 50);
+    pool =
+        PoolProbe.create(
+            "reliability-" + test.getTestMethod().map(m -> m.getName()).orElse("test"), 50);
   }
 
   @AfterEach
@@ -52,7 +54,9 @@ abstract class PooledLmTest {
         .idleTimeout(Duration.ofSeconds(10));
   }
 
-  /** Neither the message nor the string form of the failure or any of its causes holds the API key. */
+  /**
+   * Neither the message nor the string form of the failure or any of its causes holds the API key.
+   */
   static void assertNoSecret(Throwable failure) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {

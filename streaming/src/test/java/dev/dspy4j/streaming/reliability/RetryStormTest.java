@@ -26,8 +26,7 @@ import reactor.test.StepVerifier;
 /** 429 and 503 storms, with and without Retry-After, and Retry-After in every odd form. */
 class RetryStormTest extends PooledLmTest {
 
-  @StartStop
-  private final MockWebServer server = new MockWebServer();
+  @StartStop private final MockWebServer server = new MockWebServer();
 
   @BeforeEach
   void unexpectedRequestsFailFast() {
@@ -35,7 +34,10 @@ class RetryStormTest extends PooledLmTest {
   }
 
   private static MockResponse status(int code, String... header) {
-    var b = new MockResponse.Builder().code(code).body("{\"error\":{\"message\":\"busy " + code + "\"}}");
+    var b =
+        new MockResponse.Builder()
+            .code(code)
+            .body("{\"error\":{\"message\":\"busy " + code + "\"}}");
     for (int i = 0; i + 1 < header.length; i += 2) {
       b.addHeader(header[i], header[i + 1]);
     }
@@ -43,11 +45,17 @@ class RetryStormTest extends PooledLmTest {
   }
 
   private static MockResponse ok(String text) {
-    return new MockResponse.Builder().addHeader("Content-Type", "application/json").body(Sse.completion(text)).build();
+    return new MockResponse.Builder()
+        .addHeader("Content-Type", "application/json")
+        .body(Sse.completion(text))
+        .build();
   }
 
   private static MockResponse okStream(String... tokens) {
-    return new MockResponse.Builder().addHeader("Content-Type", "text/event-stream").body(Sse.stream(tokens)).build();
+    return new MockResponse.Builder()
+        .addHeader("Content-Type", "text/event-stream")
+        .body(Sse.stream(tokens))
+        .build();
   }
 
   private static String httpDate(ZonedDateTime at) {
@@ -61,11 +69,13 @@ class RetryStormTest extends PooledLmTest {
     LM lm = lm(server.url("/v1").toString()).numRetries(3).build();
 
     StepVerifier.create(lm.complete(LmRequest.ofUser("hi")))
-        .expectErrorSatisfies(e -> {
-          assertThat(e).isInstanceOf(code == 429 ? RateLimitException.class : ServerException.class);
-          assertThat(((LmException) e).statusCode()).isEqualTo(code);
-          assertNoSecret(e);
-        })
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e)
+                  .isInstanceOf(code == 429 ? RateLimitException.class : ServerException.class);
+              assertThat(((LmException) e).statusCode()).isEqualTo(code);
+              assertNoSecret(e);
+            })
         .verify(WAIT);
     assertThat(server.getRequestCount()).isEqualTo(4);
   }
@@ -79,9 +89,11 @@ class RetryStormTest extends PooledLmTest {
 
     long start = System.nanoTime();
     StepVerifier.create(lm.complete(LmRequest.ofUser("hi")))
-        .expectErrorSatisfies(e -> assertThat(((LmException) e).retryAfter()).contains(Duration.ofSeconds(1)))
+        .expectErrorSatisfies(
+            e -> assertThat(((LmException) e).retryAfter()).contains(Duration.ofSeconds(1)))
         .verify(WAIT);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1000));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(1000));
     assertThat(server.getRequestCount()).isEqualTo(2);
   }
 
@@ -108,9 +120,13 @@ class RetryStormTest extends PooledLmTest {
     LM lm = lm(server.url("/v1").toString()).numRetries(1).build();
 
     long start = System.nanoTime();
-    StepVerifier.create(lm.call("hi")).expectNext(List.of("after the date")).expectComplete().verify(WAIT);
+    StepVerifier.create(lm.call("hi"))
+        .expectNext(List.of("after the date"))
+        .expectComplete()
+        .verify(WAIT);
     // The date has one-second resolution, so the wait is between 1 and 2 s.
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(900));
   }
 
   @Test
@@ -130,12 +146,14 @@ class RetryStormTest extends PooledLmTest {
     LM lm = lm(server.url("/v1").toString()).numRetries(3).build();
 
     StepVerifier.create(lm.complete(LmRequest.ofUser("hi")))
-        .expectErrorSatisfies(e -> {
-          assertThat(e).isInstanceOf(RateLimitException.class)
-              .hasMessageContaining("The server asks to wait")
-              .hasMessageContaining("longer than the retry-after cap");
-          assertNoSecret(e);
-        })
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e)
+                  .isInstanceOf(RateLimitException.class)
+                  .hasMessageContaining("The server asks to wait")
+                  .hasMessageContaining("longer than the retry-after cap");
+              assertNoSecret(e);
+            })
         .verify(WAIT);
     assertThat(server.getRequestCount()).as("failed at once, not retried").isEqualTo(1);
   }

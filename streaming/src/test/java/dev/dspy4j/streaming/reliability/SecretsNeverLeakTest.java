@@ -8,10 +8,10 @@ import dev.dspy4j.core.cache.CacheKey;
 import dev.dspy4j.core.cache.DefaultLmCache;
 import dev.dspy4j.core.lm.LanguageModel;
 import dev.dspy4j.core.lm.LmChain;
-import dev.dspy4j.core.lm.LmTransport;
 import dev.dspy4j.core.lm.LmException;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.LmResponse;
+import dev.dspy4j.core.lm.LmTransport;
 import dev.dspy4j.core.usage.LmHistory;
 import dev.dspy4j.streaming.LM;
 import dev.dspy4j.streaming.testing.MockServers;
@@ -43,8 +43,7 @@ class SecretsNeverLeakTest extends PooledLmTest {
   /** A second credential, passed per call as headers and body fields. */
   private static final String OTHER_SECRET = "hk-other-secret-9876543210";
 
-  @StartStop
-  private final MockWebServer server = new MockWebServer();
+  @StartStop private final MockWebServer server = new MockWebServer();
 
   @BeforeEach
   void unexpectedRequestsFailFast() {
@@ -65,11 +64,13 @@ class SecretsNeverLeakTest extends PooledLmTest {
 
   /** A server that echoes both credentials back in headers and error messages. */
   private void enqueueEchoingResponses() {
-    server.enqueue(new MockResponse.Builder()
-        .addHeader("Content-Type", "application/json")
-        .addHeader("x-echo-authorization", "Bearer " + TestLms.API_KEY)
-        .addHeader("x-echo-other", OTHER_SECRET)
-        .body(Sse.completion("fine")).build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .addHeader("x-echo-authorization", "Bearer " + TestLms.API_KEY)
+            .addHeader("x-echo-other", OTHER_SECRET)
+            .body(Sse.completion("fine"))
+            .build());
   }
 
   @Test
@@ -89,32 +90,53 @@ class SecretsNeverLeakTest extends PooledLmTest {
 
   @Test
   void exceptionsHoldNoCredentialEvenWhenTheServerEchoesTheApiKey() {
-    // The server echoes the API key; the other credential is only sent, so it must not appear either.
+    // The server echoes the API key; the other credential is only sent, so it must not appear
+    // either.
     // (A server echoing a credential passed as a per-call header is not masked: see SECURITY.md.)
     String echo = "{\"error\":{\"message\":\"bad key " + TestLms.API_KEY + "\"}}";
     server.enqueue(new MockResponse.Builder().code(401).body(echo).build());
     server.enqueue(new MockResponse.Builder().code(500).body(echo).build());
-    server.enqueue(new MockResponse.Builder().code(200).body("{\"error\":{\"message\":\"" + TestLms.API_KEY + "\"}}").build());
-    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
-        .body("data: {\"not a chunk " + TestLms.API_KEY + "\n\n").build());
-    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
-        .body("event: error\ndata: {\"error\":{\"message\":\"mid-stream " + TestLms.API_KEY + "\"}}\n\n").build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .body("{\"error\":{\"message\":\"" + TestLms.API_KEY + "\"}}")
+            .build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "text/event-stream")
+            .body("data: {\"not a chunk " + TestLms.API_KEY + "\n\n")
+            .build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "text/event-stream")
+            .body(
+                "event: error\ndata: {\"error\":{\"message\":\"mid-stream "
+                    + TestLms.API_KEY
+                    + "\"}}\n\n")
+            .build());
     LM lm = lm(server.url("/v1").toString()).header("X-Api-Key", OTHER_SECRET).build();
 
     var failures = new ArrayList<Throwable>();
     for (int i = 0; i < 3; i++) {
-      StepVerifier.create(lm.complete(requestCarryingSecrets())).consumeErrorWith(failures::add).verify(WAIT);
+      StepVerifier.create(lm.complete(requestCarryingSecrets()))
+          .consumeErrorWith(failures::add)
+          .verify(WAIT);
     }
     for (int i = 0; i < 2; i++) {
-      StepVerifier.create(lm.stream(requestCarryingSecrets())).consumeErrorWith(failures::add).verify(WAIT);
+      StepVerifier.create(lm.stream(requestCarryingSecrets()))
+          .consumeErrorWith(failures::add)
+          .verify(WAIT);
     }
 
-    assertThat(failures).hasSize(5).allSatisfy(e -> {
-      assertThat(e).isInstanceOf(LmException.class);
-      assertNoSecret(e);
-      assertNoSecrets(String.valueOf(e.getMessage()));
-      ((LmException) e).serverMessage().ifPresent(SecretsNeverLeakTest::assertNoSecrets);
-    });
+    assertThat(failures)
+        .hasSize(5)
+        .allSatisfy(
+            e -> {
+              assertThat(e).isInstanceOf(LmException.class);
+              assertNoSecret(e);
+              assertNoSecrets(String.valueOf(e.getMessage()));
+              ((LmException) e).serverMessage().ifPresent(SecretsNeverLeakTest::assertNoSecrets);
+            });
   }
 
   @Test
@@ -123,9 +145,14 @@ class SecretsNeverLeakTest extends PooledLmTest {
     LmHistory history = LmHistory.create();
     LanguageModel recorded = lm(server.url("/v1").toString()).history(history).build();
 
-    LmRequest request = requestCarryingSecrets().toBuilder()
-        .extraBody(Map.of("nested", Map.of("secret_token", OTHER_SECRET))).build();
-    StepVerifier.create(recorded.complete(request)).expectNextCount(1).expectComplete().verify(WAIT);
+    LmRequest request =
+        requestCarryingSecrets().toBuilder()
+            .extraBody(Map.of("nested", Map.of("secret_token", OTHER_SECRET)))
+            .build();
+    StepVerifier.create(recorded.complete(request))
+        .expectNextCount(1)
+        .expectComplete()
+        .verify(WAIT);
 
     assertThat(history.entries()).hasSize(1);
     assertNoSecrets(history.entries().toString());
@@ -135,7 +162,10 @@ class SecretsNeverLeakTest extends PooledLmTest {
 
   @Test
   void cacheKeysHoldNoCredential() {
-    LmRequest withSecrets = requestCarryingSecrets().toBuilder().header("Authorization", "Bearer " + TestLms.API_KEY).build();
+    LmRequest withSecrets =
+        requestCarryingSecrets().toBuilder()
+            .header("Authorization", "Bearer " + TestLms.API_KEY)
+            .build();
 
     assertNoSecrets(CacheKey.of("gpt-4o-mini", withSecrets).toString());
     assertNoSecrets(CacheKey.canonicalJson("gpt-4o-mini", withSecrets));
@@ -149,17 +179,22 @@ class SecretsNeverLeakTest extends PooledLmTest {
     Path cacheDir = dir.resolve("dspy4j-cache");
     DefaultLmCache cache = DefaultLmCache.builder().diskDirectory(cacheDir).build();
     enqueueEchoingResponses();
-    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
-        .addHeader("x-echo-authorization", "Bearer " + TestLms.API_KEY).body(Sse.stream("streamed")).build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "text/event-stream")
+            .addHeader("x-echo-authorization", "Bearer " + TestLms.API_KEY)
+            .body(Sse.stream("streamed"))
+            .build());
     LM lm = lm(server.url("/v1").toString()).header("X-Api-Key", OTHER_SECRET).build();
     LmRequest plain = requestCarryingSecrets();
     LmRequest streamed = requestCarryingSecrets().toBuilder().rolloutId("second").build();
 
     LanguageModel cached = LmChain.builder(LmTransport.of(lm)).cacheStore(cache).build();
-    StepVerifier.create(cached.complete(plain))
-        .expectNextCount(1).expectComplete().verify(WAIT);
+    StepVerifier.create(cached.complete(plain)).expectNextCount(1).expectComplete().verify(WAIT);
     StepVerifier.create(cached.stream(streamed))
-        .thenConsumeWhile(c -> true).expectComplete().verify(WAIT);
+        .thenConsumeWhile(c -> true)
+        .expectComplete()
+        .verify(WAIT);
 
     List<Path> files;
     try (Stream<Path> walk = Files.walk(cacheDir)) {

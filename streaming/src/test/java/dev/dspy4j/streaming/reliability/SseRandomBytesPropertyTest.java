@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dspy4j.core.lm.GenerationOptions;
 import dev.dspy4j.core.http.Headers;
+import dev.dspy4j.core.lm.GenerationOptions;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.LmException;
 import dev.dspy4j.streaming.internal.ChunkParser;
@@ -29,9 +29,9 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 
 /**
- * Random byte streams (SSE-shaped fragments mixed with arbitrary bytes: control characters, lone CRs,
- * invalid UTF-8, over-long lines), split at random points, decode to the same events as the unsplit
- * stream, or fail in both cases with the same clear error, never looping and never with an
+ * Random byte streams (SSE-shaped fragments mixed with arbitrary bytes: control characters, lone
+ * CRs, invalid UTF-8, over-long lines), split at random points, decode to the same events as the
+ * unsplit stream, or fail in both cases with the same clear error, never looping and never with an
  * unexpected exception type. Seeded by the repetition number, so a failure is reproducible.
  */
 class SseRandomBytesPropertyTest {
@@ -39,12 +39,41 @@ class SseRandomBytesPropertyTest {
   private static final Duration NO_LOOP = Duration.ofSeconds(10);
 
   private static final String[] FRAGMENTS = {
-    "data:", "data: ", "event:", "event: error", "id:", "id: 7", "retry:", "retry: 10", ":", ": ping",
-    "\n", "\r", "\r\n", "\n\n", "\r\n\r\n", " ", "[DONE]", "{", "}", "\"", ",", "\"choices\":[", "]",
+    "data:",
+    "data: ",
+    "event:",
+    "event: error",
+    "id:",
+    "id: 7",
+    "retry:",
+    "retry: 10",
+    ":",
+    ": ping",
+    "\n",
+    "\r",
+    "\r\n",
+    "\n\n",
+    "\r\n\r\n",
+    " ",
+    "[DONE]",
+    "{",
+    "}",
+    "\"",
+    ",",
+    "\"choices\":[",
+    "]",
     "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":null}]}",
     "{\"choices\":[{\"index\":1,\"delta\":{\"content\":\"x\"},\"finish_reason\":\"stop\"}]}",
     "{\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3}}",
-    "{\"error\":{\"message\":\"boom\"}}", "é", "€", "😀", "\u0000", "\uFEFF", "\ufffd", "dat", "a",
+    "{\"error\":{\"message\":\"boom\"}}",
+    "é",
+    "€",
+    "😀",
+    "\u0000",
+    "\uFEFF",
+    "\ufffd",
+    "dat",
+    "a",
   };
 
   /** One dispatched event, its data as hex so that invalid UTF-8 compares exactly. */
@@ -58,7 +87,8 @@ class SseRandomBytesPropertyTest {
     for (int i = 0; i < parts; i++) {
       int kind = random.nextInt(10);
       if (kind < 7) {
-        out.writeBytes(FRAGMENTS[random.nextInt(FRAGMENTS.length)].getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(
+            FRAGMENTS[random.nextInt(FRAGMENTS.length)].getBytes(StandardCharsets.UTF_8));
       } else if (kind < 9) {
         out.write(random.nextInt(256)); // any byte, including invalid UTF-8 and controls
       } else {
@@ -72,8 +102,11 @@ class SseRandomBytesPropertyTest {
 
   private static Outcome decode(byte[] bytes, List<Integer> cuts, int maxLineBytes) {
     var events = new ArrayList<Event>();
-    var decoder = new SseDecoder(maxLineBytes,
-        (type, data, length) -> events.add(new Event(type, HexFormat.of().formatHex(data, 0, length))));
+    var decoder =
+        new SseDecoder(
+            maxLineBytes,
+            (type, data, length) ->
+                events.add(new Event(type, HexFormat.of().formatHex(data, 0, length))));
     int from = 0;
     try {
       for (int to : cuts) {
@@ -101,13 +134,15 @@ class SseRandomBytesPropertyTest {
     int maxLineBytes = random.nextBoolean() ? 64 : 1 << 16;
     List<Integer> cuts = randomCuts(random, bytes.length);
 
-    assertTimeoutPreemptively(NO_LOOP, () -> {
-      Outcome whole = decode(bytes, List.of(bytes.length), maxLineBytes);
-      Outcome split = decode(bytes, cuts, maxLineBytes);
-      Outcome byteByByte = decode(bytes, everyByte(bytes.length), maxLineBytes);
-      assertThat(split).as("split at %s", cuts).isEqualTo(whole);
-      assertThat(byteByByte).isEqualTo(whole);
-    });
+    assertTimeoutPreemptively(
+        NO_LOOP,
+        () -> {
+          Outcome whole = decode(bytes, List.of(bytes.length), maxLineBytes);
+          Outcome split = decode(bytes, cuts, maxLineBytes);
+          Outcome byteByByte = decode(bytes, everyByte(bytes.length), maxLineBytes);
+          assertThat(split).as("split at %s", cuts).isEqualTo(whole);
+          assertThat(byteByByte).isEqualTo(whole);
+        });
   }
 
   private static List<Integer> everyByte(int length) {
@@ -118,9 +153,26 @@ class SseRandomBytesPropertyTest {
   }
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final LmErrors ERRORS = new LmErrors(new LmSettings("gpt-4o-mini", TestLms.API_KEY,
-      "http://127.0.0.1:1/v1", GenerationOptions.empty(), Headers.empty(), Map.of(), false, 0, Duration.ofSeconds(1), Duration.ofSeconds(1),
-      Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 1 << 16, 1 << 20, null));
+  private static final LmErrors ERRORS =
+      new LmErrors(
+          new LmSettings(
+              "gpt-4o-mini",
+              TestLms.API_KEY,
+              "http://127.0.0.1:1/v1",
+              GenerationOptions.empty(),
+              Headers.empty(),
+              Map.of(),
+              false,
+              0,
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(1),
+              1 << 16,
+              1 << 20,
+              null));
 
   /** Chunks, or the one failure that ended the stream: an LmException, or a line over the limit. */
   private static List<Object> chunks(byte[] bytes, List<Integer> cuts) {
@@ -128,7 +180,8 @@ class SseRandomBytesPropertyTest {
     var out = new ArrayList<Object>();
     int from = 0;
     for (int to : cuts) {
-      ChunkStream.Batch batch = stream.decode(Unpooled.wrappedBuffer(Arrays.copyOfRange(bytes, from, to)));
+      ChunkStream.Batch batch =
+          stream.decode(Unpooled.wrappedBuffer(Arrays.copyOfRange(bytes, from, to)));
       out.addAll(batch.chunks());
       if (batch.failure() != null) {
         RuntimeException f = batch.failure();
@@ -153,15 +206,19 @@ class SseRandomBytesPropertyTest {
   }
 
   @RepeatedTest(400)
-  void randomEventStreamsGiveChunksOrATypedErrorTheSameWayWhereverTheyAreSplit(RepetitionInfo repetition) {
+  void randomEventStreamsGiveChunksOrATypedErrorTheSameWayWhereverTheyAreSplit(
+      RepetitionInfo repetition) {
     var random = new Random(1_000_000 + repetition.getCurrentRepetition());
     byte[] bytes = randomStream(random);
     List<Integer> cuts = randomCuts(random, bytes.length);
 
-    assertTimeoutPreemptively(NO_LOOP, () -> {
-      List<Object> whole = chunks(bytes, List.of(bytes.length));
-      assertThat(chunks(bytes, cuts)).as("split at %s", cuts).isEqualTo(whole);
-      assertThat(whole).allSatisfy(o -> assertThat(o).isInstanceOfAny(LmChunk.class, String.class));
-    });
+    assertTimeoutPreemptively(
+        NO_LOOP,
+        () -> {
+          List<Object> whole = chunks(bytes, List.of(bytes.length));
+          assertThat(chunks(bytes, cuts)).as("split at %s", cuts).isEqualTo(whole);
+          assertThat(whole)
+              .allSatisfy(o -> assertThat(o).isInstanceOfAny(LmChunk.class, String.class));
+        });
   }
 }

@@ -23,17 +23,16 @@ import reactor.test.StepVerifier;
  * event), once. Before any text the call is retried and the whole answer arrives exactly once;
  * after text it is a {@link StreamInterruptedException} holding exactly the text delivered; after
  * {@code [DONE]} the answer is complete. A cut after the finish reason but before {@code [DONE]} is
- * an interruption too (its {@code partialText()} then holds the whole text; the usage was lost), not
- * a completion: the client cannot tell what else was lost. Never a duplicated token, never a short
- * answer reported as complete.
+ * an interruption too (its {@code partialText()} then holds the whole text; the usage was lost),
+ * not a completion: the client cannot tell what else was lost. Never a duplicated token, never a
+ * short answer reported as complete.
  */
 class StreamCutTest extends PooledLmTest {
 
   private static final List<String> TOKENS = List.of("Hel", "lo", ", wor", "ld");
   private static final List<String> EVENTS = events();
 
-  @StartStop
-  private final MockWebServer upstream = new MockWebServer();
+  @StartStop private final MockWebServer upstream = new MockWebServer();
 
   @BeforeEach
   void unexpectedRequestsFailFast() {
@@ -57,7 +56,8 @@ class StreamCutTest extends PooledLmTest {
     for (int i = 0; i <= EVENTS.size(); i++) {
       points.add(Arguments.of(offset, "after " + i + " events"));
       if (i < EVENTS.size()) {
-        points.add(Arguments.of(offset + EVENTS.get(i).length() / 2, "in the middle of event " + (i + 1)));
+        points.add(
+            Arguments.of(offset + EVENTS.get(i).length() / 2, "in the middle of event " + (i + 1)));
         offset += EVENTS.get(i).length();
       }
     }
@@ -66,11 +66,19 @@ class StreamCutTest extends PooledLmTest {
 
   @ParameterizedTest(name = "cut {1} (body byte {0})")
   @MethodSource("cutPoints")
-  void aStreamCutAnywhereEndsInTheWholeAnswerOrAnInterruptionWithExactlyTheTextDelivered(int cut, String where)
-      throws Exception {
+  void aStreamCutAnywhereEndsInTheWholeAnswerOrAnInterruptionWithExactlyTheTextDelivered(
+      int cut, String where) throws Exception {
     String body = String.join("", EVENTS);
-    upstream.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream").body(body).build());
-    upstream.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream").body(body).build());
+    upstream.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "text/event-stream")
+            .body(body)
+            .build());
+    upstream.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "text/event-stream")
+            .body(body)
+            .build());
 
     // What the client has fully received before the cut.
     var delivered = new ArrayList<String>();
@@ -83,7 +91,8 @@ class StreamCutTest extends PooledLmTest {
       if (i == EVENTS.size() - 1) doneReceived = true;
     }
 
-    try (FaultProxy proxy = FaultProxy.start(upstream.getPort(), FaultProxy.Kind.CUT_AFTER_BODY_BYTES, cut, 1)) {
+    try (FaultProxy proxy =
+        FaultProxy.start(upstream.getPort(), FaultProxy.Kind.CUT_AFTER_BODY_BYTES, cut, 1)) {
       LM lm = lm(proxy.apiBase()).numRetries(2).build();
       var verifier = StepVerifier.create(lm.tokens("hi"));
       if (doneReceived) {
@@ -91,14 +100,19 @@ class StreamCutTest extends PooledLmTest {
         assertThat(proxy.connectionsAccepted()).as("complete at [DONE]: no retry").isEqualTo(1);
       } else if (delivered.isEmpty()) {
         verifier.expectNextSequence(TOKENS).expectComplete().verify(WAIT);
-        assertThat(proxy.connectionsAccepted()).as("cut before any text: retried once").isEqualTo(2);
+        assertThat(proxy.connectionsAccepted())
+            .as("cut before any text: retried once")
+            .isEqualTo(2);
       } else {
-        verifier.expectNextSequence(delivered)
-            .expectErrorSatisfies(e -> {
-              assertThat(e).isInstanceOf(StreamInterruptedException.class);
-              assertThat(((StreamInterruptedException) e).partialText()).isEqualTo(String.join("", delivered));
-              assertNoSecret(e);
-            })
+        verifier
+            .expectNextSequence(delivered)
+            .expectErrorSatisfies(
+                e -> {
+                  assertThat(e).isInstanceOf(StreamInterruptedException.class);
+                  assertThat(((StreamInterruptedException) e).partialText())
+                      .isEqualTo(String.join("", delivered));
+                  assertNoSecret(e);
+                })
             .verify(WAIT);
         assertThat(proxy.connectionsAccepted()).as("text was delivered: not retried").isEqualTo(1);
       }

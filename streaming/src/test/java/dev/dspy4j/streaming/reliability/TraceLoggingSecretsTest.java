@@ -29,8 +29,7 @@ import reactor.test.StepVerifier;
 @Tag("trace-logging")
 class TraceLoggingSecretsTest extends PooledLmTest {
 
-  @StartStop
-  private final MockWebServer server = new MockWebServer();
+  @StartStop private final MockWebServer server = new MockWebServer();
 
   private static String log() throws Exception {
     System.err.flush();
@@ -42,11 +41,23 @@ class TraceLoggingSecretsTest extends PooledLmTest {
   void theApiKeyNeverAppearsInTraceLogsUnlessTheUserTurnsOnWireDumps() throws Exception {
     assertThat(System.getProperty("org.slf4j.simpleLogger.defaultLogLevel")).isEqualTo("trace");
     MockServers.failUnexpectedRequests(server);
-    server.enqueue(new MockResponse.Builder().code(503).body("{\"error\":{\"message\":\"busy\"}}").build());
-    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json").body(Sse.completion("ok")).build());
-    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream").body(Sse.stream("a", "b")).build());
-    server.enqueue(new MockResponse.Builder().code(401)
-        .body("{\"error\":{\"message\":\"bad key " + TestLms.API_KEY + "\"}}").build());
+    server.enqueue(
+        new MockResponse.Builder().code(503).body("{\"error\":{\"message\":\"busy\"}}").build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .body(Sse.completion("ok"))
+            .build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "text/event-stream")
+            .body(Sse.stream("a", "b"))
+            .build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(401)
+            .body("{\"error\":{\"message\":\"bad key " + TestLms.API_KEY + "\"}}")
+            .build());
     LM lm = lm(server.url("/v1").toString()).numRetries(1).build();
 
     StepVerifier.create(lm.call("hi")).expectNextCount(1).expectComplete().verify(WAIT);
@@ -54,19 +65,30 @@ class TraceLoggingSecretsTest extends PooledLmTest {
     StepVerifier.create(lm.complete(LmRequest.ofUser("hi"))).expectError().verify(WAIT);
 
     String quiet = log();
-    assertThat(quiet).as("TRACE logging is on and Reactor Netty logged the exchanges")
-        .contains("reactor.netty").contains("/v1/chat/completions");
+    assertThat(quiet)
+        .as("TRACE logging is on and Reactor Netty logged the exchanges")
+        .contains("reactor.netty")
+        .contains("/v1/chat/completions");
     assertThat(quiet).as("LmRetry logged the retry").contains("retry 1 of 1");
     assertThat(quiet).doesNotContain(TestLms.API_KEY);
 
-    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json").body(Sse.completion("ok")).build());
-    LM wiretapped = lm(server.url("/v1").toString())
-        .httpClient(pool.httpClient().wiretap("user.wiretap", LogLevel.DEBUG, AdvancedByteBufFormat.TEXTUAL))
-        .build();
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "application/json")
+            .body(Sse.completion("ok"))
+            .build());
+    LM wiretapped =
+        lm(server.url("/v1").toString())
+            .httpClient(
+                pool.httpClient()
+                    .wiretap("user.wiretap", LogLevel.DEBUG, AdvancedByteBufFormat.TEXTUAL))
+            .build();
     StepVerifier.create(wiretapped.call("hi")).expectNextCount(1).expectComplete().verify(WAIT);
 
     String dumped = log().substring(quiet.length());
-    assertThat(dumped).as("a wire dump shows the raw Authorization header: documented in SECURITY.md")
-        .contains("user.wiretap").contains("Bearer " + TestLms.API_KEY);
+    assertThat(dumped)
+        .as("a wire dump shows the raw Authorization header: documented in SECURITY.md")
+        .contains("user.wiretap")
+        .contains("Bearer " + TestLms.API_KEY);
   }
 }

@@ -24,9 +24,12 @@ class LeakDetectionTest {
     }
 
     assertThat(RecordingLeakDetector.instances()).isPositive();
-    assertThat(caught).as("the deliberately leaked buffer is reported, with where it was created")
+    assertThat(caught)
+        .as("the deliberately leaked buffer is reported, with where it was created")
         .hasSize(1)
-        .allSatisfy(leak -> assertThat(leak).contains("LEAK of ").contains("LeakDetectionTest.leakOneBuffer"));
+        .allSatisfy(
+            leak ->
+                assertThat(leak).contains("LEAK of ").contains("LeakDetectionTest.leakOneBuffer"));
   }
 
   private static void leakOneBuffer() {

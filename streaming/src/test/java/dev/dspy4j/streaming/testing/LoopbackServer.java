@@ -23,31 +23,43 @@ public final class LoopbackServer implements AutoCloseable {
   private final AtomicInteger closed = new AtomicInteger();
   private volatile CountDownLatch closeLatch = new CountDownLatch(1);
 
-  private LoopbackServer(UnaryOperator<HttpServer> configure,
-      BiFunction<? super HttpServerRequest, ? super HttpServerResponse, ? extends Publisher<Void>> handler) {
-    this.server = configure.apply(HttpServer.create())
-        .host("127.0.0.1")
-        .port(0)
-        .doOnConnection(connection -> {
-          opened.incrementAndGet();
-          connection.onDispose(() -> {
-            closed.incrementAndGet();
-            closeLatch.countDown();
-          });
-        })
-        .handle(handler)
-        .bindNow(Duration.ofSeconds(30));
+  private LoopbackServer(
+      UnaryOperator<HttpServer> configure,
+      BiFunction<? super HttpServerRequest, ? super HttpServerResponse, ? extends Publisher<Void>>
+          handler) {
+    this.server =
+        configure
+            .apply(HttpServer.create())
+            .host("127.0.0.1")
+            .port(0)
+            .doOnConnection(
+                connection -> {
+                  opened.incrementAndGet();
+                  connection.onDispose(
+                      () -> {
+                        closed.incrementAndGet();
+                        closeLatch.countDown();
+                      });
+                })
+            .handle(handler)
+            .bindNow(Duration.ofSeconds(30));
   }
 
   /** Starts a server answering every request with {@code handler}. */
   public static LoopbackServer start(
-      BiFunction<? super HttpServerRequest, ? super HttpServerResponse, ? extends Publisher<Void>> handler) {
+      BiFunction<? super HttpServerRequest, ? super HttpServerResponse, ? extends Publisher<Void>>
+          handler) {
     return new LoopbackServer(UnaryOperator.identity(), handler);
   }
 
-  /** Starts a server configured by {@code configure} (socket options, ...) answering with {@code handler}. */
-  public static LoopbackServer start(UnaryOperator<HttpServer> configure,
-      BiFunction<? super HttpServerRequest, ? super HttpServerResponse, ? extends Publisher<Void>> handler) {
+  /**
+   * Starts a server configured by {@code configure} (socket options, ...) answering with {@code
+   * handler}.
+   */
+  public static LoopbackServer start(
+      UnaryOperator<HttpServer> configure,
+      BiFunction<? super HttpServerRequest, ? super HttpServerResponse, ? extends Publisher<Void>>
+          handler) {
     return new LoopbackServer(configure, handler);
   }
 

@@ -14,7 +14,11 @@ public final class MockServers {
    * (for example an unexpected retry).
    */
   public static void failUnexpectedRequests(MockWebServer server) {
-    ((QueueDispatcher) server.getDispatcher()).setFailFast(
-        new MockResponse.Builder().code(418).body("no response enqueued for this request").build());
+    ((QueueDispatcher) server.getDispatcher())
+        .setFailFast(
+            new MockResponse.Builder()
+                .code(418)
+                .body("no response enqueued for this request")
+                .build());
   }
 }

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Fails a test class when Netty reports a leaked buffer: after the class, it forces garbage
  * collection and allocates tracked buffers (Netty reports leaks when it tracks a new buffer), then
- * fails with the leak records. Registered for every test class by JUnit's extension
- * auto-detection (META-INF/services + junit-platform.properties). It also fails when the recording
- * detector is not installed or the level is not PARANOID, so the check cannot silently go away.
+ * fails with the leak records. Registered for every test class by JUnit's extension auto-detection
+ * (META-INF/services + junit-platform.properties). It also fails when the recording detector is not
+ * installed or the level is not PARANOID, so the check cannot silently go away.
  */
 public final class NettyLeakDetectionExtension implements AfterAllCallback {
 
@@ -22,22 +22,39 @@ public final class NettyLeakDetectionExtension implements AfterAllCallback {
   public void afterAll(ExtensionContext context) throws Exception {
     List<String> leaks = collectLeaks(3);
     if (RecordingLeakDetector.instances() == 0) {
-      throw new AssertionError("Netty's leak detector is not RecordingLeakDetector: run the tests with "
-          + "-Dio.netty.customResourceLeakDetector=" + RecordingLeakDetector.class.getName());
+      throw new AssertionError(
+          "Netty's leak detector is not RecordingLeakDetector: run the tests with "
+              + "-Dio.netty.customResourceLeakDetector="
+              + RecordingLeakDetector.class.getName());
     }
     // PARANOID unless the surefire execution declares otherwise (the throughput tests: SIMPLE).
-    var expected = ResourceLeakDetector.Level.valueOf(System.getProperty("dspy4j.test.leakDetectionLevel", "PARANOID"));
+    var expected =
+        ResourceLeakDetector.Level.valueOf(
+            System.getProperty("dspy4j.test.leakDetectionLevel", "PARANOID"));
     if (ResourceLeakDetector.getLevel() != expected) {
-      throw new AssertionError("Netty's leak detection level is " + ResourceLeakDetector.getLevel()
-          + ", expected " + expected + " (-Dio.netty.leakDetection.level=" + expected.name().toLowerCase() + ")");
+      throw new AssertionError(
+          "Netty's leak detection level is "
+              + ResourceLeakDetector.getLevel()
+              + ", expected "
+              + expected
+              + " (-Dio.netty.leakDetection.level="
+              + expected.name().toLowerCase()
+              + ")");
     }
     if (!leaks.isEmpty()) {
-      throw new AssertionError(leaks.size() + " Netty buffer leak(s) reported after "
-          + context.getDisplayName() + ":\n" + String.join("\n\n", leaks));
+      throw new AssertionError(
+          leaks.size()
+              + " Netty buffer leak(s) reported after "
+              + context.getDisplayName()
+              + ":\n"
+              + String.join("\n\n", leaks));
     }
   }
 
-  /** Runs {@code rounds} of GC plus tracked allocations, then returns (and clears) every recorded leak. */
+  /**
+   * Runs {@code rounds} of GC plus tracked allocations, then returns (and clears) every recorded
+   * leak.
+   */
   public static List<String> collectLeaks(int rounds) throws InterruptedException {
     for (int i = 0; i < rounds; i++) {
       triggerDetection();
@@ -45,12 +62,16 @@ public final class NettyLeakDetectionExtension implements AfterAllCallback {
     return RecordingLeakDetector.drain(leak -> true);
   }
 
-  /** One round: collect garbage, then allocate and release tracked buffers so Netty polls its queue. */
+  /**
+   * One round: collect garbage, then allocate and release tracked buffers so Netty polls its queue.
+   */
   public static void triggerDetection() throws InterruptedException {
     System.gc();
     Thread.sleep(50);
-    for (ByteBufAllocator allocator : new ByteBufAllocator[] {
-        ByteBufAllocator.DEFAULT, PooledByteBufAllocator.DEFAULT, UnpooledByteBufAllocator.DEFAULT}) {
+    for (ByteBufAllocator allocator :
+        new ByteBufAllocator[] {
+          ByteBufAllocator.DEFAULT, PooledByteBufAllocator.DEFAULT, UnpooledByteBufAllocator.DEFAULT
+        }) {
       for (int j = 0; j < 20; j++) {
         ByteBuf buf = allocator.directBuffer(8);
         buf.release();

@@ -10,8 +10,8 @@ import java.util.function.Predicate;
 
 /**
  * Netty's leak detector, recording every leak it reports so that a test can fail on it. Installed
- * by the system property {@code io.netty.customResourceLeakDetector} (see the streaming pom);
- * Netty instantiates it reflectively with one of the two constructors below.
+ * by the system property {@code io.netty.customResourceLeakDetector} (see the streaming pom); Netty
+ * instantiates it reflectively with one of the two constructors below.
  */
 public final class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
 

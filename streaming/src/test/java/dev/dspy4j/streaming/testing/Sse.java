@@ -3,8 +3,8 @@ package dev.dspy4j.streaming.testing;
 import dev.dspy4j.test.OpenAiSse;
 
 /**
- * The streaming tests' short name for {@link OpenAiSse} (dspy4j-test owns these bodies); every method
- * delegates.
+ * The streaming tests' short name for {@link OpenAiSse} (dspy4j-test owns these bodies); every
+ * method delegates.
  */
 public final class Sse {
 

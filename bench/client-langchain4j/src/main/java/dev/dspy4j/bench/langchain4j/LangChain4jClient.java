@@ -8,7 +8,6 @@ import dev.langchain4j.http.client.jdk.JdkHttpClientBuilder;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
-
 import java.net.http.HttpClient;
 
 /**
@@ -18,51 +17,55 @@ import java.net.http.HttpClient;
  */
 public final class LangChain4jClient implements StreamClient {
 
-    private final OpenAiStreamingChatModel model;
+  private final OpenAiStreamingChatModel model;
 
-    LangChain4jClient(ClientConfig c) {
-        c.requireStreamMode("langchain4j");
-        this.model = OpenAiStreamingChatModel.builder()
-                .baseUrl(c.baseUrl())
-                .apiKey(c.apiKey())
-                .modelName(c.model())
-                .timeout(c.timeout())
-                .httpClientBuilder(new JdkHttpClientBuilder()
-                        .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1))
-                        .connectTimeout(c.timeout())
-                        .readTimeout(c.timeout()))
-                .build();
-    }
+  LangChain4jClient(ClientConfig c) {
+    c.requireStreamMode("langchain4j");
+    this.model =
+        OpenAiStreamingChatModel.builder()
+            .baseUrl(c.baseUrl())
+            .apiKey(c.apiKey())
+            .modelName(c.model())
+            .timeout(c.timeout())
+            .httpClientBuilder(
+                new JdkHttpClientBuilder()
+                    .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1))
+                    .connectTimeout(c.timeout())
+                    .readTimeout(c.timeout()))
+            .build();
+  }
 
-    @Override
-    public void start(String prompt, StreamListener listener) {
-        model.chat(prompt, new StreamingChatResponseHandler() {
-            @Override
-            public void onPartialResponse(String partial) {
-                if (partial != null && !partial.isEmpty()) {
-                    listener.onToken();
-                }
+  @Override
+  public void start(String prompt, StreamListener listener) {
+    model.chat(
+        prompt,
+        new StreamingChatResponseHandler() {
+          @Override
+          public void onPartialResponse(String partial) {
+            if (partial != null && !partial.isEmpty()) {
+              listener.onToken();
             }
+          }
 
-            @Override
-            public void onCompleteResponse(ChatResponse response) {
-                listener.onComplete();
-            }
+          @Override
+          public void onCompleteResponse(ChatResponse response) {
+            listener.onComplete();
+          }
 
-            @Override
-            public void onError(Throwable error) {
-                listener.onError(error);
-            }
+          @Override
+          public void onError(Throwable error) {
+            listener.onError(error);
+          }
         });
-    }
+  }
 
-    @Override
-    public void close() {
-        // The model owns a JDK HttpClient with no close on Java 17; the JVM exits after the scenario.
-    }
+  @Override
+  public void close() {
+    // The model owns a JDK HttpClient with no close on Java 17; the JVM exits after the scenario.
+  }
 
-    /** Client JVM entry point; see {@link Harness}. */
-    public static void main(String[] args) {
-        Harness.run(args, LangChain4jClient::new);
-    }
+  /** Client JVM entry point; see {@link Harness}. */
+  public static void main(String[] args) {
+    Harness.run(args, LangChain4jClient::new);
+  }
 }

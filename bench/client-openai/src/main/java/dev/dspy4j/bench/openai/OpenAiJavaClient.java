@@ -10,14 +10,13 @@ import dev.dspy4j.bench.harness.ClientConfig;
 import dev.dspy4j.bench.harness.Harness;
 import dev.dspy4j.bench.harness.StreamClient;
 import dev.dspy4j.bench.harness.StreamListener;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
-
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The official {@code com.openai:openai-java} SDK, async streaming ({@code createStreaming} +
@@ -27,71 +26,79 @@ import java.util.concurrent.TimeUnit;
  */
 public final class OpenAiJavaClient implements StreamClient {
 
-    private final OkHttpClient okHttp;
-    private final OpenAIClientAsync client;
-    private final ChatCompletionCreateParams params;
+  private final OkHttpClient okHttp;
+  private final OpenAIClientAsync client;
+  private final ChatCompletionCreateParams params;
 
-    OpenAiJavaClient(ClientConfig c) {
-        c.requireStreamMode("openai-java");
-        Dispatcher dispatcher = new Dispatcher();
-        dispatcher.setMaxRequests(c.maxConcurrency());
-        dispatcher.setMaxRequestsPerHost(c.maxConcurrency());
-        this.okHttp = new OkHttpClient.Builder()
-                .dispatcher(dispatcher)
-                .connectionPool(new ConnectionPool(c.maxConcurrency(), 5, TimeUnit.MINUTES))
-                .protocols(List.of(Protocol.HTTP_1_1))
-                .retryOnConnectionFailure(false)
-                .connectTimeout(c.timeout())
-                .readTimeout(c.timeout())
-                .writeTimeout(c.timeout())
-                .callTimeout(c.timeout())
-                .build();
-        this.client = OpenAIOkHttpClientAsync.builder()
-                .okHttpClient(okHttp)
-                .baseUrl(c.baseUrl())
-                .apiKey(c.apiKey())
-                .maxRetries(0)
-                .build();
-        this.params = ChatCompletionCreateParams.builder()
-                .model(c.model())
-                .addUserMessage(Harness.PROMPT)
-                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
-                .build();
-    }
+  OpenAiJavaClient(ClientConfig c) {
+    c.requireStreamMode("openai-java");
+    Dispatcher dispatcher = new Dispatcher();
+    dispatcher.setMaxRequests(c.maxConcurrency());
+    dispatcher.setMaxRequestsPerHost(c.maxConcurrency());
+    this.okHttp =
+        new OkHttpClient.Builder()
+            .dispatcher(dispatcher)
+            .connectionPool(new ConnectionPool(c.maxConcurrency(), 5, TimeUnit.MINUTES))
+            .protocols(List.of(Protocol.HTTP_1_1))
+            .retryOnConnectionFailure(false)
+            .connectTimeout(c.timeout())
+            .readTimeout(c.timeout())
+            .writeTimeout(c.timeout())
+            .callTimeout(c.timeout())
+            .build();
+    this.client =
+        OpenAIOkHttpClientAsync.builder()
+            .okHttpClient(okHttp)
+            .baseUrl(c.baseUrl())
+            .apiKey(c.apiKey())
+            .maxRetries(0)
+            .build();
+    this.params =
+        ChatCompletionCreateParams.builder()
+            .model(c.model())
+            .addUserMessage(Harness.PROMPT)
+            .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
+            .build();
+  }
 
-    @Override
-    public void start(String prompt, StreamListener listener) {
-        client.chat().completions().createStreaming(params).subscribe(new AsyncStreamResponse.Handler<>() {
-            @Override
-            public void onNext(ChatCompletionChunk chunk) {
+  @Override
+  public void start(String prompt, StreamListener listener) {
+    client
+        .chat()
+        .completions()
+        .createStreaming(params)
+        .subscribe(
+            new AsyncStreamResponse.Handler<>() {
+              @Override
+              public void onNext(ChatCompletionChunk chunk) {
                 for (ChatCompletionChunk.Choice choice : chunk.choices()) {
-                    Optional<String> text = choice.delta().content();
-                    if (text.isPresent() && !text.get().isEmpty()) {
-                        listener.onToken();
-                    }
+                  Optional<String> text = choice.delta().content();
+                  if (text.isPresent() && !text.get().isEmpty()) {
+                    listener.onToken();
+                  }
                 }
-            }
+              }
 
-            @Override
-            public void onComplete(Optional<Throwable> error) {
+              @Override
+              public void onComplete(Optional<Throwable> error) {
                 if (error.isPresent()) {
-                    listener.onError(error.get());
+                  listener.onError(error.get());
                 } else {
-                    listener.onComplete();
+                  listener.onComplete();
                 }
-            }
-        });
-    }
+              }
+            });
+  }
 
-    @Override
-    public void close() {
-        client.close();
-        okHttp.dispatcher().executorService().shutdown();
-        okHttp.connectionPool().evictAll();
-    }
+  @Override
+  public void close() {
+    client.close();
+    okHttp.dispatcher().executorService().shutdown();
+    okHttp.connectionPool().evictAll();
+  }
 
-    /** Client JVM entry point; see {@link Harness}. */
-    public static void main(String[] args) {
-        Harness.run(args, OpenAiJavaClient::new);
-    }
+  /** Client JVM entry point; see {@link Harness}. */
+  public static void main(String[] args) {
+    Harness.run(args, OpenAiJavaClient::new);
+  }
 }

@@ -23,63 +23,65 @@ import reactor.core.Disposable;
  */
 public final class SpringAiClient implements StreamClient {
 
-    private final SpringAiOpenAiHttpClient http;
-    private final OpenAiChatModel model;
-    private final Prompt prompt;
+  private final SpringAiOpenAiHttpClient http;
+  private final OpenAiChatModel model;
+  private final Prompt prompt;
 
-    SpringAiClient(ClientConfig c) {
-        c.requireStreamMode("spring-ai");
-        this.http = SpringAiOpenAiHttpClient.builder()
-                .timeout(c.timeout())
-                .maxIdleConnections(c.maxConcurrency())
-                .keepAliveDuration(java.time.Duration.ofMinutes(5))
-                .build();
-        Dispatcher dispatcher = http.getOkHttpClient().dispatcher();
-        dispatcher.setMaxRequests(c.maxConcurrency());
-        dispatcher.setMaxRequestsPerHost(c.maxConcurrency());
-        var async = new OpenAIClientAsyncImpl(ClientOptions.builder()
+  SpringAiClient(ClientConfig c) {
+    c.requireStreamMode("spring-ai");
+    this.http =
+        SpringAiOpenAiHttpClient.builder()
+            .timeout(c.timeout())
+            .maxIdleConnections(c.maxConcurrency())
+            .keepAliveDuration(java.time.Duration.ofMinutes(5))
+            .build();
+    Dispatcher dispatcher = http.getOkHttpClient().dispatcher();
+    dispatcher.setMaxRequests(c.maxConcurrency());
+    dispatcher.setMaxRequestsPerHost(c.maxConcurrency());
+    var async =
+        new OpenAIClientAsyncImpl(
+            ClientOptions.builder()
                 .httpClient(http)
                 .baseUrl(c.baseUrl())
                 .apiKey(c.apiKey())
                 .maxRetries(0)
                 .build());
-        OpenAiChatOptions options = OpenAiChatOptions.builder()
-                .model(c.model())
-                .baseUrl(c.baseUrl())
-                .apiKey(c.apiKey())
-                .maxRetries(0)
-                .timeout(c.timeout())
-                .streamUsage(true)
-                .build();
-        this.model = OpenAiChatModel.builder()
-                .openAiClientAsync(async)
-                .options(options)
-                .build();
-        this.prompt = new Prompt(Harness.PROMPT, options);
-    }
+    OpenAiChatOptions options =
+        OpenAiChatOptions.builder()
+            .model(c.model())
+            .baseUrl(c.baseUrl())
+            .apiKey(c.apiKey())
+            .maxRetries(0)
+            .timeout(c.timeout())
+            .streamUsage(true)
+            .build();
+    this.model = OpenAiChatModel.builder().openAiClientAsync(async).options(options).build();
+    this.prompt = new Prompt(Harness.PROMPT, options);
+  }
 
-    @Override
-    public void start(String ignored, StreamListener listener) {
-        Disposable unused = model.stream(prompt).subscribe(r -> onResponse(r, listener), listener::onError,
-                listener::onComplete);
-    }
+  @Override
+  public void start(String ignored, StreamListener listener) {
+    Disposable unused =
+        model.stream(prompt)
+            .subscribe(r -> onResponse(r, listener), listener::onError, listener::onComplete);
+  }
 
-    private static void onResponse(ChatResponse response, StreamListener listener) {
-        for (Generation g : response.getResults()) {
-            String text = g.getOutput() == null ? null : g.getOutput().getText();
-            if (text != null && !text.isEmpty()) {
-                listener.onToken();
-            }
-        }
+  private static void onResponse(ChatResponse response, StreamListener listener) {
+    for (Generation g : response.getResults()) {
+      String text = g.getOutput() == null ? null : g.getOutput().getText();
+      if (text != null && !text.isEmpty()) {
+        listener.onToken();
+      }
     }
+  }
 
-    @Override
-    public void close() {
-        http.close();
-    }
+  @Override
+  public void close() {
+    http.close();
+  }
 
-    /** Client JVM entry point; see {@link Harness}. */
-    public static void main(String[] args) {
-        Harness.run(args, SpringAiClient::new);
-    }
+  /** Client JVM entry point; see {@link Harness}. */
+  public static void main(String[] args) {
+    Harness.run(args, SpringAiClient::new);
+  }
 }

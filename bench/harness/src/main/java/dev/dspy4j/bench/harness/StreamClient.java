@@ -10,18 +10,18 @@ package dev.dspy4j.bench.harness;
  */
 public interface StreamClient extends AutoCloseable {
 
-    /** Starts one streaming completion of {@code prompt}; never blocks for the stream's duration. */
-    void start(String prompt, StreamListener listener);
+  /** Starts one streaming completion of {@code prompt}; never blocks for the stream's duration. */
+  void start(String prompt, StreamListener listener);
 
-    /**
-     * Whether {@link StreamListener#onToken()} is called once per text delta (so the harness can
-     * check the count against the server's script). The floor counts bytes only and returns false.
-     */
-    default boolean countsTokens() {
-        return true;
-    }
+  /**
+   * Whether {@link StreamListener#onToken()} is called once per text delta (so the harness can
+   * check the count against the server's script). The floor counts bytes only and returns false.
+   */
+  default boolean countsTokens() {
+    return true;
+  }
 
-    /** Releases the library's pools and threads. */
-    @Override
-    void close();
+  /** Releases the library's pools and threads. */
+  @Override
+  void close();
 }

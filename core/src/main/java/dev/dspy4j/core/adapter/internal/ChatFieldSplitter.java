@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * parsed value:
  *
  * <ul>
- *   <li>a header is a line whose stripped text starts with a complete marker; the start of a line is
- *       held back only while it could still become one ({@code [}, {@code [[ #}, ...);
+ *   <li>a header is a line whose stripped text starts with a complete marker; the start of a line
+ *       is held back only while it could still become one ({@code [}, {@code [[ #}, ...);
  *   <li>marker characters are never emitted; whitespace after the marker (the newline) and before
  *       the next marker is dropped; whitespace inside a value is emitted once more text follows;
  *   <li>the first section of a field wins; unknown headers end a section and are skipped;
@@ -30,6 +30,7 @@ public final class ChatFieldSplitter implements FieldSplitter {
   private final StringBuilder pending = new StringBuilder();
   private final StringBuilder out = new StringBuilder();
   private final MarkerPrefix marker = new MarkerPrefix();
+
   /** Where the call in progress ({@link #accept} or {@link #finish}) reports its pieces. */
   private Sink sink = (field, text, last) -> {};
 

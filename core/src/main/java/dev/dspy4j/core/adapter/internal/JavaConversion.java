@@ -8,17 +8,17 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.LinkedHashSet;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Adapts a parsed field value (Long, Double, Boolean, String, List, Map, record, enum) to the Java
- * type a caller asked for: {@code int} from Long, {@code Optional<T>}, {@code List<Integer>},
- * a record from a Map, and so on.
+ * type a caller asked for: {@code int} from Long, {@code Optional<T>}, {@code List<Integer>}, a
+ * record from a Map, and so on.
  */
 public final class JavaConversion {
 
@@ -31,7 +31,9 @@ public final class JavaConversion {
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static @Nullable Object convert(@Nullable Object value, Type target) {
-    if (value instanceof String s && target != String.class && target != Object.class
+    if (value instanceof String s
+        && target != String.class
+        && target != Object.class
         && target != CharSequence.class) {
       // text such as "4" or "[1, 2]" is read the way an LM answer for that type would be
       value = ValueParser.parse(s, JavaTypes.fieldType(target));
@@ -44,7 +46,8 @@ public final class JavaConversion {
       }
       if (value == null) return null;
       if (Collection.class.isAssignableFrom(raw) && value instanceof Collection<?> c) {
-        Collection out = Set.class.isAssignableFrom(raw) ? new LinkedHashSet<>() : new ArrayList<>();
+        Collection out =
+            Set.class.isAssignableFrom(raw) ? new LinkedHashSet<>() : new ArrayList<>();
         for (var e : c) out.add(convert(e, args[0]));
         return Set.class.isAssignableFrom(raw) ? Set.copyOf(out) : List.copyOf(out);
       }
@@ -84,7 +87,12 @@ public final class JavaConversion {
       return ValueParser.parse(m, new dev.dspy4j.core.signature.FieldType.Structured(c));
     }
     throw new IllegalArgumentException(
-        "cannot convert " + value.getClass().getSimpleName() + " '" + PyJson.render(value) + "' to " + c.getSimpleName());
+        "cannot convert "
+            + value.getClass().getSimpleName()
+            + " '"
+            + PyJson.render(value)
+            + "' to "
+            + c.getSimpleName());
   }
 
   private static long integral(Number n) {

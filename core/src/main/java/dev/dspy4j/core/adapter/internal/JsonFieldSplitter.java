@@ -13,7 +13,17 @@ import java.util.Set;
  */
 public final class JsonFieldSplitter implements FieldSplitter {
 
-  private enum State { BEFORE, KEY_OR_END, IN_KEY, COLON, VALUE, IN_STRING_VALUE, IN_OTHER_VALUE, AFTER_VALUE, DONE }
+  private enum State {
+    BEFORE,
+    KEY_OR_END,
+    IN_KEY,
+    COLON,
+    VALUE,
+    IN_STRING_VALUE,
+    IN_OTHER_VALUE,
+    AFTER_VALUE,
+    DONE
+  }
 
   private final Set<String> outputs;
   private final Set<String> streamed;
@@ -21,6 +31,7 @@ public final class JsonFieldSplitter implements FieldSplitter {
   private final StringBuilder key = new StringBuilder();
   private final StringBuilder escape = new StringBuilder();
   private final StringBuilder out = new StringBuilder();
+
   /** Where the call in progress ({@link #accept} or {@link #finish}) reports its pieces. */
   private Sink sink = (f, text, last) -> {};
 
@@ -137,14 +148,15 @@ public final class JsonFieldSplitter implements FieldSplitter {
           emit(escape.toString());
         }
       } else {
-        emit(switch (escape.charAt(0)) {
-          case 'n' -> "\n";
-          case 't' -> "\t";
-          case 'r' -> "\r";
-          case 'b' -> "\b";
-          case 'f' -> "\f";
-          default -> String.valueOf(escape.charAt(0));
-        });
+        emit(
+            switch (escape.charAt(0)) {
+              case 'n' -> "\n";
+              case 't' -> "\t";
+              case 'r' -> "\r";
+              case 'b' -> "\b";
+              case 'f' -> "\f";
+              default -> String.valueOf(escape.charAt(0));
+            });
       }
       escape.setLength(0);
       inEscape = false;

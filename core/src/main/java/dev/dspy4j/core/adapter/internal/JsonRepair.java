@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How DSPy reads JSON an LM wrote: {@code json_repair.loads} (json_repair 0.61.7). Valid JSON
- * ({@code json.loads}: strict, plus {@code NaN}/{@code Infinity}) is read as it is. Anything else is
- * repaired the way json_repair does for the mistakes models make:
+ * ({@code json.loads}: strict, plus {@code NaN}/{@code Infinity}) is read as it is. Anything else
+ * is repaired the way json_repair does for the mistakes models make:
+ *
  * <ul>
  *   <li>text before, between and after containers is skipped (a fenced {@code ```json} block, a
  *       sentence around the object); several containers become a list of them;
@@ -26,10 +27,11 @@ import org.jspecify.annotations.Nullable;
  *       closing bracket; {@code true/false/null} in any letter case are literals, while Python's
  *       {@code None}, {@code nan} and {@code inf} stay strings;
  *   <li>duplicate keys: the last value wins, at the first key's position;
- *   <li>json_repair's number quirks: digits are read from {@code 0-9 - . e E / , _}, so
- *       {@code 1e+16} reads as {@code 1} (the rest is skipped in an object, a string item in an
- *       array); a string that ends with a newline, or lacks its closing quote, is right-stripped.
+ *   <li>json_repair's number quirks: digits are read from {@code 0-9 - . e E / , _}, so {@code
+ *       1e+16} reads as {@code 1} (the rest is skipped in an object, a string item in an array); a
+ *       string that ends with a newline, or lacks its closing quote, is right-stripped.
  * </ul>
+ *
  * json_repair has many more heuristics for badly broken text; where those matter the result may
  * differ (README: "Where dspy4j deliberately differs from DSPy").
  */
@@ -38,15 +40,20 @@ public final class JsonRepair {
   /** What {@link #loads} returns when the text holds no JSON (json_repair returns {@code ""}). */
   public static final Object NOT_JSON = new Object();
 
-  private static final ObjectMapper STRICT = JsonMapper.builder()
-      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-      .build();
+  private static final ObjectMapper STRICT =
+      JsonMapper.builder()
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+          .build();
   private static final String NUMBER_CHARS = "0123456789-.eE/,_";
   private static final int MAX_DEPTH = 500;
 
-  private enum Context { TOP, OBJECT_VALUE, ARRAY }
+  private enum Context {
+    TOP,
+    OBJECT_VALUE,
+    ARRAY
+  }
 
   private final String s;
   private int i;
@@ -112,7 +119,8 @@ public final class JsonRepair {
         values.add(v);
       } else if (!isEmpty(v)) {
         Object last = values.get(values.size() - 1);
-        if ((!commaSeparated && sameShape(last, v)) || isEmpty(last)) values.remove(values.size() - 1);
+        if ((!commaSeparated && sameShape(last, v)) || isEmpty(last))
+          values.remove(values.size() - 1);
         values.add(v);
       }
     }
@@ -120,11 +128,16 @@ public final class JsonRepair {
     return values.size() == 1 ? values.get(0) : values;
   }
 
-  /** Python's {@code json.JSONDecoder().raw_decode(s[i:])}: one valid value, text after it allowed. */
+  /**
+   * Python's {@code json.JSONDecoder().raw_decode(s[i:])}: one valid value, text after it allowed.
+   */
   private @Nullable Object validPrefixValue() {
     try (var parser = STRICT.getFactory().createParser(s.substring(i))) {
-      Object v = STRICT.readerFor(Object.class)
-          .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(parser);
+      Object v =
+          STRICT
+              .readerFor(Object.class)
+              .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .readValue(parser);
       i += (int) parser.currentLocation().getCharOffset();
       return normalize(v);
     } catch (java.io.IOException | RuntimeException e) {
@@ -284,7 +297,9 @@ public final class JsonRepair {
       }
       int before = i;
       Object v = value(Context.ARRAY);
-      if (i >= s.length() && "".equals(v) && isQuote(s.charAt(before < s.length() ? skipFrom(before) : before - 1))) {
+      if (i >= s.length()
+          && "".equals(v)
+          && isQuote(s.charAt(before < s.length() ? skipFrom(before) : before - 1))) {
         break; // a string cut off right after its opening quote
       }
       if (i == before) {
@@ -315,7 +330,8 @@ public final class JsonRepair {
           case 'f' -> sb.append('\f');
           case 'u', 'x' -> {
             int len = e == 'u' ? 4 : 2;
-            if (i + len <= s.length() && s.substring(i, i + len).chars().allMatch(ch -> Character.digit(ch, 16) >= 0)) {
+            if (i + len <= s.length()
+                && s.substring(i, i + len).chars().allMatch(ch -> Character.digit(ch, 16) >= 0)) {
               sb.append((char) Integer.parseInt(s.substring(i, i + len), 16));
               i += len;
             } else {
@@ -352,7 +368,10 @@ public final class JsonRepair {
     return out;
   }
 
-  /** Whether a value starts after the colon just read (spaces aside): a quote, digit, sign or bracket. */
+  /**
+   * Whether a value starts after the colon just read (spaces aside): a quote, digit, sign or
+   * bracket.
+   */
   private boolean valueFollows() {
     int k = i;
     while (k < s.length() && s.charAt(k) == ' ') k++;
@@ -370,7 +389,14 @@ public final class JsonRepair {
     while (k < s.length() && Character.isWhitespace(s.charAt(k)) && s.charAt(k) != '\n') k++;
     if (k >= s.length()) return true;
     char n = s.charAt(k);
-    return n == ',' || n == '}' || n == ']' || n == ':' || n == '\n' || n == '\r' || n == '/' || n == '#'
+    return n == ','
+        || n == '}'
+        || n == ']'
+        || n == ':'
+        || n == '\n'
+        || n == '\r'
+        || n == '/'
+        || n == '#'
         || (k > i && isQuote(n));
   }
 
@@ -410,8 +436,8 @@ public final class JsonRepair {
   }
 
   /**
-   * An unquoted value: a string up to the next comma or closing bracket, escapes such as
-   * {@code \n} decoded, right-stripped.
+   * An unquoted value: a string up to the next comma or closing bracket, escapes such as {@code \n}
+   * decoded, right-stripped.
    */
   private String unquoted(Context ctx) {
     var sb = new StringBuilder();
@@ -432,7 +458,8 @@ public final class JsonRepair {
     }
     if (i == start && i < s.length()) i++; // never stand still on a character no rule takes
     String out = rstrip(sb.toString());
-    if (!out.isEmpty() && isQuote(out.charAt(out.length() - 1))) out = out.substring(0, out.length() - 1); // lost opening quote
+    if (!out.isEmpty() && isQuote(out.charAt(out.length() - 1)))
+      out = out.substring(0, out.length() - 1); // lost opening quote
     return out;
   }
 
@@ -443,7 +470,8 @@ public final class JsonRepair {
 
   private boolean commentStarts() {
     char c = s.charAt(i);
-    return c == '#' || (c == '/' && i + 1 < s.length() && (s.charAt(i + 1) == '/' || s.charAt(i + 1) == '*'));
+    return c == '#'
+        || (c == '/' && i + 1 < s.length() && (s.charAt(i + 1) == '/' || s.charAt(i + 1) == '*'));
   }
 
   /** Skips whitespace and comments ({@code //} and {@code #} to the line end, {@code /* *\/}). */
@@ -464,7 +492,8 @@ public final class JsonRepair {
   }
 
   private void enter() {
-    if (++depth > MAX_DEPTH) throw new IllegalStateException("nested deeper than " + MAX_DEPTH + " levels");
+    if (++depth > MAX_DEPTH)
+      throw new IllegalStateException("nested deeper than " + MAX_DEPTH + " levels");
   }
 
   private static String rstrip(String x) {

@@ -14,20 +14,24 @@ import java.util.TreeMap;
 /**
  * JSON schemas of field types as pydantic generates them ({@code TypeAdapter(t).json_schema()}):
  * records become objects with titled properties, a {@code required} list and {@code $defs} for
- * nested records and enums. {@link #forPrompt} then orders keys as DSPy does ("type" first, the rest
- * alphabetical, recursively).
+ * nested records and enums. {@link #forPrompt} then orders keys as DSPy does ("type" first, the
+ * rest alphabetical, recursively).
  */
 public final class JsonSchemas {
 
   private static final Comparator<String> TYPE_FIRST =
-      Comparator.comparing((String k) -> !k.equals("type")).thenComparing(Comparator.naturalOrder());
+      Comparator.comparing((String k) -> !k.equals("type"))
+          .thenComparing(Comparator.naturalOrder());
 
   private JsonSchemas() {}
 
   /** The schema DSPy puts in a prompt note, with its key order. */
   public static Map<String, Object> forPrompt(FieldType type) {
     var defs = new LinkedHashMap<String, Object>();
-    var schema = type instanceof FieldType.Structured st ? recordSchema(st.type(), defs) : schema(type, defs);
+    var schema =
+        type instanceof FieldType.Structured st
+            ? recordSchema(st.type(), defs)
+            : schema(type, defs);
     if (!defs.isEmpty()) schema.put("$defs", defs);
     @SuppressWarnings("unchecked")
     var sorted = (Map<String, Object>) typeFirst(schema);
@@ -35,13 +39,16 @@ public final class JsonSchemas {
   }
 
   /**
-   * pydantic's {@code TypeAdapter(t).json_schema()} in pydantic's key order, with every {@code $ref}
-   * replaced by its definition and no {@code $defs} (DSPy's {@code _resolve_json_schema_reference},
-   * as a tool's argument schemas are written).
+   * pydantic's {@code TypeAdapter(t).json_schema()} in pydantic's key order, with every {@code
+   * $ref} replaced by its definition and no {@code $defs} (DSPy's {@code
+   * _resolve_json_schema_reference}, as a tool's argument schemas are written).
    */
   public static Map<String, Object> inlined(FieldType type) {
     var defs = new LinkedHashMap<String, Object>();
-    var schema = type instanceof FieldType.Structured st ? recordSchema(st.type(), defs) : schema(type, defs);
+    var schema =
+        type instanceof FieldType.Structured st
+            ? recordSchema(st.type(), defs)
+            : schema(type, defs);
     @SuppressWarnings("unchecked")
     var resolved = (Map<String, Object>) resolveRefs(schema, defs);
     return resolved;
@@ -55,9 +62,11 @@ public final class JsonSchemas {
         return resolveRefs(defs.get(r.substring("#/$defs/".length())), defs);
       }
       var out = new LinkedHashMap<String, Object>();
-      ((Map<String, Object>) m).forEach((k, v) -> {
-        if (!k.equals("$defs")) out.put(k, resolveRefs(v, defs));
-      });
+      ((Map<String, Object>) m)
+          .forEach(
+              (k, v) -> {
+                if (!k.equals("$defs")) out.put(k, resolveRefs(v, defs));
+              });
       return out;
     }
     if (node instanceof List<?> l) {
@@ -105,9 +114,12 @@ public final class JsonSchemas {
       if (props != null) {
         part.put("required", new ArrayList<>(props.keySet()));
         part.put("additionalProperties", false);
-        props.values().forEach(v -> {
-          if (v instanceof Map) enforceRequired((Map<String, Object>) v);
-        });
+        props
+            .values()
+            .forEach(
+                v -> {
+                  if (v instanceof Map) enforceRequired((Map<String, Object>) v);
+                });
       } else { // DSPy overwrites an open mapping's additionalProperties too
         part.put("properties", new LinkedHashMap<>());
         part.put("required", List.of());
@@ -137,7 +149,9 @@ public final class JsonSchemas {
       s.put("type", "array");
     } else if (type instanceof FieldType.DictOf d) {
       // pydantic writes `true` rather than `{}` for dict[str, Any]
-      s.put("additionalProperties", d.value() instanceof FieldType.AnyType ? (Object) true : schema(d.value(), defs));
+      s.put(
+          "additionalProperties",
+          d.value() instanceof FieldType.AnyType ? (Object) true : schema(d.value(), defs));
       s.put("type", "object");
     } else if (type instanceof FieldType.OptionalOf o) {
       var nul = new LinkedHashMap<String, Object>();
@@ -169,7 +183,8 @@ public final class JsonSchemas {
     return s;
   }
 
-  private static LinkedHashMap<String, Object> recordSchema(Class<?> type, Map<String, Object> defs) {
+  private static LinkedHashMap<String, Object> recordSchema(
+      Class<?> type, Map<String, Object> defs) {
     var props = new LinkedHashMap<String, Object>();
     var required = new ArrayList<String>();
     for (RecordComponent c : type.getRecordComponents()) {
@@ -203,7 +218,9 @@ public final class JsonSchemas {
     var out = new StringBuilder();
     for (String w : name.split("_", -1)) {
       if (out.length() > 0) out.append(' ');
-      if (!w.isEmpty()) out.append(Character.toUpperCase(w.charAt(0))).append(w.substring(1).toLowerCase(java.util.Locale.ROOT));
+      if (!w.isEmpty())
+        out.append(Character.toUpperCase(w.charAt(0)))
+            .append(w.substring(1).toLowerCase(java.util.Locale.ROOT));
     }
     return out.toString();
   }

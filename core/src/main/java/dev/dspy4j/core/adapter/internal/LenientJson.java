@@ -7,9 +7,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A reader for Python literal syntax, DSPy's fallback {@code ast.literal_eval} when
- * {@link JsonRepair} finds no JSON: single-quoted strings, {@code True/False/None}, trailing
- * commas, tuples, digits grouped with {@code _}, {@code 0x1f}, unquoted object keys. Produces
+ * A reader for Python literal syntax, DSPy's fallback {@code ast.literal_eval} when {@link
+ * JsonRepair} finds no JSON: single-quoted strings, {@code True/False/None}, trailing commas,
+ * tuples, digits grouped with {@code _}, {@code 0x1f}, unquoted object keys. Produces
  * LinkedHashMap, ArrayList, String, Long/BigInteger, Double, Boolean and null.
  */
 public final class LenientJson {
@@ -40,8 +40,8 @@ public final class LenientJson {
   }
 
   /**
-   * The first balanced {@code {...}} in the text, if any: DSPy's recursive regex
-   * {@code \{(?:[^{}]|(?R))*\}}, which counts braces and knows nothing of strings.
+   * The first balanced {@code {...}} in the text, if any: DSPy's recursive regex {@code
+   * \{(?:[^{}]|(?R))*\}}, which counts braces and knows nothing of strings.
    */
   public static Optional<String> firstObject(String text) {
     int start = text.indexOf('{');
@@ -202,7 +202,8 @@ public final class LenientJson {
       }
     }
     String text = s.substring(start, i);
-    if (text.startsWith("_") || text.endsWith("_") || text.contains("__")) throw fail("bad number '" + text + "'");
+    if (text.startsWith("_") || text.endsWith("_") || text.contains("__"))
+      throw fail("bad number '" + text + "'");
     String digits = text.replace("_", "");
     if (digits.startsWith("+")) digits = digits.substring(1);
     try {

@@ -6,9 +6,9 @@ import dev.dspy4j.core.adapter.ChatAdapter;
  * Follows, one character at a time, whether a line can still start with a ChatAdapter field marker
  * {@code [[ ## name ## ]]} ({@link ChatAdapter#FIELD_HEADER}): the same answers as running that
  * regex's {@code lookingAt()}/{@code hitEnd()} on the line after every character, without a regex
- * or a substring per character. {@code name} is one or more {@code \w} characters in Java's
- * Unicode sense (the pattern's {@code UNICODE_CHARACTER_CLASS}), supplementary characters included.
- * Not thread-safe; one per splitter.
+ * or a substring per character. {@code name} is one or more {@code \w} characters in Java's Unicode
+ * sense (the pattern's {@code UNICODE_CHARACTER_CLASS}), supplementary characters included. Not
+ * thread-safe; one per splitter.
  */
 final class MarkerPrefix {
 
@@ -27,10 +27,13 @@ final class MarkerPrefix {
 
   /** Characters of OPEN matched; OPEN.length() once in the name. */
   private int open;
+
   /** Name characters (code points) seen. */
   private int name;
+
   /** Characters of CLOSE matched. */
   private int close;
+
   /** A high surrogate waiting for its low half, inside the name. */
   private char high;
 
@@ -78,14 +81,19 @@ final class MarkerPrefix {
     return State.POSSIBLE;
   }
 
-  /** {@code \w} with {@code UNICODE_CHARACTER_CLASS}: alphabetic, digit, mark, connector, joiner. */
+  /**
+   * {@code \w} with {@code UNICODE_CHARACTER_CLASS}: alphabetic, digit, mark, connector, joiner.
+   */
   static boolean isWord(int cp) {
     if (Character.isAlphabetic(cp) || Character.isDigit(cp)) {
       return true;
     }
     int type = Character.getType(cp);
-    return type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
-        || type == Character.COMBINING_SPACING_MARK || type == Character.CONNECTOR_PUNCTUATION
-        || cp == 0x200C || cp == 0x200D;
+    return type == Character.NON_SPACING_MARK
+        || type == Character.ENCLOSING_MARK
+        || type == Character.COMBINING_SPACING_MARK
+        || type == Character.CONNECTOR_PUNCTUATION
+        || cp == 0x200C
+        || cp == 0x200D;
   }
 }

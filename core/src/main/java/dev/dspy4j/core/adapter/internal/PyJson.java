@@ -13,9 +13,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Renders values the way DSPy's Python does: {@code json.dumps(v, ensure_ascii=False)} (", " and
- * ": " separators, non-ASCII kept, floats as Python's {@code repr}) and {@code str(v)}
- * ({@code True}/{@code False}/{@code None}).
+ * Renders values the way DSPy's Python does: {@code json.dumps(v, ensure_ascii=False)} (", " and ":
+ * " separators, non-ASCII kept, floats as Python's {@code repr}) and {@code str(v)} ({@code
+ * True}/{@code False}/{@code None}).
  */
 public final class PyJson {
 
@@ -59,7 +59,8 @@ public final class PyJson {
           accessor.setAccessible(true);
           out.put(c.getName(), toJsonable(accessor.invoke(value)));
         } catch (ReflectiveOperationException e) {
-          throw new IllegalStateException("cannot read component " + c.getName() + " of " + value.getClass(), e);
+          throw new IllegalStateException(
+              "cannot read component " + c.getName() + " of " + value.getClass(), e);
         }
       }
       return out;
@@ -82,8 +83,8 @@ public final class PyJson {
   }
 
   /**
-   * What DSPy's {@code format_field_value} shows for a value that is not a list given to a
-   * {@code str} field: JSON for maps and lists, otherwise Python's {@code str()}.
+   * What DSPy's {@code format_field_value} shows for a value that is not a list given to a {@code
+   * str} field: JSON for maps and lists, otherwise Python's {@code str()}.
    */
   public static String render(@Nullable Object value) {
     Object j = toJsonable(value);
@@ -120,7 +121,11 @@ public final class PyJson {
     }
     String digits = bd.unscaledValue().toString();
     String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-    return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "")
+    return sign
+        + mantissa
+        + "e"
+        + (exponent < 0 ? "-" : "+")
+        + (Math.abs(exponent) < 10 ? "0" : "")
         + Math.abs(exponent);
   }
 
@@ -129,11 +134,16 @@ public final class PyJson {
     BigDecimal exact = new BigDecimal(d);
     for (int p = 1; p <= 17; p++) {
       BigDecimal best = null;
-      for (var mode : new java.math.RoundingMode[] {
-          java.math.RoundingMode.HALF_EVEN, java.math.RoundingMode.FLOOR, java.math.RoundingMode.CEILING}) {
+      for (var mode :
+          new java.math.RoundingMode[] {
+            java.math.RoundingMode.HALF_EVEN,
+            java.math.RoundingMode.FLOOR,
+            java.math.RoundingMode.CEILING
+          }) {
         BigDecimal c = exact.round(new java.math.MathContext(p, mode));
         if (Double.parseDouble(c.toString()) != d) continue;
-        if (best == null || c.subtract(exact).abs().compareTo(best.subtract(exact).abs()) < 0) best = c;
+        if (best == null || c.subtract(exact).abs().compareTo(best.subtract(exact).abs()) < 0)
+          best = c;
       }
       if (best != null) return best;
     }
@@ -151,7 +161,10 @@ public final class PyJson {
       double d = ((Number) v).doubleValue();
       // pydantic's JSON mode (DSPy's serialize_for_json) turns inf and nan into null
       sb.append(Double.isFinite(d) ? floatRepr(d) : "null");
-    } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
+    } else if (v instanceof Integer
+        || v instanceof Long
+        || v instanceof Short
+        || v instanceof Byte
         || v instanceof BigInteger) {
       sb.append(v);
     } else if (v instanceof Map<?, ?> m) {

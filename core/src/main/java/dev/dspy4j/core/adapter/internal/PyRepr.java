@@ -8,16 +8,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * Python's {@code repr()} and {@code str()} of values (String, Long/BigInteger, Double, Boolean,
  * null, List, Map, and records/enums as pydantic models/Python enums), which DSPy shows where it
- * turns a non-string value into text: a JSON object given for a {@code str} output becomes
- * {@code "{'a': 1}"}, not JSON; a record in a list given to a {@code str} input {@code «x=6 y=11»}.
+ * turns a non-string value into text: a JSON object given for a {@code str} output becomes {@code
+ * "{'a': 1}"}, not JSON; a record in a list given to a {@code str} input {@code «x=6 y=11»}.
  */
 public final class PyRepr {
 
   private PyRepr() {}
 
   /**
-   * Python's {@code str(value)}: a string as it is, a record as pydantic prints a model
-   * ({@code x=6 y=11}), anything else its {@link #repr}.
+   * Python's {@code str(value)}: a string as it is, a record as pydantic prints a model ({@code x=6
+   * y=11}), anything else its {@link #repr}.
    */
   public static String str(@Nullable Object value) {
     if (value instanceof String s) return s;
@@ -76,7 +76,11 @@ public final class PyRepr {
       write(sb, o.orElse(null));
     } else if (v instanceof Enum<?> e) {
       // a Python Enum member whose value is its name
-      sb.append('<').append(e.getDeclaringClass().getSimpleName()).append('.').append(e.name()).append(": ");
+      sb.append('<')
+          .append(e.getDeclaringClass().getSimpleName())
+          .append('.')
+          .append(e.name())
+          .append(": ");
       quote(sb, e.name());
       sb.append('>');
     } else if (v.getClass().isRecord()) {
@@ -100,7 +104,8 @@ public final class PyRepr {
         accessor.setAccessible(true);
         write(sb, accessor.invoke(record));
       } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot read component " + c.getName() + " of " + record.getClass(), e);
+        throw new IllegalStateException(
+            "cannot read component " + c.getName() + " of " + record.getClass(), e);
       }
     }
   }
@@ -136,8 +141,14 @@ public final class PyRepr {
   /** Python's {@code str.isprintable()} for one code point (other than the space). */
   private static boolean printable(int cp) {
     switch (Character.getType(cp)) {
-      case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED,
-          Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.SPACE_SEPARATOR -> {
+      case Character.CONTROL,
+          Character.FORMAT,
+          Character.SURROGATE,
+          Character.PRIVATE_USE,
+          Character.UNASSIGNED,
+          Character.LINE_SEPARATOR,
+          Character.PARAGRAPH_SEPARATOR,
+          Character.SPACE_SEPARATOR -> {
         return false;
       }
       default -> {

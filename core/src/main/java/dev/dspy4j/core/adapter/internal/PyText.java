@@ -10,15 +10,24 @@ public final class PyText {
 
   /** Python's {@code str.isspace()} for one char. */
   public static boolean isSpace(char c) {
-    if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\u001c' && c <= '\u001f'); // hot: ASCII
+    if (c < 0x80)
+      return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\u001c' && c <= '\u001f'); // hot: ASCII
     return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
   }
 
   /** A line boundary for Python's {@code str.splitlines()}. */
   public static boolean isLineBreak(char c) {
     if (c > '\u001e' && c < '\u0085') return false; // hot: printable ASCII
-    return c == '\n' || c == '\r' || c == '\u000b' || c == '\u000c' || c == '\u001c' || c == '\u001d'
-        || c == '\u001e' || c == '\u0085' || c == '\u2028' || c == '\u2029';
+    return c == '\n'
+        || c == '\r'
+        || c == '\u000b'
+        || c == '\u000c'
+        || c == '\u001c'
+        || c == '\u001d'
+        || c == '\u001e'
+        || c == '\u0085'
+        || c == '\u2028'
+        || c == '\u2029';
   }
 
   /** Python's {@code str.strip()}. */
@@ -57,8 +66,8 @@ public final class PyText {
 
   /**
    * Python 3.11's {@code textwrap.dedent}: lines of only spaces and tabs become empty, then the
-   * longest run of spaces and tabs common to the start of every line that has other content
-   * (a line holding only {@code \r} counts) is removed. Lines are split on {@code \n} only.
+   * longest run of spaces and tabs common to the start of every line that has other content (a line
+   * holding only {@code \r} counts) is removed. Lines are split on {@code \n} only.
    */
   public static String dedent(String text) {
     String[] lines = text.split("\n", -1);
@@ -74,7 +83,8 @@ public final class PyText {
         margin = indent;
       } else if (!indent.startsWith(margin)) {
         int m = 0;
-        while (m < margin.length() && m < indent.length() && margin.charAt(m) == indent.charAt(m)) m++;
+        while (m < margin.length() && m < indent.length() && margin.charAt(m) == indent.charAt(m))
+          m++;
         margin = margin.substring(0, m);
       }
     }
@@ -82,7 +92,10 @@ public final class PyText {
     for (int i = 0; i < lines.length; i++) {
       if (i > 0) sb.append('\n');
       String line = lines[i];
-      sb.append(margin != null && !margin.isEmpty() && line.startsWith(margin) ? line.substring(margin.length()) : line);
+      sb.append(
+          margin != null && !margin.isEmpty() && line.startsWith(margin)
+              ? line.substring(margin.length())
+              : line);
     }
     return sb.toString();
   }
@@ -115,7 +128,8 @@ public final class PyText {
         lines.set(i, line.length() <= margin ? "" : line.substring(margin));
       }
     }
-    while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) lines.remove(lines.size() - 1);
+    while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty())
+      lines.remove(lines.size() - 1);
     while (!lines.isEmpty() && lines.get(0).isEmpty()) lines.remove(0);
     return String.join("\n", lines);
   }

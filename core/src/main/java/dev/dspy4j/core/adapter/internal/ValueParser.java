@@ -15,24 +15,24 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * DSPy's {@code parse_value}: turns the text (or JSON value) an LM produced for a field into a value
- * of the field's type. {@code str} as is; Literal/enum by exact match, then after stripping
+ * DSPy's {@code parse_value}: turns the text (or JSON value) an LM produced for a field into a
+ * value of the field's type. {@code str} as is; Literal/enum by exact match, then after stripping
  * whitespace, quotes and a {@code Literal[...]} wrapper; everything else read as lenient JSON or a
  * Python literal and validated (numbers from strings allowed, as pydantic's lax mode).
  *
  * <p>Values: {@code str}→String, {@code int}→Long, {@code float}→Double, {@code bool}→Boolean,
- * lists→List, dicts→Map, literals→String (or the enum constant), records→record instances,
- * missing optionals→null.
+ * lists→List, dicts→Map, literals→String (or the enum constant), records→record instances, missing
+ * optionals→null.
  */
 public final class ValueParser {
 
   private static final Set<String> TRUE = Set.of("1", "on", "t", "true", "y", "yes");
   private static final Set<String> FALSE = Set.of("0", "off", "f", "false", "n", "no");
 
-  private static final Pattern WHOLE_NUMBER =
-      Pattern.compile("[+-]?\\d+(_\\d+)*(\\.0*)?");
-  private static final Pattern DECIMAL = Pattern.compile(
-      "[+-]?(\\d+(_\\d+)*(\\.(\\d+(_\\d+)*)?)?|\\.\\d+(_\\d+)*)([eE][+-]?\\d+(_\\d+)*)?");
+  private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?\\d+(_\\d+)*(\\.0*)?");
+  private static final Pattern DECIMAL =
+      Pattern.compile(
+          "[+-]?(\\d+(_\\d+)*(\\.(\\d+(_\\d+)*)?)?|\\.\\d+(_\\d+)*)([eE][+-]?\\d+(_\\d+)*)?");
 
   private ValueParser() {}
 
@@ -55,7 +55,8 @@ public final class ValueParser {
     String lower = t.toLowerCase(Locale.ROOT);
     String unsigned = lower.startsWith("-") || lower.startsWith("+") ? lower.substring(1) : lower;
     double sign = lower.startsWith("-") ? -1 : 1;
-    if (unsigned.equals("inf") || unsigned.equals("infinity")) return sign * Double.POSITIVE_INFINITY;
+    if (unsigned.equals("inf") || unsigned.equals("infinity"))
+      return sign * Double.POSITIVE_INFINITY;
     if (unsigned.equals("nan")) return Double.NaN;
     if (!DECIMAL.matcher(t).matches()) return null;
     return Double.parseDouble(t.replace("_", ""));
@@ -76,7 +77,8 @@ public final class ValueParser {
     if (type instanceof FieldType.OptionalOf opt && opt.inner() instanceof FieldType.Str) {
       // pydantic validates Optional[str] strictly: a string or None, no str() of other values
       if (raw == null || raw instanceof String) return raw;
-      throw new IllegalArgumentException("'" + PyRepr.repr(raw) + "' is not a valid " + type.dspyName());
+      throw new IllegalArgumentException(
+          "'" + PyRepr.repr(raw) + "' is not a valid " + type.dspyName());
     }
     Object candidate = raw;
     if (raw instanceof String s) {
@@ -91,7 +93,8 @@ public final class ValueParser {
       // DSPy's find_enum_member: the member whose value (here: constant name) is the text, exactly
       if (lit.enumType().isInstance(raw)) return raw;
       if (raw instanceof String s && lit.values().contains(s)) return literalValue(s, lit);
-      throw new IllegalArgumentException(raw + " is not a valid name or value for the enum " + lit.dspyName());
+      throw new IllegalArgumentException(
+          raw + " is not a valid name or value for the enum " + lit.dspyName());
     }
     if (raw instanceof String s) {
       if (lit.values().contains(s)) return literalValue(s, lit);
@@ -99,13 +102,14 @@ public final class ValueParser {
       if ((v.startsWith("Literal[") || v.startsWith("str[")) && v.endsWith("]")) {
         v = v.substring(v.indexOf('[') + 1, v.length() - 1);
       }
-      if (v.length() > 1 && v.charAt(0) == v.charAt(v.length() - 1) && (v.charAt(0) == '"' || v.charAt(0) == '\'')) {
+      if (v.length() > 1
+          && v.charAt(0) == v.charAt(v.length() - 1)
+          && (v.charAt(0) == '"' || v.charAt(0) == '\'')) {
         v = v.substring(1, v.length() - 1);
       }
       if (lit.values().contains(v)) return literalValue(v, lit);
     }
-    throw new IllegalArgumentException(
-        "'" + raw + "' is not one of " + lit.values());
+    throw new IllegalArgumentException("'" + raw + "' is not one of " + lit.values());
   }
 
   private static Object literalValue(String v, FieldType.LiteralOf lit) {
@@ -122,25 +126,31 @@ public final class ValueParser {
       return v == null ? null : validate(v, opt.inner(), path);
     }
     if (type instanceof FieldType.AnyType) return v;
-    if (v == null) throw new IllegalArgumentException("missing value" + where + " (expected " + type.dspyName() + ")");
+    if (v == null)
+      throw new IllegalArgumentException(
+          "missing value" + where + " (expected " + type.dspyName() + ")");
     if (type instanceof FieldType.Str) {
       if (v instanceof String) return v;
     } else if (type instanceof FieldType.Int) {
-      // pydantic's lax int: whole floats, bools, and strings of a whole number ("31", " 31 ", "31.0")
+      // pydantic's lax int: whole floats, bools, and strings of a whole number ("31", " 31 ",
+      // "31.0")
       if (v instanceof Long || v instanceof Integer) return ((Number) v).longValue();
       if (v instanceof BigInteger b) return b;
       if (v instanceof Boolean b) return b ? 1L : 0L;
-      if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p63) return d.longValue(); // pydantic: i64
+      if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p63)
+        return d.longValue(); // pydantic: i64
       if (v instanceof String s) {
         String t = PyText.strip(s);
         if (WHOLE_NUMBER.matcher(t).matches()) {
           var big = new BigDecimal(t.replace("_", "")).toBigInteger();
           if (big.bitLength() < 64) return big.longValue();
-          if (t.indexOf('.') < 0) return big; // "31.0" goes through a float, which pydantic bounds to 64 bits
+          if (t.indexOf('.') < 0)
+            return big; // "31.0" goes through a float, which pydantic bounds to 64 bits
         }
       }
     } else if (type instanceof FieldType.Float) {
-      // pydantic's lax float: ints, bools, and strings Python's float() reads ("inf", "nan", "1e-3")
+      // pydantic's lax float: ints, bools, and strings Python's float() reads ("inf", "nan",
+      // "1e-3")
       if (v instanceof Boolean b) return b ? 1.0 : 0.0;
       if (v instanceof Number n) return n.doubleValue();
       if (v instanceof String s) {
@@ -162,14 +172,17 @@ public final class ValueParser {
     } else if (type instanceof FieldType.ListOf l) {
       if (v instanceof List<?> list) {
         var out = new ArrayList<Object>();
-        for (int k = 0; k < list.size(); k++) out.add(validate(list.get(k), l.element(), path + "[" + k + "]"));
+        for (int k = 0; k < list.size(); k++)
+          out.add(validate(list.get(k), l.element(), path + "[" + k + "]"));
         return out;
       }
     } else if (type instanceof FieldType.DictOf d) {
       if (v instanceof Map<?, ?> m) {
         var out = new LinkedHashMap<String, Object>();
         for (var e : m.entrySet()) {
-          out.put(String.valueOf(e.getKey()), validate(e.getValue(), d.value(), path + "." + e.getKey()));
+          out.put(
+              String.valueOf(e.getKey()),
+              validate(e.getValue(), d.value(), path + "." + e.getKey()));
         }
         return out;
       }
@@ -207,5 +220,4 @@ public final class ValueParser {
       throw new IllegalArgumentException("cannot build " + type.getSimpleName() + ": " + e, e);
     }
   }
-
 }

@@ -34,7 +34,9 @@ public final class CanonicalRequest {
   private static final Set<String> TRACING_HEADERS =
       Set.of("x-request-id", "traceparent", "tracestate", "baggage");
 
-  /** Extra-body fields that name a credential or an endpoint, as DSPy leaves out api_key/api_base. */
+  /**
+   * Extra-body fields that name a credential or an endpoint, as DSPy leaves out api_key/api_base.
+   */
   private static final Set<String> ENDPOINT_BODY_FIELDS = Set.of("api_key", "api_base", "base_url");
 
   private static final ObjectMapper MAPPER =
@@ -71,7 +73,8 @@ public final class CanonicalRequest {
     Objects.requireNonNull(model, "model must not be null");
     Objects.requireNonNull(request, "request must not be null");
     if (model.isBlank()) {
-      throw new IllegalArgumentException("model must not be blank: the cache key needs the model name");
+      throw new IllegalArgumentException(
+          "model must not be blank: the cache key needs the model name");
     }
     var root = new TreeMap<String, Object>();
     root.put("model", model);
@@ -90,9 +93,12 @@ public final class CanonicalRequest {
     request.responseFormat().ifPresent(f -> root.put("response_format", f));
     if (!request.extraBody().isEmpty()) {
       var extraBody = new TreeMap<String, Object>();
-      request.extraBody().forEach((k, v) -> {
-        if (!ENDPOINT_BODY_FIELDS.contains(k.toLowerCase(Locale.ROOT))) extraBody.put(k, v);
-      });
+      request
+          .extraBody()
+          .forEach(
+              (k, v) -> {
+                if (!ENDPOINT_BODY_FIELDS.contains(k.toLowerCase(Locale.ROOT))) extraBody.put(k, v);
+              });
       if (!extraBody.isEmpty()) root.put("extra_body", extraBody);
     }
     request.rolloutId().ifPresent(id -> root.put("rollout_id", id));
@@ -101,20 +107,26 @@ public final class CanonicalRequest {
     if (!request.headers().isEmpty()) {
       var headers = new TreeMap<String, String>();
       // Headers holds one header per name (ignoring case); the key spells every name in lower case.
-      request.headers().forEach((name, value) -> {
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (answerRelevant(lower)) headers.put(lower, value);
-      });
+      request
+          .headers()
+          .forEach(
+              (name, value) -> {
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (answerRelevant(lower)) headers.put(lower, value);
+              });
       if (!headers.isEmpty()) root.put("headers", headers);
     }
     return root;
   }
 
   private static IllegalArgumentException notSerialisable(JsonProcessingException e) {
-    // The message names only the failure kind: the value itself may be anything the caller put there.
+    // The message names only the failure kind: the value itself may be anything the caller put
+    // there.
     return new IllegalArgumentException(
         "the request cannot be written as JSON for the cache key (an extra-body or response_format"
-            + " value is not JSON-serialisable: " + e.getOriginalMessage() + "); use maps, lists,"
+            + " value is not JSON-serialisable: "
+            + e.getOriginalMessage()
+            + "); use maps, lists,"
             + " strings, numbers and booleans",
         e);
   }
@@ -134,7 +146,8 @@ public final class CanonicalRequest {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no SHA-256, which every Java platform must provide", e);
+      throw new IllegalStateException(
+          "this JVM has no SHA-256, which every Java platform must provide", e);
     }
   }
 }

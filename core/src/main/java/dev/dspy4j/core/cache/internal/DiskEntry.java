@@ -19,14 +19,22 @@ import org.jspecify.annotations.Nullable;
  * @param toolCalls the function calls per choice index (native function calling), absent when none
  */
 record DiskEntry(
-    String format, String key, List<String> texts, @Nullable String finishReason, @Nullable String model,
+    String format,
+    String key,
+    List<String> texts,
+    @Nullable String finishReason,
+    @Nullable String model,
     @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Map<Integer, List<ToolCall>> toolCalls) {
 
   static final String FORMAT = "dspy4j-cache/1";
 
   static DiskEntry of(String key, LmResponse response) {
     return new DiskEntry(
-        FORMAT, key, response.texts(), response.finishReason().orElse(null), response.model().orElse(null),
+        FORMAT,
+        key,
+        response.texts(),
+        response.finishReason().orElse(null),
+        response.model().orElse(null),
         response.toolCallsByChoice().isEmpty() ? null : response.toolCallsByChoice());
   }
 

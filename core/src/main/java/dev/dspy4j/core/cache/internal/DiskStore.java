@@ -50,8 +50,8 @@ public final class DiskStore {
   private static final Logger LOG = LoggerFactory.getLogger(DiskStore.class);
 
   /**
-   * Shared by every disk store of the process: a few threads (disk I/O gains nothing from more)
-   * and a bounded queue, so a burst of writes cannot grow memory without bound.
+   * Shared by every disk store of the process: a few threads (disk I/O gains nothing from more) and
+   * a bounded queue, so a burst of writes cannot grow memory without bound.
    */
   private static final Scheduler DISK_IO =
       Schedulers.newBoundedElastic(4, 10_000, "dspy4j-cache-disk", 60, true);
@@ -59,8 +59,10 @@ public final class DiskStore {
   private static final ObjectMapper MAPPER =
       JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
-  private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
-  private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_DIR =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_FILE =
+      PosixFilePermissions.fromString("rw-------");
   private static final String SUFFIX = ".json";
   private static final String TEMP_SUFFIX = ".tmp";
 
@@ -68,12 +70,17 @@ public final class DiskStore {
   private final long maxBytes;
   private final Object lock = new Object();
 
-  /** Access-ordered: the first entry is the least recently used. Null until the directory is read. */
+  /**
+   * Access-ordered: the first entry is the least recently used. Null until the directory is read.
+   */
   private @Nullable LinkedHashMap<String, Long> index;
 
   private long totalBytes;
 
-  /** A store in {@code directory} (created on first use) holding at most {@code maxBytes} of entry files. */
+  /**
+   * A store in {@code directory} (created on first use) holding at most {@code maxBytes} of entry
+   * files.
+   */
   public DiskStore(Path directory, long maxBytes) {
     this.directory = directory.toAbsolutePath().normalize();
     this.maxBytes = maxBytes;
@@ -113,8 +120,10 @@ public final class DiskStore {
       }
     }
     if (entry == null || !entry.isValidFor(key)) {
-      LOG.warn("dspy4j cache: the entry {} in {} is unreadable (truncated or corrupt); removing it",
-          key.substring(0, 12), directory);
+      LOG.warn(
+          "dspy4j cache: the entry {} in {} is unreadable (truncated or corrupt); removing it",
+          key.substring(0, 12),
+          directory);
       remove(key, file);
       return null;
     }
@@ -141,18 +150,23 @@ public final class DiskStore {
       ensureIndexed();
       byte[] bytes = MAPPER.writeValueAsBytes(DiskEntry.of(key, response));
       if (bytes.length > maxBytes) {
-        LOG.debug("dspy4j cache: entry {} ({} bytes) exceeds the disk limit of {} bytes; not stored",
-            key.substring(0, 12), bytes.length, maxBytes);
+        LOG.debug(
+            "dspy4j cache: entry {} ({} bytes) exceeds the disk limit of {} bytes; not stored",
+            key.substring(0, 12),
+            bytes.length,
+            maxBytes);
         return;
       }
       Path target = directory.resolve(key + SUFFIX);
-      Path temp = directory.resolve(
-          key + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
+      Path temp =
+          directory.resolve(
+              key + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
       try {
         createOwnerOnlyFile(temp);
         Files.write(temp, bytes, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         try {
-          Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
@@ -192,7 +206,10 @@ public final class DiskStore {
     try {
       Files.deleteIfExists(file);
     } catch (IOException e) {
-      LOG.warn("dspy4j cache: could not delete the unreadable entry in {} ({})", directory, e.getMessage());
+      LOG.warn(
+          "dspy4j cache: could not delete the unreadable entry in {} ({})",
+          directory,
+          e.getMessage());
     }
   }
 
@@ -215,8 +232,11 @@ public final class DiskStore {
             Files.deleteIfExists(file); // left by a crash mid-write
           } else if (name.endsWith(SUFFIX) && name.length() == 64 + SUFFIX.length()) {
             try {
-              found.add(new Found(name.substring(0, 64), Files.size(file),
-                  Files.getLastModifiedTime(file).toMillis()));
+              found.add(
+                  new Found(
+                      name.substring(0, 64),
+                      Files.size(file),
+                      Files.getLastModifiedTime(file).toMillis()));
             } catch (NoSuchFileException e) {
               // Removed meanwhile by another process.
             }
@@ -250,7 +270,8 @@ public final class DiskStore {
   private void createOwnerOnlyFile(Path file) throws IOException {
     try {
       if (supportsPosix()) {
-        FileAttribute<Set<PosixFilePermission>> ownerOnly = PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE);
+        FileAttribute<Set<PosixFilePermission>> ownerOnly =
+            PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE);
         Files.createFile(file, ownerOnly);
       } else {
         Files.createFile(file);

@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentMap;
 public final class InFlightCalls {
 
   /** Weak, identity-compared keys: a cache that is no longer used takes its table with it. */
-  private static final Cache<LmCache, InFlightCalls> BY_CACHE = Caffeine.newBuilder().weakKeys().build();
+  private static final Cache<LmCache, InFlightCalls> BY_CACHE =
+      Caffeine.newBuilder().weakKeys().build();
 
   private final ConcurrentMap<CacheKey, SharedCall> calls = new ConcurrentHashMap<>();
 
@@ -25,14 +26,20 @@ public final class InFlightCalls {
     return BY_CACHE.get(cache, c -> new InFlightCalls());
   }
 
-  /** Joins the in-flight call for {@code key} as a follower, or registers a new one whose leader the caller is. */
+  /**
+   * Joins the in-flight call for {@code key} as a follower, or registers a new one whose leader the
+   * caller is.
+   */
   public Joined join(CacheKey key) {
     var leader = new boolean[1];
-    SharedCall call = calls.compute(key, (k, running) -> {
-      if (running != null && running.tryJoin()) return running;
-      leader[0] = true;
-      return new SharedCall(k, calls);
-    });
+    SharedCall call =
+        calls.compute(
+            key,
+            (k, running) -> {
+              if (running != null && running.tryJoin()) return running;
+              leader[0] = true;
+              return new SharedCall(k, calls);
+            });
     return new Joined(call, leader[0]);
   }
 

@@ -13,10 +13,11 @@ import reactor.core.publisher.Sinks;
 /**
  * One in-flight network call shared by every concurrent identical request (its "waiters").
  *
- * <p>The result is delivered to every waiter, whenever it joined. A waiter that cancels only leaves;
- * the network call is cancelled when the last waiter has left before it finished. The call leaves
- * the in-flight table before its result is delivered, and (by the caller's design) only after a
- * successful result was stored, so a request arriving later finds either this call or the cache.
+ * <p>The result is delivered to every waiter, whenever it joined. A waiter that cancels only
+ * leaves; the network call is cancelled when the last waiter has left before it finished. The call
+ * leaves the in-flight table before its result is delivered, and (by the caller's design) only
+ * after a successful result was stored, so a request arriving later finds either this call or the
+ * cache.
  */
 public final class SharedCall {
 

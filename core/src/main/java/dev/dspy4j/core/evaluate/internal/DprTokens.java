@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * DSPy's DPR tokenization ({@code dspy.dsp.utils.dpr}): NFD, then runs of letters, numbers and marks,
- * or single characters that are neither separators nor controls, each lower-cased; and
+ * DSPy's DPR tokenization ({@code dspy.dsp.utils.dpr}): NFD, then runs of letters, numbers and
+ * marks, or single characters that are neither separators nor controls, each lower-cased; and
  * {@code has_answer}, a contiguous token match.
  */
 public final class DprTokens {
@@ -27,7 +27,9 @@ public final class DprTokens {
     return tokens;
   }
 
-  /** {@code has_answer}: whether any answer's tokens occur contiguously in {@code text}'s tokens. */
+  /**
+   * {@code has_answer}: whether any answer's tokens occur contiguously in {@code text}'s tokens.
+   */
   public static boolean hasAnswer(List<List<String>> tokenizedAnswers, String text) {
     List<String> words = normalize(text);
     for (List<String> answer : tokenizedAnswers) {

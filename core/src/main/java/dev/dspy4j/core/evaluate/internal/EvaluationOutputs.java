@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Evaluate's outputs as DSPy writes them: merged rows, CSV, JSON, a text table, the progress line. */
+/**
+ * Evaluate's outputs as DSPy writes them: merged rows, CSV, JSON, a text table, the progress line.
+ */
 public final class EvaluationOutputs {
 
   private static final int BAR_WIDTH = 30;
@@ -40,7 +42,9 @@ public final class EvaluationOutputs {
     return out;
   }
 
-  /** {@code csv.DictWriter}: the first row's keys as the header, CRLF line ends, minimal quoting. */
+  /**
+   * {@code csv.DictWriter}: the first row's keys as the header, CRLF line ends, minimal quoting.
+   */
   public static void writeCsv(Path file, List<Map<String, Object>> rows) {
     var columns = new ArrayList<>(rows.get(0).keySet());
     var sb = new StringBuilder();
@@ -74,8 +78,8 @@ public final class EvaluationOutputs {
   }
 
   /**
-   * A plain-text table of the first {@code maxRows} rows: cells cut to 25 words with {@code ...}, the
-   * metric column as {@code ✔️ [0.750]}; a closing line tells how many rows were left out.
+   * A plain-text table of the first {@code maxRows} rows: cells cut to 25 words with {@code ...},
+   * the metric column as {@code ✔️ [0.750]}; a closing line tells how many rows were left out.
    */
   public static String table(List<Map<String, Object>> rows, String metricName, int maxRows) {
     var columns = new LinkedHashSet<String>();
@@ -86,9 +90,12 @@ public final class EvaluationOutputs {
       var line = new ArrayList<String>();
       for (String c : columns) {
         Object v = row.get(c);
-        line.add(v == null ? "" : c.equals(metricName)
-            ? String.format(Locale.ROOT, "✔️ [%.3f]", ((Number) v).doubleValue())
-            : truncate(v instanceof String s ? s : PyJson.render(v)));
+        line.add(
+            v == null
+                ? ""
+                : c.equals(metricName)
+                    ? String.format(Locale.ROOT, "✔️ [%.3f]", ((Number) v).doubleValue())
+                    : truncate(v instanceof String s ? s : PyJson.render(v)));
       }
       cells.add(line);
     }
@@ -125,14 +132,17 @@ public final class EvaluationOutputs {
 
   /** A sum as Python prints it: {@code 3} for a whole number of passes, else the float's repr. */
   public static String number(double total) {
-    return total == Math.rint(total) && Math.abs(total) < 1e15 ? Long.toString((long) total) : PyJson.floatRepr(total);
+    return total == Math.rint(total) && Math.abs(total) < 1e15
+        ? Long.toString((long) total)
+        : PyJson.floatRepr(total);
   }
 
   private static void write(Path file, String text) {
     try {
       Files.writeString(file, text, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write evaluation results to " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot write evaluation results to " + file + ": " + e.getMessage(), e);
     }
   }
 }

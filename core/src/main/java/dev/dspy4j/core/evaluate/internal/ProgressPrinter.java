@@ -8,8 +8,8 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Prints progress lines off the event loop, in the order they were given: one bounded-elastic worker
- * per run. With no stream to print to, every call does nothing.
+ * Prints progress lines off the event loop, in the order they were given: one bounded-elastic
+ * worker per run. With no stream to print to, every call does nothing.
  */
 public final class ProgressPrinter {
 
@@ -22,8 +22,11 @@ public final class ProgressPrinter {
   }
 
   /** Runs {@code body} with a printer to {@code out} (or a silent one), disposing it afterwards. */
-  public static <T> Mono<T> using(@Nullable PrintStream out, Function<ProgressPrinter, Mono<T>> body) {
-    return Mono.usingWhen(Mono.fromSupplier(() -> new ProgressPrinter(out)), body,
+  public static <T> Mono<T> using(
+      @Nullable PrintStream out, Function<ProgressPrinter, Mono<T>> body) {
+    return Mono.usingWhen(
+        Mono.fromSupplier(() -> new ProgressPrinter(out)),
+        body,
         printer -> Mono.fromRunnable(printer::dispose));
   }
 
@@ -31,10 +34,11 @@ public final class ProgressPrinter {
   public void print(String text) {
     if (out == null || worker == null) return;
     PrintStream stream = out;
-    worker.schedule(() -> {
-      stream.print(text);
-      stream.flush();
-    });
+    worker.schedule(
+        () -> {
+          stream.print(text);
+          stream.flush();
+        });
   }
 
   /** Prints a newline after everything printed before, and completes once it is printed. */
@@ -42,10 +46,13 @@ public final class ProgressPrinter {
     if (out == null || worker == null) return Mono.empty();
     PrintStream stream = out;
     Scheduler.Worker w = worker;
-    return Mono.create(sink -> w.schedule(() -> {
-      stream.println();
-      sink.success();
-    }));
+    return Mono.create(
+        sink ->
+            w.schedule(
+                () -> {
+                  stream.println();
+                  sink.success();
+                }));
   }
 
   private void dispose() {

@@ -4,7 +4,10 @@ import dev.dspy4j.core.adapter.internal.PyText;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Python's {@code str} rules that DSPy's metrics depend on: word characters of {@code re}, {@code split()}. */
+/**
+ * Python's {@code str} rules that DSPy's metrics depend on: word characters of {@code re}, {@code
+ * split()}.
+ */
 public final class PyStrings {
 
   private PyStrings() {}

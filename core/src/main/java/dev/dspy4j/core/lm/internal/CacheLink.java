@@ -35,7 +35,8 @@ import reactor.core.publisher.Mono;
  *       waiting at that time. When the leader's network call fails or is cancelled, the cache is
  *       told ({@link LmCache#abandon}) so a cache that locks the key can release it.
  *   <li>Streamed and non-streamed calls share entries and in-flight calls.
- *   <li>A cache failure is never the call's error: a failed lookup is a miss, a failed store "not stored".
+ *   <li>A cache failure is never the call's error: a failed lookup is a miss, a failed store "not
+ *       stored".
  * </ul>
  */
 public final class CacheLink {
@@ -58,20 +59,31 @@ public final class CacheLink {
     return effective.cache().orElse(chainDefault);
   }
 
-  /** A non-streamed call through {@code cache}; {@code network} is subscribed at most once, never on a hit. */
+  /**
+   * A non-streamed call through {@code cache}; {@code network} is subscribed at most once, never on
+   * a hit.
+   */
   public static Mono<LmResponse> complete(
-      LmCache cache, String model, LmRequest effective, Supplier<? extends Mono<LmResponse>> network) {
+      LmCache cache,
+      String model,
+      LmRequest effective,
+      Supplier<? extends Mono<LmResponse>> network) {
     CacheKey key = CacheKey.of(model, effective);
     return lookup(cache, key).switchIfEmpty(Mono.defer(() -> shareComplete(cache, key, network)));
   }
 
   /**
-   * A streamed call through {@code cache}. On a hit, {@code onHit} is told the answer when its replay
-   * (one {@link LmChunk#cacheReplay} chunk per choice) completes. On a miss the network chunks are
-   * emitted as they arrive (with the network's backpressure) and the answer is stored when they complete.
+   * A streamed call through {@code cache}. On a hit, {@code onHit} is told the answer when its
+   * replay (one {@link LmChunk#cacheReplay} chunk per choice) completes. On a miss the network
+   * chunks are emitted as they arrive (with the network's backpressure) and the answer is stored
+   * when they complete.
    */
   public static Flux<LmChunk> stream(
-      LmCache cache, String model, LmRequest effective, Supplier<NetworkStream> network, Consumer<LmResponse> onHit) {
+      LmCache cache,
+      String model,
+      LmRequest effective,
+      Supplier<NetworkStream> network,
+      Consumer<LmResponse> onHit) {
     CacheKey key = CacheKey.of(model, effective);
     return lookup(cache, key)
         .flatMapMany(hit -> replay(hit, onHit))
@@ -80,88 +92,121 @@ public final class CacheLink {
 
   private static Mono<LmResponse> shareComplete(
       LmCache cache, CacheKey key, Supplier<? extends Mono<LmResponse>> network) {
-    return Mono.deferContextual(context -> {
-      var joined = InFlightCalls.of(cache).join(key);
-      SharedCall call = joined.call();
-      if (!joined.leader()) return call.result().map(CacheLink::asHit).doOnCancel(call::leave);
-      // Looked up again: the entry may have been stored between our miss and our registration.
-      Mono<LmResponse> work =
-          lookup(cache, key)
-              .switchIfEmpty(Mono.defer(network)
-                  .doOnError(e -> abandon(cache, key))
-                  .doOnCancel(() -> abandon(cache, key))
-                  .flatMap(answer -> store(cache, key, answer).thenReturn(answer)))
-              .contextWrite(context);
-      // Subscribed by the shared call, not by this caller, so that this caller may leave alone.
-      call.attach(work.subscribe(
-          call::succeed,
-          call::fail,
-          () -> call.fail(new IllegalStateException("the LM's network call completed without a response"))));
-      return call.result().doOnCancel(call::leave);
-    });
+    return Mono.deferContextual(
+        context -> {
+          var joined = InFlightCalls.of(cache).join(key);
+          SharedCall call = joined.call();
+          if (!joined.leader()) return call.result().map(CacheLink::asHit).doOnCancel(call::leave);
+          // Looked up again: the entry may have been stored between our miss and our registration.
+          Mono<LmResponse> work =
+              lookup(cache, key)
+                  .switchIfEmpty(
+                      Mono.defer(network)
+                          .doOnError(e -> abandon(cache, key))
+                          .doOnCancel(() -> abandon(cache, key))
+                          .flatMap(answer -> store(cache, key, answer).thenReturn(answer)))
+                  .contextWrite(context);
+          // Subscribed by the shared call, not by this caller, so that this caller may leave alone.
+          call.attach(
+              work.subscribe(
+                  call::succeed,
+                  call::fail,
+                  () ->
+                      call.fail(
+                          new IllegalStateException(
+                              "the LM's network call completed without a response"))));
+          return call.result().doOnCancel(call::leave);
+        });
   }
 
   private static Flux<LmChunk> shareStream(
       LmCache cache, CacheKey key, Supplier<NetworkStream> network, Consumer<LmResponse> onHit) {
-    return Flux.deferContextual(context -> {
-      var joined = InFlightCalls.of(cache).join(key);
-      SharedCall call = joined.call();
-      if (!joined.leader()) {
-        return call.result().doOnCancel(call::leave).map(CacheLink::asHit).flatMapMany(hit -> replay(hit, onHit));
-      }
-      Flux<LmChunk> fromNetwork = Flux.defer(() -> {
-        NetworkStream stream = network.get();
-        return stream.chunks()
-            .doOnError(e -> abandon(cache, key))
-            .doOnCancel(() -> abandon(cache, key))
-            .concatWith(Mono.defer(() -> {
-              LmResponse whole = stream.whole().get();
-              return store(cache, key, whole).then(Mono.<LmChunk>fromRunnable(() -> call.succeed(whole)));
-            }));
-      });
-      Flux<LmChunk> work =
-          lookup(cache, key)
-              .doOnNext(call::succeed)
-              .flatMapMany(hit -> replay(hit, onHit))
-              .switchIfEmpty(fromNetwork)
-              .doOnError(call::fail)
-              .contextWrite(context);
-      // publish(): this caller reads the network stream directly (its backpressure, no added
-      // buffering beyond publish's prefetch), yet may leave without cancelling it for the others.
-      ConnectableFlux<LmChunk> shared = work.publish();
-      return shared
-          .autoConnect(1, call::attach)
-          .doOnCancel(() -> {
-            if (call.leave()) {
-              // Others still wait for the answer: read the rest of the stream for them.
-              shared.subscribe(chunk -> {}, error -> {});
-            }
-          });
-    });
+    return Flux.deferContextual(
+        context -> {
+          var joined = InFlightCalls.of(cache).join(key);
+          SharedCall call = joined.call();
+          if (!joined.leader()) {
+            return call.result()
+                .doOnCancel(call::leave)
+                .map(CacheLink::asHit)
+                .flatMapMany(hit -> replay(hit, onHit));
+          }
+          Flux<LmChunk> fromNetwork =
+              Flux.defer(
+                  () -> {
+                    NetworkStream stream = network.get();
+                    return stream
+                        .chunks()
+                        .doOnError(e -> abandon(cache, key))
+                        .doOnCancel(() -> abandon(cache, key))
+                        .concatWith(
+                            Mono.defer(
+                                () -> {
+                                  LmResponse whole = stream.whole().get();
+                                  return store(cache, key, whole)
+                                      .then(Mono.<LmChunk>fromRunnable(() -> call.succeed(whole)));
+                                }));
+                  });
+          Flux<LmChunk> work =
+              lookup(cache, key)
+                  .doOnNext(call::succeed)
+                  .flatMapMany(hit -> replay(hit, onHit))
+                  .switchIfEmpty(fromNetwork)
+                  .doOnError(call::fail)
+                  .contextWrite(context);
+          // publish(): this caller reads the network stream directly (its backpressure, no added
+          // buffering beyond publish's prefetch), yet may leave without cancelling it for the
+          // others.
+          ConnectableFlux<LmChunk> shared = work.publish();
+          return shared
+              .autoConnect(1, call::attach)
+              .doOnCancel(
+                  () -> {
+                    if (call.leave()) {
+                      // Others still wait for the answer: read the rest of the stream for them.
+                      shared.subscribe(chunk -> {}, error -> {});
+                    }
+                  });
+        });
   }
 
   private static Mono<LmResponse> lookup(LmCache cache, CacheKey key) {
     return Mono.defer(() -> cache.get(key))
         .map(CacheLink::asHit)
-        // Exceptions only: an Error is a bug (e.g. a cache that blocks) and must not look like a miss.
-        .onErrorResume(Exception.class, e -> {
-          LOG.warn("dspy4j cache: lookup of {} failed, treating it as a miss ({})", key, e.getMessage());
-          return Mono.empty();
-        });
+        // Exceptions only: an Error is a bug (e.g. a cache that blocks) and must not look like a
+        // miss.
+        .onErrorResume(
+            Exception.class,
+            e -> {
+              LOG.warn(
+                  "dspy4j cache: lookup of {} failed, treating it as a miss ({})",
+                  key,
+                  e.getMessage());
+              return Mono.empty();
+            });
   }
 
   private static Mono<Void> store(LmCache cache, CacheKey key, LmResponse answer) {
     return Mono.defer(() -> cache.put(key, forStorage(answer)))
-        .onErrorResume(Exception.class, e -> {
-          LOG.warn("dspy4j cache: could not store {}; the answer is not cached ({})", key, e.getMessage());
-          return Mono.empty();
-        });
+        .onErrorResume(
+            Exception.class,
+            e -> {
+              LOG.warn(
+                  "dspy4j cache: could not store {}; the answer is not cached ({})",
+                  key,
+                  e.getMessage());
+              return Mono.empty();
+            });
   }
 
-  /** Tells the cache that the call it led for {@code key} ended without an answer; never fails the call. */
+  /**
+   * Tells the cache that the call it led for {@code key} ended without an answer; never fails the
+   * call.
+   */
   private static void abandon(LmCache cache, CacheKey key) {
     Mono.defer(() -> cache.abandon(key))
-        .subscribe(null, e -> LOG.warn("dspy4j cache: could not release {} ({})", key, e.getMessage()));
+        .subscribe(
+            null, e -> LOG.warn("dspy4j cache: could not release {} ({})", key, e.getMessage()));
   }
 
   /** What is stored: the texts, function calls, finish reason and model; never usage or headers. */
@@ -177,12 +222,18 @@ public final class CacheLink {
     return stored.toBuilder().cacheHit(true).usage(Usage.ZERO).headers(Map.of()).build();
   }
 
-  /** One chunk per choice; only choice 0 carries the finish reason, the only one a response keeps. */
+  /**
+   * One chunk per choice; only choice 0 carries the finish reason, the only one a response keeps.
+   */
   private static Flux<LmChunk> replay(LmResponse hit, Consumer<LmResponse> onHit) {
     List<LmChunk> chunks = new ArrayList<>(hit.texts().size());
     for (int i = 0; i < hit.texts().size(); i++) {
-      chunks.add(LmChunk.cacheReplay(i, hit.texts().get(i), i == 0 ? hit.finishReason().orElse(null) : null,
-          hit.toolCalls(i)));
+      chunks.add(
+          LmChunk.cacheReplay(
+              i,
+              hit.texts().get(i),
+              i == 0 ? hit.finishReason().orElse(null) : null,
+              hit.toolCalls(i)));
     }
     return Flux.fromIterable(chunks).doOnComplete(() -> onHit.accept(hit));
   }

@@ -12,20 +12,22 @@ import reactor.core.publisher.Mono;
 import reactor.util.context.ContextView;
 
 /**
- * The rate-limit link of an {@code LmChain}: every attempt (so every retry too) waits for a permit of
- * the {@link RateLimiter} and reports back to it. A response's usage and rate-limit headers, or a
- * 429, adapt the limiter's pace for every caller; a streamed attempt's response headers reach it
- * through {@link #reportHeaders} (called by the transport via {@code LmTransport.reportStreamHeaders}).
+ * The rate-limit link of an {@code LmChain}: every attempt (so every retry too) waits for a permit
+ * of the {@link RateLimiter} and reports back to it. A response's usage and rate-limit headers, or
+ * a 429, adapt the limiter's pace for every caller; a streamed attempt's response headers reach it
+ * through {@link #reportHeaders} (called by the transport via {@code
+ * LmTransport.reportStreamHeaders}).
  */
 public final class RateLimitLink {
 
   /** Context key of the listener for a streamed attempt's response headers. */
-  private static final Object HEADERS_KEY = new Object() {
-    @Override
-    public String toString() {
-      return "dspy4j.streamResponseHeaders";
-    }
-  };
+  private static final Object HEADERS_KEY =
+      new Object() {
+        @Override
+        public String toString() {
+          return "dspy4j.streamResponseHeaders";
+        }
+      };
 
   private final RateLimiter limiter;
 
@@ -45,7 +47,10 @@ public final class RateLimitLink {
     return limiter.runStream(attempt.contextWrite(c -> c.put(HEADERS_KEY, listener)));
   }
 
-  /** Hands a streamed attempt's response headers to the limiter listening in {@code context}, if any. */
+  /**
+   * Hands a streamed attempt's response headers to the limiter listening in {@code context}, if
+   * any.
+   */
   @SuppressWarnings("unchecked")
   public static void reportHeaders(ContextView context, Supplier<Headers> headers) {
     Object listener = context.getOrDefault(HEADERS_KEY, null);

@@ -23,9 +23,9 @@ import reactor.util.context.ContextView;
 
 /**
  * The record link of an {@code LmChain}: each completed call once, after the cache and the retries,
- * into the {@code UsageTracker}s of the caller's Reactor Context ({@link UsageTracking}) and into the
- * chain's {@link LmHistory}. A cache hit counts as a call with zero tokens. A failed or cancelled
- * call records nothing in the history.
+ * into the {@code UsageTracker}s of the caller's Reactor Context ({@link UsageTracking}) and into
+ * the chain's {@link LmHistory}. A cache hit counts as a call with zero tokens. A failed or
+ * cancelled call records nothing in the history.
  *
  * <p>A streamed call from the network is followed by one {@link StreamCall} per call: a single
  * operator ({@link #track}) under the cache link that, per chunk, notes whether text reached
@@ -38,18 +38,22 @@ public final class RecordLink {
   private final String model;
   private final LmHistory history;
 
-  /** A link recording calls of {@code model} into {@code history} and the Context's usage trackers. */
+  /**
+   * A link recording calls of {@code model} into {@code history} and the Context's usage trackers.
+   */
   public RecordLink(String model, LmHistory history) {
     this.model = Objects.requireNonNull(model, "model");
     this.history = Objects.requireNonNull(history, "history");
   }
 
   /** {@code call} recording its response (hit or not) when it is emitted. */
-  public Mono<LmResponse> complete(Mono<LmResponse> call, ContextView context, LmRequest effective) {
-    return call.doOnNext(response -> {
-      UsageTracking.record(context, model, response);
-      history.record(model, effective, response);
-    });
+  public Mono<LmResponse> complete(
+      Mono<LmResponse> call, ContextView context, LmRequest effective) {
+    return call.doOnNext(
+        response -> {
+          UsageTracking.record(context, model, response);
+          history.record(model, effective, response);
+        });
   }
 
   /** Records a streamed call answered from the cache, once its replay completed. */
@@ -86,9 +90,12 @@ public final class RecordLink {
     }
 
     void onChunk(LmChunk chunk) {
-      // Reasoning and function-call pieces shown in a UI count as delivered too: a retry would repeat them.
-      if (!textEmitted && (!chunk.text().isEmpty() || chunk.reasoning().isPresent()
-          || !chunk.toolCallDeltas().isEmpty())) {
+      // Reasoning and function-call pieces shown in a UI count as delivered too: a retry would
+      // repeat them.
+      if (!textEmitted
+          && (!chunk.text().isEmpty()
+              || chunk.reasoning().isPresent()
+              || !chunk.toolCallDeltas().isEmpty())) {
         textEmitted = true;
       }
       answer.add(chunk);
@@ -130,21 +137,29 @@ public final class RecordLink {
     }
 
     /**
-     * The failure to report once text went downstream: a {@link StreamInterruptedException} carrying
-     * choice 0's text so far; an {@code Error}, an interruption or an unusable answer
+     * The failure to report once text went downstream: a {@link StreamInterruptedException}
+     * carrying choice 0's text so far; an {@code Error}, an interruption or an unusable answer
      * ({@link MalformedToolCallException}) as it is.
      */
     public Throwable interrupted(Throwable failure) {
-      if (failure instanceof StreamInterruptedException || failure instanceof Error
+      if (failure instanceof StreamInterruptedException
+          || failure instanceof Error
           || failure instanceof MalformedToolCallException) {
         return failure;
       }
       String partial = answer.text();
       int status = failure instanceof LmException e ? e.statusCode() : 0;
       String requestId = failure instanceof LmException e ? e.requestId().orElse(null) : null;
-      return new StreamInterruptedException("the stream was interrupted after " + partial.length()
-          + " characters of text had been delivered, so it was not retried: " + failure.getMessage()
-          + " (partialText() holds the text received)", status, requestId, partial, failure);
+      return new StreamInterruptedException(
+          "the stream was interrupted after "
+              + partial.length()
+              + " characters of text had been delivered, so it was not retried: "
+              + failure.getMessage()
+              + " (partialText() holds the text received)",
+          status,
+          requestId,
+          partial,
+          failure);
     }
   }
 

@@ -29,21 +29,29 @@ public final class RetryLink {
   /** {@code attempt}, subscribed again for each retry. */
   public Mono<LmResponse> complete(Supplier<Mono<LmResponse>> attempt) {
     // RetryPolicy.none(): no retryWhen at all, so a failure passes untouched (no attempt note).
-    return policy == RetryPolicy.none() ? Mono.defer(attempt) : Mono.defer(attempt).retryWhen(policy);
+    return policy == RetryPolicy.none()
+        ? Mono.defer(attempt)
+        : Mono.defer(attempt).retryWhen(policy);
   }
 
   /** {@code attempt}, subscribed again for each retry while {@code call} has emitted no text. */
   public Flux<LmChunk> stream(Supplier<Flux<LmChunk>> attempt, RecordLink.StreamCall call) {
     if (policy == RetryPolicy.none()) {
-      return Flux.defer(attempt).onErrorMap(failure -> call.textEmitted() ? call.interrupted(failure) : failure);
+      return Flux.defer(attempt)
+          .onErrorMap(failure -> call.textEmitted() ? call.interrupted(failure) : failure);
     }
-    Retry beforeText = Retry.from(signals -> policy.generateCompanion(signals.handle((signal, sink) -> {
-      if (call.textEmitted()) {
-        sink.error(call.interrupted(signal.failure()));
-      } else {
-        sink.next(signal);
-      }
-    })));
+    Retry beforeText =
+        Retry.from(
+            signals ->
+                policy.generateCompanion(
+                    signals.handle(
+                        (signal, sink) -> {
+                          if (call.textEmitted()) {
+                            sink.error(call.interrupted(signal.failure()));
+                          } else {
+                            sink.next(signal);
+                          }
+                        })));
     return Flux.defer(attempt).retryWhen(beforeText);
   }
 }

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Python's {@code random.Random} (CPython 3.11): the MT19937 generator seeded as CPython seeds it from
- * an int, and the algorithms of {@code random()}, {@code randint}, {@code shuffle}, {@code sample}
- * and {@code choice}. DSPy's optimizers draw with these ({@code Random(0).sample(trainset, k)}), so
- * with the same seed dspy4j picks the same demos as DSPy. Checked against CPython's output for
- * fixed seeds. Not thread-safe: one instance per draw sequence.
+ * Python's {@code random.Random} (CPython 3.11): the MT19937 generator seeded as CPython seeds it
+ * from an int, and the algorithms of {@code random()}, {@code randint}, {@code shuffle}, {@code
+ * sample} and {@code choice}. DSPy's optimizers draw with these ({@code Random(0).sample(trainset,
+ * k)}), so with the same seed dspy4j picks the same demos as DSPy. Checked against CPython's output
+ * for fixed seeds. Not thread-safe: one instance per draw sequence.
  */
 public final class PyRandom {
 

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * DSPy's failure rule of {@code BestOfN} and {@code Refine}, for one call: when attempt {@code idx}
  * (0-based) fails, the call fails with that error if {@code idx > failCount}, otherwise {@code
- * failCount} goes down by one and the next attempt runs. DSPy keeps the counter on the module, so it
- * shrinks from call to call; here each call starts again from the configured count. Thread-safe.
+ * failCount} goes down by one and the next attempt runs. DSPy keeps the counter on the module, so
+ * it shrinks from call to call; here each call starts again from the configured count. Thread-safe.
  */
 public final class AttemptBudget {
 

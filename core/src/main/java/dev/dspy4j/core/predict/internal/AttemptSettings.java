@@ -28,7 +28,8 @@ public final class AttemptSettings {
    * @throws IllegalArgumentException when negative
    */
   public static int failCount(int failCount) {
-    if (failCount < 0) throw new IllegalArgumentException("failCount must not be negative, was " + failCount);
+    if (failCount < 0)
+      throw new IllegalArgumentException("failCount must not be negative, was " + failCount);
     return failCount;
   }
 
@@ -38,7 +39,8 @@ public final class AttemptSettings {
    * @throws IllegalArgumentException when negative
    */
   public static int startRolloutId(int start) {
-    if (start < 0) throw new IllegalArgumentException("the start rollout id must not be negative, was " + start);
+    if (start < 0)
+      throw new IllegalArgumentException("the start rollout id must not be negative, was " + start);
     return start;
   }
 }

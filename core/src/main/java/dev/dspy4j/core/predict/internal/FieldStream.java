@@ -30,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  * before the next delta is accepted, which {@code concatMapIterable} does (it maps an element only
  * once the previous one's iterable is drained); {@link #accept} checks it.
  */
-public final class FieldStream implements Iterable<StreamEvent>, Spliterator<StreamEvent>, FieldSplitter.Sink {
+public final class FieldStream
+    implements Iterable<StreamEvent>, Spliterator<StreamEvent>, FieldSplitter.Sink {
 
   private final IntFunction<@Nullable FieldSplitter> newSplitter;
   private final String path;
@@ -38,6 +39,7 @@ public final class FieldStream implements Iterable<StreamEvent>, Spliterator<Str
   private @Nullable FieldSplitter first;
   private boolean firstMade;
   private @Nullable TreeMap<Integer, @Nullable FieldSplitter> others;
+
   /** The choice whose text the splitter being fed belongs to. */
   private int choice;
 
@@ -63,7 +65,8 @@ public final class FieldStream implements Iterable<StreamEvent>, Spliterator<Str
    */
   public Iterable<StreamEvent> accept(LmChunk chunk) {
     if (taken < size) {
-      throw new IllegalStateException("the field chunks of the previous LM chunk were not all taken");
+      throw new IllegalStateException(
+          "the field chunks of the previous LM chunk were not all taken");
     }
     size = 0;
     taken = 0;
@@ -75,7 +78,10 @@ public final class FieldStream implements Iterable<StreamEvent>, Spliterator<Str
     return this;
   }
 
-  /** The field chunks held back until the end of the answer, choice by choice (none after a cache replay). */
+  /**
+   * The field chunks held back until the end of the answer, choice by choice (none after a cache
+   * replay).
+   */
   public List<StreamEvent> finish() {
     var rest = new ArrayList<StreamEvent>();
     if (answer.cacheHit()) return rest;
@@ -123,7 +129,10 @@ public final class FieldStream implements Iterable<StreamEvent>, Spliterator<Str
     taken = 0;
   }
 
-  /** A piece the splitter of the current choice found: becomes a chunk with this stream's path and choice. */
+  /**
+   * A piece the splitter of the current choice found: becomes a chunk with this stream's path and
+   * choice.
+   */
   @Override
   public void field(String field, String text, boolean last) {
     if (size == buffer.length) buffer = Arrays.copyOf(buffer, size * 2);

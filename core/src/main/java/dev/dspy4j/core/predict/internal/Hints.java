@@ -24,12 +24,13 @@ public record Hints(Map<Signature, String> names, Map<String, String> advice) {
   /** Its description, DSPy's {@code InputField(desc=...)}. */
   public static final String DESCRIPTION = "A hint to the module from an earlier run";
 
-  private static final Object KEY = new Object() {
-    @Override
-    public String toString() {
-      return "dspy4j.hints";
-    }
-  };
+  private static final Object KEY =
+      new Object() {
+        @Override
+        public String toString() {
+          return "dspy4j.hints";
+        }
+      };
 
   public Hints {
     names = Map.copyOf(names);
@@ -45,10 +46,11 @@ public record Hints(Map<Signature, String> names, Map<String, String> advice) {
   public static Optional<String> forSignature(ContextView ctx, Signature signature) {
     Objects.requireNonNull(signature, "signature");
     Optional<Hints> hints = ctx.getOrEmpty(KEY);
-    return hints.map(h -> {
-      String name = h.names.get(signature);
-      String text = name == null ? null : h.advice.get(name);
-      return text == null ? "N/A" : text;
-    });
+    return hints.map(
+        h -> {
+          String name = h.names.get(signature);
+          String text = name == null ? null : h.advice.get(name);
+          return text == null ? "N/A" : text;
+        });
   }
 }

@@ -9,17 +9,18 @@ import reactor.util.context.ContextView;
 
 /**
  * Where a module runs inside a composite: the {@code withSessionPath} segments from the outermost
- * module down, kept in the Reactor Context next to the Helicone session path they also extend. Stream
- * events are tagged with it, so a UI can tell which sub-module a chunk came from.
+ * module down, kept in the Reactor Context next to the Helicone session path they also extend.
+ * Stream events are tagged with it, so a UI can tell which sub-module a chunk came from.
  */
 public final class ModulePath {
 
-  private static final Object KEY = new Object() {
-    @Override
-    public String toString() {
-      return "dspy4j.modulePath";
-    }
-  };
+  private static final Object KEY =
+      new Object() {
+        @Override
+        public String toString() {
+          return "dspy4j.modulePath";
+        }
+      };
 
   private ModulePath() {}
 
@@ -27,7 +28,8 @@ public final class ModulePath {
    * The normalised form of a segment ({@code "answer"} → {@code "/answer"}, {@code "a/b"} → {@code
    * "/a/b"}), checked as a Helicone session path is.
    *
-   * @throws IllegalArgumentException when the segment is blank, has no name or cannot be a header value
+   * @throws IllegalArgumentException when the segment is blank, has no name or cannot be a header
+   *     value
    */
   public static String segment(String segment) {
     Objects.requireNonNull(segment, "session path segment must not be null");

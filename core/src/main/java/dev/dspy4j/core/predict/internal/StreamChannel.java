@@ -29,12 +29,13 @@ import reactor.util.context.ContextView;
  */
 public final class StreamChannel {
 
-  private static final Object KEY = new Object() {
-    @Override
-    public String toString() {
-      return "dspy4j.streamChannel";
-    }
-  };
+  private static final Object KEY =
+      new Object() {
+        @Override
+        public String toString() {
+          return "dspy4j.streamChannel";
+        }
+      };
 
   private record Pending(StreamEvent event, MonoSink<Void> delivered) {}
 
@@ -51,58 +52,67 @@ public final class StreamChannel {
   }
 
   /**
-   * A Context change that hides the channel from the calls beneath, so that they complete instead of
-   * streaming: BestOfN and Refine run their attempts so, and report them as {@link
+   * A Context change that hides the channel from the calls beneath, so that they complete instead
+   * of streaming: BestOfN and Refine run their attempts so, and report them as {@link
    * StreamEvent.Status} events instead (an attempt's text may be thrown away).
    */
   public static Function<Context, Context> hidden() {
     return ctx -> ctx.delete(KEY);
   }
 
-  /** Sends a status to the channel of this Context, if there is one; completes at once otherwise. */
+  /**
+   * Sends a status to the channel of this Context, if there is one; completes at once otherwise.
+   */
   public static Mono<Void> status(ContextView ctx, String message) {
     return in(ctx).map(c -> c.send(new StreamEvent.Status(message))).orElse(Mono.empty());
   }
 
   /**
    * Runs {@code call} (a composite module's call) with a new channel in its Context and emits the
-   * events its sub-modules send, then one {@link StreamEvent.Done} with its prediction. Errors
-   * when {@code call} errors; cancelling cancels {@code call} (and so the sub-modules' LM streams).
-   * The call sees the subscriber's Context.
+   * events its sub-modules send, then one {@link StreamEvent.Done} with its prediction. Errors when
+   * {@code call} errors; cancelling cancels {@code call} (and so the sub-modules' LM streams). The
+   * call sees the subscriber's Context.
    */
   public static Flux<StreamEvent> stream(Mono<Prediction> call) {
     return Flux.defer(() -> new StreamChannel().events(call));
   }
 
   private Flux<StreamEvent> events(Mono<Prediction> call) {
-    return Flux.create(s -> {
-      sink = s;
-      // Registered before the call starts: a cancel that arrives while the call is still being
-      // subscribed (a synchronous sub-module) must still dispose it.
-      Disposable.Swap run = Disposables.swap();
-      s.onDispose(run);
-      s.onRequest(n -> drain());
-      run.update(call
-          .flatMap(prediction -> send(new StreamEvent.Done(prediction)))
-          .contextWrite(ctx -> ctx.put(KEY, this))
-          .subscribe(null, s::error, () -> {
-            finished = true;
-            drain();
-          }, Context.of(s.contextView())));
-    });
+    return Flux.create(
+        s -> {
+          sink = s;
+          // Registered before the call starts: a cancel that arrives while the call is still being
+          // subscribed (a synchronous sub-module) must still dispose it.
+          Disposable.Swap run = Disposables.swap();
+          s.onDispose(run);
+          s.onRequest(n -> drain());
+          run.update(
+              call.flatMap(prediction -> send(new StreamEvent.Done(prediction)))
+                  .contextWrite(ctx -> ctx.put(KEY, this))
+                  .subscribe(
+                      null,
+                      s::error,
+                      () -> {
+                        finished = true;
+                        drain();
+                      },
+                      Context.of(s.contextView())));
+        });
   }
 
   /**
    * Hands an event to the subscriber. Completes once the subscriber took it; never completes after
-   * the subscriber cancelled (the sender is cancelled with the call); cancelling withdraws the event.
+   * the subscriber cancelled (the sender is cancelled with the call); cancelling withdraws the
+   * event.
    */
   public Mono<Void> send(StreamEvent event) {
-    return Mono.create(delivered -> {
-      var p = new Pending(event, delivered);
-      pending.add(p);
-      delivered.onCancel(() -> pending.remove(p));
-      drain();
-    });
+    return Mono.create(
+        delivered -> {
+          var p = new Pending(event, delivered);
+          pending.add(p);
+          delivered.onCancel(() -> pending.remove(p));
+          drain();
+        });
   }
 
   private void drain() {

@@ -22,14 +22,16 @@ import reactor.util.context.ContextView;
 public final class Trace {
 
   /** One predictor call. */
-  public record Step(Predict predictor, Signature signature, Map<String, Object> inputs, Prediction prediction) {}
+  public record Step(
+      Predict predictor, Signature signature, Map<String, Object> inputs, Prediction prediction) {}
 
-  private static final Object KEY = new Object() {
-    @Override
-    public String toString() {
-      return "dspy4j.trace";
-    }
-  };
+  private static final Object KEY =
+      new Object() {
+        @Override
+        public String toString() {
+          return "dspy4j.trace";
+        }
+      };
 
   private final List<Step> steps = new ArrayList<>();
 
@@ -40,8 +42,13 @@ public final class Trace {
 
   /** Records a predictor call when the Context carries a trace; does nothing otherwise. */
   public static void record(
-      ContextView ctx, Predict predictor, Signature signature, Map<String, ?> inputs, Prediction prediction) {
-    ctx.<Trace>getOrEmpty(KEY).ifPresent(t -> t.add(new Step(predictor, signature, copy(inputs), prediction)));
+      ContextView ctx,
+      Predict predictor,
+      Signature signature,
+      Map<String, ?> inputs,
+      Prediction prediction) {
+    ctx.<Trace>getOrEmpty(KEY)
+        .ifPresent(t -> t.add(new Step(predictor, signature, copy(inputs), prediction)));
   }
 
   /**
@@ -49,11 +56,13 @@ public final class Trace {
    * {@code settings.trace} with the best attempt's trace only.
    */
   public static void extend(ContextView ctx, List<Step> steps) {
-    ctx.<Trace>getOrEmpty(KEY).ifPresent(t -> {
-      synchronized (t) {
-        t.steps.addAll(steps);
-      }
-    });
+    ctx.<Trace>getOrEmpty(KEY)
+        .ifPresent(
+            t -> {
+              synchronized (t) {
+                t.steps.addAll(steps);
+              }
+            });
   }
 
   private static Map<String, Object> copy(Map<String, ?> inputs) {

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * JSON text as DSPy's {@code save} writes it: {@code orjson.dumps(state, option=OPT_INDENT_2 |
  * OPT_APPEND_NEWLINE)}. Two-space indent, {@code ": "} after keys, empty containers as {@code []}
  * and {@code {}}, non-ASCII kept, control characters escaped, floats in orjson's shortest form
- * ({@code 0.00003}, {@code 1e-7}, {@code 1e16}), NaN and infinities as {@code null}, a final newline.
+ * ({@code 0.00003}, {@code 1e-7}, {@code 1e16}), NaN and infinities as {@code null}, a final
+ * newline.
  */
 public final class OrjsonWriter {
 
@@ -33,7 +34,10 @@ public final class OrjsonWriter {
       sb.append(b ? "true" : "false");
     } else if (v instanceof Double || v instanceof Float || v instanceof BigDecimal) {
       sb.append(floatText(((Number) v).doubleValue()));
-    } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
+    } else if (v instanceof Integer
+        || v instanceof Long
+        || v instanceof Short
+        || v instanceof Byte
         || v instanceof BigInteger) {
       sb.append(v);
     } else if (v instanceof Map<?, ?> m) {
@@ -81,10 +85,13 @@ public final class OrjsonWriter {
   private static BigDecimal shortest(double d) {
     BigDecimal exact = new BigDecimal(d);
     for (int precision = 1; precision < 17; precision++) {
-      BigDecimal candidate = exact.round(new java.math.MathContext(precision, java.math.RoundingMode.HALF_EVEN));
+      BigDecimal candidate =
+          exact.round(new java.math.MathContext(precision, java.math.RoundingMode.HALF_EVEN));
       if (Double.parseDouble(candidate.toString()) == d) return candidate.stripTrailingZeros();
     }
-    return exact.round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN)).stripTrailingZeros();
+    return exact
+        .round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN))
+        .stripTrailingZeros();
   }
 
   private static void newline(StringBuilder sb, int level) {
@@ -92,7 +99,9 @@ public final class OrjsonWriter {
     sb.append("  ".repeat(level));
   }
 
-  /** orjson's float text: the shortest round-trip digits, placed as the Rust ryu crate places them. */
+  /**
+   * orjson's float text: the shortest round-trip digits, placed as the Rust ryu crate places them.
+   */
   static String floatText(double d) {
     if (Double.isNaN(d) || Double.isInfinite(d)) return "null";
     if (d == 0) return (1 / d < 0) ? "-0.0" : "0.0";

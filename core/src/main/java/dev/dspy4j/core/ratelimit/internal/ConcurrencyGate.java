@@ -17,21 +17,23 @@ import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Where the callers of a {@link dev.dspy4j.core.ratelimit.RateLimiter} wait: a FIFO queue of subscribed
- * callers and the count of requests in flight. The head of the queue is let through when fewer than
- * {@code maxConcurrent × pace} (at least 1) requests are in flight and both the {@link Pacing} (pause,
- * start schedule) and the {@link TokenBucket} allow a start; otherwise a timer on the scheduler wakes
- * the queue when they will. Nothing blocks a thread.
+ * Where the callers of a {@link dev.dspy4j.core.ratelimit.RateLimiter} wait: a FIFO queue of
+ * subscribed callers and the count of requests in flight. The head of the queue is let through when
+ * fewer than {@code maxConcurrent × pace} (at least 1) requests are in flight and both the {@link
+ * Pacing} (pause, start schedule) and the {@link TokenBucket} allow a start; otherwise a timer on
+ * the scheduler wakes the queue when they will. Nothing blocks a thread.
  *
- * <p>Thread-safe: one lock guards the queue, the counts, the pacing and the token bucket; permits are
- * handed to callers outside it. The permit object itself is the caller's (the public
- * {@code Permit}), made and discarded through {@link Permits}.
+ * <p>Thread-safe: one lock guards the queue, the counts, the pacing and the token bucket; permits
+ * are handed to callers outside it. The permit object itself is the caller's (the public {@code
+ * Permit}), made and discarded through {@link Permits}.
  *
  * @param <P> the permit type handed to callers
  */
 public final class ConcurrencyGate<P> {
 
-  /** Makes the permit a caller receives, and frees one granted to a caller who left at that moment. */
+  /**
+   * Makes the permit a caller receives, and frees one granted to a caller who left at that moment.
+   */
   public interface Permits<P> {
 
     /** The permit for the request of this grant sequence, holding this many reserved tokens. */
@@ -66,7 +68,12 @@ public final class ConcurrencyGate<P> {
    * @param scheduler whose clock and timers pace the starts
    * @param permits makes and discards the permits handed to callers
    */
-  public ConcurrencyGate(int maxConcurrent, Pacing pacing, TokenBucket tokens, Scheduler scheduler, Permits<P> permits) {
+  public ConcurrencyGate(
+      int maxConcurrent,
+      Pacing pacing,
+      TokenBucket tokens,
+      Scheduler scheduler,
+      Permits<P> permits) {
     if (maxConcurrent < 1) {
       throw new IllegalArgumentException("maxConcurrent must be at least 1, was " + maxConcurrent);
     }
@@ -88,22 +95,23 @@ public final class ConcurrencyGate<P> {
    * same instant).
    */
   public Mono<P> acquire(long estimatedTokens) {
-    return Mono.create(sink -> {
-      var waiter = new Waiter<P>(sink, estimatedTokens);
-      sink.onCancel(() -> cancel(waiter));
-      synchronized (lock) {
-        waiters.addLast(waiter);
-      }
-      drain();
-    });
+    return Mono.create(
+        sink -> {
+          var waiter = new Waiter<P>(sink, estimatedTokens);
+          sink.onCancel(() -> cancel(waiter));
+          synchronized (lock) {
+            waiters.addLast(waiter);
+          }
+          drain();
+        });
   }
 
   /**
-   * The request of {@code sequence} succeeded, using {@code usedTokens}; when the server answered it
-   * ({@code fromServer}), its budget headers or its success adjust the pace.
+   * The request of {@code sequence} succeeded, using {@code usedTokens}; when the server answered
+   * it ({@code fromServer}), its budget headers or its success adjust the pace.
    */
-  public void completed(long sequence, long reservedTokens, long usedTokens, Headers headers,
-      boolean fromServer) {
+  public void completed(
+      long sequence, long reservedTokens, long usedTokens, Headers headers, boolean fromServer) {
     synchronized (lock) {
       inFlight--;
       tokens.settle(now(), pacing.pace(), reservedTokens, usedTokens);
@@ -114,7 +122,10 @@ public final class ConcurrencyGate<P> {
     drain();
   }
 
-  /** The request of {@code sequence} failed: its reservation is refunded, and a 429 slows everyone down. */
+  /**
+   * The request of {@code sequence} failed: its reservation is refunded, and a 429 slows everyone
+   * down.
+   */
   public void failed(long sequence, long reservedTokens, Throwable error) {
     synchronized (lock) {
       inFlight--;
@@ -127,7 +138,10 @@ public final class ConcurrencyGate<P> {
     drain();
   }
 
-  /** The request of {@code sequence} ended without telling anything about the server (cancel, cache hit). */
+  /**
+   * The request of {@code sequence} ended without telling anything about the server (cancel, cache
+   * hit).
+   */
   public void released(long sequence, long reservedTokens) {
     synchronized (lock) {
       inFlight--;
@@ -209,8 +223,10 @@ public final class ConcurrencyGate<P> {
       long now = now();
       while (!waiters.isEmpty() && inFlight < concurrencyLimit()) {
         Waiter<P> next = waiters.peekFirst();
-        long wait = Math.max(
-            pacing.millisUntilNextStart(now), tokens.millisUntilAvailable(now, next.estimatedTokens, pacing.pace()));
+        long wait =
+            Math.max(
+                pacing.millisUntilNextStart(now),
+                tokens.millisUntilAvailable(now, next.estimatedTokens, pacing.pace()));
         if (wait > 0) {
           wakeAt = now + wait;
           break;
@@ -230,7 +246,8 @@ public final class ConcurrencyGate<P> {
       if (wakeAt != Long.MAX_VALUE && wakeAt < timerAt) {
         timerAt = wakeAt;
         long delay = wakeAt - now;
-        Disposable previous = timer.getAndSet(scheduler.schedule(this::onTimer, delay, TimeUnit.MILLISECONDS));
+        Disposable previous =
+            timer.getAndSet(scheduler.schedule(this::onTimer, delay, TimeUnit.MILLISECONDS));
         if (previous != null) {
           previous.dispose();
         }

@@ -8,15 +8,15 @@ import java.util.OptionalDouble;
 /**
  * The adaptive pace of a {@link dev.dspy4j.core.ratelimit.RateLimiter} and the start schedule it
  * drives. The pace, in (0, 1], scales every budget (AIMD): a 429 or response headers saying the
- * server's remaining budget is low ({@link RateLimitHeaders}) multiply it by {@code decreaseFactor},
- * at most once per round of requests; each success from a request sent at the current pace adds
- * {@code recoveryStep} back. A {@code Retry-After} or an exhausted budget's reset pauses every start
- * until then (capped by {@code maxPause}); with a requests-per-second budget, starts are spaced
- * {@code 1 / (requestsPerSecond × pace)} apart.
+ * server's remaining budget is low ({@link RateLimitHeaders}) multiply it by {@code
+ * decreaseFactor}, at most once per round of requests; each success from a request sent at the
+ * current pace adds {@code recoveryStep} back. A {@code Retry-After} or an exhausted budget's reset
+ * pauses every start until then (capped by {@code maxPause}); with a requests-per-second budget,
+ * starts are spaced {@code 1 / (requestsPerSecond × pace)} apart.
  *
- * <p>Requests are identified by their grant sequence (1, 2, ... in the order they were let through):
- * a request granted before the last decrease was sent at the old pace, so its 429 is the same
- * congestion, already answered.
+ * <p>Requests are identified by their grant sequence (1, 2, ... in the order they were let
+ * through): a request granted before the last decrease was sent at the old pace, so its 429 is the
+ * same congestion, already answered.
  *
  * <p>Not thread-safe: the {@link ConcurrencyGate} owning it calls it under its lock. Times are
  * milliseconds of the limiter's scheduler clock.
@@ -45,8 +45,13 @@ public final class Pacing {
    * @param minPace the lowest pace
    * @param maxPause the longest pause a server can impose
    */
-  public Pacing(double requestsPerSecond, boolean adaptive, double decreaseFactor, double recoveryStep,
-      double minPace, Duration maxPause) {
+  public Pacing(
+      double requestsPerSecond,
+      boolean adaptive,
+      double decreaseFactor,
+      double recoveryStep,
+      double minPace,
+      Duration maxPause) {
     this.requestsPerSecond = requestsPerSecond;
     this.adaptive = adaptive;
     this.decreaseFactor = decreaseFactor;
@@ -67,7 +72,9 @@ public final class Pacing {
 
   /** The request starts per second allowed at the current pace, when a rate is configured. */
   public OptionalDouble requestsPerSecond() {
-    return requestsPerSecond > 0 ? OptionalDouble.of(requestsPerSecond * pace) : OptionalDouble.empty();
+    return requestsPerSecond > 0
+        ? OptionalDouble.of(requestsPerSecond * pace)
+        : OptionalDouble.empty();
   }
 
   /** Milliseconds the server's pause still lasts; 0 when not paused. */
@@ -75,7 +82,10 @@ public final class Pacing {
     return Math.max(0, pausedUntil - now);
   }
 
-  /** Milliseconds until the pause and the start schedule allow the next start; 0 when it may start now. */
+  /**
+   * Milliseconds until the pause and the start schedule allow the next start; 0 when it may start
+   * now.
+   */
   public long millisUntilNextStart(long now) {
     long wait = pausedFor(now);
     if (requestsPerSecond > 0 && nextStartAt > now) {
@@ -100,18 +110,23 @@ public final class Pacing {
    * @param grants how many requests have been granted so far
    * @param concurrencyLimit how many requests may be in flight at the current pace
    */
-  public void succeeded(long grantSequence, long grants, Headers headers, long now, int concurrencyLimit) {
+  public void succeeded(
+      long grantSequence, long grants, Headers headers, long now, int concurrencyLimit) {
     if (!adaptive) {
       return;
     }
     // Only requests sent at the current pace say it is sustainable; older ones were already in
     // flight when the server pushed back.
-    if (!budgetHeaders(grantSequence, grants, headers, now, concurrencyLimit) && grantSequence > lastDecreaseAtGrant) {
+    if (!budgetHeaders(grantSequence, grants, headers, now, concurrencyLimit)
+        && grantSequence > lastDecreaseAtGrant) {
       pace = Math.min(1.0, pace + recoveryStep);
     }
   }
 
-  /** A 429 for the request of {@code grantSequence}: slows everyone down and pauses for its {@code retryAfter}. */
+  /**
+   * A 429 for the request of {@code grantSequence}: slows everyone down and pauses for its {@code
+   * retryAfter}.
+   */
   public void rateLimited(long grantSequence, long grants, RateLimitException error, long now) {
     if (!adaptive) {
       return;
@@ -126,8 +141,8 @@ public final class Pacing {
    *
    * @return true when the headers signalled a (nearly) exhausted budget
    */
-  public boolean budgetHeaders(long grantSequence, long grants, Headers headers, long now,
-      int concurrencyLimit) {
+  public boolean budgetHeaders(
+      long grantSequence, long grants, Headers headers, long now, int concurrencyLimit) {
     if (!adaptive || headers.isEmpty()) {
       return false;
     }

@@ -10,11 +10,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The one reader of rate-limit response headers: Helicone's {@code Helicone-RateLimit-Remaining},
- * {@code -Limit} and {@code -Reset}, and OpenAI's {@code x-ratelimit-remaining-requests}, {@code -tokens},
- * {@code x-ratelimit-limit-*}, {@code x-ratelimit-reset-*}. The rate limiter reads the budget here, and
- * {@code HeliconeMetadata} reads the Helicone headers with {@link #count} and {@link #heliconeReset}.
- * Names are matched ignoring case ({@link Headers}); values that do not parse are ignored (a budget
- * we cannot read is no signal).
+ * {@code -Limit} and {@code -Reset}, and OpenAI's {@code x-ratelimit-remaining-requests}, {@code
+ * -tokens}, {@code x-ratelimit-limit-*}, {@code x-ratelimit-reset-*}. The rate limiter reads the
+ * budget here, and {@code HeliconeMetadata} reads the Helicone headers with {@link #count} and
+ * {@link #heliconeReset}. Names are matched ignoring case ({@link Headers}); values that do not
+ * parse are ignored (a budget we cannot read is no signal).
  *
  * <p>{@code Helicone-RateLimit-Reset} is read as Helicone documents it: the number of seconds until
  * the window resets (a delay, never a timestamp); fractions are kept to the millisecond.
@@ -41,19 +41,23 @@ public record RateLimitHeaders(
 
   /** Parses the budget headers. */
   public static RateLimitHeaders parse(Headers h) {
-    OptionalLong remainingRequests = first(count(h, HELICONE_REMAINING), count(h, "x-ratelimit-remaining-requests"));
-    OptionalLong limitRequests = first(count(h, HELICONE_LIMIT), count(h, "x-ratelimit-limit-requests"));
+    OptionalLong remainingRequests =
+        first(count(h, HELICONE_REMAINING), count(h, "x-ratelimit-remaining-requests"));
+    OptionalLong limitRequests =
+        first(count(h, HELICONE_LIMIT), count(h, "x-ratelimit-limit-requests"));
     OptionalLong remainingTokens = count(h, "x-ratelimit-remaining-tokens");
     OptionalLong limitTokens = count(h, "x-ratelimit-limit-tokens");
     Optional<Duration> reset = heliconeReset(h);
     if (reset.isEmpty()) {
       // The reset that matters is the one of the budget that ran out.
       boolean tokensOut = remainingTokens.isPresent() && remainingTokens.getAsLong() <= 0;
-      reset = tokensOut
-          ? openAiDuration(h.get("x-ratelimit-reset-tokens"))
-          : openAiDuration(h.get("x-ratelimit-reset-requests"));
+      reset =
+          tokensOut
+              ? openAiDuration(h.get("x-ratelimit-reset-tokens"))
+              : openAiDuration(h.get("x-ratelimit-reset-requests"));
     }
-    return new RateLimitHeaders(remainingRequests, limitRequests, remainingTokens, limitTokens, reset);
+    return new RateLimitHeaders(
+        remainingRequests, limitRequests, remainingTokens, limitTokens, reset);
   }
 
   /**
@@ -67,8 +71,11 @@ public record RateLimitHeaders(
     }
     try {
       double d = Double.parseDouble(v.trim());
-      // Beyond a long the number cannot be a count anyone meant: no signal rather than a clamped one.
-      return Double.isFinite(d) && Math.abs(d) < 0x1p63 ? OptionalLong.of(Math.round(d)) : OptionalLong.empty();
+      // Beyond a long the number cannot be a count anyone meant: no signal rather than a clamped
+      // one.
+      return Double.isFinite(d) && Math.abs(d) < 0x1p63
+          ? OptionalLong.of(Math.round(d))
+          : OptionalLong.empty();
     } catch (NumberFormatException e) {
       return OptionalLong.empty();
     }
@@ -120,7 +127,8 @@ public record RateLimitHeaders(
     }
     if (remainingRequests.isPresent()) {
       long left = remainingRequests.getAsLong();
-      long threshold = limitRequests.isPresent() ? Math.max(1, limitRequests.getAsLong() / 10) : concurrency;
+      long threshold =
+          limitRequests.isPresent() ? Math.max(1, limitRequests.getAsLong() / 10) : concurrency;
       if (left <= threshold) {
         return true;
       }
@@ -130,7 +138,9 @@ public record RateLimitHeaders(
         && remainingTokens.getAsLong() <= limitTokens.getAsLong() / 10;
   }
 
-  /** Parses OpenAI's Go-style durations ({@code 1s}, {@code 6m0s}, {@code 20ms}) or plain seconds. */
+  /**
+   * Parses OpenAI's Go-style durations ({@code 1s}, {@code 6m0s}, {@code 20ms}) or plain seconds.
+   */
   static Optional<Duration> openAiDuration(@Nullable String value) {
     if (value == null || value.isBlank()) {
       return Optional.empty();
@@ -149,14 +159,17 @@ public record RateLimitHeaders(
         return Optional.empty();
       }
       double n = Double.parseDouble(m.group(1));
-      millis += switch (m.group(2)) {
-        case "h" -> n * 3_600_000;
-        case "m" -> n * 60_000;
-        case "s" -> n * 1000;
-        default -> n;
-      };
+      millis +=
+          switch (m.group(2)) {
+            case "h" -> n * 3_600_000;
+            case "m" -> n * 60_000;
+            case "s" -> n * 1000;
+            default -> n;
+          };
       end = m.end();
     }
-    return end == v.length() && end > 0 ? Optional.of(Duration.ofMillis(Math.round(millis))) : Optional.empty();
+    return end == v.length() && end > 0
+        ? Optional.of(Duration.ofMillis(Math.round(millis)))
+        : Optional.empty();
   }
 }

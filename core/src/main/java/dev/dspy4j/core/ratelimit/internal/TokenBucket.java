@@ -1,10 +1,10 @@
 package dev.dspy4j.core.ratelimit.internal;
 
 /**
- * The tokens-per-minute budget of a {@link dev.dspy4j.core.ratelimit.RateLimiter}: a bucket holding at
- * most {@code perMinute} tokens, refilled continuously at {@code perMinute × pace} per minute. A request
- * reserves its estimate when it is let through and settles the difference to its real usage when it
- * ends. A bucket of 0 tokens per minute is switched off: it never makes anyone wait.
+ * The tokens-per-minute budget of a {@link dev.dspy4j.core.ratelimit.RateLimiter}: a bucket holding
+ * at most {@code perMinute} tokens, refilled continuously at {@code perMinute × pace} per minute. A
+ * request reserves its estimate when it is let through and settles the difference to its real usage
+ * when it ends. A bucket of 0 tokens per minute is switched off: it never makes anyone wait.
  *
  * <p>Not thread-safe: the {@link ConcurrencyGate} owning it calls it under its lock. Times are
  * milliseconds of the limiter's scheduler clock.
@@ -52,7 +52,10 @@ public final class TokenBucket {
     return (long) Math.ceil((needed - balance) / perMilli);
   }
 
-  /** Takes a request's estimate (capped at a minute's worth) out of the bucket; returns what was reserved. */
+  /**
+   * Takes a request's estimate (capped at a minute's worth) out of the bucket; returns what was
+   * reserved.
+   */
   public long reserve(long estimatedTokens) {
     if (perMinute == 0) {
       return 0;

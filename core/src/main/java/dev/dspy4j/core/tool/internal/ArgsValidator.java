@@ -22,7 +22,8 @@ public final class ArgsValidator {
     Object anyOf = schema.get("anyOf");
     if (anyOf instanceof List<?> options) {
       for (Object o : options) {
-        if (o instanceof Map<?, ?> m && violation(value, (Map<String, Object>) m).isEmpty()) return Optional.empty();
+        if (o instanceof Map<?, ?> m && violation(value, (Map<String, Object>) m).isEmpty())
+          return Optional.empty();
       }
       return Optional.of(PyRepr.repr(value) + " is not valid under any of the given schemas");
     }
@@ -46,7 +47,8 @@ public final class ArgsValidator {
           if (!map.containsKey(r)) return Optional.of(PyRepr.repr(r) + " is a required property");
         }
       }
-      Map<String, Object> props = schema.get("properties") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
+      Map<String, Object> props =
+          schema.get("properties") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
       for (var e : map.entrySet()) {
         Object s = props.get(String.valueOf(e.getKey()));
         if (s instanceof Map<?, ?> ps) {
@@ -64,8 +66,10 @@ public final class ArgsValidator {
   private static boolean isType(@Nullable Object v, String type) {
     return switch (type) {
       case "string" -> v instanceof String;
-      case "integer" -> (v instanceof Number n && !(v instanceof Boolean))
-          && (!(n instanceof Double || n instanceof Float) || n.doubleValue() == Math.rint(n.doubleValue()));
+      case "integer" ->
+          (v instanceof Number n && !(v instanceof Boolean))
+              && (!(n instanceof Double || n instanceof Float)
+                  || n.doubleValue() == Math.rint(n.doubleValue()));
       case "number" -> v instanceof Number;
       case "boolean" -> v instanceof Boolean;
       case "array" -> v instanceof List;

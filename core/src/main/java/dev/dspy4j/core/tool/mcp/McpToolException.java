@@ -4,11 +4,11 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A call of an MCP tool did not give a result: the server answered that the tool failed
- * ({@link Kind#TOOL_ERROR}, the message is DSPy's {@code "Failed to call a MCP tool: ..."}), or the
- * call itself failed ({@link Kind#CALL_FAILED}: the server went away, the connection closed, the
- * request timed out; the cause is the MCP client's error). In a ReAct run either becomes the
- * observation text, as any tool error does. Unchecked.
+ * A call of an MCP tool did not give a result: the server answered that the tool failed ({@link
+ * Kind#TOOL_ERROR}, the message is DSPy's {@code "Failed to call a MCP tool: ..."}), or the call
+ * itself failed ({@link Kind#CALL_FAILED}: the server went away, the connection closed, the request
+ * timed out; the cause is the MCP client's error). In a ReAct run either becomes the observation
+ * text, as any tool error does. Unchecked.
  */
 public class McpToolException extends RuntimeException {
 

@@ -8,11 +8,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Masks credentials in header maps and request bodies before they are kept (history, logs).
- * A name is sensitive when it is {@code Cookie}/{@code Set-Cookie}, or contains {@code auth}
- * ({@code Authorization}, {@code Helicone-Auth}), {@code key}, {@code secret}, {@code password},
- * {@code credential}, or {@code token} (but not the counting word {@code tokens}, so
- * {@code max_tokens} stays readable). Masking too much is harmless; too little is not.
+ * Masks credentials in header maps and request bodies before they are kept (history, logs). A name
+ * is sensitive when it is {@code Cookie}/{@code Set-Cookie}, or contains {@code auth} ({@code
+ * Authorization}, {@code Helicone-Auth}), {@code key}, {@code secret}, {@code password}, {@code
+ * credential}, or {@code token} (but not the counting word {@code tokens}, so {@code max_tokens}
+ * stays readable). Masking too much is harmless; too little is not.
  */
 public final class Redaction {
 
@@ -27,7 +27,11 @@ public final class Redaction {
     if (n.equals("cookie") || n.equals("set-cookie")) {
       return true;
     }
-    if (n.contains("auth") || n.contains("key") || n.contains("secret") || n.contains("password") || n.contains("credential")) {
+    if (n.contains("auth")
+        || n.contains("key")
+        || n.contains("secret")
+        || n.contains("password")
+        || n.contains("credential")) {
       return true;
     }
     return n.replace("tokens", "").contains("token");
@@ -50,10 +54,11 @@ public final class Redaction {
   private static Object value(Object v) {
     if (v instanceof Map<?, ?> m) {
       var out = new LinkedHashMap<String, Object>();
-      m.forEach((k, x) -> {
-        String key = String.valueOf(k);
-        out.put(key, isSensitive(key) ? MASK : value(x));
-      });
+      m.forEach(
+          (k, x) -> {
+            String key = String.valueOf(k);
+            out.put(key, isSensitive(key) ? MASK : value(x));
+          });
       return Collections.unmodifiableMap(out);
     }
     if (v instanceof List<?> l) {

@@ -27,11 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * dspy4j against real DSPy over the generated golden cases ({@code tools/dspy-goldens/gen_fidelity.py}):
- * every format case must give DSPy's messages byte for byte, every parse case DSPy's values (or an
- * error where DSPy raises), every Predict case DSPy's prompt and prediction. The only exceptions
- * are the cases listed in {@link KnownDifferences}, each with the README reason; a listed case
- * that starts to match fails too, so the list cannot go stale.
+ * dspy4j against real DSPy over the generated golden cases ({@code
+ * tools/dspy-goldens/gen_fidelity.py}): every format case must give DSPy's messages byte for byte,
+ * every parse case DSPy's values (or an error where DSPy raises), every Predict case DSPy's prompt
+ * and prediction. The only exceptions are the cases listed in {@link KnownDifferences}, each with
+ * the README reason; a listed case that starts to match fails too, so the list cannot go stale.
  */
 class DspyFidelityGoldenTest {
 
@@ -94,13 +94,25 @@ class DspyFidelityGoldenTest {
         assertThat(outcome.actual()).isEqualTo("MissingInputException " + requiredMissing(c));
       }
       if (outcome.matches()) {
-        fail(id + " is listed as a known difference (" + reason.get() + ") but now matches DSPy: remove it");
+        fail(
+            id
+                + " is listed as a known difference ("
+                + reason.get()
+                + ") but now matches DSPy: remove it");
       }
       return;
     }
     if (!outcome.matches()) {
-      fail(id + " differs from DSPy " + firstDifference(outcome) + "\n--- DSPy:\n" + outcome.expected()
-          + "\n--- dspy4j:\n" + outcome.actual() + "\n--- case: " + c);
+      fail(
+          id
+              + " differs from DSPy "
+              + firstDifference(outcome)
+              + "\n--- DSPy:\n"
+              + outcome.expected()
+              + "\n--- dspy4j:\n"
+              + outcome.actual()
+              + "\n--- case: "
+              + c);
     }
   }
 
@@ -110,8 +122,12 @@ class DspyFidelityGoldenTest {
     int i = 0;
     while (i < a.length() && i < b.length() && a.charAt(i) == b.charAt(i)) i++;
     int from = Math.max(0, i - 60);
-    return "at char " + i + ":\n  DSPy:   " + quoted(a.substring(from, Math.min(a.length(), i + 80)))
-        + "\n  dspy4j: " + quoted(b.substring(Math.min(from, b.length()), Math.min(b.length(), i + 80)));
+    return "at char "
+        + i
+        + ":\n  DSPy:   "
+        + quoted(a.substring(from, Math.min(a.length(), i + 80)))
+        + "\n  dspy4j: "
+        + quoted(b.substring(Math.min(from, b.length()), Math.min(b.length(), i + 80)));
   }
 
   private static String quoted(String s) {
@@ -133,16 +149,22 @@ class DspyFidelityGoldenTest {
     if (c.has("response_schema")) {
       // the structured-outputs schema JSONAdapter sends, compared as JSON (key order aside)
       expected += "\n<<response_schema>>\n" + sortedJson(c.get("response_schema"));
-      Object format = JSON.responseFormat(FidelityCases.signature(c.get("signature"))).orElseThrow();
+      Object format =
+          JSON.responseFormat(FidelityCases.signature(c.get("signature"))).orElseThrow();
       JsonNode node = FidelityCases.MAPPER.valueToTree(format);
-      actual += "\n<<response_schema>>\n"
-          + sortedJson(node.path("type").asText().equals("json_object") ? null : node.path("json_schema").path("schema"));
+      actual +=
+          "\n<<response_schema>>\n"
+              + sortedJson(
+                  node.path("type").asText().equals("json_object")
+                      ? null
+                      : node.path("json_schema").path("schema"));
     }
     return new Outcome(expected, actual);
   }
 
   static Outcome parseOutcome(JsonNode c) {
-    String expected = c.has("error") ? "error" : FidelityCases.canonical(FidelityCases.value(c.get("ok")));
+    String expected =
+        c.has("error") ? "error" : FidelityCases.canonical(FidelityCases.value(c.get("ok")));
     String actual;
     try {
       Signature sig = FidelityCases.signature(c.get("signature"));
@@ -163,17 +185,27 @@ class DspyFidelityGoldenTest {
 
   static Outcome predictOutcome(JsonNode c) {
     JsonNode ok = c.get("ok");
-    String expected = text(FidelityCases.messages(ok.get("messages"))) + "\n=> "
-        + FidelityCases.canonical(FidelityCases.value(ok.get("outputs")));
+    String expected =
+        text(FidelityCases.messages(ok.get("messages")))
+            + "\n=> "
+            + FidelityCases.canonical(FidelityCases.value(ok.get("outputs")));
     String actual;
     try {
       Signature sig = FidelityCases.signature(c.get("signature"));
       var demos = new ArrayList<Example>();
       c.get("demos").forEach(d -> demos.add(new Example(FidelityCases.values(d))));
       var lm = DummyLM.ofTexts(ok.get("completion").asText());
-      var prediction = Predict.of(sig).withDemos(demos).withLm(lm).withJsonFallback(false)
-          .call(FidelityCases.values(c.get("inputs"))).block(Duration.ofSeconds(10));
-      actual = text(lm.lastRequest().messages()) + "\n=> " + FidelityCases.canonical(new LinkedHashMap<>(prediction.fields()));
+      var prediction =
+          Predict.of(sig)
+              .withDemos(demos)
+              .withLm(lm)
+              .withJsonFallback(false)
+              .call(FidelityCases.values(c.get("inputs")))
+              .block(Duration.ofSeconds(10));
+      actual =
+          text(lm.lastRequest().messages())
+              + "\n=> "
+              + FidelityCases.canonical(new LinkedHashMap<>(prediction.fields()));
     } catch (MissingInputException e) {
       actual = "MissingInputException " + e.missing();
     }
@@ -195,8 +227,12 @@ class DspyFidelityGoldenTest {
 
   private static String sortedJson(JsonNode node) {
     try {
-      Object plain = node == null || node.isNull() ? null : FidelityCases.MAPPER.convertValue(node, Object.class);
-      return FidelityCases.MAPPER.writer(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      Object plain =
+          node == null || node.isNull()
+              ? null
+              : FidelityCases.MAPPER.convertValue(node, Object.class);
+      return FidelityCases.MAPPER
+          .writer(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
           .writeValueAsString(plain);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
@@ -209,7 +245,8 @@ class DspyFidelityGoldenTest {
 
   private static String text(List<Message> messages) {
     var sb = new StringBuilder();
-    for (Message m : messages) sb.append("<<").append(m.role()).append(">>\n").append(m.content()).append('\n');
+    for (Message m : messages)
+      sb.append("<<").append(m.role()).append(">>\n").append(m.content()).append('\n');
     return sb.toString();
   }
 }

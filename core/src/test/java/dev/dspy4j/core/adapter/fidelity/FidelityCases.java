@@ -31,7 +31,11 @@ import java.util.Optional;
 final class FidelityCases {
 
   /** {@code class Status(enum.Enum)} of the generator; constant names equal the Python values. */
-  enum Status { active, inactive, pending }
+  enum Status {
+    active,
+    inactive,
+    pending
+  }
 
   record Point(long x, long y) {}
 
@@ -42,7 +46,8 @@ final class FidelityCases {
   record Order(long id, Person customer, List<Item> items, Status status) {}
 
   private static final Map<String, Class<?>> MODELS =
-      Map.of("Point", Point.class, "Person", Person.class, "Item", Item.class, "Order", Order.class);
+      Map.of(
+          "Point", Point.class, "Person", Person.class, "Item", Item.class, "Order", Order.class);
 
   static final ObjectMapper MAPPER =
       new ObjectMapper().enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
@@ -68,7 +73,8 @@ final class FidelityCases {
     var fields = new ArrayList<Field>();
     for (JsonNode f : sig.get("fields")) {
       var role = f.get("role").asText().equals("input") ? Field.Role.INPUT : Field.Role.OUTPUT;
-      fields.add(new Field(f.get("name").asText(), type(f.get("type")), f.get("desc").asText(), role));
+      fields.add(
+          new Field(f.get("name").asText(), type(f.get("type")), f.get("desc").asText(), role));
     }
     JsonNode instructions = sig.get("instructions");
     return instructions == null || instructions.isNull()
@@ -156,7 +162,8 @@ final class FidelityCases {
   /** Field name to Java value, keeping nulls (a None value is not a missing one). */
   static Map<String, Object> values(JsonNode object) {
     var out = new LinkedHashMap<String, Object>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = object.properties().iterator(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = object.properties().iterator();
+        it.hasNext(); ) {
       var e = it.next();
       out.put(e.getKey(), value(e.getValue()));
     }
@@ -185,7 +192,9 @@ final class FidelityCases {
     if (v == null) {
       sb.append("None");
     } else if (v instanceof String s) {
-      sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"');
+      sb.append('"')
+          .append(s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n"))
+          .append('"');
     } else if (v instanceof Boolean b) {
       sb.append(b ? "True" : "False");
     } else if (v instanceof Long || v instanceof Integer || v instanceof BigInteger) {

@@ -11,12 +11,15 @@ import java.util.Map;
 final class KnownDifferences {
 
   /**
-   * A required input that is missing or null fails with {@code MissingInputException} before any
-   * LM call; DSPy logs a warning and sends the prompt without the field (or with {@code None}).
+   * A required input that is missing or null fails with {@code MissingInputException} before any LM
+   * call; DSPy logs a warning and sends the prompt without the field (or with {@code None}).
    */
-  static final String MISSING_INPUT = "required input missing or null: MissingInputException before the LM call";
+  static final String MISSING_INPUT =
+      "required input missing or null: MissingInputException before the LM call";
 
-  /** {@code Prediction} leaves out an optional output parsed as None; DSPy keeps the key with None. */
+  /**
+   * {@code Prediction} leaves out an optional output parsed as None; DSPy keeps the key with None.
+   */
   static final String NONE_OUTPUT_LEFT_OUT = "Prediction leaves out an output whose value is None";
 
   /**
@@ -58,8 +61,19 @@ final class KnownDifferences {
     m.put("predict-0058", MISSING_INPUT);
     m.put("predict-0051", NONE_OUTPUT_LEFT_OUT);
     m.put("parse-0417", JSON_REPAIR_QUOTE_GUESS);
-    for (String id : new String[] {"repair-0019", "repair-0149", "repair-0178", "repair-0183", "repair-0185",
-        "repair-0214", "repair-0253", "repair-0293", "repair-0352", "repair-0395"}) {
+    for (String id :
+        new String[] {
+          "repair-0019",
+          "repair-0149",
+          "repair-0178",
+          "repair-0183",
+          "repair-0185",
+          "repair-0214",
+          "repair-0253",
+          "repair-0293",
+          "repair-0352",
+          "repair-0395"
+        }) {
       m.put(id, JSON_REPAIR_QUOTE_GUESS);
     }
     return Map.copyOf(m);

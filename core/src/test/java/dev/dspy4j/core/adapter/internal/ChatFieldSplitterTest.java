@@ -20,14 +20,18 @@ class ChatFieldSplitterTest {
   private static final Signature COT = Signature.parse("question -> reasoning, answer");
   private static final Set<String> OUTPUTS = Set.of("reasoning", "answer");
 
-  /** LM outputs exercising the parse rules: leading text, whitespace, duplicates, unknown headers, CRLF. */
-  static final List<String> OUTPUTS_TO_SPLIT = List.of(
-      "[[ ## reasoning ## ]]\nTwo plus two is four.\n\n[[ ## answer ## ]]\n4\n\n[[ ## completed ## ]]\n",
-      "Sure.\n[[ ## reasoning ## ]]   first line  \n  second [[ ## x ## ]] line\n\n\n[[ ## answer ## ]]\n\n 4 \n",
-      "[[ ## answer ## ]]\nA\n[[ ## notes ## ]]\nignored\n[[ ## reasoning ## ]]\nR [ [[ # ]]\n[[ ## answer ## ]]\nB",
-      "  [[ ## reasoning ## ]] odd indent\r\nline two\r\n[[ ## answer ## ]]\r\nok\r\n[[ ## completed ## ]]",
-      "[[ ## reasoning ## ]]\n[[ ## answer\nnot a header\n[[ ## answer ## ]]\n«list»\n- a\n- b\n[[ ## completed",
-      "[[ ## reasoning ## ]]\nline [[ ## answer ## ]] inline is content\n[[ ## answer ## ]]\ntab\tand  spaces  ");
+  /**
+   * LM outputs exercising the parse rules: leading text, whitespace, duplicates, unknown headers,
+   * CRLF.
+   */
+  static final List<String> OUTPUTS_TO_SPLIT =
+      List.of(
+          "[[ ## reasoning ## ]]\nTwo plus two is four.\n\n[[ ## answer ## ]]\n4\n\n[[ ## completed ## ]]\n",
+          "Sure.\n[[ ## reasoning ## ]]   first line  \n  second [[ ## x ## ]] line\n\n\n[[ ## answer ## ]]\n\n 4 \n",
+          "[[ ## answer ## ]]\nA\n[[ ## notes ## ]]\nignored\n[[ ## reasoning ## ]]\nR [ [[ # ]]\n[[ ## answer ## ]]\nB",
+          "  [[ ## reasoning ## ]] odd indent\r\nline two\r\n[[ ## answer ## ]]\r\nok\r\n[[ ## completed ## ]]",
+          "[[ ## reasoning ## ]]\n[[ ## answer\nnot a header\n[[ ## answer ## ]]\n«list»\n- a\n- b\n[[ ## completed",
+          "[[ ## reasoning ## ]]\nline [[ ## answer ## ]] inline is content\n[[ ## answer ## ]]\ntab\tand  spaces  ");
 
   @Test
   void markersSplitAtEveryTokenBoundaryGiveTheParsedValues() {
@@ -35,7 +39,8 @@ class ChatFieldSplitterTest {
       var expected = parsedStrings(text);
       for (int cut = 0; cut <= text.length(); cut++) {
         for (int cut2 = cut; cut2 <= text.length(); cut2 += 7) {
-          var tokens = List.of(text.substring(0, cut), text.substring(cut, cut2), text.substring(cut2));
+          var tokens =
+              List.of(text.substring(0, cut), text.substring(cut, cut2), text.substring(cut2));
           assertStreamMatches(text, tokens, expected);
         }
       }
@@ -47,35 +52,61 @@ class ChatFieldSplitterTest {
   void dspyStyleTokensOfAMarkerAreHeldBackThenDropped() {
     var splitter = new ChatFieldSplitter(OUTPUTS, OUTPUTS);
     var events = new ArrayList<FieldChunk>();
-    for (String token : List.of("[[", " ##", " reasoning", " ##", " ]]\n\n", "Think", "ing", " hard", ".\n\n",
-        "[[", " ##", " answer", " ##", " ]]\n", "42", "\n\n[[ ## completed ## ]]")) {
+    for (String token :
+        List.of(
+            "[[",
+            " ##",
+            " reasoning",
+            " ##",
+            " ]]\n\n",
+            "Think",
+            "ing",
+            " hard",
+            ".\n\n",
+            "[[",
+            " ##",
+            " answer",
+            " ##",
+            " ]]\n",
+            "42",
+            "\n\n[[ ## completed ## ]]")) {
       var out = Pieces.accept(splitter, token);
-      if (token.startsWith("[[") || token.startsWith(" ##") || token.equals(" reasoning") || token.equals(" answer")) {
-        assertThat(out).as("nothing is emitted while '%s' could still be a marker", token)
+      if (token.startsWith("[[")
+          || token.startsWith(" ##")
+          || token.equals(" reasoning")
+          || token.equals(" answer")) {
+        assertThat(out)
+            .as("nothing is emitted while '%s' could still be a marker", token)
             .allMatch(c -> c.last() || !c.text().contains("["));
       }
       events.addAll(out);
     }
     events.addAll(Pieces.finish(splitter));
-    assertThat(events).containsExactly(
-        new FieldChunk("reasoning", "Think", false),
-        new FieldChunk("reasoning", "ing", false),
-        new FieldChunk("reasoning", " hard", false),
-        new FieldChunk("reasoning", ".", false),
-        new FieldChunk("reasoning", "", true),
-        new FieldChunk("answer", "42", false),
-        new FieldChunk("answer", "", true));
+    assertThat(events)
+        .containsExactly(
+            new FieldChunk("reasoning", "Think", false),
+            new FieldChunk("reasoning", "ing", false),
+            new FieldChunk("reasoning", " hard", false),
+            new FieldChunk("reasoning", ".", false),
+            new FieldChunk("reasoning", "", true),
+            new FieldChunk("answer", "42", false),
+            new FieldChunk("answer", "", true));
   }
 
   @Test
   void onlyTheChosenFieldsStream() {
     var splitter = new ChatFieldSplitter(OUTPUTS, Set.of("answer"));
-    var events = new ArrayList<>(Pieces.accept(splitter, "[[ ## reasoning ## ]]\nR\n[[ ## answer ## ]]\nA\n"));
+    var events =
+        new ArrayList<>(
+            Pieces.accept(splitter, "[[ ## reasoning ## ]]\nR\n[[ ## answer ## ]]\nA\n"));
     events.addAll(Pieces.finish(splitter));
-    assertThat(events).containsExactly(new FieldChunk("answer", "A", false), new FieldChunk("answer", "", true));
+    assertThat(events)
+        .containsExactly(new FieldChunk("answer", "A", false), new FieldChunk("answer", "", true));
   }
 
-  /** 300 seeded random cut lists (0..40 cuts in 0..400), reproducible from the repetition number. */
+  /**
+   * 300 seeded random cut lists (0..40 cuts in 0..400), reproducible from the repetition number.
+   */
   @RepeatedTest(300)
   void randomSplitsGiveTheParsedValuesWithoutMarkers(RepetitionInfo repetition) {
     var random = new java.util.Random(repetition.getCurrentRepetition());
@@ -95,7 +126,8 @@ class ChatFieldSplitterTest {
     }
   }
 
-  private static void assertStreamMatches(String text, List<String> tokens, Map<String, String> expected) {
+  private static void assertStreamMatches(
+      String text, List<String> tokens, Map<String, String> expected) {
     var splitter = new ChatFieldSplitter(OUTPUTS, OUTPUTS);
     var chunks = new ArrayList<FieldChunk>();
     for (String t : tokens) chunks.addAll(Pieces.accept(splitter, t));
@@ -103,7 +135,9 @@ class ChatFieldSplitterTest {
     var joined = new LinkedHashMap<String, StringBuilder>();
     var lastCount = new LinkedHashMap<String, Integer>();
     for (var c : chunks) {
-      assertThat(lastCount.getOrDefault(c.field(), 0)).as("no chunk after the last one of %s", c.field()).isZero();
+      assertThat(lastCount.getOrDefault(c.field(), 0))
+          .as("no chunk after the last one of %s", c.field())
+          .isZero();
       joined.computeIfAbsent(c.field(), k -> new StringBuilder()).append(c.text());
       if (c.last()) lastCount.merge(c.field(), 1, Integer::sum);
       assertThat(c.text().isEmpty() && !c.last()).as("empty chunks only as last").isFalse();
@@ -111,8 +145,13 @@ class ChatFieldSplitterTest {
     var actual = new LinkedHashMap<String, String>();
     joined.forEach((k, v) -> actual.put(k, v.toString()));
     assertThat(actual).as("fields of %s split as %s", text, tokens).isEqualTo(expected);
-    actual.values().forEach(v -> assertThat(v).as("no header line reaches the consumer")
-        .doesNotContainPattern("(^|\\n)\\s*\\[\\[ ## \\w+ ## \\]\\]"));
+    actual
+        .values()
+        .forEach(
+            v ->
+                assertThat(v)
+                    .as("no header line reaches the consumer")
+                    .doesNotContainPattern("(^|\\n)\\s*\\[\\[ ## \\w+ ## \\]\\]"));
     assertThat(lastCount.keySet()).isEqualTo(expected.keySet());
   }
 

@@ -14,13 +14,15 @@ import org.junit.jupiter.api.Test;
 
 class JsonFieldSplitterTest {
 
-  private static final Signature SIG = Signature.parse("question -> reasoning, answer, score: float");
+  private static final Signature SIG =
+      Signature.parse("question -> reasoning, answer, score: float");
   private static final Set<String> OUTPUTS = Set.of("reasoning", "answer", "score");
 
-  static final List<String> TEXTS = List.of(
-      "{\"reasoning\": \"a \\\"quoted\\\" \\\\ word\\nnext\", \"score\": 0.5, \"answer\": \"caf\\u00e9\"}",
-      "Sure:\n```json\n{\n  \"extra\": {\"nested\": [\"}\", 1]} ,\n  \"score\": 2,\n  \"reasoning\": \"\",\n  \"answer\": \"x\\ty\"\n}\n```",
-      "{\"extra\": \"skip \\\" me\", \"answer\": \"\\ud83d\\ude00 ok\", \"reasoning\": \"r\", \"score\": \"1\"}");
+  static final List<String> TEXTS =
+      List.of(
+          "{\"reasoning\": \"a \\\"quoted\\\" \\\\ word\\nnext\", \"score\": 0.5, \"answer\": \"caf\\u00e9\"}",
+          "Sure:\n```json\n{\n  \"extra\": {\"nested\": [\"}\", 1]} ,\n  \"score\": 2,\n  \"reasoning\": \"\",\n  \"answer\": \"x\\ty\"\n}\n```",
+          "{\"extra\": \"skip \\\" me\", \"answer\": \"\\ud83d\\ude00 ok\", \"reasoning\": \"r\", \"score\": \"1\"}");
 
   @Test
   void jsonSplitAtEveryBoundaryStreamsTheParsedStringValues() {
@@ -31,13 +33,17 @@ class JsonFieldSplitterTest {
       expected.put("answer", (String) parsed.get("answer"));
       for (int cut = 0; cut <= text.length(); cut++) {
         for (int cut2 = cut; cut2 <= text.length(); cut2 += 5) {
-          var chunks = run(List.of(text.substring(0, cut), text.substring(cut, cut2), text.substring(cut2)));
+          var chunks =
+              run(List.of(text.substring(0, cut), text.substring(cut, cut2), text.substring(cut2)));
           var joined = new LinkedHashMap<String, String>();
           chunks.forEach(c -> joined.merge(c.field(), c.text(), String::concat));
-          assertThat(joined).as("%s cut at %d,%d", text, cut, cut2)
+          assertThat(joined)
+              .as("%s cut at %d,%d", text, cut, cut2)
               .containsOnlyKeys("reasoning", "answer")
               .containsAllEntriesOf(expected);
-          assertThat(chunks).filteredOn(FieldChunk::last).extracting(FieldChunk::field)
+          assertThat(chunks)
+              .filteredOn(FieldChunk::last)
+              .extracting(FieldChunk::field)
               .containsExactlyInAnyOrder("reasoning", "answer");
         }
       }

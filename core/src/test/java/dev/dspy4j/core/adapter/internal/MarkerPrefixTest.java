@@ -12,7 +12,10 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 
-/** {@link MarkerPrefix} gives, character by character, the answers of {@link ChatAdapter#FIELD_HEADER}. */
+/**
+ * {@link MarkerPrefix} gives, character by character, the answers of {@link
+ * ChatAdapter#FIELD_HEADER}.
+ */
 class MarkerPrefixTest {
 
   private static final Pattern WORD = Pattern.compile("\\w", Pattern.UNICODE_CHARACTER_CLASS);
@@ -21,16 +24,21 @@ class MarkerPrefixTest {
   void isWordAgreesWithTheRegexOnEveryBmpCharacterAndThePlanesAbove() {
     for (int cp = 0; cp <= 0xFFFF; cp++) {
       if (Character.isSurrogate((char) cp)) continue;
-      assertThat(MarkerPrefix.isWord(cp)).as("U+%04X", cp).isEqualTo(WORD.matcher(Character.toString(cp)).matches());
+      assertThat(MarkerPrefix.isWord(cp))
+          .as("U+%04X", cp)
+          .isEqualTo(WORD.matcher(Character.toString(cp)).matches());
     }
     for (int cp = 0x10000; cp <= 0x10FFFF; cp += 7) {
-      assertThat(MarkerPrefix.isWord(cp)).as("U+%04X", cp).isEqualTo(WORD.matcher(Character.toString(cp)).matches());
+      assertThat(MarkerPrefix.isWord(cp))
+          .as("U+%04X", cp)
+          .isEqualTo(WORD.matcher(Character.toString(cp)).matches());
     }
   }
 
   @Test
   void markersAreRecognisedAtTheirLastCharacter() {
-    assertThat(states("[[ ## answer ## ]]")).endsWith(MarkerPrefix.State.COMPLETE)
+    assertThat(states("[[ ## answer ## ]]"))
+        .endsWith(MarkerPrefix.State.COMPLETE)
         .doesNotContain(MarkerPrefix.State.IMPOSSIBLE);
     assertThat(states("[[ ## réponse_2 ## ]]")).endsWith(MarkerPrefix.State.COMPLETE);
     assertThat(states("[[ ## 𝒜nswer ## ]]")).endsWith(MarkerPrefix.State.COMPLETE);
@@ -40,19 +48,23 @@ class MarkerPrefixTest {
     assertThat(states("[[ ## a b ## ]]")).endsWith(MarkerPrefix.State.IMPOSSIBLE);
   }
 
-  private static final String[] PIECES = {"[[ ## ", " ## ]]", "[", "]", "#", " ", "  ", "a", "Z", "_", "9", "é",
-      "日", "𝒜", "\u0301", "\u200d", "-", ".", "answer", "\uD835", "x"};
+  private static final String[] PIECES = {
+    "[[ ## ", " ## ]]", "[", "]", "#", " ", "  ", "a", "Z", "_", "9", "é", "日", "𝒜", "\u0301",
+    "\u200d", "-", ".", "answer", "\uD835", "x"
+  };
 
   /**
    * For random lines made of marker pieces, every prefix gets the regex's verdict: COMPLETE when
-   * {@code lookingAt} matches, POSSIBLE when it does not but {@code hitEnd}, IMPOSSIBLE otherwise (a
-   * prefix ending in a lone high surrogate is skipped: there the regex cannot yet see the code point).
+   * {@code lookingAt} matches, POSSIBLE when it does not but {@code hitEnd}, IMPOSSIBLE otherwise
+   * (a prefix ending in a lone high surrogate is skipped: there the regex cannot yet see the code
+   * point).
    */
   @RepeatedTest(200)
   void everyPrefixOfRandomLinesGetsTheRegexVerdict(RepetitionInfo info) {
     var random = new Random(31L * info.getCurrentRepetition());
     var sb = new StringBuilder();
-    for (int i = 1 + random.nextInt(8); i > 0; i--) sb.append(PIECES[random.nextInt(PIECES.length)]);
+    for (int i = 1 + random.nextInt(8); i > 0; i--)
+      sb.append(PIECES[random.nextInt(PIECES.length)]);
     String line = sb.toString();
     var marker = new MarkerPrefix();
     for (int i = 0; i < line.length(); i++) {
@@ -63,8 +75,10 @@ class MarkerPrefixTest {
         continue;
       }
       Matcher m = ChatAdapter.FIELD_HEADER.matcher(prefix);
-      MarkerPrefix.State expected = m.lookingAt() ? MarkerPrefix.State.COMPLETE
-          : m.hitEnd() ? MarkerPrefix.State.POSSIBLE : MarkerPrefix.State.IMPOSSIBLE;
+      MarkerPrefix.State expected =
+          m.lookingAt()
+              ? MarkerPrefix.State.COMPLETE
+              : m.hitEnd() ? MarkerPrefix.State.POSSIBLE : MarkerPrefix.State.IMPOSSIBLE;
       assertThat(state).as("after %s", prefix).isEqualTo(expected);
       if (state != MarkerPrefix.State.POSSIBLE) break;
     }

@@ -32,7 +32,8 @@ class PyJsonTest {
     m.put("l", List.of(1, 2.5));
     m.put("p", new Point(3, Optional.empty()));
     assertThat(PyJson.render(m))
-        .isEqualTo("{\"s\": \"é\\n\\\"q\\\"\", \"b\": true, \"n\": null, \"l\": [1, 2.5], \"p\": {\"x\": 3, \"label\": null}}");
+        .isEqualTo(
+            "{\"s\": \"é\\n\\\"q\\\"\", \"b\": true, \"n\": null, \"l\": [1, 2.5], \"p\": {\"x\": 3, \"label\": null}}");
     assertThat(PyJson.render(false)).isEqualTo("False");
     assertThat(PyJson.render(null)).isEqualTo("None");
     assertThat(PyJson.dumpsIndented(PyJson.toJsonable(List.of()))).isEqualTo("[]");
@@ -41,11 +42,12 @@ class PyJsonTest {
   @Test
   void lenientJsonReadsPythonLiterals() {
     assertThat(LenientJson.parse("{'a': (1, 2,), b: None, \"c\": False,}"))
-        .isEqualTo(new LinkedHashMap<>(java.util.Map.of("a", List.of(1L, 2L), "c", false)) {
-          {
-            put("b", null);
-          }
-        });
+        .isEqualTo(
+            new LinkedHashMap<>(java.util.Map.of("a", List.of(1L, 2L), "c", false)) {
+              {
+                put("b", null);
+              }
+            });
     // DSPy's recursive regex counts braces and knows nothing of strings
     assertThat(LenientJson.firstObject("x {\"a\": \"}\"} y")).contains("{\"a\": \"}");
   }

@@ -15,8 +15,11 @@ class PyRandomTest {
 
   @Test
   void everyDrawEqualsCpythonsForTheSameSeed() throws Exception {
-    JsonNode seeds = new ObjectMapper().readTree(Objects.requireNonNull(
-        getClass().getResourceAsStream("/dspy-goldens/random/random.json")));
+    JsonNode seeds =
+        new ObjectMapper()
+            .readTree(
+                Objects.requireNonNull(
+                    getClass().getResourceAsStream("/dspy-goldens/random/random.json")));
     int checked = 0;
     for (JsonNode s : seeds) {
       var rng = new PyRandom(s.get("seed").bigIntegerValue());
@@ -24,21 +27,30 @@ class PyRandomTest {
         String what = s.get("seed") + " " + step;
         switch (step.get(0).asText()) {
           case "random" -> {
-            for (JsonNode x : step.get(1)) assertThat(rng.random()).as(what).isEqualTo(x.asDouble());
+            for (JsonNode x : step.get(1))
+              assertThat(rng.random()).as(what).isEqualTo(x.asDouble());
           }
-          case "randint" -> assertThat(rng.randint(step.get(1).get(0).asInt(), step.get(1).get(1).asInt()))
-              .as(what).isEqualTo(step.get(2).asInt());
+          case "randint" ->
+              assertThat(rng.randint(step.get(1).get(0).asInt(), step.get(1).get(1).asInt()))
+                  .as(what)
+                  .isEqualTo(step.get(2).asInt());
           case "shuffle" -> {
-            List<Integer> xs = new ArrayList<>(IntStream.range(0, step.get(1).asInt()).boxed().toList());
+            List<Integer> xs =
+                new ArrayList<>(IntStream.range(0, step.get(1).asInt()).boxed().toList());
             rng.shuffle(xs);
             assertThat(xs).as(what).isEqualTo(ints(step.get(2)));
           }
           case "sample" -> {
-            List<Integer> population = IntStream.range(0, step.get(1).get(0).asInt()).boxed().toList();
-            assertThat(rng.sample(population, step.get(1).get(1).asInt())).as(what).isEqualTo(ints(step.get(2)));
+            List<Integer> population =
+                IntStream.range(0, step.get(1).get(0).asInt()).boxed().toList();
+            assertThat(rng.sample(population, step.get(1).get(1).asInt()))
+                .as(what)
+                .isEqualTo(ints(step.get(2)));
           }
-          case "choice" -> assertThat(rng.choice(IntStream.range(0, step.get(1).asInt()).boxed().toList()))
-              .as(what).isEqualTo(step.get(2).asInt());
+          case "choice" ->
+              assertThat(rng.choice(IntStream.range(0, step.get(1).asInt()).boxed().toList()))
+                  .as(what)
+                  .isEqualTo(step.get(2).asInt());
           default -> throw new IllegalStateException("unknown step " + step);
         }
         checked++;

@@ -22,31 +22,36 @@ class FieldStreamTest {
 
   private static FieldStream stream(String path) {
     var adapter = new ChatAdapter();
-    return new FieldStream(choice -> adapter.fieldSplitter(SIGNATURE, Set.of("answer")).orElse(null), path);
+    return new FieldStream(
+        choice -> adapter.fieldSplitter(SIGNATURE, Set.of("answer")).orElse(null), path);
   }
 
   @Test
   void chunksCarryThePathAndTheirChoiceFromTheStart() {
     var fields = stream("/qa");
-    var events = Flux.just(
-            LmChunk.of(0, "[[ ## answer ## ]]\nfo", null, null, null),
-            LmChunk.of(2, "[[ ## answer ## ]]\nba", null, null, null),
-            LmChunk.of(0, "ur", null, "stop", null),
-            LmChunk.of(2, "r", null, "length", null),
-            LmChunk.ofUsage(new Usage(3, 4, 7)))
-        .concatMapIterable(fields::accept)
-        .concatWith(Flux.defer(() -> Flux.fromIterable(fields.finish())))
-        .collectList().block();
+    var events =
+        Flux.just(
+                LmChunk.of(0, "[[ ## answer ## ]]\nfo", null, null, null),
+                LmChunk.of(2, "[[ ## answer ## ]]\nba", null, null, null),
+                LmChunk.of(0, "ur", null, "stop", null),
+                LmChunk.of(2, "r", null, "length", null),
+                LmChunk.ofUsage(new Usage(3, 4, 7)))
+            .concatMapIterable(fields::accept)
+            .concatWith(Flux.defer(() -> Flux.fromIterable(fields.finish())))
+            .collectList()
+            .block();
 
-    assertThat(events).containsExactly(
-        new FieldChunk("answer", "fo", false, "/qa", 0),
-        new FieldChunk("answer", "ba", false, "/qa", 2),
-        new FieldChunk("answer", "ur", false, "/qa", 0),
-        new FieldChunk("answer", "r", false, "/qa", 2),
-        new FieldChunk("answer", "", true, "/qa", 0),
-        new FieldChunk("answer", "", true, "/qa", 2));
+    assertThat(events)
+        .containsExactly(
+            new FieldChunk("answer", "fo", false, "/qa", 0),
+            new FieldChunk("answer", "ba", false, "/qa", 2),
+            new FieldChunk("answer", "ur", false, "/qa", 0),
+            new FieldChunk("answer", "r", false, "/qa", 2),
+            new FieldChunk("answer", "", true, "/qa", 0),
+            new FieldChunk("answer", "", true, "/qa", 2));
     var response = fields.response();
-    assertThat(response.texts()).as("ChunkAccumulator: a choice that sent nothing is \"\"")
+    assertThat(response.texts())
+        .as("ChunkAccumulator: a choice that sent nothing is \"\"")
         .containsExactly("[[ ## answer ## ]]\nfour", "", "[[ ## answer ## ]]\nbar");
     assertThat(response.finishReason()).contains("stop");
     assertThat(response.usage()).isEqualTo(new Usage(3, 4, 7));
@@ -82,18 +87,25 @@ class FieldStreamTest {
     var first = fields.accept(LmChunk.ofText("[[ ## answer ## ]]\nfour"));
     assertThat(first.spliterator().estimateSize()).isEqualTo(1);
 
-    assertThatThrownBy(() -> fields.accept(LmChunk.ofText(" more"))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> fields.accept(LmChunk.ofText(" more")))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void oneDeltaMayCompleteSeveralChunks() {
     var adapter = new ChatAdapter();
     var signature = Signature.parse("question -> reasoning, answer");
-    var fields = new FieldStream(choice -> adapter.fieldSplitter(signature, Set.of("reasoning", "answer")).orElse(null), "");
+    var fields =
+        new FieldStream(
+            choice -> adapter.fieldSplitter(signature, Set.of("reasoning", "answer")).orElse(null),
+            "");
     List<StreamEvent> events = new ArrayList<>();
-    fields.accept(LmChunk.ofText("[[ ## reasoning ## ]]\nR\n[[ ## answer ## ]]\nA")).forEach(events::add);
+    fields
+        .accept(LmChunk.ofText("[[ ## reasoning ## ]]\nR\n[[ ## answer ## ]]\nA"))
+        .forEach(events::add);
 
-    assertThat(events).containsExactly(
-        new FieldChunk("reasoning", "R", true), new FieldChunk("answer", "A", false));
+    assertThat(events)
+        .containsExactly(
+            new FieldChunk("reasoning", "R", true), new FieldChunk("answer", "A", false));
   }
 }

@@ -60,18 +60,25 @@ class ReActBehaviourTest {
 
   @Test
   void badArgumentsBecomeDspysObservationAndTheAgentGoesOn() {
-    DummyLM lm = DummyLM.of(List.of(
-        step("divide", "divide", Map.of("numerator", "x", "denominator", 2)),
-        step("unknown arg", "lookup_population", Map.of("town", "Paris")),
-        step("missing arg", "lookup_population", Map.of()),
-        step("done", "finish", Map.of()),
-        extract("A")));
+    DummyLM lm =
+        DummyLM.of(
+            List.of(
+                step("divide", "divide", Map.of("numerator", "x", "denominator", 2)),
+                step("unknown arg", "lookup_population", Map.of("town", "Paris")),
+                step("missing arg", "lookup_population", Map.of()),
+                step("done", "finish", Map.of()),
+                extract("A")));
     Prediction p = run(ReAct.of("question -> answer", List.of(LOOKUP_POPULATION, DIVIDE)), lm);
 
-    assertThat(trajectory(p)).containsEntry("observation_0",
+    assertThat(trajectory(p))
+        .containsEntry(
+            "observation_0",
             "Execution error in divide: Arg numerator is invalid: 'x' is not of type 'number'")
-        .containsEntry("observation_1", "Execution error in lookup_population: Arg town is not in the tool's args.")
-        .containsEntry("observation_2",
+        .containsEntry(
+            "observation_1",
+            "Execution error in lookup_population: Arg town is not in the tool's args.")
+        .containsEntry(
+            "observation_2",
             "Execution error in lookup_population: lookup_population() missing 1 required positional argument: 'city'")
         .containsEntry("observation_3", "Completed.");
     assertThat(p.get("answer")).isEqualTo("A");
@@ -79,19 +86,32 @@ class ReActBehaviourTest {
 
   @Test
   void aToolExceptionBecomesTheObservation() {
-    Tool failing = Tool.of("lookup_population", "Look up.", CityArgs.class, a -> {
-      throw new IllegalStateException("no such city: " + a.city());
-    });
-    DummyLM lm = DummyLM.of(List.of(step("t", "lookup_population", Map.of("city", "Rome")),
-        step("done", "finish", Map.of()), extract("A")));
+    Tool failing =
+        Tool.of(
+            "lookup_population",
+            "Look up.",
+            CityArgs.class,
+            a -> {
+              throw new IllegalStateException("no such city: " + a.city());
+            });
+    DummyLM lm =
+        DummyLM.of(
+            List.of(
+                step("t", "lookup_population", Map.of("city", "Rome")),
+                step("done", "finish", Map.of()),
+                extract("A")));
     Prediction p = run(ReAct.of("question -> answer", List.of(failing)), lm);
-    assertThat(trajectory(p)).containsEntry("observation_0", "Execution error in lookup_population: no such city: Rome");
+    assertThat(trajectory(p))
+        .containsEntry("observation_0", "Execution error in lookup_population: no such city: Rome");
   }
 
   @Test
   void anAnswerNamingNoToolEndsTheTrajectoryAndTheExtractStepRuns() {
     // The ChatAdapter cannot parse "teleport" as one of the tools; the JSON fallback cannot either.
-    DummyLM lm = DummyLM.of(List.of(step("t", "teleport", Map.of()), step("t", "teleport", Map.of()), extract("A")));
+    DummyLM lm =
+        DummyLM.of(
+            List.of(
+                step("t", "teleport", Map.of()), step("t", "teleport", Map.of()), extract("A")));
     Prediction p = run(ReAct.of("question -> answer", List.of(LOOKUP_POPULATION)), lm);
     assertThat(trajectory(p)).isEmpty();
     assertThat(p.get("answer")).isEqualTo("A");
@@ -100,24 +120,51 @@ class ReActBehaviourTest {
 
   @Test
   void streamingShowsEachToolCallAndObservationThenTheExtractChunksThenDone() {
-    DummyLM lm = DummyLM.of(List.of(step("t", "lookup_population", Map.of("city", "Paris")),
-        step("done", "finish", Map.of()), extract("About four")));
-    List<StreamEvent> events = ReAct.of("question -> answer", List.of(LOOKUP_POPULATION))
-        .stream(Map.of("question", "q?")).contextWrite(Dspy.withLm(lm)).collectList().block(WAIT);
+    DummyLM lm =
+        DummyLM.of(
+            List.of(
+                step("t", "lookup_population", Map.of("city", "Paris")),
+                step("done", "finish", Map.of()),
+                extract("About four")));
+    List<StreamEvent> events =
+        ReAct.of("question -> answer", List.of(LOOKUP_POPULATION)).stream(Map.of("question", "q?"))
+            .contextWrite(Dspy.withLm(lm))
+            .collectList()
+            .block(WAIT);
 
-    var statuses = events.stream().filter(e -> e instanceof StreamEvent.Status)
-        .map(e -> ((StreamEvent.Status) e).message()).toList();
-    assertThat(statuses).containsExactly(
-        "Calling tool lookup_population with {\"city\": \"Paris\"}", "Tool lookup_population returned: 2102650",
-        "Calling tool finish with {}", "Tool finish returned: Completed.");
-    var chunks = events.stream().filter(e -> e instanceof StreamEvent.FieldChunk).map(e -> (StreamEvent.FieldChunk) e)
-        .toList();
-    assertThat(chunks).isNotEmpty().allSatisfy(c -> assertThat(c.field()).isIn("reasoning", "answer"));
-    assertThat(String.join("", chunks.stream().filter(c -> c.field().equals("answer")).map(StreamEvent.FieldChunk::text)
-        .toList())).isEqualTo("About four");
-    assertThat(events.get(events.size() - 1)).isInstanceOfSatisfying(StreamEvent.Done.class,
-        d -> assertThat(d.prediction().get("answer")).isEqualTo("About four"));
-    int lastStatus = events.indexOf(events.stream().filter(e -> e instanceof StreamEvent.Status).reduce((a, b) -> b).get());
+    var statuses =
+        events.stream()
+            .filter(e -> e instanceof StreamEvent.Status)
+            .map(e -> ((StreamEvent.Status) e).message())
+            .toList();
+    assertThat(statuses)
+        .containsExactly(
+            "Calling tool lookup_population with {\"city\": \"Paris\"}",
+                "Tool lookup_population returned: 2102650",
+            "Calling tool finish with {}", "Tool finish returned: Completed.");
+    var chunks =
+        events.stream()
+            .filter(e -> e instanceof StreamEvent.FieldChunk)
+            .map(e -> (StreamEvent.FieldChunk) e)
+            .toList();
+    assertThat(chunks)
+        .isNotEmpty()
+        .allSatisfy(c -> assertThat(c.field()).isIn("reasoning", "answer"));
+    assertThat(
+            String.join(
+                "",
+                chunks.stream()
+                    .filter(c -> c.field().equals("answer"))
+                    .map(StreamEvent.FieldChunk::text)
+                    .toList()))
+        .isEqualTo("About four");
+    assertThat(events.get(events.size() - 1))
+        .isInstanceOfSatisfying(
+            StreamEvent.Done.class,
+            d -> assertThat(d.prediction().get("answer")).isEqualTo("About four"));
+    int lastStatus =
+        events.indexOf(
+            events.stream().filter(e -> e instanceof StreamEvent.Status).reduce((a, b) -> b).get());
     assertThat(events.indexOf(chunks.get(0))).isGreaterThan(lastStatus);
   }
 
@@ -125,12 +172,26 @@ class ReActBehaviourTest {
   void cancellingDuringAToolCancelsItAndNoFurtherLmCallIsMade() {
     var started = new AtomicInteger();
     var cancelled = new AtomicInteger();
-    Tool hanging = Tool.of("lookup_population", "Look up.", CityArgs.class,
-        a -> Mono.never().doOnSubscribe(s -> started.incrementAndGet()).doOnCancel(cancelled::incrementAndGet));
-    DummyLM lm = DummyLM.of(List.of(step("t", "lookup_population", Map.of("city", "Paris")),
-        step("done", "finish", Map.of()), extract("A")));
-    Disposable run = ReAct.of("question -> answer", List.of(hanging)).call(Map.of("question", "q?"))
-        .contextWrite(Dspy.withLm(lm)).subscribe();
+    Tool hanging =
+        Tool.of(
+            "lookup_population",
+            "Look up.",
+            CityArgs.class,
+            a ->
+                Mono.never()
+                    .doOnSubscribe(s -> started.incrementAndGet())
+                    .doOnCancel(cancelled::incrementAndGet));
+    DummyLM lm =
+        DummyLM.of(
+            List.of(
+                step("t", "lookup_population", Map.of("city", "Paris")),
+                step("done", "finish", Map.of()),
+                extract("A")));
+    Disposable run =
+        ReAct.of("question -> answer", List.of(hanging))
+            .call(Map.of("question", "q?"))
+            .contextWrite(Dspy.withLm(lm))
+            .subscribe();
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (started.get() == 0 && System.nanoTime() < deadline) Thread.onSpinWait();
     run.dispose();
@@ -141,22 +202,35 @@ class ReActBehaviourTest {
   @Test
   void aBlockingToolRunsOffTheCallersThreadAndAMonoToolKeepsItsThread() {
     var blockingThread = new AtomicReference<String>();
-    Tool blocking = Tool.of("slow", "Sleeps.", CityArgs.class, a -> {
-      blockingThread.set(Thread.currentThread().getName());
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return "slept";
-    });
+    Tool blocking =
+        Tool.of(
+            "slow",
+            "Sleeps.",
+            CityArgs.class,
+            a -> {
+              blockingThread.set(Thread.currentThread().getName());
+              try {
+                Thread.sleep(20);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return "slept";
+            });
     var single = Schedulers.newSingle("tool-owned");
     try {
-      Tool reactive = Tool.of("fast", "Answers on its own thread.", CityArgs.class,
-          a -> Mono.fromCallable(() -> "fast").subscribeOn(single));
+      Tool reactive =
+          Tool.of(
+              "fast",
+              "Answers on its own thread.",
+              CityArgs.class,
+              a -> Mono.fromCallable(() -> "fast").subscribeOn(single));
       assertThat(blocking.call(Map.of("city", "x")).block(WAIT)).isEqualTo("slept");
       assertThat(blockingThread.get()).startsWith("boundedElastic-");
-      assertThat(reactive.call(Map.of("city", "x")).map(v -> Thread.currentThread().getName()).block(WAIT))
+      assertThat(
+              reactive
+                  .call(Map.of("city", "x"))
+                  .map(v -> Thread.currentThread().getName())
+                  .block(WAIT))
           .startsWith("tool-owned");
     } finally {
       single.dispose();
@@ -165,30 +239,52 @@ class ReActBehaviourTest {
 
   @Test
   void aToolSeesTheCallersReactorContext() {
-    Tool whoami = Tool.of("whoami", "Who is asking.", CityArgs.class,
-        a -> Mono.deferContextual(ctx -> Mono.just(Helicone.current(ctx).userId().orElse("nobody"))));
-    DummyLM lm = DummyLM.of(List.of(step("t", "whoami", Map.of("city", "x")), step("done", "finish", Map.of()),
-        extract("A")));
-    Prediction p = ReAct.of("question -> answer", List.of(whoami)).call(Map.of("question", "q?"))
-        .contextWrite(Dspy.withLm(lm)).contextWrite(Helicone.user("user-42")).block(WAIT);
+    Tool whoami =
+        Tool.of(
+            "whoami",
+            "Who is asking.",
+            CityArgs.class,
+            a ->
+                Mono.deferContextual(
+                    ctx -> Mono.just(Helicone.current(ctx).userId().orElse("nobody"))));
+    DummyLM lm =
+        DummyLM.of(
+            List.of(
+                step("t", "whoami", Map.of("city", "x")),
+                step("done", "finish", Map.of()),
+                extract("A")));
+    Prediction p =
+        ReAct.of("question -> answer", List.of(whoami))
+            .call(Map.of("question", "q?"))
+            .contextWrite(Dspy.withLm(lm))
+            .contextWrite(Helicone.user("user-42"))
+            .block(WAIT);
     assertThat(trajectory(p)).containsEntry("observation_0", "user-42");
   }
 
   @Test
-  void aReActOptimizedAndSavedByPythonLoadsAndSendsDspysPrompts(@TempDir Path dir) throws Exception {
+  void aReActOptimizedAndSavedByPythonLoadsAndSendsDspysPrompts(@TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("saved_react.json");
     try (var in = getClass().getResourceAsStream("/dspy-goldens/react/saved_react.json")) {
       Files.copy(in, file);
     }
     var golden = ReActGoldenTest.golden("two_tools.json");
-    ReAct agent = ReAct.of("question -> answer", List.of(LOOKUP_POPULATION, DIVIDE)).withMaxIters(5);
+    ReAct agent =
+        ReAct.of("question -> answer", List.of(LOOKUP_POPULATION, DIVIDE)).withMaxIters(5);
     agent.load(file);
     DummyLM lm = ReActGoldenTest.scripted(golden.get("script"));
-    agent.call(Map.of("question", golden.get("question").asText())).contextWrite(Dspy.withLm(lm)).block(WAIT);
+    agent
+        .call(Map.of("question", golden.get("question").asText()))
+        .contextWrite(Dspy.withLm(lm))
+        .block(WAIT);
 
-    assertThat(ReActGoldenTest.prompts(lm)).isEqualTo(JSON.convertValue(
-        ReActGoldenTest.golden("saved_react_prompts.json"), new com.fasterxml.jackson.core.type.TypeReference<
-            List<List<Map<String, String>>>>() {}));
+    assertThat(ReActGoldenTest.prompts(lm))
+        .isEqualTo(
+            JSON.convertValue(
+                ReActGoldenTest.golden("saved_react_prompts.json"),
+                new com.fasterxml.jackson.core.type.TypeReference<
+                    List<List<Map<String, String>>>>() {}));
     assertThat(agent.unregisteredTools()).isEmpty();
   }
 
@@ -198,19 +294,23 @@ class ReActBehaviourTest {
     try (var in = getClass().getResourceAsStream("/dspy-goldens/react/saved_react.json")) {
       Files.copy(in, file);
     }
-    ReAct agent = ReAct.of("question -> answer", List.of(LOOKUP_POPULATION));   // no divide in Java
+    ReAct agent = ReAct.of("question -> answer", List.of(LOOKUP_POPULATION)); // no divide in Java
     agent.load(file);
     assertThat(agent.unregisteredTools()).containsExactly("divide");
   }
 
   @Test
   void maxItersFromTheInputsOverridesTheDefault() {
-    DummyLM lm = DummyLM.of(List.of(step("t", "lookup_population", Map.of("city", "Paris")), extract("A")));
+    DummyLM lm =
+        DummyLM.of(List.of(step("t", "lookup_population", Map.of("city", "Paris")), extract("A")));
     var inputs = new LinkedHashMap<String, Object>();
     inputs.put("question", "q?");
     inputs.put("max_iters", 1);
-    Prediction p = ReAct.of("question -> answer", List.of(LOOKUP_POPULATION)).call(inputs)
-        .contextWrite(Dspy.withLm(lm)).block(WAIT);
+    Prediction p =
+        ReAct.of("question -> answer", List.of(LOOKUP_POPULATION))
+            .call(inputs)
+            .contextWrite(Dspy.withLm(lm))
+            .block(WAIT);
     assertThat(new ArrayList<>(trajectory(p).keySet()))
         .containsExactly("thought_0", "tool_name_0", "tool_args_0", "observation_0");
     List<LmRequest> requests = lm.requests();

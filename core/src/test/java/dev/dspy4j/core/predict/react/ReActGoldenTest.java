@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * ReAct against real DSPy's ReAct run with its DummyLM (tools/dspy-goldens/gen_react.py): the same
- * prompts for a 3-tool-call trajectory and the extract step, byte for byte, and the same prediction.
+ * prompts for a 3-tool-call trajectory and the extract step, byte for byte, and the same
+ * prediction.
  */
 class ReActGoldenTest {
 
@@ -30,14 +31,23 @@ class ReActGoldenTest {
 
   record DivideArgs(double numerator, double denominator) {}
 
-  static final Tool LOOKUP_POPULATION = Tool.of("lookup_population", "Look up the population of a city, in people.",
-      CityArgs.class, args -> Map.of("Paris", 2102650, "Lyon", 522250).get(args.city()));
-  static final Tool DIVIDE = Tool.of("divide", "Divide two numbers.", DivideArgs.class,
-      args -> args.numerator() / args.denominator());
+  static final Tool LOOKUP_POPULATION =
+      Tool.of(
+          "lookup_population",
+          "Look up the population of a city, in people.",
+          CityArgs.class,
+          args -> Map.of("Paris", 2102650, "Lyon", 522250).get(args.city()));
+  static final Tool DIVIDE =
+      Tool.of(
+          "divide",
+          "Divide two numbers.",
+          DivideArgs.class,
+          args -> args.numerator() / args.denominator());
 
   static JsonNode golden(String file) throws Exception {
-    return JSON.readTree(Objects.requireNonNull(
-        ReActGoldenTest.class.getResourceAsStream("/dspy-goldens/react/" + file)));
+    return JSON.readTree(
+        Objects.requireNonNull(
+            ReActGoldenTest.class.getResourceAsStream("/dspy-goldens/react/" + file)));
   }
 
   static List<List<Map<String, String>>> prompts(DummyLM lm) {
@@ -58,38 +68,57 @@ class ReActGoldenTest {
   void aThreeStepTrajectoryWithTwoToolsSendsDspysPromptsAndPredictsAsDspy() throws Exception {
     JsonNode g = golden("two_tools.json");
     DummyLM lm = scripted(g.get("script"));
-    ReAct agent = ReAct.of("question -> answer", List.of(LOOKUP_POPULATION, DIVIDE)).withMaxIters(5);
+    ReAct agent =
+        ReAct.of("question -> answer", List.of(LOOKUP_POPULATION, DIVIDE)).withMaxIters(5);
 
-    Prediction p = agent.call(Map.of("question", g.get("question").asText())).contextWrite(Dspy.withLm(lm)).block();
+    Prediction p =
+        agent
+            .call(Map.of("question", g.get("question").asText()))
+            .contextWrite(Dspy.withLm(lm))
+            .block();
 
-    assertThat(prompts(lm)).isEqualTo(JSON.convertValue(g.get("prompts"), new TypeReference<>() {}));
+    assertThat(prompts(lm))
+        .isEqualTo(JSON.convertValue(g.get("prompts"), new TypeReference<>() {}));
     assertThat(JSON.readTree(JSON.writeValueAsString(p.fields()))).isEqualTo(g.get("prediction"));
-    assertThat(List.copyOf(p.fields().keySet())).containsExactly("trajectory", "reasoning", "answer");
+    assertThat(List.copyOf(p.fields().keySet()))
+        .containsExactly("trajectory", "reasoning", "answer");
   }
 
   @Test
   void theToolsPrintAsDspyPrintsThem() throws Exception {
     ReAct agent = ReAct.of("question -> answer", List.of(LOOKUP_POPULATION, DIVIDE));
     assertThat(agent.tools().values().stream().map(Tool::toString).toList())
-        .isEqualTo(JSON.convertValue(golden("two_tools.json").get("tool_strings"), new TypeReference<List<String>>() {}));
+        .isEqualTo(
+            JSON.convertValue(
+                golden("two_tools.json").get("tool_strings"),
+                new TypeReference<List<String>>() {}));
   }
 
   @Test
   void namedPredictorsAreDspys() throws Exception {
     ReAct agent = ReAct.of("question -> answer", List.of(LOOKUP_POPULATION, DIVIDE));
     assertThat(List.copyOf(agent.namedPredictors().keySet()))
-        .isEqualTo(JSON.convertValue(golden("two_tools.json").get("named_predictors"), new TypeReference<List<String>>() {}));
+        .isEqualTo(
+            JSON.convertValue(
+                golden("two_tools.json").get("named_predictors"),
+                new TypeReference<List<String>>() {}));
   }
 
   @Test
   void afterMaxItersTheExtractStepRunsOnTheTrajectorySoFar() throws Exception {
     JsonNode g = golden("max_iters.json");
     DummyLM lm = scripted(g.get("script"));
-    ReAct agent = ReAct.of("question -> answer", List.of(LOOKUP_POPULATION, DIVIDE)).withMaxIters(2);
+    ReAct agent =
+        ReAct.of("question -> answer", List.of(LOOKUP_POPULATION, DIVIDE)).withMaxIters(2);
 
-    Prediction p = agent.call(Map.of("question", g.get("question").asText())).contextWrite(Dspy.withLm(lm)).block();
+    Prediction p =
+        agent
+            .call(Map.of("question", g.get("question").asText()))
+            .contextWrite(Dspy.withLm(lm))
+            .block();
 
-    assertThat(prompts(lm)).isEqualTo(JSON.convertValue(g.get("prompts"), new TypeReference<>() {}));
+    assertThat(prompts(lm))
+        .isEqualTo(JSON.convertValue(g.get("prompts"), new TypeReference<>() {}));
     assertThat(JSON.readTree(JSON.writeValueAsString(p.fields()))).isEqualTo(g.get("prediction"));
   }
 }

@@ -1,12 +1,11 @@
 package dev.dspy4j.core.ratelimit.internal;
 
-import dev.dspy4j.core.http.Headers;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.RateLimitException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -21,10 +20,13 @@ class ConcurrencyGateTest {
   private final List<Grant> granted = new CopyOnWriteArrayList<>();
   private final List<Grant> discarded = new CopyOnWriteArrayList<>();
 
-  private ConcurrencyGate<Grant> gate(int maxConcurrent, double requestsPerSecond, long tokensPerMinute) {
-    return new ConcurrencyGate<>(maxConcurrent,
+  private ConcurrencyGate<Grant> gate(
+      int maxConcurrent, double requestsPerSecond, long tokensPerMinute) {
+    return new ConcurrencyGate<>(
+        maxConcurrent,
         new Pacing(requestsPerSecond, true, 0.5, 0.1, 0.1, Duration.ofSeconds(30)),
-        new TokenBucket(tokensPerMinute, clock.now(TimeUnit.MILLISECONDS)), clock,
+        new TokenBucket(tokensPerMinute, clock.now(TimeUnit.MILLISECONDS)),
+        clock,
         new ConcurrencyGate.Permits<>() {
           @Override
           public Grant create(long sequence, long reservedTokens) {
@@ -65,7 +67,9 @@ class ConcurrencyGateTest {
     assertThat(gate.state().pending()).isEqualTo(1);
 
     gate.released(1, 0);
-    assertThat(granted).extracting(Grant::sequence).containsExactly(1L, 2L); // the third caller got sequence 2
+    assertThat(granted)
+        .extracting(Grant::sequence)
+        .containsExactly(1L, 2L); // the third caller got sequence 2
     assertThat(discarded).isEmpty();
   }
 

@@ -1,8 +1,8 @@
 package dev.dspy4j.core.ratelimit.internal;
 
-import dev.dspy4j.core.http.Headers;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.RateLimitException;
 import java.time.Duration;
 import java.util.Map;
@@ -76,10 +76,14 @@ class PacingTest {
   @Test
   void aLowRemainingBudgetSlowsDownAndAnExhaustedOnePausesUntilItsReset() {
     var pacing = adaptive(0);
-    assertThat(pacing.budgetHeaders(1, 1, Headers.of(Map.of("Helicone-RateLimit-Remaining", "500")), 0, 8)).isFalse();
+    assertThat(
+            pacing.budgetHeaders(
+                1, 1, Headers.of(Map.of("Helicone-RateLimit-Remaining", "500")), 0, 8))
+        .isFalse();
     assertThat(pacing.pace()).isEqualTo(1.0);
 
-    var exhausted = Headers.of(Map.of("helicone-ratelimit-remaining", "0", "Helicone-RateLimit-Reset", "3"));
+    var exhausted =
+        Headers.of(Map.of("helicone-ratelimit-remaining", "0", "Helicone-RateLimit-Reset", "3"));
     assertThat(pacing.budgetHeaders(2, 2, exhausted, 1_000, 8)).isTrue();
     assertThat(pacing.pace()).isEqualTo(0.5);
     assertThat(pacing.pausedFor(1_000)).isEqualTo(3_000);
@@ -93,7 +97,10 @@ class PacingTest {
   void aFixedPacingIgnores429sAndHeaders() {
     var pacing = new Pacing(10, false, 0.5, 0.1, 0.2, Duration.ofSeconds(10));
     pacing.rateLimited(1, 1, tooMany(Duration.ofSeconds(5)), 0);
-    assertThat(pacing.budgetHeaders(2, 2, Headers.of(Map.of("Helicone-RateLimit-Remaining", "0")), 0, 8)).isFalse();
+    assertThat(
+            pacing.budgetHeaders(
+                2, 2, Headers.of(Map.of("Helicone-RateLimit-Remaining", "0")), 0, 8))
+        .isFalse();
     pacing.succeeded(3, 3, Headers.empty(), 0, 8);
     assertThat(pacing.pace()).isEqualTo(1.0);
     assertThat(pacing.pausedFor(0)).isZero();

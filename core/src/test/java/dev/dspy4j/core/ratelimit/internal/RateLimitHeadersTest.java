@@ -23,8 +23,18 @@ class RateLimitHeadersTest {
 
   @Test
   void heliconeHeadersWinAndNamesIgnoreCase() {
-    var budget = RateLimitHeaders.parse(Headers.of(Map.of("HELICONE-RATELIMIT-REMAINING", "4", "helicone-ratelimit-limit",
-        "1000", "x-ratelimit-remaining-requests", "900", "Helicone-RateLimit-Reset", "30")));
+    var budget =
+        RateLimitHeaders.parse(
+            Headers.of(
+                Map.of(
+                    "HELICONE-RATELIMIT-REMAINING",
+                    "4",
+                    "helicone-ratelimit-limit",
+                    "1000",
+                    "x-ratelimit-remaining-requests",
+                    "900",
+                    "Helicone-RateLimit-Reset",
+                    "30")));
 
     assertThat(budget.remainingRequests()).hasValue(4);
     assertThat(budget.limitRequests()).hasValue(1000);
@@ -34,21 +44,26 @@ class RateLimitHeadersTest {
   }
 
   /**
-   * The one reading of {@code Helicone-RateLimit-Reset}, pinned: Helicone documents it as the seconds
-   * until the window resets, so it is a delay whatever its size (never an epoch timestamp), fractions
-   * are kept to the millisecond, and the limiter and {@code HeliconeMetadata} read the same value.
+   * The one reading of {@code Helicone-RateLimit-Reset}, pinned: Helicone documents it as the
+   * seconds until the window resets, so it is a delay whatever its size (never an epoch timestamp),
+   * fractions are kept to the millisecond, and the limiter and {@code HeliconeMetadata} read the
+   * same value.
    */
   @Test
   void heliconeResetIsSecondsUntilTheWindowResets() {
-    Headers h = Headers.of(Map.of("Helicone-RateLimit-Remaining", "0", "helicone-ratelimit-reset", "1800000012"));
+    Headers h =
+        Headers.of(
+            Map.of("Helicone-RateLimit-Remaining", "0", "helicone-ratelimit-reset", "1800000012"));
 
     assertThat(RateLimitHeaders.parse(h).reset()).contains(Duration.ofSeconds(1_800_000_012L));
     assertThat(RateLimitHeaders.parse(h).exhausted()).isTrue();
-    assertThat(HeliconeMetadata.from(h).rateLimit().orElseThrow().resetSeconds()).hasValue(1_800_000_012L);
+    assertThat(HeliconeMetadata.from(h).rateLimit().orElseThrow().resetSeconds())
+        .hasValue(1_800_000_012L);
 
     Headers fraction = Headers.of("Helicone-RateLimit-Reset", "2.5");
     assertThat(RateLimitHeaders.heliconeReset(fraction)).contains(Duration.ofMillis(2500));
-    assertThat(HeliconeMetadata.from(fraction).rateLimit().orElseThrow().resetSeconds()).hasValue(3);
+    assertThat(HeliconeMetadata.from(fraction).rateLimit().orElseThrow().resetSeconds())
+        .hasValue(3);
 
     for (String unreadable : new String[] {"-1", "soon", "NaN", "Infinity", ""}) {
       Headers bad = Headers.of("Helicone-RateLimit-Reset", unreadable);
@@ -59,7 +74,8 @@ class RateLimitHeadersTest {
 
   @Test
   void limitAndRemainingAreReadTheSameWayByTheLimiterAndTheMetadata() {
-    Headers h = Headers.of("HELICONE-RATELIMIT-LIMIT", " 1000 ", "Helicone-RateLimit-Remaining", "12.0");
+    Headers h =
+        Headers.of("HELICONE-RATELIMIT-LIMIT", " 1000 ", "Helicone-RateLimit-Remaining", "12.0");
 
     var budget = RateLimitHeaders.parse(h);
     var status = HeliconeMetadata.from(h).rateLimit().orElseThrow();
@@ -72,7 +88,8 @@ class RateLimitHeadersTest {
 
   @Test
   void unreadableValuesAreNoSignal() {
-    var budget = RateLimitHeaders.parse(Headers.of(Map.of("x-ratelimit-remaining-requests", "lots")));
+    var budget =
+        RateLimitHeaders.parse(Headers.of(Map.of("x-ratelimit-remaining-requests", "lots")));
 
     assertThat(budget.isEmpty()).isTrue();
     assertThat(budget.low(8)).isFalse();

@@ -23,14 +23,16 @@ class TokenBucketTest {
     assertThat(bucket.reserve(600)).isEqualTo(600);
 
     assertThat(bucket.millisUntilAvailable(0, 60, 1.0)).isEqualTo(6_000);
-    assertThat(bucket.millisUntilAvailable(0, 60, 0.5)).isEqualTo(12_000); // half pace, half the refill
+    assertThat(bucket.millisUntilAvailable(0, 60, 0.5))
+        .isEqualTo(12_000); // half pace, half the refill
     assertThat(bucket.millisUntilAvailable(3_000, 30, 1.0)).isZero(); // 3 s refilled 30 tokens
   }
 
   @Test
   void anEstimateIsCappedAtAMinutesWorthAndAtLeastOneTokenIsNeeded() {
     var bucket = new TokenBucket(100, 0);
-    assertThat(bucket.millisUntilAvailable(0, 5_000, 1.0)).isZero(); // capped at 100, which is there
+    assertThat(bucket.millisUntilAvailable(0, 5_000, 1.0))
+        .isZero(); // capped at 100, which is there
     assertThat(bucket.reserve(5_000)).isEqualTo(100);
     assertThat(bucket.millisUntilAvailable(0, 0, 1.0)).isEqualTo(600); // one token at 100/min
   }

@@ -20,10 +20,19 @@ public final class McpTestServer {
   private McpTestServer() {}
 
   @SuppressWarnings("deprecation") // McpSchema.Tool.builder(): the SDK's test-server API
-  private static AsyncToolSpecification tool(McpJsonMapper json, String name, String description, String schema,
+  private static AsyncToolSpecification tool(
+      McpJsonMapper json,
+      String name,
+      String description,
+      String schema,
       java.util.function.Function<Map<String, Object>, Mono<McpSchema.CallToolResult>> handler) {
     return AsyncToolSpecification.builder()
-        .tool(McpSchema.Tool.builder().name(name).description(description).inputSchema(json, schema).build())
+        .tool(
+            McpSchema.Tool.builder()
+                .name(name)
+                .description(description)
+                .inputSchema(json, schema)
+                .build())
         .callHandler((exchange, request) -> handler.apply(request.arguments()))
         .build();
   }
@@ -41,13 +50,25 @@ public final class McpTestServer {
         .serverInfo("dspy4j-test-server", "1.0.0")
         .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
         .tools(
-            tool(json, "add", "Add two integers.", """
+            tool(
+                json,
+                "add",
+                "Add two integers.",
+                """
                 {"type": "object",
                  "properties": {"a": {"type": "integer", "description": "The first number"},
                                 "b": {"type": "integer", "description": "The second number"}},
                  "required": ["a", "b"]}""",
-                a -> text(String.valueOf(((Number) a.get("a")).longValue() + ((Number) a.get("b")).longValue()))),
-            tool(json, "describe_place", "Say where a city is.", """
+                a ->
+                    text(
+                        String.valueOf(
+                            ((Number) a.get("a")).longValue()
+                                + ((Number) a.get("b")).longValue()))),
+            tool(
+                json,
+                "describe_place",
+                "Say where a city is.",
+                """
                 {"type": "object",
                  "$defs": {"Place": {"type": "object",
                                      "properties": {"city": {"type": "string"}, "country": {"type": "string"}},
@@ -56,15 +77,39 @@ public final class McpTestServer {
                  "required": ["place"]}""",
                 a -> {
                   var place = (Map<String, Object>) a.get("place");
-                  return text(place.get("city") + " is in " + place.getOrDefault("country", "an unknown country"));
+                  return text(
+                      place.get("city")
+                          + " is in "
+                          + place.getOrDefault("country", "an unknown country"));
                 }),
-            tool(json, "two_texts", "Answer with two texts.", "{\"type\": \"object\", \"properties\": {}}",
+            tool(
+                json,
+                "two_texts",
+                "Answer with two texts.",
+                "{\"type\": \"object\", \"properties\": {}}",
                 a -> text("first", "second")),
-            tool(json, "fail", "Always fails.", "{\"type\": \"object\", \"properties\": {}}",
-                a -> Mono.just(McpSchema.CallToolResult.builder().addTextContent("the tool broke").isError(true).build())),
-            tool(json, "hang", "Never answers.", "{\"type\": \"object\", \"properties\": {}}",
+            tool(
+                json,
+                "fail",
+                "Always fails.",
+                "{\"type\": \"object\", \"properties\": {}}",
+                a ->
+                    Mono.just(
+                        McpSchema.CallToolResult.builder()
+                            .addTextContent("the tool broke")
+                            .isError(true)
+                            .build())),
+            tool(
+                json,
+                "hang",
+                "Never answers.",
+                "{\"type\": \"object\", \"properties\": {}}",
                 a -> Mono.never()),
-            tool(json, "die", "The server exits during the call.", "{\"type\": \"object\", \"properties\": {}}",
+            tool(
+                json,
+                "die",
+                "The server exits during the call.",
+                "{\"type\": \"object\", \"properties\": {}}",
                 a -> Mono.fromRunnable(() -> Runtime.getRuntime().halt(3))))
         .build();
     Thread.currentThread().join();

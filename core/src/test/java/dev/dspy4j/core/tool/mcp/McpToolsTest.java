@@ -44,14 +44,16 @@ class McpToolsTest {
   /** A client connected to a freshly started server process. */
   static McpAsyncClient startServer() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    var params = ServerParameters.builder(java)
-        .args("-cp", System.getProperty("java.class.path"), McpTestServer.class.getName())
-        .build();
-    McpAsyncClient c = McpClient.async(new StdioClientTransport(params, McpJsonDefaults.getMapper()))
-        // Long on purpose: a failure well within it is the server going away, not a timeout.
-        .requestTimeout(WAIT)
-        .initializationTimeout(WAIT)
-        .build();
+    var params =
+        ServerParameters.builder(java)
+            .args("-cp", System.getProperty("java.class.path"), McpTestServer.class.getName())
+            .build();
+    McpAsyncClient c =
+        McpClient.async(new StdioClientTransport(params, McpJsonDefaults.getMapper()))
+            // Long on purpose: a failure well within it is the server going away, not a timeout.
+            .requestTimeout(WAIT)
+            .initializationTimeout(WAIT)
+            .build();
     c.initialize().block(WAIT);
     return c;
   }
@@ -68,8 +70,9 @@ class McpToolsTest {
   }
 
   private static JsonNode golden() throws Exception {
-    return JSON.readTree(Objects.requireNonNull(
-        McpToolsTest.class.getResourceAsStream("/dspy-goldens/mcp/react_mcp.json")));
+    return JSON.readTree(
+        Objects.requireNonNull(
+            McpToolsTest.class.getResourceAsStream("/dspy-goldens/mcp/react_mcp.json")));
   }
 
   private static Tool tool(String name) {
@@ -78,7 +81,8 @@ class McpToolsTest {
 
   @Test
   void theServersToolsAreListedAndPrintAsDspyPrintsConvertedMcpTools() throws Exception {
-    assertThat(tools).extracting(Tool::name)
+    assertThat(tools)
+        .extracting(Tool::name)
         .containsExactly("add", "describe_place", "two_texts", "fail", "hang", "die");
     JsonNode g = golden();
     assertThat(tools.subList(0, 2).stream().map(Tool::toString).toList())
@@ -99,31 +103,51 @@ class McpToolsTest {
   @Test
   void badArgumentsAreRejectedBeforeAnyCall() {
     StepVerifier.create(tool("add").call(Map.of("a", "two", "b", 1)))
-        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(ToolArgumentException.class)
-            .hasMessageStartingWith("Arg a is invalid:"))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(ToolArgumentException.class)
+                    .hasMessageStartingWith("Arg a is invalid:"))
         .verify(WAIT);
     StepVerifier.create(tool("add").call(Map.of("c", 1)))
-        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(ToolArgumentException.class)
-            .hasMessage("Arg c is not in the tool's args."))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(ToolArgumentException.class)
+                    .hasMessage("Arg c is not in the tool's args."))
         .verify(WAIT);
   }
 
   @Test
   void aToolErrorReportedByTheServerIsATypedErrorWithDspysMessage() {
     StepVerifier.create(tool("fail").call(Map.of()))
-        .expectErrorSatisfies(e -> {
-          assertThat(e).isInstanceOf(McpToolException.class).hasMessage("Failed to call a MCP tool: the tool broke");
-          assertThat(((McpToolException) e).kind()).isEqualTo(McpToolException.Kind.TOOL_ERROR);
-          assertThat(((McpToolException) e).toolName()).isEqualTo("fail");
-        })
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e)
+                  .isInstanceOf(McpToolException.class)
+                  .hasMessage("Failed to call a MCP tool: the tool broke");
+              assertThat(((McpToolException) e).kind()).isEqualTo(McpToolException.Kind.TOOL_ERROR);
+              assertThat(((McpToolException) e).toolName()).isEqualTo("fail");
+            })
         .verify(WAIT);
   }
 
-  /** The server process the client {@code startServer} made last started (the newest McpTestServer child). */
+  /**
+   * The server process the client {@code startServer} made last started (the newest McpTestServer
+   * child).
+   */
   private static ProcessHandle newestServerProcess() {
-    return ProcessHandle.current().children()
-        .filter(p -> p.info().arguments().map(a -> List.of(a).contains(McpTestServer.class.getName())).orElse(false))
-        .max(java.util.Comparator.comparing(p -> p.info().startInstant().orElse(java.time.Instant.EPOCH)))
+    return ProcessHandle.current()
+        .children()
+        .filter(
+            p ->
+                p.info()
+                    .arguments()
+                    .map(a -> List.of(a).contains(McpTestServer.class.getName()))
+                    .orElse(false))
+        .max(
+            java.util.Comparator.comparing(
+                p -> p.info().startInstant().orElse(java.time.Instant.EPOCH)))
         .orElseThrow();
   }
 
@@ -132,15 +156,21 @@ class McpToolsTest {
     McpAsyncClient own = startServer();
     ProcessHandle server = newestServerProcess();
     try {
-      Tool die = McpTools.from(own, Mono.fromCompletionStage(server.onExit())).block(WAIT).stream()
-          .filter(t -> t.name().equals("die")).findFirst().orElseThrow();
+      Tool die =
+          McpTools.from(own, Mono.fromCompletionStage(server.onExit())).block(WAIT).stream()
+              .filter(t -> t.name().equals("die"))
+              .findFirst()
+              .orElseThrow();
       long start = System.nanoTime();
       StepVerifier.create(die.call(Map.of()))
-          .expectErrorSatisfies(e -> {
-            assertThat(e).isInstanceOf(McpToolException.class)
-                .hasMessage("the call of MCP tool 'die' failed: the MCP server went away");
-            assertThat(((McpToolException) e).kind()).isEqualTo(McpToolException.Kind.CALL_FAILED);
-          })
+          .expectErrorSatisfies(
+              e -> {
+                assertThat(e)
+                    .isInstanceOf(McpToolException.class)
+                    .hasMessage("the call of MCP tool 'die' failed: the MCP server went away");
+                assertThat(((McpToolException) e).kind())
+                    .isEqualTo(McpToolException.Kind.CALL_FAILED);
+              })
           .verify(WAIT);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(WAIT.dividedBy(2));
       assertThat(server.isAlive()).isFalse();
@@ -152,19 +182,32 @@ class McpToolsTest {
   @Test
   void withoutASignalOfTheServersEndACallToAGoneServerEndsAsATypedErrorAtTheRequestTimeout() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    var params = ServerParameters.builder(java)
-        .args("-cp", System.getProperty("java.class.path"), McpTestServer.class.getName()).build();
-    McpAsyncClient own = McpClient.async(new StdioClientTransport(params, McpJsonDefaults.getMapper()))
-        .requestTimeout(Duration.ofSeconds(3)).initializationTimeout(WAIT).build();
+    var params =
+        ServerParameters.builder(java)
+            .args("-cp", System.getProperty("java.class.path"), McpTestServer.class.getName())
+            .build();
+    McpAsyncClient own =
+        McpClient.async(new StdioClientTransport(params, McpJsonDefaults.getMapper()))
+            .requestTimeout(Duration.ofSeconds(3))
+            .initializationTimeout(WAIT)
+            .build();
     own.initialize().block(WAIT);
     try {
-      Tool die = McpTools.from(own).block(WAIT).stream().filter(t -> t.name().equals("die")).findFirst().orElseThrow();
+      Tool die =
+          McpTools.from(own).block(WAIT).stream()
+              .filter(t -> t.name().equals("die"))
+              .findFirst()
+              .orElseThrow();
       StepVerifier.create(die.call(Map.of()))
-          .expectErrorSatisfies(e -> {
-            assertThat(e).isInstanceOf(McpToolException.class).hasMessageStartingWith("the call of MCP tool 'die' failed: ");
-            assertThat(((McpToolException) e).kind()).isEqualTo(McpToolException.Kind.CALL_FAILED);
-            assertThat(e.getCause()).isNotNull();
-          })
+          .expectErrorSatisfies(
+              e -> {
+                assertThat(e)
+                    .isInstanceOf(McpToolException.class)
+                    .hasMessageStartingWith("the call of MCP tool 'die' failed: ");
+                assertThat(((McpToolException) e).kind())
+                    .isEqualTo(McpToolException.Kind.CALL_FAILED);
+                assertThat(e.getCause()).isNotNull();
+              })
           .verify(WAIT);
     } finally {
       own.close();
@@ -184,10 +227,16 @@ class McpToolsTest {
   @Test
   void aReActRunWithMcpToolsSendsDspysPromptsAndPredictsAsDspy() throws Exception {
     JsonNode g = golden();
-    DummyLM lm = DummyLM.of(JSON.convertValue(g.get("script"), new TypeReference<List<Map<String, Object>>>() {}));
+    DummyLM lm =
+        DummyLM.of(
+            JSON.convertValue(g.get("script"), new TypeReference<List<Map<String, Object>>>() {}));
     ReAct agent = ReAct.of("question -> answer", tools.subList(0, 2)).withMaxIters(5);
 
-    Prediction p = agent.call(Map.of("question", g.get("question").asText())).contextWrite(Dspy.withLm(lm)).block(WAIT);
+    Prediction p =
+        agent
+            .call(Map.of("question", g.get("question").asText()))
+            .contextWrite(Dspy.withLm(lm))
+            .block(WAIT);
 
     var prompts = new ArrayList<List<Map<String, String>>>();
     for (LmRequest r : lm.requests()) {

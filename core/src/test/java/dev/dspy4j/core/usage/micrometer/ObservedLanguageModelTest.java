@@ -26,17 +26,20 @@ class ObservedLanguageModelTest {
   private final ObservationRegistry registry = ObservationRegistry.create();
 
   ObservedLanguageModelTest() {
-    registry.observationConfig().observationHandler(new ObservationHandler<>() {
-      @Override
-      public boolean supportsContext(Observation.Context context) {
-        return true;
-      }
+    registry
+        .observationConfig()
+        .observationHandler(
+            new ObservationHandler<>() {
+              @Override
+              public boolean supportsContext(Observation.Context context) {
+                return true;
+              }
 
-      @Override
-      public void onStop(Observation.Context context) {
-        stopped.add(context);
-      }
-    });
+              @Override
+              public void onStop(Observation.Context context) {
+                stopped.add(context);
+              }
+            });
   }
 
   static LanguageModel fake(Mono<LmResponse> answer, Flux<LmChunk> chunks) {
@@ -70,10 +73,21 @@ class ObservedLanguageModelTest {
 
   @Test
   void aCompletedCallIsOneObservationWithGenAiNamesAndTokens() {
-    var lm = ObservedLanguageModel.of(fake(Mono.just(LmResponse.builder(List.of("hi"))
-        .usage(new Usage(12, 3, 15)).model("gpt-4o-mini-2024-07-18").build()), Flux.empty()), registry);
+    var lm =
+        ObservedLanguageModel.of(
+            fake(
+                Mono.just(
+                    LmResponse.builder(List.of("hi"))
+                        .usage(new Usage(12, 3, 15))
+                        .model("gpt-4o-mini-2024-07-18")
+                        .build()),
+                Flux.empty()),
+            registry);
 
-    StepVerifier.create(lm.call("hello")).expectNextCount(1).expectComplete().verify(Duration.ofSeconds(5));
+    StepVerifier.create(lm.call("hello"))
+        .expectNextCount(1)
+        .expectComplete()
+        .verify(Duration.ofSeconds(5));
 
     assertThat(stopped).hasSize(1);
     var c = stopped.get(0);
@@ -93,20 +107,33 @@ class ObservedLanguageModelTest {
     var lm = ObservedLanguageModel.of(fake(Mono.just(LmResponse.of("hi")), Flux.empty()), registry);
     Observation parent = Observation.start("pipeline", registry);
 
-    StepVerifier.create(lm.call("hello").contextWrite(ctx -> ctx.put("micrometer.observation", parent)))
-        .expectNextCount(1).expectComplete().verify(Duration.ofSeconds(5));
+    StepVerifier.create(
+            lm.call("hello").contextWrite(ctx -> ctx.put("micrometer.observation", parent)))
+        .expectNextCount(1)
+        .expectComplete()
+        .verify(Duration.ofSeconds(5));
     parent.stop();
 
-    var call = stopped.stream().filter(c -> c.getName().equals("gen_ai.client.operation.duration")).findFirst().orElseThrow();
+    var call =
+        stopped.stream()
+            .filter(c -> c.getName().equals("gen_ai.client.operation.duration"))
+            .findFirst()
+            .orElseThrow();
     assertThat(call.getParentObservation()).isSameAs(parent);
   }
 
   @Test
   void aFailedCallRecordsTheErrorAndItsStatus() {
-    var lm = ObservedLanguageModel.of(fake(
-        Mono.error(new RateLimitException("429", 429, null, null, null, null)), Flux.empty()), registry);
+    var lm =
+        ObservedLanguageModel.of(
+            fake(
+                Mono.error(new RateLimitException("429", 429, null, null, null, null)),
+                Flux.empty()),
+            registry);
 
-    StepVerifier.create(lm.call("hello")).expectError(RateLimitException.class).verify(Duration.ofSeconds(5));
+    StepVerifier.create(lm.call("hello"))
+        .expectError(RateLimitException.class)
+        .verify(Duration.ofSeconds(5));
 
     var c = stopped.get(0);
     assertThat(low(c, "outcome")).isEqualTo("error");
@@ -116,8 +143,10 @@ class ObservedLanguageModelTest {
 
   @Test
   void aCancelledStreamStopsItsObservationAsCancelled() {
-    var lm = ObservedLanguageModel.of(fake(Mono.never(),
-        Flux.concat(Flux.just(LmChunk.ofText("Hel")), Flux.never())), registry);
+    var lm =
+        ObservedLanguageModel.of(
+            fake(Mono.never(), Flux.concat(Flux.just(LmChunk.ofText("Hel")), Flux.never())),
+            registry);
 
     StepVerifier.create(lm.stream(LmRequest.ofUser("hello")))
         .expectNextCount(1)
@@ -130,10 +159,15 @@ class ObservedLanguageModelTest {
 
   @Test
   void aStreamTakesItsTokensFromTheUsageChunk() {
-    var lm = ObservedLanguageModel.of(fake(Mono.never(),
-        Flux.just(LmChunk.ofText("Hi"), LmChunk.ofUsage(new Usage(7, 2, 9)))), registry);
+    var lm =
+        ObservedLanguageModel.of(
+            fake(
+                Mono.never(), Flux.just(LmChunk.ofText("Hi"), LmChunk.ofUsage(new Usage(7, 2, 9)))),
+            registry);
 
-    StepVerifier.create(lm.stream(LmRequest.ofUser("hello"))).expectNextCount(2).expectComplete()
+    StepVerifier.create(lm.stream(LmRequest.ofUser("hello")))
+        .expectNextCount(2)
+        .expectComplete()
         .verify(Duration.ofSeconds(5));
 
     assertThat(high(stopped.get(0), "gen_ai.usage.input_tokens")).isEqualTo("7");

@@ -11,15 +11,16 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
 
 /**
- * A Spring Boot WebFlux application on dspy4j's starter, serving the streaming page: ask a question,
- * watch reasoning and answer stream in, Stop closes the LM request. All the dspy4j wiring is the
- * starter's (the LM from {@code application.properties}, the Helicone context filter, SSE, errors):
- * the application is {@link QaController}.
+ * A Spring Boot WebFlux application on dspy4j's starter, serving the streaming page: ask a
+ * question, watch reasoning and answer stream in, Stop closes the LM request. All the dspy4j wiring
+ * is the starter's (the LM from {@code application.properties}, the Helicone context filter, SSE,
+ * errors): the application is {@link QaController}.
  *
- * <p>Run it with {@code java -jar examples/spring-boot-app/target/dspy4j-example-spring-boot-app.jar}
- * and open the printed URL. Without {@code HELICONE_API_KEY} it answers offline from the embedded
- * local gateway (a stand-in, not a model); with it, from the Helicone AI Gateway
- * ({@code HELICONE_BASE_URL} overrides the URL).
+ * <p>Run it with {@code java -jar
+ * examples/spring-boot-app/target/dspy4j-example-spring-boot-app.jar} and open the printed URL.
+ * Without {@code HELICONE_API_KEY} it answers offline from the embedded local gateway (a stand-in,
+ * not a model); with it, from the Helicone AI Gateway ({@code HELICONE_BASE_URL} overrides the
+ * URL).
  */
 @SpringBootApplication
 public class QaApplication {
@@ -38,15 +39,22 @@ public class QaApplication {
       if (base != null && !base.isBlank()) defaults.put("dspy4j.lm.api-base", base);
     } else {
       LocalGateway gateway = LocalGateway.builder().tokenDelay(LOCAL_TOKEN_DELAY).start();
-      System.out.println("No HELICONE_API_KEY: answering from the local gateway at " + gateway.baseUrl()
-          + " (a stand-in, not a model)");
+      System.out.println(
+          "No HELICONE_API_KEY: answering from the local gateway at "
+              + gateway.baseUrl()
+              + " (a stand-in, not a model)");
       defaults.put("dspy4j.lm.api-base", gateway.baseUrl());
       defaults.put("dspy4j.lm.api-key", "sk-local-gateway");
       app.addListeners((ApplicationListener<ContextClosedEvent>) e -> gateway.close());
     }
     app.setDefaultProperties(defaults);
-    app.addListeners((ApplicationListener<WebServerInitializedEvent>) e ->
-        System.out.println("Streaming page: http://127.0.0.1:" + e.getWebServer().getPort() + "/  (Ctrl-C to stop)"));
+    app.addListeners(
+        (ApplicationListener<WebServerInitializedEvent>)
+            e ->
+                System.out.println(
+                    "Streaming page: http://127.0.0.1:"
+                        + e.getWebServer().getPort()
+                        + "/  (Ctrl-C to stop)"));
     app.run(args);
   }
 }

@@ -26,7 +26,9 @@ public class QaController {
   private final ChainOfThought qa = ChainOfThought.of("question -> answer");
 
   /** The streaming page (the same page as the Reactor Netty example's). */
-  @GetMapping(path = {"/", "/index.html"}, produces = MediaType.TEXT_HTML_VALUE)
+  @GetMapping(
+      path = {"/", "/index.html"},
+      produces = MediaType.TEXT_HTML_VALUE)
   public ResponseEntity<Resource> page() {
     return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(PAGE);
   }
@@ -39,7 +41,8 @@ public class QaController {
   public Flux<ServerSentEvent<String>> stream(@RequestParam String question) {
     String q = question.strip();
     if (q.isEmpty() || q.length() > MAX_QUESTION_LENGTH) {
-      throw new IllegalArgumentException("question must have 1 to " + MAX_QUESTION_LENGTH + " characters");
+      throw new IllegalArgumentException(
+          "question must have 1 to " + MAX_QUESTION_LENGTH + " characters");
     }
     return SseEvents.from(qa.stream(Map.of("question", q)));
   }

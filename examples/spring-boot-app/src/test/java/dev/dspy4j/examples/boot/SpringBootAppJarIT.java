@@ -24,14 +24,16 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 
 /**
- * The executable jar as a user runs it ({@code java -jar target/dspy4j-example-spring-boot-app.jar}),
- * offline against its embedded local gateway, driven by a real headless Chromium: reasoning and
- * answer stream into the page; Stop closes the LM request at the gateway.
+ * The executable jar as a user runs it ({@code java -jar
+ * target/dspy4j-example-spring-boot-app.jar}), offline against its embedded local gateway, driven
+ * by a real headless Chromium: reasoning and answer stream into the page; Stop closes the LM
+ * request at the gateway.
  */
 class SpringBootAppJarIT {
 
   private static final Path JAR = Path.of("target", "dspy4j-example-spring-boot-app.jar");
-  private static final Pattern URL = Pattern.compile("Streaming page: (http://127\\.0\\.0\\.1:\\d+/)");
+  private static final Pattern URL =
+      Pattern.compile("Streaming page: (http://127\\.0\\.0\\.1:\\d+/)");
 
   @TempDir Path profiles;
   private Process app;
@@ -43,29 +45,40 @@ class SpringBootAppJarIT {
   void startJar() throws Exception {
     Chromium.requireInstalled();
     assertThat(JAR).exists();
-    var command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", JAR.toAbsolutePath().toString(), "--server.port=0");
+    var command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar",
+            JAR.toAbsolutePath().toString(),
+            "--server.port=0");
     var builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().remove("HELICONE_API_KEY"); // always the embedded local gateway here
     app = builder.start();
     var started = new CountDownLatch(1);
-    Thread reader = new Thread(() -> {
-      try (var in = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          output.append(line).append('\n');
-          Matcher m = URL.matcher(line);
-          if (m.find()) {
-            url = m.group(1);
-            started.countDown();
-          }
-        }
-      } catch (Exception ignored) {
-        // the process ended
-      }
-    }, "jar-output");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (var in =
+                  new BufferedReader(
+                      new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  output.append(line).append('\n');
+                  Matcher m = URL.matcher(line);
+                  if (m.find()) {
+                    url = m.group(1);
+                    started.countDown();
+                  }
+                }
+              } catch (Exception ignored) {
+                // the process ended
+              }
+            },
+            "jar-output");
     reader.setDaemon(true);
     reader.start();
-    assertThat(started.await(90, TimeUnit.SECONDS)).as("the jar printed its URL; output:\n%s", output).isTrue();
+    assertThat(started.await(90, TimeUnit.SECONDS))
+        .as("the jar printed its URL; output:\n%s", output)
+        .isTrue();
     browser = Chromium.open(Files.createDirectories(profiles));
     browser.get(url);
   }
@@ -95,7 +108,8 @@ class SpringBootAppJarIT {
     assertThat(Chromium.status(browser)).isEqualTo("done");
     String answer = Chromium.fieldText(browser, "answer");
     String reasoning = Chromium.fieldText(browser, "reasoning");
-    assertThat(answer).isEqualTo("A deterministic answer from the local gateway to \"" + question + "\".");
+    assertThat(answer)
+        .isEqualTo("A deterministic answer from the local gateway to \"" + question + "\".");
     assertThat(reasoning).startsWith("Let's think step by step.").contains(question);
     Chromium.assertGrewIncrementally(reasoningSamples, reasoning);
     Chromium.assertGrewIncrementally(answerSamples, answer);
@@ -109,18 +123,24 @@ class SpringBootAppJarIT {
   @Test
   void stopInThePageClosesTheLmRequestAtTheGateway() throws Exception {
     Chromium.ask(browser, "Will this request be closed? " + "Think long about it. ".repeat(20));
-    Chromium.waitFor(browser, Duration.ofSeconds(60), () -> Chromium.fieldText(browser, "reasoning").length() > 20);
+    Chromium.waitFor(
+        browser,
+        Duration.ofSeconds(60),
+        () -> Chromium.fieldText(browser, "reasoning").length() > 20);
     Chromium.stop(browser);
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!output.toString().contains("stream closed by the client before [DONE]") && System.nanoTime() < deadline) {
+    while (!output.toString().contains("stream closed by the client before [DONE]")
+        && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
     assertThat(output.toString()).contains("stream closed by the client before [DONE]");
     assertThat(Chromium.status(browser)).isEqualTo("stopped");
     String afterStop = Chromium.fieldText(browser, "reasoning");
     Thread.sleep(1_000);
-    assertThat(Chromium.fieldText(browser, "reasoning")).as("nothing arrives after Stop").isEqualTo(afterStop);
+    assertThat(Chromium.fieldText(browser, "reasoning"))
+        .as("nothing arrives after Stop")
+        .isEqualTo(afterStop);
     assertThat(Chromium.fieldText(browser, "answer")).isEmpty();
   }
 }
