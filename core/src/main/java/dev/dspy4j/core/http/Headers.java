@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -110,8 +111,17 @@ public final class Headers {
    * errors and Helicone metadata all read it here.
    */
   public Optional<String> requestId() {
+    return requestId(this::get);
+  }
+
+  /**
+   * The request id among headers read through {@code header} (a case-insensitive lookup, e.g. a
+   * transport's own header object), by the same rule as {@link #requestId()}: the one place that
+   * rule is written, so a transport need not copy every response header to find it.
+   */
+  public static Optional<String> requestId(Function<String, @Nullable String> header) {
     for (String name : REQUEST_ID_HEADERS) {
-      String v = get(name);
+      String v = header.apply(name);
       if (v != null && !v.isBlank()) return Optional.of(v.trim());
     }
     return Optional.empty();

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -386,8 +387,8 @@ public final class ChatCompletionsClient implements LmTransport {
     return out.build();
   }
 
-  /** The request id of a response: {@link Headers#requestId()}, the one lookup. */
+  /** The request id of a response: {@link Headers#requestId(Function)}, the one lookup. */
   private static @Nullable String requestId(HttpHeaders headers) {
-    return responseHeaders(headers).requestId().orElse(null);
+    return Headers.requestId(headers::get).orElse(null);
   }
 }

@@ -69,7 +69,7 @@ class TraceLoggingSecretsTest extends PooledLmTest {
         .as("TRACE logging is on and Reactor Netty logged the exchanges")
         .contains("reactor.netty")
         .contains("/v1/chat/completions");
-    assertThat(quiet).as("LmRetry logged the retry").contains("retry 1 of 1");
+    assertThat(quiet).as("the retry link logged the retry").contains("retry 1 of 1");
     assertThat(quiet).doesNotContain(TestLms.API_KEY);
 
     server.enqueue(
