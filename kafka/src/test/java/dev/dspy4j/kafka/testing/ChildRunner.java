@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -67,6 +68,9 @@ public final class ChildRunner implements AutoCloseable {
   private final AtomicReference<@Nullable Predicate<Report>> killWhen = new AtomicReference<>();
   private final AtomicReference<@Nullable Kill> kill = new AtomicReference<>();
   private final List<String> otherLines = new ArrayList<>();
+
+  /** This run's losses of uncommitted work other than a kill (see {@link #losses}). */
+  private final AtomicInteger losses = new AtomicInteger();
 
   private ChildRunner(String name, Process process, int allPartitions) {
     this.name = name;
@@ -137,6 +141,9 @@ public final class ChildRunner implements AutoCloseable {
         } else if (line.equals("STOPPED")) {
           stopped.get().countDown();
         } else {
+          // The runner's own warnings when it gives up partitions without committing their work.
+          if (line.contains("': lost [") || line.contains("the final offset commit failed"))
+            losses.incrementAndGet();
           synchronized (otherLines) {
             otherLines.add(line);
           }
@@ -169,6 +176,7 @@ public final class ChildRunner implements AutoCloseable {
   public void go(String group, String in, String out, String failed) throws IOException {
     last.set(null);
     assignments.clear();
+    losses.set(0);
     stopped.set(new CountDownLatch(1));
     send("GO " + group + " " + in + " " + out + " " + failed);
   }
@@ -186,6 +194,17 @@ public final class ChildRunner implements AutoCloseable {
   /** The kill, once done. */
   public @Nullable Kill kill() {
     return kill.get();
+  }
+
+  /**
+   * How often in this run the child gave up partitions with work it had not committed, other than
+   * by being killed: the broker fenced it (its session expired, e.g. on a machine too busy to let
+   * it heartbeat within the session timeout: partitions "lost"), or its last commit before giving
+   * partitions up failed. Each time, the partitions' next owner repeats at most {@code
+   * maxUncommitted} records: the runner never has more started but uncommitted.
+   */
+  public int losses() {
+    return losses.get();
   }
 
   /** The last report, or null before the first. */
