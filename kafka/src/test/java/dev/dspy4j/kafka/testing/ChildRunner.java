@@ -11,15 +11,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The test's side of a {@link RunnerProcess}: starts it as a real process (this JVM's {@code java}
- * and test class path), reads its reports and can kill it with SIGKILL the moment a report
- * satisfies a condition (from the thread that reads the reports, so the kill follows the report by
- * as little as possible).
+ * and test class path), starts runs in it ({@link #go}), reads its reports and can kill it with
+ * SIGKILL the moment a report satisfies a condition (from the thread that reads the reports, so the
+ * kill follows the report by as little as possible). Reports, assignments and the kill are those of
+ * the current run.
  */
 public final class ChildRunner implements AutoCloseable {
 
@@ -55,7 +57,8 @@ public final class ChildRunner implements AutoCloseable {
   private final Process process;
   private final OutputStream stdin;
   private final CountDownLatch ready = new CountDownLatch(1);
-  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicReference<CountDownLatch> stopped =
+      new AtomicReference<>(new CountDownLatch(1));
   private final AtomicReference<@Nullable Report> last = new AtomicReference<>();
 
   /** (epochMillis, partitions) each time the number of partitions the child owns changed. */
@@ -65,6 +68,9 @@ public final class ChildRunner implements AutoCloseable {
   private final AtomicReference<@Nullable Predicate<Report>> killWhen = new AtomicReference<>();
   private final AtomicReference<@Nullable Kill> kill = new AtomicReference<>();
   private final List<String> otherLines = new ArrayList<>();
+
+  /** This run's losses of uncommitted work other than a kill (see {@link #losses}). */
+  private final AtomicInteger losses = new AtomicInteger();
 
   private ChildRunner(String name, Process process, int allPartitions) {
     this.name = name;
@@ -133,8 +139,11 @@ public final class ChildRunner implements AutoCloseable {
         } else if (line.equals("READY")) {
           ready.countDown();
         } else if (line.equals("STOPPED")) {
-          stopped.countDown();
+          stopped.get().countDown();
         } else {
+          // The runner's own warnings when it gives up partitions without committing their work.
+          if (line.contains("': lost [") || line.contains("the final offset commit failed"))
+            losses.incrementAndGet();
           synchronized (otherLines) {
             otherLines.add(line);
           }
@@ -159,8 +168,20 @@ public final class ChildRunner implements AutoCloseable {
     }
   }
 
-  /** Sends one line to the child. */
-  public void send(String line) throws IOException {
+  /**
+   * Starts a run in the child (after {@code READY}, or after the previous run's {@link #finish}): a
+   * runner of group {@code group} from topic {@code in} to {@code out} and {@code failed}. Forgets
+   * the previous run's reports.
+   */
+  public void go(String group, String in, String out, String failed) throws IOException {
+    last.set(null);
+    assignments.clear();
+    losses.set(0);
+    stopped.set(new CountDownLatch(1));
+    send("GO " + group + " " + in + " " + out + " " + failed);
+  }
+
+  private void send(String line) throws IOException {
     stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
     stdin.flush();
   }
@@ -173,6 +194,17 @@ public final class ChildRunner implements AutoCloseable {
   /** The kill, once done. */
   public @Nullable Kill kill() {
     return kill.get();
+  }
+
+  /**
+   * How often in this run the child gave up partitions with work it had not committed, other than
+   * by being killed: the broker fenced it (its session expired, e.g. on a machine too busy to let
+   * it heartbeat within the session timeout: partitions "lost"), or its last commit before giving
+   * partitions up failed. Each time, the partitions' next owner repeats at most {@code
+   * maxUncommitted} records: the runner never has more started but uncommitted.
+   */
+  public int losses() {
+    return losses.get();
   }
 
   /** The last report, or null before the first. */
@@ -191,13 +223,14 @@ public final class ChildRunner implements AutoCloseable {
     return 0;
   }
 
-  /** Sends {@code STOP} and waits until the child drained, left the group and exited. */
-  public void stop(Duration timeout) throws Exception {
+  /**
+   * Sends {@code STOP} and waits until the child drained and left the group; it then waits for the
+   * next {@link #go}.
+   */
+  public void finish(Duration timeout) throws Exception {
     send("STOP");
-    if (!stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS))
+    if (!stopped.get().await(timeout.toMillis(), TimeUnit.MILLISECONDS))
       throw new AssertionError(name + " did not stop");
-    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
-      throw new AssertionError(name + " did not exit");
   }
 
   public boolean isAlive() {

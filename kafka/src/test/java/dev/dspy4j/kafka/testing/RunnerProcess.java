@@ -13,12 +13,13 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One runner in a JVM of its own, as a deployment runs it: a real {@code LM} over HTTP and a {@code
  * Predict("question -> answer")} in a {@link KafkaRunner} with the fast-failover consumer settings
- * of {@link #fastFailover}. Arguments: {@code <bootstrap> <group> <in> <out> <failed> <apiBase>
- * <concurrency> <warmIn> <warmOut> <warmFailed> <warmRecords>}.
+ * of {@link #fastFailover}. Arguments: {@code <bootstrap> <apiBase> <concurrency> <warmIn>
+ * <warmOut> <warmFailed> <warmRecords>}.
  *
  * <p>Protocol on standard input and output (one line each):
  *
@@ -26,11 +27,13 @@ import java.util.concurrent.CountDownLatch;
  *   <li>it first answers the {@code warmRecords} records of the warm-up topic in groups of its own
  *       until the JIT has compiled the call path and the clients (see {@link #warmUp}), printing
  *       one line per round, then {@code READY};
- *   <li>on {@code GO} it starts the measured runner and prints, every 10 ms until it is killed or
- *       stopped, {@code PROGRESS <epochMillis> <done> <inFlight> <uncommitted> <assigned>
- *       <peakInFlight> <cpuMillis>} (CPU of this process since {@code GO});
- *   <li>on {@code STOP} (or the end of its input) it drains and leaves the group, prints one last
- *       {@code PROGRESS} line and {@code STOPPED}, and exits.
+ *   <li>on {@code GO <group> <in> <out> <failed>} it starts a measured runner and prints, every 10
+ *       ms until it is killed or stopped, {@code PROGRESS <epochMillis> <done> <inFlight>
+ *       <uncommitted> <assigned> <peakInFlight> <cpuMillis> <jitMillis> <gcMillis>} (CPU, JIT and
+ *       GC of this process since that {@code GO});
+ *   <li>on {@code STOP} it drains and leaves the group, prints one last {@code PROGRESS} line and
+ *       {@code STOPPED}, and waits for the next {@code GO} (a further run in the same warm JVM);
+ *   <li>on {@code EXIT} or the end of its input it exits (during a run: after draining).
  * </ol>
  */
 public final class RunnerProcess {
@@ -39,29 +42,53 @@ public final class RunnerProcess {
 
   public static void main(String[] args) throws Exception {
     LM lm =
-        LM.builder("gpt-4o-mini").apiKey("sk-kafka-test-key").apiBase(args[5]).cache(false).build();
-    int concurrency = Integer.parseInt(args[6]);
+        LM.builder("gpt-4o-mini").apiKey("sk-kafka-test-key").apiBase(args[1]).cache(false).build();
+    int concurrency = Integer.parseInt(args[2]);
     var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 
-    warmUp(lm, args, concurrency, Integer.parseInt(args[10]));
+    warmUp(lm, args, concurrency, Integer.parseInt(args[6]));
     awaitQuiet(Duration.ofSeconds(10));
     say("READY");
 
-    if (!"GO".equals(in.readLine())) return;
+    String line;
+    while ((line = in.readLine()) != null && line.startsWith("GO ")) {
+      String[] go = line.split(" ");
+      if (!run(lm, args[0], go[1], go[2], go[3], go[4], concurrency, in)) return;
+    }
+  }
+
+  /**
+   * One measured run, from {@code GO} to {@code STOP}; false if the input ended (or said {@code
+   * EXIT}) instead.
+   */
+  private static boolean run(
+      LM lm,
+      String bootstrap,
+      String group,
+      String inTopic,
+      String outTopic,
+      String failedTopic,
+      int concurrency,
+      BufferedReader in)
+      throws InterruptedException {
     var os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpuAtGo = os.getProcessCpuTime();
     long jitAtGo = jitMillis(), gcAtGo = gcMillis();
     KafkaRun run =
-        runner(lm, args[0], args[1], args[2], args[3], args[4], concurrency).build().start();
+        runner(lm, bootstrap, group, inTopic, outTopic, failedTopic, concurrency).build().start();
     var stop = new CountDownLatch(1);
+    var stopped = new AtomicBoolean(); // STOP, not the end of the input
     var stdin =
         new Thread(
             () -> {
               try {
                 String line;
-                while ((line = in.readLine()) != null && !line.equals("STOP")) {
-                  // nothing else is expected
+                while ((line = in.readLine()) != null && !line.equals("EXIT")) {
+                  if (line.equals("STOP")) {
+                    stopped.set(true);
+                    break;
+                  }
                 }
               } catch (IOException e) {
                 // the test went away: stop
@@ -85,6 +112,7 @@ public final class RunnerProcess {
         jitMillis() - jitAtGo,
         gcMillis() - gcAtGo);
     say("STOPPED");
+    return stopped.get();
   }
 
   /**
@@ -104,10 +132,10 @@ public final class RunnerProcess {
           runner(
                   lm,
                   args[0],
-                  args[1] + "-warm-" + ProcessHandle.current().pid() + "-" + round,
-                  args[7],
-                  args[8],
-                  args[9],
+                  "warm-" + ProcessHandle.current().pid() + "-" + round,
+                  args[3],
+                  args[4],
+                  args[5],
                   concurrency)
               .build()
               .start();
