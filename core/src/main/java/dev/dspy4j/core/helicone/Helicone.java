@@ -145,18 +145,17 @@ public final class Helicone {
 
     var merged = lmHeaders.toBuilder();
     String rawDefaultPath = lmHeaders.get(HeliconeHeaderNames.SESSION_PATH);
-    typed
-        .toHeaders()
-        .forEach(
-            (name, value) -> {
-              if (name.equals(HeliconeHeaderNames.SESSION_PATH)
-                  && typed.sessionPathIsRelative()
-                  && rawDefaultPath != null) {
-                value = SessionPaths.join(SessionPaths.normalise(rawDefaultPath), value);
-              }
-              merged.remove(name).set(name, value);
-            });
-    callHeaders.forEach((name, value) -> merged.remove(name).set(name, value));
+    // Each layer's headers are valid already (checked when its Headers was built): they are moved
+    // over the layer below, last, without checking them again on every call.
+    Headers typedHeaders = typed.toHeaders();
+    layerOver(merged, typedHeaders);
+    String relativePath = typedHeaders.get(HeliconeHeaderNames.SESSION_PATH);
+    if (relativePath != null && typed.sessionPathIsRelative() && rawDefaultPath != null) {
+      merged.set(
+          HeliconeHeaderNames.SESSION_PATH,
+          SessionPaths.join(SessionPaths.normalise(rawDefaultPath), relativePath));
+    }
+    layerOver(merged, callHeaders);
     boolean pathOnlyFromChildPaths =
         typed.sessionPathIsRelative()
             && rawDefaultPath == null
@@ -182,5 +181,13 @@ public final class Helicone {
       RateLimitPolicy.parse(policy).requireSegmentHeaders(headers.asMap());
     }
     return headers;
+  }
+
+  /**
+   * {@code layer}'s headers over {@code below}: each replaces one of the same name and goes last.
+   */
+  private static void layerOver(Headers.Builder below, Headers layer) {
+    layer.names().forEach(below::remove);
+    below.setAll(layer);
   }
 }
