@@ -61,6 +61,45 @@ public final class ChunkParser {
     return new Reader(data, length).chunk(out);
   }
 
+  /**
+   * Like {@link #parse(byte[], int, List)}, reading through {@code template} a payload of its shape
+   * (only the text between the quotes differs: compared, not parsed) and teaching it the shape of a
+   * payload parsed in full whose one chunk is a plain text delta. The chunks and errors are the
+   * same as the full parse's: where the template's bytes match, the full parse would take the same
+   * path.
+   *
+   * @throws IOException when the payload is not a well-formed JSON object
+   */
+  Kind parse(byte[] data, int length, List<LmChunk> out, ChunkTemplate template)
+      throws IOException {
+    int textStart = template.textStart(data, length);
+    if (textStart >= 0) {
+      Reader text = new Reader(data, length);
+      text.pos = textStart;
+      String value = text.stringBody(textStart);
+      if (template.endsLikeTemplate(data, length, text.pos - 1)) {
+        if (!value.isEmpty()) {
+          out.add(LmChunk.of(template.index(), value, null, null, null));
+        }
+        return Kind.CHUNKS;
+      }
+    }
+    int before = out.size();
+    Reader reader = new Reader(data, length);
+    Kind kind = reader.chunk(out);
+    if (kind == Kind.CHUNKS && out.size() == before + 1 && reader.textStart >= 0) {
+      LmChunk chunk = out.get(before);
+      if (!chunk.text().isEmpty()
+          && chunk.reasoning().isEmpty()
+          && chunk.finishReason().isEmpty()
+          && chunk.usage().isEmpty()
+          && chunk.toolCallDeltas().isEmpty()) {
+        template.learn(data, length, reader.textStart, reader.textEnd, chunk.index());
+      }
+    }
+    return kind;
+  }
+
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }
@@ -77,6 +116,19 @@ public final class ChunkParser {
     private int nameStart;
 
     private int nameEnd;
+
+    /**
+     * Where the text of the last chunk added sits (its content string's body, {@code textEnd} its
+     * closing quote), or -1 when that text was not read from a content string.
+     */
+    private int textStart = -1;
+
+    private int textEnd;
+
+    /** The same for the choice being read. */
+    private int choiceTextStart = -1;
+
+    private int choiceTextEnd;
 
     Reader(byte[] b, int end) {
       this.b = b;
@@ -143,6 +195,8 @@ public final class ChunkParser {
               || chunk.finishReason().isPresent()
               || !chunk.toolCallDeltas().isEmpty()) {
             out.add(chunk);
+            textStart = choiceTextStart;
+            textEnd = choiceTextEnd;
           }
         } else {
           skipValue(2);
@@ -157,6 +211,7 @@ public final class ChunkParser {
       String reasoning = null;
       String finishReason = null;
       List<ToolCallDelta> toolCalls = List.of();
+      choiceTextStart = -1;
       pos++; // {
       if (!endOfObject()) {
         do {
@@ -172,8 +227,11 @@ public final class ChunkParser {
               do {
                 fieldName();
                 if (nameIs(CONTENT)) {
+                  int start = peek() == '"' ? pos + 1 : -1;
                   String content = stringOrSkip(4);
                   text = content == null ? "" : content;
+                  choiceTextStart = content == null ? -1 : start;
+                  choiceTextEnd = pos - 1;
                 } else if (nameIs(TOOL_CALLS)) {
                   // Only function-calling answers carry it: the plain-text path never comes here.
                   toolCalls = peek() == '[' ? toolCalls() : skipToList(4);
@@ -393,7 +451,11 @@ public final class ChunkParser {
         return null;
       }
       pos++;
-      int start = pos;
+      return stringBody(pos);
+    }
+
+    /** The string whose body starts at {@code start} (the cursor), the cursor left after it. */
+    private String stringBody(int start) throws IOException {
       boolean escaped = skipStringBody();
       return escaped
           ? unescape(start, pos - 1)

@@ -29,6 +29,7 @@ public final class ChunkStream implements SseDecoder.Listener {
 
   private final SseDecoder decoder;
   private final ChunkParser parser;
+  private final ChunkTemplate template = new ChunkTemplate();
   private final ObjectMapper mapper;
   private final LmErrors errors;
   private final int status;
@@ -162,7 +163,7 @@ public final class ChunkStream implements SseDecoder.Listener {
     int before = out.size();
     ChunkParser.Kind kind;
     try {
-      kind = parser.parse(data, length, out);
+      kind = parser.parse(data, length, out, template);
     } catch (IOException e) {
       String sample = new String(data, 0, Math.min(length, 200), StandardCharsets.UTF_8);
       throw new ServerException(

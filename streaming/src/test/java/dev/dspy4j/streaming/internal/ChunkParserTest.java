@@ -289,6 +289,80 @@ class ChunkParserTest {
     }
   }
 
+  private Outcome oursThrough(ChunkTemplate template, String json) {
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    var out = new ArrayList<LmChunk>();
+    try {
+      return new Outcome(parser.parse(bytes, bytes.length, out, template).name(), out);
+    } catch (IOException e) {
+      return Outcome.MALFORMED;
+    }
+  }
+
+  /** A plain text delta as servers send one per token, with this text (a JSON string literal). */
+  private static String plainEvent(String id, int index, String text) {
+    return "{\"id\":\""
+        + id
+        + "\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"m\","
+        + "\"choices\":[{\"index\":"
+        + index
+        + ",\"delta\":{\"content\":"
+        + text
+        + "},\"logprobs\":null,\"finish_reason\":null}]}";
+  }
+
+  @Test
+  void aPlainTextEventTeachesTheTemplateTheShapeOfTheNext() {
+    var template = new ChunkTemplate();
+    String first = plainEvent("c-1", 0, "\"Hel\"");
+    String next = plainEvent("c-1", 0, "\"lo \\n\"");
+    byte[] nextBytes = next.getBytes(StandardCharsets.UTF_8);
+    assertThat(template.textStart(nextBytes, nextBytes.length)).isEqualTo(-1);
+
+    assertThat(oursThrough(template, first).chunks()).containsExactly(LmChunk.ofText("Hel"));
+
+    assertThat(template.textStart(nextBytes, nextBytes.length))
+        .isEqualTo(next.indexOf("\"content\":\"") + "\"content\":\"".length());
+    assertThat(oursThrough(template, next).chunks()).containsExactly(LmChunk.ofText("lo \n"));
+    // Events that carry more than text teach nothing.
+    var untaught = new ChunkTemplate();
+    oursThrough(
+        untaught, "{\"choices\":[{\"delta\":{\"content\":\"x\"},\"finish_reason\":\"stop\"}]}");
+    oursThrough(untaught, "{\"choices\":[{\"delta\":{\"content\":\"\"}}]}");
+    oursThrough(untaught, "{\"choices\":[{\"delta\":{\"reasoning\":\"r\",\"content\":\"x\"}}]}");
+    oursThrough(
+        untaught,
+        "{\"choices\":[{\"delta\":{\"content\":\"x\"}}],\"usage\":{\"prompt_tokens\":1}}");
+    oursThrough(
+        untaught,
+        "{\"choices\":[{\"delta\":{\"content\":\"a\"}},{\"index\":1,\"delta\":{\"content\":\"b\"}}]}");
+    assertThat(template.textStart(nextBytes, nextBytes.length)).isPositive();
+    assertThat(untaught.textStart(nextBytes, nextBytes.length)).isEqualTo(-1);
+  }
+
+  /**
+   * Reading through a template gives exactly what the full parse gives, for the next events of the
+   * same shape (any text, escapes included), for their corruptions and for other payloads.
+   */
+  @RepeatedTest(300)
+  void payloadsReadThroughATemplateAgreeWithTheFullParse(RepetitionInfo info) {
+    var random = new Random(11_000L + info.getCurrentRepetition());
+    var template = new ChunkTemplate();
+    String id = "c-" + random.nextInt(1000);
+    int index = random.nextInt(3);
+    for (int i = 0; i < 40; i++) {
+      String plain = plainEvent(id, index, randomString(random));
+      String json =
+          switch (random.nextInt(6)) {
+            case 0, 1, 2 -> plain;
+            case 3 -> corrupt(plain, random);
+            case 4 -> plainEvent(id, random.nextInt(3), randomString(random));
+            default -> randomPayload(random);
+          };
+      assertThat(oursThrough(template, json)).as(json).isEqualTo(ours(json));
+    }
+  }
+
   // ---- generators
   // --------------------------------------------------------------------------------
 
