@@ -121,6 +121,20 @@ public final class RetryPolicy extends Retry {
   }
 
   /**
+   * What {@code retryWhen(this)} makes of a first attempt's failure when {@link #maxRetries()} is
+   * 0, for a caller that then leaves the operator out (it costs a sink and a serialising hop per
+   * call that would never retry): an {@link LmException} this policy would otherwise retry is noted
+   * as "not retried, retries are off". {@link #none()} notes nothing, as the chain never puts it in
+   * a {@code retryWhen}.
+   */
+  public Throwable notRetried(Throwable failure) {
+    if (this != NONE && failure instanceof LmException lm && filter.test(failure)) {
+      lm.recordAttempts(1, "not retried, retries are off");
+    }
+    return failure;
+  }
+
+  /**
    * The companion of {@code retryWhen}: emits after the wait to retry, or errors with the failure
    * (its attempts recorded when it is an {@link LmException}) once retrying stops.
    */

@@ -25,8 +25,22 @@ public final class ReasoningModels {
 
   private ReasoningModels() {}
 
+  /** The last model asked about and the answer: an LM asks about its own model on every call. */
+  private record Answer(String model, boolean reasoning) {}
+
+  private static volatile Answer last = new Answer("", false);
+
   /** True when {@code model} (e.g. {@code o3-mini}, {@code gpt-5/openai}) is a reasoning model. */
   public static boolean isReasoningModel(String model) {
+    Answer answer = last;
+    if (!answer.model().equals(model)) {
+      answer = new Answer(model, matches(model));
+      last = answer;
+    }
+    return answer.reasoning();
+  }
+
+  private static boolean matches(String model) {
     int slash = model.indexOf('/');
     String family = (slash < 0 ? model : model.substring(0, slash)).trim().toLowerCase(Locale.ROOT);
     return REASONING.matcher(family).matches();

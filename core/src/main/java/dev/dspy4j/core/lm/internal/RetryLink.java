@@ -28,17 +28,19 @@ public final class RetryLink {
 
   /** {@code attempt}, subscribed again for each retry. */
   public Mono<LmResponse> complete(Supplier<Mono<LmResponse>> attempt) {
-    // RetryPolicy.none(): no retryWhen at all, so a failure passes untouched (no attempt note).
-    return policy == RetryPolicy.none()
-        ? Mono.defer(attempt)
+    // No retries: no retryWhen at all (RetryPolicy.notRetried notes the attempt as it would).
+    return policy.maxRetries() == 0
+        ? Mono.defer(attempt).onErrorMap(policy::notRetried)
         : Mono.defer(attempt).retryWhen(policy);
   }
 
   /** {@code attempt}, subscribed again for each retry while {@code call} has emitted no text. */
   public Flux<LmChunk> stream(Supplier<Flux<LmChunk>> attempt, RecordLink.StreamCall call) {
-    if (policy == RetryPolicy.none()) {
+    if (policy.maxRetries() == 0) {
       return Flux.defer(attempt)
-          .onErrorMap(failure -> call.textEmitted() ? call.interrupted(failure) : failure);
+          .onErrorMap(
+              failure ->
+                  call.textEmitted() ? call.interrupted(failure) : policy.notRetried(failure));
     }
     Retry beforeText =
         Retry.from(
