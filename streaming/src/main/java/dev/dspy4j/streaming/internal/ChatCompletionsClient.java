@@ -149,23 +149,9 @@ public final class ChatCompletionsClient implements LmTransport {
                   settings.idleTimeout(),
                   min(DONE_GRACE, settings.idleTimeout()),
                   chunks::done);
-          return content
-              .map(
-                  buf -> {
-                    ChunkStream.Batch batch = chunks.decode(buf);
-                    if (chunks.done()) {
-                      timers.onDone();
-                    }
-                    return batch;
-                  })
-              // One buffer at a time: the next socket read waits until this buffer's chunks were
-              // requested.
-              .flatMapIterable(batch -> batch, 1)
-              // After [DONE] the answer is complete: a failure of the rest of the body does not
-              // spoil it.
-              .onErrorResume(t -> chunks.done() ? Mono.empty() : Mono.error(t))
-              .concatWith(Mono.fromRunnable(chunks::end))
-              .doFinally(signal -> timers.finish());
+          // One buffer at a time; after [DONE] a failure of the rest of the body does not spoil
+          // the answer.
+          return new ResponseChunks(content, chunks, timers);
         });
   }
 

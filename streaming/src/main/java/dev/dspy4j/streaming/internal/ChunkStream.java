@@ -10,12 +10,8 @@ import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,7 +30,7 @@ public final class ChunkStream implements SseDecoder.Listener {
   private final LmErrors errors;
   private final int status;
   private final @Nullable String requestId;
-  private List<LmChunk> out = new ArrayList<>();
+  private final List<LmChunk> out = new ArrayList<>();
   private boolean done;
   private boolean finishReasonSeen;
 
@@ -65,37 +61,7 @@ public final class ChunkStream implements SseDecoder.Listener {
    * SseDecoder.LineTooLongException}. Chunks decoded before the failure are kept, so that the
    * subscriber sees them before the error.
    */
-  public record Batch(List<LmChunk> chunks, @Nullable RuntimeException failure)
-      implements Iterable<LmChunk> {
-
-    /** The chunks, then the failure (if any) thrown where the next chunk would be. */
-    @Override
-    public Iterator<LmChunk> iterator() {
-      return Spliterators.iterator(spliterator());
-    }
-
-    /**
-     * The chunks, then the failure (if any) thrown by the {@code tryAdvance} after the last one, so
-     * that {@code Flux.flatMapIterable} delivers the chunks and then the error.
-     */
-    @Override
-    public Spliterator<LmChunk> spliterator() {
-      if (failure == null) {
-        return chunks.spliterator();
-      }
-      Iterator<LmChunk> it = chunks.iterator();
-      return new Spliterators.AbstractSpliterator<>(chunks.size(), Spliterator.ORDERED) {
-        @Override
-        public boolean tryAdvance(Consumer<? super LmChunk> action) {
-          if (!it.hasNext()) {
-            throw failure;
-          }
-          action.accept(it.next());
-          return true;
-        }
-      };
-    }
-  }
+  public record Batch(List<LmChunk> chunks, @Nullable RuntimeException failure) {}
 
   private static final Batch EMPTY = new Batch(List.of(), null);
 
@@ -115,8 +81,9 @@ public final class ChunkStream implements SseDecoder.Listener {
     if (out.isEmpty() && failure == null) {
       return EMPTY;
     }
-    List<LmChunk> completed = out;
-    out = new ArrayList<>();
+    // Mostly one chunk per buffer: an immutable copy is smaller than a fresh ArrayList each time.
+    List<LmChunk> completed = out.size() == 1 ? List.of(out.get(0)) : List.copyOf(out);
+    out.clear();
     return new Batch(completed, failure);
   }
 
