@@ -1,6 +1,7 @@
 package dev.dspy4j.apicheck;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
@@ -12,6 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -21,6 +26,10 @@ import java.util.stream.Stream;
  * top-level types of every exported package. {@link #check} compares that with the committed
  * listing {@code docs/api/<module>.txt} and refuses an unqualified export of an {@code internal}
  * package or an API package that is not exported.
+ *
+ * <p>A module that ships as an automatic module (no {@code module-info}, an {@code
+ * Automatic-Module-Name} in its jar manifest) is checked by {@link #checkAutomatic}: the module
+ * system exports every package of such a module, so none of its packages may be internal.
  *
  * <p>Regenerate a listing after a deliberate API change with {@code mvn -B -o -pl <module> -am test
  * -Dtest=ModuleApiTest -Dsurefire.failIfNoSpecifiedTests=false -Ddspy4j.api.write=true} and commit
@@ -50,6 +59,111 @@ public final class ModuleApiListing {
     if (descriptor.isAutomatic()) {
       return problems;
     }
+    problems.addAll(compare(descriptor, classes, listing, write));
+    return problems;
+  }
+
+  /**
+   * The problems found in a module that ships as an automatic module (empty when it is as listed);
+   * writes the listing first if asked to. Its name is the {@code Automatic-Module-Name} of {@code
+   * classes/META-INF/MANIFEST.MF} (the jar plugin's manifest file); the descriptor is the one the
+   * JDK derives for a jar of {@code classes} with that manifest.
+   */
+  public static List<String> checkAutomatic(String moduleName, Path classes, Path listing)
+      throws IOException {
+    return checkAutomatic(moduleName, classes, listing, Boolean.getBoolean("dspy4j.api.write"));
+  }
+
+  /**
+   * As {@link #checkAutomatic(String, Path, Path)}, writing the listing first only if {@code
+   * write}.
+   */
+  static List<String> checkAutomatic(String moduleName, Path classes, Path listing, boolean write)
+      throws IOException {
+    ModuleDescriptor descriptor = automaticDescriptor(moduleName, classes);
+    var problems = new ArrayList<>(automaticProblems(descriptor));
+    if (!descriptor.isAutomatic()) {
+      return problems;
+    }
+    problems.addAll(compare(descriptor, classes, listing, write));
+    return problems;
+  }
+
+  /**
+   * What is wrong with {@code descriptor} of a module meant to be automatic: a module-info (then
+   * {@link #check} applies), or an internal package, which an automatic module exports to everyone.
+   */
+  public static List<String> automaticProblems(ModuleDescriptor descriptor) {
+    var problems = new ArrayList<String>();
+    if (!descriptor.isAutomatic()) {
+      problems.add(
+          descriptor.name()
+              + " has a module-info.class: check it with check(), not as an"
+              + " automatic module");
+      return problems;
+    }
+    for (String p : new TreeSet<>(descriptor.packages())) {
+      if (isInternal(p)) {
+        problems.add("internal package in an automatic module (which exports every package): " + p);
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * The descriptor the module system derives for a jar of {@code classes} whose manifest is {@code
+   * classes/META-INF/MANIFEST.MF}; fails when that jar's module is not named {@code moduleName}.
+   */
+  private static ModuleDescriptor automaticDescriptor(String moduleName, Path classes)
+      throws IOException {
+    Path manifestFile = classes.resolve("META-INF/MANIFEST.MF");
+    if (!Files.isRegularFile(manifestFile)) {
+      throw new AssertionError("no " + manifestFile + " (the Automatic-Module-Name of the jar)");
+    }
+    Manifest manifest;
+    try (InputStream in = Files.newInputStream(manifestFile)) {
+      manifest = new Manifest(in);
+    }
+    // The jar plugin adds it; without it java.util.jar writes no main attribute at all.
+    manifest.getMainAttributes().putIfAbsent(Attributes.Name.MANIFEST_VERSION, "1.0");
+    Path dir = Files.createTempDirectory("dspy4j-module-api");
+    // Not named after the module: without an Automatic-Module-Name the derived name is "classes".
+    Path jar = dir.resolve("classes.jar");
+    try {
+      try (var out = new JarOutputStream(Files.newOutputStream(jar), manifest);
+          Stream<Path> files = Files.walk(classes)) {
+        for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+          if (!Files.isRegularFile(f) || f.equals(manifestFile)) {
+            continue;
+          }
+          out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+          Files.copy(f, out);
+          out.closeEntry();
+        }
+      }
+      return ModuleFinder.of(jar)
+          .find(moduleName)
+          .orElseThrow(
+              () ->
+                  new AssertionError(
+                      "a jar of "
+                          + classes
+                          + " is not module "
+                          + moduleName
+                          + " (Automatic-Module-Name in "
+                          + manifestFile
+                          + ")"))
+          .descriptor();
+    } finally {
+      Files.deleteIfExists(jar);
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  /** The difference between the listing of {@code descriptor} and the committed {@code listing}. */
+  private static List<String> compare(
+      ModuleDescriptor descriptor, Path classes, Path listing, boolean write) throws IOException {
+    var problems = new ArrayList<String>();
     String text = render(descriptor, classes);
     if (write) {
       Files.createDirectories(listing.getParent());
@@ -104,12 +218,23 @@ public final class ModuleApiListing {
 
   private static String render(ModuleDescriptor d, Path classes) throws IOException {
     var out = new StringBuilder();
-    out.append("# Public API of module ")
-        .append(d.name())
-        .append(", generated from its module-info.class by ModuleApiTest; do not edit by hand.\n")
-        .append("# Regenerate: mvn -B -o -pl <module> -am test -Dtest=ModuleApiTest")
+    if (d.isAutomatic()) {
+      out.append("# Public API of automatic module ")
+          .append(d.name())
+          .append(" (Automatic-Module-Name in its jar manifest: every package is exported and")
+          .append(" open),\n# generated from its classes by ModuleApiTest; do not edit by hand.\n");
+    } else {
+      out.append("# Public API of module ")
+          .append(d.name())
+          .append(
+              ", generated from its module-info.class by ModuleApiTest; do not edit by hand.\n");
+    }
+    out.append("# Regenerate: mvn -B -o -pl <module> -am test -Dtest=ModuleApiTest")
         .append(" -Dsurefire.failIfNoSpecifiedTests=false -Ddspy4j.api.write=true\n");
     var exports = new TreeSet<String>();
+    if (d.isAutomatic()) {
+      exports.addAll(d.packages());
+    }
     for (var e : d.exports()) {
       exports.add(
           e.source()

@@ -1,9 +1,6 @@
 package dev.dspy4j.kafka;
 
 import dev.dspy4j.core.predict.Module;
-import dev.dspy4j.kafka.internal.PollLoop;
-import dev.dspy4j.kafka.internal.RecordHelicone;
-import dev.dspy4j.kafka.internal.RunnerSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

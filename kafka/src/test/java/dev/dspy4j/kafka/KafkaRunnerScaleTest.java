@@ -3,7 +3,6 @@ package dev.dspy4j.kafka;
 import static dev.dspy4j.kafka.testing.Inputs.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dspy4j.kafka.internal.PollLoop;
 import dev.dspy4j.kafka.testing.ChildRunner;
 import dev.dspy4j.kafka.testing.EmbeddedKafka;
 import dev.dspy4j.kafka.testing.Inputs;

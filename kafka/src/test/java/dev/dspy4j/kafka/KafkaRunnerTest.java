@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dspy4j.core.predict.Predict;
-import dev.dspy4j.kafka.internal.PollLoop;
 import dev.dspy4j.kafka.testing.EmbeddedKafka;
 import dev.dspy4j.kafka.testing.Inputs;
 import dev.dspy4j.kafka.testing.TestGateway;

@@ -1,14 +1,11 @@
 package dev.dspy4j.spring;
 
-import static dev.dspy4j.spring.internal.PropertyChecks.apply;
+import static dev.dspy4j.spring.PropertyChecks.apply;
 
 import dev.dspy4j.core.cache.DefaultLmCache;
 import dev.dspy4j.core.cache.LmCache;
 import dev.dspy4j.core.lm.LanguageModel;
 import dev.dspy4j.core.ratelimit.RateLimiter;
-import dev.dspy4j.spring.internal.DspyDefaults;
-import dev.dspy4j.spring.internal.LanguageModelDecorator;
-import dev.dspy4j.spring.internal.PropertyChecks;
 import dev.dspy4j.streaming.LM;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -130,7 +127,7 @@ public class Dspy4jAutoConfiguration {
 
   /** Installs the LM and cache as dspy4j's process-wide defaults. */
   @Bean
-  public static DspyDefaults dspy4jDefaults(
+  static DspyDefaults dspy4jDefaults(
       ObjectProvider<LanguageModel> lm, ObjectProvider<LmCache> cache) {
     return new DspyDefaults(lm, cache);
   }

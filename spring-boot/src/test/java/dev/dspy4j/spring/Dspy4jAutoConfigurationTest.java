@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.core.Dspy;
 import dev.dspy4j.core.lm.LanguageModel;
+import dev.dspy4j.core.lm.LmChunk;
+import dev.dspy4j.core.lm.LmRequest;
+import dev.dspy4j.core.lm.LmResponse;
 import dev.dspy4j.core.ratelimit.RateLimiter;
 import dev.dspy4j.core.testing.DummyLM;
 import dev.dspy4j.core.usage.micrometer.ObservedLanguageModel;
 import dev.dspy4j.spring.health.Dspy4jHealthAutoConfiguration;
 import dev.dspy4j.spring.health.LmHealthIndicator;
-import dev.dspy4j.spring.internal.LanguageModelDecorator;
 import dev.dspy4j.spring.observation.Dspy4jObservationAutoConfiguration;
 import dev.dspy4j.spring.webflux.Dspy4jErrorResponses;
 import dev.dspy4j.spring.webflux.Dspy4jWebFluxAutoConfiguration;
@@ -33,6 +35,8 @@ import org.springframework.boot.test.context.runner.ReactiveWebApplicationContex
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.server.WebFilter;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The starter's auto-configuration in application contexts (no web server): binding, back-off,
@@ -130,6 +134,44 @@ class Dspy4jAutoConfigurationTest {
               assertThat(gateway.lastRequest().orElseThrow().header("X-From-Customizer"))
                   .hasValue("yes");
             });
+  }
+
+  @Test
+  void theApplicationsDecoratorsWrapTheAutoConfiguredLmInOrder() {
+    runner
+        .withBean(
+            "outer",
+            LanguageModelDecorator.class,
+            () -> new LanguageModelDecorator(500, lm -> new Renamed(lm, "+outer")))
+        .withBean(
+            "inner",
+            LanguageModelDecorator.class,
+            () -> new LanguageModelDecorator(1, lm -> new Renamed(lm, "+inner")))
+        .run(
+            ctx -> {
+              assertThat(ctx).hasNotFailed();
+              // The starter's health tracking (order 50) sits between them and keeps the name.
+              assertThat(ctx.getBean(LanguageModel.class).model())
+                  .isEqualTo("gpt-4o-mini+inner+outer");
+            });
+  }
+
+  /** A decorator's LM in a test: the wrapped LM under a longer name. */
+  private record Renamed(LanguageModel delegate, String suffix) implements LanguageModel {
+    @Override
+    public String model() {
+      return delegate.model() + suffix;
+    }
+
+    @Override
+    public Mono<LmResponse> complete(LmRequest request) {
+      return delegate.complete(request);
+    }
+
+    @Override
+    public Flux<LmChunk> stream(LmRequest request) {
+      return delegate.stream(request);
+    }
   }
 
   @Test

@@ -2,8 +2,7 @@ package dev.dspy4j.spring.health;
 
 import dev.dspy4j.core.ratelimit.RateLimiter;
 import dev.dspy4j.spring.Dspy4jAutoConfiguration;
-import dev.dspy4j.spring.internal.LanguageModelDecorator;
-import dev.dspy4j.spring.internal.RecentLmErrors;
+import dev.dspy4j.spring.LanguageModelDecorator;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -28,20 +27,19 @@ public class Dspy4jHealthAutoConfiguration {
 
   /** The counts behind the indicator. */
   @Bean
-  public RecentLmErrors dspy4jRecentLmErrors() {
+  RecentLmErrors dspy4jRecentLmErrors() {
     return new RecentLmErrors(Clock.systemUTC());
   }
 
   /** Counts every call of the auto-configured LM. */
   @Bean
-  public LanguageModelDecorator dspy4jLmErrorTracking(RecentLmErrors errors) {
+  LanguageModelDecorator dspy4jLmErrorTracking(RecentLmErrors errors) {
     return new LanguageModelDecorator(50, errors::track);
   }
 
   /** The indicator. */
   @Bean
-  public LmHealthIndicator dspy4jLm(
-      RecentLmErrors errors, ObjectProvider<RateLimiter> rateLimiter) {
+  LmHealthIndicator dspy4jLm(RecentLmErrors errors, ObjectProvider<RateLimiter> rateLimiter) {
     return new LmHealthIndicator(errors, rateLimiter.getIfUnique());
   }
 }

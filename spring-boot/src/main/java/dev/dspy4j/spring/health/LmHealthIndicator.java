@@ -2,7 +2,6 @@ package dev.dspy4j.spring.health;
 
 import dev.dspy4j.core.ratelimit.RateLimiter;
 import dev.dspy4j.core.ratelimit.RateLimiterState;
-import dev.dspy4j.spring.internal.RecentLmErrors;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.Health;
@@ -23,7 +22,7 @@ public final class LmHealthIndicator implements HealthIndicator {
   private final @Nullable RateLimiter rateLimiter;
 
   /** An indicator over these counts and (if any) this limiter. */
-  public LmHealthIndicator(RecentLmErrors errors, @Nullable RateLimiter rateLimiter) {
+  LmHealthIndicator(RecentLmErrors errors, @Nullable RateLimiter rateLimiter) {
     this.errors = Objects.requireNonNull(errors, "errors");
     this.rateLimiter = rateLimiter;
   }

@@ -1,7 +1,7 @@
 package dev.dspy4j.spring.observation;
 
 import dev.dspy4j.core.usage.micrometer.ObservedLanguageModel;
-import dev.dspy4j.spring.internal.LanguageModelDecorator;
+import dev.dspy4j.spring.LanguageModelDecorator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;

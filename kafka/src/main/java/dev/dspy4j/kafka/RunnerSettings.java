@@ -1,4 +1,4 @@
-package dev.dspy4j.kafka.internal;
+package dev.dspy4j.kafka;
 
 import dev.dspy4j.core.predict.Module;
 import java.time.Duration;
@@ -8,12 +8,13 @@ import org.jspecify.annotations.Nullable;
 import reactor.util.context.Context;
 
 /**
- * What a {@code KafkaRunner} was built with, validated by its builder. Not part of the API.
+ * What a {@code KafkaRunner} was built with, validated by its builder. Internal to the runner
+ * (package-private; not part of the API).
  *
  * @param consumerProperties full consumer configuration (serializers and group included)
  * @param producerProperties full producer configuration
  */
-public record RunnerSettings(
+record RunnerSettings(
     Module module,
     String groupId,
     String inputTopic,

@@ -1,10 +1,12 @@
-package dev.dspy4j.kafka.internal;
+package dev.dspy4j.kafka;
 
 /**
  * An input record the runner cannot turn into module inputs: no value, not JSON, or JSON that is
- * not an object. Its simple name is the {@code error.type} of the failure record.
+ * not an object. Its simple name is the {@code error.type} of the failure record. *
+ *
+ * <p>Internal to the runner (package-private; not part of the API).
  */
-public final class InvalidInputException extends RuntimeException {
+final class InvalidInputException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 

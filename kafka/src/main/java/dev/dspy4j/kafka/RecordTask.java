@@ -1,11 +1,15 @@
-package dev.dspy4j.kafka.internal;
+package dev.dspy4j.kafka;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 
-/** One input record the runner started, as its poll thread sees it. Touched only on that thread. */
+/**
+ * One input record the runner started, as its poll thread sees it. Touched only on that thread.
+ *
+ * <p>Internal to the runner (package-private; not part of the API).
+ */
 final class RecordTask {
 
   enum State {

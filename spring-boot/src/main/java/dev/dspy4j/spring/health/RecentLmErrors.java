@@ -1,4 +1,4 @@
-package dev.dspy4j.spring.internal;
+package dev.dspy4j.spring.health;
 
 import dev.dspy4j.core.lm.LanguageModel;
 import dev.dspy4j.core.lm.LmChunk;
@@ -16,9 +16,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Counts the LM calls that failed and remembers the last failure (its type and status, never its
- * message), for a passive health indicator that spends no tokens. Not part of the API.
+ * message), for a passive health indicator that spends no tokens. Package-private: not part of the
+ * API.
  */
-public final class RecentLmErrors {
+final class RecentLmErrors {
 
   /** The last failed call: when, which exception type, which HTTP status (0 if none). */
   public record LastError(Instant at, String type, int statusCode) {}

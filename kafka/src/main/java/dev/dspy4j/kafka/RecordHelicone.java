@@ -1,4 +1,4 @@
-package dev.dspy4j.kafka.internal;
+package dev.dspy4j.kafka;
 
 import dev.dspy4j.core.helicone.HeliconeHeaderNames;
 import dev.dspy4j.core.helicone.HeliconeHeaders;
@@ -13,9 +13,11 @@ import org.jspecify.annotations.Nullable;
  * The Helicone headers of one input record: its session, user and properties from Kafka headers of
  * the same names ({@code Helicone-Session-Id}, {@code -Name}, {@code -Path}, {@code
  * Helicone-User-Id}, {@code Helicone-Property-*}, compared ignoring case; the last of a repeated
- * header wins; others are ignored), and a request id derived from where the record is.
+ * header wins; others are ignored), and a request id derived from where the record is. *
+ *
+ * <p>Internal to the runner (package-private; not part of the API).
  */
-public final class RecordHelicone {
+final class RecordHelicone {
 
   private static final String PROPERTY_PREFIX =
       HeliconeHeaderNames.PROPERTY_PREFIX.toLowerCase(Locale.ROOT);

@@ -1,4 +1,4 @@
-package dev.dspy4j.spring.internal;
+package dev.dspy4j.spring;
 
 import dev.dspy4j.core.lm.LmConfigurationException;
 import org.jspecify.annotations.Nullable;
@@ -6,9 +6,9 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 
 /**
  * Applies one configuration property to a builder, turning the builder's rejection into a start-up
- * failure that names the property. Not part of the API.
+ * failure that names the property. Package-private: not part of the API.
  */
-public final class PropertyChecks {
+final class PropertyChecks {
 
   private PropertyChecks() {}
 

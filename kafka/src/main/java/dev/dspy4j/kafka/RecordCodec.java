@@ -1,4 +1,4 @@
-package dev.dspy4j.kafka.internal;
+package dev.dspy4j.kafka;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -16,9 +16,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * JSON in and out of Kafka record values: an input value is a JSON object of the module's input
  * fields; an output value is a JSON object of the prediction's fields; a failure value is {@code
- * {"error": {"type", "message"}, "input": <raw value as text>}}.
+ * {"error": {"type", "message"}, "input": <raw value as text>}}. *
+ *
+ * <p>Internal to the runner (package-private; not part of the API).
  */
-public final class RecordCodec {
+final class RecordCodec {
 
   private static final ObjectMapper MAPPER =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();

@@ -1,11 +1,8 @@
-package dev.dspy4j.kafka.internal;
+package dev.dspy4j.kafka;
 
 import dev.dspy4j.core.helicone.Helicone;
 import dev.dspy4j.core.helicone.HeliconeHeaderNames;
 import dev.dspy4j.core.predict.Prediction;
-import dev.dspy4j.kafka.KafkaRun;
-import dev.dspy4j.kafka.KafkaRunnerException;
-import dev.dspy4j.kafka.KafkaRunnerProgress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -61,9 +58,11 @@ import reactor.core.publisher.Sinks;
  *
  * On revocation the records in flight of the revoked partitions are finished and committed (up to
  * the drain timeout; what is left is abandoned, uncommitted); lost partitions are abandoned at
- * once.
+ * once. *
+ *
+ * <p>Internal to the runner (package-private; not part of the API).
  */
-public final class PollLoop implements Runnable, KafkaRun {
+final class PollLoop implements Runnable, KafkaRun {
 
   private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
 

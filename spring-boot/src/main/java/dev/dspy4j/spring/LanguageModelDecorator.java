@@ -1,4 +1,4 @@
-package dev.dspy4j.spring.internal;
+package dev.dspy4j.spring;
 
 import dev.dspy4j.core.lm.LanguageModel;
 import java.util.Objects;
@@ -6,9 +6,19 @@ import java.util.function.UnaryOperator;
 import org.springframework.core.Ordered;
 
 /**
- * Wraps the auto-configured LM in another concern (observation, error tracking for health);
- * optional parts of the starter contribute one as a bean. Applied in {@link #getOrder()} order: the
- * highest order is applied last and so is the outermost wrapper. Not part of the API.
+ * Wraps the auto-configured LM (the one built from {@code dspy4j.lm.*}, after every {@link
+ * Dspy4jLmCustomizer}) in another concern: every bean of this type is applied, in {@link
+ * #getOrder()} order, the highest order last and so outermost. The starter contributes two: error
+ * tracking for the health indicator (order 50) and the Micrometer observation (order 100); an
+ * application may add its own. Not applied to a {@code LanguageModel} the application defines
+ * itself.
+ *
+ * <pre>{@code
+ * @Bean
+ * LanguageModelDecorator auditLog() {
+ *   return new LanguageModelDecorator(10, AuditedLanguageModel::new);
+ * }
+ * }</pre>
  *
  * @param order the position in the chain (lower is closer to the LM)
  * @param wrap the wrapping function

@@ -1,4 +1,4 @@
-package dev.dspy4j.spring.internal;
+package dev.dspy4j.spring;
 
 import dev.dspy4j.core.Dspy;
 import dev.dspy4j.core.cache.LmCache;
@@ -11,9 +11,9 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 /**
  * Installs the application's {@link LanguageModel} (when there is exactly one) and {@link LmCache}
  * as dspy4j's process-wide defaults once every singleton exists, before the web server takes
- * requests; forgets the LM again when the context closes. Not part of the API.
+ * requests; forgets the LM again when the context closes. Package-private: not part of the API.
  */
-public final class DspyDefaults implements SmartInitializingSingleton, DisposableBean {
+final class DspyDefaults implements SmartInitializingSingleton, DisposableBean {
 
   private final ObjectProvider<LanguageModel> lm;
   private final ObjectProvider<LmCache> cache;

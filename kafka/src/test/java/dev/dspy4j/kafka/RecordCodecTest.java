@@ -1,4 +1,4 @@
-package dev.dspy4j.kafka.internal;
+package dev.dspy4j.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

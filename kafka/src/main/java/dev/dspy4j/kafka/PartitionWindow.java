@@ -1,4 +1,4 @@
-package dev.dspy4j.kafka.internal;
+package dev.dspy4j.kafka;
 
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -11,7 +11,9 @@ import org.apache.kafka.common.TopicPartition;
  * record is removed from the window when a commit covering it is sent, and stops counting as
  * uncommitted when the broker acknowledges that commit. Touched only on the poll thread; a new
  * assignment of the same partition gets a new window, so late news about an abandoned one is
- * ignored.
+ * ignored. *
+ *
+ * <p>Internal to the runner (package-private; not part of the API).
  */
 final class PartitionWindow {
 
