@@ -50,7 +50,13 @@ public final class ChatCompletionsClient implements LmTransport {
   private static final Duration DONE_GRACE = Duration.ofSeconds(1);
 
   private final LmSettings settings;
-  private final HttpClient http;
+
+  /** The client for non-streamed calls, its own headers set once ({@code Accept} JSON). */
+  private final HttpClient completeHttp;
+
+  /** The client for streamed calls, its own headers set once ({@code Accept} event stream). */
+  private final HttpClient streamHttp;
+
   private final LmErrors errors;
   private final Clock clock = Clock.systemUTC();
 
@@ -70,11 +76,13 @@ public final class ChatCompletionsClient implements LmTransport {
         settings.httpClient() != null
             ? settings.httpClient()
             : HttpClient.create(DefaultConnectionPool.get());
-    this.http =
+    HttpClient http =
         base.option(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS,
                 (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
             .responseTimeout(settings.firstByteTimeout());
+    this.completeHttp = http.headers(h -> transportHeaders(h, "application/json"));
+    this.streamHttp = http.headers(h -> transportHeaders(h, "text/event-stream"));
     this.errors = new LmErrors(settings);
     this.completionsUri = URI.create(settings.completionsUrl());
   }
@@ -93,8 +101,7 @@ public final class ChatCompletionsClient implements LmTransport {
     return Mono.defer(
         () -> {
           byte[] body = RequestBody.json(MAPPER, settings.model(), effective, false);
-          Headers headers = requestHeaders(effective, "application/json");
-          return completeOnce(body, headers);
+          return completeOnce(body, effective.headers());
         });
   }
 
@@ -107,13 +114,13 @@ public final class ChatCompletionsClient implements LmTransport {
     return Flux.deferContextual(
         context -> {
           byte[] body = RequestBody.json(MAPPER, settings.model(), effective, true);
-          Headers headers = requestHeaders(effective, "text/event-stream");
-          return streamOnce(body, headers, context);
+          return streamOnce(body, effective.headers(), context);
         });
   }
 
   private Mono<LmResponse> completeOnce(byte[] body, Headers headers) {
     return exchange(
+            completeHttp,
             body,
             headers,
             (res, connection, content, status, requestId) ->
@@ -127,6 +134,7 @@ public final class ChatCompletionsClient implements LmTransport {
 
   private Flux<LmChunk> streamOnce(byte[] body, Headers headers, ContextView context) {
     return exchange(
+        streamHttp,
         body,
         headers,
         (res, connection, content, status, requestId) -> {
@@ -171,8 +179,9 @@ public final class ChatCompletionsClient implements LmTransport {
    * One HTTP exchange; every failure leaves it as an {@code LmException} with status and request
    * id.
    */
-  private <T> Flux<T> exchange(byte[] body, Headers headers, SuccessHandler<T> onSuccess) {
-    return post(body, headers)
+  private <T> Flux<T> exchange(
+      HttpClient http, byte[] body, Headers headers, SuccessHandler<T> onSuccess) {
+    return post(http, body, headers)
         .responseConnection(
             (res, connection) -> {
               ByteBufFlux content = connection.inbound().receive();
@@ -264,7 +273,11 @@ public final class ChatCompletionsClient implements LmTransport {
         () -> BoundedBytes.failingAbove(settings.maxResponseBytes()), BoundedBytes::append);
   }
 
-  private HttpClient.ResponseReceiver<?> post(byte[] body, Headers headers) {
+  /**
+   * The request with the effective request's headers over the client's own (Content-Type, Accept,
+   * User-Agent, Authorization, set once per client; a name set again replaces them, ignoring case).
+   */
+  private HttpClient.ResponseReceiver<?> post(HttpClient http, byte[] body, Headers headers) {
     return http.post()
         .uri(completionsUri)
         .send(
@@ -343,17 +356,14 @@ public final class ChatCompletionsClient implements LmTransport {
     return chunks;
   }
 
-  /** The transport's own headers, with the effective request's over them (names ignoring case). */
-  private Headers requestHeaders(LmRequest effective, String accept) {
-    var headers =
-        Headers.builder()
-            .set("Content-Type", "application/json")
-            .set("Accept", accept)
-            .set("User-Agent", "dspy4j");
+  /** The transport's own headers: set once on each client, under every request's own. */
+  private void transportHeaders(HttpHeaders h, String accept) {
+    h.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+        .set(HttpHeaderNames.ACCEPT, accept)
+        .set(HttpHeaderNames.USER_AGENT, "dspy4j");
     if (settings.apiKey() != null) {
-      headers.set("Authorization", "Bearer " + settings.apiKey());
+      h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + settings.apiKey());
     }
-    return headers.setAll(effective.headers()).build();
   }
 
   /**
