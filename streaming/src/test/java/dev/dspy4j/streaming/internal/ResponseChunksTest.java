@@ -1,0 +1,135 @@
+package dev.dspy4j.streaming.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dspy4j.core.http.Headers;
+import dev.dspy4j.core.lm.ConnectionException;
+import dev.dspy4j.core.lm.GenerationOptions;
+import dev.dspy4j.core.lm.LmChunk;
+import dev.dspy4j.core.lm.ServerException;
+import dev.dspy4j.streaming.testing.Sse;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.netty.Connection;
+import reactor.test.StepVerifier;
+import reactor.test.publisher.TestPublisher;
+
+/**
+ * The one operator between a response body's buffers and its chunks: one buffer read at a time and
+ * only once the previous one's chunks went downstream, a failure after the chunks decoded before
+ * it, {@code [DONE]} making the rest of the body harmless, the end of the body checked, and the
+ * timers finished however the stream ends.
+ */
+class ResponseChunksTest {
+
+  private static final LmSettings SETTINGS =
+      new LmSettings(
+          "m",
+          null,
+          "http://localhost/v1",
+          GenerationOptions.empty(),
+          Headers.empty(),
+          Map.of(),
+          true,
+          0,
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(1),
+          Duration.ofMillis(1),
+          Duration.ofMillis(1),
+          Duration.ofSeconds(60),
+          4096,
+          4096,
+          null);
+
+  private final EmbeddedChannel channel = new EmbeddedChannel();
+  private final TestPublisher<ByteBuf> body = TestPublisher.createCold();
+
+  @AfterEach
+  void close() {
+    channel.finishAndReleaseAll();
+  }
+
+  private ResponseChunks chunks() {
+    return chunks(body);
+  }
+
+  private ResponseChunks chunks(TestPublisher<ByteBuf> buffers) {
+    var stream =
+        new ChunkStream(
+            4096, new ChunkParser(), new ObjectMapper(), new LmErrors(SETTINGS), 200, "req-1");
+    var timers =
+        StreamTimers.start(
+            Connection.from(channel), Duration.ofSeconds(60), Duration.ofSeconds(1), stream::done);
+    return new ResponseChunks(buffers.flux(), stream, timers);
+  }
+
+  private static ByteBuf buf(String s) {
+    return Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aBufferIsReadOnlyOnceThePreviousOnesChunksWereRequested() {
+    TestPublisher<ByteBuf> hot = TestPublisher.create();
+    StepVerifier.create(chunks(hot), 0)
+        .then(() -> hot.assertMinRequested(1)) // the first buffer is read ahead
+        .then(() -> hot.next(buf(Sse.text("a") + Sse.text("b"))))
+        .then(() -> hot.assertMaxRequested(0))
+        .thenRequest(1)
+        .expectNext(LmChunk.ofText("a"))
+        .then(() -> hot.assertMaxRequested(0)) // "b" still waits: no second buffer yet
+        .thenRequest(1)
+        .expectNext(LmChunk.ofText("b"))
+        .then(() -> hot.assertMinRequested(1))
+        .then(() -> hot.next(buf(Sse.finish("stop") + Sse.done())).complete())
+        .thenRequest(10)
+        .expectNextMatches(c -> c.finishReason().orElse("").equals("stop"))
+        .verifyComplete();
+  }
+
+  @Test
+  void chunksDecodedBeforeAMalformedPayloadArriveBeforeItsError() {
+    body.next(buf(Sse.text("a") + "data: {not json\n\n" + Sse.text("never")));
+    StepVerifier.create(chunks())
+        .expectNext(LmChunk.ofText("a"))
+        .expectError(ServerException.class)
+        .verify(Duration.ofSeconds(5));
+    body.assertCancelled();
+  }
+
+  @Test
+  void afterDoneAFailureOfTheRestOfTheBodyDoesNotSpoilTheAnswer() {
+    body.next(buf(Sse.text("a") + Sse.done())).error(new IllegalStateException("connection reset"));
+    StepVerifier.create(chunks()).expectNext(LmChunk.ofText("a")).verifyComplete();
+  }
+
+  @Test
+  void aBodyEndingWithoutDoneOrFinishReasonIsCutShort() {
+    body.next(buf(Sse.text("a"))).complete();
+    StepVerifier.create(chunks())
+        .expectNext(LmChunk.ofText("a"))
+        .expectError(ConnectionException.class)
+        .verify(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aFailureOfTheBodyBeforeDoneIsTheStreamsError() {
+    body.next(buf(Sse.text("a"))).error(new IllegalStateException("reset"));
+    StepVerifier.create(chunks())
+        .expectNext(LmChunk.ofText("a"))
+        .expectErrorMessage("reset")
+        .verify(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void cancellingStopsReadingTheBody() {
+    body.next(buf(Sse.text("a")), buf(Sse.text("b")));
+    StepVerifier.create(chunks(), 1).expectNext(LmChunk.ofText("a")).thenCancel().verify();
+    body.assertCancelled();
+  }
+}
