@@ -52,13 +52,14 @@ public final class SseDecoder {
   private final int maxLineBytes;
   private final Listener listener;
 
+  // Sized for one token's event and grown on demand: a stream allocates these once.
   private byte[] window = new byte[256];
-  private byte[] pendingLine = new byte[256];
+  private byte[] pendingLine = new byte[0]; // only a line split across buffers needs it
   private int pendingLength;
   private boolean skipLineFeed;
   private boolean atStreamStart = true;
 
-  private byte[] data = new byte[1024];
+  private byte[] data = new byte[256];
   private int dataLength;
   private boolean hasData;
   private @Nullable String eventType;
@@ -162,7 +163,8 @@ public final class SseDecoder {
     if (needed > pendingLine.length) {
       pendingLine =
           Arrays.copyOf(
-              pendingLine, Math.min(maxLineBytes, Math.max(needed, pendingLine.length * 2)));
+              pendingLine,
+              Math.min(maxLineBytes, Math.max(Math.max(needed, 256), pendingLine.length * 2)));
     }
     System.arraycopy(bytes, index, pendingLine, pendingLength, length);
     pendingLength = needed;
