@@ -22,8 +22,7 @@ final class ByteScan {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
-  private static final long LF = ONES * '\n';
-  private static final long CR = ONES * '\r';
+  private static final long BELOW_0E = ONES * 0x0E;
   private static final long QUOTE = ONES * '"';
   private static final long BACKSLASH = ONES * '\\';
   private static final long SPACE = ONES * 0x20;
@@ -33,12 +32,20 @@ final class ByteScan {
   /** The index of the first {@code \n} or {@code \r} in {@code b[from, end)}, or -1. */
   static int lineEnd(byte[] b, int from, int end) {
     int i = from;
-    for (; i + 8 <= end; i += 8) {
+    // One test per word finds every byte below 0x0E, which both line ends are; the few other
+    // control characters below it (a TAB in JSON whitespace) are checked and skipped.
+    while (i + 8 <= end) {
       long w = (long) LONGS.get(b, i);
-      long found = zeroBytes(w ^ LF) | zeroBytes(w ^ CR);
-      if (found != 0) {
-        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      long below = (w - BELOW_0E) & ~w & HIGHS;
+      if (below == 0) {
+        i += 8;
+        continue;
       }
+      int at = i + (Long.numberOfTrailingZeros(below) >>> 3);
+      if (b[at] == '\n' || b[at] == '\r') {
+        return at;
+      }
+      i = at + 1;
     }
     for (; i < end; i++) {
       if (b[i] == '\n' || b[i] == '\r') {

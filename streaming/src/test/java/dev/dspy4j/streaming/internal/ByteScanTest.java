@@ -55,6 +55,10 @@ class ByteScanTest {
     byte[] interesting = {
       '\n',
       '\r',
+      '\t',
+      0x0b,
+      0x0c,
+      0x0e,
       '"',
       '\\',
       0,
