@@ -27,6 +27,11 @@ public final class ChunkParser {
   public enum Kind {
     /** Zero or more chunks were added to the output. */
     CHUNKS,
+    /**
+     * At most one chunk was added, a plain text delta (no finish reason, usage, reasoning or
+     * function-call pieces): the payload was read through the stream's {@link ChunkTemplate}.
+     */
+    TEXT,
     /** The payload carries a non-null top-level {@code error}: the stream failed. */
     ERROR
   }
@@ -81,7 +86,7 @@ public final class ChunkParser {
         if (!value.isEmpty()) {
           out.add(LmChunk.of(template.index(), value, null, null, null));
         }
-        return Kind.CHUNKS;
+        return Kind.TEXT;
       }
     }
     int before = out.size();

@@ -149,6 +149,9 @@ public final class ChunkStream implements SseDecoder.Listener {
     if (kind == ChunkParser.Kind.ERROR) {
       throw errors.fromErrorEvent(status, requestId, ErrorBody.parse(mapper, data, length));
     }
+    if (kind == ChunkParser.Kind.TEXT) {
+      return; // a plain text delta: no finish reason, no function-call pieces to note
+    }
     for (int i = before; i < out.size(); i++) {
       LmChunk chunk = out.get(i);
       if (chunk.finishReason().isPresent()) {
@@ -180,6 +183,9 @@ public final class ChunkStream implements SseDecoder.Listener {
   }
 
   private static boolean isDone(byte[] data, int length) {
+    if (length > 0 && data[0] == '{') {
+      return false; // a JSON payload, as nearly every event is
+    }
     int start = 0;
     int end = length;
     while (start < end && data[start] == ' ') start++;
