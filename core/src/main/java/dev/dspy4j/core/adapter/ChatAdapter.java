@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -89,15 +90,12 @@ public class ChatAdapter implements Adapter {
     Objects.requireNonNull(demos, "demos must not be null");
     Objects.requireNonNull(inputs, "inputs must not be null");
     var messages = new ArrayList<Message>();
-    messages.add(Message.system(systemMessage(signature)));
-    messages.addAll(formatDemos(signature, demos));
-    Optional<Field> history =
-        signature.inputs().stream()
-            .filter(f -> f.type() instanceof FieldType.HistoryType)
-            .findFirst();
+    Formatted formatted = formatted(signature);
+    messages.add(formatted.system());
+    if (!demos.isEmpty()) messages.addAll(formatDemos(signature, demos));
     String content;
-    if (history.isPresent()) {
-      String name = history.get().name();
+    if (formatted.history() != null) {
+      String name = formatted.history();
       Signature withoutHistory = signature.delete(name);
       Object h = inputs.get(name);
       if (h != null) {
@@ -117,12 +115,50 @@ public class ChatAdapter implements Adapter {
       }
       var rest = new LinkedHashMap<String, Object>(inputs);
       rest.remove(name);
-      content = userContent(withoutHistory, rest, "", "", true);
+      content = userContent(withoutHistory, rest, "", "", formatted.outputRequirements());
     } else {
-      content = userContent(signature, inputs, "", "", true);
+      content = userContent(signature, inputs, "", "", formatted.outputRequirements());
     }
     if (!content.isEmpty()) messages.add(Message.user(content));
     return List.copyOf(messages);
+  }
+
+  /**
+   * What formatting a signature makes the same way on every call: the system message (whose bytes
+   * depend on the signature only), the output reminder of the user message and the history input.
+   */
+  private record Formatted(
+      Signature signature, Message system, String outputRequirements, @Nullable String history) {}
+
+  private static final int FORMATTED_SLOTS = 16;
+
+  /**
+   * The parts made for the signatures formatted last, by identity (a Predict formats the same
+   * {@link Signature} instance on every call until its learned state changes): at most {@value
+   * #FORMATTED_SLOTS}, replaced when another signature lands in the same slot, so the parts are
+   * made once per signature instead of once per call. Signatures are immutable and each slot holds
+   * an immutable record, so concurrent calls at worst make the parts twice.
+   */
+  private final AtomicReferenceArray<@Nullable Formatted> formatted =
+      new AtomicReferenceArray<>(FORMATTED_SLOTS);
+
+  private Formatted formatted(Signature signature) {
+    int slot = System.identityHashCode(signature) & (FORMATTED_SLOTS - 1);
+    Formatted f = formatted.get(slot);
+    if (f != null && f.signature() == signature) return f;
+    String history = null;
+    for (Field field : signature.inputs()) {
+      if (field.type() instanceof FieldType.HistoryType) {
+        history = field.name();
+        break;
+      }
+    }
+    Signature main = history == null ? signature : signature.delete(history);
+    f =
+        new Formatted(
+            signature, Message.system(systemMessage(signature)), outputRequirements(main), history);
+    formatted.set(slot, f);
+    return f;
   }
 
   /**
@@ -208,6 +244,17 @@ public class ChatAdapter implements Adapter {
 
   String userContent(
       Signature signature, Map<String, ?> inputs, String prefix, String suffix, boolean main) {
+    return userContent(
+        signature, inputs, prefix, suffix, main ? outputRequirements(signature) : null);
+  }
+
+  /** The user message content, with {@code requirements} (the output reminder) when not null. */
+  private String userContent(
+      Signature signature,
+      Map<String, ?> inputs,
+      String prefix,
+      String suffix,
+      @Nullable String requirements) {
     var parts = new ArrayList<String>();
     parts.add(prefix);
     for (var f : signature.inputs()) {
@@ -215,7 +262,7 @@ public class ChatAdapter implements Adapter {
         parts.add("[[ ## " + f.name() + " ## ]]\n" + formatValue(f, inputs.get(f.name())));
       }
     }
-    if (main) parts.add(outputRequirements(signature));
+    if (requirements != null) parts.add(requirements);
     parts.add(suffix);
     return PyText.strip(String.join("\n\n", parts));
   }

@@ -42,6 +42,12 @@ public final class ChatFieldSplitter implements FieldSplitter {
   private @Nullable String current;
 
   /**
+   * A delta that is, as it is, the next piece of the current field (nothing held before it, no
+   * whitespace to strip): reported by {@link #flush} without copying it into {@link #out}.
+   */
+  private @Nullable String whole;
+
+  /**
    * @param outputs all output field names of the signature
    * @param streamed the output fields to emit chunks for
    */
@@ -81,8 +87,12 @@ public final class ChatFieldSplitter implements FieldSplitter {
     int to = text.length();
     while (to > from && PyText.isSpace(text.charAt(to - 1))) to--;
     if (to > from) {
-      if (pending.length() > 0) out.append(pending);
-      out.append(text, from, to);
+      if (from == 0 && to == text.length() && out.length() == 0 && pending.length() == 0) {
+        whole = text; // the usual mid-line delta: the piece is the delta itself, not a copy
+      } else {
+        if (pending.length() > 0) out.append(pending);
+        out.append(text, from, to);
+      }
       pending.setLength(0);
       started = true;
     }
@@ -190,6 +200,12 @@ public final class ChatFieldSplitter implements FieldSplitter {
 
   private void flush(boolean last) {
     if (current == null) return;
+    if (whole != null) {
+      String piece = whole;
+      whole = null;
+      sink.field(current, piece, last);
+      return;
+    }
     if (out.length() > 0 || last) {
       sink.field(current, out.toString(), last);
       out.setLength(0);
