@@ -60,7 +60,8 @@ public class ChatAdapter implements Adapter {
    */
   @Override
   public Optional<FieldSplitter> fieldSplitter(Signature signature, Set<String> streamed) {
-    return Optional.of(new ChatFieldSplitter(outputNameSet(signature), streamed));
+    Set<String> outputs = outputNameSet(signature);
+    return Optional.of(new ChatFieldSplitter(outputs, streamedSet(outputs, streamed)));
   }
 
   /** A {@link JsonAdapter}, as DSPy's {@code ChatAdapter} falls back to its {@code JSONAdapter}. */
@@ -77,10 +78,22 @@ public class ChatAdapter implements Adapter {
     static final JsonAdapter ADAPTER = new JsonAdapter();
   }
 
-  static Set<String> outputNameSet(Signature signature) {
-    var names = new HashSet<String>();
-    for (Field f : signature.outputs()) names.add(f.name());
-    return names;
+  /**
+   * The output field names of {@code signature}, as an immutable set (made once per signature, with
+   * its other {@linkplain #formatted formatted parts}).
+   */
+  final Set<String> outputNameSet(Signature signature) {
+    return formatted(signature).outputs();
+  }
+
+  /**
+   * {@code streamed} as an immutable set, the very {@code outputs} set when it names all outputs
+   * (the usual stream of every field), so that a splitter's own copy costs nothing.
+   */
+  static Set<String> streamedSet(Set<String> outputs, Set<String> streamed) {
+    return streamed.size() == outputs.size() && outputs.containsAll(streamed)
+        ? outputs
+        : Set.copyOf(streamed);
   }
 
   @Override
@@ -125,10 +138,15 @@ public class ChatAdapter implements Adapter {
 
   /**
    * What formatting a signature makes the same way on every call: the system message (whose bytes
-   * depend on the signature only), the output reminder of the user message and the history input.
+   * depend on the signature only), the output reminder of the user message, the history input, and
+   * the output names a field splitter follows.
    */
   private record Formatted(
-      Signature signature, Message system, String outputRequirements, @Nullable String history) {}
+      Signature signature,
+      Message system,
+      String outputRequirements,
+      @Nullable String history,
+      Set<String> outputs) {}
 
   private static final int FORMATTED_SLOTS = 16;
 
@@ -154,9 +172,15 @@ public class ChatAdapter implements Adapter {
       }
     }
     Signature main = history == null ? signature : signature.delete(history);
+    var outputs = new HashSet<String>();
+    for (Field field : signature.outputs()) outputs.add(field.name());
     f =
         new Formatted(
-            signature, Message.system(systemMessage(signature)), outputRequirements(main), history);
+            signature,
+            Message.system(systemMessage(signature)),
+            outputRequirements(main),
+            history,
+            Set.copyOf(outputs));
     formatted.set(slot, f);
     return f;
   }
@@ -364,8 +388,8 @@ public class ChatAdapter implements Adapter {
     var sections = new ArrayList<Map.Entry<String, List<String>>>();
     sections.add(new java.util.AbstractMap.SimpleEntry<>(null, new ArrayList<>()));
     for (String line : PyText.splitlines(completion)) {
-      Matcher m = FIELD_HEADER.matcher(PyText.strip(line));
-      if (m.lookingAt()) {
+      Matcher m = mayBeHeader(line) ? FIELD_HEADER.matcher(PyText.strip(line)) : null;
+      if (m != null && m.lookingAt()) {
         // DSPy slices the unstripped line at the end offset of the match in the stripped line.
         String rest = PyText.strip(line.substring(Math.min(m.end(), line.length())));
         var lines = new ArrayList<String>();
@@ -400,6 +424,19 @@ public class ChatAdapter implements Adapter {
       }
     }
     return complete(signature, completion, parsed);
+  }
+
+  /**
+   * False when {@code line} stripped cannot start with a field header (its first non-space
+   * character is not {@code [}): the value lines, nearly all of an answer, skip the strip and the
+   * regex.
+   */
+  private static boolean mayBeHeader(String line) {
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (!PyText.isSpace(c)) return c == '[';
+    }
+    return false;
   }
 
   /** Fills absent optional outputs with null and fails when a required output is missing. */
