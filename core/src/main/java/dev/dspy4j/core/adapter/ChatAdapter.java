@@ -385,27 +385,36 @@ public class ChatAdapter implements Adapter {
   public Map<String, Object> parse(Signature signature, String completion) {
     Objects.requireNonNull(signature, "signature must not be null");
     Objects.requireNonNull(completion, "completion must not be null");
-    var sections = new ArrayList<Map.Entry<String, List<String>>>();
-    sections.add(new java.util.AbstractMap.SimpleEntry<>(null, new ArrayList<>()));
-    for (String line : PyText.splitlines(completion)) {
-      Matcher m = mayBeHeader(line) ? FIELD_HEADER.matcher(PyText.strip(line)) : null;
-      if (m != null && m.lookingAt()) {
-        // DSPy slices the unstripped line at the end offset of the match in the stripped line.
-        String rest = PyText.strip(line.substring(Math.min(m.end(), line.length())));
-        var lines = new ArrayList<String>();
-        if (!rest.isEmpty()) lines.add(rest);
-        sections.add(new java.util.AbstractMap.SimpleEntry<>(m.group(1), lines));
-      } else {
-        sections.get(sections.size() - 1).getValue().add(line);
+    // DSPy: the lines of completion.splitlines(); a header line starts a section, every other line
+    // belongs to the section it is in (none before the first header). Lines are walked in place:
+    // a section keeps where its lines are, and only its value is copied out.
+    var sections = new ArrayList<Section>();
+    Section current = null;
+    int n = completion.length();
+    int start = 0;
+    while (start < n) {
+      int end = start;
+      while (end < n && !PyText.isLineBreak(completion.charAt(end))) end++;
+      int next = end + 1;
+      if (end + 1 < n && completion.charAt(end) == '\r' && completion.charAt(end + 1) == '\n') {
+        next++;
       }
+      Section header = header(completion, start, end);
+      if (header != null) {
+        sections.add(header);
+        current = header;
+      } else if (current != null) {
+        current.add(completion, start, end);
+      }
+      start = next;
     }
     var parsed = new LinkedHashMap<String, Object>();
-    for (var section : sections) {
-      String k = section.getKey();
-      if (k == null || parsed.containsKey(k)) continue;
+    for (Section section : sections) {
+      String k = section.name;
+      if (parsed.containsKey(k)) continue;
       Optional<Field> field = signature.output(k);
       if (field.isEmpty()) continue;
-      String v = PyText.strip(String.join("\n", section.getValue()));
+      String v = section.value(completion);
       try {
         parsed.put(k, ValueParser.parse(v, field.get().type()));
       } catch (IllegalArgumentException e) {
@@ -427,16 +436,69 @@ public class ChatAdapter implements Adapter {
   }
 
   /**
-   * False when {@code line} stripped cannot start with a field header (its first non-space
-   * character is not {@code [}): the value lines, nearly all of an answer, skip the strip and the
-   * regex.
+   * The section a line {@code [start, end)} of {@code s} starts when its stripped text starts with
+   * a field header, else null.
    */
-  private static boolean mayBeHeader(String line) {
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (!PyText.isSpace(c)) return c == '[';
+  private static @Nullable Section header(String s, int start, int end) {
+    int a = start;
+    while (a < end && PyText.isSpace(s.charAt(a))) a++;
+    if (a == end || s.charAt(a) != '[') return null; // the value lines, nearly all: no regex
+    int b = end;
+    while (b > a && PyText.isSpace(s.charAt(b - 1))) b--;
+    Matcher m = FIELD_HEADER.matcher(s).region(a, b);
+    if (!m.lookingAt()) return null;
+    // DSPy slices the unstripped line at the end offset of the match in the stripped line.
+    int rest = start + Math.min(m.end() - a, end - start);
+    return new Section(m.group(1), strip(s, rest, end));
+  }
+
+  /** Python's {@code s[from:to].strip()}. */
+  private static String strip(String s, int from, int to) {
+    while (from < to && PyText.isSpace(s.charAt(from))) from++;
+    while (to > from && PyText.isSpace(s.charAt(to - 1))) to--;
+    return s.substring(from, to);
+  }
+
+  /**
+   * One {@code [[ ## name ## ]]} section of an answer: the text after the header on its line, then
+   * its lines, kept as where they are in the answer.
+   */
+  private static final class Section {
+    final String name;
+    final String rest;
+    private int lines;
+    private int from;
+    private int to;
+
+    /** All line breaks between the section's lines are a single {@code \n}. */
+    private boolean plain = true;
+
+    Section(String name, String rest) {
+      this.name = name;
+      this.rest = rest;
     }
-    return false;
+
+    void add(String s, int start, int end) {
+      if (lines == 0) {
+        from = start;
+      } else if (start - to != 1 || s.charAt(to) != '\n') {
+        plain = false;
+      }
+      to = end;
+      lines++;
+    }
+
+    /** DSPy's {@code "\n".join(lines).strip()}, the header line's rest first when not empty. */
+    String value(String s) {
+      if (lines == 0) return rest; // already stripped
+      if (plain && rest.isEmpty()) return strip(s, from, to); // the one copy of the value
+      String body =
+          plain
+              ? s.substring(from, to)
+              // Only trailing empty lines are lost here, which the strip removes anyway.
+              : String.join("\n", PyText.splitlines(s.substring(from, to)));
+      return PyText.strip(rest.isEmpty() ? body : rest + "\n" + body);
+    }
   }
 
   /** Fills absent optional outputs with null and fails when a required output is missing. */
