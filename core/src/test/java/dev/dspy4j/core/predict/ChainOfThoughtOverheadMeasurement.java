@@ -42,7 +42,7 @@ import reactor.core.publisher.Mono;
 class ChainOfThoughtOverheadMeasurement {
 
   private static final String PROMPT = "Count slowly and say nothing else.";
-  private static final int WORDS = 200;
+  private static final int WORDS = Integer.getInteger("dspy4j.measure.words", 200);
   private static final int PER_ROUND = 2_048;
   private static final int INTERLEAVED = Integer.getInteger("dspy4j.measure.interleaved", 64);
   private static final int ROUNDS = Integer.getInteger("dspy4j.measure.rounds", 21);

@@ -4,7 +4,6 @@ import dev.dspy4j.core.adapter.ChatAdapter;
 import dev.dspy4j.core.adapter.FieldSplitter;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.regex.Matcher;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -128,18 +127,17 @@ public final class ChatFieldSplitter implements FieldSplitter {
     }
     MarkerPrefix.State state = marker.next(c);
     if (state == MarkerPrefix.State.COMPLETE) {
-      String candidate = line.substring(leading);
-      Matcher m = ChatAdapter.FIELD_HEADER.matcher(candidate);
-      if (!m.lookingAt()) {
-        throw new IllegalStateException("MarkerPrefix and FIELD_HEADER disagree on " + candidate);
-      }
-      String header = candidate.substring(0, m.end());
+      // The line after its indent is exactly one marker (MarkerPrefix follows FIELD_HEADER).
+      String header = line.substring(leading);
+      String name =
+          header.substring(
+              MarkerPrefix.OPEN.length(), header.length() - MarkerPrefix.CLOSE.length());
       line.setLength(0);
       int indent = leading;
       leading = 0;
       lineHeld = false;
       marker.reset();
-      startSection(m.group(1));
+      startSection(name);
       onHeaderLine = true;
       // DSPy slices the unstripped line at the match end found in the stripped line, so with
       // leading whitespace the last characters of the marker become part of the value.
