@@ -28,7 +28,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * DSPy's default adapter: fields delimited by {@code [[ ## name ## ]]} markers. The prompt is
  * byte-identical to DSPy's {@code ChatAdapter} and parsing follows the same rules (header lines,
- * first occurrence wins, unknown headers ignored, lenient values). Stateless and thread-safe.
+ * first occurrence wins, unknown headers ignored, lenient values). Thread-safe.
+ *
+ * <p>The parts of a prompt that depend on the signature only (the system message, the output
+ * reminder) are made once per {@link Signature} instance and reused by later calls with it (a small
+ * bounded table, see {@link #format}); a subclass overriding {@link #systemMessage} must therefore
+ * return the same text for the same signature every time.
  */
 public class ChatAdapter implements Adapter {
 
