@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -27,7 +28,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * DSPy's default adapter: fields delimited by {@code [[ ## name ## ]]} markers. The prompt is
  * byte-identical to DSPy's {@code ChatAdapter} and parsing follows the same rules (header lines,
- * first occurrence wins, unknown headers ignored, lenient values). Stateless and thread-safe.
+ * first occurrence wins, unknown headers ignored, lenient values). Thread-safe.
+ *
+ * <p>The parts of a prompt that depend on the signature only (the system message, the output
+ * reminder) are made once per {@link Signature} instance and reused by later calls with it (a small
+ * bounded table, see {@link #format}); a subclass overriding {@link #systemMessage} must therefore
+ * return the same text for the same signature every time.
  */
 public class ChatAdapter implements Adapter {
 
@@ -59,7 +65,8 @@ public class ChatAdapter implements Adapter {
    */
   @Override
   public Optional<FieldSplitter> fieldSplitter(Signature signature, Set<String> streamed) {
-    return Optional.of(new ChatFieldSplitter(outputNameSet(signature), streamed));
+    Set<String> outputs = outputNameSet(signature);
+    return Optional.of(new ChatFieldSplitter(outputs, streamedSet(outputs, streamed)));
   }
 
   /** A {@link JsonAdapter}, as DSPy's {@code ChatAdapter} falls back to its {@code JSONAdapter}. */
@@ -76,10 +83,22 @@ public class ChatAdapter implements Adapter {
     static final JsonAdapter ADAPTER = new JsonAdapter();
   }
 
-  static Set<String> outputNameSet(Signature signature) {
-    var names = new HashSet<String>();
-    for (Field f : signature.outputs()) names.add(f.name());
-    return names;
+  /**
+   * The output field names of {@code signature}, as an immutable set (made once per signature, with
+   * its other {@linkplain #formatted formatted parts}).
+   */
+  final Set<String> outputNameSet(Signature signature) {
+    return formatted(signature).outputs();
+  }
+
+  /**
+   * {@code streamed} as an immutable set, the very {@code outputs} set when it names all outputs
+   * (the usual stream of every field), so that a splitter's own copy costs nothing.
+   */
+  static Set<String> streamedSet(Set<String> outputs, Set<String> streamed) {
+    return streamed.size() == outputs.size() && outputs.containsAll(streamed)
+        ? outputs
+        : Set.copyOf(streamed);
   }
 
   @Override
@@ -89,15 +108,12 @@ public class ChatAdapter implements Adapter {
     Objects.requireNonNull(demos, "demos must not be null");
     Objects.requireNonNull(inputs, "inputs must not be null");
     var messages = new ArrayList<Message>();
-    messages.add(Message.system(systemMessage(signature)));
-    messages.addAll(formatDemos(signature, demos));
-    Optional<Field> history =
-        signature.inputs().stream()
-            .filter(f -> f.type() instanceof FieldType.HistoryType)
-            .findFirst();
+    Formatted formatted = formatted(signature);
+    messages.add(formatted.system());
+    if (!demos.isEmpty()) messages.addAll(formatDemos(signature, demos));
     String content;
-    if (history.isPresent()) {
-      String name = history.get().name();
+    if (formatted.history() != null) {
+      String name = formatted.history();
       Signature withoutHistory = signature.delete(name);
       Object h = inputs.get(name);
       if (h != null) {
@@ -117,12 +133,61 @@ public class ChatAdapter implements Adapter {
       }
       var rest = new LinkedHashMap<String, Object>(inputs);
       rest.remove(name);
-      content = userContent(withoutHistory, rest, "", "", true);
+      content = userContent(withoutHistory, rest, "", "", formatted.outputRequirements());
     } else {
-      content = userContent(signature, inputs, "", "", true);
+      content = userContent(signature, inputs, "", "", formatted.outputRequirements());
     }
     if (!content.isEmpty()) messages.add(Message.user(content));
     return List.copyOf(messages);
+  }
+
+  /**
+   * What formatting a signature makes the same way on every call: the system message (whose bytes
+   * depend on the signature only), the output reminder of the user message, the history input, and
+   * the output names a field splitter follows.
+   */
+  private record Formatted(
+      Signature signature,
+      Message system,
+      String outputRequirements,
+      @Nullable String history,
+      Set<String> outputs) {}
+
+  private static final int FORMATTED_SLOTS = 16;
+
+  /**
+   * The parts made for the signatures formatted last, by identity (a Predict formats the same
+   * {@link Signature} instance on every call until its learned state changes): at most {@value
+   * #FORMATTED_SLOTS}, replaced when another signature lands in the same slot, so the parts are
+   * made once per signature instead of once per call. Signatures are immutable and each slot holds
+   * an immutable record, so concurrent calls at worst make the parts twice.
+   */
+  private final AtomicReferenceArray<@Nullable Formatted> formatted =
+      new AtomicReferenceArray<>(FORMATTED_SLOTS);
+
+  private Formatted formatted(Signature signature) {
+    int slot = System.identityHashCode(signature) & (FORMATTED_SLOTS - 1);
+    Formatted f = formatted.get(slot);
+    if (f != null && f.signature() == signature) return f;
+    String history = null;
+    for (Field field : signature.inputs()) {
+      if (field.type() instanceof FieldType.HistoryType) {
+        history = field.name();
+        break;
+      }
+    }
+    Signature main = history == null ? signature : signature.delete(history);
+    var outputs = new HashSet<String>();
+    for (Field field : signature.outputs()) outputs.add(field.name());
+    f =
+        new Formatted(
+            signature,
+            Message.system(systemMessage(signature)),
+            outputRequirements(main),
+            history,
+            Set.copyOf(outputs));
+    formatted.set(slot, f);
+    return f;
   }
 
   /**
@@ -208,6 +273,17 @@ public class ChatAdapter implements Adapter {
 
   String userContent(
       Signature signature, Map<String, ?> inputs, String prefix, String suffix, boolean main) {
+    return userContent(
+        signature, inputs, prefix, suffix, main ? outputRequirements(signature) : null);
+  }
+
+  /** The user message content, with {@code requirements} (the output reminder) when not null. */
+  private String userContent(
+      Signature signature,
+      Map<String, ?> inputs,
+      String prefix,
+      String suffix,
+      @Nullable String requirements) {
     var parts = new ArrayList<String>();
     parts.add(prefix);
     for (var f : signature.inputs()) {
@@ -215,7 +291,7 @@ public class ChatAdapter implements Adapter {
         parts.add("[[ ## " + f.name() + " ## ]]\n" + formatValue(f, inputs.get(f.name())));
       }
     }
-    if (main) parts.add(outputRequirements(signature));
+    if (requirements != null) parts.add(requirements);
     parts.add(suffix);
     return PyText.strip(String.join("\n\n", parts));
   }
@@ -314,27 +390,36 @@ public class ChatAdapter implements Adapter {
   public Map<String, Object> parse(Signature signature, String completion) {
     Objects.requireNonNull(signature, "signature must not be null");
     Objects.requireNonNull(completion, "completion must not be null");
-    var sections = new ArrayList<Map.Entry<String, List<String>>>();
-    sections.add(new java.util.AbstractMap.SimpleEntry<>(null, new ArrayList<>()));
-    for (String line : PyText.splitlines(completion)) {
-      Matcher m = FIELD_HEADER.matcher(PyText.strip(line));
-      if (m.lookingAt()) {
-        // DSPy slices the unstripped line at the end offset of the match in the stripped line.
-        String rest = PyText.strip(line.substring(Math.min(m.end(), line.length())));
-        var lines = new ArrayList<String>();
-        if (!rest.isEmpty()) lines.add(rest);
-        sections.add(new java.util.AbstractMap.SimpleEntry<>(m.group(1), lines));
-      } else {
-        sections.get(sections.size() - 1).getValue().add(line);
+    // DSPy: the lines of completion.splitlines(); a header line starts a section, every other line
+    // belongs to the section it is in (none before the first header). Lines are walked in place:
+    // a section keeps where its lines are, and only its value is copied out.
+    var sections = new ArrayList<Section>();
+    Section current = null;
+    int n = completion.length();
+    int start = 0;
+    while (start < n) {
+      int end = start;
+      while (end < n && !PyText.isLineBreak(completion.charAt(end))) end++;
+      int next = end + 1;
+      if (end + 1 < n && completion.charAt(end) == '\r' && completion.charAt(end + 1) == '\n') {
+        next++;
       }
+      Section header = header(completion, start, end);
+      if (header != null) {
+        sections.add(header);
+        current = header;
+      } else if (current != null) {
+        current.add(completion, start, end);
+      }
+      start = next;
     }
     var parsed = new LinkedHashMap<String, Object>();
-    for (var section : sections) {
-      String k = section.getKey();
-      if (k == null || parsed.containsKey(k)) continue;
+    for (Section section : sections) {
+      String k = section.name;
+      if (parsed.containsKey(k)) continue;
       Optional<Field> field = signature.output(k);
       if (field.isEmpty()) continue;
-      String v = PyText.strip(String.join("\n", section.getValue()));
+      String v = section.value(completion);
       try {
         parsed.put(k, ValueParser.parse(v, field.get().type()));
       } catch (IllegalArgumentException e) {
@@ -353,6 +438,72 @@ public class ChatAdapter implements Adapter {
       }
     }
     return complete(signature, completion, parsed);
+  }
+
+  /**
+   * The section a line {@code [start, end)} of {@code s} starts when its stripped text starts with
+   * a field header, else null.
+   */
+  private static @Nullable Section header(String s, int start, int end) {
+    int a = start;
+    while (a < end && PyText.isSpace(s.charAt(a))) a++;
+    if (a == end || s.charAt(a) != '[') return null; // the value lines, nearly all: no regex
+    int b = end;
+    while (b > a && PyText.isSpace(s.charAt(b - 1))) b--;
+    Matcher m = FIELD_HEADER.matcher(s).region(a, b);
+    if (!m.lookingAt()) return null;
+    // DSPy slices the unstripped line at the end offset of the match in the stripped line.
+    int rest = start + Math.min(m.end() - a, end - start);
+    return new Section(m.group(1), strip(s, rest, end));
+  }
+
+  /** Python's {@code s[from:to].strip()}. */
+  private static String strip(String s, int from, int to) {
+    while (from < to && PyText.isSpace(s.charAt(from))) from++;
+    while (to > from && PyText.isSpace(s.charAt(to - 1))) to--;
+    return s.substring(from, to);
+  }
+
+  /**
+   * One {@code [[ ## name ## ]]} section of an answer: the text after the header on its line, then
+   * its lines, kept as where they are in the answer.
+   */
+  private static final class Section {
+    final String name;
+    final String rest;
+    private int lines;
+    private int from;
+    private int to;
+
+    /** All line breaks between the section's lines are a single {@code \n}. */
+    private boolean plain = true;
+
+    Section(String name, String rest) {
+      this.name = name;
+      this.rest = rest;
+    }
+
+    void add(String s, int start, int end) {
+      if (lines == 0) {
+        from = start;
+      } else if (start - to != 1 || s.charAt(to) != '\n') {
+        plain = false;
+      }
+      to = end;
+      lines++;
+    }
+
+    /** DSPy's {@code "\n".join(lines).strip()}, the header line's rest first when not empty. */
+    String value(String s) {
+      if (lines == 0) return rest; // already stripped
+      if (plain && rest.isEmpty()) return strip(s, from, to); // the one copy of the value
+      String body =
+          plain
+              ? s.substring(from, to)
+              // Only trailing empty lines are lost here, which the strip removes anyway.
+              : String.join("\n", PyText.splitlines(s.substring(from, to)));
+      return PyText.strip(rest.isEmpty() ? body : rest + "\n" + body);
+    }
   }
 
   /** Fills absent optional outputs with null and fails when a required output is missing. */

@@ -41,7 +41,8 @@ public class JsonAdapter extends ChatAdapter {
    */
   @Override
   public Optional<FieldSplitter> fieldSplitter(Signature signature, Set<String> streamed) {
-    return Optional.of(new JsonFieldSplitter(outputNameSet(signature), streamed));
+    Set<String> outputs = outputNameSet(signature);
+    return Optional.of(new JsonFieldSplitter(outputs, streamedSet(outputs, streamed)));
   }
 
   /** None: DSPy's {@code JSONAdapter} does not fall back. */

@@ -454,25 +454,17 @@ public final class Predict implements Module {
           LmRequest request = request(learned, with, inputs, model, ctx);
           Signature signature = learned.signature();
           // Each choice gets its own splitter; chunks are made once, with their path and choice.
-          var stream =
-              new FieldStream(choice -> with.fieldSplitter(signature, fields).orElse(null), path);
-          return model.stream(request)
-              .concatMapIterable(stream::accept)
-              .concatWith(
-                  Flux.defer(
-                      () ->
-                          Flux.fromIterable(stream.finish())
-                              .concatWith(
-                                  Mono.fromCallable(
-                                      () -> {
-                                        LmResponse response = stream.response();
-                                        ProgramUsage.record(ctx, response.usage());
-                                        // The whole program call's usage (a failed first attempt's
-                                        // included), as call() reports.
-                                        return new Done(
-                                            prediction(signature, response, with)
-                                                .withUsage(ProgramUsage.total(ctx)));
-                                      }))));
+          return FieldStream.of(
+              model.stream(request),
+              choice -> with.fieldSplitter(signature, fields).orElse(null),
+              path,
+              response -> {
+                ProgramUsage.record(ctx, response.usage());
+                // The whole program call's usage (a failed first attempt's included), as call()
+                // reports.
+                return new Done(
+                    prediction(signature, response, with).withUsage(ProgramUsage.total(ctx)));
+              });
         });
   }
 

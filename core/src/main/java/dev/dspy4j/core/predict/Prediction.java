@@ -43,7 +43,8 @@ public final class Prediction {
       HeliconeMetadata helicone) {
     this.fields = present(fields);
     var all = new ArrayList<Map<String, Object>>();
-    for (var c : completions) all.add(present(c));
+    // The first completion is usually the fields map itself: presented once.
+    for (var c : completions) all.add(c == fields ? this.fields : present(c));
     if (all.isEmpty()) all.add(this.fields);
     this.completions = List.copyOf(all);
     this.usage = Objects.requireNonNull(usage, "usage");

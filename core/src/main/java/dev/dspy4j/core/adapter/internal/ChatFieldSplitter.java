@@ -4,7 +4,6 @@ import dev.dspy4j.core.adapter.ChatAdapter;
 import dev.dspy4j.core.adapter.FieldSplitter;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.regex.Matcher;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,6 +39,12 @@ public final class ChatFieldSplitter implements FieldSplitter {
   private boolean lastWasCr;
   private boolean started;
   private @Nullable String current;
+
+  /**
+   * A delta that is, as it is, the next piece of the current field (nothing held before it, no
+   * whitespace to strip): reported by {@link #flush} without copying it into {@link #out}.
+   */
+  private @Nullable String whole;
 
   /**
    * @param outputs all output field names of the signature
@@ -81,8 +86,12 @@ public final class ChatFieldSplitter implements FieldSplitter {
     int to = text.length();
     while (to > from && PyText.isSpace(text.charAt(to - 1))) to--;
     if (to > from) {
-      if (pending.length() > 0) out.append(pending);
-      out.append(text, from, to);
+      if (from == 0 && to == text.length() && out.length() == 0 && pending.length() == 0) {
+        whole = text; // the usual mid-line delta: the piece is the delta itself, not a copy
+      } else {
+        if (pending.length() > 0) out.append(pending);
+        out.append(text, from, to);
+      }
       pending.setLength(0);
       started = true;
     }
@@ -118,18 +127,17 @@ public final class ChatFieldSplitter implements FieldSplitter {
     }
     MarkerPrefix.State state = marker.next(c);
     if (state == MarkerPrefix.State.COMPLETE) {
-      String candidate = line.substring(leading);
-      Matcher m = ChatAdapter.FIELD_HEADER.matcher(candidate);
-      if (!m.lookingAt()) {
-        throw new IllegalStateException("MarkerPrefix and FIELD_HEADER disagree on " + candidate);
-      }
-      String header = candidate.substring(0, m.end());
+      // The line after its indent is exactly one marker (MarkerPrefix follows FIELD_HEADER).
+      String header = line.substring(leading);
+      String name =
+          header.substring(
+              MarkerPrefix.OPEN.length(), header.length() - MarkerPrefix.CLOSE.length());
       line.setLength(0);
       int indent = leading;
       leading = 0;
       lineHeld = false;
       marker.reset();
-      startSection(m.group(1));
+      startSection(name);
       onHeaderLine = true;
       // DSPy slices the unstripped line at the match end found in the stripped line, so with
       // leading whitespace the last characters of the marker become part of the value.
@@ -190,6 +198,12 @@ public final class ChatFieldSplitter implements FieldSplitter {
 
   private void flush(boolean last) {
     if (current == null) return;
+    if (whole != null) {
+      String piece = whole;
+      whole = null;
+      sink.field(current, piece, last);
+      return;
+    }
     if (out.length() > 0 || last) {
       sink.field(current, out.toString(), last);
       out.setLength(0);

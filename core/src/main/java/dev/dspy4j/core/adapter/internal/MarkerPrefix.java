@@ -22,8 +22,8 @@ final class MarkerPrefix {
     IMPOSSIBLE
   }
 
-  private static final String OPEN = "[[ ## ";
-  private static final String CLOSE = " ## ]]";
+  static final String OPEN = "[[ ## ";
+  static final String CLOSE = " ## ]]";
 
   /** Characters of OPEN matched; OPEN.length() once in the name. */
   private int open;
