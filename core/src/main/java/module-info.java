@@ -32,7 +32,6 @@ module dev.dspy4j.core {
   exports dev.dspy4j.core.program;
   exports dev.dspy4j.core.ratelimit;
   exports dev.dspy4j.core.signature;
-  exports dev.dspy4j.core.testing;
   exports dev.dspy4j.core.tool;
   exports dev.dspy4j.core.tool.mcp;
   exports dev.dspy4j.core.usage;

@@ -1,9 +1,11 @@
 /**
- * Test support for dspy4j users: a local OpenAI-compatible gateway on loopback ({@link
- * dev.dspy4j.test.LocalGateway}) and helpers to script and read SSE bodies.
+ * Test support for dspy4j users: a scripted language model ({@link dev.dspy4j.test.DummyLM}), a
+ * local OpenAI-compatible gateway on loopback ({@link dev.dspy4j.test.LocalGateway}) and helpers to
+ * script and read SSE bodies.
  */
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module dev.dspy4j.test {
+  requires transitive dev.dspy4j.core;
   requires transitive reactor.core;
   requires transitive org.reactivestreams;
   requires transitive reactor.netty.http;

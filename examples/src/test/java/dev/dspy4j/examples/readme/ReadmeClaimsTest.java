@@ -76,6 +76,33 @@ class ReadmeClaimsTest {
         .contains("<artifactId>slf4j-simple</artifactId>\n    <version>" + slf4j + "</version>");
   }
 
+  /** A module that is never deployed (core-tests: tests only) sets maven.deploy.skip. */
+  private static boolean unpublished(String module) throws Exception {
+    NodeList properties = pom(module).getDocumentElement().getElementsByTagName("properties");
+    return properties.getLength() > 0
+        && child((Element) properties.item(0), "maven.deploy.skip").equals("true");
+  }
+
+  @Test
+  void onlyTheTestsOnlyModuleIsLeftOutOfTheBom() throws Exception {
+    var unpublished = new ArrayList<String>();
+    for (String module : modules()) {
+      if (unpublished(module)) unpublished.add(module);
+    }
+    assertThat(unpublished).containsExactly("core-tests");
+  }
+
+  @Test
+  void theTestingSectionNamesDummyLmsArtifactInTestScopeAndItsImport() throws Exception {
+    String testing = Readme.section("Testing your program");
+    assertThat(testing)
+        .contains(
+            "<dependency>\n  <groupId>dev.dspy4j</groupId>\n  <artifactId>dspy4j-test</artifactId>\n"
+                + "  <scope>test</scope>\n</dependency>")
+        .contains("import dev.dspy4j.test.DummyLM;");
+    assertThat(ROOT.resolve("test/src/main/java/dev/dspy4j/test/DummyLM.java")).isRegularFile();
+  }
+
   @Test
   void theBomManagesEveryLibraryModule() throws Exception {
     Document bom = pom("bom");
@@ -85,7 +112,10 @@ class ReadmeClaimsTest {
       managed.add(child((Element) deps.item(i), "artifactId"));
     }
     for (String module : modules()) {
-      if (module.equals("bom") || module.equals("examples") || module.startsWith("examples/")) {
+      if (module.equals("bom")
+          || module.equals("examples")
+          || module.startsWith("examples/")
+          || unpublished(module)) {
         continue;
       }
       assertThat(managed)
