@@ -101,7 +101,7 @@ class PredictStreamAllocationTest {
                   && !f.text().isEmpty()) {
                 pieces[0]++;
               } else if (event instanceof StreamEvent.Done d) {
-                answer[0] = (String) d.prediction().get("answer");
+                answer[0] = d.prediction().get("answer");
               }
             },
             e -> {
