@@ -45,6 +45,9 @@ public final class RetryPolicy extends Retry {
   private static final RetryPolicy DEFAULTS = new Builder().build();
   private static final RetryPolicy NONE = new Builder().maxRetries(0).build();
 
+  /** The attempt note of a failure not retried because {@code maxRetries} is 0. */
+  private static final String RETRIES_OFF = "not retried, retries are off";
+
   private final int maxRetries;
   private final Duration backoff;
   private final Duration maxBackoff;
@@ -129,7 +132,7 @@ public final class RetryPolicy extends Retry {
    */
   public Throwable notRetried(Throwable failure) {
     if (this != NONE && failure instanceof LmException lm && filter.test(failure)) {
-      lm.recordAttempts(1, "not retried, retries are off");
+      lm.recordAttempts(1, RETRIES_OFF);
     }
     return failure;
   }
@@ -157,7 +160,7 @@ public final class RetryPolicy extends Retry {
               lm.recordAttempts(
                   attempts,
                   maxRetries == 0
-                      ? "not retried, retries are off"
+                      ? RETRIES_OFF
                       : "gave up after " + maxRetries + (maxRetries == 1 ? " retry" : " retries"));
             }
             return Mono.error(failure);
