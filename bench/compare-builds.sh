@@ -9,6 +9,8 @@
 #
 # Scenarios: (a) 20,000 x 200 tokens at 256, (c) 10,000 sequential x 20 tokens, (d0/d1) LM.stream and
 # ChainOfThought.stream on the 204-delta ChatAdapter reply at 64; the floor runs (a) and (c) too.
+# Both builds run under this checkout's harness (its classes come first on the class path), so that
+# they warm up and are measured alike; CPU is process CPU without the JIT compiler threads'.
 set -euo pipefail
 OLD=$(cd "${1:?usage: bench/compare-builds.sh <other-checkout> [rounds]}" && pwd)
 ROUNDS=${2:-3}
@@ -21,17 +23,19 @@ PORT=${line#PORT }
 
 # run LABEL CHECKOUT MODULE MAIN KIND TOKENS EXPECTED TOTAL CONCURRENCY WARMUP MODE
 run() {
-  local cp="$2/bench/$3/target/classes:$(cat "$2/bench/$3/target/classpath.txt")"
+  local cp="$NEW/bench/harness/target/classes:$2/bench/$3/target/classes:$(cat "$2/bench/$3/target/classpath.txt")"
   local result
   result=$(java -Xms256m -Xmx1g -XX:+UseG1GC -cp "$cp" "$4" --client x --scenario x \
     --base "http://127.0.0.1:$PORT/s/$5/$6/0/4/v1" --total "$8" --concurrency "$9" --tokens "$7" \
-    --warmup "${10}" --warmup-cpu-s 20 --timeout-s 300 --mode "${11}" --live-heap false 2>/dev/null | grep '^RESULT')
+    --warmup "${10}" --warmup-cpu-s 45 --timeout-s 300 --mode "${11}" --live-heap false 2>/dev/null | grep '^RESULT')
   python3 - "$1" "$result" <<'EOF'
 import sys
 label, line = sys.argv[1], sys.argv[2]
 kv = dict(p.split('=', 1) for p in line[len('RESULT '):].split(';') if '=' in p)
 done = int(kv['completed'])
-print(f"{label:10s} completed={done} errors={kv['errors']} cpu_ms_per_completion={1000 * float(kv['cpuSeconds']) / max(done, 1):.3f}"
+work = float(kv['cpuSeconds']) - max(0.0, float(kv.get('compilerCpuSeconds', '0')))
+print(f"{label:10s} completed={done} errors={kv['errors']} cpu_ms_per_completion={1000 * work / max(done, 1):.3f}"
+      f" jit_ms_per_completion={1000 * max(0.0, float(kv.get('compilerCpuSeconds', '0'))) / max(done, 1):.3f}"
       f" ttft_p50_us={float(kv['ttftP50Micros']):.0f} ttft_p99_us={float(kv['ttftP99Micros']):.0f}")
 EOF
 }

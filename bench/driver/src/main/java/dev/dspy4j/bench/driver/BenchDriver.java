@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Usage: {@code java -jar bench/driver/target/bench-driver.jar [--quick|--full] [--clients a,b]
  * [--scenarios a,b] [--warmup-cpu-s N] [--jfr] [--bench-dir bench]}. {@code --warmup-cpu-s}
- * overrides the warm-up budget (3 CPU s quick, 20 full); {@code --jfr} records each client's
+ * overrides the warm-up budget (3 CPU s quick, 45 full); {@code --jfr} records each client's
  * measured window with JDK Flight Recorder into the run's log directory (a profiling run: it never
  * updates BENCHMARKS.md, since the recorder costs CPU).
  *
@@ -106,7 +106,7 @@ public final class BenchDriver {
       }
     }
 
-    int warmupCpuS = warmupOverride != null ? warmupOverride : quick ? 3 : 20;
+    int warmupCpuS = warmupOverride != null ? warmupOverride : quick ? 3 : 45;
     long t0 = System.nanoTime();
     List<Outcome> outcomes = new ArrayList<>();
     try (ServerProcess server = ServerProcess.start(benchDir, logs)) {
@@ -125,11 +125,12 @@ public final class BenchDriver {
                   .map(
                       r ->
                           String.format(
-                              "%d ok, %d errors, %.1f s, %.2f CPU s/M tok, peak threads %d",
+                              "%d ok, %d errors, %.1f s, %.2f CPU s/M tok (+%.2f JIT), peak threads %d",
                               r.completed(),
                               r.errors(),
                               r.wallSeconds(),
-                              r.cpuSecondsPerMillionTokens(),
+                              r.workCpuSecondsPerMillionTokens(),
+                              r.cpuSecondsPerMillionTokens() - r.workCpuSecondsPerMillionTokens(),
                               r.peakThreads()))
                   .orElse("no result: " + o.failure()));
         }

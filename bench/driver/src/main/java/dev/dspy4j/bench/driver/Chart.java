@@ -35,7 +35,7 @@ final class Chart {
   /** Draws the chart of a finished run. */
   static void write(Report report, Path png) throws IOException {
     write(
-        bars(report, "a", ScenarioResult::cpuSecondsPerMillionTokens),
+        bars(report, "a", ScenarioResult::workCpuSecondsPerMillionTokens),
         bars(report, "b", r -> r.peakThreads()),
         png);
   }
@@ -48,7 +48,7 @@ final class Chart {
     BufferedImage cpu =
         panel(
             cpuPerMillionTokens,
-            "(a) client CPU seconds per million tokens (lower is better)",
+            "(a) client CPU s per million tokens, JIT compilers apart (lower is better)",
             "CPU s / M tokens",
             false);
     BufferedImage threads =

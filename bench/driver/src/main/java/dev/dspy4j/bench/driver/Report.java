@@ -78,22 +78,22 @@ final class Report {
             .orElse(0);
     StringBuilder sb = new StringBuilder();
     sb.append(
-        "| client | (a) completions/s | (a) CPU s per M tokens | (a) CPU vs floor | (c) TTFT p50 / p99 µs "
+        "| client | (a) completions/s | (a) CPU s per M tokens | (a) CPU vs floor | (a) JIT compilers' CPU s per M tokens | (c) TTFT p50 / p99 µs "
             + "| (c) added TTFT p50 / p99 µs | (b) streams completed | (b) max in flight | (b) peak threads (added) "
             + "| (b) peak heap after GC MB | errors a / b / c |\n");
-    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (ClientModule c : clients) {
       Optional<ScenarioResult> a = result(c.name(), "a");
       Optional<ScenarioResult> rb = result(c.name(), "b");
       Optional<ScenarioResult> rc = result(c.name(), "c");
       if (a.isEmpty() && rb.isEmpty() && rc.isEmpty()) {
         String why = outcome(c.name(), "a").map(Outcome::failure).orElse("not run");
-        sb.append("| ").append(c.label()).append(" | ").append(why).append(" |||||||||| \n");
+        sb.append("| ").append(c.label()).append(" | ").append(why).append(" ||||||||||| \n");
         continue;
       }
       sb.append("| ").append(c.label());
       sb.append(" | ").append(a.map(r -> f0(r.completionsPerSecond())).orElse(fail(c, "a")));
-      sb.append(" | ").append(a.map(r -> f2(r.cpuSecondsPerMillionTokens())).orElse("–"));
+      sb.append(" | ").append(a.map(r -> f2(r.workCpuSecondsPerMillionTokens())).orElse("–"));
       sb.append(" | ")
           .append(
               a.flatMap(
@@ -101,9 +101,17 @@ final class Report {
                           floorA.map(
                               fl ->
                                   f2(
-                                          r.cpuSecondsPerMillionTokens()
-                                              / fl.cpuSecondsPerMillionTokens())
+                                          r.workCpuSecondsPerMillionTokens()
+                                              / fl.workCpuSecondsPerMillionTokens())
                                       + "×"))
+                  .orElse("–"));
+      sb.append(" | ")
+          .append(
+              a.map(
+                      r ->
+                          r.compilerCpuSeconds() < 0
+                              ? "unknown"
+                              : f2(r.compilerCpuSeconds() / r.tokens() * 1_000_000))
                   .orElse("–"));
       sb.append(" | ")
           .append(
@@ -143,11 +151,11 @@ final class Report {
    */
   private record CotPair(ScenarioResult lmStream, ScenarioResult cot) {
     double lmStreamCpuPerCompletion() {
-      return lmStream.cpuSeconds() / Math.max(1, lmStream.completed());
+      return lmStream.workCpuSeconds() / Math.max(1, lmStream.completed());
     }
 
     double cotCpuPerCompletion() {
-      return cot.cpuSeconds() / Math.max(1, cot.completed());
+      return cot.workCpuSeconds() / Math.max(1, cot.completed());
     }
 
     double overhead() {
@@ -234,11 +242,11 @@ final class Report {
           + "), so its targets are open.\n";
     }
     List<String> lines = new ArrayList<>();
-    double dCpu = d.get().cpuSecondsPerMillionTokens();
+    double dCpu = d.get().workCpuSecondsPerMillionTokens();
     result(ClientModule.FLOOR, "a")
         .ifPresent(
             fl -> {
-              double ratio = dCpu / fl.cpuSecondsPerMillionTokens();
+              double ratio = dCpu / fl.workCpuSecondsPerMillionTokens();
               lines.add(
                   verdict(
                       ratio <= 1.3,
@@ -252,8 +260,8 @@ final class Report {
         continue;
       }
       Optional<ScenarioResult> r = result(c.name(), "a");
-      if (r.isPresent() && r.get().cpuSecondsPerMillionTokens() < bestPeer) {
-        bestPeer = r.get().cpuSecondsPerMillionTokens();
+      if (r.isPresent() && r.get().workCpuSecondsPerMillionTokens() < bestPeer) {
+        bestPeer = r.get().workCpuSecondsPerMillionTokens();
         bestName = c.name();
       }
     }
@@ -300,12 +308,18 @@ final class Report {
                         }));
     cotOverhead()
         .ifPresent(
-            over ->
-                lines.add(
-                    verdict(
-                        over < 0.05,
-                        "ChainOfThought CPU overhead over LM.stream under 5 %",
-                        f1(over * 100) + " %")));
+            over -> {
+              lines.add(
+                  verdict(
+                      over <= 0.10,
+                      "ChainOfThought CPU overhead over LM.stream at most 10 % (issue 14)",
+                      f1(over * 100) + " %"));
+              lines.add(
+                  verdict(
+                      over < 0.05,
+                      "ChainOfThought CPU overhead over LM.stream under 5 % (issue 9)",
+                      f1(over * 100) + " %"));
+            });
     return String.join("\n", lines) + "\n";
   }
 
@@ -315,7 +329,7 @@ final class Report {
         new StringBuilder(
             "| client | scenario | completed | errors | wall s | tokens | CPU s "
                 + "| TTFT p50 µs | TTFT p99 µs | baseline threads | peak threads | threads started | max in flight "
-                + "| peak heap MB | JIT compiling ms (elapsed) in window | server CPU s | first error |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                + "| peak heap MB | JIT compiling ms (elapsed) in window | JIT compilers CPU s | server CPU s | first error |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Outcome o : outcomes) {
       if (o.result().isEmpty()) {
         sb.append("| ")
@@ -324,7 +338,7 @@ final class Report {
             .append(o.scenario())
             .append(" | ")
             .append(o.failure().replace("|", "/"))
-            .append(" ||||||||||||||| \n");
+            .append(" |||||||||||||||| \n");
         continue;
       }
       ScenarioResult r = o.result().get();
@@ -359,6 +373,8 @@ final class Report {
           .append(" | ")
           .append(r.jitMillis() < 0 ? "–" : Long.toString(r.jitMillis()))
           .append(" | ")
+          .append(r.compilerCpuSeconds() < 0 ? "–" : f2(r.compilerCpuSeconds()))
+          .append(" | ")
           .append(f2(o.serverCpuSec()))
           .append(" | ")
           .append(r.firstError().replace("|", "/"))
@@ -375,7 +391,8 @@ final class Report {
           .append(" (warm-up: rounds of ")
           .append(s.warmup())
           .append(
-              " completions, then sized to ~1.5 CPU s, until CPU per completion is steady within 10 %; at most 6 rounds or "
+              " completions, then sized to ~1.5 CPU s, until the JIT compilers use under 10 % of a round's CPU"
+                  + " and the CPU per completion without them is steady within 10 %; at most 12 rounds or "
                   + warmupCpuS
                   + " CPU s)\n");
     }
@@ -405,7 +422,7 @@ final class Report {
         + "## ChainOfThought end to end vs LM.stream (dspy4j)\n\n"
         + cotTable()
         + "\n"
-        + "## dspy4j targets (issue 9)\n\n"
+        + "## dspy4j targets\n\n"
         + targets()
         + "\n"
         + "## Scenarios\n\n"
@@ -447,7 +464,11 @@ final class Report {
         + table()
         + "\n"
         + "How to read it: (a) CPU s per M tokens is client-process CPU time (OperatingSystemMXBean) over the\n"
-        + "measured window divided by tokens streamed; \"added TTFT\" is the client's time to first token minus\n"
+        + "measured window, without the JIT compiler threads' (read from /proc, shown in their own column),\n"
+        + "divided by tokens streamed: the client's own work, its garbage collection included. On 2 cores the\n"
+        + "C2 compiler keeps a core busy for tens of seconds of a client's run; each client warms up until the\n"
+        + "compilers use under 10 % of a round's CPU, and what they still use in the window is a warm-up cost,\n"
+        + "not a per-token one. \"added TTFT\" is the client's time to first token minus\n"
         + "the floor's in scenario (c); (b) peak threads counts live threads in the client JVM at the peak, and\n"
         + "(added) those beyond the JVM's own before the client was built; peak heap is the largest heap\n"
         + "occupancy right after a GC, including one full GC forced once every stream is open. The chart's\n"

@@ -13,7 +13,8 @@ import java.util.Map;
  * Reads the chart's figures back from a committed results file ({@code bench/results/<stamp>.md}),
  * so that {@code --chart-from} redraws its PNG without running the benchmark again. Reads the "All
  * measurements" table by its column names: per client, the first row of scenario (a) gives CPU s
- * per million tokens ({@code CPU s / tokens}), the first row of (b) its peak threads.
+ * per million tokens ({@code (CPU s - JIT compilers CPU s) / tokens}; files from before that column
+ * have process CPU only), the first row of (b) its peak threads.
  */
 final class ResultsFile {
 
@@ -67,7 +68,11 @@ final class ResultsFile {
     for (String client : clients) {
       Map<String, String> a = firstRowByClientAndScenario.get(client + "/a");
       if (a != null && number(a, "completed") > 0 && number(a, "tokens") > 0) {
-        bars.add(new Chart.Bar(client, number(a, "CPU s") / number(a, "tokens") * 1_000_000));
+        String compiler = a.get("JIT compilers CPU s");
+        double work =
+            number(a, "CPU s")
+                - (compiler == null || compiler.equals("–") ? 0 : number(a, "JIT compilers CPU s"));
+        bars.add(new Chart.Bar(client, work / number(a, "tokens") * 1_000_000));
       }
     }
     return bars;

@@ -101,6 +101,7 @@ public final class Harness {
       long started0 = threads.getTotalStartedThreadCount();
       heap.arm();
       long cpu0 = os.getProcessCpuTime();
+      long compiler0 = CompilerCpu.nanos();
       long jit0 = jitMillis();
       long t0 = System.nanoTime();
 
@@ -110,6 +111,7 @@ public final class Harness {
       long wall = System.nanoTime() - t0;
       long cpu = os.getProcessCpuTime() - cpu0;
       long jit = jit0 < 0 ? -1 : jitMillis() - jit0;
+      long compiler = compiler0 < 0 ? -1 : CompilerCpu.nanos() - compiler0;
       heap.disarm();
       stopRecording(recording, a.get("jfr"));
       int peak = threads.getPeakThreadCount() - (liveMeasured.get() ? 1 : 0);
@@ -132,6 +134,7 @@ public final class Harness {
           batch.maxInFlight(),
           heap.maxMb(),
           jit,
+          compiler < 0 ? -1 : compiler / 1e9,
           batch.firstError());
     }
   }
@@ -169,14 +172,18 @@ public final class Harness {
   }
 
   /**
-   * Runs warm-up rounds until the CPU cost per completion of one round is within 10 % of the one
-   * before (steady state), at most 6 rounds or {@code warmup-cpu-s} CPU seconds in all. The first
-   * round has {@code warmup} completions; later rounds are sized to cost about 1.5 CPU seconds
-   * (between {@code warmup} and 20 × {@code warmup}, and no more than the measured count), so a
-   * cheap client runs long enough for the JIT to finish and an expensive one does not blow the
-   * budget. Rounds are logged to stderr with the JIT's compilation time in each (elapsed time of
-   * compilations, not their CPU: on 2 busy cores a compilation waits for a core, so this can exceed
-   * the round's CPU time; it shows that the JIT was still working, not how much CPU it took).
+   * Runs warm-up rounds until the client is in steady state: the JIT compiler threads used less
+   * than 10 % of the round's CPU, and the CPU per completion without them is within 10 % of the
+   * round before. At most 12 rounds or {@code warmup-cpu-s} CPU seconds in all. The first round has
+   * {@code warmup} completions; later rounds are sized to cost about 1.5 CPU seconds (between
+   * {@code warmup} and 20 × {@code warmup}, and no more than the measured count), so a cheap client
+   * runs long enough for the JIT to finish and an expensive one does not blow the budget. Rounds
+   * are logged to stderr with the compiler threads' CPU in each.
+   *
+   * <p>Why the compilers are watched: on 2 cores the C2 compiler keeps working for tens of seconds
+   * of a client's run, long after two rounds in a row cost about the same; a window measured then
+   * bills a core's worth of compilation (and code still running interpreted or in C1) to the
+   * client.
    */
   private static void warmUp(
       StreamClient client,
@@ -194,24 +201,27 @@ public final class Harness {
     long budgetEnd = os.getProcessCpuTime() + (long) (budgetCpuS * 1e9);
     double previous = Double.NaN;
     int size = warmup;
-    for (int round = 1; round <= 6; round++) {
+    for (int round = 1; round <= 12; round++) {
       long cpu0 = os.getProcessCpuTime();
-      long jit0 = jitMillis();
+      long compiler0 = CompilerCpu.nanos();
       Batch w =
           new Batch(
               client, PROMPT, size, Math.min(concurrency, Math.max(1, size / 4)), tokens, null);
       w.run(timeoutS);
       long cpu1 = os.getProcessCpuTime();
-      long jitMs = jit0 < 0 ? 0 : jitMillis() - jit0;
+      long compiler = compiler0 < 0 ? 0 : CompilerCpu.nanos() - compiler0;
       if (w.completed() == 0) {
         System.err.println("warm-up completed nothing; first error: " + w.firstError());
         return;
       }
-      double perCompletion = (cpu1 - cpu0) / (double) w.completed();
+      double perCompletion = (cpu1 - cpu0 - compiler) / (double) w.completed();
+      double compilerShare = compiler / (double) Math.max(1, cpu1 - cpu0);
       System.err.printf(
-          "warm-up round %d: %d completions, %.3f ms CPU each, JIT compiling for %d ms%n",
-          round, w.completed(), perCompletion / 1e6, jitMs);
-      if (Math.abs(perCompletion / previous - 1) < 0.10 || cpu1 > budgetEnd) {
+          "warm-up round %d: %d completions, %.3f ms CPU each without the JIT, JIT compilers %.0f %% of"
+              + " the round's CPU%n",
+          round, w.completed(), perCompletion / 1e6, 100 * compilerShare);
+      boolean steady = Math.abs(perCompletion / previous - 1) < 0.10 && compilerShare < 0.10;
+      if (steady || cpu1 > budgetEnd) {
         return;
       }
       previous = perCompletion;

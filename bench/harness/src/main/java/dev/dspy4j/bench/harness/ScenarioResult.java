@@ -8,8 +8,10 @@ import java.util.Map;
  * What one client JVM measured for one scenario, in its measured window (after warm-up). {@code
  * jitMillis} is the JIT's compilation time inside the window (-1 when unknown), from {@code
  * CompilationMXBean}: elapsed time of the compilations, not their CPU (on 2 busy cores a
- * compilation waits for a core), so it shows whether the JIT was still working, not what it cost.
- * Travels to the driver as one {@code RESULT k=v;k=v} line on stdout.
+ * compilation waits for a core), so it shows whether the JIT was still working, not what it cost;
+ * {@code compilerCpuSeconds} is what it cost: the CPU of the JIT compiler threads in the window (-1
+ * when unknown, see {@link CompilerCpu}), part of {@code cpuSeconds}. Travels to the driver as one
+ * {@code RESULT k=v;k=v} line on stdout.
  */
 public record ScenarioResult(
     String client,
@@ -27,6 +29,7 @@ public record ScenarioResult(
     int maxInFlight,
     double peakHeapAfterGcMb,
     long jitMillis,
+    double compilerCpuSeconds,
     String firstError) {
 
   /** Line prefix the driver looks for. */
@@ -37,9 +40,22 @@ public record ScenarioResult(
     return wallSeconds > 0 ? completed / wallSeconds : 0;
   }
 
-  /** Process CPU seconds spent per million streamed tokens. */
+  /** Process CPU seconds spent per million streamed tokens, the JIT compilers' included. */
   public double cpuSecondsPerMillionTokens() {
     return tokens > 0 ? cpuSeconds / tokens * 1_000_000 : Double.NaN;
+  }
+
+  /**
+   * Process CPU seconds in the window without the JIT compiler threads' (all of it when their CPU
+   * is unknown): the client's own work, its garbage collection included.
+   */
+  public double workCpuSeconds() {
+    return compilerCpuSeconds < 0 ? cpuSeconds : cpuSeconds - compilerCpuSeconds;
+  }
+
+  /** {@link #workCpuSeconds()} per million streamed tokens. */
+  public double workCpuSecondsPerMillionTokens() {
+    return tokens > 0 ? workCpuSeconds() / tokens * 1_000_000 : Double.NaN;
   }
 
   /** Threads alive at the peak beyond those alive before the client was built. */
@@ -65,6 +81,7 @@ public record ScenarioResult(
     m.put("maxInFlight", Integer.toString(maxInFlight));
     m.put("peakHeapAfterGcMb", fmt(peakHeapAfterGcMb));
     m.put("jitMillis", Long.toString(jitMillis));
+    m.put("compilerCpuSeconds", fmt(compilerCpuSeconds));
     m.put("firstError", firstError.replaceAll("[;=\\r\\n]", " "));
     StringBuilder sb = new StringBuilder(PREFIX);
     m.forEach((k, v) -> sb.append(k).append('=').append(v).append(';'));
@@ -99,6 +116,7 @@ public record ScenarioResult(
         Integer.parseInt(m.get("maxInFlight")),
         Double.parseDouble(m.get("peakHeapAfterGcMb")),
         Long.parseLong(m.getOrDefault("jitMillis", "-1")),
+        Double.parseDouble(m.getOrDefault("compilerCpuSeconds", "-1")),
         m.getOrDefault("firstError", ""));
   }
 
