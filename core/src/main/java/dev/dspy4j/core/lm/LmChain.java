@@ -204,7 +204,9 @@ public final class LmChain implements LanguageModel {
             ? retryLink.stream(() -> transport.sendStream(effective), call)
             : retryLink.stream(
                 () -> limitLink.stream(Flux.defer(() -> transport.sendStream(effective))), call);
-    return new CacheLink.NetworkStream(RecordLink.track(retried, call), call::whole);
+    return new CacheLink.NetworkStream(
+        RecordLink.track(retried, call, failure -> retryLink.finalFailure(failure, call)),
+        call::whole);
   }
 
   /**

@@ -161,6 +161,61 @@ class LmChainTest {
   }
 
   @Test
+  void withRetriesOffTheChunksMeetOneOperatorWhichStillFinishesTheFailure() {
+    var subscribers = new CopyOnWriteArrayList<String>();
+    var attempt = new AtomicInteger();
+    LmTransport transport =
+        new ShoutingTransport(0) {
+          @Override
+          public Flux<LmChunk> sendStream(LmRequest r) {
+            Flux<LmChunk> chunks =
+                attempt.incrementAndGet() == 1
+                    ? Flux.error(new ServerException("502", 502, null, null, null, null))
+                    : Flux.just(LmChunk.ofText("Hel"))
+                        .concatWith(
+                            Flux.error(
+                                new ConnectionException("reset", 0, null, null, null, null)));
+            return new Flux<>() {
+              @Override
+              public void subscribe(reactor.core.CoreSubscriber<? super LmChunk> actual) {
+                subscribers.add(actual.getClass().getName());
+                chunks.subscribe(actual);
+              }
+            };
+          }
+        };
+    LanguageModel lm =
+        LmChain.builder(transport)
+            .cache(false)
+            .retry(RetryPolicy.builder().maxRetries(0).build())
+            .build();
+
+    // Before any text: the failure with the retries-off note, as a retried call would have a note.
+    StepVerifier.create(lm.stream(LmRequest.ofUser("hi")))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(ServerException.class)
+                    .hasMessageContaining("not retried, retries are off"))
+        .verify(WAIT);
+    // After text: an interruption carrying the text.
+    StepVerifier.create(lm.stream(LmRequest.ofUser("hi")))
+        .expectNext(LmChunk.ofText("Hel"))
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e)
+                  .isInstanceOf(StreamInterruptedException.class)
+                  .hasCauseInstanceOf(ConnectionException.class);
+              assertThat(((StreamInterruptedException) e).partialText()).isEqualTo("Hel");
+            })
+        .verify(WAIT);
+    // Every chunk goes from the transport straight into the record link's one operator.
+    assertThat(subscribers)
+        .hasSize(2)
+        .allSatisfy(name -> assertThat(name).endsWith("RecordLink$TrackingSubscriber"));
+  }
+
+  @Test
   void theContextsHeliconeHeadersReachAPlainTransport() {
     var transport = new ShoutingTransport(0);
     LanguageModel lm = LmChain.builder(transport).cache(false).build();

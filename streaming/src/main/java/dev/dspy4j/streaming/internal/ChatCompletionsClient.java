@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -123,12 +124,13 @@ public final class ChatCompletionsClient implements LmTransport {
             completeHttp,
             body,
             headers,
-            (res, connection, content, status, requestId) ->
+            (res, connection, content, status, requestId, mapError) ->
                 readBody(content)
                     .map(
                         bytes ->
                             toResponse(
-                                bytes, responseHeaders(res.responseHeaders()), status, requestId)))
+                                bytes, responseHeaders(res.responseHeaders()), status, requestId))
+                    .onErrorMap(mapError))
         .single();
   }
 
@@ -137,7 +139,7 @@ public final class ChatCompletionsClient implements LmTransport {
         streamHttp,
         body,
         headers,
-        (res, connection, content, status, requestId) -> {
+        (res, connection, content, status, requestId, mapError) -> {
           // A stream's chunks carry no headers: the chain's rate limiter hears about the server's
           // budget here.
           LmTransport.reportStreamHeaders(context, () -> responseHeaders(res.responseHeaders()));
@@ -146,7 +148,8 @@ public final class ChatCompletionsClient implements LmTransport {
             // The server ignored "stream": true and answered with one JSON completion.
             return readBody(content)
                 .flatMapIterable(
-                    bytes -> toChunks(toResponse(bytes, Headers.empty(), status, requestId)));
+                    bytes -> toChunks(toResponse(bytes, Headers.empty(), status, requestId)))
+                .onErrorMap(mapError);
           }
           var chunks =
               new ChunkStream(
@@ -158,13 +161,14 @@ public final class ChatCompletionsClient implements LmTransport {
                   min(DONE_GRACE, settings.idleTimeout()),
                   chunks::done);
           // One buffer at a time; after [DONE] a failure of the rest of the body does not spoil
-          // the answer.
-          return new ResponseChunks(content, chunks, timers);
+          // the answer. The operator maps its failures itself: no operator more per chunk.
+          return new ResponseChunks(content, chunks, timers, mapError);
         });
   }
 
   /**
    * Reads a 2xx response with {@code onSuccess}, or turns an error status into its typed exception.
+   * The publisher it returns turns its failures into typed ones with {@code mapError}.
    */
   private interface SuccessHandler<T> {
     Publisher<T> handle(
@@ -172,7 +176,8 @@ public final class ChatCompletionsClient implements LmTransport {
         Connection connection,
         ByteBufFlux content,
         int status,
-        @Nullable String requestId);
+        @Nullable String requestId,
+        UnaryOperator<Throwable> mapError);
   }
 
   /**
@@ -187,15 +192,18 @@ public final class ChatCompletionsClient implements LmTransport {
               ByteBufFlux content = connection.inbound().receive();
               int status = res.status().code();
               String requestId = requestId(res.responseHeaders());
-              Mono<T> unreadable =
-                  status < 200 || status > 299 ? null : unreadableSuccess(res, content, requestId);
-              Publisher<T> result =
-                  status < 200 || status > 299
-                      ? errorResponse(res, content, requestId)
-                      : unreadable != null
-                          ? unreadable
-                          : onSuccess.handle(res, connection, content, status, requestId);
-              return Flux.from(result).onErrorMap(t -> errors.fromTransport(t, status, requestId));
+              UnaryOperator<Throwable> mapError = t -> errors.fromTransport(t, status, requestId);
+              Publisher<T> result;
+              if (status < 200 || status > 299) {
+                result = this.<T>errorResponse(res, content, requestId).onErrorMap(mapError);
+              } else {
+                Mono<T> unreadable = unreadableSuccess(res, content, requestId);
+                result =
+                    unreadable != null
+                        ? unreadable.onErrorMap(mapError)
+                        : onSuccess.handle(res, connection, content, status, requestId, mapError);
+              }
+              return result;
             })
         .onErrorMap(t -> errors.fromTransport(t, 0, null));
   }

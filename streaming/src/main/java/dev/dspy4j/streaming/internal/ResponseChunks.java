@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -19,7 +20,8 @@ import reactor.util.context.Context;
  * requested, and the next buffer is read from the socket only once they all went downstream (at
  * most one decoded buffer waits). After {@code [DONE]} the answer is complete: a failure of the
  * rest of the body does not spoil it. When the body ends, {@link ChunkStream#end()} checks it was
- * complete; the {@link StreamTimers} are finished on completion, error and cancel.
+ * complete; the {@link StreamTimers} are finished on completion, error and cancel. Every failure
+ * goes downstream through {@code mapError} (the transport's typed errors).
  *
  * <p>One operator instead of a chain of map, flatMapIterable, onErrorResume, concatWith and
  * doFinally: every token passed through each of them. Signals to the subscriber are serialised by a
@@ -31,16 +33,22 @@ final class ResponseChunks extends Flux<LmChunk> {
   private final Flux<ByteBuf> body;
   private final ChunkStream chunks;
   private final StreamTimers timers;
+  private final UnaryOperator<Throwable> mapError;
 
-  ResponseChunks(Flux<ByteBuf> body, ChunkStream chunks, StreamTimers timers) {
+  ResponseChunks(
+      Flux<ByteBuf> body,
+      ChunkStream chunks,
+      StreamTimers timers,
+      UnaryOperator<Throwable> mapError) {
     this.body = body;
     this.chunks = chunks;
     this.timers = timers;
+    this.mapError = mapError;
   }
 
   @Override
   public void subscribe(CoreSubscriber<? super LmChunk> actual) {
-    body.subscribe(new Decoding(actual, chunks, timers));
+    body.subscribe(new Decoding(actual, chunks, timers, mapError));
   }
 
   private static final class Decoding implements CoreSubscriber<ByteBuf>, Subscription {
@@ -55,6 +63,7 @@ final class ResponseChunks extends Flux<LmChunk> {
     private final CoreSubscriber<? super LmChunk> actual;
     private final ChunkStream chunks;
     private final StreamTimers timers;
+    private final UnaryOperator<Throwable> mapError;
     private @Nullable Subscription upstream;
 
     private volatile long requested;
@@ -76,10 +85,15 @@ final class ResponseChunks extends Flux<LmChunk> {
     private boolean awaitingBuffer;
     private boolean terminated;
 
-    Decoding(CoreSubscriber<? super LmChunk> actual, ChunkStream chunks, StreamTimers timers) {
+    Decoding(
+        CoreSubscriber<? super LmChunk> actual,
+        ChunkStream chunks,
+        StreamTimers timers,
+        UnaryOperator<Throwable> mapError) {
       this.actual = actual;
       this.chunks = chunks;
       this.timers = timers;
+      this.mapError = mapError;
     }
 
     @Override
@@ -213,16 +227,25 @@ final class ResponseChunks extends Flux<LmChunk> {
       terminated = true;
       timers.finish();
       if (failure != null && !chunks.done()) {
-        actual.onError(failure);
+        actual.onError(mapped(failure));
         return;
       }
       try {
         chunks.end();
       } catch (RuntimeException e) {
-        actual.onError(e);
+        actual.onError(mapped(e));
         return;
       }
       actual.onComplete();
+    }
+
+    private Throwable mapped(Throwable failure) {
+      try {
+        return mapError.apply(failure);
+      } catch (RuntimeException e) {
+        e.addSuppressed(failure);
+        return e;
+      }
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.dspy4j.streaming.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.ConnectionException;
@@ -13,6 +15,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.netty.Connection;
@@ -60,13 +63,17 @@ class ResponseChunksTest {
   }
 
   private ResponseChunks chunks(TestPublisher<ByteBuf> buffers) {
+    return chunks(buffers, UnaryOperator.identity());
+  }
+
+  private ResponseChunks chunks(TestPublisher<ByteBuf> buffers, UnaryOperator<Throwable> mapError) {
     var stream =
         new ChunkStream(
             4096, new ChunkParser(), new ObjectMapper(), new LmErrors(SETTINGS), 200, "req-1");
     var timers =
         StreamTimers.start(
             Connection.from(channel), Duration.ofSeconds(60), Duration.ofSeconds(1), stream::done);
-    return new ResponseChunks(buffers.flux(), stream, timers);
+    return new ResponseChunks(buffers.flux(), stream, timers, mapError);
   }
 
   private static ByteBuf buf(String s) {
@@ -123,6 +130,33 @@ class ResponseChunksTest {
     StepVerifier.create(chunks())
         .expectNext(LmChunk.ofText("a"))
         .expectErrorMessage("reset")
+        .verify(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void everyFailureGoesDownstreamThroughTheErrorMapping() {
+    UnaryOperator<Throwable> mapError = t -> new IllegalArgumentException("mapped", t);
+    body.next(buf(Sse.text("a"))).error(new IllegalStateException("reset"));
+    StepVerifier.create(chunks(body, mapError))
+        .expectNext(LmChunk.ofText("a"))
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e).isInstanceOf(IllegalArgumentException.class).hasMessage("mapped");
+              assertThat(e.getCause()).hasMessage("reset");
+            })
+        .verify(Duration.ofSeconds(5));
+
+    TestPublisher<ByteBuf> cut = TestPublisher.createCold();
+    cut.next(buf(Sse.text("a"))).complete(); // no [DONE], no finish reason: ChunkStream.end fails
+    StepVerifier.create(chunks(cut, mapError))
+        .expectNext(LmChunk.ofText("a"))
+        .expectErrorSatisfies(e -> assertThat(e.getCause()).isInstanceOf(ConnectionException.class))
+        .verify(Duration.ofSeconds(5));
+
+    TestPublisher<ByteBuf> malformed = TestPublisher.createCold();
+    malformed.next(buf("data: {not json\n\n"));
+    StepVerifier.create(chunks(malformed, mapError))
+        .expectErrorSatisfies(e -> assertThat(e.getCause()).isInstanceOf(ServerException.class))
         .verify(Duration.ofSeconds(5));
   }
 

@@ -11,6 +11,7 @@ import dev.dspy4j.core.lm.Usage;
 import dev.dspy4j.core.usage.LmHistory;
 import dev.dspy4j.core.usage.UsageTracking;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -67,9 +68,14 @@ public final class RecordLink {
     return new StreamCall(context, effective);
   }
 
-  /** {@code retried} (the retry link's output) with the call's one bookkeeping operator. */
-  public static Flux<LmChunk> track(Flux<LmChunk> retried, StreamCall call) {
-    return new Tracked(retried, call);
+  /**
+   * {@code retried} (the retry link's output) with the call's one bookkeeping operator, which also
+   * turns a failure of {@code retried} into the call's final failure with {@code finalFailure} (the
+   * retry link's {@link RetryLink#finalFailure}).
+   */
+  public static Flux<LmChunk> track(
+      Flux<LmChunk> retried, StreamCall call, UnaryOperator<Throwable> finalFailure) {
+    return new Tracked(retried, call, finalFailure);
   }
 
   /**
@@ -166,27 +172,34 @@ public final class RecordLink {
   /** The one per-chunk bookkeeping operator of a streamed call. */
   private static final class Tracked extends FluxOperator<LmChunk, LmChunk> {
     private final StreamCall call;
+    private final UnaryOperator<Throwable> finalFailure;
 
-    Tracked(Flux<LmChunk> source, StreamCall call) {
+    Tracked(Flux<LmChunk> source, StreamCall call, UnaryOperator<Throwable> finalFailure) {
       super(source);
       this.call = call;
+      this.finalFailure = finalFailure;
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super LmChunk> actual) {
-      source.subscribe(new TrackingSubscriber(actual, call));
+      source.subscribe(new TrackingSubscriber(actual, call, finalFailure));
     }
   }
 
   private static final class TrackingSubscriber implements CoreSubscriber<LmChunk>, Subscription {
     private final CoreSubscriber<? super LmChunk> actual;
     private final StreamCall call;
+    private final UnaryOperator<Throwable> finalFailure;
     private @Nullable Subscription upstream;
     private boolean done;
 
-    TrackingSubscriber(CoreSubscriber<? super LmChunk> actual, StreamCall call) {
+    TrackingSubscriber(
+        CoreSubscriber<? super LmChunk> actual,
+        StreamCall call,
+        UnaryOperator<Throwable> finalFailure) {
       this.actual = actual;
       this.call = call;
+      this.finalFailure = finalFailure;
     }
 
     @Override
@@ -213,7 +226,8 @@ public final class RecordLink {
       } catch (RuntimeException e) {
         // A usage tracker that throws fails the call, as an exception in doOnNext would.
         upstream.cancel();
-        onError(e);
+        done = true;
+        actual.onError(e);
         return;
       }
       actual.onNext(chunk);
@@ -226,7 +240,14 @@ public final class RecordLink {
         return;
       }
       done = true;
-      actual.onError(t);
+      Throwable failure;
+      try {
+        failure = finalFailure.apply(t);
+      } catch (RuntimeException e) {
+        e.addSuppressed(t);
+        failure = e;
+      }
+      actual.onError(failure);
     }
 
     @Override

@@ -34,13 +34,15 @@ public final class RetryLink {
         : Mono.defer(attempt).retryWhen(policy);
   }
 
-  /** {@code attempt}, subscribed again for each retry while {@code call} has emitted no text. */
+  /**
+   * {@code attempt}, subscribed again for each retry while {@code call} has emitted no text. Its
+   * failures still need {@link #finalFailure}: with retries off no operator is added here (every
+   * chunk would pass through it), and the record link's one per-chunk operator, which sees the
+   * failure anyway, finishes it.
+   */
   public Flux<LmChunk> stream(Supplier<Flux<LmChunk>> attempt, RecordLink.StreamCall call) {
     if (policy.maxRetries() == 0) {
-      return Flux.defer(attempt)
-          .onErrorMap(
-              failure ->
-                  call.textEmitted() ? call.interrupted(failure) : policy.notRetried(failure));
+      return Flux.defer(attempt);
     }
     Retry beforeText =
         Retry.from(
@@ -55,5 +57,18 @@ public final class RetryLink {
                           }
                         })));
     return Flux.defer(attempt).retryWhen(beforeText);
+  }
+
+  /**
+   * The failure a stream of {@code call} ends with, from the failure {@link #stream} signalled:
+   * with retries off, a {@code StreamInterruptedException} once text went downstream and otherwise
+   * the failure with its {@link RetryPolicy#notRetried} note; with retries on, the failure as it is
+   * (the retry companion already decided).
+   */
+  public Throwable finalFailure(Throwable failure, RecordLink.StreamCall call) {
+    if (policy.maxRetries() != 0) {
+      return failure;
+    }
+    return call.textEmitted() ? call.interrupted(failure) : policy.notRetried(failure);
   }
 }
