@@ -394,6 +394,7 @@ public class ChatAdapter implements Adapter {
     // belongs to the section it is in (none before the first header). Lines are walked in place:
     // a section keeps where its lines are, and only its value is copied out.
     var sections = new ArrayList<Section>();
+    Matcher matcher = null; // one for every header line of this answer, made at the first
     Section current = null;
     int n = completion.length();
     int start = 0;
@@ -404,7 +405,11 @@ public class ChatAdapter implements Adapter {
       if (end + 1 < n && completion.charAt(end) == '\r' && completion.charAt(end + 1) == '\n') {
         next++;
       }
-      Section header = header(completion, start, end);
+      Section header = null;
+      if (startsLikeHeader(completion, start, end)) {
+        if (matcher == null) matcher = FIELD_HEADER.matcher(completion);
+        header = header(matcher, completion, start, end);
+      }
       if (header != null) {
         sections.add(header);
         current = header;
@@ -441,16 +446,25 @@ public class ChatAdapter implements Adapter {
   }
 
   /**
-   * The section a line {@code [start, end)} of {@code s} starts when its stripped text starts with
-   * a field header, else null.
+   * Whether the stripped text of line {@code [start, end)} of {@code s} starts with {@code [}: only
+   * such a line can be a header (the value lines, nearly all, are not matched against the regex).
    */
-  private static @Nullable Section header(String s, int start, int end) {
+  private static boolean startsLikeHeader(String s, int start, int end) {
     int a = start;
     while (a < end && PyText.isSpace(s.charAt(a))) a++;
-    if (a == end || s.charAt(a) != '[') return null; // the value lines, nearly all: no regex
+    return a < end && s.charAt(a) == '[';
+  }
+
+  /**
+   * The section a line {@code [start, end)} of {@code s} starts when its stripped text starts with
+   * a field header, else null. {@code m} is a matcher of {@link #FIELD_HEADER} over {@code s}.
+   */
+  private static @Nullable Section header(Matcher m, String s, int start, int end) {
+    int a = start;
+    while (a < end && PyText.isSpace(s.charAt(a))) a++;
     int b = end;
     while (b > a && PyText.isSpace(s.charAt(b - 1))) b--;
-    Matcher m = FIELD_HEADER.matcher(s).region(a, b);
+    m.region(a, b);
     if (!m.lookingAt()) return null;
     // DSPy slices the unstripped line at the end offset of the match in the stripped line.
     int rest = start + Math.min(m.end() - a, end - start);
