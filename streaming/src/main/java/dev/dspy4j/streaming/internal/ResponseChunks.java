@@ -2,6 +2,7 @@ package dev.dspy4j.streaming.internal;
 
 import dev.dspy4j.core.lm.LmChunk;
 import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -18,10 +19,13 @@ import reactor.util.context.Context;
  * The chunks of one streamed response body, as one operator over the body's buffers: each buffer is
  * decoded by the response's {@link ChunkStream} as it arrives, its chunks are emitted as they are
  * requested, and the next buffer is read from the socket only once they all went downstream (at
- * most one decoded buffer waits). After {@code [DONE]} the answer is complete: a failure of the
- * rest of the body does not spoil it. When the body ends, {@link ChunkStream#end()} checks it was
- * complete; the {@link StreamTimers} are finished on completion, error and cancel. Every failure
- * goes downstream through {@code mapError} (the transport's typed errors).
+ * most one decoded buffer waits). A subscriber that requested without bound gets every chunk as
+ * soon as its buffer is decoded, so then the body is requested without bound too: Reactor Netty
+ * hands such a subscriber each buffer directly instead of through its queue. After {@code [DONE]}
+ * the answer is complete: a failure of the rest of the body does not spoil it. When the body ends,
+ * {@link ChunkStream#end()} checks it was complete; the {@link StreamTimers} are finished on
+ * completion, error and cancel. Every failure goes downstream through {@code mapError} (the
+ * transport's typed errors).
  *
  * <p>One operator instead of a chain of map, flatMapIterable, onErrorResume, concatWith and
  * doFinally: every token passed through each of them. Signals to the subscriber are serialised by a
@@ -78,6 +82,12 @@ final class ResponseChunks extends Flux<LmChunk> {
     /** Cancelled by the subscriber, or the body's reading stopped at a failure. */
     private volatile boolean cancelled;
 
+    /** The body was requested without bound (the subscriber had): no more requests are made. */
+    private volatile boolean unboundedBody;
+
+    /** A buffer failed to decode: later buffers are not decoded (touched by onNext only). */
+    private boolean decodeFailed;
+
     // Touched only by the drain loop (serialised by wip).
     private @Nullable List<LmChunk> current;
     private @Nullable RuntimeException currentFailure;
@@ -112,15 +122,28 @@ final class ResponseChunks extends Flux<LmChunk> {
 
     @Override
     public void onNext(ByteBuf buf) {
-      if (cancelled || upstreamDone) {
+      if (cancelled || upstreamDone || decodeFailed) {
         return; // Reactor Netty releases the buffer
       }
       ChunkStream.Batch batch = chunks.decode(buf);
       if (chunks.done()) {
         timers.onDone();
       }
-      next = batch;
+      if (batch.failure() != null) {
+        decodeFailed = true;
+      }
+      // With the body requested without bound, a buffer can come while the drain loop runs on
+      // another thread and has not taken the one before: both go down in order, as one batch.
+      ChunkStream.Batch pending = NEXT.getAndSet(this, null);
+      next = pending == null ? batch : joined(pending, batch);
       drain();
+    }
+
+    private static ChunkStream.Batch joined(ChunkStream.Batch first, ChunkStream.Batch second) {
+      var both = new ArrayList<LmChunk>(first.chunks().size() + second.chunks().size());
+      both.addAll(first.chunks());
+      both.addAll(second.chunks());
+      return new ChunkStream.Batch(List.copyOf(both), second.failure());
     }
 
     @Override
@@ -205,9 +228,14 @@ final class ResponseChunks extends Flux<LmChunk> {
             terminate(upstreamError);
             break;
           }
-          if (!awaitingBuffer) {
+          if (!awaitingBuffer && !unboundedBody) {
             awaitingBuffer = true;
-            upstream.request(1);
+            if (r == Long.MAX_VALUE) {
+              unboundedBody = true;
+              upstream.request(Long.MAX_VALUE);
+            } else {
+              upstream.request(1);
+            }
             continue;
           }
           break;

@@ -161,6 +161,42 @@ class ResponseChunksTest {
   }
 
   @Test
+  void aSubscriberWithoutBoundGetsTheBodyRequestedWithoutBound() {
+    TestPublisher<ByteBuf> hot = TestPublisher.create();
+    StepVerifier.create(chunks(hot))
+        .then(() -> hot.next(buf(Sse.text("a"))))
+        .expectNext(LmChunk.ofText("a"))
+        // Reactor Netty delivers to such a subscriber directly, not through its queue.
+        .then(() -> hot.assertMinRequested(Long.MAX_VALUE))
+        .then(() -> hot.next(buf(Sse.text("b")), buf(Sse.text("c") + Sse.done())).complete())
+        .expectNext(LmChunk.ofText("b"), LmChunk.ofText("c"))
+        .verifyComplete();
+  }
+
+  @Test
+  void buffersArrivingWhileTheDrainLoopRunsGoDownInOrder() {
+    // The body requested without bound delivers buffers while the subscriber is still being
+    // handed a chunk (on a real connection: another thread's drain): none may be lost or
+    // reordered.
+    TestPublisher<ByteBuf> hot = TestPublisher.create();
+    var seen = new java.util.ArrayList<String>();
+    chunks(hot)
+        .subscribe(
+            chunk -> {
+              seen.add(chunk.text());
+              if (chunk.text().equals("b")) {
+                hot.next(buf(Sse.text("c")));
+                hot.next(buf(Sse.text("d") + Sse.text("e")));
+                hot.next(buf(Sse.done()));
+                hot.complete();
+              }
+            });
+    hot.next(buf(Sse.text("a")));
+    hot.next(buf(Sse.text("b")));
+    assertThat(seen).containsExactly("a", "b", "c", "d", "e");
+  }
+
+  @Test
   void cancellingStopsReadingTheBody() {
     body.next(buf(Sse.text("a")), buf(Sse.text("b")));
     StepVerifier.create(chunks(), 1).expectNext(LmChunk.ofText("a")).thenCancel().verify();
