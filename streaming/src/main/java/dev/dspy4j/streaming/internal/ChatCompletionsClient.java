@@ -78,10 +78,11 @@ public final class ChatCompletionsClient implements LmTransport {
             ? settings.httpClient()
             : HttpClient.create(DefaultConnectionPool.get());
     HttpClient http =
-        base.option(
-                ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
-            .responseTimeout(settings.firstByteTimeout());
+        ReadCounter.installedOn(
+            base.option(
+                    ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                    (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
+                .responseTimeout(settings.firstByteTimeout()));
     this.completeHttp = http.headers(h -> transportHeaders(h, "application/json"));
     this.streamHttp = http.headers(h -> transportHeaders(h, "text/event-stream"));
     this.errors = new LmErrors(settings);
