@@ -49,9 +49,4 @@ final class ReadCounter extends ChannelInboundHandlerAdapter {
     reads++;
     ctx.fireChannelRead(msg);
   }
-
-  @Override
-  public boolean isSharable() {
-    return false;
-  }
 }

@@ -3,16 +3,12 @@ package dev.dspy4j.streaming.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dspy4j.core.http.Headers;
-import dev.dspy4j.core.lm.GenerationOptions;
 import dev.dspy4j.core.lm.LmChunk;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -44,25 +40,7 @@ class ChunkStreamCpuMeasurement {
   void cpuAndAllocationPerEvent() {
     var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     ByteBuf[] events = events();
-    var settings =
-        new LmSettings(
-            "m",
-            null,
-            "http://localhost/v1",
-            GenerationOptions.empty(),
-            Headers.empty(),
-            Map.of(),
-            true,
-            0,
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(1),
-            Duration.ofMillis(1),
-            Duration.ofMillis(1),
-            Duration.ofSeconds(60),
-            1 << 20,
-            1 << 20,
-            null);
+    var settings = DecodingSettings.of("m", null, 0, 1 << 20);
     var errors = new LmErrors(settings);
     var parser = new ChunkParser();
     var mapper = new ObjectMapper();

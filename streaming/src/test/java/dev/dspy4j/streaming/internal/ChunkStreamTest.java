@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.ConnectionException;
-import dev.dspy4j.core.lm.GenerationOptions;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.RateLimitException;
 import dev.dspy4j.core.lm.ServerException;
@@ -15,34 +13,15 @@ import dev.dspy4j.streaming.testing.Sse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ChunkStreamTest {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final LmSettings SETTINGS =
-      new LmSettings(
-          "gpt-4o-mini",
-          "sk-secret",
-          "http://localhost/v1",
-          GenerationOptions.empty(),
-          Headers.empty(),
-          Map.of(),
-          true,
-          3,
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(1),
-          Duration.ofMillis(1),
-          Duration.ofMillis(1),
-          Duration.ofSeconds(60),
-          4096,
-          4096,
-          null);
+      DecodingSettings.of("gpt-4o-mini", "sk-secret", 3, 4096);
 
   private final ChunkStream stream =
       new ChunkStream(4096, new ChunkParser(), MAPPER, new LmErrors(SETTINGS), 200, "req-1");

@@ -3,9 +3,7 @@ package dev.dspy4j.streaming.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.ConnectionException;
-import dev.dspy4j.core.lm.GenerationOptions;
 import dev.dspy4j.core.lm.LmChunk;
 import dev.dspy4j.core.lm.ServerException;
 import dev.dspy4j.streaming.testing.Sse;
@@ -14,7 +12,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,25 +27,7 @@ import reactor.test.publisher.TestPublisher;
  */
 class ResponseChunksTest {
 
-  private static final LmSettings SETTINGS =
-      new LmSettings(
-          "m",
-          null,
-          "http://localhost/v1",
-          GenerationOptions.empty(),
-          Headers.empty(),
-          Map.of(),
-          true,
-          0,
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(1),
-          Duration.ofMillis(1),
-          Duration.ofMillis(1),
-          Duration.ofSeconds(60),
-          4096,
-          4096,
-          null);
+  private static final LmSettings SETTINGS = DecodingSettings.of("m", null, 0, 4096);
 
   private final EmbeddedChannel channel = new EmbeddedChannel();
   private final TestPublisher<ByteBuf> body = TestPublisher.createCold();
