@@ -68,7 +68,7 @@ public final class ObservedLanguageModel implements LanguageModel {
 
   /**
    * Emits the delegate's response, errors and cancels as it does; the observation starts on
-   * subscription and stops on the response, the error or the cancel.
+   * subscription and stops on the response or the error (before it is passed on) or the cancel.
    */
   @Override
   public Mono<LmResponse> complete(LmRequest request) {
@@ -86,8 +86,14 @@ public final class ObservedLanguageModel implements LanguageModel {
                             m -> observation.highCardinalityKeyValue("gen_ai.response.model", m));
                   })
               .doOnError(e -> failed(observation, e))
-              .doOnCancel(() -> observation.lowCardinalityKeyValue("outcome", "cancelled"))
-              .doFinally(signal -> observation.stop())
+              // Stopped before the end reaches the subscriber, so that one who waited for it (a
+              // block(), a test) finds the observation recorded.
+              .doOnTerminate(observation::stop)
+              .doOnCancel(
+                  () -> {
+                    observation.lowCardinalityKeyValue("outcome", "cancelled");
+                    observation.stop();
+                  })
               .contextWrite(c -> c.put(OBSERVATION_KEY, observation));
         });
   }
@@ -112,8 +118,14 @@ public final class ObservedLanguageModel implements LanguageModel {
                     }
                   })
               .doOnError(e -> failed(observation, e))
-              .doOnCancel(() -> observation.lowCardinalityKeyValue("outcome", "cancelled"))
-              .doFinally(signal -> observation.stop())
+              // Stopped before the end reaches the subscriber, so that one who waited for it (a
+              // block(), a test) finds the observation recorded.
+              .doOnTerminate(observation::stop)
+              .doOnCancel(
+                  () -> {
+                    observation.lowCardinalityKeyValue("outcome", "cancelled");
+                    observation.stop();
+                  })
               .contextWrite(c -> c.put(OBSERVATION_KEY, observation));
         });
   }

@@ -174,4 +174,25 @@ class ObservedLanguageModelTest {
     assertThat(high(stopped.get(0), "gen_ai.usage.output_tokens")).isEqualTo("2");
     assertThat(low(stopped.get(0), "outcome")).isEqualTo("success");
   }
+
+  @Test
+  void theObservationIsStoppedBeforeTheEndReachesTheSubscriber() {
+    var lm =
+        ObservedLanguageModel.of(
+            fake(
+                Mono.just(LmResponse.builder(List.of("hi")).finishReason("stop").build()),
+                Flux.just(LmChunk.ofText("Hi"), LmChunk.ofUsage(new Usage(7, 2, 9)))),
+            registry);
+    var seenAtTheEnd = new CopyOnWriteArrayList<Integer>();
+
+    // A caller that reads the metrics as soon as the call ends (block() returning) finds them.
+    lm.stream(LmRequest.ofUser("hello"))
+        .doOnComplete(() -> seenAtTheEnd.add(stopped.size()))
+        .blockLast(Duration.ofSeconds(5));
+    lm.complete(LmRequest.ofUser("hello"))
+        .doOnNext(r -> seenAtTheEnd.add(stopped.size()))
+        .block(Duration.ofSeconds(5));
+
+    assertThat(seenAtTheEnd).containsExactly(1, 2);
+  }
 }
