@@ -9,6 +9,7 @@ module dev.dspy4j.redis {
   requires transitive dev.dspy4j.core;
   requires transitive lettuce.core;
   requires io.netty.common;
+  requires io.netty.transport;
   requires com.github.benmanes.caffeine;
   requires org.slf4j;
   requires static transitive org.jspecify;

@@ -10,18 +10,31 @@ import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * One Lettuce connection, opened on first use (never in a constructor, never blocking). A failed
  * first connect is tried again on a later use; once connected, Lettuce reconnects by itself after
  * Redis restarts. While disconnected, commands are rejected at once instead of queued, so an outage
  * costs a call nothing but a miss.
+ *
+ * <p>Commands are written from the connection's own event loop. Lettuce counts a connection's
+ * writers under a lock, and two threads writing at once make one of them wait for it: measured, an
+ * event loop parked there when responses completing on several of Reactor Netty's loops stored
+ * their answers together. Written from the one thread that also reads and reconnects, a command
+ * never waits. The hop costs nothing measurable: a write from any other thread is handed to that
+ * loop by Netty anyway.
  */
 public final class RedisConnection {
 
@@ -35,7 +48,11 @@ public final class RedisConnection {
           @Nullable CompletableFuture<StatefulRedisConnection<String, String>>>
       current = new AtomicReference<>();
   private final Duration connectTimeout;
+  private volatile @Nullable WriterLoop writerLoop;
   private volatile boolean closed;
+
+  /** The current channel's event loop, and the same as a scheduler. */
+  private record WriterLoop(EventLoop loop, Scheduler scheduler) {}
 
   /**
    * A connection to {@code uri}; waiting longer than {@code connectTimeout} to connect, or longer
@@ -51,6 +68,16 @@ public final class RedisConnection {
             .reconnectDelay(
                 Delay.exponential(
                     Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+            .nettyCustomizer(
+                new NettyCustomizer() {
+                  @Override
+                  public void afterChannelInitialized(Channel channel) {
+                    // Each (re)connect: a new channel, perhaps on another loop of Lettuce's group.
+                    writerLoop =
+                        new WriterLoop(
+                            channel.eventLoop(), Schedulers.fromExecutor(channel.eventLoop()));
+                  }
+                })
             .build();
     this.client = RedisClient.create(resources, uri);
     client.setOptions(
@@ -77,7 +104,7 @@ public final class RedisConnection {
    * within the connect timeout (the next call tries again). Cancelling does not abort a connect in
    * progress.
    */
-  public Mono<RedisReactiveCommands<String, String>> commands() {
+  private Mono<RedisReactiveCommands<String, String>> commands() {
     return Mono.defer(
         () -> {
           if (closed) return Mono.error(new IllegalStateException("the Redis cache was closed"));
@@ -101,6 +128,22 @@ public final class RedisConnection {
               .timeout(connectTimeout)
               .map(StatefulRedisConnection::reactive);
         });
+  }
+
+  /**
+   * Runs {@code command} (connecting first if needed, see {@link #commands()}), subscribing to it —
+   * which writes it — on the connection's event loop unless already there (see the class comment).
+   */
+  public <T> Mono<T> run(Function<RedisReactiveCommands<String, String>, Mono<T>> command) {
+    return commands()
+        .flatMap(
+            commands -> {
+              Mono<T> written = command.apply(commands);
+              WriterLoop writer = writerLoop;
+              return writer == null || writer.loop().inEventLoop()
+                  ? written
+                  : written.subscribeOn(writer.scheduler());
+            });
   }
 
   /** Whether {@link #close()} was called. */

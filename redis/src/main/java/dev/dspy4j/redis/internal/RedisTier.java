@@ -256,8 +256,7 @@ public final class RedisTier {
     // The command timeout is Lettuce's (see RedisConnection); a RedisCommandTimeoutException is a
     // failure like any other.
     return connection
-        .commands()
-        .flatMap(operation)
+        .run(operation)
         .doOnSuccess(ignored -> health.succeeded())
         // Exceptions only: an Error is a bug and must surface.
         .onErrorResume(
