@@ -78,13 +78,19 @@ public final class TestGateway implements AutoCloseable {
                                                   "[[ ## answer ## ]]\nanswer to "
                                                       + question
                                                       + "\n\n[[ ## completed ## ]]");
+                                      // A request stops counting as concurrent before its
+                                      // answer is written: a client at its limit can send the
+                                      // next one only after reading this one, so the peak is
+                                      // exact (counted after the write, a loaded machine saw
+                                      // the next request arrive first: limit + 1).
                                       return later(req, delayMillis.applyAsLong(question))
+                                          .doOnTerminate(current::decrementAndGet)
+                                          .doOnCancel(current::decrementAndGet)
                                           .then(
                                               res.status(fail ? 400 : 200)
                                                   .header("Content-Type", "application/json")
                                                   .sendString(Mono.just(json))
-                                                  .then())
-                                          .doFinally(s -> current.decrementAndGet());
+                                                  .then());
                                     })))
             .bindNow(Duration.ofSeconds(30));
   }
