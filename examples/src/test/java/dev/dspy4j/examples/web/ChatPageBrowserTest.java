@@ -79,6 +79,9 @@ class ChatPageBrowserTest {
     assertThat(Chromium.fieldText(browser, "answer")).isEqualTo(expectedAnswer);
     Chromium.assertGrewIncrementally(reasoningSamples, expectedReasoning);
     Chromium.assertGrewIncrementally(answerSamples, expectedAnswer);
+    assertThat(module.completed.await(20, TimeUnit.SECONDS))
+        .as("the server saw its stream complete")
+        .isTrue();
     assertThat(module.completions).hasValue(1);
 
     Files.createDirectories(SCREENSHOT.getParent());

@@ -24,6 +24,13 @@ final class SlowAnswerStream implements Function<String, Flux<StreamEvent>> {
   private final int padding;
   final AtomicInteger subscriptions = new AtomicInteger();
   final AtomicInteger completions = new AtomicInteger();
+
+  /**
+   * Counted down when the stream completes. A page shows "done" on the {@code Done} event, which
+   * reaches it just before the completion is recorded here: a browser test waits for this first.
+   */
+  final CountDownLatch completed = new CountDownLatch(1);
+
   final CountDownLatch cancelled = new CountDownLatch(1);
 
   /**
@@ -64,7 +71,11 @@ final class SlowAnswerStream implements Function<String, Flux<StreamEvent>> {
         .map(i -> (StreamEvent) chunks.get(i.intValue()))
         .concatWithValues(new Done(Prediction.of(Map.of("reasoning", reasoning, "answer", answer))))
         .doOnSubscribe(s -> subscriptions.incrementAndGet())
-        .doOnComplete(completions::incrementAndGet)
+        .doOnComplete(
+            () -> {
+              completions.incrementAndGet();
+              completed.countDown();
+            })
         .doOnCancel(cancelled::countDown);
   }
 

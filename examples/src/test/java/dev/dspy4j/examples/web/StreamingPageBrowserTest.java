@@ -108,6 +108,9 @@ class StreamingPageBrowserTest {
     assertThat(text(browser, "reasoning")).isEqualTo(expectedReasoning);
     Chromium.assertGrewIncrementally(reasoningSamples, expectedReasoning);
     Chromium.assertGrewIncrementally(answerSamples, expectedAnswer);
+    assertThat(module.completed.await(20, TimeUnit.SECONDS))
+        .as("the server saw its stream complete")
+        .isTrue();
     assertThat(module.completions).hasValue(1);
 
     Files.createDirectories(SCREENSHOT.getParent());
