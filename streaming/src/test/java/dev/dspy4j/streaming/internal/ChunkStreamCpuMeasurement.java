@@ -40,7 +40,7 @@ class ChunkStreamCpuMeasurement {
   void cpuAndAllocationPerEvent() {
     var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     ByteBuf[] events = events();
-    var settings = DecodingSettings.of("m", null, 0, 1 << 20);
+    var settings = TestLmSettings.of("m", null, 0, 1 << 20);
     var errors = new LmErrors(settings);
     var parser = new ChunkParser();
     var mapper = new ObjectMapper();

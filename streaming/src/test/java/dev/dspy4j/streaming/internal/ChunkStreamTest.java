@@ -20,8 +20,7 @@ import org.junit.jupiter.api.Test;
 class ChunkStreamTest {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final LmSettings SETTINGS =
-      DecodingSettings.of("gpt-4o-mini", "sk-secret", 3, 4096);
+  private static final LmSettings SETTINGS = TestLmSettings.of("gpt-4o-mini", "sk-secret", 3, 4096);
 
   private final ChunkStream stream =
       new ChunkStream(4096, new ChunkParser(), MAPPER, new LmErrors(SETTINGS), 200, "req-1");

@@ -8,7 +8,6 @@ import dev.dspy4j.core.lm.GenerationOptions;
 import dev.dspy4j.core.lm.LmConfigurationException;
 import dev.dspy4j.core.lm.LmRequest;
 import dev.dspy4j.core.lm.Message;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,24 +17,7 @@ import reactor.util.context.Context;
 class EffectiveRequestOptionsTest {
 
   private static LmSettings lm(String model, GenerationOptions defaults) {
-    return new LmSettings(
-        model,
-        "sk-x",
-        "http://localhost/v1",
-        defaults,
-        Headers.empty(),
-        Map.of(),
-        true,
-        3,
-        Duration.ofSeconds(1),
-        Duration.ofSeconds(1),
-        Duration.ofSeconds(1),
-        Duration.ofMillis(1),
-        Duration.ofMillis(1),
-        Duration.ofSeconds(60),
-        4096,
-        4096,
-        null);
+    return TestLmSettings.of(model, "sk-x", defaults, Headers.empty(), Map.of(), true, 3, 4096);
   }
 
   @Test

@@ -9,7 +9,6 @@ import dev.dspy4j.core.http.Headers;
 import dev.dspy4j.core.lm.GenerationOptions;
 import dev.dspy4j.core.lm.LmConfigurationException;
 import dev.dspy4j.core.lm.LmRequest;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,24 +27,8 @@ class EffectiveRequestTest {
     var options = GenerationOptions.empty();
     if (temperature != null) options = options.withTemperature(temperature);
     if (maxTokens != null) options = options.withMaxTokens(maxTokens);
-    return new LmSettings(
-        model,
-        "sk-x",
-        "http://localhost/v1",
-        options,
-        Headers.of(headers),
-        extraBody,
-        cache,
-        3,
-        Duration.ofSeconds(1),
-        Duration.ofSeconds(1),
-        Duration.ofSeconds(1),
-        Duration.ofMillis(1),
-        Duration.ofMillis(1),
-        Duration.ofSeconds(60),
-        4096,
-        4096,
-        null);
+    return TestLmSettings.of(
+        model, "sk-x", options, Headers.of(headers), extraBody, cache, 3, 4096);
   }
 
   @Test

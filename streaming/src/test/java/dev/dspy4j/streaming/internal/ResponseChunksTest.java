@@ -27,7 +27,7 @@ import reactor.test.publisher.TestPublisher;
  */
 class ResponseChunksTest {
 
-  private static final LmSettings SETTINGS = DecodingSettings.of("m", null, 0, 4096);
+  private static final LmSettings SETTINGS = TestLmSettings.of("m", null, 0, 4096);
 
   private final EmbeddedChannel channel = new EmbeddedChannel();
   private final TestPublisher<ByteBuf> body = TestPublisher.createCold();

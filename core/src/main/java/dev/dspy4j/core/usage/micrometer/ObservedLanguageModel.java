@@ -89,11 +89,7 @@ public final class ObservedLanguageModel implements LanguageModel {
               // Stopped before the end reaches the subscriber, so that one who waited for it (a
               // block(), a test) finds the observation recorded.
               .doOnTerminate(observation::stop)
-              .doOnCancel(
-                  () -> {
-                    observation.lowCardinalityKeyValue("outcome", "cancelled");
-                    observation.stop();
-                  })
+              .doOnCancel(() -> cancelled(observation))
               .contextWrite(c -> c.put(OBSERVATION_KEY, observation));
         });
   }
@@ -121,11 +117,7 @@ public final class ObservedLanguageModel implements LanguageModel {
               // Stopped before the end reaches the subscriber, so that one who waited for it (a
               // block(), a test) finds the observation recorded.
               .doOnTerminate(observation::stop)
-              .doOnCancel(
-                  () -> {
-                    observation.lowCardinalityKeyValue("outcome", "cancelled");
-                    observation.stop();
-                  })
+              .doOnCancel(() -> cancelled(observation))
               .contextWrite(c -> c.put(OBSERVATION_KEY, observation));
         });
   }
@@ -152,6 +144,11 @@ public final class ObservedLanguageModel implements LanguageModel {
         .highCardinalityKeyValue(
             "gen_ai.usage.output_tokens", Integer.toString(usage.completionTokens()))
         .highCardinalityKeyValue("dspy4j.cache_hit", Boolean.toString(cacheHit));
+  }
+
+  private static void cancelled(Observation observation) {
+    observation.lowCardinalityKeyValue("outcome", "cancelled");
+    observation.stop();
   }
 
   private static void failed(Observation observation, Throwable error) {
